@@ -1,0 +1,1 @@
+"""Plain Python rules of the bid: dates, working days, critical path, word counts, coverage."""

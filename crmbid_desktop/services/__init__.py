@@ -1,0 +1,1 @@
+"""Use cases over an open bid: editing, import, export, planning, exchange."""

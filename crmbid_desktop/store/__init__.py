@@ -1,0 +1,1 @@
+"""Persistence of a bid file: SQLAlchemy models, sessions, migrations, backups, locks."""
