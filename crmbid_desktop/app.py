@@ -1,0 +1,56 @@
+"""Entry point: `crmbid-desktop [FILE]` opens the GUI; `crmbid-desktop COMMAND ...` runs a command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from crmbid_desktop import APP_NAME, __version__
+
+
+def build_gui_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="crmbid-desktop",
+        description=f"{APP_NAME}: opens a bid file (or the default bid) in the main window. "
+        "Commands: new FILE, check FILE (run 'crmbid-desktop COMMAND --help').",
+    )
+    parser.add_argument("file", nargs="?", type=Path, help="the .crmbid file to open")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="open the main window, visit every page, close and exit 0",
+    )
+    parser.add_argument(
+        "--no-crash-dialog",
+        action="store_true",
+        help="log unexpected errors without showing a dialog (for automated runs)",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    from crmbid_desktop.logs import setup_logging
+    from crmbid_desktop.paths import AppPaths
+
+    paths = AppPaths.for_user().ensure()
+    setup_logging(paths.log_file)
+
+    from crmbid_desktop.cli import COMMANDS
+
+    if argv and argv[0] in COMMANDS:
+        from crmbid_desktop.cli import run
+
+        return run(argv)
+    args = build_gui_parser().parse_args(argv)
+    from crmbid_desktop.ui.application import run_gui
+
+    return run_gui(
+        paths, args.file, smoke_test=args.smoke_test, crash_dialog=not args.no_crash_dialog
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""Everything SQLite-specific in one place: connection pragmas, transactional DDL, file checks, backup.
+
+The rest of the store speaks portable SQLAlchemy so the same program can later run against a
+shared PostgreSQL server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+
+def make_engine(path: Path, *, read_only: bool = False) -> Engine:
+    """An engine on one bid file with the pragmas every connection needs."""
+    if read_only:
+        url = f"sqlite+pysqlite:///file:{path.as_posix()}?mode=ro&uri=true"
+    else:
+        url = f"sqlite+pysqlite:///{path.as_posix()}"
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not pysqlite, issue BEGIN: pysqlite's own transaction handling
+        # commits silently before DDL, so a failed migration would leave half a schema behind.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            if not read_only:
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def read_header(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(len(SQLITE_HEADER))
+
+
+@contextlib.contextmanager
+def read_only_connection(path: Path) -> Iterator[sqlite3.Connection]:
+    """A raw connection that cannot change the file, for checks before anything is trusted."""
+    connection = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True, timeout=5)
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def quick_check(connection: sqlite3.Connection) -> list[str]:
+    """Problems SQLite's quick integrity check finds; empty when the file is sound."""
+    rows = connection.execute("PRAGMA quick_check").fetchall()
+    problems = [str(row[0]) for row in rows]
+    return [] if problems == ["ok"] else problems
+
+
+def integrity_check(path: Path) -> list[str]:
+    """Problems the full integrity check finds; empty when sound."""
+    with read_only_connection(path) as connection:
+        rows = connection.execute("PRAGMA integrity_check").fetchall()
+    problems = [str(row[0]) for row in rows]
+    return [] if problems == ["ok"] else problems
+
+
+def table_names(connection: sqlite3.Connection) -> set[str]:
+    rows = connection.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall()
+    return {str(row[0]) for row in rows}
+
+
+def backup_file(source: Path, target: Path) -> None:
+    """Copy a live bid with SQLite's backup API under a temporary name, flush, then rename.
+
+    The backup API gives a consistent snapshot even while another connection writes; the rename
+    means a crash never leaves a half-written file under the final name.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(target.name + ".part")
+    with contextlib.suppress(FileNotFoundError):
+        temporary.unlink()
+    source_connection = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True, timeout=5)
+    try:
+        target_connection = sqlite3.connect(temporary)
+        try:
+            source_connection.backup(target_connection)
+            # A backup should be a single self-contained file someone can email.
+            target_connection.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            target_connection.close()
+    finally:
+        source_connection.close()
+    with temporary.open("rb+") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temporary, target)
+
+
+def checkpoint(engine: Engine) -> None:
+    """Fold the write-ahead log back into the file so a closed bid is one file to copy or email."""
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -1,0 +1,236 @@
+"""The main window: page navigation on the left, the chosen page on the right, File and Go menus."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from crmbid_desktop import APP_NAME, __version__
+from crmbid_desktop.paths import BID_SUFFIX
+from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.ui.pages.base import Page
+from crmbid_desktop.ui.pages.criteria_page import CriteriaPage
+from crmbid_desktop.ui.pages.dashboard_page import DashboardPage
+from crmbid_desktop.ui.pages.export_page import ExportPage
+from crmbid_desktop.ui.pages.partners_page import PartnersPage
+from crmbid_desktop.ui.pages.sections_page import SectionsPage
+from crmbid_desktop.ui.pages.timetable_page import TimetablePage
+from crmbid_desktop.ui.widgets import name_widget
+from crmbid_desktop.ui.window_state import WindowState
+
+BID_FILTER = f"CRM bids (*{BID_SUFFIX});;All files (*)"
+
+#: The pages in navigation order; each is built with the open workspace.
+PAGE_TYPES: list[Callable[[Workspace], Page]] = [
+    DashboardPage,
+    PartnersPage,
+    TimetablePage,
+    SectionsPage,
+    CriteriaPage,
+    ExportPage,
+]
+
+
+class MainWindow(QMainWindow):
+    """One open bid. Requests to open or create another bid go out as signals."""
+
+    open_requested = Signal(Path)
+    new_requested = Signal(str, Path)  # template name, target file
+    copy_requested = Signal(Path)
+
+    def __init__(self, workspace: Workspace, window_state: WindowState) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.workspace = workspace
+        self.window_state = window_state
+        self.pages: list[Page] = []
+
+        self.navigation = QListWidget()
+        name_widget(self.navigation, "pageNavigation", "Pages")
+        self.navigation.setFixedWidth(190)
+        self.navigation.setSpacing(3)
+        nav_font = self.navigation.font()
+        nav_font.setPointSizeF(nav_font.pointSizeF() * 1.15)
+        self.navigation.setFont(nav_font)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("pageStack")
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addWidget(self.navigation)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.navigation.currentRowChanged.connect(self._show_page)
+
+        self.save_state_label = QLabel()
+        self.save_state_label.setObjectName("saveState")
+        self.statusBar().addPermanentWidget(self.save_state_label)
+
+        self._build_menus()
+        self.set_workspace(workspace)
+        geometry = window_state.geometry()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1200, 780)
+
+    # -- bid ---------------------------------------------------------------------------------
+    def set_workspace(self, workspace: Workspace) -> None:
+        """Show another open bid (File > Open): pages are rebuilt over it."""
+        self.workspace = workspace
+        workspace.on_saved(self._on_saved)
+        current = self.navigation.currentRow()
+        for page in self.pages:
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.navigation.clear()
+        self.pages = [page_type(workspace) for page_type in PAGE_TYPES]
+        for page in self.pages:
+            self.stack.addWidget(page)
+            self.navigation.addItem(page.title)
+        self._update_go_menu()
+        start = current if current >= 0 else self.window_state.last_page()
+        self.navigation.setCurrentRow(min(max(start, 0), len(self.pages) - 1))
+        mode = " (read-only)" if workspace.read_only else ""
+        self.setWindowTitle(f"{self._bid_title()}{mode} — {workspace.path} — {APP_NAME}")
+        self.save_state_label.setText(
+            "Read-only: changes cannot be saved" if workspace.read_only else "All changes saved"
+        )
+        self.window_state.add_recent_file(workspace.path)
+        self._update_recent_menu()
+
+    def _bid_title(self) -> str:
+        from crmbid_desktop.services import queries
+
+        with self.workspace.reading() as session:
+            return queries.bid_summary(session).title
+
+    def _on_saved(self, summary: str) -> None:
+        self.save_state_label.setText("All changes saved")
+        self.statusBar().showMessage(summary, 5000)
+
+    # -- pages -------------------------------------------------------------------------------
+    def _show_page(self, index: int) -> None:
+        if 0 <= index < len(self.pages):
+            self.stack.setCurrentIndex(index)
+            self.window_state.save_last_page(index)
+
+    def current_page(self) -> Page:
+        page = self.stack.currentWidget()
+        assert isinstance(page, Page)
+        return page
+
+    def go_to(self, index: int) -> None:
+        self.navigation.setCurrentRow(index)
+
+    # -- menus -------------------------------------------------------------------------------
+    def _action(
+        self, text: str, name: str, slot: Callable[[], object], shortcut: str = ""
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.setObjectName("fileMenu")
+        new_menu = file_menu.addMenu("&New bid")
+        new_menu.addAction(
+            self._action(
+                "From the ODPM CRM 2005 template…",
+                "newFromTemplateAction",
+                lambda: self._ask_new("odpm-crm-2005"),
+                "Ctrl+N",
+            )
+        )
+        new_menu.addAction(self._action("Blank…", "newBlankAction", lambda: self._ask_new("blank")))
+        file_menu.addAction(self._action("&Open…", "openAction", self._ask_open, "Ctrl+O"))
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.setObjectName("recentMenu")
+        file_menu.addAction(
+            self._action("Save a &Copy As…", "saveCopyAction", self._ask_copy, "Ctrl+Shift+S")
+        )
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("E&xit", "exitAction", self.close, "Ctrl+Q"))
+
+        self.go_menu = self.menuBar().addMenu("&Go")
+        self.go_menu.setObjectName("goMenu")
+
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self._action("&About CRM Bid Desktop", "aboutAction", self._about))
+
+    def _update_go_menu(self) -> None:
+        self.go_menu.clear()
+        for index, page in enumerate(self.pages):
+            self.go_menu.addAction(
+                self._action(
+                    page.title,
+                    f"goTo{page.object_name[0].upper()}{page.object_name[1:]}",
+                    lambda index=index: self.go_to(index),  # type: ignore[misc]
+                    f"Ctrl+{index + 1}",
+                )
+            )
+
+    def _update_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.window_state.recent_files()
+        for path in recent:
+            action = QAction(str(path), self)
+            action.triggered.connect(lambda _checked=False, p=path: self.open_requested.emit(p))
+            self.recent_menu.addAction(action)
+        self.recent_menu.setEnabled(bool(recent))
+
+    def _ask_new(self, template: str) -> None:
+        start = str(self.workspace.path.parent / f"New bid{BID_SUFFIX}")
+        target, _ = QFileDialog.getSaveFileName(self, "Create a new bid", start, BID_FILTER)
+        if target:
+            path = Path(target)
+            if path.suffix.lower() != BID_SUFFIX:
+                path = path.with_name(path.name + BID_SUFFIX)
+            self.new_requested.emit(template, path)
+
+    def _ask_open(self) -> None:
+        target, _ = QFileDialog.getOpenFileName(
+            self, "Open a bid", str(self.workspace.path.parent), BID_FILTER
+        )
+        if target:
+            self.open_requested.emit(Path(target))
+
+    def _ask_copy(self) -> None:
+        start = str(self.workspace.path.with_name(f"{self.workspace.path.stem} copy{BID_SUFFIX}"))
+        target, _ = QFileDialog.getSaveFileName(self, "Save a copy of this bid", start, BID_FILTER)
+        if target:
+            path = Path(target)
+            if path.suffix.lower() != BID_SUFFIX:
+                path = path.with_name(path.name + BID_SUFFIX)
+            self.copy_requested.emit(path)
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"About {APP_NAME}",
+            f"<b>{APP_NAME}</b> {__version__}<br>"
+            "Plans, writes and exports a joint council bid for the ODPM's CRM National Project.",
+        )
+
+    # -- closing -----------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.window_state.save_geometry(self.saveGeometry())
+        self.window_state.sync()
+        super().closeEvent(event)

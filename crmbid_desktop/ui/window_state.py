@@ -1,0 +1,49 @@
+"""Window geometry and recent files, kept with QSettings in a file the caller names (never the registry)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+MAX_RECENT = 8
+
+
+class WindowState:
+    def __init__(self, settings_file: Path) -> None:
+        settings_file.parent.mkdir(parents=True, exist_ok=True)
+        self._settings = QSettings(str(settings_file), QSettings.Format.IniFormat)
+
+    def geometry(self) -> QByteArray | None:
+        value = self._settings.value("main_window/geometry")
+        return value if isinstance(value, QByteArray) else None
+
+    def save_geometry(self, geometry: QByteArray) -> None:
+        self._settings.setValue("main_window/geometry", geometry)
+
+    def last_page(self) -> int:
+        value = self._settings.value("main_window/page", 0)
+        try:
+            return int(str(value))
+        except ValueError:
+            return 0
+
+    def save_last_page(self, index: int) -> None:
+        self._settings.setValue("main_window/page", index)
+
+    def recent_files(self) -> list[Path]:
+        value = self._settings.value("recent_files", [])
+        items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        return [Path(str(item)) for item in items if item]
+
+    def add_recent_file(self, path: Path) -> None:
+        recent = [item for item in self.recent_files() if item != path]
+        recent.insert(0, path)
+        self._settings.setValue("recent_files", [str(item) for item in recent[:MAX_RECENT]])
+
+    def remove_recent_file(self, path: Path) -> None:
+        recent = [str(item) for item in self.recent_files() if item != path]
+        self._settings.setValue("recent_files", recent)
+
+    def sync(self) -> None:
+        self._settings.sync()

@@ -1,0 +1,46 @@
+"""A writer killed with SIGKILL at random moments loses no edit it reported saved."""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from crmbid_desktop.paths import AppPaths
+from crmbid_desktop.store import sqlite as sqlite_store
+from crmbid_desktop.store.bidfile import open_bid
+from crmbid_desktop.store.models import Partner
+from tests.helpers.faults import run_and_kill
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX"),
+]
+
+
+def test_no_saved_edit_is_lost_when_the_writer_is_killed(
+    bid_path: Path, app_paths: AppPaths
+) -> None:
+    rng = random.Random(2005)
+    reported: list[int] = []
+    first = 0
+    kills = 0
+    while len(reported) < 120 and kills < 12:
+        saved = run_and_kill(bid_path, app_paths.data_dir.parent, first, 400, rng)
+        reported += saved
+        first += 400
+        kills += 1
+        assert sqlite_store.integrity_check(bid_path) == []
+    assert len(reported) >= 100, f"only {len(reported)} edits were made in {kills} runs"
+
+    bid = open_bid(bid_path, backups_dir=app_paths.backups_dir)
+    try:
+        with bid.reading() as session:
+            names = set(session.scalars(select(Partner.name)))
+    finally:
+        bid.close()
+    lost = [number for number in reported if f"edit {number}" not in names]
+    assert lost == []
