@@ -8,7 +8,7 @@ from pathlib import Path
 
 from crmbid_desktop.services.bid_template import DEFAULT_TEMPLATE, TEMPLATES
 
-COMMANDS = ("new", "check")
+COMMANDS = ("new", "check", "export", "import")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -19,6 +19,23 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--template", choices=sorted(TEMPLATES), default=DEFAULT_TEMPLATE)
     check = commands.add_parser("check", help="integrity check, schema version and counts")
     check.add_argument("file", type=Path)
+    export = commands.add_parser(
+        "export", help="write a document from the bid; the format follows the output's extension"
+    )
+    export.add_argument("file", type=Path, help="the .crmbid file")
+    export.add_argument("output", type=Path, help="e.g. proposal.docx, timetable.ics")
+    export.add_argument("--document", help="which document, e.g. proposal, eoi, partners, budget")
+    export.add_argument("--template", type=Path, help="a council's own .docx or .dotx template")
+    export.add_argument("--draft", action="store_true", help="mark every page DRAFT")
+    export.add_argument("--sections", help="section numbers to send, e.g. 4,6.1")
+    imp = commands.add_parser("import", help="read a file into the bid")
+    imp.add_argument("file", type=Path, help="the .crmbid file")
+    imp.add_argument("source", type=Path, help="e.g. partners.csv, partners.xlsx")
+    imp.add_argument("--document", help="what the file holds, e.g. partners, products")
+    imp.add_argument(
+        "--dry-run", action="store_true", help="report what would change, change nothing"
+    )
+    imp.add_argument("--into-section", help="section number to import a .docx into")
     return parser
 
 
@@ -28,7 +45,72 @@ def run(argv: list[str]) -> int:
         return _new(args.file, args.template)
     if args.command == "check":
         return _check(args.file)
+    if args.command == "export":
+        return _export(args)
+    if args.command == "import":
+        return _import(args)
     return 2
+
+
+def _open(path: Path) -> object:
+    from crmbid_desktop.paths import AppPaths
+    from crmbid_desktop.services.bid_files import open_workspace
+
+    return open_workspace(path, AppPaths.for_user().ensure())
+
+
+def _export(args: argparse.Namespace) -> int:
+    from crmbid_desktop.services import file_formats
+    from crmbid_desktop.services.workspace import Workspace
+    from crmbid_desktop.store.errors import BidFileError
+
+    options = file_formats.ExportOptions(
+        document=args.document,
+        template=args.template,
+        draft=args.draft,
+        sections=tuple(part.strip() for part in (args.sections or "").split(",") if part.strip()),
+    )
+    try:
+        workspace = _open(args.file)
+    except BidFileError as error:
+        print(f"error: {error.user_message}", file=sys.stderr)
+        return 1
+    assert isinstance(workspace, Workspace)
+    try:
+        result = file_formats.export(workspace, args.output, options)
+    except (file_formats.UnknownFormatError, BidFileError, OSError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    finally:
+        workspace.close()
+    print(result.summary)
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from crmbid_desktop.services import file_formats
+    from crmbid_desktop.services.workspace import Workspace
+    from crmbid_desktop.store.errors import BidFileError
+
+    options = file_formats.ImportOptions(
+        document=args.document, dry_run=args.dry_run, into_section=args.into_section
+    )
+    try:
+        workspace = _open(args.file)
+    except BidFileError as error:
+        print(f"error: {error.user_message}", file=sys.stderr)
+        return 1
+    assert isinstance(workspace, Workspace)
+    try:
+        report = file_formats.import_file(workspace, args.source, options)
+    except (file_formats.UnknownFormatError, BidFileError, OSError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    finally:
+        workspace.close()
+    for line in report.lines:
+        print(line)
+    return 1 if report.rejected else 0
 
 
 def _new(path: Path, template: str) -> int:

@@ -45,3 +45,15 @@ def workspace(bid_path: Path, app_paths: AppPaths) -> Iterator[object]:
     opened = open_workspace(bid_path, app_paths)
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def main_window(qtbot: object, workspace: object, app_paths: AppPaths) -> object:
+    """The main window over the default bid, shown offscreen."""
+    from crmbid_desktop.ui.main_window import MainWindow
+    from crmbid_desktop.ui.window_state import WindowState
+
+    window = MainWindow(workspace, WindowState(app_paths.settings_file))  # type: ignore[arg-type]
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    window.show()
+    return window

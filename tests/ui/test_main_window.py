@@ -1,0 +1,97 @@
+"""The main window opens on the default bid and every page shows the bid's real data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QLabel, QTableView, QTreeWidget
+
+from crmbid_desktop.paths import AppPaths
+from crmbid_desktop.ui.main_window import MainWindow
+from crmbid_desktop.ui.table_model import Column, RowTableModel
+from crmbid_desktop.ui.window_state import WindowState
+from tests.helpers.qt import assert_controls_named
+
+
+def _table_text(view: QTableView) -> list[list[str]]:
+    model = view.model()
+    return [
+        [str(model.index(row, column).data()) for column in range(model.columnCount())]
+        for row in range(model.rowCount())
+    ]
+
+
+def test_every_page_shows_the_default_bid(main_window: MainWindow) -> None:
+    titles = [page.title for page in main_window.pages]
+    assert titles == [
+        "Dashboard",
+        "Partners",
+        "Timetable & Tasks",
+        "Sections",
+        "Criteria",
+        "Export",
+    ]
+
+    main_window.go_to(1)
+    partners = _table_text(main_window.findChild(QTableView, "partnersTable"))
+    assert [row[0] for row in partners] == ["Leeds City Council", "London Borough of Newham"]
+
+    main_window.go_to(2)
+    milestones = _table_text(main_window.findChild(QTableView, "milestonesTable"))
+    proposal = next(row for row in milestones if row[1].startswith("Proposal and long-term"))
+    assert proposal[0] == "Fri 26 Aug 2005"
+    assert "Thursday, 26 August" in proposal[4]
+    tasks = _table_text(main_window.findChild(QTableView, "tasksTable"))
+    assert len(tasks) == 13
+
+    main_window.go_to(3)
+    outline = main_window.findChild(QTreeWidget, "sectionsOutline")
+    assert outline.topLevelItemCount() == 14
+    assert outline.topLevelItem(0).text(0) == "1 Executive summary"
+
+    main_window.go_to(4)
+    criteria = _table_text(main_window.findChild(QTableView, "criteriaTable"))
+    assert len(criteria) == 10
+    assert main_window.findChild(QLabel, "criteriaWeightTotal").text() == "Weights total 100%"
+
+    main_window.go_to(0)
+    assert (
+        "Ownership of the CRM National Project"
+        in main_window.findChild(QLabel, "dashboardBidTitle").text()
+    )
+
+
+def test_title_names_the_bid_and_its_file(main_window: MainWindow) -> None:
+    title = main_window.windowTitle()
+    assert "Ownership of the CRM National Project" in title
+    assert str(main_window.workspace.path) in title
+
+
+def test_interactive_widgets_have_object_and_accessible_names(main_window: MainWindow) -> None:
+    assert_controls_named(main_window)
+
+
+def test_geometry_page_and_recent_files_are_remembered(
+    qtbot: object, workspace: object, app_paths: AppPaths
+) -> None:
+    state = WindowState(app_paths.settings_file)
+    window = MainWindow(workspace, state)  # type: ignore[arg-type]
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    window.show()
+    window.resize(700, 500)
+    window.go_to(3)
+    window.close()
+
+    again = MainWindow(workspace, WindowState(app_paths.settings_file))  # type: ignore[arg-type]
+    qtbot.addWidget(again)  # type: ignore[attr-defined]
+    assert again.navigation.currentRow() == 3
+    assert (again.width(), again.height()) == (700, 500)
+    assert WindowState(app_paths.settings_file).recent_files()[0] == Path(workspace.path)  # type: ignore[attr-defined]
+
+
+def test_row_table_model_passes_qtmodeltester(qtmodeltester: object) -> None:
+    model: RowTableModel[tuple[str, int]] = RowTableModel(
+        [Column("Name", lambda r: r[0]), Column("Number", lambda r: str(r[1]), lambda r: r[1])],
+        [("a", 2), ("b", 1)],
+    )
+    qtmodeltester.check(model)  # type: ignore[attr-defined]
