@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         self.workspace = workspace
         self.window_state = window_state
         self.pages: list[Page] = []
+        self.undo_group = QUndoGroup(self)
 
         self.navigation = QListWidget()
         name_widget(self.navigation, "pageNavigation", "Pages")
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         for page in self.pages:
             self.stack.addWidget(page)
             self.navigation.addItem(page.title)
+            self.undo_group.addStack(page.undo_stack)
         self._update_go_menu()
         start = current if current >= 0 else self.window_state.last_page()
         self.navigation.setCurrentRow(min(max(start, 0), len(self.pages) - 1))
@@ -126,6 +128,7 @@ class MainWindow(QMainWindow):
     def _show_page(self, index: int) -> None:
         if 0 <= index < len(self.pages):
             self.stack.setCurrentIndex(index)
+            self.undo_group.setActiveStack(self.pages[index].undo_stack)
             self.window_state.save_last_page(index)
 
     def current_page(self) -> Page:
@@ -168,6 +171,18 @@ class MainWindow(QMainWindow):
         )
         file_menu.addSeparator()
         file_menu.addAction(self._action("E&xit", "exitAction", self.close, "Ctrl+Q"))
+
+        edit_menu = self.menuBar().addMenu("&Edit")
+        edit_menu.setObjectName("editMenu")
+        undo = self.undo_group.createUndoAction(self, "&Undo")
+        undo.setObjectName("undoAction")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo_group.createRedoAction(self, "&Redo")
+        redo.setObjectName("redoAction")
+        redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        edit_menu.addAction(undo)
+        edit_menu.addAction(redo)
+        self.edit_menu = edit_menu
 
         self.go_menu = self.menuBar().addMenu("&Go")
         self.go_menu.setObjectName("goMenu")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from crmbid_desktop.services.workspace import Workspace
@@ -19,6 +20,9 @@ class Page(QWidget):
         self.workspace = workspace
         self.setObjectName(self.object_name)
         self.setAccessibleName(self.title)
+        # Edits made on this page are pushed here as QUndoCommands; the main window's Edit menu
+        # undoes and redoes on the stack of the page being shown.
+        self.undo_stack = QUndoStack(self)
         self.page_layout = QVBoxLayout(self)
         self.page_layout.addWidget(heading(self.title, f"{self.object_name}Heading"))
 
