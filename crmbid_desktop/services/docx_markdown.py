@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import NamespacePrefixedTag, qn
+from docx.oxml.parser import oxml_parser
 from markdown_it import MarkdownIt
 
 from crmbid_desktop.services import docx_styles as st
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from docx.document import Document
     from docx.oxml.table import CT_Tbl
     from docx.oxml.text.paragraph import CT_P
+    from docx.shared import Length
     from lxml.etree import _Element
     from markdown_it.token import Token
 
@@ -31,6 +33,19 @@ _ALIGN = {
     "text-align:right": WD_ALIGN_PARAGRAPH.RIGHT,
     "text-align:center": WD_ALIGN_PARAGRAPH.CENTER,
 }
+
+
+@lru_cache(maxsize=64)
+def _tag(nsptag: str) -> tuple[str, dict[str, str]]:
+    parsed = NamespacePrefixedTag(nsptag)
+    return parsed.clark_name, parsed.nsmap
+
+
+def element(nsptag: str, attrs: dict[str, str] | None = None) -> _Element:
+    """OxmlElement without re-parsing the tag each time: runs are made by the hundred thousand."""
+    clark, nsmap = _tag(nsptag)
+    made: _Element = oxml_parser.makeelement(clark, attrib=attrs, nsmap=nsmap)
+    return made
 
 
 @lru_cache(maxsize=1)
@@ -49,32 +64,30 @@ def add_run(
     style_id: str | None = None,
 ) -> _Element:
     """Append a run; tabs and newlines become w:tab and w:br as Word expects."""
-    run = OxmlElement("w:r")
+    run = element("w:r")
     if bold or italic or underline or code or style_id:
-        rpr = OxmlElement("w:rPr")
+        rpr = element("w:rPr")
         if style_id:
-            rpr.append(OxmlElement("w:rStyle", {qn("w:val"): style_id}))
+            rpr.append(element("w:rStyle", {qn("w:val"): style_id}))
         if code:
             rpr.append(
-                OxmlElement(
-                    "w:rFonts", {qn("w:ascii"): "Courier New", qn("w:hAnsi"): "Courier New"}
-                )
+                element("w:rFonts", {qn("w:ascii"): "Courier New", qn("w:hAnsi"): "Courier New"})
             )
         if bold:
-            rpr.append(OxmlElement("w:b"))
+            rpr.append(element("w:b"))
         if italic:
-            rpr.append(OxmlElement("w:i"))
+            rpr.append(element("w:i"))
         if underline:
-            rpr.append(OxmlElement("w:u", {qn("w:val"): "single"}))
+            rpr.append(element("w:u", {qn("w:val"): "single"}))
         run.append(rpr)
     for i, line in enumerate(xml_safe(text).replace("\r", "").split("\n")):
         if i:
-            run.append(OxmlElement("w:br"))
+            run.append(element("w:br"))
         for j, piece in enumerate(line.split("\t")):
             if j:
-                run.append(OxmlElement("w:tab"))
+                run.append(element("w:tab"))
             if piece:
-                t = OxmlElement("w:t")
+                t = element("w:t")
                 t.text = piece
                 if piece != piece.strip():
                     t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
@@ -118,6 +131,7 @@ class MarkdownRenderer:
         self._doc = document
         self._styles = styles
         self._numbering = numbering
+        self._block_width: Length | None = None
 
     # ----- inline -----
     def render_inline(self, parent: _Element, token: Token) -> None:
@@ -258,7 +272,10 @@ class MarkdownRenderer:
         columns = max((len(r) for r in rows), default=0)
         if not columns:
             return
-        table = self._doc.add_table(rows=len(rows), cols=columns)
+        if self._block_width is None:
+            # Reading the page width costs an XPath over the whole body; once per document.
+            self._block_width = self._doc._block_width
+        table = self._doc._body.add_table(len(rows), columns, self._block_width)
         fill_table(table._tbl, self._styles[st.BID_TABLE])
         # Walk the XML rows directly: python-docx's cell lookup is quadratic on long tables.
         for tr, cells in zip(table._tbl.tr_lst, rows, strict=True):
