@@ -142,7 +142,7 @@ STYLE_SPECS: tuple[_StyleSpec, ...] = (
             TOCS[i],
             f"TOC{i + 1}",
             # Left stops for the number ("1", "4.1", "Appendix A:") then the page-number stop.
-            f'<w:tabs><w:tab w:val="left" w:pos="{220 * i + 567 * (i + 1)}"/>'
+            f'<w:tabs><w:tab w:val="left" w:pos="{503 * i + 567}"/>'
             f'<w:tab w:val="left" w:pos="{220 * i + 1701}"/>'
             '<w:tab w:val="right" w:leader="dot" w:pos="9016"/></w:tabs>'
             f'<w:spacing w:after="60"/><w:ind w:left="{220 * i}"/>',
