@@ -1,0 +1,110 @@
+"""Word counts of section text as Microsoft Word will count it once the Markdown is exported."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+COUNTING_RULE: str = (
+    "Words are counted as Microsoft Word counts them: any run of characters between spaces or "
+    "line breaks is one word, so 'e-mail', 'and/or' and '£12,000.00' are one word each and a "
+    "dash or '&' standing alone between spaces also counts; formatting marks, link addresses "
+    "and list bullets or numbers are not counted; a non-breaking space joins the words on "
+    "either side; each Chinese, Japanese or Korean character counts as one word."
+)
+
+# Word splits on ordinary whitespace but, unlike Python's str.split, treats non-breaking spaces
+# (U+00A0, U+2007, U+202F) as part of the word, so they are left out of this class on purpose.
+_SEPARATORS = re.compile(
+    "[\t\n\v\f\r \u0085\u1680\u2000-\u2006\u2008-\u200a\u2028\u2029\u205f\u3000]+"
+)
+# Word counts East Asian ideographs and syllables one per character.
+_EAST_ASIAN = re.compile(
+    "[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+    "\uf900-\ufaff\U00020000-\U0002fa1f]"
+)
+_UNDERLINE_TAG = re.compile(r"^</?u>$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class _Block:
+    text: str
+    in_table: bool
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    # The canonical section format: CommonMark plus GFM tables.
+    return MarkdownIt("commonmark").enable("table")
+
+
+def _inline_text(token: Token) -> str:
+    parts: list[str] = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type == "softbreak":
+            parts.append(" ")
+        elif child.type == "hardbreak":
+            parts.append("\n")
+        elif child.type == "html_inline":
+            # <u> is formatting and vanishes; any other HTML is printed literally.
+            if not _UNDERLINE_TAG.match(child.content.strip()):
+                parts.append(child.content)
+        elif child.type == "image":
+            parts.append(_inline_text(child))
+    return "".join(parts)
+
+
+def _blocks(markdown: str) -> list[_Block]:
+    blocks: list[_Block] = []
+    in_table = False
+    row: list[str] = []
+    for token in _parser().parse(markdown):
+        if token.type == "table_open":
+            in_table = True
+        elif token.type == "table_close":
+            in_table = False
+        elif token.type == "tr_open":
+            row = []
+        elif token.type == "tr_close":
+            blocks.append(_Block("\t".join(row), True))
+        elif token.type == "inline":
+            if in_table:
+                row.append(_inline_text(token))
+            else:
+                blocks.append(_Block(_inline_text(token), False))
+        elif token.type in ("code_block", "fence", "html_block"):
+            blocks.append(_Block(token.content.rstrip("\n"), in_table))
+    return blocks
+
+
+def plain_text(markdown: str) -> str:
+    """Text as it reads in Word: a line per paragraph or table row, cells tab-separated."""
+    return "\n".join(block.text for block in _blocks(markdown))
+
+
+def _count_token(token: str) -> int:
+    asian = len(_EAST_ASIAN.findall(token))
+    if not asian:
+        return 1
+    rest = [piece for piece in _EAST_ASIAN.split(token) if piece]
+    return asian + len(rest)
+
+
+def count_text_words(text: str) -> int:
+    """Words in already plain text, by the rule in COUNTING_RULE."""
+    return sum(_count_token(tok) for tok in _SEPARATORS.split(text) if tok)
+
+
+def count_words(markdown: str, *, include_tables: bool) -> int:
+    """Words in a section body as Word will count them (see COUNTING_RULE)."""
+    return sum(
+        count_text_words(block.text)
+        for block in _blocks(markdown)
+        if include_tables or not block.in_table
+    )

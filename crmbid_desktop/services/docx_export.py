@@ -1,0 +1,438 @@
+"""Writing the proposal and the expression-of-interest letter as Word (.docx) files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
+
+from crmbid_desktop.services import docx_styles as st
+from crmbid_desktop.services.docx_markdown import (
+    MarkdownRenderer,
+    add_run,
+    fill_table,
+    new_paragraph,
+    set_numbering,
+)
+from crmbid_desktop.services.docx_package import (
+    ExportTargetLockedError,
+    atomic_write,
+    document_bytes,
+    drop_stale_parts,
+    empty_body,
+    load_document,
+    set_properties,
+    xml_safe,
+)
+from crmbid_desktop.services.proposal_content import ODPM, EoiContent, ProposalContent
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.oxml.text.paragraph import CT_P
+    from lxml.etree import _Element
+
+__all__ = [
+    "ExportTargetLockedError",
+    "default_template",
+    "long_date",
+    "write_eoi",
+    "write_proposal",
+    "xml_safe",
+]
+
+TOC_INSTRUCTION = ' TOC \\o "1-3" \\h \\z \\u '
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def default_template() -> Path:
+    """Our own template; the one place to change when resources get a proper finder."""
+    return (
+        Path(__file__).resolve().parents[2] / "resources" / "templates" / "proposal-template.docx"
+    )
+
+
+def long_date(day: date) -> str:
+    """'Friday 26 August 2005', in English whatever the machine's locale."""
+    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Heading:
+    level: int
+    title: str
+    number: str  # as Word's numbering prints it: "4.1" or "Appendix A:"
+    bookmark: str
+
+
+class _Builder:
+    """Holds the document and its resolved style ids while the proposal is assembled."""
+
+    def __init__(self, template: Path | None) -> None:
+        self.doc: Document = load_document(template or default_template())
+        empty_body(self.doc)
+        drop_stale_parts(self.doc)
+        self.styles, self.numbering = st.install(self.doc)
+        self.markdown = MarkdownRenderer(self.doc, self.styles, self.numbering)
+        self._bookmark_id = 0
+        self._table_no = 0
+
+    def para(
+        self, text: str = "", style: str | None = None, *, bold: bool = False, italic: bool = False
+    ) -> CT_P:
+        p = new_paragraph(self.doc, self.styles[style] if style else None)
+        if text:
+            add_run(p, text, bold=bold, italic=italic)
+        return p
+
+    def page_break(self) -> None:
+        run = OxmlElement("w:r")
+        run.append(OxmlElement("w:br", {qn("w:type"): "page"}))
+        new_paragraph(self.doc, None).append(run)
+
+    def heading(self, heading: _Heading) -> None:
+        p = self.para(style=st.HEADINGS[heading.level - 1])
+        # Numbering set on the paragraph too, so a council template whose heading styles are
+        # unnumbered still prints 1, 1.1, 1.1.1 and the cached contents stays right.
+        appendix = heading.number.startswith("Appendix")
+        num_id = self.numbering.appendix_num if appendix else self.numbering.heading_num
+        set_numbering(p, num_id, heading.level - 1)
+        self._bookmark_id += 1
+        attrs = {qn("w:id"): str(self._bookmark_id), qn("w:name"): heading.bookmark}
+        p.append(OxmlElement("w:bookmarkStart", attrs))
+        add_run(p, heading.title)
+        p.append(OxmlElement("w:bookmarkEnd", {qn("w:id"): str(self._bookmark_id)}))
+
+    def table(self, caption: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+        self._table_no += 1
+        self.para(f"Table {self._table_no}: {caption}", st.CAPTION)
+        table = self.doc.add_table(rows=1 + len(rows), cols=len(header))
+        fill_table(table._tbl, self.styles[st.BID_TABLE])
+        for tr, values in zip(table._tbl.tr_lst, [header, *rows], strict=True):
+            for tc, value in zip(tr.tc_lst, values, strict=True):
+                add_run(tc.p_lst[0], value)
+        self.para()  # Word needs a paragraph between consecutive tables or they merge
+
+    def toc(self, headings: Sequence[_Heading]) -> None:
+        """A TOC field whose cached result already lists every heading, so no update is needed."""
+        self.para("Contents", st.TOC_HEADING)
+        field_start = [
+            _fld_char("begin"),
+            _instr(TOC_INSTRUCTION),
+            _fld_char("separate"),
+        ]
+        if not headings:
+            p = self.para()
+            for run in field_start:
+                p.append(run)
+            add_run(p, "No headings.")
+            p.append(_fld_char("end"))
+            return
+        for index, heading in enumerate(headings):
+            p = self.para(style=st.TOCS[heading.level - 1])
+            if index == 0:
+                for run in field_start:
+                    p.append(run)
+            link = OxmlElement(
+                "w:hyperlink", {qn("w:anchor"): heading.bookmark, qn("w:history"): "1"}
+            )
+            p.append(link)
+            add_run(link, f"{heading.number}\t{heading.title}")
+        self.para().append(_fld_char("end"))
+
+
+def _fld_char(kind: str) -> _Element:
+    run = OxmlElement("w:r")
+    run.append(OxmlElement("w:fldChar", {qn("w:fldCharType"): kind}))
+    return run
+
+
+def _instr(instruction: str) -> _Element:
+    run = OxmlElement("w:r")
+    instr = OxmlElement("w:instrText", {qn("xml:space"): "preserve"})
+    instr.text = instruction
+    run.append(instr)
+    return run
+
+
+def _field(parent: _Element, instruction: str, cached: str) -> None:
+    """A complex field (PAGE, NUMPAGES) with a cached value shown until fields are updated."""
+    parent.append(_fld_char("begin"))
+    parent.append(_instr(f" {instruction} "))
+    parent.append(_fld_char("separate"))
+    add_run(parent, cached)
+    parent.append(_fld_char("end"))
+
+
+def _number_headings(content: ProposalContent) -> tuple[list[_Heading], list[_Heading]]:
+    """Numbers as Word's multilevel list will print them, and the closing parts' headings."""
+    counters = [0, 0, 0]
+    names = iter(range(1, 1_000_000))
+
+    appendices = iter("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+    def make(level: int, title: str, appendix: bool = False) -> _Heading:
+        if appendix:
+            number = f"Appendix {next(appendices)}:"
+        else:
+            counters[level - 1] += 1
+            counters[level:] = [0] * (3 - level)
+            number = ".".join(str(n) for n in counters[:level])
+        return _Heading(level, xml_safe(title), number, f"_TocCRM{next(names):06d}")
+
+    sections = [make(min(max(s.level, 1), 3), s.title) for s in content.sections]
+    closing = [make(1, "Partnership"), make(1, "Timetable"), make(1, "Evaluation criteria")]
+    if content.products:
+        closing.append(make(1, "Products"))
+    if content.risks:
+        closing.append(make(1, "Risks"))
+    closing.append(make(1, "Letters of support", appendix=True))
+    return sections, closing
+
+
+def _header_footer(
+    builder: _Builder, marking: str, title: str, footer_text: str, *, draft: bool
+) -> None:
+    doc = builder.doc
+    section = doc.sections[-1]
+    headers = [section.header]
+    footers = [section.footer]
+    if section.different_first_page_header_footer:
+        headers.append(section.first_page_header)
+        footers.append(section.first_page_footer)
+    if doc.settings.odd_and_even_pages_header_footer:
+        headers.append(section.even_page_header)
+        footers.append(section.even_page_footer)
+    header_style = builder.styles[st.HEADER]
+    footer_style = builder.styles[st.FOOTER]
+    for header in headers:
+        header.is_linked_to_previous = False
+        host = header._element
+        _clear_if_blank(host)
+        p = host.add_p()
+        p.get_or_add_pPr().style = header_style
+        add_run(p, f"{xml_safe(title)}\t\t{xml_safe(marking)}")
+        if draft:
+            mark = host.add_p()
+            mark.get_or_add_pPr().style = header_style
+            mark.get_or_add_pPr().jc_val = WD_ALIGN_PARAGRAPH.CENTER
+            run = add_run(mark, "DRAFT", bold=True)
+            # Prominent on every page: large red letters above the body text.
+            rpr = run.find(qn("w:rPr"))
+            assert rpr is not None
+            rpr.append(OxmlElement("w:color", {qn("w:val"): str(RGBColor(0xC0, 0, 0))}))
+            size = str(int(Pt(28).pt * 2))
+            rpr.append(OxmlElement("w:sz", {qn("w:val"): size}))
+            rpr.append(OxmlElement("w:szCs", {qn("w:val"): size}))
+    for footer in footers:
+        footer.is_linked_to_previous = False
+        host = footer._element
+        _clear_if_blank(host)
+        p = host.add_p()
+        p.get_or_add_pPr().style = footer_style
+        add_run(p, f"{xml_safe(footer_text)}\t{xml_safe(marking)}\tPage ")
+        _field(p, "PAGE", "1")
+        add_run(p, " of ")
+        _field(p, "NUMPAGES", "1")
+
+
+def _clear_if_blank(host: _Element) -> None:
+    """Remove a header's empty paragraphs, but keep a council's own content (logo, address)."""
+    for p in host.findall(qn("w:p")):
+        has_content = any(True for _ in p.iter(qn("w:t"), qn("w:drawing"), qn("w:pict")))
+        if not has_content:
+            host.remove(p)
+
+
+def write_proposal(
+    content: ProposalContent,
+    target: Path,
+    *,
+    template: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Write the whole proposal to `target` (replaced only once the new file is complete)."""
+    b = _Builder(template)
+    sections, closing = _number_headings(content)
+
+    # Cover page.
+    b.para(content.title, st.TITLE)
+    b.para(f"Proposal to the {ODPM}", st.SUBTITLE)
+    if content.funding_body and content.funding_body != ODPM:
+        b.para(f"Funding body: {content.funding_body}")
+    b.para("Lead council: ", bold=True).append(_plain_run(content.lead_council))
+    if content.joint_partners:
+        b.para("Joint partners: ", bold=True).append(_plain_run(", ".join(content.joint_partners)))
+    for label, value in (
+        ("Date: ", long_date(content.date)),
+        ("Version: ", content.version),
+        ("Reference: ", content.reference),
+        ("Contact: ", content.contact),
+    ):
+        if value:
+            b.para(label, bold=True).append(_plain_run(value))
+    if content.draft:
+        b.para("DRAFT - not for circulation", bold=True)
+    b.page_break()
+
+    b.toc([*sections, *closing])
+    b.page_break()
+
+    total = len(content.sections)
+    for done, (section, heading) in enumerate(zip(content.sections, sections, strict=True), 1):
+        b.heading(heading)
+        b.markdown.render(section.body_markdown)
+        if progress is not None:
+            progress(done, total)
+
+    closing_iter = iter(closing)
+    b.heading(next(closing_iter))
+    _table_or_none(
+        b,
+        "Partnership",
+        ["Council", "Role", "Status", "Contribution", "Share", "Signed off by", "Signed off on"],
+        [
+            [p.council, p.role, p.status, p.contribution, p.share, p.signed_off_by, p.signed_off_on]
+            for p in content.partners
+        ],
+    )
+    b.heading(next(closing_iter))
+    _table_or_none(
+        b,
+        "Timetable: milestones and key tasks",
+        ["Date", "Milestone or task", "Owner"],
+        [
+            [t.when, f"Milestone: {t.task}" if t.milestone else t.task, t.owner]
+            for t in content.timetable
+        ],
+    )
+    b.heading(next(closing_iter))
+    _table_or_none(
+        b,
+        "Compliance with the evaluation criteria",
+        ["Criterion", "Weight", "Where addressed"],
+        [[c.criterion, c.weight, c.addressed_in] for c in content.criteria],
+    )
+    if content.products:
+        b.heading(next(closing_iter))
+        _table_or_none(
+            b,
+            "Products",
+            ["Product", "Decision", "Owner", "Notes"],
+            [[p.product, p.decision, p.owner, p.notes] for p in content.products],
+        )
+    if content.risks:
+        b.heading(next(closing_iter))
+        _table_or_none(
+            b,
+            "Risks",
+            ["Risk", "Likelihood", "Impact", "Mitigation", "Owner"],
+            [[r.risk, r.likelihood, r.impact, r.mitigation, r.owner] for r in content.risks],
+        )
+    b.heading(next(closing_iter))
+    _table_or_none(
+        b,
+        "Letters of support",
+        ["Organisation", "Signatory", "Received"],
+        [[x.organisation, x.signatory, x.received_on] for x in content.letters_of_support],
+    )
+
+    _header_footer(
+        b,
+        content.protective_marking,
+        content.title,
+        f"Version {content.version}" if content.version else "",
+        draft=content.draft,
+    )
+    set_properties(
+        b.doc,
+        title=content.title,
+        subject=f"Proposal to the {ODPM}",
+        author=content.author,
+        company=content.company,
+        when=content.date,
+    )
+    atomic_write(document_bytes(b.doc), Path(target))
+
+
+def _plain_run(text: str) -> _Element:
+    holder = OxmlElement("w:p")
+    return add_run(holder, text)
+
+
+def _table_or_none(b: _Builder, caption: str, header: list[str], rows: list[list[str]]) -> None:
+    if rows:
+        b.table(caption, header, rows)
+    else:
+        b.para("None recorded yet.", italic=True)
+
+
+def write_eoi(content: EoiContent, target: Path, template: Path | None = None) -> None:
+    """Write the expression-of-interest letter to ODPM."""
+    b = _Builder(template)
+    b.para(content.lead_council, st.SUBTITLE)
+    b.para(long_date(content.date))
+    for line in content.addressee.split(", "):
+        b.para(line).get_or_add_pPr().get_or_add_spacing().after = 0
+    b.para()
+    name = content.addressee.split(",")[0].strip()
+    b.para(f"Dear {name},")
+    b.para(f"Expression of interest: {content.bid_title}", bold=True)
+    partners = ", ".join(content.joint_partners)
+    jointly = f" jointly with {partners}" if partners else ""
+    b.para(
+        f"{content.lead_council}, as lead authority{jointly}, wishes to express its interest in "
+        "taking over ownership of the Customer Relationship Management (CRM) National Project "
+        "and sustaining its products for English local authorities."
+    )
+    if content.joint_partners:
+        b.para("The partners in this bid are:")
+        for council in [f"{content.lead_council} (lead)", *content.joint_partners]:
+            p = b.para(council, st.LIST_BULLET[0])
+            set_numbering(p, b.numbering.bullet_num, 0)
+    b.para(
+        "We would welcome the opportunity to meet ODPM representatives to discuss the "
+        "evaluation criteria, the product inventory and the transition. Our named contact is:"
+    )
+    for line in (
+        f"{content.contact_name}, {content.contact_title}",
+        f"Email: {content.contact_email}",
+        f"Telephone: {content.contact_phone}",
+    ):
+        b.para(line).get_or_add_pPr().get_or_add_spacing().after = 0
+    b.para()
+    b.para("Yours sincerely,")
+    b.para()
+    b.para(content.contact_name, bold=True)
+    b.para(content.contact_title)
+    b.para(content.lead_council)
+    _header_footer(b, "", content.lead_council, "", draft=False)
+    set_properties(
+        b.doc,
+        title=f"Expression of interest: {content.bid_title}",
+        subject=f"Letter to the {ODPM}",
+        author=content.author or content.contact_name,
+        company=content.company or content.lead_council,
+        when=content.date,
+    )
+    atomic_write(document_bytes(b.doc), Path(target))

@@ -1,0 +1,111 @@
+"""Plain, print-ready descriptions of the proposal and expression-of-interest documents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+ODPM = "Office of the Deputy Prime Minister"
+EOI_ADDRESSEE = "Julian Bowrey, Divisional Manager, Local e-Government, ODPM"
+
+
+@dataclass(frozen=True, slots=True)
+class SectionContent:
+    """One numbered section; level 1..3 gives numbering depth (1, 1.1, 1.1.1)."""
+
+    number: str  # as the app shows it, e.g. "4.1"; Word's own numbering prints the same
+    title: str
+    level: int
+    body_markdown: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerRow:
+    council: str
+    role: str  # "Lead", "Joint partner", "Supporting"
+    status: str  # e.g. "Authority to bid given"
+    contribution: str  # e.g. "£12,000.00"
+    share: str  # e.g. "40%"
+    signed_off_by: str = ""
+    signed_off_on: str = ""  # e.g. "Wed 24 Aug 2005"
+
+
+@dataclass(frozen=True, slots=True)
+class TimetableRow:
+    when: str  # e.g. "Fri 26 Aug 2005"
+    task: str
+    owner: str = ""
+    milestone: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionRow:
+    criterion: str
+    weight: str  # e.g. "10%"
+    addressed_in: str  # e.g. "Sections 3, 4.1"
+
+
+@dataclass(frozen=True, slots=True)
+class ProductRow:
+    product: str
+    decision: str  # keep, refresh, merge or retire
+    owner: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RiskRow:
+    risk: str
+    likelihood: str
+    impact: str
+    mitigation: str
+    owner: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LetterRow:
+    organisation: str
+    signatory: str
+    received_on: str = ""  # e.g. "Mon 22 Aug 2005"
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalContent:
+    """Everything printed in the proposal, in print order."""
+
+    title: str
+    reference: str
+    lead_council: str
+    date: date
+    version: str
+    contact: str
+    funding_body: str = ODPM
+    joint_partners: list[str] = field(default_factory=list)
+    protective_marking: str = "OFFICIAL"
+    draft: bool = False
+    sections: list[SectionContent] = field(default_factory=list)
+    partners: list[PartnerRow] = field(default_factory=list)
+    timetable: list[TimetableRow] = field(default_factory=list)
+    criteria: list[CriterionRow] = field(default_factory=list)
+    products: list[ProductRow] = field(default_factory=list)
+    risks: list[RiskRow] = field(default_factory=list)
+    letters_of_support: list[LetterRow] = field(default_factory=list)
+    author: str = ""
+    company: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EoiContent:
+    """The expression-of-interest letter to ODPM."""
+
+    lead_council: str
+    bid_title: str
+    date: date
+    contact_name: str
+    contact_title: str
+    contact_email: str
+    contact_phone: str
+    joint_partners: list[str] = field(default_factory=list)
+    addressee: str = EOI_ADDRESSEE
+    author: str = ""
+    company: str = ""
