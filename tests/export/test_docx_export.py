@@ -176,7 +176,9 @@ def test_hostile_text_is_cleaned(tmp_path: Path, audit_baseline: frozenset) -> N
 def test_failure_mid_write_keeps_previous_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    target = tmp_path / "bid.docx"
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    target = folder / "bid.docx"
     write_proposal(sample_content(), target)
     before = target.read_bytes()
 
@@ -187,7 +189,7 @@ def test_failure_mid_write_keeps_previous_file(
     with pytest.raises(OSError, match="disk full"):
         write_proposal(sample_content(version="0.4"), target)
     assert target.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["bid.docx"]
+    assert sorted(p.name for p in folder.iterdir()) == ["bid.docx"]
 
 
 def test_locked_target_raises_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -202,7 +204,8 @@ def test_locked_target_raises_clear_error(tmp_path: Path, monkeypatch: pytest.Mo
         write_proposal(sample_content(), target)
     assert info.value.target == target
     assert target.read_bytes() == b"previous"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["bid.docx"]
+    # "home" holds the test's private user folders (conftest), not export leftovers.
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "home") == ["bid.docx"]
 
 
 def test_eoi_letter(tmp_path: Path, audit_baseline: frozenset) -> None:
@@ -227,4 +230,4 @@ def test_eoi_letter(tmp_path: Path, audit_baseline: frozenset) -> None:
 
 def test_no_temp_files_on_success(tmp_path: Path) -> None:
     write_proposal(sample_content(), tmp_path / "bid.docx")
-    assert os.listdir(tmp_path) == ["bid.docx"]
+    assert [name for name in os.listdir(tmp_path) if name != "home"] == ["bid.docx"]
