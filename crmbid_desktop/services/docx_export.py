@@ -66,10 +66,10 @@ _MONTHS = [
 
 
 def default_template() -> Path:
-    """Our own template; the one place to change when resources get a proper finder."""
-    return (
-        Path(__file__).resolve().parents[2] / "resources" / "templates" / "proposal-template.docx"
-    )
+    """Our own template, found wherever the program runs from (source, wheel, bundle)."""
+    from crmbid_desktop.resources import resource_path
+
+    return resource_path("templates/proposal-template.docx")
 
 
 def long_date(day: date) -> str:

@@ -41,13 +41,20 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 class BidController:
     """Opens, creates and copies bids for one main window, telling the user when a file is refused."""
 
-    def __init__(self, paths: AppPaths, window_state: WindowState) -> None:
+    def __init__(
+        self, paths: AppPaths, window_state: WindowState, *, interactive: bool = True
+    ) -> None:
         self.paths = paths
         self.window_state = window_state
+        #: False for unattended runs (--smoke-test): problems go to stderr, never a modal dialog.
+        self.interactive = interactive
         self.window: MainWindow | None = None
 
     def show_error(self, parent: QWidget | None, title: str, message: str) -> None:
         log.warning("%s: %s", title, message)
+        if not self.interactive:
+            print(f"{title}: {message}", file=sys.stderr)
+            return
         box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=parent)
         box.setObjectName("bidErrorDialog")
         box.exec()
@@ -120,7 +127,9 @@ def run_gui(
     sys.excepthook = crash.make_excepthook(
         show_dialog=crash_dialog and not smoke_test, log_file=str(paths.log_file)
     )
-    controller = BidController(paths, WindowState(paths.settings_file))
+    controller = BidController(
+        paths, WindowState(paths.settings_file), interactive=not smoke_test
+    )
     window = controller.start(path)
     if window is None:
         return 1

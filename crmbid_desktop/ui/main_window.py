@@ -33,8 +33,8 @@ from crmbid_desktop.ui.window_state import WindowState
 
 BID_FILTER = f"CRM bids (*{BID_SUFFIX});;All files (*)"
 
-#: The pages in navigation order; each is built with the open workspace.
-PAGE_TYPES: list[Callable[[Workspace], Page]] = [
+#: The pages in navigation order; each is built with the open workspace on its first visit.
+PAGE_TYPES: list[type[Page]] = [
     DashboardPage,
     PartnersPage,
     TimetablePage,
@@ -56,7 +56,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.workspace = workspace
         self.window_state = window_state
-        self.pages: list[Page] = []
+        self._built: dict[int, Page] = {}
         self.undo_group = QUndoGroup(self)
 
         self.navigation = QListWidget()
@@ -94,18 +94,19 @@ class MainWindow(QMainWindow):
         self.workspace = workspace
         workspace.on_saved(self._on_saved)
         current = self.navigation.currentRow()
-        for page in self.pages:
+        for page in self._built.values():
+            self.undo_group.removeStack(page.undo_stack)
             self.stack.removeWidget(page)
             page.deleteLater()
+        self._built = {}
+        self.navigation.blockSignals(True)
         self.navigation.clear()
-        self.pages = [page_type(workspace) for page_type in PAGE_TYPES]
-        for page in self.pages:
-            self.stack.addWidget(page)
-            self.navigation.addItem(page.title)
-            self.undo_group.addStack(page.undo_stack)
+        for page_type in PAGE_TYPES:
+            self.navigation.addItem(page_type.title)
+        self.navigation.blockSignals(False)
         self._update_go_menu()
         start = current if current >= 0 else self.window_state.last_page()
-        self.navigation.setCurrentRow(min(max(start, 0), len(self.pages) - 1))
+        self.navigation.setCurrentRow(min(max(start, 0), len(PAGE_TYPES) - 1))
         mode = " (read-only)" if workspace.read_only else ""
         self.setWindowTitle(f"{self._bid_title()}{mode} — {workspace.path} — {APP_NAME}")
         self.save_state_label.setText(
@@ -125,10 +126,27 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(summary, 5000)
 
     # -- pages -------------------------------------------------------------------------------
+    def page(self, index: int) -> Page:
+        """The page at `index`, built on first use: start-up only pays for the page it shows."""
+        page = self._built.get(index)
+        if page is None:
+            page = PAGE_TYPES[index](self.workspace)
+            self._built[index] = page
+            self.stack.addWidget(page)
+            self.undo_group.addStack(page.undo_stack)
+        return page
+
+    @property
+    def pages(self) -> list[Page]:
+        """Every page, building those not visited yet."""
+        return [self.page(index) for index in range(len(PAGE_TYPES))]
+
     def _show_page(self, index: int) -> None:
-        if 0 <= index < len(self.pages):
-            self.stack.setCurrentIndex(index)
-            self.undo_group.setActiveStack(self.pages[index].undo_stack)
+        if 0 <= index < len(PAGE_TYPES):
+            page = self.page(index)
+            if self.stack.currentWidget() is not page:
+                self.stack.setCurrentWidget(page)
+            self.undo_group.setActiveStack(page.undo_stack)
             self.window_state.save_last_page(index)
 
     def current_page(self) -> Page:
@@ -192,7 +210,7 @@ class MainWindow(QMainWindow):
 
     def _update_go_menu(self) -> None:
         self.go_menu.clear()
-        for index, page in enumerate(self.pages):
+        for index, page in enumerate(PAGE_TYPES):
             self.go_menu.addAction(
                 self._action(
                     page.title,
