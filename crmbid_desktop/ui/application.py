@@ -127,9 +127,7 @@ def run_gui(
     sys.excepthook = crash.make_excepthook(
         show_dialog=crash_dialog and not smoke_test, log_file=str(paths.log_file)
     )
-    controller = BidController(
-        paths, WindowState(paths.settings_file), interactive=not smoke_test
-    )
+    controller = BidController(paths, WindowState(paths.settings_file), interactive=not smoke_test)
     window = controller.start(path)
     if window is None:
         return 1

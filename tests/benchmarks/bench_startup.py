@@ -42,9 +42,7 @@ def main() -> int:
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     env["CRMBID_HOME"] = str(home)
     app_command = (
-        shlex.split(args.app_command)
-        if args.app_command
-        else [sys.executable, str(PROBE), "app"]
+        shlex.split(args.app_command) if args.app_command else [sys.executable, str(PROBE), "app"]
     )
     floor_db = home / "floor.sqlite"
     floor_command = [sys.executable, str(PROBE), "floor", str(floor_db)]

@@ -19,11 +19,11 @@ def install_first_paint_probe() -> None:
     from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
     class FirstPaint(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-            if event.type() == QEvent.Type.Paint and isinstance(watched, QWidget):
-                if isinstance(watched.window(), QMainWindow):
-                    print(f"painted {time.time():.6f}", flush=True)
-                    os._exit(0)
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            painted = event.type() == QEvent.Type.Paint and isinstance(watched, QWidget)
+            if painted and isinstance(watched.window(), QMainWindow):
+                print(f"painted {time.time():.6f}", flush=True)
+                os._exit(0)
             return False
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
