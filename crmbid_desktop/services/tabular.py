@@ -77,8 +77,10 @@ def _field_keys(fields: Sequence[FieldSpec]) -> dict[str, str]:
 # -- reading --------------------------------------------------------------------------------------
 
 
-def read_table(path: Path, fields: Sequence[FieldSpec]) -> TableRead:
+def read_table(path: Path, fields: Sequence[FieldSpec], *, sheet: str | None = None) -> TableRead:
     """Read the rows of a .csv or .xlsx file into the given fields.
+
+    `sheet` names the worksheet of a workbook to read (default: the first one).
 
     Raises `TabularError` when the file cannot be read as a table or lacks a required column;
     row-level problems are for the caller, which knows what each field means.
@@ -87,7 +89,7 @@ def read_table(path: Path, fields: Sequence[FieldSpec]) -> TableRead:
     if suffix in (".csv", ".txt"):
         numbered = _csv_rows(path)
     elif suffix in (".xlsx", ".xlsm"):
-        numbered = _xlsx_rows(path)
+        numbered = _xlsx_rows(path, sheet)
     elif suffix == ".xls":
         raise TabularError(
             f"“{path.name}” is an old Excel 97-2003 workbook (.xls), which cannot be read. "
@@ -214,12 +216,19 @@ def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
             start = previous_line + 1
             previous_line = reader.line_num
             if any(cell.strip() for cell in cells):
-                rows.append((start, cells))
+                rows.append((start, [_undo_neutralise(cell) for cell in cells]))
     except csv.Error as error:
         raise TabularError(
             f"“{path.name}” line {reader.line_num}: not readable as CSV ({error})."
         ) from None
     return rows
+
+
+def _undo_neutralise(cell: str) -> str:
+    """Our own CSV export wrote "'=..." so Excel would not run it; read back what the user typed."""
+    if cell.startswith("'") and cell[1:2] and cell[1] in "=+-@\t\r":
+        return cell[1:]
+    return cell
 
 
 def _cell_text(value: object) -> str:
@@ -237,7 +246,21 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
+def xlsx_sheet_names(path: Path) -> list[str]:
+    """The worksheet names of a workbook, or [] when it cannot be read."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True)
+    except Exception:  # the caller's read_table reports what is wrong with the file
+        return []
+    try:
+        return list(workbook.sheetnames)
+    finally:
+        workbook.close()
+
+
+def _xlsx_rows(path: Path, sheet_name: str | None) -> list[tuple[int, list[str]]]:
     import zipfile
 
     from openpyxl import load_workbook
@@ -257,7 +280,12 @@ def _xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
     try:
         if not workbook.worksheets:
             raise TabularError(f"“{path.name}” has no worksheets.")
-        sheet = workbook.worksheets[0]
+        if sheet_name is None:
+            sheet = workbook.worksheets[0]
+        elif sheet_name in workbook.sheetnames:
+            sheet = workbook[sheet_name]
+        else:
+            raise TabularError(f"“{path.name}” has no worksheet named “{sheet_name}”.")
         # Some programs write a wrong <dimension>; reading without it gets every row.
         with contextlib.suppress(AttributeError):
             sheet.reset_dimensions()

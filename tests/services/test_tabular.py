@@ -146,3 +146,13 @@ def test_write_xlsx_sheets_keep_formula_like_text_as_text(tmp_path: Path) -> Non
     assert workbook["Contacts"]["A2"].value == "Ann"
     table = read_table(path, [FieldSpec("name", "Council", required=True)])
     assert table.rows[0].values["name"] == "=HYPERLINK(1)"
+
+
+def test_our_neutralised_csv_reads_back_as_typed(tmp_path: Path) -> None:
+    path = tmp_path / "round.csv"
+    write_csv(path, ["Council", "Email"], [["=cmd", "@x"], ["'quoted", "-"]])
+    rows = read_table(path, FIELDS).rows
+    assert [(r.values["name"], r.values["email"]) for r in rows] == [
+        ("=cmd", "@x"),
+        ("'quoted", "-"),
+    ]
