@@ -126,7 +126,10 @@ def import_file(workspace: Workspace, source: Path, options: ImportOptions) -> I
 
 
 #: Modules that register handlers when imported; each capability adds its module here.
-HANDLER_MODULES: list[str] = []
+HANDLER_MODULES: list[str] = [
+    "crmbid_desktop.services.partner_import",
+    "crmbid_desktop.services.partner_export",
+]
 
 _loaded = False
 
