@@ -128,6 +128,7 @@ def import_file(workspace: Workspace, source: Path, options: ImportOptions) -> I
 #: Modules that register handlers when imported; each capability adds its module here.
 HANDLER_MODULES: list[str] = [
     "crmbid_desktop.services.budget_xlsx",
+    "crmbid_desktop.services.products_io",
 ]
 
 _loaded = False
