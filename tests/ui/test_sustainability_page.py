@@ -161,3 +161,39 @@ def test_budget_model_passes_qtmodeltester(qtmodeltester: object, workspace: Wor
     with workspace.reading() as session:
         model.set_table(budget.budget_table(session))
     qtmodeltester.check(model)  # type: ignore[attr-defined]
+
+
+def test_products_export_and_import_from_the_tab(
+    qtbot: object, workspace: Workspace, tmp_path: object, monkeypatch: object
+) -> None:
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(  # type: ignore[attr-defined]
+        QMessageBox, "information", lambda _p, title, text: shown.append((title, text))
+    )
+    monkeypatch.setattr(  # type: ignore[attr-defined]
+        QMessageBox, "warning", lambda _p, title, text: shown.append((title, text))
+    )
+    target = Path(str(tmp_path)) / "products.csv"
+    monkeypatch.setattr(  # type: ignore[attr-defined]
+        QFileDialog, "getSaveFileName", lambda *args: (str(target), "")
+    )
+    page = _page(qtbot, workspace)
+    page.products.export_button.click()
+    assert shown[-1][0] == "Products exported" and target.exists()
+
+    target.write_text(
+        target.read_text(encoding="utf-8-sig") + "New guide,guide,,,,,,,,,\nBad,leaflet,,,,,,,,,\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(  # type: ignore[attr-defined]
+        QFileDialog, "getOpenFileName", lambda *args: (str(target), "")
+    )
+    page.products.import_button.click()
+    title, text = shown[-1]
+    assert title == "Products imported"
+    assert "Row 11: skipped: Category “leaflet”" in text
+    assert page.products.counter.text() == "9 of 41 products recorded"

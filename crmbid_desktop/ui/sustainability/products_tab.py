@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -18,12 +22,15 @@ from PySide6.QtWidgets import (
 from crmbid_desktop.domain import product_rules
 from crmbid_desktop.domain.money import format_pence, parse_money
 from crmbid_desktop.services import products, queries
+from crmbid_desktop.services.file_formats import ExportOptions, ImportOptions, ImportReport
 from crmbid_desktop.services.products import ProductFields, ProductRow
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.ui.sustainability import forms
 from crmbid_desktop.ui.sustainability.commands import DoneCommand
 from crmbid_desktop.ui.table_model import ROW_ROLE, Column, RowTableModel
 from crmbid_desktop.ui.widgets import FilterableTable, name_widget
+
+SPREADSHEET_FILTER = "Spreadsheets (*.xlsx *.csv);;Excel workbook (*.xlsx);;CSV (*.csv)"
 
 
 def _optional_int(value: int | None) -> str:
@@ -90,6 +97,10 @@ class ProductsTab(QWidget):
         self.toolbar.addWidget(self.counter, 1)
         self.toolbar.addWidget(self.new_button)
         self.toolbar.addWidget(self.delete_button)
+        self.import_button = self._button("Import…", "importProductsButton", self.ask_import)
+        self.export_button = self._button("Export…", "exportProductsButton", self.ask_export)
+        self.toolbar.addWidget(self.import_button)
+        self.toolbar.addWidget(self.export_button)
 
         self.model: RowTableModel[ProductRow] = RowTableModel(PRODUCT_COLUMNS)
         self.table = FilterableTable(self.model, "products", "products")
@@ -290,6 +301,53 @@ class ProductsTab(QWidget):
         )
         self.current_id = None
         self._after_change()
+
+    # -- files -----------------------------------------------------------------------------------
+    def ask_import(self) -> None:
+        source, _ = QFileDialog.getOpenFileName(
+            self, "Import products", str(self.workspace.path.parent), SPREADSHEET_FILTER
+        )
+        if source:
+            self.import_from(Path(source))
+
+    def import_from(self, source: Path) -> ImportReport | None:
+        """Read a products file and show the report; rows with problems are listed, not lost."""
+        from crmbid_desktop.services import products_io
+
+        try:
+            report = products_io.import_products(self.workspace, source, ImportOptions())
+        except (ValueError, OSError) as error:
+            QMessageBox.warning(self, "Products not imported", str(error))
+            return None
+        self.current_id = None
+        self.new_mode = False
+        self._after_change()
+        box = QMessageBox.warning if report.rejected else QMessageBox.information
+        box(self, "Products imported", "\n".join(report.lines))
+        return report
+
+    def ask_export(self) -> None:
+        start = str(self.workspace.path.with_name("products.xlsx"))
+        target, _ = QFileDialog.getSaveFileName(self, "Export products", start, SPREADSHEET_FILTER)
+        if target:
+            self.export_to(Path(target))
+
+    def export_to(self, target: Path) -> None:
+        from crmbid_desktop.services import products_io
+
+        if target.suffix.lower() not in (".csv", ".xlsx"):
+            target = target.with_suffix(".xlsx")
+        exporter = (
+            products_io.export_products_csv
+            if target.suffix.lower() == ".csv"
+            else products_io.export_products_xlsx
+        )
+        try:
+            result = exporter(self.workspace, target, ExportOptions(document="products"))
+        except (ValueError, OSError) as error:
+            QMessageBox.warning(self, "Products not exported", f"Could not write {target}: {error}")
+            return
+        QMessageBox.information(self, "Products exported", result.summary)
 
     def _after_change(self) -> None:
         self.refresh()
