@@ -129,6 +129,8 @@ def import_file(workspace: Workspace, source: Path, options: ImportOptions) -> I
 HANDLER_MODULES: list[str] = [
     "crmbid_desktop.services.partner_import",
     "crmbid_desktop.services.partner_export",
+    "crmbid_desktop.services.budget_xlsx",
+    "crmbid_desktop.services.products_io",
 ]
 
 _loaded = False

@@ -27,6 +27,7 @@ from crmbid_desktop.ui.pages.dashboard_page import DashboardPage
 from crmbid_desktop.ui.pages.export_page import ExportPage
 from crmbid_desktop.ui.pages.partners_page import PartnersPage
 from crmbid_desktop.ui.pages.sections_page import SectionsPage
+from crmbid_desktop.ui.pages.sustainability_page import SustainabilityPage
 from crmbid_desktop.ui.pages.timetable_page import TimetablePage
 from crmbid_desktop.ui.widgets import name_widget
 from crmbid_desktop.ui.window_state import WindowState
@@ -40,6 +41,7 @@ PAGE_TYPES: list[type[Page]] = [
     TimetablePage,
     SectionsPage,
     CriteriaPage,
+    SustainabilityPage,
     ExportPage,
 ]
 
