@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session, selectinload
 from crmbid_desktop.domain import preflight as rules
 from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.domain.preflight import PreflightItem
-from crmbid_desktop.domain.wordcount import count_words
 from crmbid_desktop.services import file_formats, queries
 from crmbid_desktop.services.file_formats import ExportOptions, ExportResult, Handler
 from crmbid_desktop.services.proposal_content import (
@@ -299,6 +298,8 @@ def eoi_content(
 
 def preflight(workspace: Workspace, *, today: date | None = None) -> list[PreflightItem]:
     """The problems to fix before a final proposal; see domain/preflight.py for the rules."""
+    from crmbid_desktop.domain.wordcount import count_words  # markdown-it: not at start-up
+
     when = today or date.today()
     with workspace.reading() as session:
         bid = _bid(session)
