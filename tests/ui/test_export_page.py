@@ -77,13 +77,11 @@ def test_export_runs_in_background_then_open_and_show(
     monkeypatch.setattr(
         QMessageBox, "question", lambda _parent, title, *rest: asked.append(title) or Yes
     )
-    progress: list[tuple[int, int]] = []
-    page.export_button.click()
+    with qtbot.waitSignal(page.export_finished, timeout=30_000):
+        page.export_button.click()
+        assert page.job is not None and page.job.running
+        assert not page.export_button.isEnabled()
     assert asked == ["Export with problems"]  # the default bid has problems: go on as draft
-    assert isinstance(page.job, Job)
-    page.job.progress.connect(lambda d, t: progress.append((d, t)))
-    with qtbot.waitSignal(page.job.finished, timeout=30_000):
-        pass
     out = tmp_path / "chosen.docx"
     assert out.exists() and page.exported == out
     assert page.open_button.isEnabled() and page.show_folder_button.isEnabled()
@@ -109,10 +107,8 @@ def test_export_as_draft_asks_nothing(
         raise AssertionError("no question expected")
 
     monkeypatch.setattr(QMessageBox, "question", fail)
-    page.draft_button.click()
-    assert page.job is not None
-    with qtbot.waitSignal(page.job.finished, timeout=30_000):
-        pass
+    with qtbot.waitSignal(page.export_finished, timeout=30_000):
+        page.draft_button.click()
     assert (tmp_path / "draft.docx").exists()
 
 
@@ -137,15 +133,9 @@ def test_locked_target_offers_another_name(
         return QMessageBox.StandardButton.Save if title == "File is open in Word" else Yes
 
     monkeypatch.setattr(QMessageBox, "question", answer)
-    page.export_button.click()
-    assert page.job is not None
-    with qtbot.waitSignal(page.job.failed, timeout=30_000):
-        pass
+    with qtbot.waitSignals([page.export_failed, page.export_finished], timeout=30_000):
+        page.export_button.click()
     assert "Save as “proposal (2).docx” instead?" in questions[-1]
-    second = page.job
-    assert second is not None and second.running
-    with qtbot.waitSignal(second.finished, timeout=30_000):
-        pass
     assert (tmp_path / "proposal (2).docx").exists()
     assert target.read_bytes() == b"open in Word"
     assert page.exported == tmp_path / "proposal (2).docx"

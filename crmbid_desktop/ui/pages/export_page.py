@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QProcess, QStandardPaths, QUrl
+from PySide6.QtCore import QProcess, QStandardPaths, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -48,6 +48,10 @@ def _button(text: str, name: str, accessible: str | None = None) -> QPushButton:
 class ExportPage(Page):
     title = "Export"
     object_name = "exportPage"
+
+    #: Emitted on the GUI thread once a document is saved (its path) or an export fails.
+    export_finished = Signal(Path)
+    export_failed = Signal(object)
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__(workspace)
@@ -315,6 +319,7 @@ class ExportPage(Page):
         self._set_done_buttons(True)
         self.status_label.setText(f"Saved {self.exported}")
         self._pending = None
+        self.export_finished.emit(self.exported)
 
     def _on_failed(self, error: object) -> None:
         from crmbid_desktop.services.docx_package import ExportTargetLockedError
@@ -324,6 +329,7 @@ class ExportPage(Page):
         self.progress_bar.setValue(0)
         pending = self._pending
         self._pending = None
+        self.export_failed.emit(error)
         if isinstance(error, ExportTargetLockedError) and pending is not None:
             other = service.alternative_name(error.target)
             self.status_label.setText(f"Not saved: {error.target.name} is open in another program.")
