@@ -354,7 +354,7 @@ def write_proposal(
             [p.council, p.role, p.status, p.contribution, p.share, p.signed_off_by, p.signed_off_on]
             for p in content.partners
         ],
-        widths=(24, 11, 13, 15, 8, 14, 15),
+        widths=(18, 12, 12, 17, 9, 15, 17),
     )
     b.heading(next(closing_iter))
     _table_or_none(
@@ -365,7 +365,7 @@ def write_proposal(
             [t.when, f"Milestone: {t.task}" if t.milestone else t.task, t.owner]
             for t in content.timetable
         ],
-        widths=(18, 62, 20),
+        widths=(22, 58, 20),
     )
     b.heading(next(closing_iter))
     _table_or_none(
