@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -101,6 +102,7 @@ class _Builder:
         self.markdown = MarkdownRenderer(self.doc, self.styles, self.numbering)
         self._bookmark_id = 0
         self._table_no = 0
+        self._figure_no = 0
         self._block_width: int | None = None
 
     def para(
@@ -136,8 +138,13 @@ class _Builder:
         rows: Sequence[Sequence[str]],
         *,
         widths: Sequence[int] | None = None,
+        bold_rows: frozenset[int] = frozenset(),
+        font_half_points: int | None = None,
     ) -> None:
-        """A captioned table; `widths` are relative column widths (equal when not given)."""
+        """A captioned table; `widths` are relative column widths (equal when not given).
+
+        `bold_rows` are indexes into `rows` printed bold (totals, sub-headings).
+        """
         self._table_no += 1
         self.para(f"Table {self._table_no}: {caption}", st.CAPTION)
         table = self.doc.add_table(rows=1 + len(rows), cols=len(header))
@@ -151,12 +158,28 @@ class _Builder:
             column_widths = [Emu(self._block_width * w // total) for w in widths]
             for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, column_widths, strict=True):
                 grid_col.w = width
-        for tr, values in zip(table._tbl.tr_lst, [header, *rows], strict=True):
+        for row_index, (tr, values) in enumerate(
+            zip(table._tbl.tr_lst, [header, *rows], strict=True)
+        ):
+            bold = (row_index - 1) in bold_rows
             for index, (tc, value) in enumerate(zip(tr.tc_lst, values, strict=True)):
                 if column_widths is not None:
                     tc.width = column_widths[index]
-                add_run(tc.p_lst[0], value)
+                run = add_run(tc.p_lst[0], value, bold=bold)
+                if font_half_points is not None:  # wide tables (the budget) print smaller
+                    _set_run_size(run, font_half_points)
         self.para()  # Word needs a paragraph between consecutive tables or they merge
+
+    def picture(self, png: bytes, caption: str, width_cm: float = 12.0) -> None:
+        """A centred picture with a caption under it (e.g. the risk heat map)."""
+        from io import BytesIO
+
+        from docx.shared import Cm
+
+        self.doc.add_picture(BytesIO(png), width=Cm(width_cm))
+        self.doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self._figure_no += 1
+        self.para(f"Figure {self._figure_no}: {caption}", st.CAPTION)
 
     def toc(self, headings: Sequence[_Heading]) -> None:
         """A TOC field whose cached result already lists every heading, so no update is needed."""
@@ -186,6 +209,20 @@ class _Builder:
         self.para().append(_fld_char("end"))
 
 
+def _set_run_size(run: _Element, half_points: int) -> None:
+    rpr = run.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        run.insert(0, rpr)
+    # The schema's order is rStyle, rFonts, b, i, ..., sz, ..., u: sz goes before any w:u.
+    size = OxmlElement("w:sz", {qn("w:val"): str(half_points)})
+    underline = rpr.find(qn("w:u"))
+    if underline is not None:
+        underline.addprevious(size)
+    else:
+        rpr.append(size)
+
+
 def _fld_char(kind: str) -> _Element:
     run = OxmlElement("w:r")
     run.append(OxmlElement("w:fldChar", {qn("w:fldCharType"): kind}))
@@ -207,6 +244,35 @@ def _field(parent: _Element, instruction: str, cached: str) -> None:
     parent.append(_fld_char("separate"))
     add_run(parent, cached)
     parent.append(_fld_char("end"))
+
+
+#: A line on its own in a section's text that prints a register there instead of at the end.
+REGISTER_PLACEHOLDER = re.compile(
+    r"^[ \t]*\[\[[ \t]*(products|risks|budget)(?:[ \t]+(?:table|register))?[ \t]*\]\][ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+REGISTER_TITLES = {"products": "Products", "risks": "Risks", "budget": "Budget"}
+
+
+def placed_registers(content: ProposalContent) -> set[str]:
+    """Registers a section asks to print in place (the first mention wins)."""
+    return {
+        match.group(1).lower()
+        for section in content.sections
+        for match in REGISTER_PLACEHOLDER.finditer(section.body_markdown)
+    }
+
+
+def unplaced_registers(content: ProposalContent, placed: set[str]) -> list[str]:
+    """Registers with rows that no section places: they print after the evaluation criteria."""
+    present = {
+        "products": bool(content.products),
+        "risks": bool(content.risks),
+        "budget": content.budget is not None and bool(content.budget.rows),
+    }
+    return [
+        name for name in ("products", "risks", "budget") if present[name] and name not in placed
+    ]
 
 
 def _number_headings(
@@ -233,10 +299,9 @@ def _number_headings(
 
     sections = [make(min(max(s.level, 1), 3), s.title) for s in content.sections if not s.appendix]
     closing = [make(1, "Partnership"), make(1, "Timetable"), make(1, "Evaluation criteria")]
-    if content.products:
-        closing.append(make(1, "Products"))
-    if content.risks:
-        closing.append(make(1, "Risks"))
+    placed = placed_registers(content)
+    for register in unplaced_registers(content, placed):
+        closing.append(make(1, REGISTER_TITLES[register]))
     appendix = [make(1, s.title, appendix=True) for s in content.sections if s.appendix]
     appendix.append(make(1, "Letters of support", appendix=True))
     return sections, closing, appendix
@@ -332,12 +397,13 @@ def write_proposal(
 
     total = len(content.sections)
     done = 0
+    printed: set[str] = set()
 
     def render(parts: list[SectionContent], headings: list[_Heading]) -> None:
         nonlocal done
         for section, heading in zip(parts, headings, strict=False):
             b.heading(heading)
-            b.markdown.render(section.body_markdown)
+            _render_body(b, section.body_markdown, content, printed)
             done += 1
             if progress is not None:
                 progress(done, total)
@@ -375,24 +441,9 @@ def write_proposal(
         [[c.criterion, c.weight, c.addressed_in] for c in content.criteria],
         widths=(45, 10, 45),
     )
-    if content.products:
+    for register in unplaced_registers(content, placed_registers(content)):
         b.heading(next(closing_iter))
-        _table_or_none(
-            b,
-            "Products",
-            ["Product", "Decision", "Owner", "Notes"],
-            [[p.product, p.decision, p.owner, p.notes] for p in content.products],
-            widths=(35, 13, 20, 32),
-        )
-    if content.risks:
-        b.heading(next(closing_iter))
-        _table_or_none(
-            b,
-            "Risks",
-            ["Risk", "Likelihood", "Impact", "Mitigation", "Owner"],
-            [[r.risk, r.likelihood, r.impact, r.mitigation, r.owner] for r in content.risks],
-            widths=(32, 11, 10, 32, 15),
-        )
+        _register(b, register, content)
     render([s for s in content.sections if s.appendix], appendices)
     b.heading(appendices[-1])
     _table_or_none(
@@ -424,6 +475,58 @@ def write_proposal(
 def _plain_run(text: str) -> _Element:
     holder = OxmlElement("w:p")
     return add_run(holder, text)
+
+
+def _render_body(b: _Builder, markdown: str, content: ProposalContent, printed: set[str]) -> None:
+    """Section text, with a register printed where a `[[products]]`-style line asks for it."""
+    position = 0
+    for match in REGISTER_PLACEHOLDER.finditer(markdown):
+        b.markdown.render(markdown[position : match.start()])
+        register = match.group(1).lower()
+        if register not in printed:  # a register prints once, where it is first placed
+            printed.add(register)
+            _register(b, register, content)
+        position = match.end()
+    b.markdown.render(markdown[position:])
+
+
+def _register(b: _Builder, register: str, content: ProposalContent) -> None:
+    """One of the sustainability registers: products, risks (with the heat map) or budget."""
+    if register == "products":
+        _table_or_none(
+            b,
+            "Products",
+            ["Product", "Decision", "Owner", "Notes"],
+            [[p.product, p.decision, p.owner, p.notes] for p in content.products],
+            widths=(35, 13, 20, 32),
+        )
+    elif register == "risks":
+        _table_or_none(
+            b,
+            "Risks",
+            ["Risk", "Likelihood", "Impact", "Mitigation", "Owner"],
+            [[r.risk, r.likelihood, r.impact, r.mitigation, r.owner] for r in content.risks],
+            widths=(32, 11, 10, 32, 15),
+        )
+        if content.risk_heat_map_png:
+            b.picture(content.risk_heat_map_png, "Where the risks sit: likelihood against impact")
+    elif register == "budget":
+        budget = content.budget
+        if budget is None or not budget.rows:
+            b.para("None recorded yet.", italic=True)
+            return
+        first = 25
+        rest = max(1, (100 - first) // max(1, len(budget.headers) - 1))
+        b.table(
+            "Budget (£)",
+            budget.headers,
+            [row.cells for row in budget.rows],
+            widths=(first, *([rest] * (len(budget.headers) - 1))),
+            bold_rows=frozenset(
+                index for index, row in enumerate(budget.rows) if row.style != "line"
+            ),
+            font_half_points=17,
+        )
 
 
 def _table_or_none(

@@ -22,6 +22,9 @@ class ExportOptions:
     draft: bool = False
     sections: tuple[str, ...] = ()  # section numbers such as "4" or "6.1"
     progress: Callable[[int, int], None] | None = None
+    #: Draws the risk heat map as PNG bytes from {(likelihood, impact): count}; painting needs
+    #: the GUI toolkit, so the caller that has one passes it in (None leaves the picture out).
+    heat_map_renderer: Callable[[dict[tuple[int, int], int]], bytes] | None = None
 
 
 @dataclass(frozen=True)

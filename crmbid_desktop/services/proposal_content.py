@@ -73,6 +73,20 @@ class LetterRow:
 
 
 @dataclass(frozen=True, slots=True)
+class BudgetLineRow:
+    """One printed budget row; style is "heading", "line", "total" or "balance"."""
+
+    cells: list[str]
+    style: str = "line"
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetTable:
+    headers: list[str]
+    rows: list[BudgetLineRow]
+
+
+@dataclass(frozen=True, slots=True)
 class ProposalContent:
     """Everything printed in the proposal, in print order."""
 
@@ -95,6 +109,9 @@ class ProposalContent:
     letters_of_support: list[LetterRow] = field(default_factory=list)
     author: str = ""
     company: str = ""
+    budget: BudgetTable | None = None
+    #: The risk heat map as a PNG, drawn by whoever can paint (the GUI layer), or None.
+    risk_heat_map_png: bytes | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,8 @@ from crmbid_desktop.services import file_formats, queries
 from crmbid_desktop.services.file_formats import ExportOptions, ExportResult, Handler
 from crmbid_desktop.services.proposal_content import (
     ODPM,
+    BudgetLineRow,
+    BudgetTable,
     CriterionRow,
     EoiContent,
     LetterRow,
@@ -239,8 +241,35 @@ def _funding_body(bid: Bid) -> str:
     return ODPM if not body or body.startswith(ODPM) else body
 
 
+HeatMapRenderer = Callable[[dict[tuple[int, int], int]], bytes]
+
+
+def _budget(session: Session) -> BudgetTable | None:
+    from crmbid_desktop.services.budget import budget_print_rows
+
+    headers, rows = budget_print_rows(session)
+    # A budget of nothing but £0.00 lines says nothing: leave it out until amounts are entered.
+    amounts = [cell for row in rows if row.style == "line" for cell in row.cells[1:]]
+    if all(cell in ("", "£0.00") for cell in amounts):
+        return None
+    return BudgetTable(headers, [BudgetLineRow(list(row.cells), row.style) for row in rows])
+
+
+def _heat_map_png(session: Session, renderer: HeatMapRenderer | None) -> bytes | None:
+    if renderer is None:
+        return None
+    from crmbid_desktop.services.risks import heat_map, risk_rows
+
+    counts = heat_map(risk_rows(session))
+    return renderer(counts) if counts else None
+
+
 def proposal_content(
-    workspace: Workspace, *, today: date | None = None, draft: bool = False
+    workspace: Workspace,
+    *,
+    today: date | None = None,
+    draft: bool = False,
+    heat_map_renderer: HeatMapRenderer | None = None,
 ) -> ProposalContent:
     """Everything the proposal prints, read from the bid in one transaction."""
     when = today or date.today()
@@ -267,6 +296,8 @@ def proposal_content(
             letters_of_support=_letters(session),
             author=workspace.user,
             company=lead,
+            budget=_budget(session),
+            risk_heat_map_png=_heat_map_png(session, heat_map_renderer),
         )
 
 
@@ -441,6 +472,7 @@ def prepare_export(
     template: Path | None = None,
     draft: bool = False,
     today: date | None = None,
+    heat_map_renderer: HeatMapRenderer | None = None,
 ) -> PreparedExport:
     """Check the target and template and read the content; fast, so the GUI thread may call it."""
     if document not in DOCUMENTS:
@@ -452,7 +484,9 @@ def prepare_export(
     when = today or date.today()
     content: ProposalContent | EoiContent
     if document == PROPOSAL:
-        content = proposal_content(workspace, today=when, draft=draft)
+        content = proposal_content(
+            workspace, today=when, draft=draft, heat_map_renderer=heat_map_renderer
+        )
         problems = tuple(preflight(workspace, today=when))
     else:
         content = eoi_content(workspace, today=when, draft=draft)
@@ -476,6 +510,7 @@ def export(
         template=options.template,
         draft=options.draft,
         today=today,
+        heat_map_renderer=options.heat_map_renderer,
     )
     return prepared.write(options.progress)
 

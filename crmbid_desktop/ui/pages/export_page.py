@@ -31,6 +31,7 @@ from crmbid_desktop.services import proposal_export as service
 from crmbid_desktop.services import queries
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.ui.pages.base import Page
+from crmbid_desktop.ui.sustainability.heat_map import render_heat_map_png
 from crmbid_desktop.ui.widgets import name_widget
 from crmbid_desktop.ui.worker import Job
 
@@ -277,6 +278,7 @@ class ExportPage(Page):
                 document=self.document,
                 template=self.template,
                 draft=draft,
+                heat_map_renderer=render_heat_map_png,
             )
         except (service.TemplateError, service.ExportError) as error:
             QMessageBox.warning(self, "Cannot export", str(error))
