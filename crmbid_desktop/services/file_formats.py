@@ -126,7 +126,7 @@ def import_file(workspace: Workspace, source: Path, options: ImportOptions) -> I
 
 
 #: Modules that register handlers when imported; each capability adds its module here.
-HANDLER_MODULES: list[str] = []
+HANDLER_MODULES: list[str] = ["crmbid_desktop.services.calendar_export"]
 
 _loaded = False
 
