@@ -629,7 +629,7 @@ def _task_flags(
             flags.append("overdue")
         if schedule.at_risk:
             flags.append(f"at risk ({schedule.slack} days slack)")
-        if schedule.passes_milestone:
+        if schedule.passes_milestone and task.status != "done":
             flags.append("passes its milestone")
     if broken_after:
         flags.append("starts before " + ", ".join(f"“{t}”" for t in broken_after) + " is due")
