@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QLineF, QObject, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -304,8 +304,8 @@ class TaskBar(QGraphicsItem):
 class GanttScene(QGraphicsScene):
     """The chart's items, built in one pass from the plan."""
 
-    def __init__(self, calendar: WorkingCalendar) -> None:
-        super().__init__()
+    def __init__(self, calendar: WorkingCalendar, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.calendar = calendar
         self.bars: dict[int, TaskBar] = {}
         self.today_line: QGraphicsLineItem | None = None
@@ -437,8 +437,9 @@ class GanttView(QGraphicsView):
     zoom_changed = Signal(float)
 
     def __init__(self, calendar: WorkingCalendar) -> None:
-        self.gantt_scene = GanttScene(calendar)
-        super().__init__(self.gantt_scene)
+        super().__init__()
+        self.gantt_scene = GanttScene(calendar, self)
+        self.setScene(self.gantt_scene)
         self.gantt_scene.on_drop = self.task_moved.emit
         self.px_per_day = DAY_ZOOM
         self._data: GanttData | None = None
