@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QSizePolicy,
     QSpinBox,
     QTimeEdit,
     QVBoxLayout,
@@ -69,6 +70,8 @@ class DateField(QWidget):
     ) -> None:
         super().__init__()
         self._calendar = calendar
+        # One line high: in a form row the field must not stretch when the dialog does.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.edit = QDateEdit()
         self.edit.setLocale(_UK)
         self.edit.setDisplayFormat(DATE_FORMAT)
