@@ -137,6 +137,7 @@ HANDLER_MODULES: list[str] = [
     "crmbid_desktop.services.budget_xlsx",
     "crmbid_desktop.services.products_io",
     "crmbid_desktop.services.proposal_export",
+    "crmbid_desktop.services.calendar_export",
 ]
 
 _loaded = False
