@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -27,11 +28,16 @@ from crmbid_desktop.ui.pages.dashboard_page import DashboardPage
 from crmbid_desktop.ui.pages.export_page import ExportPage
 from crmbid_desktop.ui.pages.partners_page import PartnersPage
 from crmbid_desktop.ui.pages.sections_page import SectionsPage
+from crmbid_desktop.ui.pages.sustainability_page import SustainabilityPage
 from crmbid_desktop.ui.pages.timetable_page import TimetablePage
 from crmbid_desktop.ui.widgets import name_widget
 from crmbid_desktop.ui.window_state import WindowState
 
 BID_FILTER = f"CRM bids (*{BID_SUFFIX});;All files (*)"
+
+#: Widgets and actions that change the bid set this dynamic property to True; a read-only bid
+#: disables them. Anything missed is still refused by the store with a clear message.
+EDITS_BID_PROPERTY = "editsBid"
 
 #: The pages in navigation order; each is built with the open workspace on its first visit.
 PAGE_TYPES: list[type[Page]] = [
@@ -40,6 +46,7 @@ PAGE_TYPES: list[type[Page]] = [
     TimetablePage,
     SectionsPage,
     CriteriaPage,
+    SustainabilityPage,
     ExportPage,
 ]
 
@@ -50,6 +57,7 @@ class MainWindow(QMainWindow):
     open_requested = Signal(Path)
     new_requested = Signal(str, Path)  # template name, target file
     copy_requested = Signal(Path)
+    backups_requested = Signal()
 
     def __init__(self, workspace: Workspace, window_state: WindowState) -> None:
         super().__init__()
@@ -68,11 +76,26 @@ class MainWindow(QMainWindow):
         self.navigation.setFont(nav_font)
         self.stack = QStackedWidget()
         self.stack.setObjectName("pageStack")
+        self.read_only_banner = QLabel(
+            "Read-only: this bid is open elsewhere or was opened read-only. "
+            "You can read and export it, but changes cannot be saved."
+        )
+        self.read_only_banner.setObjectName("readOnlyBanner")
+        self.read_only_banner.setAccessibleName("Read-only notice")
+        self.read_only_banner.setWordWrap(True)
+        self.read_only_banner.setStyleSheet(
+            "QLabel { background: #fff4ce; color: #3b2f00; border: 1px solid #e0c060;"
+            " padding: 6px 10px; font-weight: bold; }"
+        )
         central = QWidget()
-        layout = QHBoxLayout(central)
-        layout.setContentsMargins(6, 6, 6, 0)
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(6, 6, 6, 0)
+        outer.addWidget(self.read_only_banner)
+        layout = QHBoxLayout()
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.navigation)
         layout.addWidget(self.stack, 1)
+        outer.addLayout(layout, 1)
         self.setCentralWidget(central)
         self.navigation.currentRowChanged.connect(self._show_page)
 
@@ -112,8 +135,16 @@ class MainWindow(QMainWindow):
         self.save_state_label.setText(
             "Read-only: changes cannot be saved" if workspace.read_only else "All changes saved"
         )
+        self._apply_read_only(workspace.read_only)
         self.window_state.add_recent_file(workspace.path)
         self._update_recent_menu()
+
+    def _apply_read_only(self, read_only: bool) -> None:
+        """Show the banner and disable what edits the bid when it is open read-only."""
+        self.read_only_banner.setVisible(read_only)
+        _enable_edits(self, not read_only)
+        for action in (self.undo_action, self.redo_action):
+            action.setVisible(not read_only)
 
     def _bid_title(self) -> str:
         from crmbid_desktop.services import queries
@@ -131,6 +162,8 @@ class MainWindow(QMainWindow):
         page = self._built.get(index)
         if page is None:
             page = PAGE_TYPES[index](self.workspace)
+            if self.workspace.read_only:  # pages are built late, so disable their edits here too
+                _enable_edits(page, False)
             self._built[index] = page
             self.stack.addWidget(page)
             self.undo_group.addStack(page.undo_stack)
@@ -187,6 +220,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(
             self._action("Save a &Copy As…", "saveCopyAction", self._ask_copy, "Ctrl+Shift+S")
         )
+        file_menu.addAction(self._action("&Backups…", "backupsAction", self.backups_requested.emit))
         file_menu.addSeparator()
         file_menu.addAction(self._action("E&xit", "exitAction", self.close, "Ctrl+Q"))
 
@@ -200,6 +234,7 @@ class MainWindow(QMainWindow):
         redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
+        self.undo_action, self.redo_action = undo, redo
         self.edit_menu = edit_menu
 
         self.go_menu = self.menuBar().addMenu("&Go")
@@ -267,3 +302,13 @@ class MainWindow(QMainWindow):
         self.window_state.save_geometry(self.saveGeometry())
         self.window_state.sync()
         super().closeEvent(event)
+
+
+def _enable_edits(root: QWidget, enabled: bool) -> None:
+    """Enable or disable every widget and action under `root` marked as editing the bid."""
+    for widget in root.findChildren(QWidget):
+        if widget.property(EDITS_BID_PROPERTY) is True:
+            widget.setEnabled(enabled)
+    for action in root.findChildren(QAction):
+        if action.property(EDITS_BID_PROPERTY) is True:
+            action.setEnabled(enabled)
