@@ -69,7 +69,7 @@ def test_only_resources_py_knows_about_freezing() -> None:
 
 
 def _windows_version_tools() -> dict[str, Any]:
-    return runpy.run_path(str(ROOT / "tools" / "windows_version.py"))
+    return runpy.run_path(str(ROOT / "tests" / "tools" / "windows_version.py"))
 
 
 def test_windows_version_resource_carries_the_package_version(tmp_path: Path) -> None:
