@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSize, QTimer
 from PySide6.QtGui import QIcon
@@ -27,9 +28,11 @@ from crmbid_desktop.store.errors import (
     ReadOnlyBidError,
 )
 from crmbid_desktop.ui import crash
-from crmbid_desktop.ui.backups_dialog import BackupsDialog
 from crmbid_desktop.ui.main_window import MainWindow
 from crmbid_desktop.ui.window_state import WindowState
+
+if TYPE_CHECKING:
+    from crmbid_desktop.ui.backups_dialog import BackupsDialog
 
 log = logging.getLogger(__name__)
 
@@ -343,6 +346,8 @@ class BidController:
     def backups_dialog(self) -> BackupsDialog | None:
         if self.window is None:
             return None
+        from crmbid_desktop.ui.backups_dialog import BackupsDialog  # only when asked for
+
         bid_path = self.window.workspace.path
         dialog = BackupsDialog(
             bid_path,

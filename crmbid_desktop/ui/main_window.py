@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -23,13 +25,6 @@ from crmbid_desktop import APP_NAME, __version__
 from crmbid_desktop.paths import BID_SUFFIX
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.ui.pages.base import Page
-from crmbid_desktop.ui.pages.criteria_page import CriteriaPage
-from crmbid_desktop.ui.pages.dashboard_page import DashboardPage
-from crmbid_desktop.ui.pages.export_page import ExportPage
-from crmbid_desktop.ui.pages.partners_page import PartnersPage
-from crmbid_desktop.ui.pages.sections_page import SectionsPage
-from crmbid_desktop.ui.pages.sustainability_page import SustainabilityPage
-from crmbid_desktop.ui.pages.timetable_page import TimetablePage
 from crmbid_desktop.ui.widgets import name_widget
 from crmbid_desktop.ui.window_state import WindowState
 
@@ -39,15 +34,32 @@ BID_FILTER = f"CRM bids (*{BID_SUFFIX});;All files (*)"
 #: disables them. Anything missed is still refused by the store with a clear message.
 EDITS_BID_PROPERTY = "editsBid"
 
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page named without importing it: start-up loads only the module of the page it shows."""
+
+    title: str
+    object_name: str
+    module: str  # under crmbid_desktop.ui.pages
+    class_name: str
+
+    def load(self) -> type[Page]:
+        module = importlib.import_module(f"crmbid_desktop.ui.pages.{self.module}")
+        page_type: object = getattr(module, self.class_name)
+        assert isinstance(page_type, type) and issubclass(page_type, Page)
+        return page_type
+
+
 #: The pages in navigation order; each is built with the open workspace on its first visit.
-PAGE_TYPES: list[type[Page]] = [
-    DashboardPage,
-    PartnersPage,
-    TimetablePage,
-    SectionsPage,
-    CriteriaPage,
-    SustainabilityPage,
-    ExportPage,
+PAGES: list[PageSpec] = [
+    PageSpec("Dashboard", "dashboardPage", "dashboard_page", "DashboardPage"),
+    PageSpec("Partners", "partnersPage", "partners_page", "PartnersPage"),
+    PageSpec("Timetable & Tasks", "timetablePage", "timetable_page", "TimetablePage"),
+    PageSpec("Sections", "sectionsPage", "sections_page", "SectionsPage"),
+    PageSpec("Criteria", "criteriaPage", "criteria_page", "CriteriaPage"),
+    PageSpec("Sustainability", "sustainabilityPage", "sustainability_page", "SustainabilityPage"),
+    PageSpec("Export", "exportPage", "export_page", "ExportPage"),
 ]
 
 
@@ -124,12 +136,12 @@ class MainWindow(QMainWindow):
         self._built = {}
         self.navigation.blockSignals(True)
         self.navigation.clear()
-        for page_type in PAGE_TYPES:
+        for page_type in PAGES:
             self.navigation.addItem(page_type.title)
         self.navigation.blockSignals(False)
         self._update_go_menu()
         start = current if current >= 0 else self.window_state.last_page()
-        self.navigation.setCurrentRow(min(max(start, 0), len(PAGE_TYPES) - 1))
+        self.navigation.setCurrentRow(min(max(start, 0), len(PAGES) - 1))
         mode = " (read-only)" if workspace.read_only else ""
         self.setWindowTitle(f"{self._bid_title()}{mode} — {workspace.path} — {APP_NAME}")
         self.save_state_label.setText(
@@ -161,7 +173,7 @@ class MainWindow(QMainWindow):
         """The page at `index`, built on first use: start-up only pays for the page it shows."""
         page = self._built.get(index)
         if page is None:
-            page = PAGE_TYPES[index](self.workspace)
+            page = PAGES[index].load()(self.workspace)
             if self.workspace.read_only:  # pages are built late, so disable their edits here too
                 _enable_edits(page, False)
             self._built[index] = page
@@ -172,10 +184,10 @@ class MainWindow(QMainWindow):
     @property
     def pages(self) -> list[Page]:
         """Every page, building those not visited yet."""
-        return [self.page(index) for index in range(len(PAGE_TYPES))]
+        return [self.page(index) for index in range(len(PAGES))]
 
     def _show_page(self, index: int) -> None:
-        if 0 <= index < len(PAGE_TYPES):
+        if 0 <= index < len(PAGES):
             page = self.page(index)
             if self.stack.currentWidget() is not page:
                 self.stack.setCurrentWidget(page)
@@ -245,7 +257,7 @@ class MainWindow(QMainWindow):
 
     def _update_go_menu(self) -> None:
         self.go_menu.clear()
-        for index, page in enumerate(PAGE_TYPES):
+        for index, page in enumerate(PAGES):
             self.go_menu.addAction(
                 self._action(
                     page.title,

@@ -65,9 +65,9 @@ def test_smoke_test_opens_every_page(app_paths: AppPaths) -> None:
         cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr
-    from crmbid_desktop.ui.main_window import PAGE_TYPES
+    from crmbid_desktop.ui.main_window import PAGES
 
-    assert f"visited {len(PAGE_TYPES)} pages" in result.stdout
+    assert f"visited {len(PAGES)} pages" in result.stdout
     assert app_paths.default_bid.exists()
 
 

@@ -96,3 +96,26 @@ def test_row_table_model_passes_qtmodeltester(qtmodeltester: object) -> None:
         [("a", 2), ("b", 1)],
     )
     qtmodeltester.check(model)  # type: ignore[attr-defined]
+
+
+def test_page_specs_name_their_pages_truly() -> None:
+    from crmbid_desktop.ui.main_window import PAGES
+
+    for spec in PAGES:
+        page_type = spec.load()
+        assert (page_type.title, page_type.object_name) == (spec.title, spec.object_name)
+
+
+def test_start_up_imports_only_the_page_it_shows() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import crmbid_desktop.ui.application; "
+        "print(sorted(m for m in sys.modules if m.startswith('crmbid_desktop.ui.pages.')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert "export_page" not in result.stdout and "timetable_page" not in result.stdout
+    assert "docx" not in result.stdout
