@@ -25,6 +25,7 @@ def _word_lists(source: str) -> str:
     open_lists: list[str] = []  # "ul" or "ol", innermost last
     position = 0
     previous_end = -1
+    current_list = ""
     for match in _WORD_LIST_PARAGRAPH.finditer(source):
         between = source[position : match.start()]
         if open_lists and (previous_end != match.start() and between.strip()):
@@ -37,6 +38,15 @@ def _word_lists(source: str) -> str:
         ordered = _marker_is_ordered(marker.group(1)) if marker else False
         content = _SUPPORT_LISTS.sub("", content)
         kind = "ol" if ordered else "ul"
+        list_id = match.group(1)
+        if open_lists and (
+            list_id != current_list or open_lists[-1] != kind and len(open_lists) == level
+        ):
+            # Another Word list, or a bullet list after a numbered one: a new list starts here.
+            keep = 0 if list_id != current_list else level - 1
+            while len(open_lists) > keep:
+                out.append(f"</li></{open_lists.pop()}>")
+        current_list = list_id
         while len(open_lists) > level:
             out.append(f"</li></{open_lists.pop()}>")
         if len(open_lists) == level:

@@ -63,10 +63,7 @@ class SectionEditor(QTextEdit):
 
     # -- formatting ---------------------------------------------------------------------------
     def _merge(self, fmt: QTextCharFormat) -> None:
-        cursor = self.textCursor()
-        if not cursor.hasSelection():
-            cursor.select(QTextCursor.SelectionType.WordUnderCursor)
-        cursor.mergeCharFormat(fmt)
+        # With a selection this formats it; without one, it formats what is typed next.
         self.mergeCurrentCharFormat(fmt)
 
     def toggle_bold(self) -> None:
@@ -143,7 +140,9 @@ class SectionEditor(QTextEdit):
         table_format.setBorder(1)
         table_format.setCellPadding(4)
         table_format.setCellSpacing(0)
-        self.textCursor().insertTable(rows, columns, table_format)
+        cursor = self.textCursor()
+        cursor.insertTable(rows, columns, table_format)
+        self.setTextCursor(cursor)  # in the first cell, ready to type
 
     def insert_link(self, url: str, text: str = "") -> None:
         cursor = self.textCursor()
@@ -154,6 +153,7 @@ class SectionEditor(QTextEdit):
         fmt.setFontUnderline(True)
         fmt.setForeground(self.palette().link())
         cursor.insertText(shown, fmt)
+        self.setTextCursor(cursor)
         self.setCurrentCharFormat(QTextCharFormat())
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
