@@ -40,7 +40,7 @@ def _word_lists(source: str) -> str:
         kind = "ol" if ordered else "ul"
         list_id = match.group(1)
         if open_lists and (
-            list_id != current_list or open_lists[-1] != kind and len(open_lists) == level
+            list_id != current_list or (open_lists[-1] != kind and len(open_lists) == level)
         ):
             # Another Word list, or a bullet list after a numbered one: a new list starts here.
             keep = 0 if list_id != current_list else level - 1

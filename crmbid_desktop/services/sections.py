@@ -558,7 +558,7 @@ def _markdown() -> MarkdownIt:
 
 _TH = re.compile(r"<(/?)th(\s[^>]*)?>")
 _TABLE = re.compile(r"<table>")
-_HTML = re.compile(r"</?[A-Za-z][^>]*>")
+_KEPT_SPACE = re.compile(r"[\t\v\f][\t\v\f ]*| {2,}")
 
 
 def markdown_to_html(body: str) -> str:
@@ -571,6 +571,13 @@ def markdown_to_html(body: str) -> str:
         for child in token.children or []:
             if child.type == "html_inline" and child.content.lower() not in ("<u>", "</u>"):
                 child.type = "text"
+            if child.type == "text" and _KEPT_SPACE.search(child.content):
+                # HTML would fold tabs and runs of spaces into one space: keep them as typed.
+                child.type = "html_inline"
+                child.content = _KEPT_SPACE.sub(
+                    lambda m: f'<span style="white-space:pre">{m.group(0)}</span>',
+                    html.escape(child.content, quote=False),
+                )
     rendered = md.renderer.render(tokens, md.options, {})
     # Header cells look like other cells in the editor; bold there would be read back as **.
     rendered = _TH.sub(lambda m: f"<{m.group(1)}td>", rendered)

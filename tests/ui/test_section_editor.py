@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import QMimeData
 from PySide6.QtGui import QTextCursor, QTextListFormat
@@ -21,6 +23,8 @@ CANONICAL = [
     "Line one\\\nline two\n",
     "مرحبا بالعالم، نص من اليمين إلى اليسار\n\nEmoji 😀👍🏽 👨‍👩‍👧\n",
     "[**bold link**](https://www.odpm.gov.uk/) and [*italic link*](mailto:team@leeds.gov.uk)\n",
+    "Tab\there, two  spaces, bell \x07, form feed \x0c, vertical tab \x0b, unit sep \x1f.\n",
+    "zero\u200bwidth \u202eoverride\u202c and non\u00a0breaking\n",
     "",
 ]
 
@@ -98,27 +102,10 @@ def test_links_and_tables_made_in_the_editor_are_stored(editor: SectionEditor) -
     )
 
 
-WORD_CLIPBOARD = """<html xmlns:o="urn:schemas-microsoft-com:office:office"
-xmlns:w="urn:schemas-microsoft-com:office:word"><head><meta charset="utf-8">
-<style>p.MsoNormal {font-family:Calibri; color:#1F3864}</style></head>
-<body lang=EN-GB><!--StartFragment-->
-<h1><span style='font-family:"Calibri Light";color:#2F5496'>Our offer<o:p></o:p></span></h1>
-<p class=MsoNormal><span style='font-family:Calibri;color:red;font-size:14pt'>Plain <b>bold</b>
-<i>italic</i> <u>under</u> <a href="https://www.idea.gov.uk/">IDeA</a><o:p></o:p></span></p>
-<p class=MsoListParagraphCxSpFirst style='text-indent:-18.0pt;mso-list:l0 level1 lfo1'><![if !supportLists]><span
-style='font-family:Symbol'>·<span style='font:7.0pt "Times New Roman"'>&nbsp;&nbsp;&nbsp;
-</span></span><![endif]>First<o:p></o:p></p>
-<p class=MsoListParagraphCxSpMiddle style='margin-left:72.0pt;mso-list:l0 level2 lfo1'><![if !supportLists]><span
-style='font-family:"Courier New"'>o<span>&nbsp;&nbsp; </span></span><![endif]>Nested<o:p></o:p></p>
-<p class=MsoListParagraphCxSpLast style='text-indent:-18.0pt;mso-list:l0 level1 lfo1'><![if !supportLists]><span
-style='font-family:Symbol'>·<span>&nbsp;</span></span><![endif]>Second<o:p></o:p></p>
-<p class=MsoListParagraph style='mso-list:l1 level1 lfo2'><![if !supportLists]><span>1.<span>&nbsp;</span></span><![endif]>Step one<o:p></o:p></p>
-<p class=MsoListParagraph style='mso-list:l1 level1 lfo2'><![if !supportLists]><span>2.<span>&nbsp;</span></span><![endif]>Step two<o:p></o:p></p>
-<table class=MsoTableGrid border=1 cellspacing=0 cellpadding=0>
-<tr><td style='background:yellow'><p class=MsoNormal><b>Year</b></p></td><td><p class=MsoNormal>Cost</p></td></tr>
-<tr><td><p class=MsoNormal>2006</p></td><td><p class=MsoNormal>£10,000</p></td></tr>
-</table>
-<!--EndFragment--></body></html>"""
+# What Word 2003 puts on the clipboard for a heading, formatted text, two lists and a table.
+WORD_CLIPBOARD = (Path(__file__).parent / "data" / "word_clipboard.html").read_text(
+    encoding="utf-8"
+)
 
 
 def test_pasting_from_word_keeps_structure_and_drops_fonts(editor: SectionEditor) -> None:
