@@ -22,6 +22,7 @@ from crmbid_desktop import APP_NAME, __version__
 from crmbid_desktop.paths import BID_SUFFIX
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.ui.pages.base import Page
+from crmbid_desktop.ui.pages.clarifications_page import ClarificationsPage
 from crmbid_desktop.ui.pages.criteria_page import CriteriaPage
 from crmbid_desktop.ui.pages.dashboard_page import DashboardPage
 from crmbid_desktop.ui.pages.export_page import ExportPage
@@ -40,6 +41,7 @@ PAGE_TYPES: list[Callable[[Workspace], Page]] = [
     TimetablePage,
     SectionsPage,
     CriteriaPage,
+    ClarificationsPage,
     ExportPage,
 ]
 

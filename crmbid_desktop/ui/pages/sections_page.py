@@ -273,9 +273,14 @@ class SectionsPage(Page):
         self.meter = QLabel()
         self.meter.setObjectName("wordMeter")
         self.meter.setAccessibleName("Word count against the limit")
-        self.rule_label = QLabel("How words are counted")
+        self.rule_label = QLabel('<a href="#rule">How words are counted</a>')
         self.rule_label.setObjectName("countingRule")
-        self.rule_label.setStyleSheet("color: palette(mid); text-decoration: underline;")
+        self.rule_label.setAccessibleName("How words are counted")
+        self.rule_label.linkActivated.connect(
+            lambda _link: QMessageBox.information(
+                self, "How words are counted", self.rule_label.toolTip()
+            )
+        )
         meter_row = QHBoxLayout()
         meter_row.addWidget(self.meter)
         meter_row.addStretch(1)
