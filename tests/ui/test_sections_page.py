@@ -224,3 +224,22 @@ def test_read_only_bid_cannot_be_typed_into(qtbot: QtBot, bid_path: Any, app_pat
         assert not page.title_edit.isEnabled()
     finally:
         workspace.close()
+
+
+def test_hiding_the_page_saves_what_was_typed(
+    qtbot: QtBot, page: SectionsPage, workspace: Workspace
+) -> None:
+    sid = _select(page, "Risks")
+    qtbot.keyClicks(page.editor, "Unsaved words")
+    page.hide()  # switching page or closing the window
+    assert _body(workspace, sid) == "Unsaved words\n"
+    assert not page.save_timer.isActive()
+
+
+def test_dropping_a_section_elsewhere_moves_it(page: SectionsPage) -> None:
+    risks = _select(page, "Risks")
+    governance = next(r.id for r in page.rows.values() if r.title == "Governance")
+    page.move_to(risks, governance, 0)  # what a drop onto "9 Governance" does
+    assert page.rows[risks].number == "9.1"
+    assert page.outline.find_item(risks).text(0) == "9.1 Risks"  # type: ignore[union-attr]
+    assert page.outline.currentItem() is page.outline.find_item(risks)
