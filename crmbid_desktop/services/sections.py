@@ -558,6 +558,10 @@ def _markdown() -> MarkdownIt:
 
 _TH = re.compile(r"<(/?)th(\s[^>]*)?>")
 _TABLE = re.compile(r"<table>")
+_AFTER_BLOCK_TAG = re.compile(
+    r"(</?(?:p|h[1-6]|ul|ol|li|table|thead|tbody|tr|td|th|blockquote)\b[^>]*>|<hr />)\n"
+)
+_BEFORE_LIST = re.compile(r"\n(?=</li>|<ul>|<ol\b)")
 _KEPT_SPACE = re.compile(r"[\t\v\f][\t\v\f ]*| {2,}")
 
 
@@ -581,6 +585,8 @@ def markdown_to_html(body: str) -> str:
     rendered = md.renderer.render(tokens, md.options, {})
     # Header cells look like other cells in the editor; bold there would be read back as **.
     rendered = _TH.sub(lambda m: f"<{m.group(1)}td>", rendered)
+    # Newlines beside block tags would become a stray space at the end of each paragraph.
+    rendered = _BEFORE_LIST.sub("", _AFTER_BLOCK_TAG.sub(r"\1", rendered))
     return _TABLE.sub('<table border="1" cellspacing="0" cellpadding="4">', rendered)
 
 

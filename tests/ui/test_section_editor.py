@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData
+from PySide6.QtCore import QMimeData, Qt
 from PySide6.QtGui import QTextCursor, QTextListFormat
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from crmbid_desktop.ui.sections.editor import SectionEditor
@@ -160,3 +161,24 @@ def test_a_megabyte_paste_is_shown_and_stored(editor: SectionEditor) -> None:
     assert len(stored) > 1_000_000
     editor.load_markdown(stored)
     assert editor.markdown() == stored
+
+
+def test_toolbar_shows_the_formatting_at_the_cursor(editor: SectionEditor) -> None:
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QWidget
+
+    from crmbid_desktop.ui.sections.editor import editor_toolbar
+
+    parent = QWidget()
+    toolbar = editor_toolbar(editor, parent)
+    editor.load_markdown("plain **bold**\n")
+    editor.show()
+    editor.setFocus()
+    QTest.keyClick(editor, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    bold = toolbar.findChild(QAction, "boldAction")
+    assert bold is not None and bold.isChecked()
+    QTest.keyClick(editor, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(editor, Qt.Key.Key_Right)
+    assert not bold.isChecked()
+    toolbar.deleteLater()
+    parent.deleteLater()

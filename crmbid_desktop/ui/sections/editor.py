@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import (
     QAction,
@@ -41,11 +43,12 @@ class SectionEditor(QTextEdit):
         self.setAcceptRichText(True)
         self.setTabChangesFocus(False)
         self.cursorPositionChanged.connect(self.formatting_changed)
+        self.currentCharFormatChanged.connect(lambda _fmt: self.formatting_changed.emit())
 
     def load_markdown(self, markdown: str) -> None:
         self.blockSignals(True)
         try:
-            self.document().setHtml(markdown_to_html(markdown))
+            self.setHtml(markdown_to_html(markdown))
             self.document().clearUndoRedoStacks()
             self.document().setModified(False)
         finally:
@@ -226,4 +229,25 @@ def editor_toolbar(editor: SectionEditor, parent: QWidget) -> QToolBar:
     toolbar.addSeparator()
     add("Table", "insertTableAction", editor.insert_table, "", "Insert a table")
     add("Link…", "insertLinkAction", ask_link, "Ctrl+K", "Insert link")
+
+    # B, I and U show whether the text at the cursor has them, as in Word.
+    states: dict[str, Callable[[], bool]] = {
+        "boldAction": lambda: editor.fontWeight() >= QFont.Weight.DemiBold,
+        "italicAction": editor.fontItalic,
+        "underlineAction": lambda: (
+            editor.fontUnderline() and not editor.currentCharFormat().isAnchor()
+        ),
+    }
+    for name in states:
+        action = toolbar.findChild(QAction, name)
+        if action is not None:
+            action.setCheckable(True)
+
+    def show_states() -> None:
+        for name, state in states.items():
+            action = toolbar.findChild(QAction, name)
+            if action is not None:
+                action.setChecked(bool(state()))
+
+    editor.formatting_changed.connect(show_states)
     return toolbar
