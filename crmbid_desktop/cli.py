@@ -83,6 +83,9 @@ def _export(args: argparse.Namespace) -> int:
         return 1
     finally:
         workspace.close()
+    # Exports go ahead as asked (--draft or not); problems are reported, not enforced.
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     print(result.summary)
     return 0
 

@@ -1,18 +1,34 @@
-"""Opening, creating and copying bid files for the GUI and the command line."""
+"""Opening, creating and copying bid files for the GUI and the command line.
+
+The GUI opens bids through `open_guarded`: one writer at a time (a lock file), a backup on open,
+every 10 minutes while the bid changes and on close, and recovery of a damaged file from its
+newest good backup.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
-from crmbid_desktop.paths import AppPaths
+from crmbid_desktop.domain.risky_places import RiskyPlace, risky_place
+from crmbid_desktop.paths import BID_SUFFIX, AppPaths
 from crmbid_desktop.services.bid_template import DEFAULT_TEMPLATE, create_bid
 from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.store import backups
 from crmbid_desktop.store import sqlite as sqlite_store
 from crmbid_desktop.store.bidfile import open_bid
 from crmbid_desktop.store.errors import BidFileError
+from crmbid_desktop.store.locks import BidLock
+
+log = logging.getLogger(__name__)
 
 
 def open_workspace(path: Path, paths: AppPaths, *, read_only: bool = False) -> Workspace:
+    """Open a bid without a lock or backups (command line, tests); the GUI uses `open_guarded`."""
     return Workspace(open_bid(path, backups_dir=paths.backups_dir, read_only=read_only))
 
 
@@ -33,3 +49,151 @@ def save_copy(workspace: Workspace, target: Path) -> None:
     if target == workspace.path:
         raise BidFileError(target, "a copy cannot replace the bid that is open.")
     sqlite_store.backup_file(workspace.path, target)
+
+
+@dataclass
+class GuardedBid:
+    """An open bid with its lock and backup schedule; `close()` backs up and releases the lock."""
+
+    workspace: Workspace
+    paths: AppPaths
+    lock: BidLock | None
+    schedule: backups.BackupSchedule = field(default_factory=backups.BackupSchedule)
+    last_backup: Path | None = None
+    closed: bool = False
+
+    @property
+    def read_only(self) -> bool:
+        return self.workspace.read_only
+
+    def backup_now(self) -> Path | None:
+        if self.read_only:
+            return None
+        try:
+            self.last_backup = backups.take_backup(self.workspace.path, self.paths.backups_dir)
+        except Exception as error:  # a failed backup must not stop work: log it, go on
+            log.error("Backup of %s failed: %s", self.workspace.path, error)
+            return None
+        self.schedule.note_backup()
+        return self.last_backup
+
+    def tick(self) -> Path | None:
+        """Called every minute by the GUI: refresh the lock, back up when one is due."""
+        if self.lock is not None:
+            self.lock.refresh()
+        return self.backup_now() if self.schedule.due() else None
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        try:
+            self.workspace.close()
+            # After close the write-ahead log is folded in: the backup is of the final file.
+            if self.schedule.changed:
+                self.backup_now()
+        finally:
+            if self.lock is not None:
+                self.lock.release()
+
+
+def open_guarded(
+    path: Path, paths: AppPaths, *, read_only: bool = False, user: str | None = None
+) -> GuardedBid:
+    """Open a bid for the GUI: take its lock (or raise `BidLockedError`), back it up, watch edits.
+
+    Read-only opening takes no lock and no backups.
+    """
+    path = Path(path).resolve()
+    lock = None if read_only else BidLock.acquire(path, user=user)
+    try:
+        workspace = Workspace(
+            open_bid(path, backups_dir=paths.backups_dir, read_only=read_only), user
+        )
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+    guarded = GuardedBid(workspace, paths, lock)
+    workspace.on_saved(lambda _summary: guarded.schedule.note_change())
+    if not read_only:
+        newest = backups.newest_backup_time(path, paths.backups_dir)
+        if newest is None or backups.bid_changed_since(path, newest):
+            guarded.backup_now()
+        else:
+            guarded.schedule.note_backup()
+    return guarded
+
+
+def create_guarded(path: Path, paths: AppPaths, template: str = DEFAULT_TEMPLATE) -> GuardedBid:
+    """Create a bid from a template and open it guarded."""
+    create_bid(Path(path), template).close()
+    return open_guarded(path, paths)
+
+
+# -- risky places -------------------------------------------------------------------------------
+def place_risk(path: Path) -> RiskyPlace | None:
+    return risky_place(Path(path).absolute())
+
+
+def _free_name(folder: Path, stem: str) -> Path:
+    candidate = folder / f"{stem}{BID_SUFFIX}"
+    number = 2
+    while candidate.exists():
+        candidate = folder / f"{stem} ({number}){BID_SUFFIX}"
+        number += 1
+    return candidate
+
+
+def make_local_copy(path: Path, paths: AppPaths) -> Path:
+    """Copy a bid from a risky place into the user's Documents folder; returns the copy's path."""
+    path = Path(path)
+    paths.documents_dir.mkdir(parents=True, exist_ok=True)
+    target = _free_name(paths.documents_dir, f"{path.stem} (local copy)")
+    backups.restore_backup(path, target)
+    log.info("Copied %s from a risky place to %s", path, target)
+    return target
+
+
+# -- damage -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Recovery:
+    """What recovering a damaged bid did, for the message to the user."""
+
+    path: Path
+    damaged_kept_as: Path
+    restored_from: Path
+
+
+def damaged_name(path: Path, now: datetime) -> Path:
+    return path.with_name(f"{path.stem} (damaged {now:%Y-%m-%d %H%M}){path.suffix}")
+
+
+def recover_damaged(path: Path, paths: AppPaths, *, now: datetime | None = None) -> Recovery:
+    """Put a damaged bid aside (renamed, never written to) and restore its newest good backup.
+
+    Raises `BidFileError` when the bid has no good backup; the damaged file is then left as is.
+    """
+    path = Path(path).resolve()
+    backup = backups.newest_good_backup(path, paths.backups_dir)
+    if backup is None:
+        raise BidFileError(
+            path, "it is damaged and there is no sound backup of it to restore from."
+        )
+    aside = damaged_name(path, now or datetime.now())
+    number = 2
+    while aside.exists():
+        aside = aside.with_name(f"{aside.stem} {number}{aside.suffix}")
+        number += 1
+    os.replace(path, aside)
+    # A write-ahead log left beside the damaged file would be replayed into the restored copy.
+    for extra in ("-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.replace(path.with_name(path.name + extra), aside.with_name(aside.name + extra))
+    sqlite_store.backup_file(backup, path)
+    log.warning("Restored %s from %s; the damaged file is kept as %s", path, backup, aside)
+    return Recovery(path=path, damaged_kept_as=aside, restored_from=backup)
+
+
+def newest_good_backup(path: Path, paths: AppPaths) -> Path | None:
+    return backups.newest_good_backup(Path(path).resolve(), paths.backups_dir)

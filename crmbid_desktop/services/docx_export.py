@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Emu, Pt, RGBColor
 
 from crmbid_desktop.services import docx_styles as st
 from crmbid_desktop.services.docx_markdown import (
@@ -31,7 +31,12 @@ from crmbid_desktop.services.docx_package import (
     set_properties,
     xml_safe,
 )
-from crmbid_desktop.services.proposal_content import ODPM, EoiContent, ProposalContent
+from crmbid_desktop.services.proposal_content import (
+    ODPM,
+    EoiContent,
+    ProposalContent,
+    SectionContent,
+)
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -66,10 +71,10 @@ _MONTHS = [
 
 
 def default_template() -> Path:
-    """Our own template; the one place to change when resources get a proper finder."""
-    return (
-        Path(__file__).resolve().parents[2] / "resources" / "templates" / "proposal-template.docx"
-    )
+    """Our own template, found wherever the program runs from (source, wheel, bundle)."""
+    from crmbid_desktop.resources import resource_path
+
+    return resource_path("templates/proposal-template.docx")
 
 
 def long_date(day: date) -> str:
@@ -96,6 +101,7 @@ class _Builder:
         self.markdown = MarkdownRenderer(self.doc, self.styles, self.numbering)
         self._bookmark_id = 0
         self._table_no = 0
+        self._block_width: int | None = None
 
     def para(
         self, text: str = "", style: str | None = None, *, bold: bool = False, italic: bool = False
@@ -123,13 +129,32 @@ class _Builder:
         add_run(p, heading.title)
         p.append(OxmlElement("w:bookmarkEnd", {qn("w:id"): str(self._bookmark_id)}))
 
-    def table(self, caption: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    def table(
+        self,
+        caption: str,
+        header: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        *,
+        widths: Sequence[int] | None = None,
+    ) -> None:
+        """A captioned table; `widths` are relative column widths (equal when not given)."""
         self._table_no += 1
         self.para(f"Table {self._table_no}: {caption}", st.CAPTION)
         table = self.doc.add_table(rows=1 + len(rows), cols=len(header))
         fill_table(table._tbl, self.styles[st.BID_TABLE])
+        column_widths: list[Emu] | None = None
+        if widths is not None and len(widths) == len(header):
+            # Equal columns wrap "£12,000.00" in a seven-column table; share the width by need.
+            if self._block_width is None:
+                self._block_width = int(self.doc._block_width)
+            total = sum(widths)
+            column_widths = [Emu(self._block_width * w // total) for w in widths]
+            for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, column_widths, strict=True):
+                grid_col.w = width
         for tr, values in zip(table._tbl.tr_lst, [header, *rows], strict=True):
-            for tc, value in zip(tr.tc_lst, values, strict=True):
+            for index, (tc, value) in enumerate(zip(tr.tc_lst, values, strict=True)):
+                if column_widths is not None:
+                    tc.width = column_widths[index]
                 add_run(tc.p_lst[0], value)
         self.para()  # Word needs a paragraph between consecutive tables or they merge
 
@@ -184,8 +209,14 @@ def _field(parent: _Element, instruction: str, cached: str) -> None:
     parent.append(_fld_char("end"))
 
 
-def _number_headings(content: ProposalContent) -> tuple[list[_Heading], list[_Heading]]:
-    """Numbers as Word's multilevel list will print them, and the closing parts' headings."""
+def _number_headings(
+    content: ProposalContent,
+) -> tuple[list[_Heading], list[_Heading], list[_Heading]]:
+    """Numbers as Word's multilevel lists will print them: body sections, closing parts, appendices.
+
+    Print order is body sections, closing parts (partnership ... risks), the bid's own appendix
+    sections, then the letters of support as the last appendix.
+    """
     counters = [0, 0, 0]
     names = iter(range(1, 1_000_000))
 
@@ -193,21 +224,22 @@ def _number_headings(content: ProposalContent) -> tuple[list[_Heading], list[_He
 
     def make(level: int, title: str, appendix: bool = False) -> _Heading:
         if appendix:
-            number = f"Appendix {next(appendices)}:"
+            number = f"Appendix {next(appendices, '')}:"
         else:
             counters[level - 1] += 1
             counters[level:] = [0] * (3 - level)
             number = ".".join(str(n) for n in counters[:level])
         return _Heading(level, xml_safe(title), number, f"_TocCRM{next(names):06d}")
 
-    sections = [make(min(max(s.level, 1), 3), s.title) for s in content.sections]
+    sections = [make(min(max(s.level, 1), 3), s.title) for s in content.sections if not s.appendix]
     closing = [make(1, "Partnership"), make(1, "Timetable"), make(1, "Evaluation criteria")]
     if content.products:
         closing.append(make(1, "Products"))
     if content.risks:
         closing.append(make(1, "Risks"))
-    closing.append(make(1, "Letters of support", appendix=True))
-    return sections, closing
+    appendix = [make(1, s.title, appendix=True) for s in content.sections if s.appendix]
+    appendix.append(make(1, "Letters of support", appendix=True))
+    return sections, closing, appendix
 
 
 def _header_footer(
@@ -273,7 +305,7 @@ def write_proposal(
 ) -> None:
     """Write the whole proposal to `target` (replaced only once the new file is complete)."""
     b = _Builder(template)
-    sections, closing = _number_headings(content)
+    sections, closing, appendices = _number_headings(content)
 
     # Cover page.
     b.para(content.title, st.TITLE)
@@ -295,15 +327,22 @@ def write_proposal(
         b.para("DRAFT - not for circulation", bold=True)
     b.page_break()
 
-    b.toc([*sections, *closing])
+    b.toc([*sections, *closing, *appendices])
     b.page_break()
 
     total = len(content.sections)
-    for done, (section, heading) in enumerate(zip(content.sections, sections, strict=True), 1):
-        b.heading(heading)
-        b.markdown.render(section.body_markdown)
-        if progress is not None:
-            progress(done, total)
+    done = 0
+
+    def render(parts: list[SectionContent], headings: list[_Heading]) -> None:
+        nonlocal done
+        for section, heading in zip(parts, headings, strict=False):
+            b.heading(heading)
+            b.markdown.render(section.body_markdown)
+            done += 1
+            if progress is not None:
+                progress(done, total)
+
+    render([s for s in content.sections if not s.appendix], sections)
 
     closing_iter = iter(closing)
     b.heading(next(closing_iter))
@@ -315,6 +354,7 @@ def write_proposal(
             [p.council, p.role, p.status, p.contribution, p.share, p.signed_off_by, p.signed_off_on]
             for p in content.partners
         ],
+        widths=(18, 12, 12, 17, 9, 15, 17),
     )
     b.heading(next(closing_iter))
     _table_or_none(
@@ -325,6 +365,7 @@ def write_proposal(
             [t.when, f"Milestone: {t.task}" if t.milestone else t.task, t.owner]
             for t in content.timetable
         ],
+        widths=(22, 58, 20),
     )
     b.heading(next(closing_iter))
     _table_or_none(
@@ -332,6 +373,7 @@ def write_proposal(
         "Compliance with the evaluation criteria",
         ["Criterion", "Weight", "Where addressed"],
         [[c.criterion, c.weight, c.addressed_in] for c in content.criteria],
+        widths=(45, 10, 45),
     )
     if content.products:
         b.heading(next(closing_iter))
@@ -340,6 +382,7 @@ def write_proposal(
             "Products",
             ["Product", "Decision", "Owner", "Notes"],
             [[p.product, p.decision, p.owner, p.notes] for p in content.products],
+            widths=(35, 13, 20, 32),
         )
     if content.risks:
         b.heading(next(closing_iter))
@@ -348,13 +391,16 @@ def write_proposal(
             "Risks",
             ["Risk", "Likelihood", "Impact", "Mitigation", "Owner"],
             [[r.risk, r.likelihood, r.impact, r.mitigation, r.owner] for r in content.risks],
+            widths=(32, 11, 10, 32, 15),
         )
-    b.heading(next(closing_iter))
+    render([s for s in content.sections if s.appendix], appendices)
+    b.heading(appendices[-1])
     _table_or_none(
         b,
         "Letters of support",
         ["Organisation", "Signatory", "Received"],
         [[x.organisation, x.signatory, x.received_on] for x in content.letters_of_support],
+        widths=(45, 35, 20),
     )
 
     _header_footer(
@@ -380,9 +426,16 @@ def _plain_run(text: str) -> _Element:
     return add_run(holder, text)
 
 
-def _table_or_none(b: _Builder, caption: str, header: list[str], rows: list[list[str]]) -> None:
+def _table_or_none(
+    b: _Builder,
+    caption: str,
+    header: list[str],
+    rows: list[list[str]],
+    *,
+    widths: Sequence[int] | None = None,
+) -> None:
     if rows:
-        b.table(caption, header, rows)
+        b.table(caption, header, rows, widths=widths)
     else:
         b.para("None recorded yet.", italic=True)
 
@@ -414,19 +467,21 @@ def write_eoi(content: EoiContent, target: Path, template: Path | None = None) -
         "We would welcome the opportunity to meet ODPM representatives to discuss the "
         "evaluation criteria, the product inventory and the transition. Our named contact is:"
     )
+    who = ", ".join(part for part in (content.contact_name, content.contact_title) if part)
     for line in (
-        f"{content.contact_name}, {content.contact_title}",
-        f"Email: {content.contact_email}",
-        f"Telephone: {content.contact_phone}",
+        who,
+        f"Email: {content.contact_email}" if content.contact_email else "",
+        f"Telephone: {content.contact_phone}" if content.contact_phone else "",
     ):
-        b.para(line).get_or_add_pPr().get_or_add_spacing().after = 0
+        if line:
+            b.para(line).get_or_add_pPr().get_or_add_spacing().after = 0
     b.para()
     b.para("Yours sincerely,")
     b.para()
     b.para(content.contact_name, bold=True)
     b.para(content.contact_title)
     b.para(content.lead_council)
-    _header_footer(b, "", content.lead_council, "", draft=False)
+    _header_footer(b, "", content.lead_council, "", draft=content.draft)
     set_properties(
         b.doc,
         title=f"Expression of interest: {content.bid_title}",

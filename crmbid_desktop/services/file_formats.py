@@ -35,6 +35,8 @@ class ImportOptions:
 class ExportResult:
     target: Path
     summary: str
+    #: Problems found before exporting (e.g. the proposal's preflight); the CLI prints them.
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,13 @@ def import_file(workspace: Workspace, source: Path, options: ImportOptions) -> I
 
 
 #: Modules that register handlers when imported; each capability adds its module here.
-HANDLER_MODULES: list[str] = []
+HANDLER_MODULES: list[str] = [
+    "crmbid_desktop.services.partner_import",
+    "crmbid_desktop.services.partner_export",
+    "crmbid_desktop.services.budget_xlsx",
+    "crmbid_desktop.services.products_io",
+    "crmbid_desktop.services.proposal_export",
+]
 
 _loaded = False
 

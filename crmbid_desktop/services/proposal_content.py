@@ -17,6 +17,9 @@ class SectionContent:
     title: str
     level: int
     body_markdown: str = ""
+    #: An appendix is lettered ("Appendix A:") and printed after the partnership, timetable,
+    #: criteria, products and risks, before the letters of support.
+    appendix: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,3 +112,4 @@ class EoiContent:
     addressee: str = EOI_ADDRESSEE
     author: str = ""
     company: str = ""
+    draft: bool = False

@@ -4,18 +4,28 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from types import TracebackType
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from crmbid_desktop import APP_NAME, __version__
+from crmbid_desktop.domain.dates import format_date
+from crmbid_desktop.domain.risky_places import RiskyPlace
 from crmbid_desktop.paths import AppPaths
 from crmbid_desktop.services import bid_files
-from crmbid_desktop.services.workspace import Workspace
-from crmbid_desktop.store.errors import BidFileError
+from crmbid_desktop.store import backups
+from crmbid_desktop.store.errors import (
+    BidFileError,
+    BidLockedError,
+    DamagedBidError,
+    ReadOnlyBidError,
+)
 from crmbid_desktop.ui import crash
+from crmbid_desktop.ui.backups_dialog import BackupsDialog
 from crmbid_desktop.ui.main_window import MainWindow
 from crmbid_desktop.ui.window_state import WindowState
 
@@ -38,63 +48,245 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-class BidController:
-    """Opens, creates and copies bids for one main window, telling the user when a file is refused."""
+#: How often the open bid's lock is refreshed and a backup considered (one is taken only when
+#: the bid changed and the last backup is 10 minutes old; the service decides).
+TICK_INTERVAL_MS = 60_000
 
-    def __init__(self, paths: AppPaths, window_state: WindowState) -> None:
+
+class BidController:
+    """Opens, creates and copies bids for one main window, telling the user when a file is refused.
+
+    It holds the open bid's lock and backup schedule (`GuardedBid`) and asks the user what to do
+    about a locked, damaged or risky bid; the services decide everything else.
+    """
+
+    def __init__(
+        self,
+        paths: AppPaths,
+        window_state: WindowState,
+        *,
+        tick_interval_ms: int = TICK_INTERVAL_MS,
+        interactive: bool = True,
+    ) -> None:
         self.paths = paths
         self.window_state = window_state
+        #: False for unattended runs (--smoke-test): problems go to stderr, never a modal dialog.
+        self.interactive = interactive
         self.window: MainWindow | None = None
+        self.guarded: bid_files.GuardedBid | None = None
+        self.timer = QTimer()
+        self.timer.setObjectName("bidTickTimer")
+        self.timer.setInterval(tick_interval_ms)
+        self.timer.timeout.connect(self.tick)
 
+    # -- asking the user -----------------------------------------------------------------------
     def show_error(self, parent: QWidget | None, title: str, message: str) -> None:
         log.warning("%s: %s", title, message)
+        if not self.interactive:
+            print(f"{title}: {message}", file=sys.stderr)
+            return
         box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=parent)
         box.setObjectName("bidErrorDialog")
         box.exec()
 
-    def start(self, path: Path | None) -> MainWindow | None:
-        try:
-            if path is None:
-                workspace = bid_files.open_default_bid(self.paths)
-            else:
-                workspace = bid_files.open_workspace(path, self.paths)
-        except BidFileError as error:
-            self.show_error(None, "Cannot open the bid", error.user_message)
-            return None
-        return self._show(workspace)
+    def show_info(self, parent: QWidget | None, title: str, message: str) -> None:
+        log.info("%s: %s", title, message)
+        if not self.interactive:
+            print(f"{title}: {message}", file=sys.stderr)
+            return
+        box = QMessageBox(QMessageBox.Icon.Information, title, message, parent=parent)
+        box.setObjectName("bidInfoDialog")
+        box.exec()
 
-    def _show(self, workspace: Workspace) -> MainWindow:
+    def choose(
+        self,
+        name: str,
+        title: str,
+        text: str,
+        buttons: list[tuple[str, str, QMessageBox.ButtonRole]],
+        *,
+        icon: QMessageBox.Icon = QMessageBox.Icon.Warning,
+    ) -> str:
+        """Ask with named buttons; returns the objectName of the one clicked ("" if closed)."""
+        if not self.interactive:
+            # Unattended runs never block on a question: the answer is "closed", i.e. cancel.
+            print(f"{title}: {text} (cancelled: not interactive)", file=sys.stderr)
+            return ""
+        box = QMessageBox(icon, title, text, parent=self.window)
+        box.setObjectName(name)
+        made = []
+        for object_name, label, role in buttons:
+            button = box.addButton(label, role)
+            button.setObjectName(object_name)
+            button.setAccessibleName(label.replace("&", ""))
+            made.append(button)
+        box.setDefaultButton(made[0])
+        box.exec()
+        clicked = box.clickedButton()
+        return clicked.objectName() if clicked is not None else ""
+
+    def ask_locked(self, error: BidLockedError) -> bool:
+        """True when the user wants to open a locked bid read-only."""
+        answer = self.choose(
+            "bidLockedDialog",
+            "The bid is already open",
+            f"“{error.path.name}” is already open for editing by {error.holder}.\n\n"
+            "Only one person can change a bid at a time, so that nobody's work is lost. "
+            "You can open it read-only to read and export it, or cancel.",
+            [
+                ("openReadOnlyButton", "Open &read-only", QMessageBox.ButtonRole.AcceptRole),
+                ("cancelOpenButton", "Cancel", QMessageBox.ButtonRole.RejectRole),
+            ],
+        )
+        return answer == "openReadOnlyButton"
+
+    def ask_risky_place(self, path: Path, place: RiskyPlace) -> str:
+        """ "local", "anyway" or "cancel" for a bid on a network share or in a cloud folder."""
+        answer = self.choose(
+            "riskyPlaceDialog",
+            "The bid is in a risky place",
+            f"“{path.name}” is {place.description}.\n\n"
+            "Files there can be damaged when two computers change them at once, or when the "
+            "folder syncs while the bid is open. Work on a copy in your Documents folder "
+            f"({self.paths.documents_dir}) and share it when you are done, or open it anyway.",
+            [
+                ("localCopyButton", "Work on a &local copy", QMessageBox.ButtonRole.AcceptRole),
+                ("openAnywayButton", "Open &anyway", QMessageBox.ButtonRole.DestructiveRole),
+                ("cancelOpenButton", "Cancel", QMessageBox.ButtonRole.RejectRole),
+            ],
+        )
+        return {"localCopyButton": "local", "openAnywayButton": "anyway"}.get(answer, "cancel")
+
+    def ask_restore(self, error: DamagedBidError, backup: Path) -> bool:
+        taken = backups.taken_at_from_name(backup.name)
+        when = f"{format_date(taken.date())} {taken:%H:%M}" if taken else backup.name
+        answer = self.choose(
+            "damagedBidDialog",
+            "The bid is damaged",
+            f"“{error.path.name}” is damaged and cannot be opened safely ({error.reason})\n\n"
+            f"The newest sound backup is from {when}. Restore it? The damaged file is kept "
+            "beside it, renamed, and is not changed.",
+            [
+                ("restoreBackupButton", "&Restore the backup", QMessageBox.ButtonRole.AcceptRole),
+                ("cancelOpenButton", "Cancel", QMessageBox.ButtonRole.RejectRole),
+            ],
+        )
+        return answer == "restoreBackupButton"
+
+    # -- opening -------------------------------------------------------------------------------
+    def open_guarded(self, path: Path) -> bid_files.GuardedBid | None:
+        """Open a bid with its lock and backups, asking the user about risky, locked or damaged files."""
+        path = Path(path)
+        place = bid_files.place_risk(path) if path.exists() else None
+        if place is not None:
+            choice = self.ask_risky_place(path, place)
+            if choice == "cancel":
+                return None
+            if choice == "local":
+                try:
+                    path = bid_files.make_local_copy(path, self.paths)
+                except (BidFileError, OSError) as error:
+                    self.show_error(self.window, "Cannot copy the bid", str(error))
+                    return None
+        try:
+            return bid_files.open_guarded(path, self.paths)
+        except BidLockedError as error:
+            if not self.ask_locked(error):
+                return None
+            return self._try(lambda: bid_files.open_guarded(path, self.paths, read_only=True))
+        except DamagedBidError as error:
+            return self._recover(path, error)
+        except BidFileError as error:
+            self.show_error(self.window, "Cannot open the bid", error.user_message)
+            return None
+
+    def _try(self, opener: Callable[[], bid_files.GuardedBid]) -> bid_files.GuardedBid | None:
+        try:
+            return opener()
+        except BidFileError as error:
+            self.show_error(self.window, "Cannot open the bid", error.user_message)
+            return None
+
+    def _recover(self, path: Path, error: DamagedBidError) -> bid_files.GuardedBid | None:
+        backup = bid_files.newest_good_backup(path, self.paths)
+        if backup is None:
+            self.show_error(
+                self.window,
+                "Cannot open the bid",
+                f"{error.user_message}\n\nThere is no sound backup of it to restore from. "
+                "The file has not been changed.",
+            )
+            return None
+        if not self.ask_restore(error, backup):
+            return None
+        try:
+            recovery = bid_files.recover_damaged(path, self.paths)
+        except (BidFileError, OSError) as failure:
+            self.show_error(self.window, "Cannot restore the bid", str(failure))
+            return None
+        guarded = self._try(lambda: bid_files.open_guarded(recovery.path, self.paths))
+        if guarded is not None:
+            self.show_info(
+                self.window,
+                "Bid restored",
+                f"“{recovery.path.name}” was restored from the backup "
+                f"{recovery.restored_from.name}.\n\nThe damaged file is kept, unchanged, as "
+                f"“{recovery.damaged_kept_as.name}”.",
+            )
+        return guarded
+
+    def start(self, path: Path | None) -> MainWindow | None:
+        if path is None:
+            path = self.paths.default_bid
+            if not path.exists():
+                try:
+                    bid_files.new_workspace(path).close()
+                except BidFileError as error:
+                    self.show_error(None, "Cannot create the bid", error.user_message)
+                    return None
+        guarded = self.open_guarded(path)
+        return None if guarded is None else self._show(guarded)
+
+    def _show(self, guarded: bid_files.GuardedBid) -> MainWindow:
+        previous = self.guarded
+        self.guarded = guarded
         if self.window is None:
-            self.window = MainWindow(workspace, self.window_state)
+            self.window = MainWindow(guarded.workspace, self.window_state)
             self.window.open_requested.connect(self.open)
             self.window.new_requested.connect(self.create)
             self.window.copy_requested.connect(self.copy)
-            self.window.destroyed.connect(lambda: None)
+            self.window.backups_requested.connect(self.show_backups)
         else:
-            previous = self.window.workspace
-            self.window.set_workspace(workspace)
+            self.window.set_workspace(guarded.workspace)
+        if previous is not None:
             previous.close()
+        if guarded.lock is not None and guarded.lock.taken_over is not None:
+            # A lock left by a crash is recovered without asking; the log says whose it was.
+            log.warning(
+                "Recovered a stale lock on %s left by %s",
+                guarded.workspace.path,
+                guarded.lock.taken_over.describe(),
+            )
+        self.timer.start()
         return self.window
 
     def open(self, path: Path) -> None:
         if self.window is not None and Path(path).resolve() == self.window.workspace.path:
             return
-        try:
-            workspace = bid_files.open_workspace(path, self.paths)
-        except BidFileError as error:
-            self.show_error(self.window, "Cannot open the bid", error.user_message)
+        guarded = self.open_guarded(path)
+        if guarded is None:
             if self.window is not None and not Path(path).exists():
                 self.window_state.remove_recent_file(Path(path))
             return
-        self._show(workspace)
+        self._show(guarded)
 
     def create(self, template: str, path: Path) -> None:
         try:
-            workspace = bid_files.new_workspace(path, template)
+            guarded = bid_files.create_guarded(path, self.paths, template)
         except BidFileError as error:
             self.show_error(self.window, "Cannot create the bid", error.user_message)
             return
-        self._show(workspace)
+        self._show(guarded)
 
     def copy(self, target: Path) -> None:
         if self.window is None:
@@ -106,9 +298,84 @@ class BidController:
             return
         self.window.statusBar().showMessage(f"Copy saved as {target}", 8000)
 
+    # -- backups -------------------------------------------------------------------------------
+    def backups_dialog(self) -> BackupsDialog | None:
+        if self.window is None:
+            return None
+        bid_path = self.window.workspace.path
+        dialog = BackupsDialog(
+            bid_path,
+            backups.list_backups(bid_path, self.paths.backups_dir),
+            backups.bid_backup_folder(self.paths.backups_dir, bid_path),
+            self.window,
+        )
+        dialog.restore_requested.connect(self.restore)
+        return dialog
+
+    def show_backups(self) -> None:
+        dialog = self.backups_dialog()
+        if dialog is not None:
+            dialog.exec()
+            dialog.deleteLater()
+
+    def restore(self, backup: Path, target: Path) -> None:
+        """Restore a backup as a new file and open it (the open bid is closed, backed up)."""
+        open_path = self.window.workspace.path if self.window is not None else None
+        try:
+            restored = backups.restore_backup(backup, target, open_bid=open_path)
+        except (BidFileError, OSError) as error:
+            self.show_error(self.window, "Cannot restore the backup", str(error))
+            return
+        self.open(restored)
+        if self.window is not None and self.window.workspace.path == restored:
+            self.window.statusBar().showMessage(f"Backup restored as {restored}", 8000)
+
+    def tick(self) -> None:
+        """Every minute: refresh the lock, take a backup when one is due."""
+        if self.guarded is None or self.guarded.closed:
+            return
+        taken = self.guarded.tick()
+        if self.window is None:
+            return
+        if self.guarded.lock is not None and not self.guarded.lock.still_ours():
+            self.window.statusBar().showMessage(
+                "Warning: another program has taken over this bid's lock. Save a copy of your "
+                "work (File > Save a Copy As…) and reopen the bid.",
+                0,
+            )
+        elif taken is not None:
+            log.info("Backup taken: %s", taken)
+
     def close(self) -> None:
-        if self.window is not None:
+        self.timer.stop()
+        if self.guarded is not None:
+            self.guarded.close()
+        elif self.window is not None:
             self.window.workspace.close()
+
+
+def read_only_excepthook(
+    base: crash.ExceptHook, parent: Callable[[], QWidget | None]
+) -> crash.ExceptHook:
+    """An edit that slipped past a disabled control on a read-only bid gets a plain message."""
+
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        if isinstance(value, ReadOnlyBidError) and QApplication.instance() is not None:
+            log.info("Edit refused on a read-only bid: %s", value)
+            box = QMessageBox(
+                QMessageBox.Icon.Information,
+                "This bid is read-only",
+                f"“{value.path.name}” is open read-only, so this change was not made.\n\n"
+                "To change the bid, close it where it is open for editing and open it again "
+                "here, or save a copy (File > Save a Copy As…) and work on that.",
+                parent=parent(),
+            )
+            box.setObjectName("readOnlyEditDialog")
+            box.exec()
+            return
+        base(kind, value, tb)
+
+    return hook
 
 
 def run_gui(
@@ -117,10 +384,13 @@ def run_gui(
     """Show the main window on a bid; with `smoke_test`, visit every page and exit."""
     app = make_application()
     crash.route_qt_messages()
-    sys.excepthook = crash.make_excepthook(
-        show_dialog=crash_dialog and not smoke_test, log_file=str(paths.log_file)
+    controller = BidController(paths, WindowState(paths.settings_file), interactive=not smoke_test)
+    sys.excepthook = read_only_excepthook(
+        crash.make_excepthook(
+            show_dialog=crash_dialog and not smoke_test, log_file=str(paths.log_file)
+        ),
+        lambda: controller.window,
     )
-    controller = BidController(paths, WindowState(paths.settings_file))
     window = controller.start(path)
     if window is None:
         return 1

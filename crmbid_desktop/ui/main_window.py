@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -28,20 +29,26 @@ from crmbid_desktop.ui.pages.dashboard_page import DashboardPage
 from crmbid_desktop.ui.pages.export_page import ExportPage
 from crmbid_desktop.ui.pages.partners_page import PartnersPage
 from crmbid_desktop.ui.pages.sections_page import SectionsPage
+from crmbid_desktop.ui.pages.sustainability_page import SustainabilityPage
 from crmbid_desktop.ui.pages.timetable_page import TimetablePage
 from crmbid_desktop.ui.widgets import name_widget
 from crmbid_desktop.ui.window_state import WindowState
 
 BID_FILTER = f"CRM bids (*{BID_SUFFIX});;All files (*)"
 
-#: The pages in navigation order; each is built with the open workspace.
-PAGE_TYPES: list[Callable[[Workspace], Page]] = [
+#: Widgets and actions that change the bid set this dynamic property to True; a read-only bid
+#: disables them. Anything missed is still refused by the store with a clear message.
+EDITS_BID_PROPERTY = "editsBid"
+
+#: The pages in navigation order; each is built with the open workspace on its first visit.
+PAGE_TYPES: list[type[Page]] = [
     DashboardPage,
     PartnersPage,
     TimetablePage,
     SectionsPage,
     CriteriaPage,
     ClarificationsPage,
+    SustainabilityPage,
     ExportPage,
 ]
 
@@ -52,13 +59,14 @@ class MainWindow(QMainWindow):
     open_requested = Signal(Path)
     new_requested = Signal(str, Path)  # template name, target file
     copy_requested = Signal(Path)
+    backups_requested = Signal()
 
     def __init__(self, workspace: Workspace, window_state: WindowState) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.workspace = workspace
         self.window_state = window_state
-        self.pages: list[Page] = []
+        self._built: dict[int, Page] = {}
         self.undo_group = QUndoGroup(self)
 
         self.navigation = QListWidget()
@@ -70,11 +78,26 @@ class MainWindow(QMainWindow):
         self.navigation.setFont(nav_font)
         self.stack = QStackedWidget()
         self.stack.setObjectName("pageStack")
+        self.read_only_banner = QLabel(
+            "Read-only: this bid is open elsewhere or was opened read-only. "
+            "You can read and export it, but changes cannot be saved."
+        )
+        self.read_only_banner.setObjectName("readOnlyBanner")
+        self.read_only_banner.setAccessibleName("Read-only notice")
+        self.read_only_banner.setWordWrap(True)
+        self.read_only_banner.setStyleSheet(
+            "QLabel { background: #fff4ce; color: #3b2f00; border: 1px solid #e0c060;"
+            " padding: 6px 10px; font-weight: bold; }"
+        )
         central = QWidget()
-        layout = QHBoxLayout(central)
-        layout.setContentsMargins(6, 6, 6, 0)
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(6, 6, 6, 0)
+        outer.addWidget(self.read_only_banner)
+        layout = QHBoxLayout()
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.navigation)
         layout.addWidget(self.stack, 1)
+        outer.addLayout(layout, 1)
         self.setCentralWidget(central)
         self.navigation.currentRowChanged.connect(self._show_page)
 
@@ -96,25 +119,34 @@ class MainWindow(QMainWindow):
         self.workspace = workspace
         workspace.on_saved(self._on_saved)
         current = self.navigation.currentRow()
-        for page in self.pages:
+        for page in self._built.values():
+            self.undo_group.removeStack(page.undo_stack)
             self.stack.removeWidget(page)
             page.deleteLater()
+        self._built = {}
+        self.navigation.blockSignals(True)
         self.navigation.clear()
-        self.pages = [page_type(workspace) for page_type in PAGE_TYPES]
-        for page in self.pages:
-            self.stack.addWidget(page)
-            self.navigation.addItem(page.title)
-            self.undo_group.addStack(page.undo_stack)
+        for page_type in PAGE_TYPES:
+            self.navigation.addItem(page_type.title)
+        self.navigation.blockSignals(False)
         self._update_go_menu()
         start = current if current >= 0 else self.window_state.last_page()
-        self.navigation.setCurrentRow(min(max(start, 0), len(self.pages) - 1))
+        self.navigation.setCurrentRow(min(max(start, 0), len(PAGE_TYPES) - 1))
         mode = " (read-only)" if workspace.read_only else ""
         self.setWindowTitle(f"{self._bid_title()}{mode} — {workspace.path} — {APP_NAME}")
         self.save_state_label.setText(
             "Read-only: changes cannot be saved" if workspace.read_only else "All changes saved"
         )
+        self._apply_read_only(workspace.read_only)
         self.window_state.add_recent_file(workspace.path)
         self._update_recent_menu()
+
+    def _apply_read_only(self, read_only: bool) -> None:
+        """Show the banner and disable what edits the bid when it is open read-only."""
+        self.read_only_banner.setVisible(read_only)
+        _enable_edits(self, not read_only)
+        for action in (self.undo_action, self.redo_action):
+            action.setVisible(not read_only)
 
     def _bid_title(self) -> str:
         from crmbid_desktop.services import queries
@@ -127,10 +159,29 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(summary, 5000)
 
     # -- pages -------------------------------------------------------------------------------
+    def page(self, index: int) -> Page:
+        """The page at `index`, built on first use: start-up only pays for the page it shows."""
+        page = self._built.get(index)
+        if page is None:
+            page = PAGE_TYPES[index](self.workspace)
+            if self.workspace.read_only:  # pages are built late, so disable their edits here too
+                _enable_edits(page, False)
+            self._built[index] = page
+            self.stack.addWidget(page)
+            self.undo_group.addStack(page.undo_stack)
+        return page
+
+    @property
+    def pages(self) -> list[Page]:
+        """Every page, building those not visited yet."""
+        return [self.page(index) for index in range(len(PAGE_TYPES))]
+
     def _show_page(self, index: int) -> None:
-        if 0 <= index < len(self.pages):
-            self.stack.setCurrentIndex(index)
-            self.undo_group.setActiveStack(self.pages[index].undo_stack)
+        if 0 <= index < len(PAGE_TYPES):
+            page = self.page(index)
+            if self.stack.currentWidget() is not page:
+                self.stack.setCurrentWidget(page)
+            self.undo_group.setActiveStack(page.undo_stack)
             self.window_state.save_last_page(index)
 
     def current_page(self) -> Page:
@@ -171,6 +222,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(
             self._action("Save a &Copy As…", "saveCopyAction", self._ask_copy, "Ctrl+Shift+S")
         )
+        file_menu.addAction(self._action("&Backups…", "backupsAction", self.backups_requested.emit))
         file_menu.addSeparator()
         file_menu.addAction(self._action("E&xit", "exitAction", self.close, "Ctrl+Q"))
 
@@ -184,6 +236,7 @@ class MainWindow(QMainWindow):
         redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
+        self.undo_action, self.redo_action = undo, redo
         self.edit_menu = edit_menu
 
         self.go_menu = self.menuBar().addMenu("&Go")
@@ -194,7 +247,7 @@ class MainWindow(QMainWindow):
 
     def _update_go_menu(self) -> None:
         self.go_menu.clear()
-        for index, page in enumerate(self.pages):
+        for index, page in enumerate(PAGE_TYPES):
             self.go_menu.addAction(
                 self._action(
                     page.title,
@@ -251,3 +304,13 @@ class MainWindow(QMainWindow):
         self.window_state.save_geometry(self.saveGeometry())
         self.window_state.sync()
         super().closeEvent(event)
+
+
+def _enable_edits(root: QWidget, enabled: bool) -> None:
+    """Enable or disable every widget and action under `root` marked as editing the bid."""
+    for widget in root.findChildren(QWidget):
+        if widget.property(EDITS_BID_PROPERTY) is True:
+            widget.setEnabled(enabled)
+    for action in root.findChildren(QAction):
+        if action.property(EDITS_BID_PROPERTY) is True:
+            action.setEnabled(enabled)

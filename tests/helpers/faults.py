@@ -1,4 +1,4 @@
-"""Kill a writer process at random moments and collect which edits it reported saved."""
+"""Kill writer processes at random moments and collect what they reported saved."""
 
 from __future__ import annotations
 
@@ -9,38 +9,85 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
-WRITER = Path(__file__).with_name("writer.py")
+HELPERS = Path(__file__).resolve().parent
+WRITER = HELPERS / "writer.py"
+EXPORT_WRITER = HELPERS / "export_writer.py"
 
 
-def run_and_kill(bid: Path, home: Path, first: int, count: int, rng: random.Random) -> list[int]:
+@dataclass
+class Reporter:
+    """A child process and the numbers it has reported ("saved N" / "written N") so far."""
+
+    process: subprocess.Popen[str]
+    reported: list[int] = field(default_factory=list)
+    thread: threading.Thread | None = None
+
+    @classmethod
+    def start(cls, arguments: list[str]) -> Reporter:
+        process = subprocess.Popen(
+            [sys.executable, *arguments],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        reporter = cls(process)
+        reporter.thread = threading.Thread(target=reporter._read, daemon=True)
+        reporter.thread.start()
+        return reporter
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            parts = line.split()
+            if len(parts) == 2 and parts[0] in ("saved", "written"):
+                self.reported.append(int(parts[1]))
+
+    def wait_for_first(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while not self.reported and time.monotonic() < deadline and self.process.poll() is None:
+            time.sleep(0.005)
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        if self.thread is not None:
+            self.thread.join(timeout=10)
+        assert self.process.stdout is not None
+        self.process.stdout.close()
+
+
+def start_writer(bid: Path, home: Path, first: int, count: int, mode: str = "normal") -> Reporter:
+    return Reporter.start([str(WRITER), str(bid), str(home), str(first), str(count), mode])
+
+
+def run_and_kill(
+    bid: Path,
+    home: Path,
+    first: int,
+    count: int,
+    rng: random.Random,
+    mode: str = "normal",
+    longest: float = 0.15,
+) -> list[int]:
     """Start a writer, SIGKILL it after a random delay; return the edit numbers it reported saved."""
-    process = subprocess.Popen(
-        [sys.executable, str(WRITER), str(bid), str(home), str(first), str(count)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    saved: list[int] = []
-
-    def read() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            if line.startswith("saved "):
-                saved.append(int(line.split()[1]))
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
+    writer = start_writer(bid, home, first, count, mode)
     # Wait for the writer to get going (imports take a moment), then kill it at a random moment.
-    deadline = time.monotonic() + 30
-    while not saved and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.005)
-    time.sleep(rng.uniform(0.0, 0.15))
-    if process.poll() is None:
-        os.kill(process.pid, signal.SIGKILL)
-    process.wait()
-    reader.join(timeout=10)
-    assert process.stdout is not None
-    process.stdout.close()
-    return saved
+    writer.wait_for_first()
+    time.sleep(rng.uniform(0.0, longest))
+    writer.kill()
+    return writer.reported
+
+
+def run_and_kill_export(
+    target: Path, first: int, count: int, size: int, rng: random.Random, longest: float = 0.3
+) -> list[int]:
+    """Start the export writer, SIGKILL it at a random moment; return the exports it finished."""
+    writer = Reporter.start([str(EXPORT_WRITER), str(target), str(first), str(count), str(size)])
+    writer.wait_for_first()
+    time.sleep(rng.uniform(0.0, longest))
+    writer.kill()
+    return writer.reported

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from crmbid_desktop.domain.section_workflow import APPROVED, DRAFTING, READY_FOR_REVIEW
@@ -79,10 +78,10 @@ def test_bad_date_is_named_and_delete_is_undoable(
     qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     said: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a: said.append(text))
-    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
     page = ClarificationsPage(workspace)
     qtbot.addWidget(page)
+    monkeypatch.setattr(page, "_tell", said.append)
+    monkeypatch.setattr(page, "_confirm", lambda _title, _text: True)
     page.question.setPlainText("Page limit?")
     page.asked_on.setText("32/08/2005")
     page.save_question()

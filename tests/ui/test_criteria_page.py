@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -53,7 +52,7 @@ def test_bad_weight_is_refused_with_a_message(
     page: CriteriaPage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     said: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a: said.append(text))
+    monkeypatch.setattr(page, "_tell", said.append)
     assert not page.model.setData(page.model.index(1, WEIGHT), "lots")
     assert "Capacity and partnership" in said[0] and "'lots' is not a weight" in said[0]
 
@@ -86,7 +85,7 @@ def test_unticking_shows_gaps_and_notes_are_kept(page: CriteriaPage, workspace: 
 def test_delete_criterion_is_undoable(
     page: CriteriaPage, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(page, "_confirm", lambda _title, _text: True)
     page.table.setCurrentIndex(page.model.index(0, 0))
     with workspace.reading() as session:
         before = sorted(link.uuid for link in session.scalars(select(SectionCriterion)))

@@ -30,6 +30,7 @@ def test_every_page_shows_the_default_bid(main_window: MainWindow) -> None:
         "Sections",
         "Criteria",
         "Clarifications",
+        "Sustainability",
         "Export",
     ]
 

@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -27,9 +26,10 @@ def page(qtbot: QtBot, workspace: Workspace) -> SectionsPage:
 
 
 @pytest.fixture
-def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def warnings(page: SectionsPage, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    # Patched on the page: patching QMessageBox itself breaks PySide for later tests.
     said: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *a: said.append(text))
+    monkeypatch.setattr(page, "_tell", lambda _title, text: said.append(text))
     return said
 
 
@@ -113,11 +113,11 @@ def test_delete_asks_and_undo_brings_it_all_back(
     svc.add_comment(workspace, sid, "Who chairs it?")
     asked: list[str] = []
 
-    def answer(*args: Any) -> QMessageBox.StandardButton:
-        asked.append(args[2])
-        return QMessageBox.StandardButton.Yes
+    def answer(_title: str, text: str) -> bool:
+        asked.append(text)
+        return True
 
-    monkeypatch.setattr(QMessageBox, "question", answer)
+    monkeypatch.setattr(page, "_confirm", answer)
     page.refresh()
     page.delete_current()
     assert "Delete section 9 'Governance'" in asked[0]

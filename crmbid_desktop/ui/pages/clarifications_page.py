@@ -100,6 +100,7 @@ class ClarificationsPage(Page):
             button = QPushButton(text)
             name_widget(button, name, text.rstrip("…"))
             button.clicked.connect(slot)
+            button.setProperty("editsBid", True)  # disabled by the main window when read-only
             buttons.addWidget(button)
         buttons.addStretch(1)
         self.message = QLabel()
@@ -201,6 +202,10 @@ class ClarificationsPage(Page):
     def _tell(self, text: str) -> None:
         QMessageBox.warning(self, "Clarification log", text)
 
+    def _confirm(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
     def new_question(self) -> None:
         self.table.view.clearSelection()
         self._show(None)
@@ -262,10 +267,8 @@ class ClarificationsPage(Page):
     def delete_current(self) -> None:
         if self.current_id is None:
             return
-        answer = QMessageBox.question(
-            self,
+        if self._confirm(
             "Delete question",
             "Delete this question and its answer?\n\nEdit > Undo (Ctrl+Z) brings it back.",
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+        ):
             self.undo_stack.push(DeleteQuestionCommand(self, self.current_id))

@@ -280,7 +280,7 @@ class CriteriaPage(Page):
     def __init__(self, workspace: Workspace) -> None:
         super().__init__(workspace)
         self.model = CriteriaModel(workspace)
-        self.model.problem.connect(self._tell)
+        self.model.problem.connect(lambda text: self._tell(text))
         self.model.dataChanged.connect(self._criteria_edited)
         self.table = QTableView()
         name_widget(self.table, "criteriaTable", "Evaluation criteria and their weights")
@@ -298,9 +298,11 @@ class CriteriaPage(Page):
         add = QPushButton("Add criterion…")
         name_widget(add, "addCriterion", "Add a criterion")
         add.clicked.connect(self.add_criterion)
+        add.setProperty("editsBid", True)  # disabled by the main window on a read-only bid
         remove = QPushButton("Delete criterion")
         name_widget(remove, "deleteCriterion", "Delete the chosen criterion")
         remove.clicked.connect(self.delete_current)
+        remove.setProperty("editsBid", True)
         row = QHBoxLayout()
         row.addWidget(self.total_label, 1)
         row.addWidget(add)
@@ -417,6 +419,10 @@ class CriteriaPage(Page):
     def _tell(self, text: str) -> None:
         QMessageBox.warning(self, "Criterion not changed", text)
 
+    def _confirm(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
     def add_criterion(self) -> None:
         title, ok = QInputDialog.getText(self, "New criterion", "Title of the criterion:")
         if ok and title.strip():
@@ -428,11 +434,9 @@ class CriteriaPage(Page):
         if not index.isValid():
             return
         row = self.model.rows[index.row()]
-        answer = QMessageBox.question(
-            self,
+        if self._confirm(
             "Delete criterion",
             f"Delete criterion '{row.title}' and its ticks in the matrix?\n\n"
             "Edit > Undo (Ctrl+Z) brings it back.",
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+        ):
             self.undo_stack.push(DeleteCriterionCommand(self, row.id, row.title))

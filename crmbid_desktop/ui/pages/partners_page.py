@@ -1,40 +1,128 @@
-"""Partners page: the councils in the bidding partnership."""
+"""Partners page: the register of councils, a form to edit one, live partnership totals."""
 
 from __future__ import annotations
 
-from crmbid_desktop.services import queries
-from crmbid_desktop.services.workspace import Workspace
-from crmbid_desktop.store.models import Partner
-from crmbid_desktop.ui.pages.base import Page
-from crmbid_desktop.ui.table_model import Column, RowTableModel
-from crmbid_desktop.ui.widgets import FilterableTable
+from pathlib import Path
+from typing import Any
 
-PARTNER_COLUMNS: list[Column[Partner]] = [
-    Column("Council", lambda p: p.name),
-    Column("Type", lambda p: p.council_type),
-    Column("Region", lambda p: p.region),
-    Column("Role", lambda p: p.role),
-    Column("Status", lambda p: p.status),
+from PySide6.QtCore import QItemSelection, QModelIndex, QPersistentModelIndex, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QUndoCommand
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crmbid_desktop.domain import partner_rules as rules
+from crmbid_desktop.services import partners as service
+from crmbid_desktop.services.partners import ContactFields, PartnerFields, PartnerRow
+from crmbid_desktop.services.queries import format_bp, format_pence, optional_date
+from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.ui.pages.base import Page
+from crmbid_desktop.ui.pages.partner_form import WARNING_STYLE, PartnerForm
+from crmbid_desktop.ui.table_model import ROW_ROLE, Column, RowTableModel
+from crmbid_desktop.ui.widgets import FilterableTable, name_widget
+
+PARTNER_COLUMNS: list[Column[PartnerRow]] = [
+    Column("Council", lambda p: p.fields.name),
+    Column("Type", lambda p: p.fields.council_type),
+    Column("Region", lambda p: p.fields.region),
+    Column("Role", lambda p: p.fields.role),
+    Column("Status", lambda p: p.fields.status),
+    Column("Signed by", lambda p: p.fields.signatory),
     Column(
-        "Share of funding",
-        lambda p: queries.format_bp(p.funding_share_bp),
-        sort_value=lambda p: p.funding_share_bp,
-        align_right=True,
+        "Signed on",
+        lambda p: optional_date(p.fields.signed_on),
+        sort_value=lambda p: p.fields.signed_on.isoformat() if p.fields.signed_on else "",
     ),
     Column(
         "Contribution a year",
-        lambda p: queries.format_pence(p.contribution_pence),
-        sort_value=lambda p: p.contribution_pence,
+        lambda p: format_pence(p.fields.contribution_pence),
+        sort_value=lambda p: p.fields.contribution_pence,
         align_right=True,
     ),
-    Column("Signed by", lambda p: p.signatory),
     Column(
-        "Signed on",
-        lambda p: queries.optional_date(p.signed_on),
-        sort_value=lambda p: p.signed_on.isoformat() if p.signed_on else "",
+        "Staff days",
+        lambda p: str(p.fields.staff_days),
+        sort_value=lambda p: p.fields.staff_days,
+        align_right=True,
     ),
-    Column("Notes", lambda p: p.notes.replace("\n", " "), tooltip=lambda p: p.notes),
+    Column(
+        "Share of funding",
+        lambda p: format_bp(p.fields.funding_share_bp),
+        sort_value=lambda p: p.fields.funding_share_bp,
+        align_right=True,
+    ),
+    Column("Notes", lambda p: p.fields.notes.replace("\n", " "), tooltip=lambda p: p.fields.notes),
 ]
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class PartnerTableModel(RowTableModel[PartnerRow]):
+    """Display texts are worked out once per reload, so filtering 5,000 councils stays quick."""
+
+    def __init__(self) -> None:
+        super().__init__(PARTNER_COLUMNS)
+        self._texts: list[tuple[str, ...]] = []
+
+    def set_rows(self, rows: Any) -> None:
+        rows = list(rows)
+        self._texts = [tuple(column.display(row) for column in PARTNER_COLUMNS) for row in rows]
+        super().set_rows(rows)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and index.isValid():
+            if index.row() < len(self._texts):
+                return self._texts[index.row()][index.column()]
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole and index.isValid():
+            row = self.row_at(index.row())
+            return Qt.GlobalColor.gray if not row.active else None
+        return super().data(index, role)
+
+
+class DeletePartnerCommand(QUndoCommand):
+    def __init__(self, page: PartnersPage, partner_id: int, name: str) -> None:
+        super().__init__(f"Delete partner {name}")
+        self.page = page
+        self.partner_id = partner_id
+        self.snapshot: service.DeletedPartner | None = None
+
+    def redo(self) -> None:
+        self.snapshot = service.delete_partner(self.page.workspace, self.partner_id)
+        self.page.refresh()
+
+    def undo(self) -> None:
+        assert self.snapshot is not None
+        self.partner_id = service.restore_partner(self.page.workspace, self.snapshot)
+        self.page.refresh(select_id=self.partner_id)
+
+
+class SavePartnerCommand(QUndoCommand):
+    def __init__(
+        self,
+        page: PartnersPage,
+        partner_id: int,
+        before: tuple[PartnerFields, list[ContactFields]],
+        after: tuple[PartnerFields, list[ContactFields]],
+    ) -> None:
+        super().__init__(f"Edit partner {after[0].name}")
+        self.page, self.partner_id, self.before, self.after = page, partner_id, before, after
+
+    def redo(self) -> None:
+        service.save_partner(self.page.workspace, self.partner_id, *self.after)
+        self.page.refresh(select_id=self.partner_id)
+
+    def undo(self) -> None:
+        service.save_partner(self.page.workspace, self.partner_id, *self.before)
+        self.page.refresh(select_id=self.partner_id)
 
 
 class PartnersPage(Page):
@@ -43,12 +131,290 @@ class PartnersPage(Page):
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__(workspace)
-        self.model: RowTableModel[Partner] = RowTableModel(PARTNER_COLUMNS)
+        self.model = PartnerTableModel()
         self.table = FilterableTable(self.model, "partners", "partner councils")
-        self.page_layout.addWidget(self.table)
+        self.current_id: int | None = None
+        self._loaded: tuple[PartnerFields, list[ContactFields]] | None = None
+
+        self.totals_label = QLabel()
+        self.totals_label.setObjectName("partnershipTotals")
+        self.totals_label.setWordWrap(True)
+
+        self.add_button = QPushButton("&Add council")
+        name_widget(self.add_button, "addPartnerButton", "Add a council")
+        self.delete_button = QPushButton("&Delete council")
+        name_widget(self.delete_button, "deletePartnerButton", "Delete the selected council")
+        self.import_button = QPushButton("&Import partners…")
+        name_widget(self.import_button, "importPartnersButton", "Import partners from CSV or XLSX")
+        self.export_button = QPushButton("E&xport partners…")
+        name_widget(self.export_button, "exportPartnersButton", "Export partners to XLSX or CSV")
+        buttons = QHBoxLayout()
+        for button in (self.add_button, self.delete_button):
+            buttons.addWidget(button)
+        buttons.addStretch()
+        for button in (self.import_button, self.export_button):
+            buttons.addWidget(button)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(buttons)
+        left_layout.addWidget(self.totals_label)
+        left_layout.addWidget(self.table)
+
+        self.form = PartnerForm()
+        scroll = QScrollArea()
+        scroll.setObjectName("partnerFormScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("partnersSplitter")
+        splitter.addWidget(left)
+        splitter.addWidget(scroll)
+        # Explicit minimums let the window shrink below the buttons' natural widths.
+        left.setMinimumWidth(220)
+        scroll.setMinimumWidth(220)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        self.page_layout.addWidget(splitter, 1)
+
+        self.table.view.selectionModel().selectionChanged.connect(self._on_selection)
+        self.form.changed.connect(self._update_totals)
+        self.form.save_requested.connect(self.save_current)
+        self.form.revert_requested.connect(self._revert)
+        self.form.attach_requested.connect(self._attach)
+        self.form.open_attachment_requested.connect(self._open_attachment)
+        self.form.save_attachment_requested.connect(self._save_attachment)
+        self.form.remove_attachment_requested.connect(self._remove_attachment)
+        self.add_button.clicked.connect(self._add)
+        self.delete_button.clicked.connect(self._delete)
+        self.import_button.clicked.connect(self._import)
+        self.export_button.clicked.connect(self._export)
         self.refresh()
 
-    def refresh(self) -> None:
-        with self.workspace.reading() as session:
-            self.model.set_rows(queries.partners(session))
-        self.table.fit_columns()
+    # -- loading ---------------------------------------------------------------------------------
+    def refresh(self, select_id: int | None = None) -> None:
+        keep = select_id if select_id is not None else self.current_id
+        self.model.set_rows(service.partner_rows(self.workspace))
+        if self.model.rowCount() <= 200:
+            self.table.fit_columns()  # measuring thousands of rows would stall the page
+        self.current_id = None
+        self._select(keep if keep is not None else self._first_id())
+        self._update_totals()
+
+    def _first_id(self) -> int | None:
+        proxy = self.table.proxy
+        if proxy.rowCount() == 0:
+            return None
+        row = proxy.index(0, 0).data(ROW_ROLE)
+        return row.id if row else None
+
+    def _select(self, partner_id: int | None) -> None:
+        proxy = self.table.proxy
+        for source_row, row in enumerate(self.model.rows):
+            if row.id == partner_id:
+                index = proxy.mapFromSource(self.model.index(source_row, 0))
+                if index.isValid():
+                    self.table.view.selectRow(index.row())
+                    self.table.view.scrollTo(index)
+                    return
+        self._load(partner_id if partner_id in {r.id for r in self.model.rows} else None)
+
+    def _on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = self.table.view.selectionModel().selectedRows()
+        row = indexes[0].data(ROW_ROLE) if indexes else None
+        new_id = row.id if row else None
+        if new_id == self.current_id:
+            return
+        if self.form.dirty and self.current_id is not None and not self.save_current():
+            return  # the message says what to fix; the form keeps the user's typing
+        self._load(new_id)
+
+    def _load(self, partner_id: int | None) -> None:
+        self.current_id = partner_id
+        self.form.setEnabled(partner_id is not None)
+        self.delete_button.setEnabled(partner_id is not None)
+        if partner_id is None:
+            self.form.load(PartnerFields(""), [], [])
+            self._loaded = None
+            return
+        detail = service.partner_detail(self.workspace, partner_id)
+        self._loaded = (detail.row.fields, detail.contacts)
+        self.form.load(detail.row.fields, detail.contacts, detail.attachments)
+
+    # -- the partnership rules, live ------------------------------------------------------------
+    def _update_totals(self) -> None:
+        standings = [row.standing() for row in self.model.rows if row.id != self.current_id]
+        live = self.form.live_standing() if self.current_id is not None else None
+        if self.current_id is not None:
+            if live is None:  # unreadable share: count the saved one
+                saved = next((r for r in self.model.rows if r.id == self.current_id), None)
+                if saved is not None:
+                    standings.append(saved.standing())
+            else:
+                standings.append(live)
+        check = rules.check_partnership(standings)
+        text = (
+            f"Shares of funding (councils not withdrawn): {rules.bp_to_text(check.total_share_bp)}%"
+            f" · Lead: {', '.join(check.leads) or 'none'}"
+            f" · {check.active_count} active councils"
+        )
+        if check.problems:
+            self.totals_label.setText(text + "\n⚠ " + "\n⚠ ".join(check.problems))
+            self.totals_label.setStyleSheet(WARNING_STYLE)
+        else:
+            self.totals_label.setText(text + " ✓")
+            self.totals_label.setStyleSheet("")
+
+    # -- edits ---------------------------------------------------------------------------------
+    def save_current(self) -> bool:
+        if self.current_id is None or self._loaded is None:
+            return True
+        try:
+            values = self.form.values()
+            contacts = service.validate_contacts(self.form.contacts())
+            service.validate_fields(values)
+        except ValueError as error:
+            QMessageBox.warning(self, "Cannot save this council", str(error))
+            return False
+        self.form.mark_saved()
+        self.undo_stack.push(
+            SavePartnerCommand(self, self.current_id, self._loaded, (values, contacts))
+        )
+        return True
+
+    def _revert(self) -> None:
+        self._load(self.current_id)
+        self._update_totals()
+
+    def _add(self) -> None:
+        if self.form.dirty and not self.save_current():
+            return
+        new_id = service.add_partner(self.workspace, PartnerFields("New council"))
+        self.table.filter_box.clear()
+        self.refresh(select_id=new_id)
+        self.form.name_edit.setFocus()
+        self.form.name_edit.selectAll()
+
+    def _delete(self) -> None:
+        if self.current_id is None or self._loaded is None:
+            return
+        name = self._loaded[0].name
+        answer = QMessageBox.question(
+            self,
+            "Delete council",
+            f"Delete {name} with its contacts and attachments?\n"
+            "To keep it in the history, set its status to “withdrawn” instead. "
+            "Edit > Undo puts a deleted council back.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.form.mark_saved()
+        self.undo_stack.push(DeletePartnerCommand(self, self.current_id, name))
+
+    # -- attachments ------------------------------------------------------------------------------
+    def _attach(self) -> None:
+        if self.current_id is None:
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Attach a letter of support or agreement",
+            "",
+            "Letters and agreements (*.pdf *.doc *.docx *.rtf *.odt *.png *.jpg *.jpeg *.tif "
+            "*.tiff);;All files (*)",
+        )
+        if not path:
+            return
+        from datetime import date
+
+        try:
+            service.add_attachment(
+                self.workspace, self.current_id, Path(path), received_on=date.today()
+            )
+        except service.PartnerError as error:
+            QMessageBox.warning(self, "Cannot attach this file", str(error))
+            return
+        self._reload_attachments()
+
+    def _reload_attachments(self) -> None:
+        if self.current_id is not None:
+            detail = service.partner_detail(self.workspace, self.current_id)
+            self.form.load_attachments(detail.attachments)
+
+    def _open_attachment(self, attachment_id: int) -> None:
+        try:
+            path = service.attachment_for_opening(self.workspace, attachment_id)
+        except (service.PartnerError, OSError) as error:
+            QMessageBox.warning(self, "Cannot open the attachment", str(error))
+            return
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            QMessageBox.information(
+                self,
+                "No program to open it",
+                f"Windows has no program for {path.suffix} files. Use Save a copy… instead.",
+            )
+
+    def _save_attachment(self, attachment_id: int) -> None:
+        name, _data = service.attachment_bytes(self.workspace, attachment_id)
+        target, _ = QFileDialog.getSaveFileName(self, "Save a copy", name)
+        if not target:
+            return
+        try:
+            service.save_attachment_copy(self.workspace, attachment_id, Path(target))
+        except OSError as error:
+            QMessageBox.warning(self, "Cannot save the copy", f"{target}: {error.strerror}")
+
+    def _remove_attachment(self, attachment_id: int) -> None:
+        answer = QMessageBox.question(self, "Remove attachment", "Remove this attachment?")
+        if answer == QMessageBox.StandardButton.Yes:
+            service.remove_attachment(self.workspace, attachment_id)
+            self._reload_attachments()
+
+    # -- import and export ------------------------------------------------------------------------
+    def _import(self) -> None:
+        from crmbid_desktop.services import partner_import
+        from crmbid_desktop.services.tabular import TabularError
+        from crmbid_desktop.ui.pages.import_preview_dialog import ImportPreviewDialog
+
+        if self.form.dirty and not self.save_current():
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import partners", "", "Spreadsheets (*.csv *.xlsx);;All files (*)"
+        )
+        if not path:
+            return
+        try:
+            preview = partner_import.build_preview(self.workspace, Path(path))
+        except TabularError as error:
+            QMessageBox.warning(self, "Cannot import this file", str(error))
+            return
+        dialog = ImportPreviewDialog(preview, self)
+        if dialog.exec() != ImportPreviewDialog.DialogCode.Accepted:
+            return
+        added, updated = partner_import.apply_preview(self.workspace, preview)
+        self.refresh()
+        QMessageBox.information(
+            self, "Partners imported", f"{added} councils added, {updated} updated."
+        )
+
+    def _export(self) -> None:
+        from crmbid_desktop.services import partner_export
+        from crmbid_desktop.services.file_formats import ExportOptions
+
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Export partners",
+            "partners.xlsx",
+            "Excel workbook (*.xlsx);;CSV, one row per contact (*.csv)",
+        )
+        if not path:
+            return
+        target = Path(path)
+        if target.suffix.lower() not in (".xlsx", ".csv"):
+            target = target.with_suffix(".xlsx")
+        try:
+            result = partner_export.export_partners(self.workspace, target, ExportOptions())
+        except OSError as error:
+            QMessageBox.warning(self, "Cannot export", f"{target}: {error.strerror or error}")
+            return
+        QMessageBox.information(self, "Partners exported", result.summary)

@@ -192,6 +192,8 @@ class SectionsPage(Page):
             action.setObjectName(f"{name}Action")
             action.setToolTip(tip)
             action.triggered.connect(slot)
+            # The main window disables what edits the bid when the file is open read-only.
+            action.setProperty("editsBid", name != "openFindReplace")
             toolbar.addAction(action)
             button = toolbar.widgetForAction(action)
             if button is not None:
@@ -530,6 +532,10 @@ class SectionsPage(Page):
     def _tell(self, title: str, text: str) -> None:
         QMessageBox.warning(self, title, text)
 
+    def _confirm(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
     def _ask_title(self, prompt: str) -> str | None:
         title, ok = QInputDialog.getText(self, "New section", prompt)
         return title.strip() if ok and title.strip() else None
@@ -557,13 +563,11 @@ class SectionsPage(Page):
             return
         children = [r for r in self.rows.values() if r.parent_id == row.id]
         extra = " and its sub-sections" if children else ""
-        answer = QMessageBox.question(
-            self,
+        if self._confirm(
             "Delete section",
             f"Delete section {row.label} '{row.title}'{extra}, with its text, comments and "
             "versions?\n\nEdit > Undo (Ctrl+Z) brings it back.",
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+        ):
             self.undo_stack.push(DeleteSectionCommand(self, row.id, row.label))
 
     def _outline_change(self, change: Callable[[int], object]) -> None:

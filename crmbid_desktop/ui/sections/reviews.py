@@ -45,6 +45,7 @@ class ReviewsPanel(QWidget):
         self.add_button = QPushButton("Add comment")
         name_widget(self.add_button, "addReviewComment", "Add review comment")
         self.add_button.clicked.connect(self.add_comment)
+        self.add_button.setProperty("editsBid", True)
         row = QHBoxLayout()
         row.addWidget(self.new_comment, 1)
         row.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignTop)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import docx
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from crmbid_desktop.services import docx_package, docx_styles  # noqa: E402

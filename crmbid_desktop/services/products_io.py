@@ -1,0 +1,242 @@
+"""Products register to and from CSV/XLSX, with the same tolerant reader and row report as partners."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import select
+
+from crmbid_desktop.domain import product_rules
+from crmbid_desktop.domain.dates import parse_date
+from crmbid_desktop.domain.money import format_pence_plain, parse_money
+from crmbid_desktop.services import products, queries
+from crmbid_desktop.services.file_formats import (
+    ExportOptions,
+    ExportResult,
+    Handler,
+    ImportOptions,
+    ImportReport,
+    register_exporter,
+    register_importer,
+)
+from crmbid_desktop.services.products import ProductFields
+from crmbid_desktop.services.tabular import FieldSpec, SourceRow, read_table, write_csv, write_xlsx
+from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.store.models import Product
+
+FIELDS: list[FieldSpec] = [
+    FieldSpec("name", "Product", ("product name", "name", "title", "tool"), required=True),
+    FieldSpec("category", "Category", ("type", "kind")),
+    FieldSpec("description", "Description", ("short description", "summary")),
+    FieldSpec("current_state", "Current state", ("state", "status")),
+    FieldSpec("decision", "Decision", ("keep refresh merge retire", "recommendation")),
+    FieldSpec("decision_reason", "Reason", ("decision reason", "reason for decision", "why")),
+    FieldSpec("owner", "Owner council", ("owner", "council", "owning council")),
+    FieldSpec(
+        "yearly_cost",
+        "Yearly cost",
+        ("yearly cost to maintain", "annual cost", "cost a year", "maintenance cost", "cost"),
+    ),
+    FieldSpec("downloads", "Downloads", ("download count",)),
+    FieldSpec("councils_using", "Councils using it", ("councils using", "councils", "users")),
+    FieldSpec("next_review", "Next review", ("next review date", "review date", "review")),
+]
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    number: int
+    fields: ProductFields
+    #: Field names the file has a column for; others keep their values on an update.
+    present: frozenset[str]
+
+
+_MODEL_FIELD = {
+    "owner": "owner_partner_id",
+    "yearly_cost": "yearly_cost_pence",
+    "next_review": "next_review_on",
+}
+
+
+def _whole(text: str, what: str) -> int | None:
+    cleaned = text.replace(",", "").strip()
+    if not cleaned:
+        return None
+    if cleaned.endswith(".0"):  # Excel numbers read back as floats
+        cleaned = cleaned[:-2]
+    if not cleaned.isdigit():
+        raise ValueError(f"{what} “{text}” is not a whole number (leave it empty if unknown).")
+    return int(cleaned)
+
+
+def _parse_row(row: SourceRow, owners: dict[str, int]) -> ProductFields:
+    values = row.values
+    owner_text = values.get("owner", "")
+    owner_id = None
+    if owner_text:
+        owner_id = owners.get(owner_text.casefold())
+        if owner_id is None:
+            raise ValueError(
+                f"owner council “{owner_text}” is not a partner in this bid; add it on the "
+                "Partners page first or leave the cell empty."
+            )
+    cost_text = values.get("yearly_cost", "")
+    review_text = values.get("next_review", "")
+    try:
+        review = parse_date(review_text) if review_text else None
+    except ValueError as error:
+        raise ValueError(f"next review: {error}") from None
+    return ProductFields(
+        name=values.get("name", ""),
+        category=values.get("category", "") or "other",
+        description=values.get("description", ""),
+        current_state=values.get("current_state", ""),
+        decision=values.get("decision", ""),
+        decision_reason=values.get("decision_reason", ""),
+        owner_partner_id=owner_id,
+        yearly_cost_pence=parse_money(cost_text, "Yearly cost") if cost_text else 0,
+        downloads=_whole(values.get("downloads", ""), "Downloads"),
+        councils_using=_whole(values.get("councils_using", ""), "Councils using it"),
+        next_review_on=review,
+    ).checked()
+
+
+def import_products(workspace: Workspace, source: Path, options: ImportOptions) -> ImportReport:
+    """Add new products and update those whose name matches; bad rows are listed and skipped."""
+    table = read_table(source, FIELDS)
+    with workspace.reading() as session:
+        owners = {p.name.casefold(): p.id for p in queries.partners(session)}
+        existing = {row.name.casefold(): row for row in products.product_rows(session)}
+    lines = [
+        f"Read {len(table.rows)} rows from “{source.name}” (headings on row {table.header_row})."
+    ]
+    if table.ignored_columns:
+        lines.append("Ignored columns: " + ", ".join(table.ignored_columns) + ".")
+    parsed: list[_Parsed] = []
+    seen: dict[str, int] = {}
+    rejected = 0
+    present = (
+        frozenset(_MODEL_FIELD.get(name, name) for name in table.rows[0].values)
+        if (table.rows)
+        else frozenset()
+    )
+    for row in table.rows:
+        try:
+            fields = _parse_row(row, owners)
+        except ValueError as error:
+            rejected += 1
+            lines.append(f"Row {row.number}: skipped: {error}")
+            continue
+        key = fields.name.casefold()
+        if key in seen:
+            rejected += 1
+            lines.append(
+                f"Row {row.number}: skipped: “{fields.name}” is already on row {seen[key]}."
+            )
+            continue
+        seen[key] = row.number
+        parsed.append(_Parsed(row.number, fields, present))
+
+    added = sum(1 for item in parsed if item.fields.name.casefold() not in existing)
+    updated = len(parsed) - added
+    verb = "Would add" if options.dry_run else "Added"
+    lines.append(
+        f"{verb} {added} products, {'would update' if options.dry_run else 'updated'} {updated}; "
+        f"{rejected} rows skipped."
+    )
+    if options.dry_run or not parsed:
+        if options.dry_run:
+            lines.append("Dry run: nothing was changed.")
+        return ImportReport(lines, rejected)
+
+    with workspace.edit(
+        f"Imported products from {source.name}: {added} added, {updated} updated",
+        action="import",
+        entity="product",
+    ) as session:
+        by_name = {p.name.casefold(): p for p in session.scalars(select(Product))}
+        for item in parsed:
+            product = by_name.get(item.fields.name.casefold())
+            if product is None:
+                session.add(Product(**vars(item.fields)))
+                continue
+            for key, value in vars(item.fields).items():
+                # A column the file does not have leaves the stored value alone.
+                if key in item.present or key == "name":
+                    setattr(product, key, value)
+    with workspace.reading() as session:
+        lines.append(products.product_count_text(session) + ".")
+    return ImportReport(lines, rejected)
+
+
+# -- export ----------------------------------------------------------------------------------------
+
+
+def _export_rows(workspace: Workspace, money_as_number: bool) -> list[list[object]]:
+    with workspace.reading() as session:
+        rows = products.product_rows(session)
+    out: list[list[object]] = []
+    for row in rows:
+        f = row.fields
+        cost: object = (
+            Decimal(f.yearly_cost_pence) / 100
+            if money_as_number
+            else format_pence_plain(f.yearly_cost_pence)
+        )
+        out.append(
+            [
+                f.name,
+                f.category,
+                product_rules.DECISIONS.get(f.decision, f.decision) if f.decision else "",
+                f.decision_reason,
+                f.description,
+                f.current_state,
+                row.owner_name,
+                cost,
+                f.downloads,
+                f.councils_using,
+                f.next_review_on,
+            ]
+        )
+    return out
+
+
+#: Column order of exported files; every heading is one the importer recognises.
+EXPORT_HEADERS = [
+    "Product",
+    "Category",
+    "Decision",
+    "Reason",
+    "Description",
+    "Current state",
+    "Owner council",
+    "Yearly cost",
+    "Downloads",
+    "Councils using it",
+    "Next review",
+]
+
+
+def export_products_csv(workspace: Workspace, target: Path, options: ExportOptions) -> ExportResult:
+    rows = _export_rows(workspace, money_as_number=False)
+    write_csv(target, EXPORT_HEADERS, rows)
+    return ExportResult(target, f"Wrote {len(rows)} products to {target}.")
+
+
+def export_products_xlsx(
+    workspace: Workspace, target: Path, options: ExportOptions
+) -> ExportResult:
+    rows = _export_rows(workspace, money_as_number=True)
+    write_xlsx(target, {"Products": (EXPORT_HEADERS, rows)})
+    return ExportResult(target, f"Wrote {len(rows)} products to {target}.")
+
+
+for _suffix, _export in ((".csv", export_products_csv), (".xlsx", export_products_xlsx)):
+    register_exporter(
+        Handler(_suffix, "products", "Products register", _export, name_hints=("product",))
+    )
+    register_importer(
+        Handler(_suffix, "products", "Products register", import_products, name_hints=("product",))
+    )

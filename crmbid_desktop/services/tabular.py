@@ -1,0 +1,405 @@
+"""Read and write spreadsheets as councils really produce them (CSV in any common dialect, XLSX).
+
+Any register (partners, products...) describes the columns it wants as `FieldSpec`s and gets back
+plain text rows with the row number the user sees in Excel or a text editor, so each register can
+reject a row saying exactly where it is. Files are written atomically: a failure never leaves half
+a file behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+#: How many rows from the top we look through for the header row (title rows, notes above it).
+HEADER_SEARCH_ROWS = 20
+
+#: Text Excel would start evaluating as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A column a register understands: its field name, the label we write, and header synonyms."""
+
+    name: str
+    label: str
+    synonyms: tuple[str, ...] = ()
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    #: The row number as the user sees it in Excel / a text editor (1-based, header counted).
+    number: int
+    #: Field name -> cell text, stripped ("" when the cell or the column is missing).
+    values: dict[str, str]
+
+
+@dataclass(frozen=True)
+class TableRead:
+    rows: list[SourceRow]
+    #: Headers of columns no field recognised, as written in the file.
+    ignored_columns: list[str]
+    #: 1-based row number of the header row.
+    header_row: int
+
+
+class TabularError(ValueError):
+    """A problem with the whole file (unreadable, wrong type, no header): names the file and why."""
+
+
+def header_key(text: str) -> str:
+    """Headers compare case-insensitively, ignoring spaces and punctuation ("E-mail" = "email")."""
+    return re.sub(r"[^0-9a-z]", "", text.casefold())
+
+
+def _field_keys(fields: Sequence[FieldSpec]) -> dict[str, str]:
+    keys: dict[str, str] = {}
+    for spec in fields:
+        for text in (spec.name, spec.label, *spec.synonyms):
+            key = header_key(text)
+            if key:
+                keys.setdefault(key, spec.name)
+    return keys
+
+
+# -- reading --------------------------------------------------------------------------------------
+
+
+def read_table(path: Path, fields: Sequence[FieldSpec], *, sheet: str | None = None) -> TableRead:
+    """Read the rows of a .csv or .xlsx file into the given fields.
+
+    `sheet` names the worksheet of a workbook to read (default: the first one).
+
+    Raises `TabularError` when the file cannot be read as a table or lacks a required column;
+    row-level problems are for the caller, which knows what each field means.
+    """
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt"):
+        numbered = _csv_rows(path)
+    elif suffix in (".xlsx", ".xlsm"):
+        numbered = _xlsx_rows(path, sheet)
+    elif suffix == ".xls":
+        raise TabularError(
+            f"“{path.name}” is an old Excel 97-2003 workbook (.xls), which cannot be read. "
+            "Open it in Excel and save it as an Excel Workbook (.xlsx) or as CSV."
+        )
+    else:
+        raise TabularError(
+            f"“{path.name}” is not a spreadsheet this program reads: use a .csv or .xlsx file."
+        )
+    return _to_table(path, numbered, fields)
+
+
+def _to_table(
+    path: Path, numbered: list[tuple[int, list[str]]], fields: Sequence[FieldSpec]
+) -> TableRead:
+    if not numbered:
+        raise TabularError(f"“{path.name}” is empty: there is no header row and no data.")
+    keys = _field_keys(fields)
+    required = {spec.name for spec in fields if spec.required}
+
+    best_index, best_matches = -1, 0
+    for index, (_number, cells) in enumerate(numbered[:HEADER_SEARCH_ROWS]):
+        matched = {keys[k] for k in (header_key(cell) for cell in cells) if k in keys}
+        # The first row naming every required column wins; otherwise the row naming the most.
+        if matched and required <= matched:
+            best_index = index
+            break
+        if len(matched) > best_matches:
+            best_index, best_matches = index, len(matched)
+    if best_index < 0:
+        expected = ", ".join(f"“{spec.label}”" for spec in fields[:6])
+        raise TabularError(
+            f"“{path.name}” has no header row this program recognises in its first "
+            f"{HEADER_SEARCH_ROWS} rows; expected column headings such as {expected}."
+        )
+    header_number, header_cells = numbered[best_index]
+
+    columns: dict[int, str] = {}
+    ignored: list[str] = []
+    seen: set[str] = set()
+    for position, cell in enumerate(header_cells):
+        name = keys.get(header_key(cell))
+        if name is not None and name not in seen:
+            columns[position] = name
+            seen.add(name)
+        elif cell.strip():
+            ignored.append(cell.strip())
+    missing = [spec.label for spec in fields if spec.required and spec.name not in seen]
+    if missing:
+        raise TabularError(
+            f"“{path.name}”: the header row (row {header_number}) has no column for "
+            + ", ".join(f"“{label}”" for label in missing)
+            + "."
+        )
+
+    rows: list[SourceRow] = []
+    for number, cells in numbered[best_index + 1 :]:
+        values = {name: "" for name in seen}
+        for position, name in columns.items():
+            if position < len(cells):
+                values[name] = cells[position].strip()
+        if any(values.values()):
+            rows.append(SourceRow(number, values))
+    return TableRead(rows, ignored, header_number)
+
+
+def _decode(raw: bytes) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="replace")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")  # Excel's "Unicode text"
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        # A few bytes cp1252 leaves undefined; Latin-1 reads every byte, so nothing is lost.
+        return raw.decode("latin-1")
+
+
+def _sniff_delimiter(text: str) -> str:
+    """Comma, semicolon (Excel in many European locales) or tab: whichever the header uses most."""
+    for line in text.splitlines()[:HEADER_SEARCH_ROWS]:
+        if not line.strip():
+            continue
+        counts = {delimiter: _count_unquoted(line, delimiter) for delimiter in (",", ";", "\t")}
+        best = max(counts, key=lambda delimiter: counts[delimiter])
+        if counts[best]:
+            return best
+    return ","
+
+
+def _count_unquoted(line: str, delimiter: str) -> int:
+    count, quoted = 0, False
+    for char in line:
+        if char == '"':
+            quoted = not quoted
+        elif char == delimiter and not quoted:
+            count += 1
+    return count
+
+
+def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise TabularError(f"“{path}” does not exist.") from None
+    except OSError as error:
+        raise TabularError(f"“{path.name}” cannot be read: {error.strerror or error}.") from None
+    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise TabularError(
+            f"“{path.name}” is not a text (CSV) file; if it is an Excel workbook, "
+            "give it the .xlsx extension."
+        )
+    text = _decode(raw)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    rows: list[tuple[int, list[str]]] = []
+    previous_line = 0
+    try:
+        for cells in reader:
+            # A quoted cell may span lines: the record starts on the line after the last one read.
+            start = previous_line + 1
+            previous_line = reader.line_num
+            if any(cell.strip() for cell in cells):
+                rows.append((start, [_undo_neutralise(cell) for cell in cells]))
+    except csv.Error as error:
+        raise TabularError(
+            f"“{path.name}” line {reader.line_num}: not readable as CSV ({error})."
+        ) from None
+    return rows
+
+
+def _undo_neutralise(cell: str) -> str:
+    """Our own CSV export wrote "'=..." so Excel would not run it; read back what the user typed."""
+    if cell.startswith("'") and cell[1:2] and cell[1] in "=+-@\t\r":
+        return cell[1:]
+    return cell
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        # Excel keeps every number as a float; 12500.0 is the whole number the user typed.
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def xlsx_sheet_names(path: Path) -> list[str]:
+    """The worksheet names of a workbook, or [] when it cannot be read."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True)
+    except Exception:  # the caller's read_table reports what is wrong with the file
+        return []
+    try:
+        return list(workbook.sheetnames)
+    finally:
+        workbook.close()
+
+
+def _xlsx_rows(path: Path, sheet_name: str | None) -> list[tuple[int, list[str]]]:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    if not path.exists():
+        raise TabularError(f"“{path}” does not exist.")
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise TabularError(
+            f"“{path.name}” is not a readable Excel workbook (.xlsx): {error}."
+        ) from None
+    except Exception as error:  # openpyxl raises many types on damaged files
+        raise TabularError(
+            f"“{path.name}” is not a readable Excel workbook (.xlsx): {error}."
+        ) from None
+    try:
+        if not workbook.worksheets:
+            raise TabularError(f"“{path.name}” has no worksheets.")
+        if sheet_name is None:
+            sheet = workbook.worksheets[0]
+        elif sheet_name in workbook.sheetnames:
+            sheet = workbook[sheet_name]
+        else:
+            raise TabularError(f"“{path.name}” has no worksheet named “{sheet_name}”.")
+        # Some programs write a wrong <dimension>; reading without it gets every row.
+        with contextlib.suppress(AttributeError):
+            sheet.reset_dimensions()
+        rows: list[tuple[int, list[str]]] = []
+        # Read-only sheets yield empty rows for gaps, so the count is Excel's row number.
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = [_cell_text(value) for value in values]
+            if any(cell.strip() for cell in cells):
+                rows.append((number, cells))
+        return rows
+    finally:
+        workbook.close()
+
+
+# -- writing --------------------------------------------------------------------------------------
+
+
+def neutralise_csv_cell(value: object) -> object:
+    """Text Excel would run as a formula gets a leading apostrophe; numbers pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    if value is None:
+        return ""
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return value
+
+
+def _atomic_write(path: Path, write: Callable[[IO[bytes]], object]) -> None:
+    """Write to a temporary file beside the target, then swap it in with one rename."""
+    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temp = Path(name)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+
+
+def write_csv(path: Path, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    """Write a CSV Excel opens correctly (UTF-8 with BOM, CRLF), neutralising formula-like text."""
+
+    def write(handle: IO[bytes]) -> None:
+        text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+        writer = csv.writer(text)
+        writer.writerow([neutralise_csv_cell(header) for header in headers])
+        for row in rows:
+            writer.writerow([neutralise_csv_cell(value) for value in row])
+        text.flush()
+        text.detach()
+
+    _atomic_write(path, write)
+
+
+def _xlsx_value(value: object) -> object:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    if value is None or isinstance(value, (int, float, Decimal, date, datetime)):
+        return value
+    return str(value)
+
+
+def write_xlsx(
+    path: Path, sheets: Mapping[str, tuple[Sequence[str], Iterable[Sequence[object]]]]
+) -> None:
+    """Write one worksheet per entry (name -> headers, rows); text is never taken as a formula."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for title, (headers, rows) in sheets.items():
+        sheet: Any = workbook.create_sheet(title=title[:31])
+        widths = [len(str(header)) for header in headers]
+        materialised = [list(row) for row in rows]
+        for row in materialised:
+            for position, value in enumerate(row[: len(widths)]):
+                widths[position] = max(widths[position], min(len(str(value or "")), 60))
+        for position, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(position)].width = width + 2
+        sheet.freeze_panes = "A2"
+        header_cells = []
+        for header in headers:
+            cell = _string_safe_cell(sheet, WriteOnlyCell, header)
+            cell.font = bold
+            header_cells.append(cell)
+        sheet.append(header_cells)
+        for row in materialised:
+            sheet.append([_string_safe_cell(sheet, WriteOnlyCell, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    _atomic_write(path, lambda handle: handle.write(buffer.getvalue()))
+
+
+def _string_safe_cell(sheet: Any, cell_type: Any, value: object) -> Any:
+    cell = cell_type(sheet, value=_xlsx_value(value))
+    if isinstance(value, str) and cell.data_type == "f":
+        # openpyxl stores text starting with "=" as a formula; the user typed text.
+        cell.data_type = "s"
+    elif isinstance(value, date) and not isinstance(value, datetime):
+        cell.number_format = "ddd d mmm yyyy"
+    return cell
+
+
+def iter_field_labels(fields: Sequence[FieldSpec]) -> Iterator[str]:
+    """The headers to write for `fields`, so an exported file re-imports as it is."""
+    for spec in fields:
+        yield spec.label

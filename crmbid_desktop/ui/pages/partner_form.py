@@ -1,0 +1,406 @@
+"""The form beside the partners table: one council's fields, contacts and letters of support."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crmbid_desktop.domain import partner_rules as rules
+from crmbid_desktop.domain.dates import format_date, parse_date
+from crmbid_desktop.services.partners import AttachmentRow, ContactFields, PartnerFields
+from crmbid_desktop.services.queries import optional_date
+from crmbid_desktop.ui.widgets import name_widget
+
+CONTACT_HEADERS = ("Name", "Job title", "Email", "Phone")
+ATTACHMENT_HEADERS = ("File", "Kind", "Received", "Size")
+WARNING_STYLE = "color: #a4262c;"  # Windows' error red, readable on white
+
+
+def _message_label(name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setStyleSheet(WARNING_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def _show_message(label: QLabel, message: str | None) -> None:
+    label.setText(message or "")
+    label.setVisible(bool(message))
+
+
+class PartnerForm(QWidget):
+    """Edits one council; emits `changed` as the user types so the page updates live totals."""
+
+    changed = Signal()
+    save_requested = Signal()
+    revert_requested = Signal()
+    attach_requested = Signal()
+    open_attachment_requested = Signal(int)
+    save_attachment_requested = Signal(int)
+    remove_attachment_requested = Signal(int)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._loading = False
+        self.dirty = False
+
+        self.name_edit = QLineEdit()
+        name_widget(self.name_edit, "partnerName", "Council name")
+        self.type_combo = QComboBox()
+        self.type_combo.addItems(["", *rules.COUNCIL_TYPES])
+        name_widget(self.type_combo, "partnerType", "Council type")
+        self.region_edit = QLineEdit()
+        name_widget(self.region_edit, "partnerRegion", "Region")
+        self.role_combo = QComboBox()
+        self.role_combo.addItems(list(rules.ROLES))
+        name_widget(self.role_combo, "partnerRole", "Role in the bid")
+        self.status_combo = QComboBox()
+        self.status_combo.addItems(list(rules.STATUSES))
+        name_widget(self.status_combo, "partnerStatus", "Status")
+        self.signatory_edit = QLineEdit()
+        name_widget(self.signatory_edit, "partnerSignatory", "Named signatory")
+        self.signed_edit = QLineEdit()
+        self.signed_edit.setPlaceholderText("e.g. 24/08/2005")
+        name_widget(self.signed_edit, "partnerSignedOn", "Date signed")
+        self.signed_message = _message_label("partnerSignedOnMessage")
+        self.contribution_edit = QLineEdit()
+        self.contribution_edit.setPlaceholderText("£ a year, e.g. 12,500.00")
+        name_widget(self.contribution_edit, "partnerContribution", "Contribution in pounds a year")
+        self.contribution_message = _message_label("partnerContributionMessage")
+        self.staff_days_spin = QSpinBox()
+        self.staff_days_spin.setRange(0, 100_000)
+        self.staff_days_spin.setSuffix(" days")
+        name_widget(self.staff_days_spin, "partnerStaffDays", "Staff days a year")
+        self.share_edit = QLineEdit()
+        self.share_edit.setPlaceholderText("% of funding, e.g. 33.33")
+        name_widget(self.share_edit, "partnerShare", "Share of funding in percent")
+        self.share_message = _message_label("partnerShareMessage")
+        self.notes_edit = QPlainTextEdit()
+        self.notes_edit.setMaximumHeight(70)
+        name_widget(self.notes_edit, "partnerNotes", "Notes")
+
+        form = QFormLayout()
+        form.addRow("&Council:", self.name_edit)
+        form.addRow("&Type:", self.type_combo)
+        form.addRow("Re&gion:", self.region_edit)
+        form.addRow("&Role:", self.role_combo)
+        form.addRow("&Status:", self.status_combo)
+        form.addRow("Signatory:", self.signatory_edit)
+        form.addRow("Date signed:", self.signed_edit)
+        form.addRow("", self.signed_message)
+        form.addRow("Contribution (£ a year):", self.contribution_edit)
+        form.addRow("", self.contribution_message)
+        form.addRow("Staff days:", self.staff_days_spin)
+        form.addRow("Share of funding (%):", self.share_edit)
+        form.addRow("", self.share_message)
+        form.addRow("&Notes:", self.notes_edit)
+
+        self.contacts_table = QTableWidget(0, len(CONTACT_HEADERS))
+        self.contacts_table.setHorizontalHeaderLabels(list(CONTACT_HEADERS))
+        self.contacts_table.verticalHeader().setVisible(False)
+        self.contacts_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.contacts_table.setMinimumHeight(90)
+        name_widget(self.contacts_table, "partnerContacts", "Contacts at this council")
+        self.contacts_message = _message_label("partnerContactsMessage")
+        self.add_contact_button = QPushButton("Add contact")
+        name_widget(self.add_contact_button, "addContactButton", "Add contact")
+        self.remove_contact_button = QPushButton("Remove contact")
+        name_widget(self.remove_contact_button, "removeContactButton", "Remove selected contact")
+        contacts_box = QGroupBox("Contacts")
+        contacts_layout = QVBoxLayout(contacts_box)
+        contacts_layout.addWidget(self.contacts_table)
+        contacts_layout.addWidget(self.contacts_message)
+        contact_buttons = QHBoxLayout()
+        contact_buttons.addWidget(self.add_contact_button)
+        contact_buttons.addWidget(self.remove_contact_button)
+        contact_buttons.addStretch()
+        contacts_layout.addLayout(contact_buttons)
+
+        self.attachments_table = QTableWidget(0, len(ATTACHMENT_HEADERS))
+        self.attachments_table.setHorizontalHeaderLabels(list(ATTACHMENT_HEADERS))
+        self.attachments_table.verticalHeader().setVisible(False)
+        self.attachments_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.attachments_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.attachments_table.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.Stretch
+        )
+        self.attachments_table.setMinimumHeight(80)
+        name_widget(self.attachments_table, "partnerAttachments", "Letters and agreements")
+        self.attach_button = QPushButton("Attach…")
+        name_widget(self.attach_button, "attachButton", "Attach a letter or agreement")
+        self.open_button = QPushButton("Open")
+        name_widget(self.open_button, "openAttachmentButton", "Open the selected attachment")
+        self.save_copy_button = QPushButton("Save a copy…")
+        name_widget(self.save_copy_button, "saveAttachmentButton", "Save a copy of the attachment")
+        self.remove_attachment_button = QPushButton("Remove")
+        name_widget(self.remove_attachment_button, "removeAttachmentButton", "Remove attachment")
+        attachments_box = QGroupBox("Letters of support and agreements")
+        attachments_layout = QVBoxLayout(attachments_box)
+        attachments_layout.addWidget(self.attachments_table)
+        attachment_buttons = QHBoxLayout()
+        for button in (
+            self.attach_button,
+            self.open_button,
+            self.save_copy_button,
+            self.remove_attachment_button,
+        ):
+            attachment_buttons.addWidget(button)
+        attachment_buttons.addStretch()
+        attachments_layout.addLayout(attachment_buttons)
+
+        self.save_button = QPushButton("&Save changes")
+        name_widget(self.save_button, "savePartnerButton", "Save changes to this council")
+        self.save_button.setDefault(True)
+        self.revert_button = QPushButton("Re&vert")
+        name_widget(self.revert_button, "revertPartnerButton", "Discard unsaved changes")
+        buttons = QHBoxLayout()
+        buttons.addStretch()
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.save_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(form)
+        layout.addWidget(contacts_box)
+        layout.addWidget(attachments_box)
+        layout.addLayout(buttons)
+
+        for edit in (
+            self.name_edit,
+            self.region_edit,
+            self.signatory_edit,
+            self.signed_edit,
+            self.contribution_edit,
+            self.share_edit,
+        ):
+            edit.textEdited.connect(self._on_edited)
+        for combo in (self.type_combo, self.role_combo, self.status_combo):
+            combo.currentIndexChanged.connect(self._on_edited)
+        self.staff_days_spin.valueChanged.connect(self._on_edited)
+        self.notes_edit.textChanged.connect(self._on_edited)
+        self.contacts_table.itemChanged.connect(self._on_edited)
+        self.add_contact_button.clicked.connect(self._add_contact_row)
+        self.remove_contact_button.clicked.connect(self._remove_contact_row)
+        self.save_button.clicked.connect(self.save_requested)
+        self.revert_button.clicked.connect(self.revert_requested)
+        self.attach_button.clicked.connect(self.attach_requested)
+        self.open_button.clicked.connect(
+            lambda: self._emit_attachment(self.open_attachment_requested)
+        )
+        self.save_copy_button.clicked.connect(
+            lambda: self._emit_attachment(self.save_attachment_requested)
+        )
+        self.remove_attachment_button.clicked.connect(
+            lambda: self._emit_attachment(self.remove_attachment_requested)
+        )
+        self.attachments_table.doubleClicked.connect(
+            lambda _index: self._emit_attachment(self.open_attachment_requested)
+        )
+        self._set_dirty(False)
+
+    # -- loading -----------------------------------------------------------------------------
+    def load(
+        self,
+        values: PartnerFields,
+        contacts: list[ContactFields],
+        attachments: list[AttachmentRow],
+    ) -> None:
+        self._loading = True
+        try:
+            self.name_edit.setText(values.name)
+            self.type_combo.setCurrentIndex(max(0, self.type_combo.findText(values.council_type)))
+            self.region_edit.setText(values.region)
+            self.role_combo.setCurrentIndex(max(0, self.role_combo.findText(values.role)))
+            self.status_combo.setCurrentIndex(max(0, self.status_combo.findText(values.status)))
+            self.signatory_edit.setText(values.signatory)
+            self.signed_edit.setText(optional_date(values.signed_on))
+            self.contribution_edit.setText(rules.pence_to_text(values.contribution_pence))
+            self.staff_days_spin.setValue(values.staff_days)
+            self.share_edit.setText(rules.bp_to_text(values.funding_share_bp))
+            self.notes_edit.setPlainText(values.notes)
+            self.contacts_table.setRowCount(0)
+            for contact in contacts:
+                self._append_contact(contact)
+            self.load_attachments(attachments)
+        finally:
+            self._loading = False
+        self._validate()
+        self._set_dirty(False)
+
+    def load_attachments(self, attachments: list[AttachmentRow]) -> None:
+        self.attachments_table.setRowCount(0)
+        for attachment in attachments:
+            row = self.attachments_table.rowCount()
+            self.attachments_table.insertRow(row)
+            cells = (
+                attachment.filename,
+                attachment.kind,
+                optional_date(attachment.received_on),
+                attachment.size_text,
+            )
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, attachment.id)
+                self.attachments_table.setItem(row, column, item)
+        self.attachments_table.resizeColumnsToContents()
+        self._update_attachment_buttons()
+
+    def _append_contact(self, contact: ContactFields) -> None:
+        row = self.contacts_table.rowCount()
+        self.contacts_table.insertRow(row)
+        for column, text in enumerate(
+            (contact.name, contact.job_title, contact.email, contact.phone)
+        ):
+            self.contacts_table.setItem(row, column, QTableWidgetItem(text))
+
+    def _add_contact_row(self) -> None:
+        self._append_contact(ContactFields(""))
+        row = self.contacts_table.rowCount() - 1
+        self.contacts_table.setCurrentCell(row, 0)
+        item = self.contacts_table.item(row, 0)
+        if item is not None:
+            self.contacts_table.editItem(item)
+        self._on_edited()
+
+    def _remove_contact_row(self) -> None:
+        row = self.contacts_table.currentRow()
+        if row >= 0:
+            self.contacts_table.removeRow(row)
+            self._on_edited()
+
+    # -- reading what the user typed ----------------------------------------------------------
+    def contacts(self) -> list[ContactFields]:
+        def text(row: int, column: int) -> str:
+            item = self.contacts_table.item(row, column)
+            return item.text().strip() if item else ""
+
+        return [
+            ContactFields(text(row, 0), text(row, 1), text(row, 2), text(row, 3))
+            for row in range(self.contacts_table.rowCount())
+        ]
+
+    def values(self) -> PartnerFields:
+        """What the form holds; raises rules.RuleError (ValueError) naming the bad field."""
+        signed_text = self.signed_edit.text().strip()
+        signed: date | None = parse_date(signed_text) if signed_text else None
+        return PartnerFields(
+            name=self.name_edit.text(),
+            council_type=self.type_combo.currentText(),
+            region=self.region_edit.text(),
+            role=self.role_combo.currentText(),
+            status=self.status_combo.currentText(),
+            signatory=self.signatory_edit.text(),
+            signed_on=signed,
+            contribution_pence=rules.parse_pence(self.contribution_edit.text()),
+            staff_days=self.staff_days_spin.value(),
+            funding_share_bp=rules.parse_share_bp(self.share_edit.text()),
+            notes=self.notes_edit.toPlainText(),
+        )
+
+    def live_standing(self) -> rules.PartnerStanding | None:
+        """The council as typed so far, for the live totals (None while the share is unreadable)."""
+        try:
+            share = rules.parse_share_bp(self.share_edit.text())
+        except ValueError:
+            return None
+        return rules.PartnerStanding(
+            self.name_edit.text(),
+            self.role_combo.currentText(),
+            self.status_combo.currentText(),
+            share,
+        )
+
+    # -- live checks ----------------------------------------------------------------------------
+    def _on_edited(self, *_args: object) -> None:
+        if self._loading:
+            return
+        self._validate()
+        self._set_dirty(True)
+        self.changed.emit()
+
+    def _validate(self) -> bool:
+        ok = True
+        for label, check in (
+            (self.signed_message, self._signed_problem),
+            (
+                self.contribution_message,
+                lambda: _problem(rules.parse_pence, self.contribution_edit),
+            ),
+            (self.share_message, lambda: _problem(rules.parse_share_bp, self.share_edit)),
+        ):
+            problem = check()
+            _show_message(label, problem)
+            ok = ok and problem is None
+        contact_problems = []
+        for number, contact in enumerate(self.contacts(), start=1):
+            who = contact.name or f"Contact {number}"
+            for problem in (rules.email_problem(contact.email), rules.phone_problem(contact.phone)):
+                if problem:
+                    contact_problems.append(f"{who}: {problem}")
+        _show_message(self.contacts_message, "\n".join(contact_problems))
+        return ok and not contact_problems
+
+    def _signed_problem(self) -> str | None:
+        text = self.signed_edit.text().strip()
+        if not text:
+            return None
+        try:
+            day = parse_date(text)
+        except ValueError as error:
+            return str(error)
+        self.signed_edit.setToolTip(format_date(day))
+        return None
+
+    def _set_dirty(self, dirty: bool) -> None:
+        self.dirty = dirty
+        self.save_button.setEnabled(dirty)
+        self.revert_button.setEnabled(dirty)
+
+    def mark_saved(self) -> None:
+        self._set_dirty(False)
+
+    # -- attachments ------------------------------------------------------------------------------
+    def selected_attachment(self) -> int | None:
+        row = self.attachments_table.currentRow()
+        item = self.attachments_table.item(row, 0) if row >= 0 else None
+        return int(item.data(Qt.ItemDataRole.UserRole)) if item else None
+
+    def _emit_attachment(self, signal: SignalInstance) -> None:
+        attachment_id = self.selected_attachment()
+        if attachment_id is not None:
+            signal.emit(attachment_id)
+
+    def _update_attachment_buttons(self) -> None:
+        has = self.attachments_table.rowCount() > 0
+        for button in (self.open_button, self.save_copy_button, self.remove_attachment_button):
+            button.setEnabled(has)
+        if has and self.attachments_table.currentRow() < 0:
+            self.attachments_table.selectRow(0)
+
+
+def _problem(parse: object, edit: QLineEdit) -> str | None:
+    try:
+        parse(edit.text())  # type: ignore[operator]
+    except ValueError as error:
+        return str(error)
+    return None

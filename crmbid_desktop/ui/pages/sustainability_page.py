@@ -1,0 +1,45 @@
+"""Sustainability page: the products register, the risk register with its heat map, the budget."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QTabWidget
+
+from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.ui.pages.base import Page
+from crmbid_desktop.ui.sustainability.budget_tab import BudgetTab
+from crmbid_desktop.ui.sustainability.products_tab import ProductsTab
+from crmbid_desktop.ui.sustainability.risks_tab import RisksTab
+from crmbid_desktop.ui.widgets import name_widget
+
+
+class SustainabilityPage(Page):
+    title = "Sustainability"
+    object_name = "sustainabilityPage"
+
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__(workspace)
+        self.tabs = QTabWidget()
+        name_widget(self.tabs, "sustainabilityTabs", "Sustainability registers")
+        name_widget(self.tabs.tabBar(), "sustainabilityTabBar", "Products, risks or budget")
+        self.products = ProductsTab(workspace, self.undo_stack)
+        self.risks = RisksTab(workspace, self.undo_stack)
+        self.budget = BudgetTab(workspace, self.undo_stack)
+        self.tabs.addTab(self.products, "&Products")
+        self.tabs.addTab(self.risks, "&Risks")
+        self.tabs.addTab(self.budget, "&Budget")
+        # Product costs feed the budget's maintenance line.
+        self.products.changed.connect(self.budget.refresh)
+        self.page_layout.addWidget(self.tabs, 1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.products.refresh()
+        self.risks.refresh()
+        self.budget.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # Partners edited on their page change the budget's contributions line.
+        self.budget.refresh()
+        self.products.refresh()
+        super().showEvent(event)

@@ -1,0 +1,1 @@
+"""The Sustainability page's tabs: products register, risk register with heat map, budget."""

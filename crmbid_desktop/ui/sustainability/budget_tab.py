@@ -1,0 +1,332 @@
+"""Budget tab: years as columns, income and cost lines, totals and the surplus or gap per year.
+
+Typed lines are edited in the table; lines drawn from the partner and products registers are shown
+read-only so the budget can never disagree with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crmbid_desktop.domain.budget_rules import MAX_YEARS, balance_words, financial_year_label
+from crmbid_desktop.domain.money import format_pence, format_pence_plain, parse_money
+from crmbid_desktop.services import budget
+from crmbid_desktop.services.budget import BudgetRow, BudgetTable
+from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.ui.sustainability import forms
+from crmbid_desktop.ui.sustainability.commands import DoneCommand
+from crmbid_desktop.ui.widgets import name_widget
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+SURPLUS = QColor("#d5f0d0")
+GAP = QColor("#f8d0d0")
+HEADING = QColor("#e8e8e8")
+DRAWN = QColor("#f3f3f3")
+
+#: (kind, source, year, pence) -> None; raises ValueError with a message for the user.
+AmountSetter = Callable[[str, str, int, int], None]
+
+
+@dataclass(frozen=True)
+class DisplayRow:
+    style: str  # "heading", "line", "total", "balance"
+    label: str
+    values: list[int]  # pence per year (empty for headings)
+    line: BudgetRow | None = None
+
+
+def display_rows(table: BudgetTable) -> list[DisplayRow]:
+    rows: list[DisplayRow] = []
+    for heading, lines, totals, total_label in (
+        ("Income", table.income, [t.income_pence for t in table.totals], "Total income"),
+        ("Costs", table.costs, [t.cost_pence for t in table.totals], "Total costs"),
+    ):
+        rows.append(DisplayRow("heading", heading, []))
+        for line in lines:
+            label = f"{line.label} (from the {line.drawn_from})" if line.drawn_from else line.label
+            rows.append(DisplayRow("line", label, [line.amount(y) for y in table.years], line))
+        rows.append(DisplayRow("total", total_label, totals))
+    rows.append(DisplayRow("balance", "Surplus or gap", [t.balance_pence for t in table.totals]))
+    return rows
+
+
+class BudgetModel(QAbstractTableModel):
+    """Rows: Income heading, income lines, total; Costs likewise; surplus or gap. Columns: years."""
+
+    edit_refused = Signal(str)
+
+    def __init__(self, set_amount: AmountSetter) -> None:
+        super().__init__()
+        self._set_amount = set_amount
+        self._years: list[int] = []
+        self._rows: list[DisplayRow] = []
+
+    def set_table(self, table: BudgetTable) -> None:
+        self.beginResetModel()
+        self._years = list(table.years)
+        self._rows = display_rows(table)
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 1 + len(self._years)
+
+    def row(self, number: int) -> DisplayRow:
+        return self._rows[number]
+
+    def _editable(self, index: AnyIndex) -> bool:
+        row = self._rows[index.row()]
+        return (
+            index.column() > 0
+            and row.style == "line"
+            and row.line is not None
+            and not row.line.drawn_from
+        )
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if self._editable(index):
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        value = row.values[column - 1] if column > 0 and row.values else None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return row.label
+            if value is None:
+                return ""
+            if row.style == "balance":
+                return budget.balance_cell(value)
+            return format_pence(value)
+        if role == Qt.ItemDataRole.EditRole:
+            return format_pence_plain(value) if value is not None else row.label
+        if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setBold(row.style in ("heading", "total", "balance"))
+            font.setItalic(bool(row.line and row.line.drawn_from))
+            return font
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if row.style == "balance" and value is not None:
+                return QBrush(SURPLUS if value > 0 else GAP if value < 0 else HEADING)
+            if row.style == "heading":
+                return QBrush(HEADING)
+            if row.line is not None and row.line.drawn_from:
+                return QBrush(DRAWN)
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if row.line is not None and row.line.drawn_from:
+                return (
+                    f"Drawn from the {row.line.drawn_from}: change it there; it cannot be typed in."
+                )
+            if self._editable(index):
+                return "Type an amount in pounds, e.g. 12,500.50"
+            if row.style == "balance" and value is not None:
+                return balance_words(value)
+        if role == Qt.ItemDataRole.AccessibleTextRole and column > 0 and value is not None:
+            if row.style == "balance":
+                return f"{self._year_label(column)}: {balance_words(value)}"
+            return f"{row.label}, {self._year_label(column)}: {format_pence(value)}"
+        return None
+
+    def _year_label(self, column: int) -> str:
+        return financial_year_label(self._years[column - 1])
+
+    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or not self._editable(index):
+            return False
+        row = self._rows[index.row()]
+        assert row.line is not None
+        year = self._years[index.column() - 1]
+        what = f"{row.line.label} {financial_year_label(year)}"
+        try:
+            pence = parse_money(str(value), what)
+            if pence == row.values[index.column() - 1]:
+                return True
+            self._set_amount(row.line.kind, row.line.source, year, pence)
+        except ValueError as error:
+            self.edit_refused.emit(str(error))
+            return False
+        return True
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        if section == 0:
+            return "Budget line"
+        if 0 < section <= len(self._years):
+            return self._year_label(section)
+        return None
+
+
+class BudgetTab(QWidget):
+    changed = Signal()
+
+    def __init__(self, workspace: Workspace, undo_stack: QUndoStack) -> None:
+        super().__init__()
+        self.setObjectName("budgetTab")
+        self.workspace = workspace
+        self.undo_stack = undo_stack
+
+        self.first_year_box = QComboBox()
+        name_widget(self.first_year_box, "budgetFirstYear", "First financial year")
+        for year in range(2000, 2021):
+            self.first_year_box.addItem(financial_year_label(year), year)
+        self.year_count_spin = QSpinBox()
+        name_widget(self.year_count_spin, "budgetYearCount", "Number of years")
+        self.year_count_spin.setRange(1, MAX_YEARS)
+        self.year_count_spin.setSuffix(" years")
+        settings = QHBoxLayout()
+        settings.addWidget(QLabel("Budget from"))
+        settings.addWidget(self.first_year_box)
+        settings.addWidget(QLabel("for"))
+        settings.addWidget(self.year_count_spin)
+        settings.addStretch(1)
+        self.first_year_box.activated.connect(self._years_changed)
+        self.year_count_spin.editingFinished.connect(self._years_changed)
+        self.year_count_spin.valueChanged.connect(self._years_changed)
+
+        self.model = BudgetModel(self._set_amount)
+        self.model.edit_refused.connect(self.show_error)
+        self.view = QTableView()
+        name_widget(self.view, "budgetTable", "Budget: lines by financial year")
+        self.view.setModel(self.model)
+        self.view.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        self.view.verticalHeader().setVisible(False)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.horizontalHeader().setStretchLastSection(False)
+
+        self.hint = QLabel(
+            "Double-click or start typing in a white cell to enter pounds and pence. Grey italic "
+            "lines are drawn from the partner and products registers."
+        )
+        self.hint.setObjectName("budgetHint")
+        self.hint.setWordWrap(True)
+        self.balance_summary = QLabel()
+        self.balance_summary.setObjectName("budgetBalanceSummary")
+        self.balance_summary.setWordWrap(True)
+        self.error = forms.error_label("budgetError")
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(settings)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.balance_summary)
+        layout.addWidget(self.error)
+        self._loading = False
+
+    def refresh(self) -> None:
+        with self.workspace.reading() as session:
+            table = budget.budget_table(session)
+        self._loading = True
+        forms.select_data(self.first_year_box, table.years[0])
+        self.year_count_spin.setValue(len(table.years))
+        self._loading = False
+        self.model.set_table(table)
+        self.view.resizeColumnsToContents()
+        header = self.view.horizontalHeader()
+        header.resizeSection(0, max(header.sectionSize(0), 240))
+        for column in range(1, self.model.columnCount()):
+            header.resizeSection(column, max(header.sectionSize(column), 120))
+        parts = [
+            f"<span style='color:{'#1d6b1d' if t.balance_pence >= 0 else '#a40000'}'>"
+            f"<b>{t.label}</b>: {balance_words(t.balance_pence)}</span>"
+            for t in table.totals
+        ]
+        self.balance_summary.setText(" · ".join(parts))
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+
+    def _set_amount(self, kind: str, source: str, year: int, pence: int) -> None:
+        previous = budget.set_amount(self.workspace, kind, source, year, pence)
+
+        def apply(amount: int) -> Callable[[], None]:
+            def run() -> None:
+                budget.set_amount(self.workspace, kind, source, year, amount)
+                self.refresh()
+
+            return run
+
+        self.undo_stack.push(
+            DoneCommand(
+                f"Budget {source} {financial_year_label(year)}",
+                apply(previous),
+                apply(pence),
+                lambda error: self.show_error(str(error)),
+            )
+        )
+        self.error.hide()
+        # Refresh after Qt finishes the edit: resetting the model inside setData confuses the view.
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, self._after_edit)
+
+    def _after_edit(self) -> None:
+        self.refresh()
+        self.changed.emit()
+
+    def _years_changed(self) -> None:
+        if self._loading:
+            return
+        first = self.first_year_box.currentData()
+        count = self.year_count_spin.value()
+        with self.workspace.reading() as session:
+            current = budget.budget_settings(session)
+        if (first, count) == current:
+            return
+        try:
+            previous = budget.set_budget_years(self.workspace, first, count)
+        except ValueError as error:
+            self.show_error(str(error))
+            return
+
+        def apply(settings: tuple[int, int]) -> Callable[[], None]:
+            def run() -> None:
+                budget.set_budget_years(self.workspace, *settings)
+                self.refresh()
+
+            return run
+
+        self.undo_stack.push(
+            DoneCommand(
+                "Budget years",
+                apply(previous),
+                apply((first, count)),
+                lambda error: self.show_error(str(error)),
+            )
+        )
+        self.refresh()

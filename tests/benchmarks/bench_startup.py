@@ -1,0 +1,68 @@
+"""Start-up benchmark: process start until the main window has painted, against a bare PySide6 floor.
+
+Median over alternating runs of the program on its default bid and of a floor program (a bare
+QMainWindow that also imports sqlalchemy.orm and opens an engine on a SQLite file). Target: the
+ratio is at most 1.3. Usage: python tests/benchmarks/bench_startup.py [RUNS] [--app-command CMD...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROBE = Path(__file__).with_name("startup_probe.py")
+
+
+def time_once(command: list[str], env: dict[str, str]) -> float:
+    start = time.time()
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    for line in result.stdout.splitlines():
+        if line.startswith("painted "):
+            return float(line.split()[1]) - start
+    raise RuntimeError(f"{command} did not report a paint:\n{result.stdout}\n{result.stderr}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("runs", nargs="?", type=int, default=11)
+    parser.add_argument(
+        "--app-command",
+        help="command that starts the program and prints 'painted <time>' (default: the probe)",
+    )
+    args = parser.parse_args()
+
+    home = Path(tempfile.mkdtemp(prefix="crmbid-startup-"))
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    env["CRMBID_HOME"] = str(home)
+    app_command = (
+        shlex.split(args.app_command) if args.app_command else [sys.executable, str(PROBE), "app"]
+    )
+    floor_db = home / "floor.sqlite"
+    floor_command = [sys.executable, str(PROBE), "floor", str(floor_db)]
+
+    # Warm up: the first start creates the default bid and fills the OS file cache.
+    time_once(app_command, env)
+    time_once(floor_command, env)
+    app_times: list[float] = []
+    floor_times: list[float] = []
+    for _ in range(args.runs):
+        app_times.append(time_once(app_command, env))
+        floor_times.append(time_once(floor_command, env))
+    app_median = statistics.median(app_times)
+    floor_median = statistics.median(floor_times)
+    print(f"runs: {args.runs} alternating (after one warm-up each)")
+    print(f"app start to first paint:   median {app_median * 1000:.0f} ms")
+    print(f"floor start to first paint: median {floor_median * 1000:.0f} ms")
+    print(f"ratio app/floor: {app_median / floor_median:.2f} (target at most 1.3)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""Start-up probe: run the real entry point, print the wall-clock time of the main window's first paint, exit.
+
+Used by bench_startup.py; not a test. The probe installs a Qt event filter before the program
+builds its window, so what is timed is the program's own start-up path.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+
+def install_first_paint_probe() -> None:
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            painted = event.type() == QEvent.Type.Paint and isinstance(watched, QWidget)
+            if painted and isinstance(watched.window(), QMainWindow):
+                print(f"painted {time.time():.6f}", flush=True)
+                os._exit(0)
+            return False
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    probe = FirstPaint(app)
+    app.installEventFilter(probe)
+    app._first_paint_probe = probe  # type: ignore[attr-defined]  # keep it alive
+
+
+def main() -> None:
+    which = sys.argv[1]
+    if which == "app":
+        install_first_paint_probe()
+        from crmbid_desktop.app import main as app_main
+
+        app_main(["--no-crash-dialog"])
+    elif which == "floor":
+        # The floor: a bare window that pays for Qt, SQLAlchemy's ORM and opening a SQLite file.
+        import sqlalchemy.orm  # noqa: F401
+        from sqlalchemy import create_engine, text
+
+        install_first_paint_probe()
+        from PySide6.QtWidgets import QApplication, QMainWindow
+
+        engine = create_engine(f"sqlite:///{sys.argv[2]}")
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        window = QMainWindow()
+        window.resize(1200, 780)
+        window.show()
+        QApplication.instance().exec()  # type: ignore[union-attr]
+
+
+if __name__ == "__main__":
+    main()

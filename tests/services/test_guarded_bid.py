@@ -1,0 +1,112 @@
+"""Opening for the GUI: lock, backup on open and close, damage recovery, local copies."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from crmbid_desktop.paths import AppPaths
+from crmbid_desktop.services import bid_files
+from crmbid_desktop.store import backups
+from crmbid_desktop.store import sqlite as sqlite_store
+from crmbid_desktop.store.errors import BidFileError, BidLockedError, ReadOnlyBidError
+from crmbid_desktop.store.locks import lock_path
+from crmbid_desktop.store.models import Partner
+
+
+def _damage(path: Path) -> None:
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA journal_mode=DELETE")
+    connection.close()
+    data = bytearray(path.read_bytes())
+    for offset in range(4096, len(data), 97):
+        data[offset] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def test_open_locks_backs_up_and_close_backs_up_changes(
+    bid_path: Path, app_paths: AppPaths
+) -> None:
+    guarded = bid_files.open_guarded(bid_path, app_paths)
+    assert lock_path(bid_path.resolve()).exists()
+    assert len(backups.list_backups(bid_path, app_paths.backups_dir)) == 1
+    with pytest.raises(BidLockedError):
+        bid_files.open_guarded(bid_path, app_paths)
+    with guarded.workspace.edit("Added Sheffield") as session:
+        session.add(Partner(name="Sheffield City Council"))
+    assert guarded.schedule.changed
+    guarded.close()
+    assert not lock_path(bid_path.resolve()).exists()
+    newest = backups.list_backups(bid_path, app_paths.backups_dir)[0]
+    assert newest.partners == 3
+
+
+def test_reopening_an_unchanged_bid_takes_no_new_backup(
+    bid_path: Path, app_paths: AppPaths
+) -> None:
+    backups.take_backup(bid_path, app_paths.backups_dir, now=datetime(2099, 1, 1))
+    bid_files.open_guarded(bid_path, app_paths).close()
+    assert len(backups.list_backups(bid_path, app_paths.backups_dir)) == 1
+
+
+def test_tick_backs_up_only_when_due(bid_path: Path, app_paths: AppPaths) -> None:
+    guarded = bid_files.open_guarded(bid_path, app_paths)
+    try:
+        assert guarded.tick() is None  # nothing changed
+        with guarded.workspace.edit("Added Bradford") as session:
+            session.add(Partner(name="Bradford"))
+        guarded.schedule.last_backup_at = datetime(2005, 8, 26, 9, 0)  # long ago
+        assert guarded.tick() is not None
+        assert not guarded.schedule.changed
+    finally:
+        guarded.close()
+
+
+def test_read_only_open_takes_no_lock_and_refuses_edits(
+    bid_path: Path, app_paths: AppPaths
+) -> None:
+    holder = bid_files.open_guarded(bid_path, app_paths)
+    try:
+        reader = bid_files.open_guarded(bid_path, app_paths, read_only=True)
+        with pytest.raises(ReadOnlyBidError), reader.workspace.edit("x"):
+            pass
+        reader.close()
+        assert lock_path(bid_path.resolve()).exists(), (
+            "the reader must not remove the writer's lock"
+        )
+    finally:
+        holder.close()
+
+
+def test_damaged_bid_is_put_aside_unchanged_and_restored(
+    bid_path: Path, app_paths: AppPaths
+) -> None:
+    bid_files.open_guarded(bid_path, app_paths).close()
+    _damage(bid_path)
+    damaged_bytes = bid_path.read_bytes()
+    recovery = bid_files.recover_damaged(bid_path, app_paths, now=datetime(2005, 8, 26, 14, 5))
+    assert recovery.damaged_kept_as.name == "bid (damaged 2005-08-26 1405).crmbid"
+    assert recovery.damaged_kept_as.read_bytes() == damaged_bytes
+    assert sqlite_store.integrity_check(bid_path) == []
+    reopened = bid_files.open_guarded(bid_path, app_paths)
+    assert reopened.workspace.bid.counts().partners == 2
+    reopened.close()
+
+
+def test_damaged_bid_without_backup_is_left_alone(bid_path: Path, app_paths: AppPaths) -> None:
+    _damage(bid_path)
+    before = bid_path.read_bytes()
+    with pytest.raises(BidFileError, match="no sound backup"):
+        bid_files.recover_damaged(bid_path, app_paths)
+    assert bid_path.read_bytes() == before
+
+
+def test_local_copy_goes_to_documents(bid_path: Path, app_paths: AppPaths) -> None:
+    copy = bid_files.make_local_copy(bid_path, app_paths)
+    assert copy == app_paths.documents_dir / "bid (local copy).crmbid"
+    again = bid_files.make_local_copy(bid_path, app_paths)
+    assert again.name == "bid (local copy) (2).crmbid"
+    assert sqlite_store.integrity_check(copy) == []
