@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from crmbid_desktop.services import sections as svc
 from crmbid_desktop.services.workspace import Workspace
@@ -40,6 +40,12 @@ def _body(workspace: Workspace, section_id: int) -> str:
         return section.body
 
 
+def _write(page: SectionsPage, markdown: str) -> None:
+    """Replace the editor's text as a user's edit would (load_markdown alone is not an edit)."""
+    page.editor.load_markdown(markdown)
+    page.editor.document().setModified(True)
+
+
 def _select(page: SectionsPage, title: str) -> int:
     row = next(r for r in page.rows.values() if r.title == title)
     item = page.outline.find_item(row.id)
@@ -70,11 +76,11 @@ def test_typing_is_saved_after_a_pause_and_counted(
 
 def test_meter_turns_amber_then_red(page: SectionsPage, workspace: Workspace) -> None:
     sid = _select(page, "Exit and succession")  # 300 words
-    page.editor.load_markdown("word " * 280)
+    _write(page, "word " * 280)
     page.flush_text()
     assert page.meter.property("level") == "near"
     assert "#9a6700" in page.meter.styleSheet()
-    page.editor.load_markdown("word " * 305)
+    _write(page, "word " * 305)
     page.flush_text()
     assert page.meter.property("level") == "over"
     assert page.meter.text() == "305 / 300 words — 5 over the limit"
@@ -108,7 +114,7 @@ def test_delete_asks_and_undo_brings_it_all_back(
     page: SectionsPage, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sid = _select(page, "Governance")
-    page.editor.load_markdown("The board meets **monthly**.\n")
+    _write(page, "The board meets **monthly**.\n")
     page.flush_text()
     svc.add_comment(workspace, sid, "Who chairs it?")
     asked: list[str] = []
@@ -171,7 +177,7 @@ def test_history_compares_and_restores(page: SectionsPage, workspace: Workspace)
     with workspace.edit("age the version") as session:
         for version in session.scalars(select(SectionVersion)):
             version.created_at = version.created_at.replace(year=2005)
-    page.editor.load_markdown("Handover from Newham in November.\n")
+    _write(page, "Handover from Newham in November.\n")
     page.flush_text()
     page.refresh()
     assert page.history.list.count() == 2
@@ -192,7 +198,7 @@ def test_history_compares_and_restores(page: SectionsPage, workspace: Workspace)
 
 def test_find_and_replace_dialog(page: SectionsPage, workspace: Workspace) -> None:
     sid = _select(page, "Risks")
-    page.editor.load_markdown("The CRM Academy may close.\n")
+    _write(page, "The CRM Academy may close.\n")
     dialog = page.find_replace_dialog()
     assert_controls_named(dialog)
     dialog.find_box.setText("CRM Academy")
@@ -224,6 +230,19 @@ def test_read_only_bid_cannot_be_typed_into(qtbot: QtBot, bid_path: Any, app_pat
         assert not page.title_edit.isEnabled()
     finally:
         workspace.close()
+
+
+def test_only_looking_at_a_section_writes_nothing(page: SectionsPage, workspace: Workspace) -> None:
+    sid = _select(page, "Risks")
+    svc.save_body(workspace, sid, "Text with a trailing space \n")  # not canonical
+    page.refresh()
+    with workspace.reading() as session:
+        before = session.scalar(select(func.count()).select_from(ChangeLogEntry))
+    _select(page, "Governance")
+    page.hide()
+    with workspace.reading() as session:
+        assert session.scalar(select(func.count()).select_from(ChangeLogEntry)) == before
+    assert _body(workspace, sid) == "Text with a trailing space \n"
 
 
 def test_hiding_the_page_saves_what_was_typed(

@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
-from PySide6.QtGui import QAction, QDropEvent, QHideEvent, QKeySequence, QShortcut, QUndoCommand
+from PySide6.QtGui import (
+    QAction,
+    QBrush,
+    QColor,
+    QDropEvent,
+    QHideEvent,
+    QKeySequence,
+    QShortcut,
+    QUndoCommand,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -331,6 +340,7 @@ class SectionsPage(Page):
         parents: list[QTreeWidgetItem] = []
         for row in rows:
             item = QTreeWidgetItem(self._item_texts(row))
+            self._paint_words(item, row)
             item.setData(0, ID_ROLE, row.id)
             item.setToolTip(0, row.guidance)
             del parents[row.depth - 1 :]
@@ -355,6 +365,12 @@ class SectionsPage(Page):
         count = self.word_counts.get(row.id, 0)
         words = f"{count} / {row.word_limit}" if row.word_limit else str(count)
         return [f"{row.number} {row.title}".strip(), row.status, words]
+
+    def _paint_words(self, item: QTreeWidgetItem, row: section_service.SectionInfo) -> None:
+        """The outline's word column turns amber near the limit and red over it, like the meter."""
+        level = meter_level(self.word_counts.get(row.id, 0), row.word_limit)
+        colour = METER_COLOURS.get(level)
+        item.setForeground(2, QBrush(QColor(colour)) if colour else QBrush())
 
     def _current_changed(self, current: QTreeWidgetItem | None, _previous: object) -> None:
         self.flush_text()
@@ -414,11 +430,14 @@ class SectionsPage(Page):
         self._dirty_since.invalidate()
         if self.section_id is None or self.section_id not in self.rows:
             return
+        if not self.editor.document().isModified():
+            return  # only looked at: nothing to save, and no version or log line for it
         text = self.editor.markdown()
         count = section_service.word_count(text, include_tables=self.include_tables)
         self.word_counts[self.section_id] = count
         self._update_meter(count)
         if text == self._saved_text:
+            self.editor.document().setModified(False)
             return
         try:
             section_service.save_body(self.workspace, self.section_id, text)
@@ -426,10 +445,12 @@ class SectionsPage(Page):
             self._tell("The text could not be saved", str(error))
             return
         self._saved_text = text
+        self.editor.document().setModified(False)
         row = self.rows[self.section_id]
         item = self.outline.find_item(self.section_id)
         if item is not None:
             item.setText(2, self._item_texts(row)[2])
+            self._paint_words(item, row)
         self._update_total()
 
     def _update_meter(self, count: int | None = None) -> None:
@@ -506,6 +527,7 @@ class SectionsPage(Page):
             if item is not None:
                 for column, text in enumerate(self._item_texts(row)):
                     item.setText(column, text)
+                self._paint_words(item, row)
         current = self.rows.get(self.section_id) if self.section_id is not None else None
         if current is not None:
             self._loading = True
