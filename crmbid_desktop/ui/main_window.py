@@ -58,6 +58,7 @@ PAGES: list[PageSpec] = [
     PageSpec("Timetable & Tasks", "timetablePage", "timetable_page", "TimetablePage"),
     PageSpec("Sections", "sectionsPage", "sections_page", "SectionsPage"),
     PageSpec("Criteria", "criteriaPage", "criteria_page", "CriteriaPage"),
+    PageSpec("Clarifications", "clarificationsPage", "clarifications_page", "ClarificationsPage"),
     PageSpec("Sustainability", "sustainabilityPage", "sustainability_page", "SustainabilityPage"),
     PageSpec("Export", "exportPage", "export_page", "ExportPage"),
 ]

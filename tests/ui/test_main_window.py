@@ -29,6 +29,7 @@ def test_every_page_shows_the_default_bid(main_window: MainWindow) -> None:
         "Timetable & Tasks",
         "Sections",
         "Criteria",
+        "Clarifications",
         "Sustainability",
         "Export",
     ]

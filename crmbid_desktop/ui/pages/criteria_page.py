@@ -1,20 +1,276 @@
-"""Criteria page: the evaluation criteria, their weights and where the proposal addresses them."""
+"""Criteria page: evaluation criteria with weights that must total 100%, and the coverage matrix."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel
+from typing import Any
 
-from crmbid_desktop.services import queries
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QUndoCommand
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crmbid_desktop.domain.coverage import FULL_WEIGHT_BP, parse_weight
+from crmbid_desktop.services import criteria as criteria_service
+from crmbid_desktop.services.queries import format_bp
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.ui.pages.base import Page
-from crmbid_desktop.ui.table_model import Column, RowTableModel
-from crmbid_desktop.ui.widgets import FilterableTable
+from crmbid_desktop.ui.widgets import name_widget
 
-CRITERION_COLUMNS: list[Column[queries.CriterionRow]] = [
-    Column("Criterion", lambda c: c.title),
-    Column("Weight", lambda c: c.weight, align_right=True),
-    Column("Addressed in sections", lambda c: c.addressed_in or "not addressed"),
-]
+AnyIndex = QModelIndex | QPersistentModelIndex
+GAP_BACKGROUND = QColor("#fde2e1")
+GAP_TEXT = QColor("#b71c1c")
+TITLE, WEIGHT, DESCRIPTION = range(3)
+
+
+class CriteriaModel(QAbstractTableModel):
+    """The criteria, editable in place: title, weight (%) and description."""
+
+    problem = Signal(str)
+    HEADERS = ("Criterion", "Weight", "Description")
+
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.rows: list[criteria_service.CriterionInfo] = []
+
+    def set_rows(self, rows: list[criteria_service.CriterionInfo]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            if column == TITLE:
+                return row.title
+            if column == WEIGHT:
+                return (
+                    format_bp(row.weight_bp).removesuffix("%")
+                    if role == Qt.ItemDataRole.EditRole
+                    else format_bp(row.weight_bp)
+                )
+            return row.description
+        if role == Qt.ItemDataRole.ToolTipRole and column == DESCRIPTION:
+            return row.description
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == WEIGHT:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
+        return f"C{section + 1}"  # the matrix's column headings use the same short names
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if not self.workspace.read_only:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or role != Qt.ItemDataRole.EditRole:
+            return False
+        row = self.rows[index.row()]
+        text = str(value)
+        try:
+            if index.column() == TITLE:
+                criteria_service.update_criterion(self.workspace, row.id, title=text)
+            elif index.column() == WEIGHT:
+                criteria_service.update_criterion(
+                    self.workspace, row.id, weight_bp=parse_weight(text)
+                )
+            else:
+                criteria_service.update_criterion(self.workspace, row.id, description=text)
+        except ValueError as error:
+            self.problem.emit(f"Criterion '{row.title}': {error}")
+            return False
+        with self.workspace.reading() as session:
+            self.rows[index.row()] = next(
+                c for c in criteria_service.criteria(session) if c.id == row.id
+            )
+        self.dataChanged.emit(index, index)
+        return True
+
+
+class MatrixModel(QAbstractTableModel):
+    """Sections (rows) against criteria (columns); ticked where a section addresses a criterion."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.matrix: criteria_service.Matrix | None = None
+
+    def set_matrix(self, matrix: criteria_service.Matrix) -> None:
+        self.beginResetModel()
+        self.matrix = matrix
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() or self.matrix is None else len(self.matrix.sections)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() or self.matrix is None else len(self.matrix.criteria)
+
+    def _key(self, index: AnyIndex) -> tuple[int, int]:
+        assert self.matrix is not None
+        return (
+            self.matrix.sections[index.row()].id,
+            self.matrix.criteria[index.column()].id,
+        )
+
+    def _gap(self, index: AnyIndex) -> bool:
+        assert self.matrix is not None
+        section_id, criterion_id = self._key(index)
+        return (
+            criterion_id in self.matrix.gaps.uncovered_criteria
+            or section_id in self.matrix.gaps.idle_sections
+        )
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if self.matrix is None or not index.isValid():
+            return None
+        if index.row() >= len(self.matrix.sections) or index.column() >= len(self.matrix.criteria):
+            return None
+        key = self._key(index)
+        linked = key in self.matrix.links
+        if role == Qt.ItemDataRole.CheckStateRole:
+            return Qt.CheckState.Checked if linked else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.DisplayRole:
+            return "" if not linked else (self.matrix.links[key] or "")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            section = self.matrix.sections[index.row()]
+            criterion = self.matrix.criteria[index.column()]
+            where = self.matrix.links.get(key)
+            state = f"addressed: {where}" if where else ("addressed" if linked else "not addressed")
+            return f"{section.number} {section.title} — {criterion.title}: {state}"
+        if role == Qt.ItemDataRole.BackgroundRole and self._gap(index):
+            return QBrush(GAP_BACKGROUND)
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if self.matrix is None:
+            return None
+        horizontal = orientation == Qt.Orientation.Horizontal
+        items = self.matrix.criteria if horizontal else self.matrix.sections
+        if not 0 <= section < len(items):
+            return None
+        if horizontal:
+            criterion = self.matrix.criteria[section]
+            gap = criterion.id in self.matrix.gaps.uncovered_criteria
+            label = f"C{section + 1}"
+            tip = f"{criterion.title} ({format_bp(criterion.weight_bp)})"
+            if gap:
+                tip += " — addressed by no section"
+        else:
+            row = self.matrix.sections[section]
+            gap = row.id in self.matrix.gaps.idle_sections
+            label = f"{row.number} {row.title}"
+            tip = label + (" — serves no criterion" if gap else "")
+        if role == Qt.ItemDataRole.DisplayRole:
+            return ("⚠ " if gap else "") + label
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tip
+        if role == Qt.ItemDataRole.ForegroundRole and gap:
+            return QBrush(GAP_TEXT)
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if not self.workspace.read_only:
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if self.matrix is None or not index.isValid() or role != Qt.ItemDataRole.CheckStateRole:
+            return False
+        section_id, criterion_id = self._key(index)
+        linked = Qt.CheckState(value) == Qt.CheckState.Checked
+        note = self.matrix.links.get((section_id, criterion_id), "")
+        criteria_service.set_link(self.workspace, section_id, criterion_id, linked, note)
+        self.reload()
+        return True
+
+    def set_note(self, index: AnyIndex, note: str) -> None:
+        if self.matrix is None or not index.isValid():
+            return
+        section_id, criterion_id = self._key(index)
+        criteria_service.set_link(self.workspace, section_id, criterion_id, True, note.strip())
+        self.reload()
+
+    def reload(self) -> None:
+        with self.workspace.reading() as session:
+            matrix = criteria_service.matrix(session)
+        # Same shape: repaint in place so the view keeps its current cell and scroll position.
+        if (
+            self.matrix is not None
+            and len(matrix.sections) == len(self.matrix.sections)
+            and len(matrix.criteria) == len(self.matrix.criteria)
+        ):
+            self.matrix = matrix
+            if self.rowCount() and self.columnCount():
+                self.dataChanged.emit(
+                    self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1)
+                )
+            self.headerDataChanged.emit(
+                Qt.Orientation.Horizontal, 0, max(self.columnCount() - 1, 0)
+            )
+            self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, max(self.rowCount() - 1, 0))
+        else:
+            self.set_matrix(matrix)
+
+
+class DeleteCriterionCommand(QUndoCommand):
+    def __init__(self, page: CriteriaPage, criterion_id: int, title: str) -> None:
+        super().__init__(f"Delete criterion '{title}'")
+        self.page = page
+        self.criterion_id = criterion_id
+        self.snapshot: criteria_service.CriterionSnapshot | None = None
+
+    def redo(self) -> None:
+        self.snapshot = criteria_service.delete_criterion(self.page.workspace, self.criterion_id)
+        self.page.refresh()
+
+    def undo(self) -> None:
+        if self.snapshot is not None:
+            criteria_service.restore_criterion(self.page.workspace, self.snapshot)
+            self.page.refresh()
 
 
 class CriteriaPage(Page):
@@ -23,21 +279,164 @@ class CriteriaPage(Page):
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__(workspace)
-        self.model: RowTableModel[queries.CriterionRow] = RowTableModel(CRITERION_COLUMNS)
-        self.table = FilterableTable(self.model, "criteria", "evaluation criteria")
+        self.model = CriteriaModel(workspace)
+        self.model.problem.connect(lambda text: self._tell(text))
+        self.model.dataChanged.connect(self._criteria_edited)
+        self.table = QTableView()
+        name_widget(self.table, "criteriaTable", "Evaluation criteria and their weights")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.table.setWordWrap(False)
+
         self.total_label = QLabel()
         self.total_label.setObjectName("criteriaWeightTotal")
-        self.page_layout.addWidget(self.table)
-        self.page_layout.addWidget(self.total_label)
+        add = QPushButton("Add criterion…")
+        name_widget(add, "addCriterion", "Add a criterion")
+        add.clicked.connect(self.add_criterion)
+        add.setProperty("editsBid", True)  # disabled by the main window on a read-only bid
+        remove = QPushButton("Delete criterion")
+        name_widget(remove, "deleteCriterion", "Delete the chosen criterion")
+        remove.clicked.connect(self.delete_current)
+        remove.setProperty("editsBid", True)
+        row = QHBoxLayout()
+        row.addWidget(self.total_label, 1)
+        row.addWidget(add)
+        row.addWidget(remove)
+        upper = QWidget()
+        upper_layout = QVBoxLayout(upper)
+        upper_layout.setContentsMargins(0, 0, 0, 0)
+        hint = QLabel("Double-click a title, weight (%) or description to change it.")
+        hint.setObjectName("criteriaHint")
+        upper_layout.addWidget(hint)
+        upper_layout.addWidget(self.table, 1)
+        upper_layout.addLayout(row)
+
+        self.matrix_model = MatrixModel(workspace)
+        self.matrix_view = QTableView()
+        name_widget(self.matrix_view, "criteriaMatrix", "Matrix of sections against criteria")
+        self.matrix_view.setModel(self.matrix_model)
+        self.matrix_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.matrix_view.horizontalHeader().setDefaultSectionSize(70)
+        self.matrix_view.setWordWrap(False)
+        self.matrix_view.selectionModel().currentChanged.connect(self._matrix_cell_changed)
+        self.gap_label = QLabel()
+        self.gap_label.setObjectName("coverageGaps")
+        self.gap_label.setWordWrap(True)
+        self.note_edit = QLineEdit()
+        name_widget(self.note_edit, "matrixNote", "Where the section addresses the criterion")
+        self.note_edit.setPlaceholderText(
+            "Tick a cell, then say where the criterion is addressed (e.g. 'second paragraph')"
+        )
+        self.note_edit.editingFinished.connect(self._note_edited)
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        legend = QLabel(
+            "Which sections address which criteria (C1, C2… as numbered above; hover for "
+            "the title). Tick a cell to link; ⚠ marks a gap."
+        )
+        legend.setWordWrap(True)
+        lower_layout.addWidget(legend)
+        lower_layout.addWidget(self.matrix_view, 1)
+        note_row = QHBoxLayout()
+        note_row.addWidget(QLabel("Note:"))
+        note_row.addWidget(self.note_edit, 1)
+        lower_layout.addLayout(note_row)
+        lower_layout.addWidget(self.gap_label)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(upper)
+        splitter.addWidget(lower)
+        splitter.setSizes([300, 460])
+        self.page_layout.addWidget(splitter, 1)
+        self.matrix_model.modelReset.connect(self._update_gaps)
+        self.matrix_model.dataChanged.connect(self._update_gaps)
         self.refresh()
 
     def refresh(self) -> None:
         with self.workspace.reading() as session:
-            rows = queries.criterion_rows(session)
-            total = queries.total_criteria_weight_bp(session)
+            rows = criteria_service.criteria(session)
+            matrix = criteria_service.matrix(session)
         self.model.set_rows(rows)
-        self.table.fit_columns()
-        self.total_label.setText(
-            f"Weights total {queries.format_bp(total)}"
-            + ("" if total == 10000 else " (they should total 100%)")
+        self.table.resizeColumnToContents(TITLE)
+        self.table.setColumnWidth(TITLE, min(self.table.columnWidth(TITLE), 420))
+        self.table.resizeColumnToContents(WEIGHT)
+        self.matrix_model.set_matrix(matrix)
+        self.matrix_view.resizeColumnsToContents()
+        for column in range(self.matrix_model.columnCount()):
+            width = self.matrix_view.columnWidth(column)
+            self.matrix_view.setColumnWidth(column, max(60, min(width, 160)))
+        self._update_total()
+
+    def _criteria_edited(self) -> None:
+        self._update_total()
+        self.matrix_model.reload()
+
+    def _update_total(self) -> None:
+        total = sum(row.weight_bp for row in self.model.rows)
+        matrix = self.matrix_model.matrix
+        self.total_label.setText(matrix.weight_message if matrix else "")
+        colour = "" if total == FULL_WEIGHT_BP else "color: #b71c1c; font-weight: bold;"
+        self.total_label.setStyleSheet(colour)
+
+    def _update_gaps(self) -> None:
+        matrix = self.matrix_model.matrix
+        if matrix is None:
+            return
+        self._update_total()
+        uncovered = [c.title for c in matrix.criteria if c.id in matrix.gaps.uncovered_criteria]
+        idle = [
+            f"{s.number} {s.title}" for s in matrix.sections if s.id in matrix.gaps.idle_sections
+        ]
+        parts = []
+        if uncovered:
+            parts.append("⚠ Criteria addressed by no section: " + "; ".join(uncovered) + ".")
+        if idle:
+            parts.append("⚠ Sections serving no criterion: " + "; ".join(idle) + ".")
+        self.gap_label.setText(
+            " ".join(parts) or "Every criterion is addressed and every section serves one."
         )
+        self.gap_label.setStyleSheet(f"color: {GAP_TEXT.name()};" if parts else "")
+
+    def _matrix_cell_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        ticked = current.isValid() and (
+            self.matrix_model.data(current, Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+        )
+        self.note_edit.setEnabled(bool(ticked) and not self.workspace.read_only)
+        self.note_edit.setText(self.matrix_model.data(current) or "" if ticked else "")
+
+    def _note_edited(self) -> None:
+        current = self.matrix_view.currentIndex()
+        changed = (self.matrix_model.data(current) or "") != self.note_edit.text().strip()
+        if current.isValid() and self.note_edit.isEnabled() and changed:
+            self.matrix_model.set_note(current, self.note_edit.text())
+
+    def _tell(self, text: str) -> None:
+        QMessageBox.warning(self, "Criterion not changed", text)
+
+    def _confirm(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def add_criterion(self) -> None:
+        title, ok = QInputDialog.getText(self, "New criterion", "Title of the criterion:")
+        if ok and title.strip():
+            criteria_service.add_criterion(self.workspace, title)
+            self.refresh()
+
+    def delete_current(self) -> None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return
+        row = self.model.rows[index.row()]
+        if self._confirm(
+            "Delete criterion",
+            f"Delete criterion '{row.title}' and its ticks in the matrix?\n\n"
+            "Edit > Undo (Ctrl+Z) brings it back.",
+        ):
+            self.undo_stack.push(DeleteCriterionCommand(self, row.id, row.title))

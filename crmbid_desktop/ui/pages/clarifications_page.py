@@ -1,0 +1,274 @@
+"""Clarifications page: questions put to the department, their answers and the sections affected."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoCommand
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crmbid_desktop.domain.dates import parse_date
+from crmbid_desktop.services import clarifications as clarification_service
+from crmbid_desktop.services import sections as section_service
+from crmbid_desktop.services.queries import optional_date
+from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.ui.pages.base import Page
+from crmbid_desktop.ui.table_model import ROW_ROLE, Column, RowTableModel
+from crmbid_desktop.ui.widgets import FilterableTable, name_widget
+
+Row = clarification_service.ClarificationRow
+
+CLARIFICATION_COLUMNS: list[Column[Row]] = [
+    Column("Asked on", lambda r: optional_date(r.asked_on), lambda r: r.asked_on or date.min),
+    Column("Question", lambda r: r.question.replace("\n", " "), tooltip=lambda r: r.question),
+    Column(
+        "Answer", lambda r: r.answer.replace("\n", " ") or "(awaiting)", tooltip=lambda r: r.answer
+    ),
+    Column(
+        "Answered on", lambda r: optional_date(r.answered_on), lambda r: r.answered_on or date.min
+    ),
+    Column("Affects sections", lambda r: r.section_labels),
+]
+
+
+class DeleteQuestionCommand(QUndoCommand):
+    def __init__(self, page: ClarificationsPage, clarification_id: int) -> None:
+        super().__init__("Delete question")
+        self.page = page
+        self.clarification_id = clarification_id
+        self.snapshot: clarification_service.ClarificationSnapshot | None = None
+
+    def redo(self) -> None:
+        self.snapshot = clarification_service.delete_question(
+            self.page.workspace, self.clarification_id
+        )
+        self.page.refresh()
+
+    def undo(self) -> None:
+        if self.snapshot is not None:
+            clarification_service.restore_question(self.page.workspace, self.snapshot)
+            self.page.refresh()
+
+
+class ClarificationsPage(Page):
+    title = "Clarifications"
+    object_name = "clarificationsPage"
+
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__(workspace)
+        self.current_id: int | None = None
+        self.model: RowTableModel[Row] = RowTableModel(CLARIFICATION_COLUMNS)
+        self.table = FilterableTable(self.model, "clarifications", "questions to the department")
+        self.table.view.selectionModel().currentRowChanged.connect(self._row_changed)
+
+        self.question = QPlainTextEdit()
+        name_widget(self.question, "clarificationQuestion", "Question put to the department")
+        self.question.setMaximumHeight(70)
+        self.asked_on = QLineEdit()
+        name_widget(self.asked_on, "clarificationAskedOn", "Asked on")
+        self.asked_on.setPlaceholderText("e.g. Tue 30 Aug 2005")
+        self.sections = QListWidget()
+        name_widget(self.sections, "clarificationSections", "Sections the answer affects")
+        self.answer = QPlainTextEdit()
+        name_widget(self.answer, "clarificationAnswer", "The department's answer")
+        self.answer.setMaximumHeight(70)
+        self.answered_on = QLineEdit()
+        name_widget(self.answered_on, "clarificationAnsweredOn", "Answered on")
+        self.answered_on.setPlaceholderText("e.g. Thu 1 Sep 2005")
+
+        buttons = QHBoxLayout()
+        for text, name, slot in (
+            ("New question", "newClarification", self.new_question),
+            ("Save question", "saveClarification", self.save_question),
+            ("Record answer", "recordClarificationAnswer", self.record_answer),
+            ("Delete…", "deleteClarification", self.delete_current),
+        ):
+            button = QPushButton(text)
+            name_widget(button, name, text.rstrip("…"))
+            button.clicked.connect(slot)
+            button.setProperty("editsBid", True)  # disabled by the main window when read-only
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.message = QLabel()
+        self.message.setObjectName("clarificationMessage")
+        self.message.setWordWrap(True)
+
+        form = QFormLayout()
+        form.addRow("Question:", self.question)
+        form.addRow("Asked on:", self.asked_on)
+        form.addRow("Answer:", self.answer)
+        form.addRow("Answered on:", self.answered_on)
+        details = QWidget()
+        details_layout = QHBoxLayout(details)
+        details_layout.setContentsMargins(0, 0, 0, 0)
+        details_layout.addLayout(form, 3)
+        affects = QVBoxLayout()
+        affects.addWidget(QLabel("The answer affects (tick):"))
+        affects.addWidget(self.sections, 1)
+        details_layout.addLayout(affects, 2)
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addWidget(details, 1)
+        lower_layout.addLayout(buttons)
+        lower_layout.addWidget(self.message)
+        note = QLabel(
+            "Recording an answer sends each affected approved section back to "
+            "“ready for review”, with a review comment saying why."
+        )
+        note.setWordWrap(True)
+        lower_layout.addWidget(note)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(lower)
+        splitter.setSizes([300, 400])
+        self.page_layout.addWidget(splitter, 1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        with self.workspace.reading() as session:
+            rows = clarification_service.clarifications(session)
+            outline = section_service.outline(session)
+        self.sections.clear()
+        for info in outline:
+            item = QListWidgetItem(f"{info.number} {info.title}".strip())
+            item.setData(Qt.ItemDataRole.UserRole, info.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.sections.addItem(item)
+        keep = self.current_id
+        self.model.set_rows(rows)
+        self.table.fit_columns()
+        self.current_id = None
+        for index, row in enumerate(rows):
+            if row.id == keep:
+                self.table.view.selectRow(
+                    self.table.proxy.mapFromSource(self.model.index(index, 0)).row()
+                )
+                break
+        else:
+            self._show(None)
+
+    def _row_changed(self, current: object, _previous: object) -> None:
+        from PySide6.QtCore import QModelIndex
+
+        assert isinstance(current, QModelIndex)
+        row = current.data(ROW_ROLE) if current.isValid() else None
+        self._show(row if isinstance(row, clarification_service.ClarificationRow) else None)
+
+    def _show(self, row: Row | None) -> None:
+        self.current_id = row.id if row else None
+        self.question.setPlainText(row.question if row else "")
+        self.asked_on.setText(optional_date(row.asked_on) if row else "")
+        self.answer.setPlainText(row.answer if row else "")
+        self.answered_on.setText(optional_date(row.answered_on) if row else "")
+        chosen = set(row.section_ids) if row else set()
+        for i in range(self.sections.count()):
+            item = self.sections.item(i)
+            ticked = int(item.data(Qt.ItemDataRole.UserRole)) in chosen
+            item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+
+    def _chosen_sections(self) -> set[int]:
+        return {
+            int(self.sections.item(i).data(Qt.ItemDataRole.UserRole))
+            for i in range(self.sections.count())
+            if self.sections.item(i).checkState() == Qt.CheckState.Checked
+        }
+
+    def _date(self, box: QLineEdit, what: str) -> date | None:
+        text = box.text().strip()
+        if not text:
+            return None
+        try:
+            return parse_date(text)
+        except ValueError as error:
+            raise clarification_service.ClarificationError(f"{what} '{text}': {error}") from None
+
+    def _tell(self, text: str) -> None:
+        QMessageBox.warning(self, "Clarification log", text)
+
+    def _confirm(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def new_question(self) -> None:
+        self.table.view.clearSelection()
+        self._show(None)
+        self.asked_on.setText(optional_date(date.today()))
+        self.question.setFocus()
+
+    def save_question(self) -> None:
+        try:
+            asked = self._date(self.asked_on, "Asked on")
+            if self.current_id is None:
+                self.current_id = clarification_service.add_question(
+                    self.workspace, self.question.toPlainText(), asked, self._chosen_sections()
+                )
+            else:
+                clarification_service.update_question(
+                    self.workspace,
+                    self.current_id,
+                    self.question.toPlainText(),
+                    asked,
+                    self._chosen_sections(),
+                )
+        except clarification_service.ClarificationError as error:
+            self._tell(str(error))
+            return
+        self.message.setText("Question saved.")
+        self.refresh()
+
+    def record_answer(self) -> None:
+        try:
+            answered = self._date(self.answered_on, "Answered on") or date.today()
+            if self.current_id is None:
+                raise clarification_service.ClarificationError(
+                    "Choose (or save) the question the answer belongs to first."
+                )
+            # The ticks and wording on screen are what the answer is recorded against.
+            clarification_service.update_question(
+                self.workspace,
+                self.current_id,
+                self.question.toPlainText(),
+                self._date(self.asked_on, "Asked on"),
+                self._chosen_sections(),
+            )
+            sent_back = clarification_service.record_answer(
+                self.workspace, self.current_id, self.answer.toPlainText(), answered
+            )
+        except clarification_service.ClarificationError as error:
+            self._tell(str(error))
+            return
+        self.message.setText(
+            "Answer recorded."
+            + (
+                f" Sent back to ready for review: section {', '.join(sent_back)}."
+                if sent_back
+                else " No approved section was affected."
+            )
+        )
+        self.refresh()
+
+    def delete_current(self) -> None:
+        if self.current_id is None:
+            return
+        if self._confirm(
+            "Delete question",
+            "Delete this question and its answer?\n\nEdit > Undo (Ctrl+Z) brings it back.",
+        ):
+            self.undo_stack.push(DeleteQuestionCommand(self, self.current_id))

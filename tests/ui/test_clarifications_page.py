@@ -1,0 +1,95 @@
+"""The clarification log: an answer sends affected approved sections back to review, saying why."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from crmbid_desktop.domain.section_workflow import APPROVED, DRAFTING, READY_FOR_REVIEW
+from crmbid_desktop.services import clarifications as svc
+from crmbid_desktop.services import sections as section_service
+from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.ui.pages.clarifications_page import ClarificationsPage
+from tests.helpers.qt import assert_controls_named
+
+
+def _sections(workspace: Workspace) -> list[section_service.SectionInfo]:
+    with workspace.reading() as session:
+        return section_service.outline(session)
+
+
+def test_answer_sends_approved_sections_back_with_a_note(workspace: Workspace) -> None:
+    rows = _sections(workspace)
+    funding, governance = rows[7], rows[8]
+    section_service.set_status(workspace, funding.id, APPROVED)
+    section_service.set_status(workspace, governance.id, DRAFTING)
+    qid = svc.add_question(
+        workspace,
+        "May the owner charge councils for premium products?",
+        date(2005, 8, 30),
+        {funding.id, governance.id},
+    )
+    sent = svc.record_answer(workspace, qid, "Yes, if the core stays free.", date(2005, 9, 1))
+    assert sent == ["8"]
+    after = {row.id: row for row in _sections(workspace)}
+    assert after[funding.id].status == READY_FOR_REVIEW
+    assert after[governance.id].status == DRAFTING  # only approved sections go back
+    with workspace.reading() as session:
+        notes = section_service.comments(session, funding.id)
+        logged = svc.clarifications(session)[0]
+    assert notes[-1].author == svc.CLARIFICATION_AUTHOR and not notes[-1].resolved
+    assert "Thu 1 Sep 2005" in notes[-1].text and "premium products" in notes[-1].text
+    assert logged.answer == "Yes, if the core stays free." and logged.section_labels == "8, 9"
+    with pytest.raises(svc.ClarificationError, match="Write the department's answer"):
+        svc.record_answer(workspace, qid, " ", date(2005, 9, 1))
+
+
+def test_page_logs_a_question_and_records_its_answer(
+    qtbot: QtBot, workspace: Workspace, qtmodeltester: Any
+) -> None:
+    risks = _sections(workspace)[10]
+    section_service.set_status(workspace, risks.id, APPROVED)
+    page = ClarificationsPage(workspace)
+    qtbot.addWidget(page)
+    assert_controls_named(page)
+    page.new_question()
+    page.question.setPlainText("Will ODPM fund the transition?")
+    page.asked_on.setText("30/08/2005")
+    for i in range(page.sections.count()):
+        item = page.sections.item(i)
+        if item.data(Qt.ItemDataRole.UserRole) == risks.id:
+            item.setCheckState(Qt.CheckState.Checked)
+    page.save_question()
+    assert page.model.rowCount() == 1
+    qtmodeltester.check(page.model)
+    page.answer.setPlainText("No transition funding after March 2006.")
+    page.answered_on.setText("1/9/2005")
+    page.record_answer()
+    assert "Sent back to ready for review: section 11" in page.message.text()
+    assert page.model.row_at(0).answered_on == date(2005, 9, 1)
+    assert {r.id: r for r in _sections(workspace)}[risks.id].status == READY_FOR_REVIEW
+
+
+def test_bad_date_is_named_and_delete_is_undoable(
+    qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    said: list[str] = []
+    page = ClarificationsPage(workspace)
+    qtbot.addWidget(page)
+    monkeypatch.setattr(page, "_tell", said.append)
+    monkeypatch.setattr(page, "_confirm", lambda _title, _text: True)
+    page.question.setPlainText("Page limit?")
+    page.asked_on.setText("32/08/2005")
+    page.save_question()
+    assert said and "Asked on '32/08/2005'" in said[0]
+    page.asked_on.setText("")
+    page.save_question()
+    assert page.model.rowCount() == 1
+    page.delete_current()
+    assert page.model.rowCount() == 0
+    page.undo_stack.undo()
+    assert page.model.rowCount() == 1

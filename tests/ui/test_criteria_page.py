@@ -1,0 +1,109 @@
+"""Criteria page: weights edited in place with a live total, the matrix ticks, notes and gaps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from crmbid_desktop.services import criteria as criteria_service
+from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.store.models import Criterion, SectionCriterion
+from crmbid_desktop.ui.pages.criteria_page import WEIGHT, CriteriaPage
+from tests.helpers.qt import assert_controls_named
+
+
+@pytest.fixture
+def page(qtbot: QtBot, workspace: Workspace) -> CriteriaPage:
+    widget = CriteriaPage(workspace)
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+def test_models_and_names(page: CriteriaPage, qtmodeltester: Any) -> None:
+    qtmodeltester.check(page.model)
+    qtmodeltester.check(page.matrix_model)
+    assert_controls_named(page)
+    assert page.total_label.text() == "Weights total 100%"
+    assert page.model.rowCount() == 10
+    assert page.matrix_model.columnCount() == 10
+    assert page.matrix_model.rowCount() == 13  # the appendices are not marked
+
+
+def test_weight_edit_updates_the_total_live(page: CriteriaPage, workspace: Workspace) -> None:
+    index = page.model.index(0, WEIGHT)
+    assert page.model.setData(index, "15")
+    assert page.total_label.text().startswith("Weights total 105%: 5% too much")
+    assert "#b71c1c" in page.total_label.styleSheet()
+    assert page.model.setData(index, "10%")
+    assert page.total_label.text() == "Weights total 100%"
+    with workspace.reading() as session:
+        assert (
+            session.scalars(select(Criterion).order_by(Criterion.position)).first().weight_bp
+            == 1000
+        )  # type: ignore[union-attr]
+
+
+def test_bad_weight_is_refused_with_a_message(
+    page: CriteriaPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    said: list[str] = []
+    monkeypatch.setattr(page, "_tell", said.append)
+    assert not page.model.setData(page.model.index(1, WEIGHT), "lots")
+    assert "Capacity and partnership" in said[0] and "'lots' is not a weight" in said[0]
+
+
+def test_unticking_shows_gaps_and_notes_are_kept(page: CriteriaPage, workspace: Workspace) -> None:
+    model = page.matrix_model
+    assert model.matrix is not None
+    # Section 8 (row 7) is the only one addressing criterion C5 (column 4).
+    cell = model.index(7, 4)
+    assert model.data(cell, Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    assert model.setData(cell, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
+    assert model.headerData(4, Qt.Orientation.Horizontal).startswith("⚠ C5")
+    assert model.headerData(7, Qt.Orientation.Vertical).startswith("⚠ 8 Business model")
+    assert model.data(model.index(0, 4), Qt.ItemDataRole.BackgroundRole) is not None
+    assert "Criteria addressed by no section: A financially sustainable" in page.gap_label.text()
+    assert "8 Business model and funding" in page.gap_label.text()
+
+    assert model.setData(cell, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    page.matrix_view.setCurrentIndex(cell)
+    assert page.note_edit.isEnabled()
+    page.note_edit.setText("Budget table, years 1–3")
+    page.note_edit.editingFinished.emit()
+    assert model.data(cell) == "Budget table, years 1–3"
+    with workspace.reading() as session:
+        notes = [link.note for link in session.scalars(select(SectionCriterion))]
+    assert "Budget table, years 1–3" in notes
+    assert page.gap_label.text().startswith("Every criterion is addressed")
+
+
+def test_delete_criterion_is_undoable(
+    page: CriteriaPage, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(page, "_confirm", lambda _title, _text: True)
+    page.table.setCurrentIndex(page.model.index(0, 0))
+    with workspace.reading() as session:
+        before = sorted(link.uuid for link in session.scalars(select(SectionCriterion)))
+    page.delete_current()
+    assert page.model.rowCount() == 9
+    assert page.total_label.text().startswith("Weights total 90%: 10% still to give")
+    page.undo_stack.undo()
+    assert page.model.rowCount() == 10
+    with workspace.reading() as session:
+        after = sorted(link.uuid for link in session.scalars(select(SectionCriterion)))
+    assert after == before
+
+
+def test_add_criterion_service(workspace: Workspace) -> None:
+    new_id = criteria_service.add_criterion(workspace, "Value for money", 500)
+    with workspace.reading() as session:
+        matrix = criteria_service.matrix(session)
+    assert new_id in matrix.gaps.uncovered_criteria
+    assert matrix.weight_message.startswith("Weights total 105%")
+    with pytest.raises(criteria_service.CriterionError, match="needs a title"):
+        criteria_service.add_criterion(workspace, "  ")
