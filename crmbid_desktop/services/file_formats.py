@@ -131,6 +131,7 @@ HANDLER_MODULES: list[str] = [
     "crmbid_desktop.services.partner_export",
     "crmbid_desktop.services.budget_xlsx",
     "crmbid_desktop.services.products_io",
+    "crmbid_desktop.services.section_exchange",
 ]
 
 _loaded = False
