@@ -105,16 +105,14 @@ def test_resolving_conflicts(pair: tuple) -> None:
     plan = plan_merge(ours, copy)
     body_conflict = next(c for c in plan.conflicts if c.uuid == u[1])
     assert "<<<<<<<" in body_conflict.body_with_markers
-    apply_merge(
-        ours, plan, {("section", u[1]): ("theirs", ""), ("section", u[2]): ("ours", "")}
-    )
+    apply_merge(ours, plan, {("section", u[1]): ("theirs", ""), ("section", u[2]): ("ours", "")})
     assert _get(ours, u[1]).body == LINES.replace("line two", "their two")
     assert _get(ours, u[2]) is not None
     assert plan_merge(ours, copy).nothing_to_do
 
 
 def test_add_add_and_second_merge_is_a_no_op(pair: tuple) -> None:
-    ours, theirs, copy, u = pair
+    ours, theirs, copy, _u = pair
     with ours.edit("add") as session:
         session.add(Section(title="Our annex", position=50))
     with theirs.edit("add") as session:
