@@ -43,13 +43,26 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in COMMANDS:
         from crmbid_desktop.cli import run
 
-        return run(argv)
+        return run(argv, heat_map_renderer=_render_heat_map)
     args = build_gui_parser().parse_args(argv)
     from crmbid_desktop.ui.application import run_gui
 
     return run_gui(
         paths, args.file, smoke_test=args.smoke_test, crash_dialog=not args.no_crash_dialog
     )
+
+
+def _render_heat_map(counts: dict[tuple[int, int], int]) -> bytes:
+    """Paint the risk heat map for a command-line export (Qt loaded only when it is needed)."""
+    import os
+
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a server or CI has no screen
+    from crmbid_desktop.ui.sustainability.heat_map import render_heat_map_png
+
+    return render_heat_map_png(counts)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from crmbid_desktop.services.bid_template import DEFAULT_TEMPLATE, TEMPLATES
@@ -47,14 +48,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run(argv: list[str]) -> int:
+#: Draws the risk heat map for the Word proposal; the entry point passes one in because
+#: painting needs Qt, which this module must not import.
+HeatMapRenderer = Callable[[dict[tuple[int, int], int]], bytes]
+
+
+def run(argv: list[str], *, heat_map_renderer: HeatMapRenderer | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "new":
         return _new(args.file, args.template)
     if args.command == "check":
         return _check(args.file)
     if args.command == "export":
-        return _export(args)
+        return _export(args, heat_map_renderer)
     if args.command == "import":
         return _import(args)
     if args.command == "merge":
@@ -69,7 +75,7 @@ def _open(path: Path) -> object:
     return open_workspace(path, AppPaths.for_user().ensure())
 
 
-def _export(args: argparse.Namespace) -> int:
+def _export(args: argparse.Namespace, heat_map_renderer: HeatMapRenderer | None = None) -> int:
     from crmbid_desktop.services import file_formats
     from crmbid_desktop.services.workspace import Workspace
     from crmbid_desktop.store.errors import BidFileError
@@ -79,6 +85,7 @@ def _export(args: argparse.Namespace) -> int:
         template=args.template,
         draft=args.draft,
         sections=tuple(part.strip() for part in (args.sections or "").split(",") if part.strip()),
+        heat_map_renderer=heat_map_renderer,
     )
     try:
         workspace = _open(args.file)
@@ -93,6 +100,9 @@ def _export(args: argparse.Namespace) -> int:
         return 1
     finally:
         workspace.close()
+    # Exports go ahead as asked (--draft or not); problems are reported, not enforced.
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     print(result.summary)
     return 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Emu, Pt, RGBColor
 
 from crmbid_desktop.services import docx_styles as st
 from crmbid_desktop.services.docx_markdown import (
@@ -31,7 +32,12 @@ from crmbid_desktop.services.docx_package import (
     set_properties,
     xml_safe,
 )
-from crmbid_desktop.services.proposal_content import ODPM, EoiContent, ProposalContent
+from crmbid_desktop.services.proposal_content import (
+    ODPM,
+    EoiContent,
+    ProposalContent,
+    SectionContent,
+)
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -96,6 +102,8 @@ class _Builder:
         self.markdown = MarkdownRenderer(self.doc, self.styles, self.numbering)
         self._bookmark_id = 0
         self._table_no = 0
+        self._figure_no = 0
+        self._block_width: int | None = None
 
     def para(
         self, text: str = "", style: str | None = None, *, bold: bool = False, italic: bool = False
@@ -123,15 +131,55 @@ class _Builder:
         add_run(p, heading.title)
         p.append(OxmlElement("w:bookmarkEnd", {qn("w:id"): str(self._bookmark_id)}))
 
-    def table(self, caption: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    def table(
+        self,
+        caption: str,
+        header: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        *,
+        widths: Sequence[int] | None = None,
+        bold_rows: frozenset[int] = frozenset(),
+        font_half_points: int | None = None,
+    ) -> None:
+        """A captioned table; `widths` are relative column widths (equal when not given).
+
+        `bold_rows` are indexes into `rows` printed bold (totals, sub-headings).
+        """
         self._table_no += 1
         self.para(f"Table {self._table_no}: {caption}", st.CAPTION)
         table = self.doc.add_table(rows=1 + len(rows), cols=len(header))
         fill_table(table._tbl, self.styles[st.BID_TABLE])
-        for tr, values in zip(table._tbl.tr_lst, [header, *rows], strict=True):
-            for tc, value in zip(tr.tc_lst, values, strict=True):
-                add_run(tc.p_lst[0], value)
+        column_widths: list[Emu] | None = None
+        if widths is not None and len(widths) == len(header):
+            # Equal columns wrap "£12,000.00" in a seven-column table; share the width by need.
+            if self._block_width is None:
+                self._block_width = int(self.doc._block_width)
+            total = sum(widths)
+            column_widths = [Emu(self._block_width * w // total) for w in widths]
+            for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, column_widths, strict=True):
+                grid_col.w = width
+        for row_index, (tr, values) in enumerate(
+            zip(table._tbl.tr_lst, [header, *rows], strict=True)
+        ):
+            bold = (row_index - 1) in bold_rows
+            for index, (tc, value) in enumerate(zip(tr.tc_lst, values, strict=True)):
+                if column_widths is not None:
+                    tc.width = column_widths[index]
+                run = add_run(tc.p_lst[0], value, bold=bold)
+                if font_half_points is not None:  # wide tables (the budget) print smaller
+                    _set_run_size(run, font_half_points)
         self.para()  # Word needs a paragraph between consecutive tables or they merge
+
+    def picture(self, png: bytes, caption: str, width_cm: float = 12.0) -> None:
+        """A centred picture with a caption under it (e.g. the risk heat map)."""
+        from io import BytesIO
+
+        from docx.shared import Cm
+
+        self.doc.add_picture(BytesIO(png), width=Cm(width_cm))
+        self.doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self._figure_no += 1
+        self.para(f"Figure {self._figure_no}: {caption}", st.CAPTION)
 
     def toc(self, headings: Sequence[_Heading]) -> None:
         """A TOC field whose cached result already lists every heading, so no update is needed."""
@@ -161,6 +209,20 @@ class _Builder:
         self.para().append(_fld_char("end"))
 
 
+def _set_run_size(run: _Element, half_points: int) -> None:
+    rpr = run.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        run.insert(0, rpr)
+    # The schema's order is rStyle, rFonts, b, i, ..., sz, ..., u: sz goes before any w:u.
+    size = OxmlElement("w:sz", {qn("w:val"): str(half_points)})
+    underline = rpr.find(qn("w:u"))
+    if underline is not None:
+        underline.addprevious(size)
+    else:
+        rpr.append(size)
+
+
 def _fld_char(kind: str) -> _Element:
     run = OxmlElement("w:r")
     run.append(OxmlElement("w:fldChar", {qn("w:fldCharType"): kind}))
@@ -184,8 +246,43 @@ def _field(parent: _Element, instruction: str, cached: str) -> None:
     parent.append(_fld_char("end"))
 
 
-def _number_headings(content: ProposalContent) -> tuple[list[_Heading], list[_Heading]]:
-    """Numbers as Word's multilevel list will print them, and the closing parts' headings."""
+#: A line on its own in a section's text that prints a register there instead of at the end.
+REGISTER_PLACEHOLDER = re.compile(
+    r"^[ \t]*\[\[[ \t]*(products|risks|budget)(?:[ \t]+(?:table|register))?[ \t]*\]\][ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+REGISTER_TITLES = {"products": "Products", "risks": "Risks", "budget": "Budget"}
+
+
+def placed_registers(content: ProposalContent) -> set[str]:
+    """Registers a section asks to print in place (the first mention wins)."""
+    return {
+        match.group(1).lower()
+        for section in content.sections
+        for match in REGISTER_PLACEHOLDER.finditer(section.body_markdown)
+    }
+
+
+def unplaced_registers(content: ProposalContent, placed: set[str]) -> list[str]:
+    """Registers with rows that no section places: they print after the evaluation criteria."""
+    present = {
+        "products": bool(content.products),
+        "risks": bool(content.risks),
+        "budget": content.budget is not None and bool(content.budget.rows),
+    }
+    return [
+        name for name in ("products", "risks", "budget") if present[name] and name not in placed
+    ]
+
+
+def _number_headings(
+    content: ProposalContent,
+) -> tuple[list[_Heading], list[_Heading], list[_Heading]]:
+    """Numbers as Word's multilevel lists will print them: body sections, closing parts, appendices.
+
+    Print order is body sections, closing parts (partnership ... risks), the bid's own appendix
+    sections, then the letters of support as the last appendix.
+    """
     counters = [0, 0, 0]
     names = iter(range(1, 1_000_000))
 
@@ -193,21 +290,21 @@ def _number_headings(content: ProposalContent) -> tuple[list[_Heading], list[_He
 
     def make(level: int, title: str, appendix: bool = False) -> _Heading:
         if appendix:
-            number = f"Appendix {next(appendices)}:"
+            number = f"Appendix {next(appendices, '')}:"
         else:
             counters[level - 1] += 1
             counters[level:] = [0] * (3 - level)
             number = ".".join(str(n) for n in counters[:level])
         return _Heading(level, xml_safe(title), number, f"_TocCRM{next(names):06d}")
 
-    sections = [make(min(max(s.level, 1), 3), s.title) for s in content.sections]
+    sections = [make(min(max(s.level, 1), 3), s.title) for s in content.sections if not s.appendix]
     closing = [make(1, "Partnership"), make(1, "Timetable"), make(1, "Evaluation criteria")]
-    if content.products:
-        closing.append(make(1, "Products"))
-    if content.risks:
-        closing.append(make(1, "Risks"))
-    closing.append(make(1, "Letters of support", appendix=True))
-    return sections, closing
+    placed = placed_registers(content)
+    for register in unplaced_registers(content, placed):
+        closing.append(make(1, REGISTER_TITLES[register]))
+    appendix = [make(1, s.title, appendix=True) for s in content.sections if s.appendix]
+    appendix.append(make(1, "Letters of support", appendix=True))
+    return sections, closing, appendix
 
 
 def _header_footer(
@@ -273,7 +370,7 @@ def write_proposal(
 ) -> None:
     """Write the whole proposal to `target` (replaced only once the new file is complete)."""
     b = _Builder(template)
-    sections, closing = _number_headings(content)
+    sections, closing, appendices = _number_headings(content)
 
     # Cover page.
     b.para(content.title, st.TITLE)
@@ -295,15 +392,23 @@ def write_proposal(
         b.para("DRAFT - not for circulation", bold=True)
     b.page_break()
 
-    b.toc([*sections, *closing])
+    b.toc([*sections, *closing, *appendices])
     b.page_break()
 
     total = len(content.sections)
-    for done, (section, heading) in enumerate(zip(content.sections, sections, strict=True), 1):
-        b.heading(heading)
-        b.markdown.render(section.body_markdown)
-        if progress is not None:
-            progress(done, total)
+    done = 0
+    printed: set[str] = set()
+
+    def render(parts: list[SectionContent], headings: list[_Heading]) -> None:
+        nonlocal done
+        for section, heading in zip(parts, headings, strict=False):
+            b.heading(heading)
+            _render_body(b, section.body_markdown, content, printed)
+            done += 1
+            if progress is not None:
+                progress(done, total)
+
+    render([s for s in content.sections if not s.appendix], sections)
 
     closing_iter = iter(closing)
     b.heading(next(closing_iter))
@@ -315,6 +420,7 @@ def write_proposal(
             [p.council, p.role, p.status, p.contribution, p.share, p.signed_off_by, p.signed_off_on]
             for p in content.partners
         ],
+        widths=(18, 12, 12, 17, 9, 15, 17),
     )
     b.heading(next(closing_iter))
     _table_or_none(
@@ -325,6 +431,7 @@ def write_proposal(
             [t.when, f"Milestone: {t.task}" if t.milestone else t.task, t.owner]
             for t in content.timetable
         ],
+        widths=(22, 58, 20),
     )
     b.heading(next(closing_iter))
     _table_or_none(
@@ -332,29 +439,19 @@ def write_proposal(
         "Compliance with the evaluation criteria",
         ["Criterion", "Weight", "Where addressed"],
         [[c.criterion, c.weight, c.addressed_in] for c in content.criteria],
+        widths=(45, 10, 45),
     )
-    if content.products:
+    for register in unplaced_registers(content, placed_registers(content)):
         b.heading(next(closing_iter))
-        _table_or_none(
-            b,
-            "Products",
-            ["Product", "Decision", "Owner", "Notes"],
-            [[p.product, p.decision, p.owner, p.notes] for p in content.products],
-        )
-    if content.risks:
-        b.heading(next(closing_iter))
-        _table_or_none(
-            b,
-            "Risks",
-            ["Risk", "Likelihood", "Impact", "Mitigation", "Owner"],
-            [[r.risk, r.likelihood, r.impact, r.mitigation, r.owner] for r in content.risks],
-        )
-    b.heading(next(closing_iter))
+        _register(b, register, content)
+    render([s for s in content.sections if s.appendix], appendices)
+    b.heading(appendices[-1])
     _table_or_none(
         b,
         "Letters of support",
         ["Organisation", "Signatory", "Received"],
         [[x.organisation, x.signatory, x.received_on] for x in content.letters_of_support],
+        widths=(45, 35, 20),
     )
 
     _header_footer(
@@ -380,9 +477,68 @@ def _plain_run(text: str) -> _Element:
     return add_run(holder, text)
 
 
-def _table_or_none(b: _Builder, caption: str, header: list[str], rows: list[list[str]]) -> None:
+def _render_body(b: _Builder, markdown: str, content: ProposalContent, printed: set[str]) -> None:
+    """Section text, with a register printed where a `[[products]]`-style line asks for it."""
+    position = 0
+    for match in REGISTER_PLACEHOLDER.finditer(markdown):
+        b.markdown.render(markdown[position : match.start()])
+        register = match.group(1).lower()
+        if register not in printed:  # a register prints once, where it is first placed
+            printed.add(register)
+            _register(b, register, content)
+        position = match.end()
+    b.markdown.render(markdown[position:])
+
+
+def _register(b: _Builder, register: str, content: ProposalContent) -> None:
+    """One of the sustainability registers: products, risks (with the heat map) or budget."""
+    if register == "products":
+        _table_or_none(
+            b,
+            "Products",
+            ["Product", "Decision", "Owner", "Notes"],
+            [[p.product, p.decision, p.owner, p.notes] for p in content.products],
+            widths=(35, 13, 20, 32),
+        )
+    elif register == "risks":
+        _table_or_none(
+            b,
+            "Risks",
+            ["Risk", "Likelihood", "Impact", "Mitigation", "Owner"],
+            [[r.risk, r.likelihood, r.impact, r.mitigation, r.owner] for r in content.risks],
+            widths=(32, 11, 10, 32, 15),
+        )
+        if content.risk_heat_map_png:
+            b.picture(content.risk_heat_map_png, "Where the risks sit: likelihood against impact")
+    elif register == "budget":
+        budget = content.budget
+        if budget is None or not budget.rows:
+            b.para("None recorded yet.", italic=True)
+            return
+        first = 25
+        rest = max(1, (100 - first) // max(1, len(budget.headers) - 1))
+        b.table(
+            "Budget (£)",
+            budget.headers,
+            [row.cells for row in budget.rows],
+            widths=(first, *([rest] * (len(budget.headers) - 1))),
+            bold_rows=frozenset(
+                index for index, row in enumerate(budget.rows) if row.style != "line"
+            ),
+            font_half_points=17,
+        )
+
+
+def _table_or_none(
+    b: _Builder,
+    caption: str,
+    header: list[str],
+    rows: list[list[str]],
+    *,
+    widths: Sequence[int] | None = None,
+) -> None:
     if rows:
-        b.table(caption, header, rows)
+        b.table(caption, header, rows, widths=widths)
     else:
         b.para("None recorded yet.", italic=True)
 
@@ -414,19 +570,21 @@ def write_eoi(content: EoiContent, target: Path, template: Path | None = None) -
         "We would welcome the opportunity to meet ODPM representatives to discuss the "
         "evaluation criteria, the product inventory and the transition. Our named contact is:"
     )
+    who = ", ".join(part for part in (content.contact_name, content.contact_title) if part)
     for line in (
-        f"{content.contact_name}, {content.contact_title}",
-        f"Email: {content.contact_email}",
-        f"Telephone: {content.contact_phone}",
+        who,
+        f"Email: {content.contact_email}" if content.contact_email else "",
+        f"Telephone: {content.contact_phone}" if content.contact_phone else "",
     ):
-        b.para(line).get_or_add_pPr().get_or_add_spacing().after = 0
+        if line:
+            b.para(line).get_or_add_pPr().get_or_add_spacing().after = 0
     b.para()
     b.para("Yours sincerely,")
     b.para()
     b.para(content.contact_name, bold=True)
     b.para(content.contact_title)
     b.para(content.lead_council)
-    _header_footer(b, "", content.lead_council, "", draft=False)
+    _header_footer(b, "", content.lead_council, "", draft=content.draft)
     set_properties(
         b.doc,
         title=f"Expression of interest: {content.bid_title}",

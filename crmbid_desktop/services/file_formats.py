@@ -22,6 +22,9 @@ class ExportOptions:
     draft: bool = False
     sections: tuple[str, ...] = ()  # section numbers such as "4" or "6.1"
     progress: Callable[[int, int], None] | None = None
+    #: Draws the risk heat map as PNG bytes from {(likelihood, impact): count}; painting needs
+    #: the GUI toolkit, so the caller that has one passes it in (None leaves the picture out).
+    heat_map_renderer: Callable[[dict[tuple[int, int], int]], bytes] | None = None
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,8 @@ class ImportOptions:
 class ExportResult:
     target: Path
     summary: str
+    #: Problems found before exporting (e.g. the proposal's preflight); the CLI prints them.
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,7 +116,13 @@ def importers() -> list[Handler]:
 
 def export(workspace: Workspace, target: Path, options: ExportOptions) -> ExportResult:
     _load_handlers()
-    handler = _choose(_exporters, target, options.document, "export")
+    document = options.document
+    if document is None and options.sections:
+        # --sections means "send these sections" whatever the file is called.
+        suffix = target.suffix.lower()
+        if any(h.suffix == suffix and h.document == "sections" for h in _exporters):
+            document = "sections"
+    handler = _choose(_exporters, target, document, "export")
     result = handler.run(workspace, target, options)
     assert isinstance(result, ExportResult)
     return result
@@ -131,6 +142,8 @@ HANDLER_MODULES: list[str] = [
     "crmbid_desktop.services.partner_export",
     "crmbid_desktop.services.budget_xlsx",
     "crmbid_desktop.services.products_io",
+    "crmbid_desktop.services.proposal_export",
+    # After the proposal, so a .docx without "section" in its name stays the proposal.
     "crmbid_desktop.services.section_exchange",
 ]
 

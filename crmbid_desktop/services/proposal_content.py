@@ -17,6 +17,9 @@ class SectionContent:
     title: str
     level: int
     body_markdown: str = ""
+    #: An appendix is lettered ("Appendix A:") and printed after the partnership, timetable,
+    #: criteria, products and risks, before the letters of support.
+    appendix: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,20 @@ class LetterRow:
 
 
 @dataclass(frozen=True, slots=True)
+class BudgetLineRow:
+    """One printed budget row; style is "heading", "line", "total" or "balance"."""
+
+    cells: list[str]
+    style: str = "line"
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetTable:
+    headers: list[str]
+    rows: list[BudgetLineRow]
+
+
+@dataclass(frozen=True, slots=True)
 class ProposalContent:
     """Everything printed in the proposal, in print order."""
 
@@ -92,6 +109,9 @@ class ProposalContent:
     letters_of_support: list[LetterRow] = field(default_factory=list)
     author: str = ""
     company: str = ""
+    budget: BudgetTable | None = None
+    #: The risk heat map as a PNG, drawn by whoever can paint (the GUI layer), or None.
+    risk_heat_map_png: bytes | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,3 +129,4 @@ class EoiContent:
     addressee: str = EOI_ADDRESSEE
     author: str = ""
     company: str = ""
+    draft: bool = False

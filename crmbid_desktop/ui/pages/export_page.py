@@ -1,38 +1,366 @@
-"""Export page: what the Word proposal will contain, in order."""
+"""Export page: choose the Word document, file and template, check the bid, export, open the result."""
 
 from __future__ import annotations
 
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QProcess, QStandardPaths, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crmbid_desktop.domain.preflight import PreflightItem
+from crmbid_desktop.services import proposal_export as service
 from crmbid_desktop.services import queries
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.ui.pages.base import Page
-from crmbid_desktop.ui.table_model import Column, RowTableModel
-from crmbid_desktop.ui.widgets import FilterableTable
+from crmbid_desktop.ui.sustainability.heat_map import render_heat_map_png
+from crmbid_desktop.ui.widgets import name_widget
+from crmbid_desktop.ui.worker import Job
 
-CONTENT_COLUMNS: list[Column[queries.SectionRow]] = [
-    Column("Number", lambda r: r.number),
-    Column("Section", lambda r: r.title),
-    Column("Status", lambda r: r.status),
-    Column(
-        "Word limit",
-        lambda r: str(r.word_limit) if r.word_limit else "",
-        sort_value=lambda r: r.word_limit or 0,
-        align_right=True,
-    ),
-]
+WORD_FILTER = "Word documents (*.docx)"
+TEMPLATE_FILTER = "Word documents and templates (*.docx *.dotx);;All files (*)"
+DEFAULT_TEMPLATE_TEXT = "CRM Bid Desktop default template"
+
+
+def _button(text: str, name: str, accessible: str | None = None) -> QPushButton:
+    button = QPushButton(text)
+    name_widget(button, name, accessible or text.replace("…", ""))
+    return button
 
 
 class ExportPage(Page):
     title = "Export"
     object_name = "exportPage"
 
+    #: Emitted on the GUI thread once a document is saved (its path) or an export fails.
+    export_finished = Signal(Path)
+    export_failed = Signal(object)
+
     def __init__(self, workspace: Workspace) -> None:
         super().__init__(workspace)
-        self.model: RowTableModel[queries.SectionRow] = RowTableModel(CONTENT_COLUMNS)
-        self.contents = FilterableTable(self.model, "exportContents", "sections to export")
-        self.page_layout.addWidget(self.contents, 1)
+        self.target: Path | None = None
+        self.target_chosen = False  # once the user picks a file, the document no longer renames it
+        self.template: Path | None = None
+        self.exported: Path | None = None
+        self.job: Job | None = None
+        self._pending: service.PreparedExport | None = None
+        self.problems: list[PreflightItem] = []
+
+        # -- what to export ---------------------------------------------------------------
+        what = QGroupBox("Document")
+        form = QFormLayout(what)
+        self.document_box = QComboBox()
+        name_widget(self.document_box, "exportDocument", "Document to export")
+        for key, label in service.DOCUMENTS.items():
+            self.document_box.addItem(label, key)
+        self.document_box.currentIndexChanged.connect(self._document_changed)
+        form.addRow("&Document:", self.document_box)
+
+        self.target_edit = QLineEdit()
+        self.target_edit.setReadOnly(True)
+        name_widget(self.target_edit, "exportTarget", "Output file")
+        self.choose_target_button = _button("Choose…", "exportChooseTarget", "Choose output file")
+        self.choose_target_button.clicked.connect(self._choose_target)
+        form.addRow("&Save as:", self._row(self.target_edit, self.choose_target_button))
+
+        self.template_edit = QLineEdit()
+        self.template_edit.setReadOnly(True)
+        self.template_edit.setText(DEFAULT_TEMPLATE_TEXT)
+        name_widget(self.template_edit, "exportTemplate", "Council template")
+        self.choose_template_button = _button(
+            "Choose…", "exportChooseTemplate", "Choose council template"
+        )
+        self.choose_template_button.clicked.connect(self._choose_template)
+        self.default_template_button = _button(
+            "Use default", "exportDefaultTemplate", "Use the default template"
+        )
+        self.default_template_button.clicked.connect(self._use_default_template)
+        form.addRow(
+            "Council &template:",
+            self._row(
+                self.template_edit, self.choose_template_button, self.default_template_button
+            ),
+        )
+        self.page_layout.addWidget(what)
+
+        # -- preflight --------------------------------------------------------------------
+        checks = QGroupBox("Preflight checklist")
+        checks_layout = QVBoxLayout(checks)
+        self.preflight_summary = QLabel()
+        self.preflight_summary.setObjectName("preflightSummary")
+        self.preflight_summary.setWordWrap(True)
+        self.check_again_button = _button("Check again", "preflightCheckAgain")
+        self.check_again_button.clicked.connect(self.refresh)
+        summary_row = QHBoxLayout()
+        summary_row.addWidget(self.preflight_summary, 1)
+        summary_row.addWidget(self.check_again_button)
+        checks_layout.addLayout(summary_row)
+        self.preflight_list = QListWidget()
+        self.preflight_list.setWordWrap(True)
+        self.preflight_list.setAlternatingRowColors(True)
+        name_widget(self.preflight_list, "preflightList", "Preflight problems")
+        checks_layout.addWidget(self.preflight_list)
+        self.page_layout.addWidget(checks, 1)
+
+        # -- export and result ------------------------------------------------------------
+        self.export_button = _button("Export", "exportButton", "Export")
+        self.export_button.setDefault(True)
+        self.export_button.clicked.connect(lambda: self.start_export(draft=False))
+        self.draft_button = _button("Export as draft", "exportDraftButton")
+        self.draft_button.setToolTip("Every page is marked DRAFT")
+        self.draft_button.clicked.connect(lambda: self.start_export(draft=True))
+        self.progress_bar = QProgressBar()
+        name_widget(self.progress_bar, "exportProgress", "Export progress")
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setTextVisible(True)
+        actions = QHBoxLayout()
+        actions.addWidget(self.export_button)
+        actions.addWidget(self.draft_button)
+        actions.addWidget(self.progress_bar, 1)
+        self.page_layout.addLayout(actions)
+
+        self.status_label = QLabel("Not exported yet.")
+        self.status_label.setObjectName("exportStatus")
+        self.status_label.setWordWrap(True)
+        self.open_button = _button("Open document", "exportOpenDocument")
+        self.open_button.clicked.connect(self.open_document)
+        self.show_folder_button = _button("Show in folder", "exportShowInFolder")
+        self.show_folder_button.clicked.connect(self.show_in_folder)
+        done = QHBoxLayout()
+        done.addWidget(self.status_label, 1)
+        done.addWidget(self.open_button)
+        done.addWidget(self.show_folder_button)
+        self.page_layout.addLayout(done)
+        self._set_done_buttons(False)
+
+        self._set_target(self._default_target(), chosen=False)
+        self.refresh()
+
+    @staticmethod
+    def _row(*widgets: QWidget) -> QWidget:
+        holder = QWidget()
+        layout = QHBoxLayout(holder)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for index, widget in enumerate(widgets):
+            layout.addWidget(widget, 1 if index == 0 else 0)
+        return holder
+
+    # -- choices ------------------------------------------------------------------------------
+    @property
+    def document(self) -> str:
+        return str(self.document_box.currentData())
+
+    def _bid_title(self) -> str:
+        with self.workspace.reading() as session:
+            return queries.bid_summary(session).title
+
+    def _default_target(self) -> Path:
+        folder = self.workspace.path.parent
+        if not os.access(folder, os.W_OK):
+            documents = QStandardPaths.writableLocation(
+                QStandardPaths.StandardLocation.DocumentsLocation
+            )
+            folder = Path(documents) if documents else Path.home()
+        return folder / service.default_file_name(self._bid_title(), self.document)
+
+    def _set_target(self, target: Path, *, chosen: bool) -> None:
+        self.target = target
+        self.target_chosen = chosen
+        self.target_edit.setText(str(target))
+        self.target_edit.setToolTip(str(target))
+
+    def _document_changed(self) -> None:
+        if not self.target_chosen:
+            self._set_target(self._default_target(), chosen=False)
+        self.refresh()
+
+    def _choose_target(self) -> None:
+        start = str(self.target or self._default_target())
+        chosen, _ = QFileDialog.getSaveFileName(self, "Export to Word", start, WORD_FILTER)
+        if chosen:
+            path = Path(chosen)
+            if path.suffix.lower() != ".docx":
+                path = path.with_name(path.name + ".docx")
+            self._set_target(path, chosen=True)
+
+    def _choose_template(self) -> None:
+        start = str(self.template.parent if self.template else self.workspace.path.parent)
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, "Choose the council's Word template", start, TEMPLATE_FILTER
+        )
+        if not chosen:
+            return
+        path = Path(chosen)
+        try:
+            service.check_template(path)
+        except service.TemplateError as error:
+            QMessageBox.warning(self, "Template cannot be used", str(error))
+            return
+        self.template = path
+        self.template_edit.setText(str(path))
+
+    def _use_default_template(self) -> None:
+        self.template = None
+        self.template_edit.setText(DEFAULT_TEMPLATE_TEXT)
+
+    # -- preflight ----------------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        # The bid may have changed on other pages since the checklist was made.
+        super().showEvent(event)
         self.refresh()
 
     def refresh(self) -> None:
-        with self.workspace.reading() as session:
-            self.model.set_rows(queries.section_rows(session))
-        self.contents.fit_columns()
+        if self.document == service.PROPOSAL:
+            self.problems = service.preflight(self.workspace)
+        else:
+            self.problems = []
+        self.preflight_list.clear()
+        for problem in self.problems:
+            item = QListWidgetItem(f"{problem.kind.capitalize()}: {problem.message}")
+            item.setToolTip(problem.message)
+            self.preflight_list.addItem(item)
+        count = len(self.problems)
+        if self.document != service.PROPOSAL:
+            self.preflight_summary.setText("The letter has no preflight checks.")
+        elif count:
+            self.preflight_summary.setText(
+                f"{count} problem{'s' if count != 1 else ''} to fix before a final export. "
+                "You can still export a draft: every page is then marked DRAFT."
+            )
+        else:
+            self.preflight_summary.setText("No problems found: ready for a final export.")
+        self.preflight_list.setEnabled(bool(count))
+
+    # -- export -------------------------------------------------------------------------------
+    def start_export(self, *, draft: bool, target: Path | None = None) -> None:
+        if self.job is not None and self.job.running:
+            return
+        self.refresh()
+        if not draft and self.problems:
+            count = len(self.problems)
+            answer = QMessageBox.question(
+                self,
+                "Export with problems",
+                f"The preflight checklist lists {count} problem{'s' if count != 1 else ''}.\n\n"
+                "Export as a draft instead? Every page will be marked DRAFT.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Yes,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            draft = True
+        self._prepare_and_launch(target or self.target or self._default_target(), draft)
+
+    def _prepare_and_launch(self, destination: Path, draft: bool) -> None:
+        try:
+            prepared = service.prepare_export(
+                self.workspace,
+                destination,
+                document=self.document,
+                template=self.template,
+                draft=draft,
+                heat_map_renderer=render_heat_map_png,
+            )
+        except (service.TemplateError, service.ExportError) as error:
+            QMessageBox.warning(self, "Cannot export", str(error))
+            return
+        self._pending = prepared
+        self._set_done_buttons(False)
+        self._set_busy(True)
+        self.status_label.setText(f"Exporting to {destination.name}…")
+        self.progress_bar.setRange(0, 0)  # busy until the first section is written
+        self.job = Job(prepared.write, self)
+        self.job.progress.connect(self._on_progress)
+        self.job.finished.connect(self._on_finished)
+        self.job.failed.connect(self._on_failed)
+        self.job.start()
+
+    def _set_busy(self, busy: bool) -> None:
+        for widget in (
+            self.export_button,
+            self.draft_button,
+            self.document_box,
+            self.choose_target_button,
+            self.choose_template_button,
+            self.default_template_button,
+        ):
+            widget.setEnabled(not busy)
+
+    def _set_done_buttons(self, enabled: bool) -> None:
+        self.open_button.setEnabled(enabled)
+        self.show_folder_button.setEnabled(enabled)
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress_bar.setRange(0, max(total, 1))
+        self.progress_bar.setValue(done)
+
+    def _on_finished(self, result: Any) -> None:
+        self._set_busy(False)
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(1)
+        self.exported = Path(result.target)
+        self._set_done_buttons(True)
+        self.status_label.setText(f"Saved {self.exported}")
+        self._pending = None
+        self.export_finished.emit(self.exported)
+
+    def _on_failed(self, error: object) -> None:
+        from crmbid_desktop.services.docx_package import ExportTargetLockedError
+
+        self._set_busy(False)
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(0)
+        pending = self._pending
+        self._pending = None
+        self.export_failed.emit(error)
+        if isinstance(error, ExportTargetLockedError) and pending is not None:
+            other = service.alternative_name(error.target)
+            self.status_label.setText(f"Not saved: {error.target.name} is open in another program.")
+            answer = QMessageBox.question(
+                self,
+                "File is open in Word",
+                f"“{error.target.name}” is open in another program, perhaps Word, so it cannot "
+                f"be replaced.\n\nSave as “{other.name}” instead?",
+                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Save,
+            )
+            if answer == QMessageBox.StandardButton.Save:
+                self._set_target(other, chosen=True)
+                # Draft or final was already decided for this export: do not ask again.
+                self._prepare_and_launch(other, pending.content.draft)
+            return
+        self.status_label.setText("Export failed.")
+        QMessageBox.critical(self, "Export failed", f"The document was not saved.\n\n{error}")
+
+    # -- after export -------------------------------------------------------------------------
+    def open_document(self) -> None:
+        if self.exported is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.exported)))
+
+    def show_in_folder(self) -> None:
+        if self.exported is None:
+            return
+        if sys.platform == "win32":
+            # Explorer opens the folder with the document selected.
+            QProcess.startDetached("explorer.exe", [f"/select,{self.exported}"])
+        else:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.exported.parent)))

@@ -120,8 +120,12 @@ def paint_heat_map(
 def render_heat_map_png(counts: Counts, width: int = 560, height: int = 440) -> bytes:
     """The heat map as PNG bytes, e.g. for the Word proposal's risk register picture."""
     if QGuiApplication.instance() is None:
+        # A full QApplication (not a QGuiApplication) so that anything later in the same process
+        # that needs widgets, such as the GUI after a command-line export in tests, still works.
         # The command line has no application object; fonts need one.
-        _keep_alive.append(QGuiApplication([]))
+        from PySide6.QtWidgets import QApplication
+
+        _keep_alive.append(QApplication([]))
     image = QImage(width, height, QImage.Format.Format_ARGB32)
     image.fill(QColor("white"))
     painter = QPainter(image)
