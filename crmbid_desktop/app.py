@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -30,7 +31,37 @@ def build_gui_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def ensure_output_streams() -> None:
+    """Give print() somewhere to go when the program was started without a console.
+
+    The Windows program is built windowed, so it starts with sys.stdout and sys.stderr set to None
+    and every print() (command output, the smoke test, argparse's --help) would raise. Attach to the
+    console of the Command Prompt or PowerShell that started it, so `"CRM Bid Desktop.exe" check
+    FILE` prints there; started from the Start menu there is none, and output is discarded (the log
+    file has everything that matters).
+    """
+    if sys.stdout is not None and sys.stderr is not None:
+        return
+    sink = None
+    if sys.platform == "win32":
+        import ctypes
+
+        attach_parent_process = -1
+        if ctypes.windll.kernel32.AttachConsole(attach_parent_process):
+            try:
+                sink = open("CONOUT$", "w", encoding="utf-8")  # noqa: SIM115  # lives as long as we do
+            except OSError:
+                sink = None
+    if sink is None:
+        sink = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115  # lives as long as we do
+    if sys.stdout is None:
+        sys.stdout = sink
+    if sys.stderr is None:
+        sys.stderr = sink
+
+
 def main(argv: list[str] | None = None) -> int:
+    ensure_output_streams()
     argv = list(sys.argv[1:] if argv is None else argv)
     from crmbid_desktop.logs import setup_logging
     from crmbid_desktop.paths import AppPaths

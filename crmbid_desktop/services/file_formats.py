@@ -143,6 +143,7 @@ HANDLER_MODULES: list[str] = [
     "crmbid_desktop.services.budget_xlsx",
     "crmbid_desktop.services.products_io",
     "crmbid_desktop.services.proposal_export",
+    "crmbid_desktop.services.calendar_export",
     # After the proposal, so a .docx without "section" in its name stays the proposal.
     "crmbid_desktop.services.section_exchange",
 ]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QSize, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -31,6 +33,13 @@ from crmbid_desktop.ui.window_state import WindowState
 
 log = logging.getLogger(__name__)
 
+#: Set to 1 to make the program print ``painted <seconds since the epoch>`` when the main window
+#: first paints, then quit: how tests/benchmarks/bench_startup.py times the built program, and a
+#: way for support to time a slow start on a user's laptop. Nothing else changes.
+STARTUP_PROBE_ENV = "CRMBID_STARTUP_PROBE"
+
+APP_ICON_SIZES = (16, 32, 48, 64, 128, 256)
+
 
 def make_application(argv: list[str] | None = None) -> QApplication:
     existing = QApplication.instance()
@@ -40,12 +49,44 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_NAME)
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def app_icon() -> QIcon:
+    """The program's icon at every size drawn (title bar, task bar, Alt+Tab, Linux docks)."""
     from crmbid_desktop.resources import resources_root
 
-    icon = resources_root() / "icons" / "app.png"
-    if icon.exists():
-        app.setWindowIcon(QIcon(str(icon)))
-    return app
+    icons = resources_root() / "icons"
+    icon = QIcon()
+    for size in APP_ICON_SIZES:
+        file = icons / f"app-{size}.png"
+        if file.exists():
+            icon.addFile(str(file), QSize(size, size))
+    if icon.isNull() and (icons / "app.png").exists():
+        icon = QIcon(str(icons / "app.png"))
+    return icon
+
+
+class FirstPaintProbe(QObject):
+    """Prints the time of the main window's first paint and quits (see STARTUP_PROBE_ENV)."""
+
+    def __init__(self, app: QApplication, window: QWidget) -> None:
+        super().__init__(app)
+        self._app = app
+        self._window = window
+        app.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt names it
+        if (
+            event.type() == QEvent.Type.Paint
+            and isinstance(watched, QWidget)
+            and watched.window() is self._window
+        ):
+            print(f"painted {time.time():.6f}", flush=True)
+            self._app.removeEventFilter(self)
+            QTimer.singleShot(0, lambda: QApplication.exit(0))
+        return False
 
 
 #: How often the open bid's lock is refreshed and a backup considered (one is taken only when
@@ -394,6 +435,8 @@ def run_gui(
     window = controller.start(path)
     if window is None:
         return 1
+    if os.environ.get(STARTUP_PROBE_ENV) == "1":
+        FirstPaintProbe(app, window)
     window.show()
     if smoke_test:
         QTimer.singleShot(0, lambda: _visit_pages_and_quit(window))

@@ -1,73 +1,419 @@
-"""Timetable & Tasks page: the department's milestones and the team's tasks, dates with weekdays."""
+"""Timetable & Tasks page: milestones, the tasks table and the Gantt chart, every edit undoable."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QSplitter
+from PySide6.QtGui import QUndoCommand
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
 
-from crmbid_desktop.services import queries
+from crmbid_desktop.domain.critical_path import DependencyCycleError
+from crmbid_desktop.domain.dates import format_date
+from crmbid_desktop.services import planning
+from crmbid_desktop.services.planning import (
+    MilestoneInput,
+    PlanningError,
+    PlanView,
+    TaskDates,
+    TaskInput,
+)
 from crmbid_desktop.services.workspace import Workspace
-from crmbid_desktop.store.models import Milestone, Task
+from crmbid_desktop.store.errors import BidFileError
+from crmbid_desktop.store.models import Partner, Section
 from crmbid_desktop.ui.pages.base import Page
-from crmbid_desktop.ui.table_model import Column, RowTableModel
-from crmbid_desktop.ui.widgets import FilterableTable
+from crmbid_desktop.ui.timetable.dialogs import MilestoneDialog, TaskChoices, TaskDialog
+from crmbid_desktop.ui.timetable.gantt import (
+    DAY_ZOOM,
+    STATUS_COLOURS,
+    WEEK_ZOOM,
+    GanttData,
+    GanttView,
+)
+from crmbid_desktop.ui.timetable.milestones_view import MilestonesView
+from crmbid_desktop.ui.timetable.tasks_view import TasksView
+from crmbid_desktop.ui.widgets import name_widget
+
+#: What a refused edit can raise; the message is shown to the user as it is.
+EDIT_ERRORS = (PlanningError, DependencyCycleError, BidFileError)
 
 
-def _day(value: object) -> str:
-    return value.isoformat() if value is not None else ""  # type: ignore[attr-defined]
+class _DoneEdit(QUndoCommand):
+    """An edit already saved when pushed: the first redo does nothing, later ones re-apply."""
 
+    def __init__(
+        self, text: str, redo: Callable[[], object], undo: Callable[[], object], page: TimetablePage
+    ) -> None:
+        super().__init__(text)
+        self._redo, self._undo, self._page = redo, undo, page
+        self._first = True
 
-MILESTONE_COLUMNS: list[Column[Milestone]] = [
-    Column("Date", lambda m: queries.optional_date(m.due_on), sort_value=lambda m: _day(m.due_on)),
-    Column("Milestone", lambda m: m.title),
-    Column("Kind", lambda m: m.kind),
-    Column("External", lambda m: "yes" if m.external else ""),
-    Column(
-        "Flag",
-        lambda m: ("⚠ " + m.flag) if m.flag else "",
-        tooltip=lambda m: m.flag,
-    ),
-    Column("Notes", lambda m: m.notes, tooltip=lambda m: m.notes),
-]
+    def redo(self) -> None:
+        if self._first:
+            self._first = False
+            return
+        self._page.run_edit(self._redo)
 
-TASK_COLUMNS: list[Column[Task]] = [
-    Column("Task", lambda t: t.title, tooltip=lambda t: t.description or t.title),
-    Column(
-        "Start", lambda t: queries.optional_date(t.start_on), sort_value=lambda t: _day(t.start_on)
-    ),
-    Column("Due", lambda t: queries.optional_date(t.due_on), sort_value=lambda t: _day(t.due_on)),
-    Column("Status", lambda t: t.status),
-    Column("Priority", lambda t: t.priority),
-    Column("Effort (days)", lambda t: str(t.effort_days), sort_value=lambda t: t.effort_days),
-    Column("Milestone", lambda t: t.milestone.title if t.milestone else ""),
-    Column("Owner", lambda t: t.owner_partner.name if t.owner_partner else t.owner_person),
-]
+    def undo(self) -> None:
+        self._page.run_edit(self._undo)
 
 
 class TimetablePage(Page):
     title = "Timetable & Tasks"
     object_name = "timetablePage"
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, workspace: Workspace, today: Callable[[], date] = date.today) -> None:
         super().__init__(workspace)
-        self.milestone_model: RowTableModel[Milestone] = RowTableModel(MILESTONE_COLUMNS)
-        self.task_model: RowTableModel[Task] = RowTableModel(TASK_COLUMNS)
-        self.milestones = FilterableTable(self.milestone_model, "milestones", "milestones")
-        self.tasks = FilterableTable(self.task_model, "tasks", "tasks")
+        self.today = today
+        self.calendar = planning.working_calendar()
+        self.plan: PlanView | None = None
+        self._councils: list[tuple[int, str]] = []
+
+        self.summary = QLabel()
+        self.summary.setObjectName("timetableSummary")
+        self.summary.setWordWrap(True)
+        self.export_button = QPushButton("Export calendar (.ics)…")
+        name_widget(self.export_button, "exportCalendarButton", "Export calendar for Outlook")
+        self.export_button.clicked.connect(self.ask_export_calendar)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.export_button)
+        self.page_layout.addLayout(top)
+
+        self.milestones = MilestonesView()
+        self.milestones.add_requested.connect(self.add_milestone)
+        self.milestones.edit_requested.connect(self.edit_milestone)
+        self.milestones.delete_requested.connect(self.delete_milestone)
+        self.tasks = TasksView()
+        self.tasks.add_requested.connect(self.add_task)
+        self.tasks.edit_requested.connect(self.edit_task)
+        self.tasks.delete_requested.connect(self.delete_task)
+        self.gantt = GanttView(self.calendar)
+        name_widget(self.gantt, "ganttChart", "Gantt chart of the tasks")
+        self.gantt.task_moved.connect(self.move_task)
+
+        self.tabs = QTabWidget()
+        name_widget(self.tabs, "timetableTabs", "Tasks or Gantt chart")
+        self.tabs.addTab(self.tasks, "&Tasks")
+        self.tabs.addTab(self._gantt_tab(), "&Gantt chart")
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setObjectName("timetableSplitter")
         splitter.addWidget(self.milestones)
-        splitter.addWidget(self.tasks)
-        self.page_layout.addWidget(QLabel("Milestones"))
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 2)
         self.page_layout.addWidget(splitter, 1)
         self.refresh()
 
+    def _gantt_tab(self) -> QWidget:
+        tab = QWidget()
+        tools = QHBoxLayout()
+        for text, name, accessible, slot in (
+            ("Days", "ganttDaysButton", "Zoom to days", lambda: self.gantt.set_zoom(DAY_ZOOM)),
+            ("Weeks", "ganttWeeksButton", "Zoom to weeks", lambda: self.gantt.set_zoom(WEEK_ZOOM)),
+            ("+", "ganttZoomInButton", "Zoom in", self.gantt.zoom_in),
+            ("−", "ganttZoomOutButton", "Zoom out", self.gantt.zoom_out),
+            ("Save chart as PNG…", "saveGanttButton", "Save chart as PNG", self.ask_save_png),
+        ):
+            button = QPushButton(text)
+            name_widget(button, name, accessible)
+            button.setToolTip(accessible)
+            if len(text) == 1:  # the + and − buttons need not be as wide as a word
+                button.setFixedWidth(button.fontMetrics().horizontalAdvance("WW") + 16)
+            button.clicked.connect(slot)
+            tools.addWidget(button)
+        legend = " ".join(
+            f"<span style='background:{colour.name()}'>&nbsp;&nbsp;&nbsp;&nbsp;</span>&nbsp;{status}"
+            for status, colour in STATUS_COLOURS.items()
+        )
+        self.legend = QLabel(
+            f"{legend} &nbsp; <b style='color:#b0002a'>▭</b> critical (red outline) &nbsp;"
+            " ◆ milestone &nbsp; shaded: weekends and bank holidays &nbsp;"
+            " Drag a bar to move a task; Ctrl+wheel zooms."
+        )
+        self.legend.setObjectName("ganttLegend")
+        self.legend.setWordWrap(True)
+        tools.addStretch(1)
+        layout = QVBoxLayout(tab)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addLayout(tools)
+        layout.addWidget(self.legend)
+        layout.addWidget(self.gantt, 1)
+        return tab
+
+    # -- reading -----------------------------------------------------------------------------
+
     def refresh(self) -> None:
+        today = self.today()
+        self.plan = planning.plan_view(self.workspace, today)
         with self.workspace.reading() as session:
-            self.milestone_model.set_rows(queries.milestones(session))
-            tasks = queries.tasks(session)
-            for task in tasks:  # load what the columns show while the session is open
-                _ = task.milestone, task.owner_partner
-            self.task_model.set_rows(tasks)
-        self.milestones.fit_columns()
-        self.tasks.fit_columns()
+            self._councils = [
+                (p.id, p.name)
+                for p in session.scalars(select(Partner).order_by(Partner.position, Partner.id))
+            ]
+        self.milestones.set_rows(self.plan.milestones)
+        self.tasks.set_rows(self.plan.tasks, self._councils)
+        self.gantt.show_plan(GanttData.from_plan(self.plan))
+        self._update_summary()
+
+    def _update_summary(self) -> None:
+        plan = self.plan
+        assert plan is not None
+        rows = plan.tasks
+        parts = [
+            f"Today {format_date(plan.today)}",
+            f"{len(rows)} tasks",
+            f"{sum(r.critical for r in rows)} on the critical path",
+            f"{sum(r.overdue for r in rows)} overdue",
+            f"{sum(r.at_risk for r in rows)} at risk",
+        ]
+        if plan.result is not None and plan.result.project_finish is not None:
+            parts.append(f"plan finishes {format_date(plan.result.project_finish)}")
+        text = " · ".join(parts)
+        if plan.problem:
+            text += f"\n⚠ {plan.problem}"
+        self.summary.setText(text)
+
+    def _choices(self, exclude_task: int | None = None) -> TaskChoices:
+        assert self.plan is not None
+        with self.workspace.reading() as session:
+            sections = [(s.id, s.title) for s in session.scalars(select(Section))]
+        return TaskChoices(
+            self._councils,
+            [(m.id, m.title, m.due_on) for m in self.plan.milestones],
+            sections,
+            [(t.id, t.title) for t in self.plan.tasks if t.id != exclude_task],
+        )
+
+    # -- editing -----------------------------------------------------------------------------
+
+    def run_edit(self, edit: Callable[[], object]) -> bool:
+        """Run one service edit, refresh, and tell the user plainly if it was refused."""
+        try:
+            edit()
+        except EDIT_ERRORS as error:
+            self.show_error(str(getattr(error, "user_message", error)))
+            self.refresh()
+            return False
+        self.refresh()
+        return True
+
+    def show_error(self, message: str) -> None:
+        QMessageBox.warning(self, "Timetable", message)
+
+    def _attempt(self, edit: Callable[[], object]) -> str | None:
+        """For dialogs: None when saved, otherwise the message to show in the dialog."""
+        try:
+            edit()
+        except EDIT_ERRORS as error:
+            return str(getattr(error, "user_message", error))
+        return None
+
+    def add_milestone(self) -> None:
+        created: list[int] = []
+
+        def submit(data: object) -> str | None:
+            assert isinstance(data, MilestoneInput)
+            return self._attempt(
+                lambda: created.append(planning.add_milestone(self.workspace, data))
+            )
+
+        dialog = MilestoneDialog(self, self.calendar, submit)
+        if dialog.exec() and created:
+            milestone_id = created[0]
+            holder: dict[str, planning.MilestoneSnapshot] = {}
+
+            def undo() -> None:
+                holder["snapshot"] = planning.delete_milestone(self.workspace, milestone_id)
+
+            def redo() -> None:
+                planning.restore_milestone(self.workspace, holder["snapshot"])
+
+            self.undo_stack.push(_DoneEdit("Add milestone", redo, undo, self))
+            self.refresh()
+            self.milestones.select_milestone(milestone_id)
+
+    def edit_milestone(self, milestone_id: int) -> None:
+        assert self.plan is not None
+        row = next(m for m in self.plan.milestones if m.id == milestone_id)
+        old = MilestoneInput(
+            row.title, row.due_on, row.due_time, row.kind, row.external, row.notes, row.flag
+        )
+        saved: list[MilestoneInput] = []
+
+        def submit(data: object) -> str | None:
+            assert isinstance(data, MilestoneInput)
+            saved.append(data)
+            return self._attempt(
+                lambda: planning.update_milestone(self.workspace, milestone_id, data)
+            )
+
+        dialog = MilestoneDialog(self, self.calendar, submit, old)
+        if dialog.exec() and saved:
+            new = saved[-1]
+            self.undo_stack.push(
+                _DoneEdit(
+                    f"Edit milestone “{new.title}”",
+                    lambda: planning.update_milestone(self.workspace, milestone_id, new),
+                    lambda: planning.update_milestone(self.workspace, milestone_id, old),
+                    self,
+                )
+            )
+            self.refresh()
+
+    def delete_milestone(self, milestone_id: int) -> None:
+        holder: dict[str, planning.MilestoneSnapshot] = {}
+
+        def delete() -> None:
+            holder["snapshot"] = planning.delete_milestone(self.workspace, milestone_id)
+
+        if self.run_edit(delete):
+            self.undo_stack.push(
+                _DoneEdit(
+                    f"Delete milestone “{holder['snapshot'].data.title}”",
+                    delete,
+                    lambda: planning.restore_milestone(self.workspace, holder["snapshot"]),
+                    self,
+                )
+            )
+
+    def add_task(self) -> None:
+        created: list[int] = []
+
+        def submit(data: object) -> str | None:
+            assert isinstance(data, TaskInput)
+            return self._attempt(lambda: created.append(planning.add_task(self.workspace, data)))
+
+        dialog = TaskDialog(self, self.calendar, self._choices(), submit)
+        if dialog.exec() and created:
+            task_id = created[0]
+            holder: dict[str, planning.TaskSnapshot] = {}
+
+            def undo() -> None:
+                holder["snapshot"] = planning.delete_task(self.workspace, task_id)
+
+            self.undo_stack.push(
+                _DoneEdit(
+                    "Add task",
+                    lambda: planning.restore_task(self.workspace, holder["snapshot"]),
+                    undo,
+                    self,
+                )
+            )
+            self.refresh()
+            self.tasks.select_task(task_id)
+
+    def edit_task(self, task_id: int) -> None:
+        old = planning.load_task_input(self.workspace, task_id)
+        saved: list[TaskInput] = []
+
+        def submit(data: object) -> str | None:
+            assert isinstance(data, TaskInput)
+            saved.append(data)
+            return self._attempt(lambda: planning.update_task(self.workspace, task_id, data))
+
+        dialog = TaskDialog(self, self.calendar, self._choices(task_id), submit, old)
+        if dialog.exec() and saved:
+            new = saved[-1]
+            self.undo_stack.push(
+                _DoneEdit(
+                    f"Edit task “{new.title}”",
+                    lambda: planning.update_task(self.workspace, task_id, new),
+                    lambda: planning.update_task(self.workspace, task_id, old),
+                    self,
+                )
+            )
+            self.refresh()
+            self.tasks.select_task(task_id)
+
+    def delete_task(self, task_id: int) -> None:
+        holder: dict[str, planning.TaskSnapshot] = {}
+
+        def delete() -> None:
+            holder["snapshot"] = planning.delete_task(self.workspace, task_id)
+
+        if self.run_edit(delete):
+            self.undo_stack.push(
+                _DoneEdit(
+                    f"Delete task “{holder['snapshot'].data.title}”",
+                    delete,
+                    lambda: planning.restore_task(self.workspace, holder["snapshot"]),
+                    self,
+                )
+            )
+
+    def move_task(self, task_id: int, working_days: int) -> None:
+        """A bar dropped on the chart: one saved edit, undoable from Edit > Undo."""
+        dates: dict[str, TaskDates] = {}
+
+        def move() -> None:
+            dates["old"] = planning.reschedule_task(self.workspace, task_id, working_days)
+
+        if not self.run_edit(move):
+            return
+        new = planning.load_task_input(self.workspace, task_id)
+        dates["new"] = TaskDates(new.start_on, new.due_on, new.anchor_working_days)
+        self.undo_stack.push(
+            _DoneEdit(
+                f"Move task “{new.title}”",
+                lambda: planning.set_task_dates(self.workspace, task_id, dates["new"]),
+                lambda: planning.set_task_dates(self.workspace, task_id, dates["old"]),
+                self,
+            )
+        )
+
+    # -- files -------------------------------------------------------------------------------
+
+    def ask_export_calendar(self) -> None:
+        start = str(self.workspace.path.with_name(f"{self.workspace.path.stem} timetable.ics"))
+        target, _ = QFileDialog.getSaveFileName(
+            self, "Export the timetable for Outlook", start, "iCalendar files (*.ics)"
+        )
+        if target:
+            self.export_calendar(Path(target))
+
+    def export_calendar(self, target: Path) -> None:
+        from crmbid_desktop.services import file_formats
+
+        if target.suffix.lower() != ".ics":
+            target = target.with_name(target.name + ".ics")
+        try:
+            result = file_formats.export(
+                self.workspace, target, file_formats.ExportOptions(document="timetable")
+            )
+        except (OSError, ValueError) as error:
+            self.show_error(f"Could not export the calendar to {target}: {error}")
+            return
+        self.summary.setText(
+            f"{result.summary}. In Outlook: File > Open & Export > Import/Export, "
+            "or double-click the file."
+        )
+
+    def ask_save_png(self) -> None:
+        start = str(self.workspace.path.with_name(f"{self.workspace.path.stem} gantt.png"))
+        target, _ = QFileDialog.getSaveFileName(
+            self, "Save the chart as a picture", start, "PNG pictures (*.png)"
+        )
+        if target:
+            self.save_png(Path(target))
+
+    def save_png(self, target: Path) -> None:
+        if target.suffix.lower() != ".png":
+            target = target.with_name(target.name + ".png")
+        try:
+            self.gantt.save_png(target)
+        except OSError as error:
+            self.show_error(str(error))

@@ -1,0 +1,1 @@
+"""The Timetable & Tasks page's parts: tables, Gantt chart and dialogs."""
