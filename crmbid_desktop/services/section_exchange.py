@@ -242,7 +242,7 @@ class SectionChange:
         return self.returned.text(choice)
 
     def changed(self, choice: TrackedChoice) -> bool:
-        return normalise(self.text(choice)) != normalise(self.current)
+        return not same_text(self.text(choice), self.current)
 
     @property
     def comments(self) -> list[WordComment]:
@@ -266,6 +266,24 @@ def normalise(markdown: str) -> str:
     """Ignore differences Word cannot preserve: trailing spaces and blank-line runs."""
     lines = [line.rstrip() for line in markdown.strip().splitlines()]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+
+
+def same_text(a: str, b: str) -> bool:
+    """Same content once parsed: a list Word cannot keep "loose" counts as the same list."""
+    if normalise(a) == normalise(b):
+        return True
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark").enable("table")
+
+    def shape(text: str) -> list[tuple[str, str, str]]:
+        return [
+            (token.type, token.tag, token.content)
+            for token in parser.parse(text)
+            if token.type not in ("paragraph_open", "paragraph_close")
+        ]
+
+    return shape(a) == shape(b)
 
 
 def _partner_from_core(package_parts: dict[str, bytes]) -> str:
@@ -366,7 +384,7 @@ def apply_returned(
                 select(Section).where(Section.uuid == change.section_uuid)
             ).one()
             new_body = change.text(choice)
-            if normalise(new_body) != normalise(section.body):
+            if not same_text(new_body, section.body):
                 session.add(
                     SectionVersion(
                         section_id=section.id,

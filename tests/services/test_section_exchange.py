@@ -272,3 +272,10 @@ def test_not_a_zip_is_named(tmp_path: Path) -> None:
     fake.write_bytes(b"hello")
     with pytest.raises(UnsafeDocumentError, match="not a Word"):
         open_package(fake)
+
+
+def test_loose_list_word_cannot_keep_is_not_a_change() -> None:
+    from crmbid_desktop.services.section_exchange import same_text
+
+    assert same_text("- a\n- b\n\n- c", "- a\n- b\n- c")
+    assert not same_text("one\n\ntwo", "one\ntwo")
