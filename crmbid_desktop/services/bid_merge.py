@@ -226,7 +226,13 @@ def plan_merge(workspace: Workspace, copy_path: Path) -> MergePlan:
     }
     for table in merged_tables():
         _plan_table(plan, table.name, numbers)
+    # Sections in outline order first, so the dialog reads like the proposal.
+    plan.conflicts.sort(key=lambda c: (c.table != "section", _outline_key(numbers.get(c.uuid))))
     return plan
+
+
+def _outline_key(number: str | None) -> tuple[int, ...]:
+    return tuple(int(p) for p in (number or "").split(".") if p.isdigit())
 
 
 def _plan_table(plan: MergePlan, table: str, numbers: dict[str, str]) -> None:

@@ -111,13 +111,15 @@ def test_merge_dialog_resolves_conflicts(
     dialog.show()
     assert_controls_named(dialog)
     assert dialog.conflicts.count() == 2
+    body_row = next(i for i, c in enumerate(dialog.plan.conflicts) if "body" in c.fields)
+    dialog.conflicts.setCurrentRow(body_row)
     assert "<<<<<<<" in dialog.edited.toPlainText()
     _shot(dialog, "merge")
     dialog.edited.setPlainText("a\nboth\nc")
     qtbot.mouseClick(dialog.use_edited, Qt.MouseButton.LeftButton)
-    dialog.conflicts.setCurrentRow(1)
+    dialog.conflicts.setCurrentRow(1 - body_row)
     qtbot.mouseClick(dialog.take_theirs, Qt.MouseButton.LeftButton)
-    assert "take theirs" in dialog.conflicts.item(1).text()
+    assert "take theirs" in dialog.conflicts.item(1 - body_row).text()
     qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
     with workspace.reading() as session:
         rows = {s.uuid: s for s in session.scalars(select(Section))}
