@@ -9,7 +9,7 @@ from pathlib import Path
 
 from crmbid_desktop.services.bid_template import DEFAULT_TEMPLATE, TEMPLATES
 
-COMMANDS = ("new", "check", "export", "import")
+COMMANDS = ("new", "check", "export", "import", "merge")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,6 +37,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="report what would change, change nothing"
     )
     imp.add_argument("--into-section", help="section number to import a .docx into")
+    merge = commands.add_parser(
+        "merge", help="merge a partner's offline copy of the bid; exit 2 if conflicts remain"
+    )
+    merge.add_argument("file", type=Path, help="the .crmbid file")
+    merge.add_argument("copy", type=Path, help="the partner's copy (.crmbid)")
+    merge.add_argument(
+        "--dry-run", action="store_true", help="report what would change, change nothing"
+    )
     return parser
 
 
@@ -55,6 +63,8 @@ def run(argv: list[str], *, heat_map_renderer: HeatMapRenderer | None = None) ->
         return _export(args, heat_map_renderer)
     if args.command == "import":
         return _import(args)
+    if args.command == "merge":
+        return _merge(args)
     return 2
 
 
@@ -121,6 +131,37 @@ def _import(args: argparse.Namespace) -> int:
     for line in report.lines:
         print(line)
     return 1 if report.rejected else 0
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from crmbid_desktop.services import bid_merge
+    from crmbid_desktop.services.workspace import Workspace
+    from crmbid_desktop.store.errors import BidFileError
+
+    try:
+        workspace = _open(args.file)
+    except BidFileError as error:
+        print(f"error: {error.user_message}", file=sys.stderr)
+        return 1
+    assert isinstance(workspace, Workspace)
+    try:
+        plan = bid_merge.plan_merge(workspace, args.copy)
+        if args.dry_run:
+            lines = [*bid_merge.report_lines(plan), "Dry run: the bid was not changed."]
+        else:
+            lines = bid_merge.apply_merge(workspace, plan)
+            lines += [f"Conflict: {conflict.describe()}" for conflict in plan.conflicts]
+    except BidFileError as error:
+        print(f"error: {error.user_message}", file=sys.stderr)
+        return 1
+    except (bid_merge.MergeError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    finally:
+        workspace.close()
+    for line in lines:
+        print(line)
+    return 2 if plan.conflicts else 0
 
 
 def _new(path: Path, template: str) -> int:

@@ -116,7 +116,13 @@ def importers() -> list[Handler]:
 
 def export(workspace: Workspace, target: Path, options: ExportOptions) -> ExportResult:
     _load_handlers()
-    handler = _choose(_exporters, target, options.document, "export")
+    document = options.document
+    if document is None and options.sections:
+        # --sections means "send these sections" whatever the file is called.
+        suffix = target.suffix.lower()
+        if any(h.suffix == suffix and h.document == "sections" for h in _exporters):
+            document = "sections"
+    handler = _choose(_exporters, target, document, "export")
     result = handler.run(workspace, target, options)
     assert isinstance(result, ExportResult)
     return result
@@ -138,6 +144,8 @@ HANDLER_MODULES: list[str] = [
     "crmbid_desktop.services.products_io",
     "crmbid_desktop.services.proposal_export",
     "crmbid_desktop.services.calendar_export",
+    # After the proposal, so a .docx without "section" in its name stays the proposal.
+    "crmbid_desktop.services.section_exchange",
 ]
 
 _loaded = False

@@ -356,3 +356,21 @@ class ChangeLogEntry(Base):
     entity: Mapped[str] = mapped_column(String(60))
     entity_uuid: Mapped[str] = mapped_column(String(36), default="")
     summary: Mapped[str] = mapped_column(Text, default="")
+
+
+class ExchangeBase(Base):
+    """The last common state of this bid and a partner's copy, kept in both files.
+
+    Written when "Save a copy for a partner" makes the copy, and moved on by each merge, so a
+    three-way merge knows what each side changed.
+    """
+
+    __tablename__ = "exchange_base"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    copy_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    made_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
+    partner_name: Mapped[str] = mapped_column(String(200), default="")
+    #: JSON: {table: {row uuid: {field: value}}}, foreign keys as the referenced row's uuid.
+    snapshot: Mapped[str] = mapped_column(Text, default="{}")
+    merged_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QStackedWidget,
     QVBoxLayout,
@@ -235,6 +236,8 @@ class MainWindow(QMainWindow):
         )
         file_menu.addAction(self._action("&Backups…", "backupsAction", self.backups_requested.emit))
         file_menu.addSeparator()
+        self._add_partner_actions(file_menu)
+        file_menu.addSeparator()
         file_menu.addAction(self._action("E&xit", "exitAction", self.close, "Ctrl+Q"))
 
         edit_menu = self.menuBar().addMenu("&Edit")
@@ -255,6 +258,29 @@ class MainWindow(QMainWindow):
 
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self._action("&About CRM Bid Desktop", "aboutAction", self._about))
+
+    def _add_partner_actions(self, menu: QMenu) -> None:
+        """Working offline with partners (issue 10); dialogs load only when used."""
+        specs = [
+            ("Send sections to a partner…", "sendSectionsAction", "send_sections", False),
+            ("Take back a returned Word file…", "takeBackAction", "take_back", True),
+            ("Save a copy for a partner…", "partnerCopyAction", "save_copy_for_partner", True),
+            ("Merge a partner's copy…", "mergeCopyAction", "merge_copy", True),
+        ]
+        for text, name, function, edits in specs:
+            action = QAction(text, self)
+            action.setObjectName(name)
+            action.triggered.connect(lambda _checked=False, f=function: self._partner_command(f))
+            if edits:
+                action.setProperty(EDITS_BID_PROPERTY, True)
+            menu.addAction(action)
+
+    def _partner_command(self, function: str) -> None:
+        from crmbid_desktop.ui.exchange import actions
+
+        result = getattr(actions, function)(self, self.workspace)
+        if result:
+            self.current_page().refresh()
 
     def _update_go_menu(self) -> None:
         self.go_menu.clear()

@@ -12,6 +12,7 @@ import pytest
 from crmbid_desktop import __version__
 from crmbid_desktop.app import main
 from crmbid_desktop.paths import AppPaths
+from crmbid_desktop.store.schema import SCHEMA_HEAD
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,7 +30,7 @@ def test_new_then_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "2 partners, 7 milestones, 13 tasks, 14 sections, 10 criteria" in capsys.readouterr().out
     assert main(["check", str(target)]) == 0
     out = capsys.readouterr().out
-    assert "Schema version: 0001" in out and "Result: sound" in out
+    assert f"Schema version: {SCHEMA_HEAD}" in out and "Result: sound" in out
 
 
 def test_new_blank_has_no_content(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,6 +13,7 @@ from crmbid_desktop.paths import AppPaths
 from crmbid_desktop.store import backups, bidfile, schema
 from crmbid_desktop.store import sqlite as sqlite_store
 from crmbid_desktop.store.errors import MigrationError
+from crmbid_desktop.store.schema import SCHEMA_HEAD
 from tests.helpers.faults import start_writer
 
 
@@ -53,12 +54,12 @@ def test_a_migration_failing_midway_leaves_the_file_byte_identical(
         connection.execute(text("CREATE TABLE newer_thing (id INTEGER PRIMARY KEY)"))
         connection.execute(text("ALTER TABLE partner ADD COLUMN newer_column TEXT"))
         connection.execute(text("UPDATE partner SET name = 'half migrated'"))
-        connection.execute(text("UPDATE alembic_version SET version_num = '0002'"))
+        connection.execute(text("UPDATE alembic_version SET version_num = 'next'"))
         ran.append("ddl")
         raise RuntimeError("disk full half-way through the update")
 
-    monkeypatch.setattr(bidfile, "SCHEMA_HEAD", "0002")
-    monkeypatch.setattr(schema, "known_revisions", lambda: {"0001", "0002"})
+    monkeypatch.setattr(bidfile, "SCHEMA_HEAD", "next")
+    monkeypatch.setattr(schema, "known_revisions", lambda: {SCHEMA_HEAD, "next"})
     monkeypatch.setattr(schema, "upgrade_to_head", failing_upgrade)
     before = bid_path.read_bytes()
 
@@ -76,8 +77,12 @@ def test_a_migration_failing_midway_leaves_the_file_byte_identical(
         assert "newer_thing" not in sqlite_store.table_names(connection)
         columns = {row[1] for row in connection.execute("PRAGMA table_info(partner)")}
         assert "newer_column" not in columns
-        assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
-    saved = [p for p in app_paths.backups_dir.iterdir() if "before update from 0001" in p.name]
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == (
+            SCHEMA_HEAD,
+        )
+    saved = [
+        p for p in app_paths.backups_dir.iterdir() if f"before update from {SCHEMA_HEAD}" in p.name
+    ]
     assert len(saved) == 1
     assert sqlite_store.integrity_check(saved[0]) == []
     assert _names(saved[0]) == _names(bid_path)

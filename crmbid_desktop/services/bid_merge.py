@@ -1,0 +1,524 @@
+"""Three-way merge of a partner's offline copy of the bid, by row uuid, against the last common state.
+
+"Save a copy for a partner" records a snapshot of every row in both files. A merge compares,
+per table and row uuid, the snapshot (base), this bid (ours) and the partner's copy (theirs):
+a change on one side is taken, section text changed on both sides is merged line by line, and
+anything else changed on both sides, or edited on one side and deleted on the other, is a
+conflict the user resolves. The partner's file is opened read-only and never changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import Connection, Table, delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.store import sqlite as sqlite_store
+from crmbid_desktop.store.bidfile import inspect_file
+from crmbid_desktop.store.errors import BidFileError
+from crmbid_desktop.store.models import Base, ExchangeBase, new_uuid, utc_now
+from crmbid_desktop.store.schema import SCHEMA_HEAD
+
+Row = dict[str, Any]
+Snapshot = dict[str, dict[str, Row]]
+Resolution = Literal["ours", "theirs", "edited"]
+
+#: Fields that follow from others and never conflict on their own.
+_IGNORED = {"id", "uuid", "created_at", "modified_at"}
+_MISSING = object()
+
+
+class MergeError(ValueError):
+    pass
+
+
+def merged_tables() -> list[Table]:
+    """Every table whose rows carry a uuid, parents before children."""
+    return [table for table in Base.metadata.sorted_tables if "uuid" in table.c]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        # Attachments: compare by digest; the bytes themselves are copied from the file.
+        return "sha256:" + hashlib.sha256(value).hexdigest()
+    return value
+
+
+def snapshot(connection: Connection | Session) -> Snapshot:
+    """Every row by table and uuid; foreign keys become the referenced row's uuid."""
+    tables = merged_tables()
+    uuid_of: dict[str, dict[int, str]] = {}
+    for table in tables:
+        uuid_of[table.name] = {
+            row.id: row.uuid for row in connection.execute(select(table.c.id, table.c.uuid))
+        }
+    snap: Snapshot = {}
+    for table in tables:
+        fks = _foreign_keys(table)
+        rows: dict[str, Row] = {}
+        for row in connection.execute(select(table)).mappings():
+            fields: Row = {}
+            for name, value in row.items():
+                if name in ("id", "uuid"):
+                    continue
+                if name in fks and value is not None:
+                    value = uuid_of[fks[name]].get(value)
+                fields[name] = _plain(value)
+            rows[row["uuid"]] = fields
+        snap[table.name] = rows
+    return snap
+
+
+def _foreign_keys(table: Table) -> dict[str, str]:
+    return {
+        column.name: next(iter(column.foreign_keys)).column.table.name
+        for column in table.c
+        if column.foreign_keys
+    }
+
+
+# ----- the copy ----------------------------------------------------------------------------
+
+
+def save_partner_copy(workspace: Workspace, target: Path, partner_name: str) -> str:
+    """Copy the bid for a partner and record the common state in both files; returns its uuid."""
+    from crmbid_desktop.services.bid_files import save_copy
+
+    copy_uuid = new_uuid()
+    made_at = utc_now()
+    with workspace.edit(
+        f"Saved a copy for {partner_name or 'a partner'}: {Path(target).name}",
+        action="copy for partner",
+        entity="bid",
+    ) as session:
+        state = json.dumps(snapshot(session), sort_keys=True)
+        session.add(
+            ExchangeBase(
+                copy_uuid=copy_uuid, made_at=made_at, partner_name=partner_name, snapshot=state
+            )
+        )
+    # Copied after the commit, so the copy holds the same exchange_base row as this bid.
+    save_copy(workspace, Path(target))
+    return copy_uuid
+
+
+# ----- comparing ---------------------------------------------------------------------------
+
+
+@dataclass
+class Conflict:
+    table: str
+    uuid: str
+    label: str  # "Section 4.2 Delivery" or "risk 'Loss of staff'"
+    kind: str  # "edit/edit", "edit/delete", "delete/edit", "add/add"
+    fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # name: (ours, theirs)
+    #: For section text changed on both sides: merge3's text with conflict markers.
+    body_with_markers: str = ""
+
+    def describe(self) -> str:
+        if self.kind == "edit/delete":
+            return f"{self.label}: edited here, deleted in the partner's copy"
+        if self.kind == "delete/edit":
+            return f"{self.label}: deleted here, edited in the partner's copy"
+        names = ", ".join(sorted(self.fields))
+        return f"{self.label}: both sides changed {names}"
+
+
+@dataclass
+class MergePlan:
+    partner_name: str
+    copy_uuid: str
+    has_base: bool
+    #: table -> uuid -> the fields to set (a whole row for an insert).
+    updates: dict[str, dict[str, Row]] = field(default_factory=dict)
+    inserts: dict[str, dict[str, Row]] = field(default_factory=dict)
+    deletes: dict[str, set[str]] = field(default_factory=dict)
+    clean: list[str] = field(default_factory=list)  # plain descriptions of what merges cleanly
+    conflicts: list[Conflict] = field(default_factory=list)
+    theirs: Snapshot = field(default_factory=dict)
+    ours: Snapshot = field(default_factory=dict)
+    base: Snapshot = field(default_factory=dict)
+    blobs: dict[str, dict[str, bytes]] = field(default_factory=dict)
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return not (self.updates or self.inserts or self.deletes or self.conflicts)
+
+
+def _label(table: str, row: Row | None, numbers: dict[str, str], uuid: str) -> str:
+    if table == "section":
+        number = numbers.get(uuid, "")
+        title = (row or {}).get("title", "")
+        return f"Section {number} {title}".replace("  ", " ").strip()
+    for key in ("title", "name", "label", "description", "question", "author", "filename"):
+        if row and row.get(key):
+            text = str(row[key])
+            return f"{table.replace('_', ' ')} “{text[:50]}”"
+    return f"{table.replace('_', ' ')} {uuid[:8]}"
+
+
+def _section_numbers(snap: Snapshot) -> dict[str, str]:
+    from crmbid_desktop.domain.outline import OutlineItem, number_outline
+
+    rows = snap.get("section", {})
+    keys = {uuid: index for index, uuid in enumerate(sorted(rows))}
+    items = [
+        OutlineItem(keys[uuid], keys.get(row.get("parent_id") or ""), row.get("position", 0))
+        for uuid, row in rows.items()
+    ]
+    back = {index: uuid for uuid, index in keys.items()}
+    return {back[item.key]: item.number for item in number_outline(items)}
+
+
+def _merge_text(base: str, ours: str, theirs: str) -> tuple[str, bool]:
+    """merge3 line by line: (merged text, True when it has conflicts)."""
+    import merge3
+
+    m = merge3.Merge3(
+        base.splitlines(keepends=True),
+        ours.splitlines(keepends=True),
+        theirs.splitlines(keepends=True),
+    )
+    conflicted = any(region[0] == "conflict" for region in m.merge_regions())
+    lines = m.merge_lines(
+        name_a="ours (this bid)",
+        name_b="theirs (partner's copy)",
+        start_marker="<<<<<<<",
+        mid_marker="=======",
+        end_marker=">>>>>>>",
+    )
+    return "".join(lines), conflicted
+
+
+def plan_merge(workspace: Workspace, copy_path: Path) -> MergePlan:
+    """Compare this bid with a partner's copy; changes nothing."""
+    theirs, blobs, bases, their_bid = _read_partner_copy(copy_path)
+    with workspace.reading() as session:
+        ours = snapshot(session)
+        our_bases = {b.copy_uuid: b for b in session.scalars(select(ExchangeBase))}
+    our_bid = next(iter(ours.get("bid", {})), "")
+    if their_bid != our_bid:
+        raise MergeError(
+            f"“{Path(copy_path).name}” is a copy of a different bid, so it cannot be merged "
+            "into this one."
+        )
+    common = [uuid for uuid in bases if uuid in our_bases]
+    if common:
+        # The newest common copy is the last state both sides agreed on.
+        chosen = max(common, key=lambda uuid: our_bases[uuid].made_at)
+        base: Snapshot = json.loads(our_bases[chosen].snapshot)
+        plan = MergePlan(bases[chosen], chosen, True)
+    else:
+        base = {}
+        plan = MergePlan("", "", False)
+    plan.theirs, plan.ours, plan.base, plan.blobs = theirs, ours, base, blobs
+    numbers = _section_numbers(ours) | {
+        k: v for k, v in _section_numbers(theirs).items() if k not in ours.get("section", {})
+    }
+    for table in merged_tables():
+        _plan_table(plan, table.name, numbers)
+    # Sections in outline order first, so the dialog reads like the proposal.
+    plan.conflicts.sort(key=lambda c: (c.table != "section", _outline_key(numbers.get(c.uuid))))
+    return plan
+
+
+def _outline_key(number: str | None) -> tuple[int, ...]:
+    return tuple(int(p) for p in (number or "").split(".") if p.isdigit())
+
+
+def _plan_table(plan: MergePlan, table: str, numbers: dict[str, str]) -> None:
+    base_rows = plan.base.get(table, {})
+    our_rows = plan.ours.get(table, {})
+    their_rows = plan.theirs.get(table, {})
+    for uuid in sorted(set(base_rows) | set(our_rows) | set(their_rows)):
+        base, ours, theirs = base_rows.get(uuid), our_rows.get(uuid), their_rows.get(uuid)
+        label = _label(table, ours or theirs or base, numbers, uuid)
+        if theirs is None:
+            if ours is None or base is None:
+                continue  # deleted on both sides, or only ever ours
+            if _changed(base, ours):
+                plan.conflicts.append(Conflict(table, uuid, label, "edit/delete"))
+            else:
+                plan.deletes.setdefault(table, set()).add(uuid)
+                plan.clean.append(f"{label}: deleted in the partner's copy")
+            continue
+        if ours is None:
+            if base is None:
+                plan.inserts.setdefault(table, {})[uuid] = theirs
+                plan.clean.append(f"{label}: added in the partner's copy")
+            elif _changed(base, theirs):
+                plan.conflicts.append(Conflict(table, uuid, label, "delete/edit"))
+            continue  # deleted here and unchanged there: stays deleted
+        _plan_fields(plan, table, uuid, label, base, ours, theirs)
+
+
+def _changed(base: Row, row: Row) -> bool:
+    return any(base.get(k, _MISSING) != v for k, v in row.items() if k not in _IGNORED)
+
+
+def _plan_fields(
+    plan: MergePlan, table: str, uuid: str, label: str, base: Row | None, ours: Row, theirs: Row
+) -> None:
+    take: Row = {}
+    clashes: dict[str, tuple[Any, Any]] = {}
+    merged_body = ""
+    for name, their_value in theirs.items():
+        if name in _IGNORED:
+            continue
+        our_value = ours.get(name)
+        if our_value == their_value:
+            continue
+        base_value = base.get(name, _MISSING) if base is not None else _MISSING
+        if base_value == our_value:
+            take[name] = their_value
+        elif base_value == their_value:
+            continue  # only we changed it
+        elif table == "section" and name == "body" and isinstance(base_value, str):
+            text, conflicted = _merge_text(base_value, our_value or "", their_value or "")
+            if conflicted:
+                clashes[name] = (our_value, their_value)
+                merged_body = text
+            else:
+                take[name] = text
+        else:
+            clashes[name] = (our_value, their_value)
+    if clashes:
+        kind = "edit/edit" if base is not None else "add/add"
+        plan.conflicts.append(Conflict(table, uuid, label, kind, clashes, merged_body))
+    if take:
+        take["modified_at"] = max(str(ours.get("modified_at")), str(theirs.get("modified_at")))
+        plan.updates.setdefault(table, {})[uuid] = take
+        fields = ", ".join(sorted(k for k in take if k != "modified_at"))
+        plan.clean.append(f"{label}: {fields} taken from the partner's copy")
+
+
+# ----- reading the partner's file ------------------------------------------------------------
+
+
+def _read_partner_copy(
+    path: Path,
+) -> tuple[Snapshot, dict[str, dict[str, bytes]], dict[str, str], str]:
+    """(snapshot, attachment bytes, {copy uuid: partner name}, bid uuid), read-only."""
+    path = Path(path)
+    inspection = inspect_file(path)  # raises a BidFileError naming what is wrong
+    if inspection.revision not in ("0001", SCHEMA_HEAD):
+        raise MergeError(
+            f"“{path.name}” was saved by another version of CRM Bid Desktop (schema "
+            f"{inspection.revision}); ask the partner to use the same version."
+        )
+    engine = sqlite_store.make_engine(path, read_only=True)
+    try:
+        with engine.connect() as connection:
+            theirs = snapshot(connection)
+            blobs: dict[str, dict[str, bytes]] = {}
+            table = Base.metadata.tables["attachment"]
+            for row in connection.execute(select(table.c.uuid, table.c.data)):
+                blobs.setdefault("attachment", {})[row.uuid] = bytes(row.data or b"")
+            bases: dict[str, str] = {}
+            if inspection.revision == SCHEMA_HEAD:
+                eb = Base.metadata.tables["exchange_base"]
+                for row in connection.execute(select(eb.c.copy_uuid, eb.c.partner_name)):
+                    bases[row.copy_uuid] = row.partner_name
+    except BidFileError:
+        raise
+    except Exception as error:  # a damaged or hostile file: say so, never crash
+        raise MergeError(f"“{path.name}” could not be read as a bid ({error}).") from error
+    finally:
+        engine.dispose()
+    their_bid = next(iter(theirs.get("bid", {})), "")
+    return theirs, blobs, bases, their_bid
+
+
+# ----- applying -----------------------------------------------------------------------------
+
+
+def _to_db(table: Table, name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    python_type: type | None
+    try:
+        python_type = table.c[name].type.python_type
+    except NotImplementedError:
+        python_type = None
+    if python_type is datetime:
+        return datetime.fromisoformat(value)
+    if python_type is date:
+        return date.fromisoformat(value)
+    if python_type is time:
+        return time.fromisoformat(value)
+    return value
+
+
+def apply_merge(
+    workspace: Workspace,
+    plan: MergePlan,
+    resolutions: dict[tuple[str, str], tuple[Resolution, str]] | None = None,
+    *,
+    partner_name: str = "",
+) -> list[str]:
+    """Apply what merges cleanly plus resolved conflicts, in one edit; returns report lines.
+
+    `resolutions` maps (table, uuid) to ("ours"|"theirs"|"edited", edited section text).
+    Conflicts without a resolution are left as they are, and the base keeps their old state so
+    a later merge shows them again.
+    """
+    resolutions = resolutions or {}
+    who = partner_name or plan.partner_name or "a partner"
+    lines: list[str] = []
+    resolved_uuids: set[tuple[str, str]] = set()
+    updates = {t: dict(rows) for t, rows in plan.updates.items()}
+    inserts = {t: dict(rows) for t, rows in plan.inserts.items()}
+    deletes = {t: set(rows) for t, rows in plan.deletes.items()}
+    for conflict in plan.conflicts:
+        key = (conflict.table, conflict.uuid)
+        if key not in resolutions:
+            continue
+        choice, text = resolutions[key]
+        resolved_uuids.add(key)
+        theirs = plan.theirs.get(conflict.table, {}).get(conflict.uuid)
+        if choice == "ours":
+            lines.append(f"{conflict.label}: kept this bid's version.")
+        elif conflict.kind == "edit/delete" and choice == "theirs":
+            deletes.setdefault(conflict.table, set()).add(conflict.uuid)
+            lines.append(f"{conflict.label}: deleted, as in the partner's copy.")
+        elif conflict.kind == "delete/edit" and choice == "theirs" and theirs is not None:
+            inserts.setdefault(conflict.table, {})[conflict.uuid] = theirs
+            lines.append(f"{conflict.label}: restored from the partner's copy.")
+        elif choice == "theirs":
+            fields = {name: value[1] for name, value in conflict.fields.items()}
+            updates.setdefault(conflict.table, {}).setdefault(conflict.uuid, {}).update(fields)
+            lines.append(f"{conflict.label}: took the partner's version.")
+        elif choice == "edited":
+            fields = {name: value[1] for name, value in conflict.fields.items() if name != "body"}
+            fields["body"] = text
+            updates.setdefault(conflict.table, {}).setdefault(conflict.uuid, {}).update(fields)
+            lines.append(f"{conflict.label}: text as edited during the merge.")
+    changed = any(updates.values()) or any(inserts.values()) or any(deletes.values())
+    new_base = _new_base(plan, resolved_uuids)
+    lines = [*plan.clean, *lines]
+    if not changed and plan.has_base and new_base == plan.base:
+        # The same copy merged again: nothing to write, not even a change-log line.
+        return [*lines, "Nothing to merge: the partner's copy holds nothing new."]
+    summary = f"Merged {who}'s copy of the bid"
+    with workspace.edit(summary, action="merge", entity="bid") as session:
+        if changed:
+            _write(session, plan, updates, inserts, deletes)
+        _store_base(session, plan, new_base, who)
+    left = len(plan.conflicts) - len(resolved_uuids)
+    if left:
+        lines.append(f"{left} conflict(s) left for you to resolve in the Merge window.")
+    return lines
+
+
+def _write(
+    session: Session,
+    plan: MergePlan,
+    updates: dict[str, dict[str, Row]],
+    inserts: dict[str, dict[str, Row]],
+    deletes: dict[str, set[str]],
+) -> None:
+    tables = merged_tables()
+    ids: dict[str, dict[str, int]] = {}
+
+    def refresh_ids(table: Table) -> None:
+        ids[table.name] = {
+            row.uuid: row.id for row in session.execute(select(table.c.id, table.c.uuid))
+        }
+
+    for table in tables:
+        refresh_ids(table)
+    # Deletions first, children before parents.
+    for table in reversed(tables):
+        for uuid in deletes.get(table.name, set()):
+            session.execute(delete(table).where(table.c.uuid == uuid))
+    deferred: list[tuple[Table, str, str, str]] = []  # self-references set after the inserts
+    for table in tables:
+        fks = _foreign_keys(table)
+        for uuid, row in inserts.get(table.name, {}).items():
+            values: Row = {"uuid": uuid}
+            for name, value in row.items():
+                if name in fks:
+                    if value is None:
+                        values[name] = None
+                    elif fks[name] == table.name:
+                        values[name] = None
+                        deferred.append((table, uuid, name, value))
+                    else:
+                        values[name] = ids[fks[name]].get(value)
+                        if values[name] is None and not table.c[name].nullable:
+                            break  # its parent row is gone here: nothing to attach it to
+                elif name == "data":
+                    values[name] = plan.blobs.get(table.name, {}).get(uuid, b"")
+                else:
+                    values[name] = _to_db(table, name, value)
+            else:
+                session.execute(insert(table).values(**values))
+        refresh_ids(table)
+        for uuid, fields in updates.get(table.name, {}).items():
+            values = {}
+            for name, value in fields.items():
+                if name in fks:
+                    values[name] = ids[fks[name]].get(value) if value is not None else None
+                elif name == "data":
+                    values[name] = plan.blobs.get(table.name, {}).get(uuid, b"")
+                else:
+                    values[name] = _to_db(table, name, value)
+            session.execute(update(table).where(table.c.uuid == uuid).values(**values))
+    for table, uuid, name, parent in deferred:
+        session.execute(
+            update(table).where(table.c.uuid == uuid).values({name: ids[table.name].get(parent)})
+        )
+
+
+def _new_base(plan: MergePlan, resolved: set[tuple[str, str]]) -> Snapshot:
+    """The partner's state becomes the common state, except for rows still in conflict."""
+    new_base: Snapshot = {}
+    open_conflicts = {(c.table, c.uuid) for c in plan.conflicts} - resolved
+    for table in merged_tables():
+        rows: dict[str, Row] = {}
+        for uuid in set(plan.theirs.get(table.name, {})) | set(plan.base.get(table.name, {})):
+            source = plan.base if (table.name, uuid) in open_conflicts else plan.theirs
+            row = source.get(table.name, {}).get(uuid)
+            if row is not None:
+                rows[uuid] = row
+        new_base[table.name] = rows
+    return new_base
+
+
+def _store_base(session: Session, plan: MergePlan, new_base: Snapshot, who: str) -> None:
+    state = json.dumps(new_base, sort_keys=True)
+    copy_uuid = plan.copy_uuid or new_uuid()
+    existing = session.scalars(
+        select(ExchangeBase).where(ExchangeBase.copy_uuid == copy_uuid)
+    ).one_or_none()
+    if existing is None:
+        session.add(
+            ExchangeBase(copy_uuid=copy_uuid, partner_name=who, snapshot=state, merged_at=utc_now())
+        )
+    else:
+        existing.snapshot = state
+        existing.merged_at = utc_now()
+
+
+def report_lines(plan: MergePlan) -> list[str]:
+    """What a dry run prints."""
+    lines = [f"Merges cleanly: {line}" for line in plan.clean]
+    lines += [f"Conflict: {conflict.describe()}" for conflict in plan.conflicts]
+    if not plan.has_base:
+        lines.insert(
+            0,
+            "No common state was recorded for this copy (it was not made with “Save a copy for a "
+            "partner”), so rows both files hold differently are shown as conflicts.",
+        )
+    if plan.nothing_to_do:
+        lines.append("Nothing to merge: the partner's copy holds nothing new.")
+    return lines

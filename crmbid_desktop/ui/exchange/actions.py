@@ -1,0 +1,146 @@
+"""The File menu's partner commands: ask for files, run the service, tell the user the outcome."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
+
+from crmbid_desktop.paths import BID_SUFFIX
+from crmbid_desktop.services.workspace import Workspace
+
+WORD_FILTER = "Word documents (*.docx);;All files (*)"
+BID_FILTER = f"CRM bids (*{BID_SUFFIX});;All files (*)"
+
+
+def _problem(parent: QWidget, title: str, error: Exception) -> None:
+    message = getattr(error, "user_message", None) or str(error)
+    QMessageBox.warning(parent, title, str(message))
+
+
+def send_sections(parent: QWidget, workspace: Workspace) -> Path | None:
+    from crmbid_desktop.services.section_exchange import send_sections as send
+    from crmbid_desktop.ui.exchange.send_dialog import SendSectionsDialog
+
+    dialog = SendSectionsDialog(workspace, parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    numbers = dialog.numbers()
+    start = workspace.path.with_name(f"{workspace.path.stem} sections {' '.join(numbers)}.docx")
+    target, _ = QFileDialog.getSaveFileName(
+        parent, "Save sections for a partner", str(start), WORD_FILTER
+    )
+    if not target:
+        return None
+    try:
+        result = send(workspace, Path(target), numbers)
+    except (OSError, ValueError) as error:
+        _problem(parent, "Sections not sent", error)
+        return None
+    QMessageBox.information(parent, "Sections saved", result.summary)
+    return result.target
+
+
+def take_back(parent: QWidget, workspace: Workspace) -> list[str]:
+    from crmbid_desktop.services.section_exchange import (
+        ReturnedFileError,
+        preview_returned,
+    )
+    from crmbid_desktop.ui.exchange.take_back_dialog import TakeBackDialog
+
+    source, _ = QFileDialog.getOpenFileName(
+        parent, "Take back a returned Word file", str(workspace.path.parent), WORD_FILTER
+    )
+    if not source:
+        return []
+    into: str | None = None
+    try:
+        try:
+            preview = preview_returned(workspace, Path(source))
+        except ReturnedFileError as error:
+            number, ok = QInputDialog.getText(
+                parent,
+                "Import into a section",
+                f"{error}\n\nSection number to import the file into (e.g. 4.2):",
+            )
+            if not ok or not number.strip():
+                return []
+            into = number.strip()
+            preview = preview_returned(workspace, Path(source), into_section=into)
+    except (OSError, ValueError) as error:
+        _problem(parent, "File not taken back", error)
+        return []
+    dialog = TakeBackDialog(workspace, preview, parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return []
+    QMessageBox.information(parent, "Returned file taken back", "\n".join(dialog.applied_lines))
+    return dialog.applied_lines
+
+
+def save_copy_for_partner(parent: QWidget, workspace: Workspace) -> Path | None:
+    from crmbid_desktop.services.bid_merge import save_partner_copy
+
+    partner, ok = QInputDialog.getText(
+        parent, "Save a copy for a partner", "Who is the copy for (name and council)?"
+    )
+    if not ok:
+        return None
+    stem = f"{workspace.path.stem} for {partner.strip() or 'partner'}"
+    target, _ = QFileDialog.getSaveFileName(
+        parent,
+        "Save a copy for a partner",
+        str(workspace.path.with_name(stem + BID_SUFFIX)),
+        BID_FILTER,
+    )
+    if not target:
+        return None
+    path = Path(target)
+    if path.suffix.lower() != BID_SUFFIX:
+        path = path.with_name(path.name + BID_SUFFIX)
+    try:
+        save_partner_copy(workspace, path, partner.strip())
+    except (OSError, ValueError) as error:
+        _problem(parent, "Copy not saved", error)
+        return None
+    except Exception as error:  # BidFileError and friends carry a user message
+        if not hasattr(error, "user_message"):
+            raise
+        _problem(parent, "Copy not saved", error)
+        return None
+    QMessageBox.information(
+        parent,
+        "Copy saved",
+        f"Saved {path.name}. Send it to {partner.strip() or 'the partner'}; when it comes back, "
+        "use File > Merge a partner's copy.",
+    )
+    return path
+
+
+def merge_copy(parent: QWidget, workspace: Workspace) -> list[str]:
+    from crmbid_desktop.services.bid_merge import plan_merge
+    from crmbid_desktop.store.errors import BidFileError
+    from crmbid_desktop.ui.exchange.merge_dialog import MergeDialog
+
+    source, _ = QFileDialog.getOpenFileName(
+        parent, "Merge a partner's copy", str(workspace.path.parent), BID_FILTER
+    )
+    if not source:
+        return []
+    if Path(source).resolve() == workspace.path.resolve():
+        QMessageBox.warning(parent, "Not merged", "That is the bid that is open; choose the copy.")
+        return []
+    try:
+        plan = plan_merge(workspace, Path(source))
+    except (BidFileError, OSError, ValueError) as error:
+        _problem(parent, "Copy not merged", error)
+        return []
+    if plan.nothing_to_do:
+        QMessageBox.information(
+            parent, "Nothing to merge", "The partner's copy holds nothing new for this bid."
+        )
+        return []
+    dialog = MergeDialog(workspace, plan, parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return []
+    QMessageBox.information(parent, "Copy merged", "\n".join(dialog.applied_lines[-30:]))
+    return dialog.applied_lines
