@@ -45,6 +45,11 @@ class Workspace:
     def on_saved(self, listener: SavedListener) -> None:
         self._saved_listeners.append(listener)
 
+    def remove_saved_listener(self, listener: SavedListener) -> None:
+        """Stop telling `listener` (a window that closes must not be called afterwards)."""
+        if listener in self._saved_listeners:
+            self._saved_listeners.remove(listener)
+
     @contextlib.contextmanager
     def edit(
         self, summary: str, *, action: str = "edit", entity: str = "", entity_uuid: str = ""

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -128,8 +128,12 @@ class MainWindow(QMainWindow):
     # -- bid ---------------------------------------------------------------------------------
     def set_workspace(self, workspace: Workspace) -> None:
         """Show another open bid (File > Open): pages are rebuilt over it."""
+        previous = getattr(self, "_listening_to", None)
+        if previous is not None:
+            previous.remove_saved_listener(self._on_saved)
         self.workspace = workspace
         workspace.on_saved(self._on_saved)
+        self._listening_to: Workspace | None = workspace
         current = self.navigation.currentRow()
         for page in self._built.values():
             self.undo_group.removeStack(page.undo_stack)
@@ -167,8 +171,13 @@ class MainWindow(QMainWindow):
             return queries.bid_summary(session).title
 
     def _on_saved(self, summary: str) -> None:
-        self.save_state_label.setText("All changes saved")
-        self.statusBar().showMessage(summary, 5000)
+        try:
+            self.save_state_label.setText("All changes saved")
+            self.statusBar().showMessage(summary, 5000)
+        except RuntimeError:
+            # The window's C++ side is gone (a page saved while the program shut down); the edit
+            # itself is committed, there is just nothing left to tell.
+            self.workspace.remove_saved_listener(self._on_saved)
 
     # -- pages -------------------------------------------------------------------------------
     def page(self, index: int) -> Page:
@@ -341,6 +350,10 @@ class MainWindow(QMainWindow):
         self.window_state.save_geometry(self.saveGeometry())
         self.window_state.sync()
         super().closeEvent(event)
+        if event.isAccepted():
+            # Pages save what is pending as they hide, which happens after this returns; let
+            # those saves reach the status bar, then stop listening once the events are done.
+            QTimer.singleShot(0, lambda: self.workspace.remove_saved_listener(self._on_saved))
 
 
 def _enable_edits(root: QWidget, enabled: bool) -> None:

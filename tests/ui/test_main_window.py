@@ -120,3 +120,18 @@ def test_start_up_imports_only_the_page_it_shows() -> None:
     )
     assert "export_page" not in result.stdout and "timetable_page" not in result.stdout
     assert "docx" not in result.stdout
+
+
+def test_a_closed_window_stops_listening_for_saves(
+    qtbot: object, workspace: object, app_paths: AppPaths
+) -> None:
+    from crmbid_desktop.store.models import Partner
+
+    window = MainWindow(workspace, WindowState(app_paths.settings_file))  # type: ignore[arg-type]
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    window.show()
+    with workspace.edit("Added a council") as session:  # type: ignore[attr-defined]
+        session.add(Partner(name="Bradford"))
+    assert window.save_state_label.text() == "All changes saved"
+    window.close()
+    qtbot.waitUntil(lambda: window._on_saved not in workspace._saved_listeners)  # type: ignore[attr-defined]
