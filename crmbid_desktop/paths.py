@@ -24,10 +24,12 @@ class AppPaths:
     data_dir: Path
     config_dir: Path
     log_dir: Path
+    #: The user's own backups folder (Settings); None keeps backups in the data folder.
+    backups_override: Path | None = None
 
     @property
     def backups_dir(self) -> Path:
-        return self.data_dir / "backups"
+        return self.backups_override or self.data_dir / "backups"
 
     @property
     def settings_file(self) -> Path:
