@@ -7,9 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette, QUndoGroup
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -23,8 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from crmbid_desktop import APP_NAME, __version__
+from crmbid_desktop import settings as user_settings
 from crmbid_desktop.paths import BID_SUFFIX
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.workspace import Workspace, default_user_name
+from crmbid_desktop.settings import Settings
+from crmbid_desktop.ui.colours import background_colour
 from crmbid_desktop.ui.pages.base import Page
 from crmbid_desktop.ui.widgets import name_widget
 from crmbid_desktop.ui.window_state import WindowState
@@ -64,6 +68,17 @@ PAGES: list[PageSpec] = [
     PageSpec("Export", "exportPage", "export_page", "ExportPage"),
 ]
 
+#: Which page shows each kind of item that the dashboard and search open.
+ITEM_PAGES: dict[str, str] = {
+    "partner": "partnersPage",
+    "task": "timetablePage",
+    "milestone": "timetablePage",
+    "section": "sectionsPage",
+    "criterion": "criteriaPage",
+    "product": "sustainabilityPage",
+    "risk": "sustainabilityPage",
+}
+
 
 class MainWindow(QMainWindow):
     """One open bid. Requests to open or create another bid go out as signals."""
@@ -72,6 +87,7 @@ class MainWindow(QMainWindow):
     new_requested = Signal(str, Path)  # template name, target file
     copy_requested = Signal(Path)
     backups_requested = Signal()
+    settings_changed = Signal(object)  # Settings, after the user saved them
 
     def __init__(self, workspace: Workspace, window_state: WindowState) -> None:
         super().__init__()
@@ -80,14 +96,16 @@ class MainWindow(QMainWindow):
         self.window_state = window_state
         self._built: dict[int, Page] = {}
         self.undo_group = QUndoGroup(self)
+        self.settings: Settings = user_settings.load(window_state.config_dir)
+        self._search_dialog: QWidget | None = None
 
         self.navigation = QListWidget()
         name_widget(self.navigation, "pageNavigation", "Pages")
-        self.navigation.setFixedWidth(190)
         self.navigation.setSpacing(3)
         nav_font = self.navigation.font()
         nav_font.setPointSizeF(nav_font.pointSizeF() * 1.15)
         self.navigation.setFont(nav_font)
+        self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget()
         self.stack.setObjectName("pageStack")
         self.read_only_banner = QLabel(
@@ -97,10 +115,7 @@ class MainWindow(QMainWindow):
         self.read_only_banner.setObjectName("readOnlyBanner")
         self.read_only_banner.setAccessibleName("Read-only notice")
         self.read_only_banner.setWordWrap(True)
-        self.read_only_banner.setStyleSheet(
-            "QLabel { background: #fff4ce; color: #3b2f00; border: 1px solid #e0c060;"
-            " padding: 6px 10px; font-weight: bold; }"
-        )
+        self._style_banner()
         central = QWidget()
         outer = QVBoxLayout(central)
         outer.setContentsMargins(6, 6, 6, 0)
@@ -144,7 +159,9 @@ class MainWindow(QMainWindow):
         self.navigation.clear()
         for page_type in PAGES:
             self.navigation.addItem(page_type.title)
+        self._fit_navigation()
         self.navigation.blockSignals(False)
+        workspace.user = self.settings.author or default_user_name()
         self._update_go_menu()
         start = current if current >= 0 else self.window_state.last_page()
         self.navigation.setCurrentRow(min(max(start, 0), len(PAGES) - 1))
@@ -156,6 +173,21 @@ class MainWindow(QMainWindow):
         self._apply_read_only(workspace.read_only)
         self.window_state.add_recent_file(workspace.path)
         self._update_recent_menu()
+
+    def _fit_navigation(self) -> None:
+        """As wide as the longest page name in the navigation's font, at any display scale."""
+        metrics = self.navigation.fontMetrics()
+        widest = max(metrics.horizontalAdvance(spec.title) for spec in PAGES)
+        padding = 2 * self.navigation.frameWidth() + 2 * self.navigation.spacing()
+        self.navigation.setFixedWidth(widest + padding + metrics.averageCharWidth() * 4)
+
+    def _style_banner(self) -> None:
+        background = background_colour("notice", self)
+        text = self.palette().color(QPalette.ColorRole.WindowText)
+        self.read_only_banner.setStyleSheet(
+            f"QLabel {{ background: {background.name()}; color: {text.name()};"
+            " border: 1px solid #c8a431; padding: 6px 10px; font-weight: bold; }"
+        )
 
     def _apply_read_only(self, read_only: bool) -> None:
         """Show the banner and disable what edits the bid when it is open read-only."""
@@ -190,6 +222,8 @@ class MainWindow(QMainWindow):
             self._built[index] = page
             self.stack.addWidget(page)
             self.undo_group.addStack(page.undo_stack)
+            page.open_item_requested.connect(self.open_item)
+            page.apply_settings(self.settings)
         return page
 
     @property
@@ -212,6 +246,83 @@ class MainWindow(QMainWindow):
 
     def go_to(self, index: int) -> None:
         self.navigation.setCurrentRow(index)
+
+    def open_item(self, kind: str, key: object) -> bool:
+        """Show an item on its own page ("task", 12): what the dashboard and search open."""
+        name = ITEM_PAGES.get(kind)
+        index = next((i for i, spec in enumerate(PAGES) if spec.object_name == name), None)
+        if index is None:
+            return False
+        self.go_to(index)
+        found = self.page(index).select_item(kind, key)
+        if not found:
+            self.statusBar().showMessage(f"That {kind} is no longer in the bid.", 5000)
+        return found
+
+    # -- find, settings, shortcuts -----------------------------------------------------------
+    def search_dialog(self) -> QWidget:
+        from crmbid_desktop.ui.search_dialog import SearchDialog  # only once Ctrl+F is pressed
+
+        dialog = self._search_dialog
+        if not isinstance(dialog, SearchDialog):
+            dialog = SearchDialog(self.workspace, self)
+            dialog.open_requested.connect(self.open_item)
+            self._search_dialog = dialog
+        elif dialog.workspace is not self.workspace:
+            dialog.set_workspace(self.workspace)
+        return dialog
+
+    def open_find(self) -> None:
+        from crmbid_desktop.ui.search_dialog import SearchDialog
+
+        dialog = self.search_dialog()
+        assert isinstance(dialog, SearchDialog)
+        dialog.start()
+
+    def settings_dialog(self) -> QWidget:
+        from crmbid_desktop.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.settings, self)
+        dialog.accepted.connect(lambda: self.apply_settings(dialog.settings()))
+        return dialog
+
+    def edit_settings(self) -> None:
+        dialog = self.settings_dialog()
+        assert isinstance(dialog, QDialog)
+        dialog.exec()
+        dialog.deleteLater()
+
+    def apply_settings(self, new: Settings) -> None:
+        """Keep the user's new settings, and use them from now on."""
+        try:
+            user_settings.save(self.window_state.config_dir, new)
+        except OSError as error:
+            QMessageBox.warning(
+                self, "Cannot save the settings", f"The settings could not be saved: {error}"
+            )
+            return
+        self.settings = new
+        self.workspace.user = new.author or default_user_name()
+        for page in self._built.values():
+            page.apply_settings(new)
+        self.settings_changed.emit(new)
+        self.statusBar().showMessage("Settings saved", 5000)
+
+    def shortcut_rows(self) -> list[object]:
+        """Every shortcut, from the menus and from every page (building the pages not seen)."""
+        from crmbid_desktop.ui.shortcuts_dialog import menu_shortcuts, widget_shortcuts
+
+        rows: list[object] = list(menu_shortcuts(self.menuBar()))
+        for page in self.pages:
+            rows.extend(widget_shortcuts(page, f"{page.title} page"))
+        return rows
+
+    def show_shortcuts(self) -> None:
+        from crmbid_desktop.ui.shortcuts_dialog import ShortcutsDialog
+
+        dialog = ShortcutsDialog(self.shortcut_rows(), self)  # type: ignore[arg-type]
+        dialog.exec()
+        dialog.deleteLater()
 
     # -- menus -------------------------------------------------------------------------------
     def _action(
@@ -244,6 +355,9 @@ class MainWindow(QMainWindow):
             self._action("Save a &Copy As…", "saveCopyAction", self._ask_copy, "Ctrl+Shift+S")
         )
         file_menu.addAction(self._action("&Backups…", "backupsAction", self.backups_requested.emit))
+        file_menu.addAction(
+            self._action("Se&ttings…", "settingsAction", self.edit_settings, "Ctrl+,")
+        )
         file_menu.addSeparator()
         self._add_partner_actions(file_menu)
         file_menu.addSeparator()
@@ -259,6 +373,8 @@ class MainWindow(QMainWindow):
         redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self._action("&Find…", "findAction", self.open_find, "Ctrl+F"))
         self.undo_action, self.redo_action = undo, redo
         self.edit_menu = edit_menu
 
@@ -266,6 +382,10 @@ class MainWindow(QMainWindow):
         self.go_menu.setObjectName("goMenu")
 
         help_menu = self.menuBar().addMenu("&Help")
+        help_menu.setObjectName("helpMenu")
+        help_menu.addAction(
+            self._action("&Keyboard shortcuts…", "shortcutsAction", self.show_shortcuts, "F1")
+        )
         help_menu.addAction(self._action("&About CRM Bid Desktop", "aboutAction", self._about))
 
     def _add_partner_actions(self, menu: QMenu) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crmbid_desktop.ui.table_model import SORT_ROLE, RowTableModel
+from crmbid_desktop.ui.table_model import ROW_ROLE, SORT_ROLE, RowTableModel
 
 
 def heading(text: str, object_name: str) -> QLabel:
@@ -77,3 +77,31 @@ class FilterableTable(QWidget):
         header = self.view.horizontalHeader()
         for column in range(self.model.columnCount()):
             header.resizeSection(column, min(header.sectionSize(column), 420))
+
+
+def select_row_by_id(view: QAbstractItemView, row_id: object) -> bool:
+    """Select and show the row whose ROW_ROLE object (or its model's row_at) has `id` == row_id.
+
+    Rows hidden by a filter are not found: callers clear their filter first.
+    """
+    model = view.model()
+    if model is None:
+        return False
+    source = model.sourceModel() if isinstance(model, QSortFilterProxyModel) else None
+    row_at = getattr(source, "row_at", None)
+    for row in range(model.rowCount()):
+        index = model.index(row, 0)
+        item = index.data(ROW_ROLE)
+        if item is None and callable(row_at) and isinstance(model, QSortFilterProxyModel):
+            item = row_at(model.mapToSource(index).row())
+        if item is not None and getattr(item, "id", None) == row_id:
+            view.setCurrentIndex(index)
+            view.selectionModel().select(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            view.scrollTo(index)
+            view.setFocus()
+            return True
+    return False

@@ -13,6 +13,7 @@ class WindowState:
     def __init__(self, settings_file: Path) -> None:
         settings_file.parent.mkdir(parents=True, exist_ok=True)
         self._settings = QSettings(str(settings_file), QSettings.Format.IniFormat)
+        self.config_dir = settings_file.parent  # the user's settings.json lives beside it
 
     def geometry(self) -> QByteArray | None:
         value = self._settings.value("main_window/geometry")

@@ -440,3 +440,14 @@ class CriteriaPage(Page):
             "Edit > Undo (Ctrl+Z) brings it back.",
         ):
             self.undo_stack.push(DeleteCriterionCommand(self, row.id, row.title))
+
+    def select_item(self, kind: str, key: object) -> bool:
+        if kind != "criterion":
+            return False
+        for row, criterion in enumerate(self.model.rows):
+            if criterion.id == key:
+                self.table.selectRow(row)
+                self.table.scrollTo(self.model.index(row, 0))
+                self.table.setFocus()
+                return True
+        return False

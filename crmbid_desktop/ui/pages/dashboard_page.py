@@ -1,82 +1,395 @@
-"""Dashboard page: the bid at a glance — deadlines, counts, sections by status, partners' sign-off."""
+"""Dashboard page: the next deadline, tasks in trouble, sections and word limits, coverage, sign-off."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, QTimer
+from PySide6.QtGui import QPainter, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.services import queries
 from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.ui.charts import RatioRing, StatusBar, word_bar_colour
+from crmbid_desktop.ui.colours import fill_colour, text_colour
 from crmbid_desktop.ui.pages.base import Page
-from crmbid_desktop.ui.table_model import Column, RowTableModel
-from crmbid_desktop.ui.widgets import FilterableTable
+from crmbid_desktop.ui.widgets import name_widget
+
+if TYPE_CHECKING:
+    from crmbid_desktop.services.dashboard import Dashboard
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+ITEM_ROLE = Qt.ItemDataRole.UserRole  # (kind, key) of the item a row opens
+WORDS_ROLE = Qt.ItemDataRole.UserRole + 1  # (words, limit, level) for the bar
+WORDS_COLUMN = 2
+
+#: Chart colour of each section status (roles from ui.colours, so dark palettes work too).
+STATUS_FILLS = {
+    "not started": "neutral",
+    "drafting": "accent",
+    "ready for review": "warning",
+    "approved": "ok",
+}
 
 
-def _days(row: queries.DeadlineRow) -> str:
-    if row.days_away == 0:
-        return "today"
-    if row.days_away > 0:
-        return f"in {row.days_away} days"
-    return f"{-row.days_away} days ago"
+class WordBarDelegate(QStyledItemDelegate):
+    """The words column drawn as a bar: words / limit, amber within 10% of it, red over."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        value = index.data(WORDS_ROLE)
+        if not value:
+            super().paint(painter, option, index)
+            return
+        words, limit, level = value
+        widget = option.widget
+        style = widget.style() if widget is not None else None
+        if style is not None:  # selection background and focus, without the text
+            plain = QStyleOptionViewItem(option)
+            self.initStyleOption(plain, index)
+            plain.text = ""
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, plain, painter, widget)
+        rect = QRectF(option.rect).adjusted(3, 4, -3, -4)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(fill_colour("track", widget))
+        painter.drawRoundedRect(rect, 3, 3)
+        share = min(words / limit, 1.0) if limit else 0.0
+        painter.setBrush(word_bar_colour(level, widget))
+        painter.drawRoundedRect(
+            QRectF(rect.left(), rect.top(), rect.width() * share, rect.height()), 3, 3
+        )
+        painter.setPen(option.palette.text().color())
+        painter.drawText(rect.adjusted(4, 0, -4, 0), Qt.AlignmentFlag.AlignCenter, index.data())
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width() + option.fontMetrics.averageCharWidth() * 6, size.height() + 6)
 
 
-DEADLINE_COLUMNS: list[Column[queries.DeadlineRow]] = [
-    Column("Date", lambda r: format_date(r.due_on), sort_value=lambda r: r.due_on.isoformat()),
-    Column("External deadline or event", lambda r: r.title),
-    Column("When", _days, sort_value=lambda r: r.days_away),
-    Column("Flag", lambda r: ("⚠ " + r.flag) if r.flag else "", tooltip=lambda r: r.flag),
-]
+def _list(name: str, accessible: str) -> QListWidget:
+    widget = QListWidget()
+    name_widget(widget, name, accessible)
+    widget.setWordWrap(True)
+    widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    # As tall as its few rows (up to about eight): the page scrolls, not every little list.
+    widget.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustToContents)
+    widget.setMaximumHeight(widget.fontMetrics().height() * 10)
+    return widget
+
+
+def _caption(name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    return label
 
 
 class DashboardPage(Page):
     title = "Dashboard"
     object_name = "dashboardPage"
 
-    def __init__(self, workspace: Workspace, today: date | None = None) -> None:
+    def __init__(
+        self, workspace: Workspace, today: date | Callable[[], date] | None = None
+    ) -> None:
         super().__init__(workspace)
-        self.today = today or date.today()
+        if isinstance(today, date):
+            fixed = today
+            self.today: Callable[[], date] = lambda: fixed
+        else:
+            self.today = today or date.today
+        self.board: Dashboard | None = None
+
         self.bid_title = QLabel()
         self.bid_title.setObjectName("dashboardBidTitle")
         self.bid_title.setWordWrap(True)
         self.page_layout.addWidget(self.bid_title)
 
-        summary = QGroupBox("This bid")
-        summary.setObjectName("dashboardSummary")
-        self.summary_form = QFormLayout(summary)
-        self.page_layout.addWidget(summary)
+        # -- the next deadline -------------------------------------------------------------
+        deadline_box = QGroupBox("Next external deadline")
+        deadline_box.setObjectName("dashboardDeadlineBox")
+        self.countdown = QLabel("Working out the dates…")
+        self.countdown.setObjectName("dashboardCountdown")
+        self.countdown.setWordWrap(True)
+        self.countdown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        font = self.countdown.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.countdown.setFont(font)
+        self.countdown_button = QPushButton("Show in the timetable")
+        name_widget(
+            self.countdown_button, "dashboardOpenDeadline", "Show the deadline in the timetable"
+        )
+        self.countdown_button.clicked.connect(self._open_deadline)
+        deadline_row = QHBoxLayout(deadline_box)
+        deadline_row.addWidget(self.countdown, 1)
+        deadline_row.addWidget(self.countdown_button, 0, Qt.AlignmentFlag.AlignVCenter)
 
-        self.deadline_model: RowTableModel[queries.DeadlineRow] = RowTableModel(DEADLINE_COLUMNS)
-        self.deadlines = FilterableTable(self.deadline_model, "deadlines", "deadlines")
-        self.page_layout.addWidget(self.deadlines, 1)
-        self.refresh()
+        # -- sections ---------------------------------------------------------------------
+        sections_box = QGroupBox("Sections")
+        sections_box.setObjectName("dashboardSectionsBox")
+        self.status_bar = StatusBar("dashboardStatusChart", "Sections by status chart")
+        self.status_caption = _caption("dashboardStatusCaption")
+        self.sections = QTreeWidget()
+        name_widget(self.sections, "dashboardSections", "Sections with their word limits")
+        self.sections.setColumnCount(3)
+        self.sections.setHeaderLabels(["Section", "Status", "Words / limit"])
+        self.sections.setRootIsDecorated(False)
+        self.sections.setUniformRowHeights(True)
+        self.sections.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.sections.setItemDelegateForColumn(WORDS_COLUMN, WordBarDelegate(self.sections))
+        header = self.sections.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(WORDS_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
+        self.sections.itemActivated.connect(self._tree_item_activated)
+        sections_layout = QVBoxLayout(sections_box)
+        sections_layout.addWidget(self.status_bar)
+        sections_layout.addWidget(self.status_caption)
+        sections_layout.addWidget(self.sections, 1)
 
-    def refresh(self) -> None:
-        counts = self.workspace.bid.counts()
-        with self.workspace.reading() as session:
+        # -- tasks ------------------------------------------------------------------------
+        tasks_box = QGroupBox("Tasks needing attention")
+        tasks_box.setObjectName("dashboardTasksBox")
+        self.tasks_caption = _caption("dashboardTasksCaption")
+        self.tasks = _list("dashboardTasks", "Overdue and at-risk tasks")
+        self.tasks.itemActivated.connect(self._list_item_activated)
+        tasks_layout = QVBoxLayout(tasks_box)
+        tasks_layout.addWidget(self.tasks_caption)
+        tasks_layout.addWidget(self.tasks, 1)
+
+        # -- criteria and partners ----------------------------------------------------------
+        self.coverage_ring = RatioRing("dashboardCoverageChart", "Criteria coverage chart")
+        self.coverage_caption = _caption("dashboardCoverageCaption")
+        self.uncovered = _list("dashboardUncovered", "Criteria no section addresses")
+        self.uncovered.itemActivated.connect(self._list_item_activated)
+        coverage_box = self._ratio_box(
+            "Criteria coverage",
+            "dashboardCoverageBox",
+            self.coverage_ring,
+            self.coverage_caption,
+            self.uncovered,
+        )
+        self.sign_off_ring = RatioRing("dashboardSignOffChart", "Partners' sign-off chart")
+        self.sign_off_caption = _caption("dashboardSignOffCaption")
+        self.waiting = _list("dashboardWaiting", "Partners not yet signed off")
+        self.waiting.itemActivated.connect(self._list_item_activated)
+        sign_off_box = self._ratio_box(
+            "Partners' sign-off",
+            "dashboardSignOffBox",
+            self.sign_off_ring,
+            self.sign_off_caption,
+            self.waiting,
+        )
+
+        grid = QGridLayout()
+        grid.addWidget(deadline_box, 0, 0, 1, 2)
+        grid.addWidget(sections_box, 1, 0, 4, 1)
+        grid.addWidget(tasks_box, 1, 1)
+        grid.addWidget(coverage_box, 2, 1)
+        grid.addWidget(sign_off_box, 3, 1)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+        grid.setRowStretch(4, 1)
+        # Scrolls rather than forcing a tall window: laptops at 150% have little height.
+        content = QWidget()
+        content.setObjectName("dashboardContent")
+        content.setLayout(grid)
+        grid.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setObjectName("dashboardScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        self.page_layout.addWidget(scroll, 1)
+
+        with workspace.reading() as session:
             summary = queries.bid_summary(session)
-            deadlines = queries.external_deadlines(session, self.today)
-            by_status = queries.sections_by_status(session)
-            partners = queries.partners(session)
-        self.bid_title.setText(f"<b>{summary.title}</b><br>{summary.funding_body}")
-        while self.summary_form.rowCount():
-            self.summary_form.removeRow(0)
-        signed = sum(1 for partner in partners if partner.status == "signed off")
-        facts = [
-            ("Partner councils", f"{counts.partners} ({signed} signed off)"),
-            ("Milestones", str(counts.milestones)),
-            ("Tasks", str(counts.tasks)),
-            (
-                "Sections",
-                f"{counts.sections}: "
-                + ", ".join(f"{n} {status}" for status, n in sorted(by_status.items())),
-            ),
-            ("Evaluation criteria", str(counts.criteria)),
+        self._show_title(summary.title, summary.funding_body)
+        # The figures need the bank-holiday calendar and the word counter (markdown-it): read
+        # them once the window has painted, so start-up stays quick.
+        self._loaded = False
+        QTimer.singleShot(0, self, self._first_load)
+
+    @staticmethod
+    def _ratio_box(
+        title: str, name: str, ring: RatioRing, caption: QLabel, items: QListWidget
+    ) -> QGroupBox:
+        box = QGroupBox(title)
+        box.setObjectName(name)
+        top = QHBoxLayout()
+        top.addWidget(ring)
+        top.addWidget(caption, 1)
+        layout = QVBoxLayout(box)
+        layout.addLayout(top)
+        layout.addWidget(items, 1)
+        return box
+
+    def _show_title(self, title: str, funding_body: str) -> None:
+        self.bid_title.setText(f"<b>{title}</b><br>{funding_body}")
+
+    def _first_load(self) -> None:
+        if not self._loaded:
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # Qt names it
+        super().showEvent(event)
+        if self._loaded:  # coming back from another page: its edits may change the figures
+            self.refresh()
+
+    # -- reading -----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        from crmbid_desktop.services.dashboard import dashboard
+
+        self._loaded = True
+        board = dashboard(self.workspace, self.today())
+        self.board = board
+        self._show_title(board.title, board.funding_body)
+        self._show_countdown(board)
+        self._show_sections(board)
+        self._show_tasks(board)
+        self._show_coverage(board)
+        self._show_sign_off(board)
+
+    def _show_countdown(self, board: Dashboard) -> None:
+        countdown = board.countdown
+        if countdown is None:
+            self.countdown.setText(
+                "This bid has no external deadlines yet (add them on the timetable)."
+            )
+            self.countdown_button.setEnabled(False)
+            return
+        self.countdown.setText(countdown.text)
+        self.countdown.setStyleSheet(
+            f"color: {text_colour('muted', self).name()};" if countdown.all_past else ""
+        )
+        self.countdown_button.setEnabled(True)
+
+    def _show_sections(self, board: Dashboard) -> None:
+        parts = [
+            (status, count, fill_colour(STATUS_FILLS.get(status, "accent"), self))
+            for status, count in board.by_status
         ]
-        for label, value in facts:
-            value_label = QLabel(value)
-            value_label.setObjectName(f"dashboard{label.title().replace(' ', '')}")
-            self.summary_form.addRow(label + ":", value_label)
-        self.deadline_model.set_rows(deadlines)
-        self.deadlines.fit_columns()
+        description = ", ".join(f"{count} {status}" for status, count in board.by_status)
+        total = sum(count for _, count in board.by_status)
+        over = sum(1 for s in board.sections if s.level == "over")
+        near = sum(1 for s in board.sections if s.level == "near")
+        self.status_bar.set_parts(parts, f"{total} sections: {description}")
+        legend = " · ".join(
+            f"<span style='color:{colour.name()}'>■</span> {count} {status}"
+            for status, count, colour in parts
+        )
+        limits = []
+        if over:
+            limits.append(
+                f"<span style='color:{text_colour('danger', self).name()}'>{over} over the word limit</span>"
+            )
+        if near:
+            limits.append(
+                f"<span style='color:{text_colour('warning', self).name()}'>{near} within 10% of it</span>"
+            )
+        self.status_caption.setText(legend + ("<br>" + ", ".join(limits) if limits else ""))
+        self.sections.clear()
+        for section in board.sections:
+            item = QTreeWidgetItem([section.label, section.status, section.words_text])
+            item.setData(0, ITEM_ROLE, ("section", section.id))
+            item.setData(
+                WORDS_COLUMN,
+                WORDS_ROLE,
+                (section.words, section.word_limit, section.level) if section.word_limit else None,
+            )
+            item.setToolTip(
+                WORDS_COLUMN,
+                {"over": "Over the word limit", "near": "Within 10% of the word limit"}.get(
+                    section.level, ""
+                ),
+            )
+            self.sections.addTopLevelItem(item)
+
+    def _show_tasks(self, board: Dashboard) -> None:
+        self.tasks.clear()
+        self.tasks.setVisible(bool(board.overdue or board.at_risk))
+        if board.plan_problem:
+            self.tasks_caption.setText(f"⚠ {board.plan_problem}")
+        elif not board.overdue and not board.at_risk:
+            self.tasks_caption.setText("No task is overdue or at risk.")
+        else:
+            self.tasks_caption.setText(
+                f"{len(board.overdue)} overdue, {len(board.at_risk)} at risk. "
+                "Press Enter or double-click to open one."
+            )
+        for alerts, role in ((board.overdue, "danger"), (board.at_risk, "warning")):
+            for alert in alerts:
+                item = QListWidgetItem(
+                    ("Overdue: " if role == "danger" else "At risk: ") + alert.text
+                )
+                item.setForeground(text_colour(role, self))
+                item.setData(ITEM_ROLE, ("task", alert.id))
+                self.tasks.addItem(item)
+
+    def _show_coverage(self, board: Dashboard) -> None:
+        coverage = board.coverage
+        text = f"{coverage.addressed} of {coverage.total} criteria are addressed by a section."
+        if coverage.uncovered:
+            text += " Not yet addressed:"
+        self.coverage_ring.set_ratio(coverage.addressed, coverage.total, text)
+        self.coverage_caption.setText(text)
+        self.uncovered.clear()
+        for criterion_id, title in coverage.uncovered:
+            item = QListWidgetItem(title)
+            item.setData(ITEM_ROLE, ("criterion", criterion_id))
+            self.uncovered.addItem(item)
+        self.uncovered.setVisible(bool(coverage.uncovered))
+
+    def _show_sign_off(self, board: Dashboard) -> None:
+        sign_off = board.sign_off
+        text = f"{sign_off.signed} of {sign_off.active} partner councils have signed off."
+        if sign_off.waiting:
+            text += " Still to sign off:"
+        self.sign_off_ring.set_ratio(sign_off.signed, sign_off.active, text)
+        self.sign_off_caption.setText(text)
+        self.waiting.clear()
+        for partner_id, name, status in sign_off.waiting:
+            item = QListWidgetItem(f"{name} ({status})")
+            item.setData(ITEM_ROLE, ("partner", partner_id))
+            self.waiting.addItem(item)
+        self.waiting.setVisible(bool(sign_off.waiting))
+
+    # -- opening items -----------------------------------------------------------------------
+    def _open(self, target: Any) -> None:
+        if target:
+            kind, key = target
+            self.open_item_requested.emit(kind, key)
+
+    def _list_item_activated(self, item: QListWidgetItem) -> None:
+        self._open(item.data(ITEM_ROLE))
+
+    def _tree_item_activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        self._open(item.data(0, ITEM_ROLE))
+
+    def _open_deadline(self) -> None:
+        if self.board is not None and self.board.countdown is not None:
+            self.open_item_requested.emit("milestone", self.board.countdown.milestone_id)

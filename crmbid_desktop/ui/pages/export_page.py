@@ -30,6 +30,7 @@ from crmbid_desktop.domain.preflight import PreflightItem
 from crmbid_desktop.services import proposal_export as service
 from crmbid_desktop.services import queries
 from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.settings import Settings
 from crmbid_desktop.ui.pages.base import Page
 from crmbid_desktop.ui.sustainability.heat_map import render_heat_map_png
 from crmbid_desktop.ui.widgets import name_widget
@@ -202,6 +203,11 @@ class ExportPage(Page):
                 path = path.with_name(path.name + ".docx")
             self._set_target(path, chosen=True)
 
+    @property
+    def _template_chosen(self) -> bool:
+        """True once the user picked a template on this page (Settings no longer replace it)."""
+        return bool(getattr(self, "_picked_template", False))
+
     def _choose_template(self) -> None:
         start = str(self.template.parent if self.template else self.workspace.path.parent)
         chosen, _ = QFileDialog.getOpenFileName(
@@ -216,6 +222,7 @@ class ExportPage(Page):
             QMessageBox.warning(self, "Template cannot be used", str(error))
             return
         self.template = path
+        self._picked_template = True
         self.template_edit.setText(str(path))
 
     def _use_default_template(self) -> None:
@@ -364,3 +371,10 @@ class ExportPage(Page):
             QProcess.startDetached("explorer.exe", [f"/select,{self.exported}"])
         else:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.exported.parent)))
+
+    def apply_settings(self, settings: Settings) -> None:
+        """The user's default template (Settings) is used until another is chosen here."""
+        template = settings.template_path
+        if template is not None and template.is_file() and not self._template_chosen:
+            self.template = template
+            self.template_edit.setText(str(template))

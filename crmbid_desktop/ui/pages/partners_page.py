@@ -27,7 +27,7 @@ from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.ui.pages.base import Page
 from crmbid_desktop.ui.pages.partner_form import WARNING_STYLE, PartnerForm
 from crmbid_desktop.ui.table_model import ROW_ROLE, Column, RowTableModel
-from crmbid_desktop.ui.widgets import FilterableTable, name_widget
+from crmbid_desktop.ui.widgets import FilterableTable, name_widget, select_row_by_id
 
 PARTNER_COLUMNS: list[Column[PartnerRow]] = [
     Column("Council", lambda p: p.fields.name),
@@ -418,3 +418,9 @@ class PartnersPage(Page):
             QMessageBox.warning(self, "Cannot export", f"{target}: {error.strerror or error}")
             return
         QMessageBox.information(self, "Partners exported", result.summary)
+
+    def select_item(self, kind: str, key: object) -> bool:
+        if kind != "partner":
+            return False
+        self.table.filter_box.clear()
+        return select_row_by_id(self.table.view, key)

@@ -174,6 +174,7 @@ class SectionsPage(Page):
 
         find = QShortcut(QKeySequence("Ctrl+H"), self)
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.setWhatsThis("Find and replace in the section text")
         find.activated.connect(self.open_find_replace)
         self.refresh()
 
@@ -624,3 +625,14 @@ class SectionsPage(Page):
 
     def open_find_replace(self) -> None:
         self.find_replace_dialog().exec()
+
+    def select_item(self, kind: str, key: object) -> bool:
+        if kind != "section" or not isinstance(key, int):
+            return False
+        item = self.outline.find_item(key)
+        if item is None:
+            return False
+        self.outline.setCurrentItem(item)
+        self.outline.scrollToItem(item)
+        self.outline.setFocus()
+        return True

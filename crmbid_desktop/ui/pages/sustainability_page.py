@@ -10,7 +10,7 @@ from crmbid_desktop.ui.pages.base import Page
 from crmbid_desktop.ui.sustainability.budget_tab import BudgetTab
 from crmbid_desktop.ui.sustainability.products_tab import ProductsTab
 from crmbid_desktop.ui.sustainability.risks_tab import RisksTab
-from crmbid_desktop.ui.widgets import name_widget
+from crmbid_desktop.ui.widgets import name_widget, select_row_by_id
 
 
 class SustainabilityPage(Page):
@@ -43,3 +43,17 @@ class SustainabilityPage(Page):
         self.budget.refresh()
         self.products.refresh()
         super().showEvent(event)
+
+    def select_item(self, kind: str, key: object) -> bool:
+        if kind == "product":
+            self.tabs.setCurrentWidget(self.products)
+            self.products.table.filter_box.clear()
+            return select_row_by_id(self.products.table.view, key)
+        if kind == "risk":
+            self.tabs.setCurrentWidget(self.risks)
+            self.risks.table.filter_box.clear()
+            if self.risks.cell_filter is not None:
+                self.risks.cell_filter = None  # a heat-map cell filter could hide the risk
+                self.risks._apply_cell_filter()
+            return select_row_by_id(self.risks.table.view, key)
+        return False

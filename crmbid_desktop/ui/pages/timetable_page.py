@@ -45,7 +45,7 @@ from crmbid_desktop.ui.timetable.gantt import (
 )
 from crmbid_desktop.ui.timetable.milestones_view import MilestonesView
 from crmbid_desktop.ui.timetable.tasks_view import TasksView
-from crmbid_desktop.ui.widgets import name_widget
+from crmbid_desktop.ui.widgets import name_widget, select_row_by_id
 
 #: What a refused edit can raise; the message is shown to the user as it is.
 EDIT_ERRORS = (PlanningError, DependencyCycleError, BidFileError)
@@ -417,3 +417,20 @@ class TimetablePage(Page):
             self.gantt.save_png(target)
         except OSError as error:
             self.show_error(str(error))
+
+    def select_item(self, kind: str, key: object) -> bool:
+        if kind == "milestone":
+            self.milestones.table.filter_box.clear()
+            return select_row_by_id(self.milestones.table.view, key)
+        if kind == "task":
+            self.tabs.setCurrentWidget(self.tasks)
+            self.tasks.text_filter.clear()
+            for combo in (
+                self.tasks.council_filter,
+                self.tasks.person_filter,
+                self.tasks.status_filter,
+                self.tasks.show_filter,
+            ):
+                combo.setCurrentIndex(0)
+            return select_row_by_id(self.tasks.view, key)
+        return False

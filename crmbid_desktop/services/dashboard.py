@@ -1,0 +1,200 @@
+"""The dashboard's figures: next deadline, tasks in trouble, section word limits, coverage, sign-off."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crmbid_desktop.domain.coverage import coverage
+from crmbid_desktop.domain.dates import format_date
+from crmbid_desktop.domain.partner_rules import WITHDRAWN
+from crmbid_desktop.domain.section_workflow import STATUSES as SECTION_STATUSES
+from crmbid_desktop.domain.word_meter import meter_level
+from crmbid_desktop.domain.working_days import WorkingCalendar
+from crmbid_desktop.services import planning, queries
+from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.store.models import Criterion, Milestone, Partner, SectionCriterion
+
+SIGNED_OFF = "signed off"
+
+
+@dataclass(frozen=True)
+class Countdown:
+    """The next external deadline, or the last one when every deadline has passed."""
+
+    milestone_id: int
+    title: str
+    due_on: date
+    calendar_days: int  # negative once past
+    working_days: int | None  # None once past: counting working days back years says nothing
+    all_past: bool
+
+    @property
+    def text(self) -> str:
+        when = format_date(self.due_on)
+        if self.all_past:
+            ago = -self.calendar_days
+            return (
+                f"Every external deadline has passed. The last was “{self.title}” on {when}, "
+                f"{ago:,} calendar {'day' if ago == 1 else 'days'} ago."
+            )
+        if self.calendar_days == 0:
+            return f"“{self.title}” is due today, {when}."
+        working = self.working_days or 0
+        return (
+            f"“{self.title}” is due {when}: in {self.calendar_days:,} calendar "
+            f"{'day' if self.calendar_days == 1 else 'days'}, {working:,} working "
+            f"{'day' if working == 1 else 'days'}."
+        )
+
+
+def countdown(session: Session, today: date, calendar: WorkingCalendar) -> Countdown | None:
+    deadlines = list(
+        session.scalars(
+            select(Milestone).where(Milestone.external.is_(True)).order_by(Milestone.due_on)
+        )
+    )
+    if not deadlines:
+        return None
+    upcoming = [m for m in deadlines if m.due_on >= today]
+    if upcoming:
+        m = upcoming[0]
+        return Countdown(
+            m.id,
+            m.title,
+            m.due_on,
+            (m.due_on - today).days,
+            calendar.working_days_between(today, m.due_on),
+            False,
+        )
+    m = deadlines[-1]
+    return Countdown(m.id, m.title, m.due_on, (m.due_on - today).days, None, True)
+
+
+@dataclass(frozen=True)
+class TaskAlert:
+    id: int
+    title: str
+    due_on: date | None
+    owner: str
+    reason: str  # "overdue" or "at risk (2 days slack)"
+
+    @property
+    def text(self) -> str:
+        due = f", due {format_date(self.due_on)}" if self.due_on else ""
+        owner = f" — {self.owner}" if self.owner else ""
+        return f"{self.title}{due}{owner} ({self.reason})"
+
+
+@dataclass(frozen=True)
+class SectionProgress:
+    id: int
+    label: str  # "4.1 Governance"
+    status: str
+    words: int
+    word_limit: int | None
+    level: str  # word_meter level: ok, near, over
+
+    @property
+    def words_text(self) -> str:
+        return f"{self.words:,} / {self.word_limit:,}" if self.word_limit else f"{self.words:,}"
+
+
+@dataclass(frozen=True)
+class CriteriaCoverage:
+    addressed: int
+    total: int
+    uncovered: tuple[tuple[int, str], ...]  # (criterion id, title)
+
+
+@dataclass(frozen=True)
+class SignOff:
+    signed: int
+    active: int
+    waiting: tuple[tuple[int, str, str], ...]  # (partner id, name, status)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    title: str
+    funding_body: str
+    today: date
+    countdown: Countdown | None
+    overdue: list[TaskAlert]
+    at_risk: list[TaskAlert]
+    sections: list[SectionProgress]
+    by_status: list[tuple[str, int]]  # every workflow status in order, then any other
+    coverage: CriteriaCoverage
+    sign_off: SignOff
+    plan_problem: str = ""
+
+
+def _alert(row: planning.TaskRow, reason: str) -> TaskAlert:
+    return TaskAlert(row.id, row.title, row.due_on, row.owner, reason)
+
+
+def dashboard(workspace: Workspace, today: date) -> Dashboard:
+    """Everything the dashboard shows, read in one go."""
+    # Imported here: word counting needs markdown-it, which start-up does without.
+    from crmbid_desktop.services.sections import count_table_words, outline, word_count
+
+    calendar = planning.working_calendar()
+    plan = planning.plan_view(workspace, today)
+    with workspace.reading() as session:
+        summary = queries.bid_summary(session)
+        next_deadline = countdown(session, today, calendar)
+        rows = outline(session)
+        include_tables = count_table_words(session)
+        criteria = list(session.scalars(select(Criterion).order_by(Criterion.position)))
+        links = [
+            (link.section_id, link.criterion_id)
+            for link in session.scalars(select(SectionCriterion))
+        ]
+        partners = list(session.scalars(select(Partner).order_by(Partner.position, Partner.id)))
+
+    sections = []
+    for row in rows:
+        words = word_count(row.body, include_tables=include_tables)
+        sections.append(
+            SectionProgress(
+                row.id,
+                f"{row.number} {row.title}".strip(),
+                row.status,
+                words,
+                row.word_limit,
+                meter_level(words, row.word_limit),
+            )
+        )
+    counts: dict[str, int] = {}
+    for progress in sections:
+        counts[progress.status] = counts.get(progress.status, 0) + 1
+    by_status = [(status, counts.pop(status, 0)) for status in SECTION_STATUSES]
+    by_status += sorted(counts.items())
+
+    found = coverage([c.id for c in criteria], [r.id for r in rows], links)
+    uncovered = tuple((c.id, c.title) for c in criteria if c.id in found.uncovered_criteria)
+    active = [p for p in partners if p.status != WITHDRAWN]
+    waiting = tuple((p.id, p.name, p.status) for p in active if p.status != SIGNED_OFF)
+
+    overdue = [_alert(t, "overdue") for t in plan.tasks if t.overdue]
+    at_risk = [
+        _alert(t, f"at risk: {t.schedule.slack} days slack" if t.schedule else "at risk")
+        for t in plan.tasks
+        if t.at_risk and not t.overdue
+    ]
+    return Dashboard(
+        title=summary.title,
+        funding_body=summary.funding_body,
+        today=today,
+        countdown=next_deadline,
+        overdue=overdue,
+        at_risk=at_risk,
+        sections=sections,
+        by_status=by_status,
+        coverage=CriteriaCoverage(len(criteria) - len(uncovered), len(criteria), uncovered),
+        sign_off=SignOff(len(active) - len(waiting), len(active), waiting),
+        plan_problem=plan.problem,
+    )

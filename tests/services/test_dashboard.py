@@ -1,0 +1,94 @@
+"""The dashboard's figures over the ODPM template bid, with `today` fixed."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from crmbid_desktop.services import dashboard as svc
+from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.store.models import Milestone, Partner, Section, SectionCriterion
+
+
+def test_countdown_in_calendar_and_working_days(workspace: Workspace) -> None:
+    with workspace.reading() as session:
+        first = session.scalars(
+            select(Milestone).where(Milestone.external.is_(True)).order_by(Milestone.due_on)
+        ).first()
+    assert first is not None
+    today = first.due_on - timedelta(days=30)
+    board = svc.dashboard(workspace, today)
+    countdown = board.countdown
+    assert countdown is not None and not countdown.all_past
+    assert countdown.milestone_id == first.id
+    assert countdown.calendar_days == (first.due_on - today).days
+    assert countdown.working_days is not None
+    assert 0 < countdown.working_days < countdown.calendar_days
+    assert "calendar days" in countdown.text and "working days" in countdown.text
+
+
+def test_known_countdown_over_a_bank_holiday(workspace: Workspace) -> None:
+    with workspace.edit("Deadline") as session:
+        session.add(
+            Milestone(title="Test deadline", due_on=date(2005, 1, 4), external=True)  # Tue
+        )
+    with workspace.reading() as session:
+        from crmbid_desktop.services.planning import working_calendar
+
+        found = svc.countdown(session, date(2004, 12, 31), working_calendar())  # Fri
+    assert found is not None
+    # Mon 3 Jan 2005 is the New Year substitute holiday: only Tue 4 Jan counts.
+    assert (found.calendar_days, found.working_days) == (4, 1)
+
+
+def test_all_deadlines_past_says_so_and_names_the_last(workspace: Workspace) -> None:
+    board = svc.dashboard(workspace, date(2026, 5, 1))
+    countdown = board.countdown
+    assert countdown is not None and countdown.all_past
+    with workspace.reading() as session:
+        last = session.scalars(
+            select(Milestone).where(Milestone.external.is_(True)).order_by(Milestone.due_on.desc())
+        ).first()
+    assert last is not None
+    assert countdown.milestone_id == last.id
+    assert countdown.text.startswith("Every external deadline has passed.")
+    assert countdown.working_days is None
+
+
+def test_overdue_tasks_in_2026(workspace: Workspace) -> None:
+    board = svc.dashboard(workspace, date(2026, 5, 1))
+    assert board.overdue, "every unfinished 2005 task is overdue in 2026"
+    assert all(alert.reason == "overdue" for alert in board.overdue)
+    assert not {a.id for a in board.overdue} & {a.id for a in board.at_risk}
+
+
+def test_sections_coverage_and_sign_off(workspace: Workspace) -> None:
+    with workspace.edit("Set up") as session:
+        section = session.scalars(
+            select(Section).where(Section.word_limit.is_not(None)).order_by(Section.id)
+        ).first()
+        assert section is not None and section.word_limit is not None
+        section.body = " ".join(["word"] * (section.word_limit + 5))
+        section_id = section.id
+        leeds = session.scalars(select(Partner).order_by(Partner.id)).first()
+        assert leeds is not None
+        leeds.status = "signed off"
+        session.add(Partner(name="Gone", status="withdrawn"))
+        links = session.scalars(select(SectionCriterion)).all()
+        for link in links:
+            session.delete(link)
+    board = svc.dashboard(workspace, date(2005, 6, 1))
+    over = next(s for s in board.sections if s.id == section_id)
+    assert over.level == "over" and over.words == over.word_limit + 5  # type: ignore[operator]
+    assert [status for status, _ in board.by_status][:4] == [
+        "not started",
+        "drafting",
+        "ready for review",
+        "approved",
+    ]
+    assert sum(n for _, n in board.by_status) == len(board.sections) == 14
+    assert board.coverage.total == 10 and board.coverage.addressed == 0
+    assert len(board.coverage.uncovered) == 10
+    assert (board.sign_off.signed, board.sign_off.active) == (1, 2)
+    assert [name for _, name, _ in board.sign_off.waiting] == ["London Borough of Newham"]
