@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import sys
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from crmbid_desktop import APP_NAME, __version__
 from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.domain.risky_places import RiskyPlace
+from crmbid_desktop import settings as user_settings
 from crmbid_desktop.paths import AppPaths
 from crmbid_desktop.services import bid_files
 from crmbid_desktop.store import backups
@@ -112,8 +114,10 @@ class BidController:
         tick_interval_ms: int = TICK_INTERVAL_MS,
         interactive: bool = True,
     ) -> None:
-        self.paths = paths
         self.window_state = window_state
+        # The user's backups folder (File > Settings) replaces the program's own.
+        chosen = user_settings.load(window_state.config_dir).backups_path
+        self.paths = dataclasses.replace(paths, backups_override=chosen) if chosen else paths
         #: False for unattended runs (--smoke-test): problems go to stderr, never a modal dialog.
         self.interactive = interactive
         self.window: MainWindow | None = None
@@ -300,6 +304,7 @@ class BidController:
             self.window.new_requested.connect(self.create)
             self.window.copy_requested.connect(self.copy)
             self.window.backups_requested.connect(self.show_backups)
+            self.window.settings_changed.connect(self.use_settings)
         else:
             self.window.set_workspace(guarded.workspace)
         if previous is not None:
@@ -313,6 +318,13 @@ class BidController:
             )
         self.timer.start()
         return self.window
+
+    def use_settings(self, settings: object) -> None:
+        """New settings from File > Settings: backups go to the folder chosen from now on."""
+        assert isinstance(settings, user_settings.Settings)
+        self.paths = dataclasses.replace(self.paths, backups_override=settings.backups_path)
+        if self.guarded is not None:
+            self.guarded.paths = self.paths
 
     def open(self, path: Path) -> None:
         if self.window is not None and Path(path).resolve() == self.window.workspace.path:

@@ -418,7 +418,7 @@ class MainWindow(QMainWindow):
                 self._action(
                     page.title,
                     f"goTo{page.object_name[0].upper()}{page.object_name[1:]}",
-                    lambda index=index: self.go_to(index),  # type: ignore[misc]
+                    lambda _checked=False, index=index: self.go_to(index),  # type: ignore[misc]
                     f"Ctrl+{index + 1}",
                 )
             )
