@@ -17,9 +17,9 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from crmbid_desktop import APP_NAME, __version__
+from crmbid_desktop import settings as user_settings
 from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.domain.risky_places import RiskyPlace
-from crmbid_desktop import settings as user_settings
 from crmbid_desktop.paths import AppPaths
 from crmbid_desktop.services import bid_files
 from crmbid_desktop.store import backups

@@ -186,10 +186,14 @@ def test_dashboard_items_open_their_pages(qtbot: object, main_window: MainWindow
     task_item = dashboard.tasks.item(0)
     assert task_item is not None and task_item.text().startswith("Overdue: ")
     kind, key = task_item.data(ITEM_ROLE)
+    assert kind == "task"
     dashboard.tasks.itemActivated.emit(task_item)
     assert main_window.current_page().object_name == "timetablePage"
     tasks = main_window.findChild(QTableView, "tasksTable")
-    assert tasks.selectionModel().selectedRows()
+    selected = tasks.selectionModel().selectedRows()
+    assert selected and tasks.model().mapToSource(selected[0]).row() == next(
+        i for i, row in enumerate(tasks.model().sourceModel().rows) if row.id == key
+    )
 
     main_window.go_to(0)
     partner = dashboard.waiting.item(0)
