@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -107,17 +104,9 @@ def write_budget_workbook(table: BudgetTable, title: str, target: Path) -> None:
 
 def _atomic_write(target: Path, data: bytes) -> None:
     """A failed export never leaves half a workbook where the last good one was."""
-    descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(name, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(name)
-        raise
+    from crmbid_desktop.services.atomic_files import atomic_write_bytes
+
+    atomic_write_bytes(target, data)
 
 
 def export_budget_xlsx(workspace: Workspace, target: Path, options: ExportOptions) -> ExportResult:

@@ -157,11 +157,11 @@ def build_calendar(workspace: Workspace) -> bytes:
 
 
 def export_calendar(workspace: Workspace, target: Path, options: ExportOptions) -> ExportResult:
-    """Write the .ics; written to a side file first so a failed write leaves no half file."""
+    """Write the .ics all or nothing (a failed write leaves the previous file as it was)."""
+    from crmbid_desktop.services.atomic_files import atomic_write_bytes
+
     data = build_calendar(workspace)
-    partial = target.with_name(target.name + ".partial")
-    partial.write_bytes(data)
-    partial.replace(target)
+    atomic_write_bytes(target, data)
     count = data.count(b"BEGIN:VEVENT")
     return ExportResult(target, f"Wrote {count} calendar events to {target}")
 

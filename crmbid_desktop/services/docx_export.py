@@ -251,7 +251,7 @@ REGISTER_PLACEHOLDER = re.compile(
     r"^[ \t]*\[\[[ \t]*(products|risks|budget)(?:[ \t]+(?:table|register))?[ \t]*\]\][ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
-REGISTER_TITLES = {"products": "Products", "risks": "Risks", "budget": "Budget"}
+REGISTER_TITLES = {"products": "Products register", "risks": "Risk register", "budget": "Budget"}
 
 
 def placed_registers(content: ProposalContent) -> set[str]:

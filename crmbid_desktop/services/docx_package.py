@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
 import re
-import tempfile
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -17,6 +14,8 @@ import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
+
+from crmbid_desktop.services.atomic_files import TargetLockedError
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -33,13 +32,14 @@ _STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/s
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-class ExportTargetLockedError(OSError):
+class ExportTargetLockedError(TargetLockedError):
     """The export could not replace the target, usually because Word has it open."""
 
     def __init__(self, target: Path) -> None:
-        super().__init__(
+        OSError.__init__(
+            self,
             f"Cannot save to {target}: the file is open in another program (perhaps Word). "
-            "Close it there and export again, or choose another file name."
+            "Close it there and export again, or choose another file name.",
         )
         self.target = target
 
@@ -134,23 +134,9 @@ def document_bytes(document: Document) -> bytes:
 
 def atomic_write(data: bytes, target: Path) -> None:
     """Write beside the target then swap it in, so a failure never destroys the previous export."""
-    target = Path(target)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".~{target.stem}.", suffix=".tmp", dir=target.parent)
-    tmp = Path(tmp_name)
+    from crmbid_desktop.services.atomic_files import atomic_write_bytes
+
     try:
-        # mkstemp makes the file private; an export should be readable like any saved document.
-        if hasattr(os, "fchmod"):
-            os.fchmod(fd, 0o644)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.replace(tmp, target)
-        except PermissionError as exc:
-            # On Windows, Word holds an open document locked against replacement.
-            raise ExportTargetLockedError(target) from exc
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+        atomic_write_bytes(Path(target), data)
+    except TargetLockedError as error:
+        raise ExportTargetLockedError(Path(target)) from error

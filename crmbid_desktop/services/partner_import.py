@@ -161,6 +161,11 @@ def _read_partner_row(row: SourceRow) -> tuple[dict[str, Any], ContactFields | N
     return values, contact, problems
 
 
+def _join_problems(problems: list[str]) -> str:
+    """'A.; B.' reads badly: join the sentences with semicolons and end with one full stop."""
+    return "; ".join(problem.rstrip(".") for problem in problems) + "."
+
+
 def _read_date(text: str) -> date:
     # A workbook date with a time of day arrives as "2005-08-24 10:30:00": the day is enough.
     if len(text) > 10 and text[4:5] == "-" and text[10] in " T":
@@ -179,7 +184,11 @@ def _read_contact(row: SourceRow, problems: list[str]) -> ContactFields | None:
         if problem:
             problems.append(problem)
     if not contact.name and (contact.email or contact.phone or contact.job_title):
-        problems.append("a contact's email, phone or job title is given without the contact name")
+        # Councils' lists often give the council's general email or switchboard with no person:
+        # keep it as a contact named after what it is rather than refusing the council.
+        contact = ContactFields(
+            contact.job_title or "General contact", contact.job_title, contact.email, contact.phone
+        )
     return contact if contact.name else None
 
 
@@ -195,7 +204,7 @@ def build_preview(workspace: Workspace, source: Path) -> ImportPreview:
             continue
         values, contact, problems = _read_partner_row(row)
         if problems:
-            rejected.append(RejectedRow(row.number, "", "; ".join(problems)))
+            rejected.append(RejectedRow(row.number, "", _join_problems(problems)))
             continue
         key = rules.council_key(name)
         plan = plans.get(key)
@@ -264,7 +273,7 @@ def _read_contacts_sheet(
         if contact is None and not problems:
             problems.append("no contact name")
         if problems:
-            rejected.append(RejectedRow(row.number, sheet, "; ".join(problems)))
+            rejected.append(RejectedRow(row.number, sheet, _join_problems(problems)))
         elif contact is not None:
             _merge_contact(plans[key].contacts, contact)
 

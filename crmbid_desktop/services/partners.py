@@ -8,7 +8,6 @@ would store something wrong (a blank name, a bad email or phone, an attachment o
 from __future__ import annotations
 
 import mimetypes
-import os
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
@@ -492,16 +491,10 @@ def attachment_bytes(workspace: Workspace, attachment_id: int) -> tuple[str, byt
 
 def save_attachment_copy(workspace: Workspace, attachment_id: int, target: Path) -> Path:
     """Write the attachment to `target` atomically (a failure leaves no half file)."""
+    from crmbid_desktop.services.atomic_files import atomic_write_bytes
+
     _name, data = attachment_bytes(workspace, attachment_id)
-    descriptor, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.replace(temp_name, target)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-    return target
+    return atomic_write_bytes(target, data)
 
 
 def attachment_for_opening(workspace: Workspace, attachment_id: int) -> Path:

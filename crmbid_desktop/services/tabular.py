@@ -11,9 +11,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -316,18 +314,9 @@ def neutralise_csv_cell(value: object) -> object:
 
 def _atomic_write(path: Path, write: Callable[[IO[bytes]], object]) -> None:
     """Write to a temporary file beside the target, then swap it in with one rename."""
-    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    temp = Path(name)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
+    from crmbid_desktop.services.atomic_files import atomic_write_stream
+
+    atomic_write_stream(path, write)
 
 
 def write_csv(path: Path, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> None:

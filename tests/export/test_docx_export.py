@@ -13,7 +13,7 @@ import pytest
 from docx.opc.constants import CONTENT_TYPE as CT
 from export_helpers import check_file, document_xml, parts_xml, sample_content
 
-from crmbid_desktop.services import docx_package
+from crmbid_desktop.services import atomic_files
 from crmbid_desktop.services.docx_export import write_eoi, write_proposal, xml_safe
 from crmbid_desktop.services.docx_package import ExportTargetLockedError
 from crmbid_desktop.services.proposal_content import EoiContent, PartnerRow, SectionContent
@@ -185,7 +185,7 @@ def test_failure_mid_write_keeps_previous_file(
     def broken_fsync(fd: int) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(docx_package.os, "fsync", broken_fsync)
+    monkeypatch.setattr(atomic_files.os, "fsync", broken_fsync)
     with pytest.raises(OSError, match="disk full"):
         write_proposal(sample_content(version="0.4"), target)
     assert target.read_bytes() == before
@@ -199,7 +199,7 @@ def test_locked_target_raises_clear_error(tmp_path: Path, monkeypatch: pytest.Mo
     def locked(src: object, dst: object) -> None:
         raise PermissionError(13, "The process cannot access the file")
 
-    monkeypatch.setattr(docx_package.os, "replace", locked)
+    monkeypatch.setattr(atomic_files.os, "replace", locked)
     with pytest.raises(ExportTargetLockedError, match="open in another program") as info:
         write_proposal(sample_content(), target)
     assert info.value.target == target

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from crmbid_desktop import cli
 from crmbid_desktop.domain import preflight as rules
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.services import docx_package, file_formats
+from crmbid_desktop.services import atomic_files, file_formats
 from crmbid_desktop.services import proposal_export as service
 from crmbid_desktop.services.bid_files import open_workspace
 from crmbid_desktop.services.workspace import Workspace
@@ -335,7 +335,7 @@ def test_cli_locked_target_and_missing_folder(
     def locked(src: object, dst: object) -> None:
         raise PermissionError(13, "The process cannot access the file")
 
-    monkeypatch.setattr(docx_package.os, "replace", locked)
+    monkeypatch.setattr(atomic_files.os, "replace", locked)
     assert cli.run(["export", str(bid_path), str(target)]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "open in another program (perhaps Word)" in err[0]

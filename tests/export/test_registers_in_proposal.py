@@ -59,7 +59,7 @@ def test_registers_print_as_closing_parts_with_the_heat_map(
     xml = document_xml(target)
     headings = [line for line in _body_lines(target) if line.startswith("# ")]
     closing = headings[headings.index("# Evaluation criteria") :]
-    assert closing[:4] == ["# Evaluation criteria", "# Products", "# Risks", "# Budget"]
+    assert closing[:4] == ["# Evaluation criteria", "# Products register", "# Risk register", "# Budget"]
     assert "Budget (£)" in xml and "£12,500.50" in xml
     assert "Where the risks sit" in xml
     assert len(_media(target)) == 1

@@ -1,31 +1,38 @@
-"""atomic_write: the target is replaced whole or not at all; no temporary file is left on error."""
+"""Exports are written all or nothing, readable like any saved file, and say when Word holds them."""
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
 
-from crmbid_desktop.services.atomic_files import atomic_write
+from crmbid_desktop.services import atomic_files
+from crmbid_desktop.services.atomic_files import TargetLockedError, atomic_write_bytes
 
 
-def test_writes_the_target_and_leaves_no_temporary(tmp_path: Path) -> None:
-    target = tmp_path / "out" / "proposal.docx"
-    atomic_write(target, lambda temporary: temporary.write_bytes(b"new proposal"))
-    assert target.read_bytes() == b"new proposal"
-    assert [p.name for p in target.parent.iterdir()] == ["proposal.docx"]
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_written_files_get_ordinary_permissions(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        target = atomic_write_bytes(tmp_path / "budget.xlsx", b"data")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
 
 
-def test_failure_keeps_the_previous_file_and_removes_the_temporary(tmp_path: Path) -> None:
-    target = tmp_path / "exports" / "proposal.docx"
-    target.parent.mkdir()
-    target.write_bytes(b"previous export")
+def test_a_locked_target_is_named_and_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "partners.xlsx"
+    target.write_bytes(b"previous")
 
-    def fail(temporary: Path) -> None:
-        temporary.write_bytes(b"half")
-        raise RuntimeError("the exporter broke")
+    def locked(_source: object, _target: object) -> None:
+        raise PermissionError(13, "in use")
 
-    with pytest.raises(RuntimeError):
-        atomic_write(target, fail)
-    assert target.read_bytes() == b"previous export"
-    assert [p.name for p in target.parent.iterdir()] == ["proposal.docx"]
+    monkeypatch.setattr(atomic_files.os, "replace", locked)
+    with pytest.raises(TargetLockedError, match=r"partners\.xlsx"):
+        atomic_write_bytes(target, b"new")
+    assert target.read_bytes() == b"previous"
+    assert [p.name for p in tmp_path.iterdir() if p.name != "home"] == ["partners.xlsx"]

@@ -150,3 +150,19 @@ def test_export_xlsx_two_sheets_and_cli(bid_path: Path, tmp_path: Path) -> None:
     assert workbook.sheetnames == ["Partners", "Contacts"]
     assert workbook["Partners"]["A2"].value == "Leeds City Council"
     assert workbook["Partners"]["J2"].value == 100
+
+
+def test_a_council_email_without_a_person_becomes_a_general_contact(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    source = tmp_path / "partners.csv"
+    source.write_text(
+        "Council name,E-mail,Phone\nBradford Council,enquiries@bradford.gov.uk,01274 432111\n",
+        encoding="cp1252",
+    )
+    preview = partner_import.build_preview(workspace, source)
+    assert preview.rejected == []
+    [plan] = preview.to_add
+    assert [(c.name, c.email) for c in plan.contacts] == [
+        ("General contact", "enquiries@bradford.gov.uk")
+    ]
