@@ -28,6 +28,13 @@ _EAST_ASIAN = re.compile(
     "\uf900-\ufaff\U00020000-\U0002fa1f]"
 )
 _UNDERLINE_TAG = re.compile(r"^</?u>$", re.IGNORECASE)
+# Anything that could make Markdown differ from its plain reading: inline markup, escapes,
+# entities, HTML, table pipes, NUL, or a line that starts a heading, list, quote, fence, rule or
+# setext underline; or a non-breaking space (the parse trims it from line ends). Text with none
+# of these reads as itself, so it needs no parse to be counted.
+_MARKUP = re.compile(
+    r"[\\`*_\[\]<>&|\x00\u00a0\u2007\u202f]|^[ \t]*(?:[-+>#=~]|\d{1,9}[.)])", re.MULTILINE
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,11 +105,19 @@ def _count_token(token: str) -> int:
 
 def count_text_words(text: str) -> int:
     """Words in already plain text, by the rule in COUNTING_RULE."""
-    return sum(_count_token(tok) for tok in _SEPARATORS.split(text) if tok)
+    tokens = _SEPARATORS.split(text)
+    if _EAST_ASIAN.search(text) is None:
+        # The usual case: one word per token, so no per-token look at the characters.
+        return len(tokens) - tokens.count("")
+    return sum(_count_token(tok) for tok in tokens if tok)
 
 
+@lru_cache(maxsize=512)
 def count_words(markdown: str, *, include_tables: bool) -> int:
     """Words in a section body as Word will count them (see COUNTING_RULE)."""
+    # Cached: the outline recounts every section on refresh, and most bodies have not changed.
+    if _MARKUP.search(markdown) is None:
+        return count_text_words(markdown)
     return sum(
         count_text_words(block.text)
         for block in _blocks(markdown)

@@ -42,3 +42,36 @@ def test_plain_text_strips_markup() -> None:
 
 def test_rule_is_a_sentence() -> None:
     assert COUNTING_RULE.startswith("Words") and COUNTING_RULE.endswith(".")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Plain words, with e-mail and 2005/06 figures.\n\nA second paragraph\nwith a soft break.",
+        "    indented like code\n\nthen text",
+        "Tabs\tbetween\twords  and  double spaces",
+        "中文 and 日本語 mixed with words",
+    ],
+)
+def test_text_without_markup_is_counted_without_a_parse(text: str) -> None:
+    from crmbid_desktop.domain import wordcount
+
+    assert wordcount._MARKUP.search(text) is None
+    assert count_words(text, include_tables=True) == wordcount.count_text_words(plain_text(text))
+
+
+def test_plain_text_fast_path_agrees_with_the_parse() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from crmbid_desktop.domain import wordcount
+
+    alphabet = st.sampled_from(list("ab1.)- \n\t=+#>~*_[]<&|\\`中\u00a0"))
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet, max_size=40))
+    def agree(text: str) -> None:
+        parsed = sum(wordcount.count_text_words(b.text) for b in wordcount._blocks(text))
+        assert count_words(text, include_tables=True) == parsed
+
+    agree()

@@ -131,6 +131,40 @@ def test_sorting_by_due_date_is_by_date_not_text(page: TimetablePage) -> None:
     assert dues == sorted(dues)
 
 
+def _shown(page: TimetablePage) -> list[Any]:
+    proxy = page.tasks.proxy
+    return [proxy.index(r, 0).data(ROW_ROLE) for r in range(proxy.rowCount())]
+
+
+def test_sorting_in_the_model_both_ways_keeps_filter_selection_and_refresh(
+    page: TimetablePage, qtmodeltester: Any
+) -> None:
+    view = page.tasks
+    view.view.sortByColumn(3, Qt.SortOrder.DescendingOrder)
+    rows = _shown(page)
+    keys = [(r.due_on or date.min).toordinal() for r in rows]
+    assert keys == sorted(keys, reverse=True)
+    assert view.view.horizontalHeader().sortIndicatorSection() == 3
+    # Sorting by title is by text, ignoring case.
+    view.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    titles = [r.title for r in _shown(page)]
+    assert titles == sorted(titles, key=str.casefold)
+    # The selected task stays selected when the order changes.
+    chosen = titles[5]
+    view.select_task(next(r.id for r in _shown(page) if r.title == chosen))
+    view.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert view.selected_task_id() == next(r.id for r in _shown(page) if r.title == chosen)
+    # A filter applies to the sorted rows, and a refresh keeps the chosen order.
+    view.text_filter.setText("proposal")
+    filtered = [r.title for r in _shown(page)]
+    assert filtered == sorted(filtered, key=str.casefold, reverse=True)
+    assert 0 < len(filtered) < len(titles)
+    page.refresh()
+    assert [r.title for r in _shown(page)] == filtered
+    qtmodeltester.check(view.model)
+    qtmodeltester.check(view.proxy)
+
+
 def test_add_task_with_predecessor_anchor_and_undo(
     page: TimetablePage, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -434,7 +434,7 @@ class SectionsPage(Page):
         if not self.editor.document().isModified():
             return  # only looked at: nothing to save, and no version or log line for it
         text = self.editor.markdown()
-        count = section_service.word_count(text, include_tables=self.include_tables)
+        count = self.editor.word_count(include_tables=self.include_tables)
         self.word_counts[self.section_id] = count
         self._update_meter(count)
         if text == self._saved_text:

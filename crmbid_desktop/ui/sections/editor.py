@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QInputDialog, QTextEdit, QToolBar, QWidget
 
 from crmbid_desktop.services.paste_cleanup import clean_pasted_html
 from crmbid_desktop.services.sections import markdown_to_html
-from crmbid_desktop.ui.sections.markdown_writer import document_markdown
+from crmbid_desktop.ui.sections.markdown_writer import CachedDocumentText, document_markdown
 
 HEADING_SIZES = {1: 1.5, 2: 1.25}
 
@@ -44,18 +44,24 @@ class SectionEditor(QTextEdit):
         self.setTabChangesFocus(False)
         self.cursorPositionChanged.connect(self.formatting_changed)
         self.currentCharFormatChanged.connect(lambda _fmt: self.formatting_changed.emit())
+        self._text = CachedDocumentText(self.document())
 
     def load_markdown(self, markdown: str) -> None:
         self.blockSignals(True)
         try:
             self.setHtml(markdown_to_html(markdown))
+            self._text.forget()
             self.document().clearUndoRedoStacks()
             self.document().setModified(False)
         finally:
             self.blockSignals(False)
 
     def markdown(self) -> str:
-        return document_markdown(self.document())
+        return self._text.markdown()
+
+    def word_count(self, *, include_tables: bool) -> int:
+        """Words as the saved Markdown will count, without writing or parsing Markdown."""
+        return self._text.word_count(include_tables=include_tables)
 
     # -- paste: keep structure, drop fonts and colours ------------------------------------------
     def insertFromMimeData(self, source: QMimeData) -> None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtGui import QFont, QTextBlock, QTextCursor, QTextDocument, QTextListFormat
+
+from crmbid_desktop.domain.wordcount import count_text_words
 
 LINE_SEPARATOR = "\u2028"  # Shift+Enter inside a paragraph
 ORDERED_STYLES = {
@@ -21,8 +24,11 @@ _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 # What would make a line's start into a heading, list, quote, fence, rule or table.
 _LINE_START = re.compile(
-    r"^(\s*)(#{1,6}(?=\s|$)|[-+](?=\s|$)|>|=+\s*$|~~~|(\d{1,9})([.)])(?=\s|$))"
+    r"^(\s*)(#{1,6}(?=\s|$)|[-+](?=\s|$)|>|=+\s*$|(?:-[ \t]*){3,}$|~~~|(\d{1,9})([.)])(?=\s|$))"
 )
+HARD_BREAK = "\\\n"
+_BREAK_MARK = "\uffff"  # a hard break until the ends are trimmed (a noncharacter: never in text)
+_ENDS = re.compile("^[\\s\uffff]+|[\\s\uffff]+$")
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,11 @@ def _escape(text: str, *, in_table: bool = False) -> str:
     if in_table:
         text = text.replace("|", r"\|")
     return text
+
+
+def _escape_line_starts(content: str) -> str:
+    """Escape what would start a block on the first line and on every line after a hard break."""
+    return HARD_BREAK.join(_escape_line_start(line) for line in content.split(HARD_BREAK))
 
 
 def _escape_line_start(text: str) -> str:
@@ -103,10 +114,11 @@ def inline_markdown(block: QTextBlock, *, in_heading: bool = False, in_table: bo
             if kind in wanted and kind not in opened:
                 out.append("[" if kind == "link" else _OPEN[kind])
                 stack.append((kind, style.link if kind == "link" else ""))
-        out.append(_escape(stripped, in_table=in_table).replace(LINE_SEPARATOR, "\\\n"))
+        out.append(_escape(stripped, in_table=in_table).replace(LINE_SEPARATOR, _BREAK_MARK))
     while stack:
         close_one()
-    return "".join(out).strip()
+    # A line break at either end would leave a stray backslash: trim it with the spaces.
+    return _ENDS.sub("", "".join(out)).replace(_BREAK_MARK, HARD_BREAK)
 
 
 def _link_target(href: str) -> str:
@@ -119,7 +131,17 @@ def _heading_level(block: QTextBlock) -> int:
     return block.blockFormat().headingLevel()
 
 
-def _table_markdown(document: QTextDocument, table: object) -> list[str]:
+#: How a block's inline Markdown is made: (block, in_heading, in_table) -> text.
+InlineWriter = Callable[[QTextBlock, bool, bool], str]
+
+
+def _inline(block: QTextBlock, in_heading: bool, in_table: bool) -> str:
+    return inline_markdown(block, in_heading=in_heading, in_table=in_table)
+
+
+def _table_markdown(
+    document: QTextDocument, table: object, inline: InlineWriter = _inline
+) -> list[str]:
     from PySide6.QtGui import QTextTable
 
     assert isinstance(table, QTextTable)
@@ -131,7 +153,7 @@ def _table_markdown(document: QTextDocument, table: object) -> list[str]:
             texts = []
             block = document.findBlock(cell.firstPosition())
             while block.isValid() and block.position() <= cell.lastPosition():
-                texts.append(inline_markdown(block, in_table=True).replace("\\\n", " "))
+                texts.append(inline(block, False, True).replace("\\\n", " "))
                 block = block.next()
             cells.append(" ".join(t for t in texts if t).strip())
         lines.append("| " + " | ".join(cells) + " |")
@@ -140,7 +162,7 @@ def _table_markdown(document: QTextDocument, table: object) -> list[str]:
     return lines
 
 
-def document_markdown(document: QTextDocument) -> str:
+def document_markdown(document: QTextDocument, inline: InlineWriter = _inline) -> str:
     """The whole document as canonical Markdown: blocks separated by blank lines, tight lists."""
     chunks: list[list[str]] = []  # each chunk is separated from the next by a blank line
     list_stack: list[tuple[int, int]] = []  # (list indent level, content column)
@@ -151,7 +173,7 @@ def document_markdown(document: QTextDocument) -> str:
         cursor = QTextCursor(block)
         table = cursor.currentTable()
         if table is not None:
-            chunks.append(_table_markdown(document, table))
+            chunks.append(_table_markdown(document, table, inline))
             in_list_chunk = False
             list_stack.clear()
             last = table.lastPosition()
@@ -167,9 +189,9 @@ def document_markdown(document: QTextDocument) -> str:
             indent = list_stack[-1][1] if list_stack else 0
             ordered = fmt.style() in ORDERED_STYLES
             marker = f"{text_list.itemNumber(block) + 1}." if ordered else "-"
-            content = inline_markdown(block)
+            content = inline(block, False, False)
             content = content.replace("\\\n", "\\\n" + " " * (indent + len(marker) + 1))
-            line = " " * indent + marker + (" " + _escape_line_start(content) if content else "")
+            line = " " * indent + marker + (" " + _escape_line_starts(content) if content else "")
             list_stack.append((level, indent + len(marker) + 1))
             if in_list_chunk and (indent > 0 or ordered == top_ordered):
                 chunks[-1].append(line)
@@ -183,11 +205,99 @@ def document_markdown(document: QTextDocument) -> str:
         in_list_chunk = False
         list_stack.clear()
         level = min(_heading_level(block), 2)  # a pasted third-level heading becomes ##
-        content = inline_markdown(block, in_heading=level > 0)
+        content = inline(block, level > 0, False)
         if content.strip():
             if level in (1, 2):
                 chunks.append([f"{'#' * level} {content.replace(chr(92) + chr(10), ' ')}"])
             else:
-                chunks.append([_escape_line_start(content)])
+                chunks.append([_escape_line_starts(content)])
         block = block.next()
     return "\n\n".join("\n".join(chunk) for chunk in chunks) + ("\n" if chunks else "")
+
+
+class CachedDocumentText:
+    """A document's canonical Markdown and word count, redoing only the blocks edited since.
+
+    Writing 20,000 words as Markdown walks every text fragment through Qt, which is too slow to
+    repeat after each pause in typing; almost every block is unchanged from the last save, so
+    each block's inline Markdown and word count are kept under an id stored in the block's
+    user state, and every block an edit touches (text, formatting, split or merge, undo) loses
+    its id through the document's contentsChange signal.
+    """
+
+    def __init__(self, document: QTextDocument) -> None:
+        self._document = document
+        self._inline: dict[tuple[int, bool, bool], str] = {}
+        self._words: dict[int, int] = {}
+        self._next_id = 0
+        document.contentsChange.connect(self._changed)
+
+    def forget(self) -> None:
+        """Drop every kept block (a new text was loaded)."""
+        self._inline.clear()
+        self._words.clear()
+
+    def _changed(self, position: int, _removed: int, added: int) -> None:
+        block = self._document.findBlock(position)
+        end = position + added
+        while block.isValid() and block.position() <= end:
+            block.setUserState(-1)
+            block = block.next()
+
+    def _block_id(self, block: QTextBlock) -> int:
+        state = block.userState()
+        if state < 0:
+            self._next_id += 1
+            state = self._next_id
+            block.setUserState(state)
+        return state
+
+    def _cached_inline(self, block: QTextBlock, in_heading: bool, in_table: bool) -> str:
+        key = (self._block_id(block), in_heading, in_table)
+        text = self._inline.get(key)
+        if text is None:
+            text = self._inline[key] = inline_markdown(
+                block, in_heading=in_heading, in_table=in_table
+            )
+        return text
+
+    def markdown(self) -> str:
+        text = document_markdown(self._document, self._cached_inline)
+        self._forget_removed_blocks()
+        return text
+
+    def word_count(self, *, include_tables: bool) -> int:
+        """Words as domain.wordcount.count_words counts the document's Markdown.
+
+        Counted on each block's plain text, which reads as the Markdown's plain text does:
+        list bullets and numbers, heading marks and link addresses are not in the block text,
+        and table cells are blocks of their own.
+        """
+        total = 0
+        block = self._document.begin()
+        while block.isValid():
+            table = QTextCursor(block).currentTable()
+            if table is not None and not include_tables:
+                last = table.lastPosition()
+                while block.isValid() and block.position() <= last:
+                    block = block.next()
+                continue
+            key = self._block_id(block)
+            words = self._words.get(key)
+            if words is None:
+                # Stripped as the Markdown is: a non-breaking space at either end is not kept.
+                words = self._words[key] = count_text_words(block.text().strip())
+            total += words
+            block = block.next()
+        return total
+
+    def _forget_removed_blocks(self) -> None:
+        if len(self._inline) + len(self._words) < 4 * self._document.blockCount() + 64:
+            return
+        live = set()
+        block = self._document.begin()
+        while block.isValid():
+            live.add(block.userState())
+            block = block.next()
+        self._inline = {k: v for k, v in self._inline.items() if k[0] in live}
+        self._words = {k: v for k, v in self._words.items() if k in live}
