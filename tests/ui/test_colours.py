@@ -71,3 +71,21 @@ def test_blend_goes_part_of_the_way() -> None:
     mixed = colours.blend(QColor("#000000"), QColor("#ffffff"), 0.5)
     assert 126 <= mixed.red() <= 129
     assert mixed.red() == mixed.green() == mixed.blue()
+
+
+def test_the_style_follows_the_system_palette(qapp: QApplication) -> None:
+    from crmbid_desktop.ui.application import palette_following_style
+
+    windows = ["windowsvista", "Windows", "Fusion"]
+    assert palette_following_style("win32", [*windows, "windows11"], qapp) == "windows11"
+    assert palette_following_style("win32", windows, qapp) in ("", "Fusion")
+    assert palette_following_style("linux", ["Windows", "Fusion"], qapp) == "Fusion"
+    assert palette_following_style("darwin", ["macOS", "Fusion"], qapp) == "Fusion"
+
+
+def test_fractional_scaling_passes_through(qapp: QApplication) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+
+    policy = QGuiApplication.highDpiScaleFactorRoundingPolicy()
+    assert policy == Qt.HighDpiScaleFactorRoundingPolicy.PassThrough

@@ -27,17 +27,17 @@ from crmbid_desktop.domain import partner_rules as rules
 from crmbid_desktop.domain.dates import format_date, parse_date
 from crmbid_desktop.services.partners import AttachmentRow, ContactFields, PartnerFields
 from crmbid_desktop.services.queries import optional_date
+from crmbid_desktop.ui.colours import text_style
 from crmbid_desktop.ui.widgets import name_widget
 
 CONTACT_HEADERS = ("Name", "Job title", "Email", "Phone")
 ATTACHMENT_HEADERS = ("File", "Kind", "Received", "Size")
-WARNING_STYLE = "color: #a4262c;"  # Windows' error red, readable on white
 
 
 def _message_label(name: str) -> QLabel:
     label = QLabel()
     label.setObjectName(name)
-    label.setStyleSheet(WARNING_STYLE)
+    label.setStyleSheet(text_style("danger", label))
     label.setWordWrap(True)
     label.hide()
     return label

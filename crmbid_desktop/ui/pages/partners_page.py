@@ -24,8 +24,9 @@ from crmbid_desktop.services import partners as service
 from crmbid_desktop.services.partners import ContactFields, PartnerFields, PartnerRow
 from crmbid_desktop.services.queries import format_bp, format_pence, optional_date
 from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.ui.colours import text_colour, text_style
 from crmbid_desktop.ui.pages.base import Page
-from crmbid_desktop.ui.pages.partner_form import WARNING_STYLE, PartnerForm
+from crmbid_desktop.ui.pages.partner_form import PartnerForm
 from crmbid_desktop.ui.table_model import ROW_ROLE, Column, RowTableModel
 from crmbid_desktop.ui.widgets import FilterableTable, name_widget, select_row_by_id
 
@@ -84,7 +85,7 @@ class PartnerTableModel(RowTableModel[PartnerRow]):
             return None
         if role == Qt.ItemDataRole.ForegroundRole and index.isValid():
             row = self.row_at(index.row())
-            return Qt.GlobalColor.gray if not row.active else None
+            return text_colour("muted") if not row.active else None
         return super().data(index, role)
 
 
@@ -261,7 +262,7 @@ class PartnersPage(Page):
         )
         if check.problems:
             self.totals_label.setText(text + "\n⚠ " + "\n⚠ ".join(check.problems))
-            self.totals_label.setStyleSheet(WARNING_STYLE)
+            self.totals_label.setStyleSheet(text_style("danger", self))
         else:
             self.totals_label.setText(text + " ✓")
             self.totals_label.setStyleSheet("")
