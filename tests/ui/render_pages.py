@@ -153,7 +153,7 @@ OLDER = (
 )
 NEWER = (
     "The partner councils will run the CRM National Project from 1 April 2006.\n\n"
-    "Hosting stays with the current supplier for the first year.\n\n"
+    "Hosting moves to Newham after the first year.\n\n"
     "A steering group of the four lead councils meets monthly."
 )
 

@@ -232,8 +232,8 @@ class BudgetTab(QWidget):
         self.view.horizontalHeader().setStretchLastSection(False)
 
         self.hint = QLabel(
-            "Double-click or start typing in a white cell to enter pounds and pence. Grey italic "
-            "lines are drawn from the partner and products registers."
+            "Double-click or start typing in a year's cell to enter pounds and pence. Lines in "
+            "italics are drawn from the partner and products registers."
         )
         self.hint.setObjectName("budgetHint")
         self.hint.setWordWrap(True)
