@@ -305,8 +305,16 @@ def _existing_contacts(workspace: Workspace) -> dict[int, list[ContactFields]]:
     return found
 
 
-def apply_preview(workspace: Workspace, preview: ImportPreview) -> tuple[int, int]:
-    """Apply the preview as one edit (one change-log line). Returns (added, updated)."""
+def apply_preview(
+    workspace: Workspace,
+    preview: ImportPreview,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[int, int]:
+    """Apply the preview as one edit (one change-log line). Returns (added, updated).
+
+    `progress(done, total)` is called as rows are applied; if it raises (the user cancelled,
+    see services.cancel), the whole edit is rolled back and nothing is imported.
+    """
     if not preview.has_changes:
         return 0, 0
     summary = (
@@ -322,7 +330,10 @@ def apply_preview(workspace: Workspace, preview: ImportPreview) -> tuple[int, in
         new_rows: dict[str, dict[str, Any]] = {}
         new_contacts: dict[str, dict[str, dict[str, str]]] = {}
         added = updated = 0
-        for plan in preview.to_add + preview.to_update:
+        plans = preview.to_add + preview.to_update
+        for number, plan in enumerate(plans):
+            if progress is not None and number % 250 == 0:
+                progress(number, len(plans) + 1)
             partner = existing.get(plan.key)
             if partner is None:
                 row = new_rows.get(plan.key)
@@ -381,6 +392,8 @@ def apply_preview(workspace: Workspace, preview: ImportPreview) -> tuple[int, in
             ]
             if contact_rows:
                 session.execute(insert(Contact), contact_rows)
+        if progress is not None:
+            progress(len(plans), len(plans) + 1)  # last chance to cancel before the commit
     return added, updated
 
 

@@ -67,3 +67,34 @@ def test_an_edit_on_a_worker_thread_and_a_read_on_this_one_work_together(
     with workspace.reading() as session:
         names = list(session.scalars(select(Partner.name)))
     assert "Kent County Council" in names
+
+
+def test_a_cancelled_import_apply_leaves_no_partial_change(
+    workspace: Workspace, tmp_path: object
+) -> None:
+    from pathlib import Path
+
+    import pytest
+
+    from crmbid_desktop.services import partner_import
+    from crmbid_desktop.services.cancel import Cancelled
+
+    source = Path(str(tmp_path)) / "many.csv"
+    source.write_text(
+        "Council;Share\n" + "".join(f"Council number {n};0\n" for n in range(600)),
+        encoding="utf-8",
+    )
+    preview = partner_import.build_preview(workspace, source)
+    before = _count(workspace, Partner)
+    calls: list[int] = []
+
+    def cancel_on_second(done: int, total: int) -> None:
+        calls.append(done)
+        if len(calls) == 2:
+            raise Cancelled
+
+    with pytest.raises(Cancelled):
+        partner_import.apply_preview(workspace, preview, cancel_on_second)
+    assert _count(workspace, Partner) == before
+    assert partner_import.apply_preview(workspace, preview) == (600, 0)
+    assert _count(workspace, Partner) == before + 600

@@ -67,16 +67,17 @@ def test_each_field_saves_as_it_is_made_and_undo_takes_it_back(
     assert service.partner_rows(workspace)[0].fields.status == "signed off"
 
 
-def test_delete_and_undo_brings_contacts_back(page: PartnersPage, workspace: Workspace) -> None:
+def test_delete_and_undo_brings_contacts_back(
+    page: PartnersPage, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     newham = service.partner_rows(workspace)[1].id
     contacts = service.partner_detail(workspace, newham).contacts
     page._select(newham)
     assert page.form.name_edit.text() == "London Borough of Newham"
-    partners_page.QMessageBox.question = lambda *a, **k: QMessageBox.StandardButton.Yes  # type: ignore[method-assign]
-    try:
-        page._delete()
-    finally:
-        del partners_page.QMessageBox.question
+    monkeypatch.setattr(
+        partners_page.QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes
+    )
+    page._delete()
     assert [r.fields.name for r in page.model.rows] == ["Leeds City Council"]
     page.undo_stack.undo()
     assert [r.fields.name for r in page.model.rows][1] == "London Borough of Newham"

@@ -411,15 +411,34 @@ class PartnersPage(Page):
         )
         if not path:
             return
+        from crmbid_desktop.ui.progress import CANCELLED, run_with_progress
+
+        # Reading and applying run off the GUI thread with a Cancel button: a big spreadsheet
+        # must not freeze the window. A cancelled apply rolls back, leaving no council added.
         try:
-            preview = partner_import.build_preview(self.workspace, Path(path))
+            preview = run_with_progress(
+                self,
+                "Import partners",
+                f"Reading {Path(path).name}…",
+                lambda _progress: partner_import.build_preview(self.workspace, Path(path)),
+            )
         except TabularError as error:
             QMessageBox.warning(self, "Cannot import this file", str(error))
+            return
+        if preview is CANCELLED:
             return
         dialog = ImportPreviewDialog(preview, self)
         if dialog.exec() != ImportPreviewDialog.DialogCode.Accepted:
             return
-        added, updated = partner_import.apply_preview(self.workspace, preview)
+        result = run_with_progress(
+            self,
+            "Import partners",
+            "Adding the councils to the bid…",
+            lambda progress: partner_import.apply_preview(self.workspace, preview, progress),
+        )
+        if result is CANCELLED:
+            return
+        added, updated = result
         self.refresh()
         QMessageBox.information(
             self, "Partners imported", f"{added} councils added, {updated} updated."
