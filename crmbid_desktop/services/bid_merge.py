@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -29,6 +30,12 @@ from crmbid_desktop.store.schema import SCHEMA_HEAD
 Row = dict[str, Any]
 Snapshot = dict[str, dict[str, Row]]
 Resolution = Literal["ours", "theirs", "edited"]
+#: Called with (done, total) as the work goes; the UI's callback raises `Cancelled` to stop it.
+Progress = Callable[[int, int], None]
+
+#: A partner's copy bigger than this is refused before it is opened (a bid is a few MB; this
+#: leaves room for many attachments while keeping a wrong or hostile file from filling memory).
+MAX_COPY_BYTES = 200 * 1024 * 1024
 
 #: Fields that follow from others and never conflict on their own.
 _IGNORED = {"id", "uuid", "created_at", "modified_at"}
@@ -119,12 +126,19 @@ class Conflict:
     table: str
     uuid: str
     label: str  # "Section 4.2 Delivery" or "risk 'Loss of staff'"
-    kind: str  # "edit/edit", "edit/delete", "delete/edit", "add/add"
+    kind: str  # "edit/edit", "edit/delete", "delete/edit", "add/add", "add/orphan"
     fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # name: (ours, theirs)
     #: For section text changed on both sides: merge3's text with conflict markers.
     body_with_markers: str = ""
+    #: For "add/orphan": the row deleted here that the partner's new row belongs to.
+    parent_label: str = ""
 
     def describe(self) -> str:
+        if self.kind == "add/orphan":
+            return (
+                f"{self.label}: added in the partner's copy under {self.parent_label}, "
+                "which was deleted here"
+            )
         if self.kind == "edit/delete":
             return f"{self.label}: edited here, deleted in the partner's copy"
         if self.kind == "delete/edit":
@@ -199,9 +213,19 @@ def _merge_text(base: str, ours: str, theirs: str) -> tuple[str, bool]:
     return "".join(lines), conflicted
 
 
-def plan_merge(workspace: Workspace, copy_path: Path) -> MergePlan:
-    """Compare this bid with a partner's copy; changes nothing."""
+def plan_merge(
+    workspace: Workspace, copy_path: Path, progress: Progress | None = None
+) -> MergePlan:
+    """Compare this bid with a partner's copy; changes nothing.
+
+    `progress` is called between steps; raising from it (Cancel) stops the comparison.
+    """
+    report = progress or (lambda _done, _total: None)
+    tables = merged_tables()
+    total = len(tables) + 2
+    report(0, total)
     theirs, blobs, bases, their_bid = _read_partner_copy(copy_path)
+    report(1, total)
     with workspace.reading() as session:
         ours = snapshot(session)
         our_bases = {b.copy_uuid: b for b in session.scalars(select(ExchangeBase))}
@@ -224,8 +248,10 @@ def plan_merge(workspace: Workspace, copy_path: Path) -> MergePlan:
     numbers = _section_numbers(ours) | {
         k: v for k, v in _section_numbers(theirs).items() if k not in ours.get("section", {})
     }
-    for table in merged_tables():
+    for index, table in enumerate(tables, 2):
         _plan_table(plan, table.name, numbers)
+        report(index, total)
+    _orphans_to_conflicts(plan, numbers)
     # Sections in outline order first, so the dialog reads like the proposal.
     plan.conflicts.sort(key=lambda c: (c.table != "section", _outline_key(numbers.get(c.uuid))))
     return plan
@@ -259,6 +285,71 @@ def _plan_table(plan: MergePlan, table: str, numbers: dict[str, str]) -> None:
                 plan.conflicts.append(Conflict(table, uuid, label, "delete/edit"))
             continue  # deleted here and unchanged there: stays deleted
         _plan_fields(plan, table, uuid, label, base, ours, theirs)
+
+
+def _missing_parent(plan: MergePlan, table: Table, row: Row) -> tuple[str, str] | None:
+    """(parent table, uuid) of a row `row` refers to that exists neither here nor among inserts."""
+    for name, parent_table in _foreign_keys(table).items():
+        parent = row.get(name)
+        if parent is None:
+            continue
+        if parent in plan.ours.get(parent_table, {}):
+            continue
+        if parent in plan.inserts.get(parent_table, {}):
+            continue
+        return parent_table, parent
+    return None
+
+
+def _orphans_to_conflicts(plan: MergePlan, numbers: dict[str, str]) -> None:
+    """A row the partner added under something deleted here is a conflict, never a silent loss.
+
+    Repeated until nothing changes, so a row added under another such row is caught too.
+    """
+    tables = {table.name: table for table in merged_tables()}
+    found = True
+    while found:
+        found = False
+        for name, rows in list(plan.inserts.items()):
+            for uuid, row in list(rows.items()):
+                missing = _missing_parent(plan, tables[name], row)
+                if missing is None:
+                    continue
+                found = True
+                del rows[uuid]
+                label = _label(name, row, numbers, uuid)
+                parent_table, parent_uuid = missing
+                parent_row = plan.theirs.get(parent_table, {}).get(parent_uuid) or plan.base.get(
+                    parent_table, {}
+                ).get(parent_uuid)
+                parent_label = _label(parent_table, parent_row, numbers, parent_uuid)
+                plan.clean.remove(f"{label}: added in the partner's copy")
+                plan.conflicts.append(
+                    Conflict(name, uuid, label, "add/orphan", parent_label=parent_label)
+                )
+            if not rows:
+                del plan.inserts[name]
+
+
+def _restore_with_parents(
+    plan: MergePlan, inserts: dict[str, dict[str, Row]], table_name: str, uuid: str
+) -> list[str]:
+    """Add a row from the partner's copy and, first, any row it belongs to that is gone here."""
+    tables = {table.name: table for table in merged_tables()}
+    restored: list[str] = []
+    pending = [(table_name, uuid)]
+    while pending:
+        name, key = pending.pop()
+        row = plan.theirs.get(name, {}).get(key)
+        if row is None or key in inserts.get(name, {}) or key in plan.ours.get(name, {}):
+            continue
+        inserts.setdefault(name, {})[key] = row
+        if (name, key) != (table_name, uuid):
+            restored.append(_label(name, row, {}, key))
+        for column, parent_table in _foreign_keys(tables[name]).items():
+            if row.get(column) is not None:
+                pending.append((parent_table, row[column]))
+    return restored
 
 
 def _changed(base: Row, row: Row) -> bool:
@@ -309,6 +400,16 @@ def _read_partner_copy(
 ) -> tuple[Snapshot, dict[str, dict[str, bytes]], dict[str, str], str]:
     """(snapshot, attachment bytes, {copy uuid: partner name}, bid uuid), read-only."""
     path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise MergeError(f"“{path.name}” cannot be read ({error.strerror or error}).") from error
+    if size > MAX_COPY_BYTES:
+        raise MergeError(
+            f"“{path.name}” is {size / (1024 * 1024):.0f} MB; a partner's copy can be at most "
+            f"{MAX_COPY_BYTES // (1024 * 1024)} MB. Check that this is the bid file the partner "
+            "sent back (not an archive or a disc image)."
+        )
     inspection = inspect_file(path)  # raises a BidFileError naming what is wrong
     if inspection.revision not in ("0001", SCHEMA_HEAD):
         raise MergeError(
@@ -364,8 +465,11 @@ def apply_merge(
     resolutions: dict[tuple[str, str], tuple[Resolution, str]] | None = None,
     *,
     partner_name: str = "",
+    progress: Progress | None = None,
 ) -> list[str]:
     """Apply what merges cleanly plus resolved conflicts, in one edit; returns report lines.
+
+    `progress` is called inside the edit; raising from it (Cancel) rolls the whole merge back.
 
     `resolutions` maps (table, uuid) to ("ours"|"theirs"|"edited", edited section text).
     Conflicts without a resolution are left as they are, and the base keeps their old state so
@@ -385,8 +489,16 @@ def apply_merge(
         choice, text = resolutions[key]
         resolved_uuids.add(key)
         theirs = plan.theirs.get(conflict.table, {}).get(conflict.uuid)
-        if choice == "ours":
+        if choice == "ours" and conflict.kind == "add/orphan":
+            lines.append(
+                f"{conflict.label}: not added, as {conflict.parent_label} is deleted here."
+            )
+        elif choice == "ours":
             lines.append(f"{conflict.label}: kept this bid's version.")
+        elif conflict.kind == "add/orphan" and choice == "theirs":
+            parents = _restore_with_parents(plan, inserts, conflict.table, conflict.uuid)
+            also = f" (with {', '.join(parents)} restored)" if parents else ""
+            lines.append(f"{conflict.label}: added from the partner's copy{also}.")
         elif conflict.kind == "edit/delete" and choice == "theirs":
             deletes.setdefault(conflict.table, set()).add(conflict.uuid)
             lines.append(f"{conflict.label}: deleted, as in the partner's copy.")
@@ -409,10 +521,15 @@ def apply_merge(
         # The same copy merged again: nothing to write, not even a change-log line.
         return [*lines, "Nothing to merge: the partner's copy holds nothing new."]
     summary = f"Merged {who}'s copy of the bid"
+    report = progress or (lambda _done, _total: None)
     with workspace.edit(summary, action="merge", entity="bid") as session:
+        report(0, 3)
         if changed:
-            _write(session, plan, updates, inserts, deletes)
+            lines += _write(session, plan, updates, inserts, deletes)
+        report(1, 3)
         _store_base(session, plan, new_base, who)
+        report(2, 3)
+    report(3, 3)
     left = len(plan.conflicts) - len(resolved_uuids)
     if left:
         lines.append(f"{left} conflict(s) left for you to resolve in the Merge window.")
@@ -425,8 +542,10 @@ def _write(
     updates: dict[str, dict[str, Row]],
     inserts: dict[str, dict[str, Row]],
     deletes: dict[str, set[str]],
-) -> None:
+) -> list[str]:
+    """Write the changes; returns a line for any row that could not be placed (never silent)."""
     tables = merged_tables()
+    skipped: list[str] = []
     ids: dict[str, dict[str, int]] = {}
 
     def refresh_ids(table: Table) -> None:
@@ -455,7 +574,12 @@ def _write(
                     else:
                         values[name] = ids[fks[name]].get(value)
                         if values[name] is None and not table.c[name].nullable:
-                            break  # its parent row is gone here: nothing to attach it to
+                            # Planning makes these conflicts; this is the last guard.
+                            skipped.append(
+                                f"{_label(table.name, row, {}, uuid)}: not added, the row it "
+                                "belongs to is gone from this bid."
+                            )
+                            break
                 elif name == "data":
                     values[name] = plan.blobs.get(table.name, {}).get(uuid, b"")
                 else:
@@ -477,6 +601,7 @@ def _write(
         session.execute(
             update(table).where(table.c.uuid == uuid).values({name: ids[table.name].get(parent)})
         )
+    return skipped
 
 
 def _new_base(plan: MergePlan, resolved: set[tuple[str, str]]) -> Snapshot:

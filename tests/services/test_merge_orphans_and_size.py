@@ -1,0 +1,120 @@
+"""Partner-copy merge gaps: rows added under something deleted here, and oversized copies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from crmbid_desktop.paths import AppPaths
+from crmbid_desktop.services import bid_merge
+from crmbid_desktop.services.bid_files import open_workspace
+from crmbid_desktop.services.bid_merge import (
+    MergeError,
+    apply_merge,
+    plan_merge,
+    report_lines,
+    save_partner_copy,
+)
+from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.store.models import Contact, Partner, Section
+
+
+@pytest.fixture
+def pair(workspace: Workspace, tmp_path: Path, app_paths: AppPaths) -> Iterator[tuple]:
+    copy = tmp_path / "partner copy.crmbid"
+    save_partner_copy(workspace, copy, "Ann at York")
+    partner = open_workspace(copy, app_paths)
+    yield workspace, partner, copy
+    partner.close()
+
+
+def _leaf_section(workspace: Workspace) -> str:
+    with workspace.reading() as session:
+        sections = list(session.scalars(select(Section).order_by(Section.id)))
+        parents = {s.parent_id for s in sections}
+        return next(s.uuid for s in sections if s.id not in parents)
+
+
+def _delete(workspace: Workspace, model: type, uuid: str) -> None:
+    with workspace.edit("delete") as session:
+        session.delete(session.scalars(select(model).where(model.uuid == uuid)).one())
+
+
+def _titles(workspace: Workspace) -> set[str]:
+    with workspace.reading() as session:
+        return set(session.scalars(select(Section.title)))
+
+
+def test_subsection_added_under_a_section_deleted_here_is_a_conflict(pair: tuple) -> None:
+    ours, theirs, copy = pair
+    parent_uuid = _leaf_section(ours)
+    with theirs.edit("add sub-section") as session:
+        parent = session.scalars(select(Section).where(Section.uuid == parent_uuid)).one()
+        session.add(Section(parent_id=parent.id, title="York's new sub-section", position=1))
+    _delete(ours, Section, parent_uuid)
+
+    plan = plan_merge(ours, copy)
+    orphan = next(c for c in plan.conflicts if c.kind == "add/orphan")
+    assert "York's new sub-section" in orphan.label
+    assert "deleted here" in orphan.describe()
+    assert not plan.inserts.get("section")
+    assert any("York's new sub-section" in line for line in report_lines(plan))
+
+    # Left undecided: nothing is lost, the next merge shows it again.
+    apply_merge(ours, plan)
+    assert "York's new sub-section" not in _titles(ours)
+    again = plan_merge(ours, copy)
+    assert [c.kind for c in again.conflicts] == ["add/orphan"]
+
+    # Take theirs: the sub-section comes in with the section it belongs to.
+    lines = apply_merge(ours, again, {("section", orphan.uuid): ("theirs", "")})
+    assert any("restored" in line for line in lines)
+    with ours.reading() as session:
+        child = session.scalars(
+            select(Section).where(Section.title == "York's new sub-section")
+        ).one()
+        parent = session.get(Section, child.parent_id)
+        assert parent is not None and parent.uuid == parent_uuid
+    assert plan_merge(ours, copy).nothing_to_do
+
+
+def test_contact_added_to_a_council_deleted_here_is_a_conflict(pair: tuple) -> None:
+    ours, theirs, copy = pair
+    with ours.reading() as session:
+        council = session.scalars(select(Partner).order_by(Partner.id)).first()
+        assert council is not None
+        council_uuid, council_name = council.uuid, council.name
+    with theirs.edit("add contact") as session:
+        partner = session.scalars(select(Partner).where(Partner.uuid == council_uuid)).one()
+        session.add(Contact(partner_id=partner.id, name="Bea Jones", email="bea@example.org"))
+    _delete(ours, Partner, council_uuid)
+
+    plan = plan_merge(ours, copy)
+    orphan = next(c for c in plan.conflicts if c.kind == "add/orphan")
+    assert orphan.table == "contact" and council_name in orphan.parent_label
+    lines = apply_merge(ours, plan, {("contact", orphan.uuid): ("ours", "")})
+    assert any("not added" in line and "Bea Jones" in line for line in lines)
+    with ours.reading() as session:
+        assert session.scalars(select(Contact).where(Contact.name == "Bea Jones")).first() is None
+    assert plan_merge(ours, copy).nothing_to_do
+
+
+def test_copy_over_the_size_limit_is_refused_before_opening(
+    pair: tuple, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ours, _theirs, copy = pair
+    monkeypatch.setattr(bid_merge, "MAX_COPY_BYTES", 1024)
+    opened: list[Path] = []
+    monkeypatch.setattr(bid_merge, "inspect_file", lambda path: opened.append(path))
+    with pytest.raises(MergeError, match=r"at most 0 MB|can be at most") as error:
+        plan_merge(ours, copy)
+    assert copy.name in str(error.value)
+    assert opened == []
+
+
+def test_missing_copy_is_a_clear_message(workspace: Workspace, tmp_path: Path) -> None:
+    with pytest.raises(MergeError, match="cannot be read"):
+        plan_merge(workspace, tmp_path / "gone.crmbid")
