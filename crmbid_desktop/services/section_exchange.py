@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,6 +59,14 @@ COVER_NOTE = (
     "When you have finished, save the document (keep the Word .docx format) and email it back. "
     "Nothing you write changes the bid until the bid team has looked at it and accepted it.",
 )
+
+
+#: Called with (done, total) as the work goes; the UI's callback raises `Cancelled` to stop it.
+Progress = Callable[[int, int], None]
+
+
+def _no_progress(_done: int, _total: int) -> None:
+    return None
 
 
 class SectionSelectionError(ValueError):
@@ -117,7 +125,10 @@ def send_sections(
     *,
     template: Path | None = None,
     now: datetime | None = None,
+    progress: Progress | None = None,
 ) -> ExportResult:
+    """Write the chosen sections to `target`; a cancel (raised by `progress`) writes nothing."""
+    report = progress or _no_progress
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -159,6 +170,7 @@ def send_sections(
         add_run(new_paragraph(doc, None), line, italic=True)
 
     for index, item in enumerate(sent, 1):
+        report(index - 1, len(sent) + 1)
         level = min(max(item.row.depth - base_depth + 1, 1), 3)
         heading = new_paragraph(doc, styles[st.HEADINGS[level - 1]])
         set_numbering(heading, 0, 0)  # the number is in the text; Word must not renumber
@@ -192,7 +204,9 @@ def send_sections(
         company="",
         when=moment.date(),
     )
-    atomic_write(document_bytes(doc), Path(target))
+    data = document_bytes(doc)
+    report(len(sent), len(sent) + 1)  # the last chance to cancel: nothing written yet
+    atomic_write(data, Path(target))
     return ExportResult(
         Path(target), f"Wrote {len(sent)} section(s) ({numbers_text}) to {target} for a partner."
     )
@@ -296,11 +310,19 @@ def _partner_from_core(package_parts: dict[str, bytes]) -> str:
 
 
 def preview_returned(
-    workspace: Workspace, source: Path, *, into_section: str | None = None
+    workspace: Workspace,
+    source: Path,
+    *,
+    into_section: str | None = None,
+    progress: Progress | None = None,
 ) -> TakeBackPreview:
     """Read `source` and compare it with the bid; changes nothing."""
+    report = progress or _no_progress
+    report(0, 3)
     package = open_package(Path(source))
+    report(1, 3)
     document = read_document(package)
+    report(2, 3)
     partner = _partner_from_core(package.parts)
     with workspace.reading() as session:
         bid_uuid = session.scalars(select(Bid)).one().uuid
@@ -368,8 +390,13 @@ def apply_returned(
     *,
     choice: TrackedChoice = "accept",
     partner_name: str = "",
+    progress: Progress | None = None,
 ) -> list[str]:
-    """Write the accepted sections' returned text (and their Word comments) in one edit."""
+    """Write the accepted sections' returned text (and their Word comments) in one edit.
+
+    `progress` is called inside the edit; raising from it (Cancel) rolls every section back.
+    """
+    report = progress or _no_progress
     accepted_set = set(accepted)
     chosen = [c for c in preview.changes if c.section_uuid in accepted_set]
     if not chosen:
@@ -379,7 +406,8 @@ def apply_returned(
     lines: list[str] = []
     summary = f"Took back section(s) {numbers} from {who} ({preview.source.name})"
     with workspace.edit(summary, action="take back", entity="section") as session:
-        for change in chosen:
+        for index, change in enumerate(chosen):
+            report(index, len(chosen))
             section = session.scalars(
                 select(Section).where(Section.uuid == change.section_uuid)
             ).one()
@@ -396,6 +424,7 @@ def apply_returned(
                 section.body = new_body
                 lines.append(f"Section {change.number}: text replaced with {who}'s version.")
             lines += _add_comments(session, section, change.comments, change.number)
+        report(len(chosen), len(chosen))
     return lines
 
 

@@ -1,8 +1,13 @@
-"""The File menu's partner commands: ask for files, run the service, tell the user the outcome."""
+"""The File menu's partner commands: ask for files, run the service, tell the user the outcome.
+
+Reading, writing and applying run off the GUI thread with a progress window and Cancel
+(`ui/progress.py`), so a big file never freezes the window; a cancel leaves the bid unchanged.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
 
@@ -32,13 +37,23 @@ def send_sections(parent: QWidget, workspace: Workspace) -> Path | None:
     )
     if not target:
         return None
+    from crmbid_desktop.ui.progress import CANCELLED, run_with_progress
+
     try:
-        result = send(workspace, Path(target), numbers)
+        result = run_with_progress(
+            parent,
+            "Send sections",
+            f"Writing {Path(target).name}…",
+            lambda progress: send(workspace, Path(target), numbers, progress=progress),
+        )
     except (OSError, ValueError) as error:
         _problem(parent, "Sections not sent", error)
         return None
+    if result is CANCELLED:
+        return None
     QMessageBox.information(parent, "Sections saved", result.summary)
-    return result.target
+    written: Path = result.target
+    return written
 
 
 def take_back(parent: QWidget, workspace: Workspace) -> list[str]:
@@ -47,6 +62,7 @@ def take_back(parent: QWidget, workspace: Workspace) -> list[str]:
         preview_returned,
     )
     from crmbid_desktop.ui.exchange.take_back_dialog import TakeBackDialog
+    from crmbid_desktop.ui.progress import CANCELLED, run_with_progress
 
     source, _ = QFileDialog.getOpenFileName(
         parent, "Take back a returned Word file", str(workspace.path.parent), WORD_FILTER
@@ -54,9 +70,20 @@ def take_back(parent: QWidget, workspace: Workspace) -> list[str]:
     if not source:
         return []
     into: str | None = None
+
+    def read(into_section: str | None) -> Any:
+        return run_with_progress(
+            parent,
+            "Take back a returned Word file",
+            f"Reading {Path(source).name}…",
+            lambda progress: preview_returned(
+                workspace, Path(source), into_section=into_section, progress=progress
+            ),
+        )
+
     try:
         try:
-            preview = preview_returned(workspace, Path(source))
+            preview = read(None)
         except ReturnedFileError as error:
             number, ok = QInputDialog.getText(
                 parent,
@@ -66,9 +93,11 @@ def take_back(parent: QWidget, workspace: Workspace) -> list[str]:
             if not ok or not number.strip():
                 return []
             into = number.strip()
-            preview = preview_returned(workspace, Path(source), into_section=into)
+            preview = read(into)
     except (OSError, ValueError) as error:
         _problem(parent, "File not taken back", error)
+        return []
+    if preview is CANCELLED:
         return []
     dialog = TakeBackDialog(workspace, preview, parent)
     if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -120,6 +149,7 @@ def merge_copy(parent: QWidget, workspace: Workspace) -> list[str]:
     from crmbid_desktop.services.bid_merge import plan_merge
     from crmbid_desktop.store.errors import BidFileError
     from crmbid_desktop.ui.exchange.merge_dialog import MergeDialog
+    from crmbid_desktop.ui.progress import CANCELLED, run_with_progress
 
     source, _ = QFileDialog.getOpenFileName(
         parent, "Merge a partner's copy", str(workspace.path.parent), BID_FILTER
@@ -130,9 +160,16 @@ def merge_copy(parent: QWidget, workspace: Workspace) -> list[str]:
         QMessageBox.warning(parent, "Not merged", "That is the bid that is open; choose the copy.")
         return []
     try:
-        plan = plan_merge(workspace, Path(source))
+        plan = run_with_progress(
+            parent,
+            "Merge a partner's copy",
+            f"Comparing {Path(source).name} with this bid…",
+            lambda progress: plan_merge(workspace, Path(source), progress),
+        )
     except (BidFileError, OSError, ValueError) as error:
         _problem(parent, "Copy not merged", error)
+        return []
+    if plan is CANCELLED:
         return []
     if plan.nothing_to_do:
         QMessageBox.information(

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -169,7 +170,16 @@ class MergeDialog(QDialog):
             self.theirs.clear()
             self.edited.clear()
             return
-        if conflict.kind in ("edit/delete", "delete/edit"):
+        if conflict.kind == "add/orphan":
+            self.ours.setPlainText(
+                f"(not here: {conflict.parent_label} was deleted in this bid)\n\n"
+                "Keep ours leaves it out."
+            )
+            self.theirs.setPlainText(
+                "(added in their copy)\n\nTake theirs adds it and puts back "
+                f"{conflict.parent_label} from their copy."
+            )
+        elif conflict.kind in ("edit/delete", "delete/edit"):
             ours = "(deleted)" if conflict.kind == "delete/edit" else "(edited; kept here)"
             theirs = "(deleted)" if conflict.kind == "edit/delete" else "(edited in their copy)"
             self.ours.setPlainText(ours)
@@ -195,7 +205,23 @@ class MergeDialog(QDialog):
             self.conflicts.setCurrentRow(row + 1)
 
     def apply(self) -> None:
-        self.applied_lines = apply_merge(
-            self.workspace, self.plan, self.resolutions, partner_name=self.partner.text().strip()
-        )
+        """Merge off the GUI thread in one edit; Cancel rolls it all back."""
+        from crmbid_desktop.ui.progress import CANCELLED, run_with_progress
+
+        resolutions, partner = dict(self.resolutions), self.partner.text().strip()
+        try:
+            lines = run_with_progress(
+                self,
+                "Merge a partner's copy",
+                "Merging the partner's changes into this bid…",
+                lambda progress: apply_merge(
+                    self.workspace, self.plan, resolutions, partner_name=partner, progress=progress
+                ),
+            )
+        except (OSError, ValueError) as error:
+            QMessageBox.warning(self, "Copy not merged", str(error))
+            return
+        if lines is CANCELLED:
+            return  # rolled back; the decisions stay so the user can try again
+        self.applied_lines = lines
         self.accept()

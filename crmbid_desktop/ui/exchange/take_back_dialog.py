@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QSplitter,
@@ -224,13 +225,31 @@ class TakeBackDialog(QDialog):
         ]
 
     def apply(self) -> None:
-        self.applied_lines = apply_returned(
-            self.workspace,
-            self.preview,
-            self.accepted_uuids(),
-            choice=self.choice,
-            partner_name=self.partner.text().strip(),
-        )
+        """Write the accepted sections off the GUI thread; Cancel leaves the bid as it was."""
+        from crmbid_desktop.ui.progress import CANCELLED, run_with_progress
+
+        accepted, choice = self.accepted_uuids(), self.choice
+        partner = self.partner.text().strip()
+        try:
+            lines = run_with_progress(
+                self,
+                "Take back a returned Word file",
+                "Writing the accepted sections into the bid…",
+                lambda progress: apply_returned(
+                    self.workspace,
+                    self.preview,
+                    accepted,
+                    choice=choice,
+                    partner_name=partner,
+                    progress=progress,
+                ),
+            )
+        except (OSError, ValueError) as error:
+            QMessageBox.warning(self, "File not taken back", str(error))
+            return
+        if lines is CANCELLED:
+            return  # nothing was written; the user can choose again or close the window
+        self.applied_lines = lines
         self.accept()
 
 
