@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette, QUndoGroup
 from PySide6.QtWidgets import (
     QDialog,
@@ -88,6 +88,8 @@ class MainWindow(QMainWindow):
     copy_requested = Signal(Path)
     backups_requested = Signal()
     settings_changed = Signal(object)  # Settings, after the user saved them
+    #: An edit saved by a worker thread (import, merge): shown once it reaches the GUI thread.
+    _saved_elsewhere = Signal(str)
 
     def __init__(self, workspace: Workspace, window_state: WindowState) -> None:
         super().__init__()
@@ -96,6 +98,7 @@ class MainWindow(QMainWindow):
         self.window_state = window_state
         self._built: dict[int, Page] = {}
         self.undo_group = QUndoGroup(self)
+        self._saved_elsewhere.connect(self._on_saved, Qt.ConnectionType.QueuedConnection)
         self.settings: Settings = user_settings.load(window_state.config_dir)
         self._search_dialog: QWidget | None = None
 
@@ -204,6 +207,9 @@ class MainWindow(QMainWindow):
 
     def _on_saved(self, summary: str) -> None:
         try:
+            if QThread.currentThread() is not self.thread():
+                self._saved_elsewhere.emit(summary)  # widgets are touched on the GUI thread only
+                return
             self.save_state_label.setText("All changes saved")
             self.statusBar().showMessage(summary, 5000)
         except RuntimeError:
