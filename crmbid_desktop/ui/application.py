@@ -12,7 +12,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory, QWidget
 
@@ -32,6 +32,7 @@ from crmbid_desktop.store.errors import (
 from crmbid_desktop.ui import crash
 from crmbid_desktop.ui.main_window import MainWindow
 from crmbid_desktop.ui.window_state import WindowState
+from crmbid_desktop.ui.worker import Job
 
 if TYPE_CHECKING:
     from crmbid_desktop.ui.backups_dialog import BackupsDialog
@@ -121,6 +122,9 @@ class FirstPaintProbe(QObject):
 #: How often the open bid's lock is refreshed and a backup considered (one is taken only when
 #: the bid changed and the last backup is 10 minutes old; the service decides).
 TICK_INTERVAL_MS = 60_000
+#: How long closing waits for a backup already running in the background (a local copy of a
+#: bid takes well under a second; a stuck network drive must not keep the window from closing).
+BACKUP_WAIT_ON_CLOSE_MS = 30_000
 
 
 class BidController:
@@ -150,6 +154,11 @@ class BidController:
         self.timer.setObjectName("bidTickTimer")
         self.timer.setInterval(tick_interval_ms)
         self.timer.timeout.connect(self.tick)
+        # Timed backups run on their own one-thread pool: never two at once, never on the GUI
+        # thread, so typing in a big bid does not stop while it is copied.
+        self.backup_pool = QThreadPool()
+        self.backup_pool.setMaxThreadCount(1)
+        self.backup_job: Job | None = None
 
     # -- asking the user -----------------------------------------------------------------------
     def show_error(self, parent: QWidget | None, title: str, message: str) -> None:
@@ -332,6 +341,7 @@ class BidController:
         else:
             self.window.set_workspace(guarded.workspace)
         if previous is not None:
+            self.wait_for_backup()
             previous.close()
         if guarded.lock is not None and guarded.lock.taken_over is not None:
             # A lock left by a crash is recovered without asking; the log says whose it was.
@@ -401,35 +411,91 @@ class BidController:
             dialog.deleteLater()
 
     def restore(self, backup: Path, target: Path) -> None:
-        """Restore a backup as a new file and open it (the open bid is closed, backed up)."""
+        """Restore a backup as a new file and open it (the open bid is closed, backed up).
+
+        The copy runs off the GUI thread with Cancel; a cancelled restore deletes the new file.
+        """
+        from crmbid_desktop.services.cancel import Cancelled
+        from crmbid_desktop.ui.progress import CANCELLED, run_with_progress
+
         open_path = self.window.workspace.path if self.window is not None else None
-        try:
+
+        def work(progress: Callable[[int, int], None]) -> Path:
+            progress(0, 2)
             restored = backups.restore_backup(backup, target, open_bid=open_path)
+            try:
+                progress(1, 2)
+            except Cancelled:
+                restored.unlink(missing_ok=True)  # nothing half done: no new file left behind
+                raise
+            return restored
+
+        try:
+            restored = run_with_progress(
+                self.window, "Restore a backup", f"Restoring {Path(backup).name}…", work
+            )
         except (BidFileError, OSError) as error:
             self.show_error(self.window, "Cannot restore the backup", str(error))
+            return
+        if restored is CANCELLED:
             return
         self.open(restored)
         if self.window is not None and self.window.workspace.path == restored:
             self.window.statusBar().showMessage(f"Backup restored as {restored}", 8000)
 
+    @property
+    def backing_up(self) -> bool:
+        return self.backup_job is not None and self.backup_job.running
+
     def tick(self) -> None:
-        """Every minute: refresh the lock, take a backup when one is due."""
-        if self.guarded is None or self.guarded.closed:
+        """Every minute: refresh the lock, start a background backup when one is due."""
+        guarded = self.guarded
+        if guarded is None or guarded.closed:
             return
-        taken = self.guarded.tick()
+        if guarded.lock is not None:
+            guarded.lock.refresh()
+        if not guarded.read_only and not self.backing_up and guarded.schedule.due():
+            self._start_backup(guarded)
         if self.window is None:
             return
-        if self.guarded.lock is not None and not self.guarded.lock.still_ours():
+        if guarded.lock is not None and not guarded.lock.still_ours():
             self.window.statusBar().showMessage(
                 "Warning: another program has taken over this bid's lock. Save a copy of your "
                 "work (File > Save a Copy As…) and reopen the bid.",
                 0,
             )
-        elif taken is not None:
-            log.info("Backup taken: %s", taken)
+
+    def _start_backup(self, guarded: bid_files.GuardedBid) -> None:
+        # Noted now, not when it ends: an edit made while the copy runs makes the next one due.
+        guarded.schedule.note_backup()
+        bid_path, folder = guarded.workspace.path, guarded.paths.backups_dir
+        job = Job(lambda _progress: backups.take_backup(bid_path, folder))
+        job.finished.connect(lambda taken: self._backup_taken(guarded, taken))
+        job.failed.connect(lambda error: self._backup_failed(guarded, error))
+        self.backup_job = job
+        job.start(self.backup_pool)
+
+    def _backup_taken(self, guarded: bid_files.GuardedBid, taken: object) -> None:
+        if isinstance(taken, Path):
+            guarded.last_backup = taken
+        log.info("Backup taken: %s", taken)
+
+    def _backup_failed(self, guarded: bid_files.GuardedBid, error: object) -> None:
+        # A failed backup must not stop work: log it and try again at the next tick.
+        log.error("Backup of %s failed: %s", guarded.workspace.path, error)
+        guarded.schedule.changed = True
+        guarded.schedule.last_backup_at = None
+
+    def wait_for_backup(self) -> bool:
+        """Let a background backup finish before the bid closes; False if it did not in time."""
+        done = self.backup_pool.waitForDone(BACKUP_WAIT_ON_CLOSE_MS)
+        if not done:
+            log.error("A background backup was still running when the bid closed.")
+        return done
 
     def close(self) -> None:
         self.timer.stop()
+        self.wait_for_backup()
         if self.guarded is not None:
             self.guarded.close()
         elif self.window is not None:

@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
@@ -274,7 +275,7 @@ def test_backups_dialog_look(
 
 
 def test_timer_ticks_take_a_backup_when_due(
-    controller: BidController, bid_path: Path, app_paths: AppPaths
+    controller: BidController, bid_path: Path, app_paths: AppPaths, qtbot: Any
 ) -> None:
     from crmbid_desktop.store.models import Partner
 
@@ -286,4 +287,76 @@ def test_timer_ticks_take_a_backup_when_due(
     assert controller.guarded is not None
     controller.guarded.schedule.last_backup_at = datetime(2005, 8, 26, 9, 0)
     controller.tick()
+    # The backup runs on a worker thread; a second tick meanwhile starts no second one.
+    job = controller.backup_job
+    assert job is not None
+    controller.tick()
+    assert controller.backup_job is job
+    if job.running:
+        with qtbot.waitSignal(job.finished, timeout=20_000):
+            pass
     assert backups.list_backups(bid_path, app_paths.backups_dir)[0].partners == 3
+    assert controller.guarded.last_backup is not None
+
+
+def test_backup_tick_does_not_overlap_and_close_waits(
+    controller: BidController, bid_path: Path, monkeypatch: pytest.MonkeyPatch, qtbot: Any
+) -> None:
+    import threading
+
+    from crmbid_desktop.store.models import Partner
+
+    window = controller.start(bid_path)
+    assert window is not None and controller.guarded is not None
+    release = threading.Event()
+    started: list[str] = []
+    real = backups.take_backup
+
+    def slow_backup(*args: Any, **kwargs: Any) -> Path:
+        started.append(threading.current_thread().name)
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(backups, "take_backup", slow_backup)
+    with window.workspace.edit("Added Wakefield") as session:
+        session.add(Partner(name="Wakefield"))
+    controller.guarded.schedule.last_backup_at = datetime(2005, 8, 26, 9, 0)
+    controller.tick()
+    qtbot.waitUntil(lambda: bool(started))
+    assert started[0] != threading.main_thread().name
+    # The window keeps working while the copy runs: an edit saves at once.
+    with window.workspace.edit("Added Barnsley") as session:
+        session.add(Partner(name="Barnsley"))
+    controller.guarded.schedule.last_backup_at = datetime(2005, 8, 26, 9, 0)
+    controller.tick()  # due again, but one is running: no second backup
+    assert len(started) == 1 and controller.backing_up
+    release.set()
+    assert controller.wait_for_backup()
+    qtbot.waitUntil(lambda: not controller.backing_up)
+    assert controller.guarded.schedule.changed  # Barnsley is in the next backup
+
+
+def test_cancelled_restore_leaves_no_new_file(
+    controller: BidController,
+    bid_path: Path,
+    app_paths: AppPaths,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from crmbid_desktop.ui import worker
+
+    backup = backups.take_backup(bid_path, app_paths.backups_dir, now=datetime(2005, 8, 26, 9, 30))
+    window = controller.start(bid_path)
+    assert window is not None
+    real = worker.Job.report
+
+    def report(self: worker.Job, done: int, total: int) -> None:
+        if done >= 1:
+            self.cancel()  # the user pressed Cancel while the copy was being made
+        real(self, done, total)
+
+    monkeypatch.setattr(worker.Job, "report", report)
+    target = tmp_path / "restored.crmbid"
+    controller.restore(backup, target)
+    assert not target.exists()
+    assert window.workspace.path == bid_path.resolve()
