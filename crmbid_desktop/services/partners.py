@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import mimetypes
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
@@ -427,6 +427,14 @@ def restore_partner(workspace: Workspace, snapshot: DeletedPartner) -> int:
 # -- letters of support and agreements --------------------------------------------------------------
 
 
+#: Called with (done, total) as attachment work goes; the UI's callback raises to cancel it.
+AttachmentProgress = Callable[[int, int], None]
+
+
+def _no_progress(_done: int, _total: int) -> None:
+    return None
+
+
 def add_attachment(
     workspace: Workspace,
     partner_id: int,
@@ -434,8 +442,15 @@ def add_attachment(
     *,
     kind: str = "letter of support",
     received_on: date | None = None,
+    progress: AttachmentProgress | None = None,
 ) -> AttachmentRow:
-    """Store a copy of `source` inside the bid file (25 MB at most)."""
+    """Store a copy of `source` inside the bid file (25 MB at most).
+
+    `progress` is called between steps, the last time inside the edit: raising from it
+    (Cancel) leaves the bid without the attachment.
+    """
+    report = progress or _no_progress
+    report(0, 3)
     try:
         size = source.stat().st_size
     except FileNotFoundError:
@@ -448,6 +463,7 @@ def add_attachment(
     except OSError as error:
         raise PartnerError(f"“{source.name}” cannot be read: {error.strerror or error}.") from None
     _check_size(source.name, len(data))  # it may have grown since stat()
+    report(1, 3)
     media_type = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
     with workspace.reading() as session:
         partner = _get(session, partner_id)
@@ -470,6 +486,8 @@ def add_attachment(
         session.add(attachment)
         session.flush()
         row = _attachment_row(attachment)
+        report(2, 3)
+    report(3, 3)
     return row
 
 
@@ -489,20 +507,45 @@ def attachment_bytes(workspace: Workspace, attachment_id: int) -> tuple[str, byt
         return attachment.filename, attachment.data
 
 
-def save_attachment_copy(workspace: Workspace, attachment_id: int, target: Path) -> Path:
-    """Write the attachment to `target` atomically (a failure leaves no half file)."""
+def attachment_name(workspace: Workspace, attachment_id: int) -> str:
+    """The attachment's file name, without reading its bytes from the bid."""
+    with workspace.reading() as session:
+        attachment = session.get(Attachment, attachment_id)
+        if attachment is None:
+            raise PartnerError("That attachment is no longer in the bid.")
+        return attachment.filename
+
+
+def save_attachment_copy(
+    workspace: Workspace,
+    attachment_id: int,
+    target: Path,
+    progress: AttachmentProgress | None = None,
+) -> Path:
+    """Write the attachment to `target` atomically (a failure or cancel leaves no half file)."""
     from crmbid_desktop.services.atomic_files import atomic_write_bytes
 
+    report = progress or _no_progress
+    report(0, 2)
     _name, data = attachment_bytes(workspace, attachment_id)
-    return atomic_write_bytes(target, data)
+    report(1, 2)  # the last chance to cancel: nothing written yet
+    written = atomic_write_bytes(target, data)
+    report(2, 2)
+    return written
 
 
-def attachment_for_opening(workspace: Workspace, attachment_id: int) -> Path:
+def attachment_for_opening(
+    workspace: Workspace, attachment_id: int, progress: AttachmentProgress | None = None
+) -> Path:
     """A temporary copy to open in Word, Acrobat or a picture viewer (edits there are not saved)."""
+    report = progress or _no_progress
+    report(0, 2)
     name, data = attachment_bytes(workspace, attachment_id)
+    report(1, 2)  # cancelled here: no temporary file made
     folder = Path(tempfile.mkdtemp(prefix="crmbid-attachment-"))
     path = folder / Path(name).name
     path.write_bytes(data)
+    report(2, 2)
     return path
 
 

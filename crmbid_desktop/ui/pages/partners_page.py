@@ -357,12 +357,23 @@ class PartnersPage(Page):
             return
         from datetime import date
 
+        from crmbid_desktop.ui.progress import CANCELLED, run_with_progress
+
+        partner_id, source = self.current_id, Path(path)
+        # Reading and storing up to 25 MB runs off the GUI thread; Cancel stores nothing.
         try:
-            service.add_attachment(
-                self.workspace, self.current_id, Path(path), received_on=date.today()
+            row = run_with_progress(
+                self,
+                "Attach a file",
+                f"Attaching {source.name}…",
+                lambda progress: service.add_attachment(
+                    self.workspace, partner_id, source, received_on=date.today(), progress=progress
+                ),
             )
         except service.PartnerError as error:
             QMessageBox.warning(self, "Cannot attach this file", str(error))
+            return
+        if row is CANCELLED:
             return
         self._reload_attachments()
 
@@ -372,10 +383,21 @@ class PartnersPage(Page):
             self.form.load_attachments(detail.attachments)
 
     def _open_attachment(self, attachment_id: int) -> None:
+        from crmbid_desktop.ui.progress import CANCELLED, run_with_progress
+
         try:
-            path = service.attachment_for_opening(self.workspace, attachment_id)
+            path = run_with_progress(
+                self,
+                "Open the attachment",
+                "Reading the attachment from the bid…",
+                lambda progress: service.attachment_for_opening(
+                    self.workspace, attachment_id, progress
+                ),
+            )
         except (service.PartnerError, OSError) as error:
             QMessageBox.warning(self, "Cannot open the attachment", str(error))
+            return
+        if path is CANCELLED:
             return
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
             QMessageBox.information(
@@ -385,12 +407,27 @@ class PartnersPage(Page):
             )
 
     def _save_attachment(self, attachment_id: int) -> None:
-        name, _data = service.attachment_bytes(self.workspace, attachment_id)
+        from crmbid_desktop.ui.progress import run_with_progress
+
+        try:
+            name = service.attachment_name(self.workspace, attachment_id)
+        except service.PartnerError as error:
+            QMessageBox.warning(self, "Cannot save the copy", str(error))
+            return
         target, _ = QFileDialog.getSaveFileName(self, "Save a copy", name)
         if not target:
             return
         try:
-            service.save_attachment_copy(self.workspace, attachment_id, Path(target))
+            run_with_progress(
+                self,
+                "Save a copy",
+                f"Saving {Path(target).name}…",
+                lambda progress: service.save_attachment_copy(
+                    self.workspace, attachment_id, Path(target), progress
+                ),
+            )
+        except service.PartnerError as error:
+            QMessageBox.warning(self, "Cannot save the copy", str(error))
         except OSError as error:
             QMessageBox.warning(self, "Cannot save the copy", f"{target}: {error.strerror}")
 
