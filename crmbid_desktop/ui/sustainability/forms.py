@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QScrollArea,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -99,7 +100,15 @@ def scrolling(widget: QWidget, name: str) -> QScrollArea:
     area = QScrollArea()
     area.setObjectName(name)
     area.setAccessibleName(widget.accessibleName() or name)
-    area.setWidget(widget)
+    # The form keeps its natural height at the top: a tall window must not spread its rows
+    # (and a field's message) apart.
+    holder = QWidget()
+    holder.setObjectName(f"{name}Holder")
+    column = QVBoxLayout(holder)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.addWidget(widget)
+    column.addStretch(1)
+    area.setWidget(holder)
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setMinimumWidth(260)
