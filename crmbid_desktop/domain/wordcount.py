@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+if TYPE_CHECKING:  # markdown-it is imported on first parse: start-up counts empty sections
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 COUNTING_RULE: str = (
     "Words are counted as Microsoft Word counts them: any run of characters between spaces or "
@@ -45,6 +47,8 @@ class _Block:
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     # The canonical section format: CommonMark plus GFM tables.
     return MarkdownIt("commonmark").enable("table")
 

@@ -136,16 +136,34 @@ def _alert(row: planning.TaskRow, reason: str) -> TaskAlert:
     return TaskAlert(row.id, row.title, row.due_on, row.owner, reason)
 
 
-def dashboard(workspace: Workspace, today: date) -> Dashboard:
-    """Everything the dashboard shows, read in one go."""
-    # Imported here: word counting needs markdown-it, which start-up does without.
+@dataclass(frozen=True)
+class Progress:
+    """The part of the dashboard read straight from the bid (no calendar needed)."""
+
+    title: str
+    funding_body: str
+    sections: list[SectionProgress]
+    by_status: list[tuple[str, int]]
+    coverage: CriteriaCoverage
+    sign_off: SignOff
+
+
+@dataclass(frozen=True)
+class TimetableFigures:
+    """The part that needs the bank-holiday calendar and the critical path."""
+
+    countdown: Countdown | None
+    overdue: list[TaskAlert]
+    at_risk: list[TaskAlert]
+    plan_problem: str = ""
+
+
+def progress(workspace: Workspace) -> Progress:
+    """Sections, criteria coverage and sign-off: cheap, so the first paint can show them."""
     from crmbid_desktop.services.sections import count_table_words, outline, word_count
 
-    calendar = planning.working_calendar()
-    plan = planning.plan_view(workspace, today)
     with workspace.reading() as session:
         summary = queries.bid_summary(session)
-        next_deadline = countdown(session, today, calendar)
         rows = outline(session)
         include_tables = count_table_words(session)
         criteria = list(session.scalars(select(Criterion).order_by(Criterion.position)))
@@ -169,8 +187,8 @@ def dashboard(workspace: Workspace, today: date) -> Dashboard:
             )
         )
     counts: dict[str, int] = {}
-    for progress in sections:
-        counts[progress.status] = counts.get(progress.status, 0) + 1
+    for section in sections:
+        counts[section.status] = counts.get(section.status, 0) + 1
     by_status = [(status, counts.pop(status, 0)) for status in SECTION_STATUSES]
     by_status += sorted(counts.items())
 
@@ -178,23 +196,45 @@ def dashboard(workspace: Workspace, today: date) -> Dashboard:
     uncovered = tuple((c.id, c.title) for c in criteria if c.id in found.uncovered_criteria)
     active = [p for p in partners if p.status != WITHDRAWN]
     waiting = tuple((p.id, p.name, p.status) for p in active if p.status != SIGNED_OFF)
+    return Progress(
+        title=summary.title,
+        funding_body=summary.funding_body,
+        sections=sections,
+        by_status=by_status,
+        coverage=CriteriaCoverage(len(criteria) - len(uncovered), len(criteria), uncovered),
+        sign_off=SignOff(len(active) - len(waiting), len(active), waiting),
+    )
 
+
+def timetable_figures(workspace: Workspace, today: date) -> TimetableFigures:
+    """The countdown in working days and the overdue and at-risk tasks."""
+    calendar = planning.working_calendar()
+    plan = planning.plan_view(workspace, today)
+    with workspace.reading() as session:
+        next_deadline = countdown(session, today, calendar)
     overdue = [_alert(t, "overdue") for t in plan.tasks if t.overdue]
     at_risk = [
         _alert(t, f"at risk: {t.schedule.slack} days slack" if t.schedule else "at risk")
         for t in plan.tasks
         if t.at_risk and not t.overdue
     ]
+    return TimetableFigures(next_deadline, overdue, at_risk, plan.problem)
+
+
+def dashboard(workspace: Workspace, today: date) -> Dashboard:
+    """Everything the dashboard shows, read in one go."""
+    read = progress(workspace)
+    figures = timetable_figures(workspace, today)
     return Dashboard(
-        title=summary.title,
-        funding_body=summary.funding_body,
+        title=read.title,
+        funding_body=read.funding_body,
         today=today,
-        countdown=next_deadline,
-        overdue=overdue,
-        at_risk=at_risk,
-        sections=sections,
-        by_status=by_status,
-        coverage=CriteriaCoverage(len(criteria) - len(uncovered), len(criteria), uncovered),
-        sign_off=SignOff(len(active) - len(waiting), len(active), waiting),
-        plan_problem=plan.problem,
+        countdown=figures.countdown,
+        overdue=figures.overdue,
+        at_risk=figures.at_risk,
+        sections=read.sections,
+        by_status=read.by_status,
+        coverage=read.coverage,
+        sign_off=read.sign_off,
+        plan_problem=figures.plan_problem,
     )

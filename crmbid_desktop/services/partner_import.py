@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from crmbid_desktop.domain import partner_rules as rules
 from crmbid_desktop.domain.dates import parse_date
@@ -305,8 +305,16 @@ def _existing_contacts(workspace: Workspace) -> dict[int, list[ContactFields]]:
     return found
 
 
-def apply_preview(workspace: Workspace, preview: ImportPreview) -> tuple[int, int]:
-    """Apply the preview as one edit (one change-log line). Returns (added, updated)."""
+def apply_preview(
+    workspace: Workspace,
+    preview: ImportPreview,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[int, int]:
+    """Apply the preview as one edit (one change-log line). Returns (added, updated).
+
+    `progress(done, total)` is called as rows are applied; if it raises (the user cancelled,
+    see services.cancel), the whole edit is rolled back and nothing is imported.
+    """
     if not preview.has_changes:
         return 0, 0
     summary = (
@@ -317,23 +325,47 @@ def apply_preview(workspace: Workspace, preview: ImportPreview) -> tuple[int, in
         # Match again inside the transaction: the bid may have changed since the preview.
         existing = {rules.council_key(p.name): p for p in session.scalars(select(Partner))}
         position = session.scalar(select(func.coalesce(func.max(Partner.position), -1))) or 0
+        # New councils are gathered as plain rows and written with two bulk INSERTs (councils,
+        # then contacts): one ORM object per row made 5,000 rows take over a second.
+        new_rows: dict[str, dict[str, Any]] = {}
+        new_contacts: dict[str, dict[str, dict[str, str]]] = {}
         added = updated = 0
-        for plan in preview.to_add + preview.to_update:
+        plans = preview.to_add + preview.to_update
+        for number, plan in enumerate(plans):
+            if progress is not None and number % 250 == 0:
+                progress(number, len(plans) + 1)
             partner = existing.get(plan.key)
             if partner is None:
-                position += 1
-                partner = Partner(position=position)
-                _set_fields(partner, PartnerFields(plan.name), plan.values)
-                session.add(partner)
-                existing[plan.key] = partner
-                added += 1
-            else:
-                _set_fields(partner, None, plan.values)
-                updated += 1
-            by_name = {c.name.casefold(): c for c in partner.contacts} if partner.id else {}
+                row = new_rows.get(plan.key)
+                if row is None:
+                    position += 1
+                    row = {**vars(PartnerFields(plan.name)), "position": position}
+                    new_rows[plan.key] = row
+                    new_contacts[plan.key] = {}
+                    added += 1
+                else:
+                    updated += 1
+                row.update(plan.values)
+                contacts = new_contacts[plan.key]
+                for contact in plan.contacts:
+                    found = contacts.get(contact.name.casefold())
+                    if found is None:
+                        contacts[contact.name.casefold()] = {
+                            "name": contact.name,
+                            "job_title": contact.job_title,
+                            "email": contact.email,
+                            "phone": contact.phone,
+                        }
+                    else:
+                        for field in ("job_title", "email", "phone"):
+                            found[field] = getattr(contact, field) or found[field]
+                continue
+            _set_fields(partner, None, plan.values)
+            updated += 1
+            by_name = {c.name.casefold(): c for c in partner.contacts}
             for contact in plan.contacts:
-                found = by_name.get(contact.name.casefold())
-                if found is None:
+                known = by_name.get(contact.name.casefold())
+                if known is None:
                     partner.contacts.append(
                         Contact(
                             name=contact.name,
@@ -343,9 +375,25 @@ def apply_preview(workspace: Workspace, preview: ImportPreview) -> tuple[int, in
                         )
                     )
                 else:
-                    found.job_title = contact.job_title or found.job_title
-                    found.email = contact.email or found.email
-                    found.phone = contact.phone or found.phone
+                    known.job_title = contact.job_title or known.job_title
+                    known.email = contact.email or known.email
+                    known.phone = contact.phone or known.phone
+        if new_rows:
+            session.flush()
+            keys = list(new_rows)
+            ids = session.scalars(
+                insert(Partner).returning(Partner.id, sort_by_parameter_order=True),
+                [new_rows[key] for key in keys],
+            ).all()
+            contact_rows = [
+                {**contact, "partner_id": partner_id}
+                for key, partner_id in zip(keys, ids, strict=True)
+                for contact in new_contacts[key].values()
+            ]
+            if contact_rows:
+                session.execute(insert(Contact), contact_rows)
+        if progress is not None:
+            progress(len(plans), len(plans) + 1)  # last chance to cancel before the commit
     return added, updated
 
 

@@ -5,14 +5,40 @@ from __future__ import annotations
 import contextlib
 import getpass
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crmbid_desktop.store.bidfile import BidFile
-from crmbid_desktop.store.models import ChangeLogEntry
+from crmbid_desktop.store.models import Base, ChangeLogEntry
 
 SavedListener = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class RecordedEdit:
+    """A committed edit and the statements that take it back (its rows' earlier values).
+
+    Made by `Workspace.edit` for every edit, so undo needs no code per kind of edit: the store's
+    triggers saw every row touched, children removed by a cascade included.
+    """
+
+    summary: str
+    inverse: tuple[str, ...]
+    action: str = "edit"
+    entity: str = ""
+    entity_uuid: str = ""
+
+    def then(self, later: RecordedEdit, summary: str) -> RecordedEdit:
+        """This edit followed by `later` as one step: undo takes `later` back first."""
+        return RecordedEdit(
+            summary, later.inverse + self.inverse, self.action, self.entity, self.entity_uuid
+        )
+
+
+RecordedListener = Callable[[RecordedEdit], None]
 
 
 def default_user_name() -> str:
@@ -33,6 +59,7 @@ class Workspace:
         self.bid = bid
         self.user = user or default_user_name()
         self._saved_listeners: list[SavedListener] = []
+        self._recorded_listeners: list[RecordedListener] = []
 
     @property
     def path(self) -> Path:
@@ -50,13 +77,23 @@ class Workspace:
         if listener in self._saved_listeners:
             self._saved_listeners.remove(listener)
 
+    def on_recorded(self, listener: RecordedListener) -> None:
+        """Be told of each committed edit with what takes it back (the ui's undo history)."""
+        self._recorded_listeners.append(listener)
+
+    def remove_recorded_listener(self, listener: RecordedListener) -> None:
+        if listener in self._recorded_listeners:
+            self._recorded_listeners.remove(listener)
+
     @contextlib.contextmanager
     def edit(
         self, summary: str, *, action: str = "edit", entity: str = "", entity_uuid: str = ""
     ) -> Iterator[Session]:
         """One user edit: yields a session, commits it with a change-log line, then notifies."""
         with self.bid.transaction() as session:
+            self.bid.start_recording(session)
             yield session
+            inverse = self.bid.recorded_inverse(session)
             session.add(
                 ChangeLogEntry(
                     who=self.user,
@@ -66,6 +103,49 @@ class Workspace:
                     summary=summary,
                 )
             )
+        self._tell_saved(summary)
+        if inverse:
+            recorded = RecordedEdit(summary, tuple(inverse), action, entity, entity_uuid)
+            for listener in list(self._recorded_listeners):
+                listener(recorded)
+
+    def take_back(self, edit: RecordedEdit, verb: str = "Undid") -> RecordedEdit:
+        """Put back the rows `edit` changed, in one transaction logged as "Undid …"/"Redid …".
+
+        Returns the edit that reverses this one, so undo gives redo and redo gives undo again.
+        Other listeners are not told of it as a new edit: it is a step through the history.
+        """
+        summary = f"{verb} {edit.summary[:1].lower()}{edit.summary[1:]}"
+        with self.bid.transaction() as session:
+            self.bid.start_recording(session)
+            self.bid.replay(session, list(edit.inverse))
+            inverse = self.bid.recorded_inverse(session)
+            session.add(
+                ChangeLogEntry(
+                    who=self.user,
+                    action=verb.lower(),
+                    entity=edit.entity,
+                    entity_uuid=edit.entity_uuid,
+                    summary=summary,
+                )
+            )
+        self._tell_saved(summary)
+        return RecordedEdit(
+            edit.summary, tuple(inverse), edit.action, edit.entity, edit.entity_uuid
+        )
+
+    def row_id(self, entity: str, entity_uuid: str) -> int | None:
+        """The id of the `entity` row ("section", "partner"...) with this uuid, if it exists."""
+        table = Base.metadata.tables.get(entity)
+        if table is None or not entity_uuid or "uuid" not in table.c:
+            return None
+        with self.reading() as session:
+            found = session.execute(
+                select(table.c.id).where(table.c.uuid == entity_uuid)
+            ).scalar_one_or_none()
+        return None if found is None else int(found)
+
+    def _tell_saved(self, summary: str) -> None:
         for listener in list(self._saved_listeners):
             listener(summary)
 

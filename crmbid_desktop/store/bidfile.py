@@ -104,6 +104,20 @@ class BidFile:
         with self._sessions.begin() as session:
             yield session
 
+    def start_recording(self, session: Session) -> None:
+        """Record the inverse of what `session`'s transaction changes from now on (for undo)."""
+        sqlite_store.start_recording(session.connection())
+
+    def recorded_inverse(self, session: Session) -> list[str]:
+        """Statements undoing what `session` changed since `start_recording` (flushes first)."""
+        session.flush()
+        return sqlite_store.recorded_inverse(session.connection())
+
+    def replay(self, session: Session, statements: list[str]) -> None:
+        """Apply statements from `recorded_inverse` inside `session`'s transaction."""
+        session.flush()
+        sqlite_store.replay(session.connection(), statements)
+
     @contextlib.contextmanager
     def reading(self) -> Iterator[Session]:
         """A session for queries only; nothing it does is committed."""

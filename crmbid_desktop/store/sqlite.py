@@ -114,3 +114,82 @@ def checkpoint(engine: Engine) -> None:
     """Fold the write-ahead log back into the file so a closed bid is one file to copy or email."""
     with engine.connect() as connection:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+# -- change recording for undo -------------------------------------------------------------------
+# Every edit's inverse is written by temporary triggers, as SQL, into a per-connection temporary
+# table (the technique of sqlite.org/undoredo.html). Triggers see every row an edit touches,
+# including rows removed by ON DELETE CASCADE, so undoing a deletion restores what went with it
+# without each edit listing its own children. Nothing is written to the bid file's schema.
+
+#: Tables whose changes are never undone: the change log says what happened, undo included.
+UNRECORDED_TABLES = frozenset({"change_log", "alembic_version"})
+_TRIGGER_PREFIX = "undo_"
+
+
+def _recording_sql(table: str, columns: list[str]) -> list[str]:
+    quoted = [f'"{column}"' for column in columns]
+    values = "||','||".join(f"quote(old.{name})" for name in quoted)
+    sets = "||','||".join(f"'{name}='||quote(old.{name})" for name in quoted)
+    target = f'"{table}"'
+    return [
+        f"CREATE TEMP TRIGGER IF NOT EXISTS {_TRIGGER_PREFIX}{table}_i AFTER INSERT ON main.{target} "
+        f"BEGIN INSERT INTO undo_log(statement) "
+        f"VALUES('DELETE FROM {target} WHERE rowid='||new.rowid); END",
+        f"CREATE TEMP TRIGGER IF NOT EXISTS {_TRIGGER_PREFIX}{table}_u AFTER UPDATE ON main.{target} "
+        f"BEGIN INSERT INTO undo_log(statement) "
+        f"VALUES('UPDATE {target} SET '||{sets}||' WHERE rowid='||old.rowid); END",
+        f"CREATE TEMP TRIGGER IF NOT EXISTS {_TRIGGER_PREFIX}{table}_d BEFORE DELETE ON main.{target} "
+        f"BEGIN INSERT INTO undo_log(statement) "
+        f"VALUES('INSERT INTO {target}(rowid,{','.join(quoted)}) "
+        f"VALUES('||old.rowid||','||{values}||')'); END",
+    ]
+
+
+def start_recording(connection: Any) -> None:
+    """Make sure `connection` records the inverse of its changes, and forget earlier ones.
+
+    Called at the start of each edit: a migration that rebuilt a table drops its triggers, so
+    missing ones are created again here rather than once per connection.
+    """
+    connection.exec_driver_sql(
+        "CREATE TEMP TABLE IF NOT EXISTS undo_log "
+        "(seq INTEGER PRIMARY KEY AUTOINCREMENT, statement TEXT NOT NULL)"
+    )
+    connection.exec_driver_sql("DELETE FROM temp.undo_log")
+    tables = {
+        str(row[0])
+        for row in connection.exec_driver_sql(
+            "SELECT name FROM main.sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+        )
+    } - UNRECORDED_TABLES
+    triggers = {
+        str(row[0])
+        for row in connection.exec_driver_sql(
+            "SELECT name FROM temp.sqlite_master WHERE type='trigger'"
+        )
+    }
+    for table in sorted(tables):
+        if {f"{_TRIGGER_PREFIX}{table}_{kind}" for kind in "iud"} <= triggers:
+            continue
+        columns = [
+            str(row[1]) for row in connection.exec_driver_sql(f'PRAGMA main.table_info("{table}")')
+        ]
+        for statement in _recording_sql(table, columns):
+            connection.exec_driver_sql(statement)
+
+
+def recorded_inverse(connection: Any) -> list[str]:
+    """The statements that undo what this connection changed since `start_recording`, in order."""
+    rows = connection.exec_driver_sql(
+        "SELECT statement FROM temp.undo_log ORDER BY seq DESC"
+    ).fetchall()
+    connection.exec_driver_sql("DELETE FROM temp.undo_log")
+    return [str(row[0]) for row in rows]
+
+
+def replay(connection: Any, statements: list[str]) -> None:
+    """Run recorded statements; foreign keys are checked at commit so row order cannot trip them."""
+    connection.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
+    for statement in statements:
+        connection.exec_driver_sql(statement)

@@ -8,7 +8,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from crmbid_desktop.ui.colours import fill_colour
+from crmbid_desktop.ui.colours import fill_colour, readable_on
 
 
 class RatioRing(QWidget):
@@ -106,8 +106,7 @@ class StatusBar(QWidget):
                 part = QRectF(x, rect.top(), width, rect.height())
                 painter.setBrush(colour)
                 painter.drawRect(part)
-                text_colour = QColor("#000000") if colour.lightness() > 140 else QColor("#ffffff")
-                painter.setPen(text_colour)
+                painter.setPen(readable_on(colour))
                 label = str(count)
                 if painter.fontMetrics().horizontalAdvance(label) + 4 < width:
                     painter.drawText(part, Qt.AlignmentFlag.AlignCenter, label)

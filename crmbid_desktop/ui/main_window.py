@@ -223,6 +223,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
             self.undo_group.addStack(page.undo_stack)
             page.open_item_requested.connect(self.open_item)
+            page.show_requested.connect(self._show_page_named)
             page.apply_settings(self.settings)
         return page
 
@@ -238,6 +239,12 @@ class MainWindow(QMainWindow):
                 self.stack.setCurrentWidget(page)
             self.undo_group.setActiveStack(page.undo_stack)
             self.window_state.save_last_page(index)
+
+    def _show_page_named(self, object_name: str) -> None:
+        """Go to the page an undone or redone edit was made on."""
+        for index, spec in enumerate(PAGES):
+            if spec.object_name == object_name:
+                self.go_to(index)
 
     def current_page(self) -> Page:
         page = self.stack.currentWidget()

@@ -1,4 +1,10 @@
-"""Run slow work (exports, imports) off the GUI thread and hear about it back on the GUI thread."""
+"""Run slow work (exports, imports) off the GUI thread, hear about it on the GUI thread, cancel it.
+
+Cancelling is cooperative: `Job.cancel()` sets a flag, and the next time the work reports
+progress the callback raises `Cancelled`, so the work stops at a point where it can clean up
+(a database edit rolls back, an export deletes its temporary file). The job then emits
+`cancelled` instead of `failed`.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from crmbid_desktop.services.cancel import Cancelled
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +30,9 @@ class _Runnable(QRunnable):
     def run(self) -> None:
         job = self._job
         try:
-            result = job.work(job.progress.emit)
+            result = job.work(job.report)
+        except Cancelled:
+            job.cancelled.emit()
         except BaseException as error:  # the GUI decides what to tell the user
             log.info("Background job failed", exc_info=True)
             job.failed.emit(error)
@@ -42,13 +52,27 @@ class Job(QObject):
     progress = Signal(int, int)
     finished = Signal(object)
     failed = Signal(object)
+    #: The work stopped because `cancel()` was called; whatever it started was undone.
+    cancelled = Signal()
 
     def __init__(self, work: Callable[[ProgressCallback], Any], parent: QObject | None = None):
         super().__init__(parent)
         self.work = work
         self.running = False
+        self.cancel_requested = False
         self.finished.connect(self._stopped)
         self.failed.connect(self._stopped)
+        self.cancelled.connect(lambda: self._stopped(None))
+
+    def cancel(self) -> None:
+        """Ask the work to stop: its next progress report raises `Cancelled` on its thread."""
+        self.cancel_requested = True
+
+    def report(self, done: int, total: int) -> None:
+        """The progress callback handed to the work (called on the work's thread)."""
+        if self.cancel_requested:
+            raise Cancelled
+        self.progress.emit(done, total)
 
     def start(self, pool: QThreadPool | None = None) -> None:
         self.running = True

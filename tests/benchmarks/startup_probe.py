@@ -1,4 +1,4 @@
-"""Start-up probe: run the real entry point, print the wall-clock time of the main window's first paint, exit.
+"""Start-up floor for bench_startup.py: a bare window that prints the time of its first paint, then exits.
 
 Used by bench_startup.py; not a test. The probe installs a Qt event filter before the program
 builds its window, so what is timed is the program's own start-up path.
@@ -34,12 +34,7 @@ def install_first_paint_probe() -> None:
 
 def main() -> None:
     which = sys.argv[1]
-    if which == "app":
-        install_first_paint_probe()
-        from crmbid_desktop.app import main as app_main
-
-        app_main(["--no-crash-dialog"])
-    elif which == "floor":
+    if which == "floor":
         # The floor: a bare window that pays for Qt, SQLAlchemy's ORM and opening a SQLite file.
         import sqlalchemy.orm  # noqa: F401
         from sqlalchemy import create_engine, text

@@ -1,4 +1,8 @@
-"""Render every page to PNG and list labels whose text does not fit (run by test_render_pages.py).
+"""Render every page, its tabs and the diff dialogs to PNG; list labels whose text does not fit.
+
+Run by test_render_pages.py. Each page is shown on its first tab, then on each of its other tabs
+(Gantt chart, Reviews, History, Risks, Budget…); then the version comparison and take-back
+dialogs, whose diff colours the pages do not show.
 
 Usage: QT_SCALE_FACTOR=2 python tests/ui/render_pages.py OUT_DIR light|dark
 Prints one ``CLIPPED <page> <label> <text> …`` line per label that does not fit, then ``DONE``.
@@ -18,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from PySide6.QtGui import QColor, QPalette  # noqa: E402
-from PySide6.QtWidgets import QApplication, QLabel, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication, QLabel, QTabWidget, QWidget  # noqa: E402
 
 WINDOW_SIZE = (1280, 800)  # logical pixels: a 1366x768 laptop less the task bar, roughly
 
@@ -95,28 +99,101 @@ def main() -> int:
         dashboard = window.page(0)
         dashboard.today = lambda: date(2005, 6, 1)  # type: ignore[attr-defined]
         problems = 0
+        suffix = f"x{scale}-{scheme}.png"
         for index, spec in enumerate(PAGES):
             window.go_to(index)
             page = window.current_page()
             page.refresh()
-            for _ in range(3):
-                app.processEvents()
-            name = f"{index + 1}-{spec.object_name}-x{scale}-{scheme}.png"
-            window.grab().save(str(out / name))
-            for label in page.findChildren(QLabel):
-                reason = clipped(label)
-                if reason and _shown(label, window):
-                    problems += 1
-                    text = " ".join(label.text().split())[:80]
-                    print(
-                        f"CLIPPED {spec.object_name} {label.objectName() or '?'} “{text}” {reason}"
-                    )
+            _settle(app)
+            window.grab().save(str(out / f"{index + 1}-{spec.object_name}-{suffix}"))
+            problems += _report_clipped(page, window, spec.object_name)
+            for tabs in page.findChildren(QTabWidget):
+                if not _shown(tabs, window):
+                    continue
+                for tab in range(1, tabs.count()):
+                    tabs.setCurrentIndex(tab)
+                    _settle(app)
+                    where = f"{spec.object_name}-tab-{_slug(tabs.tabText(tab))}"
+                    window.grab().save(str(out / f"{index + 1}-{where}-{suffix}"))
+                    problems += _report_clipped(page, window, where)
+                tabs.setCurrentIndex(0)
+        problems += _render_diff_dialogs(app, out, suffix)
         window.close()
         workspace.close()
     finally:
         shutil.rmtree(home, ignore_errors=True)
     print(f"DONE {problems}", flush=True)
     return 0
+
+
+def _settle(app: QApplication) -> None:
+    for _ in range(3):
+        app.processEvents()
+
+
+def _slug(text: str) -> str:
+    words = text.replace("&", "").split("(")[0]
+    return "-".join(words.lower().split())
+
+
+def _report_clipped(page: QWidget, window: QWidget, where: str) -> int:
+    problems = 0
+    for label in page.findChildren(QLabel):
+        reason = clipped(label)
+        if reason and _shown(label, window):
+            problems += 1
+            text = " ".join(label.text().split())[:80]
+            print(f"CLIPPED {where} {label.objectName() or '?'} “{text}” {reason}")
+    return problems
+
+
+OLDER = (
+    "The councils will run the CRM National Project from April 2006.\n\n"
+    "Hosting stays with the current supplier for the first year."
+)
+NEWER = (
+    "The partner councils will run the CRM National Project from 1 April 2006.\n\n"
+    "Hosting moves to Newham after the first year.\n\n"
+    "A steering group of the four lead councils meets monthly."
+)
+
+
+def _render_diff_dialogs(app: QApplication, out: Path, suffix: str) -> int:
+    """The version comparison and a take-back diff: added and removed words in both palettes."""
+    from datetime import datetime
+
+    from PySide6.QtWidgets import QHBoxLayout, QTextBrowser
+
+    from crmbid_desktop.services.sections import VersionRow
+    from crmbid_desktop.ui.exchange.take_back_dialog import diff_html
+    from crmbid_desktop.ui.sections.history import CompareDialog
+
+    host = QWidget()
+    versions = [
+        VersionRow(2, datetime(2005, 8, 24, 16, 5), "jo", "Steering group added", NEWER),
+        VersionRow(1, datetime(2005, 8, 22, 9, 30), "jo", "First draft", OLDER),
+    ]
+    compare = CompareDialog(versions, host)
+    compare.resize(900, 420)
+    compare.show()
+    _settle(app)
+    compare.grab().save(str(out / f"90-compare-versions-{suffix}"))
+    problems = _report_clipped(compare, compare, "compare-versions")
+    compare.close()
+
+    take_back = QWidget()
+    take_back.setObjectName("takeBackDiff")
+    row = QHBoxLayout(take_back)
+    for side in ("current", "returned"):
+        view = QTextBrowser()
+        view.setHtml(diff_html(OLDER, NEWER, side, view))
+        row.addWidget(view)
+    take_back.resize(900, 300)
+    take_back.show()
+    _settle(app)
+    take_back.grab().save(str(out / f"91-take-back-diff-{suffix}"))
+    take_back.close()
+    return problems
 
 
 def _shown(widget: QWidget, window: QWidget) -> bool:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from crmbid_desktop.services import criteria as criteria_service
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.store.models import Criterion, SectionCriterion
+from crmbid_desktop.ui.colours import text_colour
 from crmbid_desktop.ui.pages.criteria_page import WEIGHT, CriteriaPage
 from tests.helpers.qt import assert_controls_named
 
@@ -38,7 +39,7 @@ def test_weight_edit_updates_the_total_live(page: CriteriaPage, workspace: Works
     index = page.model.index(0, WEIGHT)
     assert page.model.setData(index, "15")
     assert page.total_label.text().startswith("Weights total 105%: 5% too much")
-    assert "#b71c1c" in page.total_label.styleSheet()
+    assert text_colour("danger", page).name() in page.total_label.styleSheet()
     assert page.model.setData(index, "10%")
     assert page.total_label.text() == "Weights total 100%"
     with workspace.reading() as session:

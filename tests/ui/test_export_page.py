@@ -173,3 +173,62 @@ def test_job_reports_failure_on_the_gui_thread(qtbot: Any) -> None:
     assert not job.running
     assert seen[0] == ((1, 2), True)
     assert isinstance(seen[1][0], ValueError) and seen[1][1]
+
+
+def test_cancel_stops_the_export_and_keeps_the_earlier_file(
+    page: ExportPage, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from crmbid_desktop.services import proposal_export
+
+    target = tmp_path / "earlier.docx"
+    target.write_bytes(b"the earlier export")
+    _choose_target(monkeypatch, page, target)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: Yes)
+    gate = threading.Event()
+    original = proposal_export.PreparedExport.write
+
+    def held_write(self: Any, progress: Any = None) -> Any:
+        gate.wait(10)  # hold the worker until the test has pressed Cancel
+        return original(self, progress)
+
+    monkeypatch.setattr(proposal_export.PreparedExport, "write", held_write)
+    ticks: list[int] = []
+    from PySide6.QtCore import QTimer
+
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(5)
+    with qtbot.waitSignal(page.export_cancelled, timeout=30_000):
+        page.export_button.click()
+        assert page.cancel_button.isEnabled()
+        page.cancel_button.click()
+        gate.set()
+    timer.stop()
+    assert target.read_bytes() == b"the earlier export"
+    assert [p.name for p in tmp_path.iterdir() if "earlier" in p.name] == ["earlier.docx"]
+    assert "cancelled" in page.status_label.text()
+    assert page.export_button.isEnabled() and not page.cancel_button.isEnabled()
+    assert ticks  # the GUI thread kept processing events while the export ran
+
+
+def test_job_cancel_raises_in_the_work_and_reports_cancelled(qtbot: Any) -> None:
+    import threading
+
+    started = threading.Event()
+    reached: list[int] = []
+
+    def work(progress: Any) -> None:
+        started.set()
+        for step in range(1000):
+            progress(step, 1000)
+            reached.append(step)
+            threading.Event().wait(0.005)
+
+    job = Job(work)
+    with qtbot.waitSignal(job.cancelled, timeout=10_000):
+        job.start()
+        assert started.wait(5)
+        job.cancel()
+    assert not job.running and len(reached) < 1000

@@ -8,18 +8,19 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QImage, QWheelEvent
+from PySide6.QtGui import QImage, QPalette, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from crmbid_desktop.domain.working_days import WorkingCalendar
+from crmbid_desktop.ui import colours
 from crmbid_desktop.ui.timetable.gantt import (
-    HOLIDAY_COLOUR,
     GanttBar,
     GanttData,
     GanttMilestone,
     GanttView,
     TaskBar,
 )
+from tests.ui.render_pages import dark_palette
 
 AUG_1 = date(2005, 8, 1)
 
@@ -59,7 +60,9 @@ def test_one_task_renders_with_holiday_shading_and_today_line(qtbot: Any, tmp_pa
     # The Mon 29 Aug 2005 bank holiday is shaded: sample the chart low down in that column.
     bar = scene.bars[1]
     x = int(bar.x() + 4 * view.px_per_day + view.px_per_day / 2)  # 25 Aug + 4 days = 29 Aug
-    assert QImage(str(tmp_path / "one.png")).pixelColor(x, image.height() - 5) == HOLIDAY_COLOUR
+    assert (
+        QImage(str(tmp_path / "one.png")).pixelColor(x, image.height() - 5) == scene.colours.holiday
+    )
 
 
 def test_today_outside_the_range_draws_no_line(qtbot: Any) -> None:
@@ -99,3 +102,29 @@ def test_ctrl_wheel_zooms(qtbot: Any) -> None:
     )
     QApplication.sendEvent(view.viewport(), event)
     assert view.px_per_day < before
+
+
+def test_the_chart_follows_a_switch_to_a_dark_palette(qtbot: Any, tmp_path: Path) -> None:
+    data = GanttData(
+        [_bar(1, date(2005, 8, 25), 6, "in progress")],
+        [GanttMilestone(1, "Proposal due", date(2005, 8, 26), True)],
+        [],
+        date(2005, 8, 26),
+    )
+    view = _view(qtbot, data)
+    assert view.gantt_scene.colours.canvas == view.palette().color(QPalette.ColorRole.Base)
+    dark = dark_palette()
+    view.setPalette(dark)  # what Windows' switch to dark mode does to every widget
+    scene = view.gantt_scene
+    base = dark.color(QPalette.ColorRole.Base)
+    text = dark.color(QPalette.ColorRole.Text)
+    assert scene.colours.canvas == base
+    assert scene.backgroundBrush().color() == base
+    assert view.backgroundBrush().color() == base
+    assert scene.colours.text == text
+    assert colours.contrast_ratio(scene.colours.text, scene.colours.canvas) >= 4.5
+    # The bars' titles are drawn in the palette's text colour, not the light theme's near-black.
+    bar = scene.bars[1]
+    assert bar._colours.text == text
+    image = view.save_png(tmp_path / "dark.png")
+    assert image.pixelColor(image.width() - 2, 1) == base  # the date header's corner

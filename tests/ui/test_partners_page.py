@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton
 
 from crmbid_desktop.services import partners as service
 from crmbid_desktop.services.workspace import Workspace
@@ -53,37 +53,69 @@ def test_typing_a_share_updates_the_total_live_and_bad_values_say_why(
     assert "Ann: “012345” has 6 digits" in page.form.contacts_message.text()
 
 
-def test_save_and_undo_edit_then_delete_and_undo(page: PartnersPage, workspace: Workspace) -> None:
+def test_each_field_saves_as_it_is_made_and_undo_takes_it_back(
+    page: PartnersPage, workspace: Workspace
+) -> None:
+    assert page.findChild(QPushButton, "savePartnerButton") is None  # no Save button anywhere
     page.form.status_combo.setCurrentText("signed off")
-    assert page.form.dirty
-    assert page.save_current()
     assert service.partner_rows(workspace)[0].fields.status == "signed off"
+    assert not page.form.dirty
     page.undo_stack.undo()
     assert service.partner_rows(workspace)[0].fields.status == "interested"
+    assert page.form.status_combo.currentText() == "interested"
+    page.undo_stack.redo()
+    assert service.partner_rows(workspace)[0].fields.status == "signed off"
 
-    page._select(service.partner_rows(workspace)[1].id)
+
+def test_delete_and_undo_brings_contacts_back(
+    page: PartnersPage, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    newham = service.partner_rows(workspace)[1].id
+    contacts = service.partner_detail(workspace, newham).contacts
+    page._select(newham)
     assert page.form.name_edit.text() == "London Borough of Newham"
-    partners_page.QMessageBox.question = lambda *a, **k: QMessageBox.StandardButton.Yes  # type: ignore[method-assign]
-    try:
-        page._delete()
-    finally:
-        del partners_page.QMessageBox.question
+    monkeypatch.setattr(
+        partners_page.QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes
+    )
+    page._delete()
     assert [r.fields.name for r in page.model.rows] == ["Leeds City Council"]
     page.undo_stack.undo()
     assert [r.fields.name for r in page.model.rows][1] == "London Borough of Newham"
+    assert service.partner_detail(workspace, newham).contacts == contacts
 
 
-def test_invalid_edit_is_refused_with_a_message(
-    page: PartnersPage, monkeypatch: pytest.MonkeyPatch
+def test_text_field_saves_when_left_and_bad_value_stays_unsaved_beside_its_field(
+    page: PartnersPage, workspace: Workspace, qtbot: object
 ) -> None:
-    shown: list[str] = []
-    monkeypatch.setattr(
-        partners_page.QMessageBox, "warning", lambda _p, _t, text: shown.append(text)
-    )
+    page.form.region_edit.setText("Yorkshire")
+    page.form._on_edited()
     page.form.name_edit.setText("")
     page.form._on_edited()
-    assert not page.save_current()
-    assert shown == ["A council needs a name."]
+    page.form.region_edit.editingFinished.emit()
+    saved = service.partner_rows(workspace)[0].fields
+    assert saved.region == "Yorkshire"  # the valid field is saved...
+    assert saved.name == "Leeds City Council"  # ...the blank name is not
+    assert page.form.name_message.text() == "A council needs a name."
+    assert page.form.name_message.isVisible()
+    page.form.share_edit.setText("abc")
+    page.form._on_edited()
+    page.form.share_edit.editingFinished.emit()
+    assert "not a percentage" in page.form.share_message.text()
+    assert service.partner_rows(workspace)[0].fields.funding_share_bp == saved.funding_share_bp
+
+
+def test_notes_save_after_a_pause_and_switching_council_saves_pending_edits(
+    page: PartnersPage, workspace: Workspace, qtbot: object
+) -> None:
+    page.form.notes_edit.setPlainText("Met the leader on Monday.")
+    qtbot.waitUntil(  # type: ignore[attr-defined]
+        lambda: service.partner_rows(workspace)[0].fields.notes == "Met the leader on Monday."
+    )
+    page.form.signatory_edit.setText("Tom Riordan")
+    page.form._on_edited()  # typed but not yet left
+    page._select(service.partner_rows(workspace)[1].id)
+    assert service.partner_rows(workspace)[0].fields.signatory == "Tom Riordan"
+    assert page.form.name_edit.text() == "London Borough of Newham"
 
 
 def test_attach_and_too_large(

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from crmbid_desktop.services import sections as svc
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.store.models import ChangeLogEntry, Section, SectionVersion
+from crmbid_desktop.ui.colours import text_colour
 from crmbid_desktop.ui.pages.sections_page import SectionsPage
 from tests.helpers.qt import assert_controls_named
 
@@ -79,7 +80,7 @@ def test_meter_turns_amber_then_red(page: SectionsPage, workspace: Workspace) ->
     _write(page, "word " * 280)
     page.flush_text()
     assert page.meter.property("level") == "near"
-    assert "#9a6700" in page.meter.styleSheet()
+    assert text_colour("warning", page).name() in page.meter.styleSheet()
     _write(page, "word " * 305)
     page.flush_text()
     assert page.meter.property("level") == "over"

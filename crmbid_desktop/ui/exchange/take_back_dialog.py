@@ -31,23 +31,33 @@ from crmbid_desktop.services.section_exchange import (
     word_diff,
 )
 from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.ui.colours import PaletteSource, background_colour, text_colour
 from crmbid_desktop.ui.widgets import name_widget
 
-_DELETED = "background:#fde2e1; color:#8a1c1c; text-decoration:line-through;"
-_INSERTED = "background:#dff5e1; color:#0b5d1e; text-decoration:underline;"
+
+def _mark(kind: str, line: str, source: PaletteSource) -> str:
+    return (
+        f"background:{background_colour(kind, source).name()};"
+        f" color:{text_colour(kind, source).name()}; text-decoration:{line};"
+    )
 
 
-def diff_html(old: str, new: str, side: str) -> str:
-    """One side of the comparison: deletions marked on the current side, insertions on the other."""
+def diff_html(old: str, new: str, side: str, source: PaletteSource = None) -> str:
+    """One side of the comparison: deletions marked on the current side, insertions on the other.
+
+    Deletions are struck through and insertions underlined, in colours suiting `source`'s palette.
+    """
+    deleted = _mark("removed", "line-through", source)
+    inserted = _mark("added", "underline", source)
     parts: list[str] = []
     for op, text in word_diff(old, new):
         safe = escape(text).replace("\n", "<br>")
         if op == "equal":
             parts.append(safe)
         elif op == "delete" and side == "current":
-            parts.append(f'<span style="{_DELETED}">{safe}</span>')
+            parts.append(f'<span style="{deleted}">{safe}</span>')
         elif op == "insert" and side == "returned":
-            parts.append(f'<span style="{_INSERTED}">{safe}</span>')
+            parts.append(f'<span style="{inserted}">{safe}</span>')
     return (
         f'<div style="font-family:Consolas,monospace; white-space:pre-wrap;">{"".join(parts)}</div>'
     )
@@ -192,8 +202,8 @@ class TakeBackDialog(QDialog):
             return
         change = self.preview.changes[row]
         new = change.text(self.choice)
-        self.current.setHtml(diff_html(change.current, new, "current"))
-        self.returned.setHtml(diff_html(change.current, new, "returned"))
+        self.current.setHtml(diff_html(change.current, new, "current", self))
+        self.returned.setHtml(diff_html(change.current, new, "returned", self))
         self.note.setText(_notes(change))
 
     def _decide(self, accept: bool) -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
 
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.settings import Settings
+from crmbid_desktop.ui.undo import BidUndoStack, history_for
 from crmbid_desktop.ui.widgets import heading
 
 
@@ -19,21 +20,42 @@ class Page(QWidget):
 
     #: (kind, key): ask the main window to show an item on its own page ("task", 12)...
     open_item_requested = Signal(str, object)
+    #: Ask the main window to show this page (an edit made here was just undone or redone).
+    show_requested = Signal(str)
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.workspace = workspace
         self.setObjectName(self.object_name)
         self.setAccessibleName(self.title)
-        # Edits made on this page are pushed here as QUndoCommands; the main window's Edit menu
-        # undoes and redoes on the stack of the page being shown.
-        self.undo_stack = QUndoStack(self)
+        # The bid's one undo history, shared by every page (see ui/undo.py): every saved edit is
+        # on it already; pages may still push their own QUndoCommands to make several saves one
+        # step. Undo and redo reload every page and show the page the edit was made on.
+        self.undo_stack: BidUndoStack = history_for(workspace)
+        self.undo_stack.applied.connect(self._after_undo_or_redo)
+        self.undo_stack.failed.connect(self._undo_failed)
         self.page_layout = QVBoxLayout(self)
         self.page_layout.addWidget(heading(self.title, f"{self.object_name}Heading"))
 
     def refresh(self) -> None:
         """Reload what the page shows from the bid file."""
         raise NotImplementedError
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.undo_stack.current_page = self.object_name
+
+    def _after_undo_or_redo(self, page_name: str, entity: str, entity_uuid: str) -> None:
+        self.refresh()
+        if page_name == self.object_name:
+            self.show_requested.emit(page_name)
+            row_id = self.workspace.row_id(entity, entity_uuid)
+            if row_id is not None:
+                self.select_item(entity, row_id)
+
+    def _undo_failed(self, message: str) -> None:
+        if self.isVisible():
+            QMessageBox.warning(self, "Undo", message)
 
     def select_item(self, kind: str, key: object) -> bool:
         """Show and select an item of `kind` ("task", "section"...) on this page.

@@ -11,7 +11,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QUndoCommand
+from PySide6.QtGui import QBrush, QUndoCommand
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -31,12 +31,14 @@ from crmbid_desktop.domain.coverage import FULL_WEIGHT_BP, parse_weight
 from crmbid_desktop.services import criteria as criteria_service
 from crmbid_desktop.services.queries import format_bp
 from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.ui.colours import background_colour, text_colour, text_style
 from crmbid_desktop.ui.pages.base import Page
 from crmbid_desktop.ui.widgets import name_widget
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-GAP_BACKGROUND = QColor("#fde2e1")
-GAP_TEXT = QColor("#b71c1c")
+# colours roles for a gap; the ⚠ and the tooltip say it in words too.
+GAP_BACKGROUND = "danger"
+GAP_TEXT = "danger"
 TITLE, WEIGHT, DESCRIPTION = range(3)
 
 
@@ -177,7 +179,7 @@ class MatrixModel(QAbstractTableModel):
             state = f"addressed: {where}" if where else ("addressed" if linked else "not addressed")
             return f"{section.number} {section.title} — {criterion.title}: {state}"
         if role == Qt.ItemDataRole.BackgroundRole and self._gap(index):
-            return QBrush(GAP_BACKGROUND)
+            return QBrush(background_colour(GAP_BACKGROUND))
         return None
 
     def headerData(
@@ -206,7 +208,7 @@ class MatrixModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return tip
         if role == Qt.ItemDataRole.ForegroundRole and gap:
-            return QBrush(GAP_TEXT)
+            return QBrush(text_colour(GAP_TEXT))
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
@@ -381,7 +383,7 @@ class CriteriaPage(Page):
         total = sum(row.weight_bp for row in self.model.rows)
         matrix = self.matrix_model.matrix
         self.total_label.setText(matrix.weight_message if matrix else "")
-        colour = "" if total == FULL_WEIGHT_BP else "color: #b71c1c; font-weight: bold;"
+        colour = "" if total == FULL_WEIGHT_BP else text_style("danger", self, bold=True)
         self.total_label.setStyleSheet(colour)
 
     def _update_gaps(self) -> None:
@@ -401,7 +403,7 @@ class CriteriaPage(Page):
         self.gap_label.setText(
             " ".join(parts) or "Every criterion is addressed and every section serves one."
         )
-        self.gap_label.setStyleSheet(f"color: {GAP_TEXT.name()};" if parts else "")
+        self.gap_label.setStyleSheet(text_style(GAP_TEXT, self) if parts else "")
 
     def _matrix_cell_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         ticked = current.isValid() and (

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QPainter, QShowEvent
+from PySide6.QtGui import QPainter, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -29,15 +29,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crmbid_desktop.services import queries
+from crmbid_desktop.services import dashboard as dashboard_service
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.ui.charts import RatioRing, StatusBar, word_bar_colour
 from crmbid_desktop.ui.colours import fill_colour, text_colour
 from crmbid_desktop.ui.pages.base import Page
 from crmbid_desktop.ui.widgets import name_widget
 
-if TYPE_CHECKING:
-    from crmbid_desktop.services.dashboard import Dashboard
+Dashboard = dashboard_service.Dashboard
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 ITEM_ROLE = Qt.ItemDataRole.UserRole  # (kind, key) of the item a row opens
@@ -226,13 +225,13 @@ class DashboardPage(Page):
         scroll.setWidget(content)
         self.page_layout.addWidget(scroll, 1)
 
-        with workspace.reading() as session:
-            summary = queries.bid_summary(session)
-        self._show_title(summary.title, summary.funding_body)
-        # The figures need the bank-holiday calendar and the word counter (markdown-it): read
-        # them once the window has painted, so start-up stays quick.
+        # What is read straight from the bid shows at once; the countdown in working days and the
+        # overdue and at-risk tasks need the bank-holiday calendar and the critical path (about
+        # a fifth of a second), so they follow right after the window's first paint.
         self._loaded = False
-        QTimer.singleShot(0, self, self._first_load)
+        self._timetable_scheduled = False
+        self._show_progress(dashboard_service.progress(self.workspace))
+        self._show_timetable_pending()
 
     @staticmethod
     def _ratio_box(
@@ -255,6 +254,38 @@ class DashboardPage(Page):
         if not self._loaded:
             self.refresh()
 
+    def paintEvent(self, event: QPaintEvent) -> None:  # Qt names it
+        super().paintEvent(event)
+        if not self._loaded and not self._timetable_scheduled:
+            self._timetable_scheduled = True
+            QTimer.singleShot(0, self, self._first_load)
+
+    def _show_progress(self, read: dashboard_service.Progress) -> None:
+        board = Dashboard(
+            title=read.title,
+            funding_body=read.funding_body,
+            today=self.today(),
+            countdown=None,
+            overdue=[],
+            at_risk=[],
+            sections=read.sections,
+            by_status=read.by_status,
+            coverage=read.coverage,
+            sign_off=read.sign_off,
+        )
+        self.board = board
+        self._show_title(board.title, board.funding_body)
+        self._show_sections(board)
+        self._show_coverage(board)
+        self._show_sign_off(board)
+
+    def _show_timetable_pending(self) -> None:
+        self.countdown.setText("Working out the timetable…")
+        self.countdown_button.setEnabled(False)
+        self.tasks.clear()
+        self.tasks.setVisible(False)
+        self.tasks_caption.setText("Working out which tasks are overdue or at risk…")
+
     def showEvent(self, event: QShowEvent) -> None:  # Qt names it
         super().showEvent(event)
         if self._loaded:  # coming back from another page: its edits may change the figures
@@ -262,10 +293,8 @@ class DashboardPage(Page):
 
     # -- reading -----------------------------------------------------------------------------
     def refresh(self) -> None:
-        from crmbid_desktop.services.dashboard import dashboard
-
         self._loaded = True
-        board = dashboard(self.workspace, self.today())
+        board = dashboard_service.dashboard(self.workspace, self.today())
         self.board = board
         self._show_title(board.title, board.funding_body)
         self._show_countdown(board)

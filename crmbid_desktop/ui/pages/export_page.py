@@ -54,6 +54,7 @@ class ExportPage(Page):
     #: Emitted on the GUI thread once a document is saved (its path) or an export fails.
     export_finished = Signal(Path)
     export_failed = Signal(object)
+    export_cancelled = Signal()
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__(workspace)
@@ -128,6 +129,10 @@ class ExportPage(Page):
         self.draft_button = _button("Export as draft", "exportDraftButton")
         self.draft_button.setToolTip("Every page is marked DRAFT")
         self.draft_button.clicked.connect(lambda: self.start_export(draft=True))
+        self.cancel_button = _button("Cancel", "exportCancelButton", "Cancel the export")
+        self.cancel_button.setToolTip("Stop the export; any earlier exported file is kept")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel_export)
         self.progress_bar = QProgressBar()
         name_widget(self.progress_bar, "exportProgress", "Export progress")
         self.progress_bar.setRange(0, 1)
@@ -137,6 +142,7 @@ class ExportPage(Page):
         actions.addWidget(self.export_button)
         actions.addWidget(self.draft_button)
         actions.addWidget(self.progress_bar, 1)
+        actions.addWidget(self.cancel_button)
         self.page_layout.addLayout(actions)
 
         self.status_label = QLabel("Not exported yet.")
@@ -299,7 +305,25 @@ class ExportPage(Page):
         self.job.progress.connect(self._on_progress)
         self.job.finished.connect(self._on_finished)
         self.job.failed.connect(self._on_failed)
+        self.job.cancelled.connect(self._on_cancelled)
         self.job.start()
+
+    def cancel_export(self) -> None:
+        """Stop the running export at its next section; the file written so far is thrown away."""
+        if self.job is not None and self.job.running:
+            self.cancel_button.setEnabled(False)
+            self.status_label.setText("Cancelling…")
+            self.job.cancel()
+
+    def _on_cancelled(self) -> None:
+        # The writer only replaces the target once the new file is complete, so a cancelled
+        # export leaves no temporary file and any earlier export as it was.
+        self._set_busy(False)
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(0)
+        self._pending = None
+        self.status_label.setText("Export cancelled; nothing was written.")
+        self.export_cancelled.emit()
 
     def _set_busy(self, busy: bool) -> None:
         for widget in (
@@ -311,6 +335,7 @@ class ExportPage(Page):
             self.default_template_button,
         ):
             widget.setEnabled(not busy)
+        self.cancel_button.setEnabled(busy)
 
     def _set_done_buttons(self, enabled: bool) -> None:
         self.open_button.setEnabled(enabled)

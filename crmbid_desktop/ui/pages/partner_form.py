@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
-from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtCore import Qt, QTimer, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,17 +29,20 @@ from crmbid_desktop.domain import partner_rules as rules
 from crmbid_desktop.domain.dates import format_date, parse_date
 from crmbid_desktop.services.partners import AttachmentRow, ContactFields, PartnerFields
 from crmbid_desktop.services.queries import optional_date
+from crmbid_desktop.ui.colours import text_style
 from crmbid_desktop.ui.widgets import name_widget
 
 CONTACT_HEADERS = ("Name", "Job title", "Email", "Phone")
 ATTACHMENT_HEADERS = ("File", "Kind", "Received", "Size")
-WARNING_STYLE = "color: #a4262c;"  # Windows' error red, readable on white
+#: Notes and staff days are saved this long after the last key press or arrow click.
+SAVE_PAUSE_MS = 600
+T = TypeVar("T")
 
 
 def _message_label(name: str) -> QLabel:
     label = QLabel()
     label.setObjectName(name)
-    label.setStyleSheet(WARNING_STYLE)
+    label.setStyleSheet(text_style("danger", label))
     label.setWordWrap(True)
     label.hide()
     return label
@@ -52,8 +57,8 @@ class PartnerForm(QWidget):
     """Edits one council; emits `changed` as the user types so the page updates live totals."""
 
     changed = Signal()
-    save_requested = Signal()
-    revert_requested = Signal()
+    #: A field was finished (left, picked, or a pause in typing notes): save what is valid.
+    commit_requested = Signal()
     attach_requested = Signal()
     open_attachment_requested = Signal(int)
     save_attachment_requested = Signal(int)
@@ -63,9 +68,15 @@ class PartnerForm(QWidget):
         super().__init__()
         self._loading = False
         self.dirty = False
+        # Notes and staff days save after a pause rather than on every key or arrow click.
+        self._pause = QTimer(self)
+        self._pause.setSingleShot(True)
+        self._pause.setInterval(SAVE_PAUSE_MS)
+        self._pause.timeout.connect(self.commit_requested)
 
         self.name_edit = QLineEdit()
         name_widget(self.name_edit, "partnerName", "Council name")
+        self.name_message = _message_label("partnerNameMessage")
         self.type_combo = QComboBox()
         self.type_combo.addItems(["", *rules.COUNCIL_TYPES])
         name_widget(self.type_combo, "partnerType", "Council type")
@@ -101,6 +112,7 @@ class PartnerForm(QWidget):
 
         form = QFormLayout()
         form.addRow("&Council:", self.name_edit)
+        form.addRow("", self.name_message)
         form.addRow("&Type:", self.type_combo)
         form.addRow("Re&gion:", self.region_edit)
         form.addRow("&Role:", self.role_combo)
@@ -168,22 +180,11 @@ class PartnerForm(QWidget):
         attachment_buttons.addStretch()
         attachments_layout.addLayout(attachment_buttons)
 
-        self.save_button = QPushButton("&Save changes")
-        name_widget(self.save_button, "savePartnerButton", "Save changes to this council")
-        self.save_button.setDefault(True)
-        self.revert_button = QPushButton("Re&vert")
-        name_widget(self.revert_button, "revertPartnerButton", "Discard unsaved changes")
-        buttons = QHBoxLayout()
-        buttons.addStretch()
-        buttons.addWidget(self.revert_button)
-        buttons.addWidget(self.save_button)
-
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
         layout.addWidget(contacts_box)
         layout.addWidget(attachments_box)
-        layout.addLayout(buttons)
 
         for edit in (
             self.name_edit,
@@ -194,15 +195,19 @@ class PartnerForm(QWidget):
             self.share_edit,
         ):
             edit.textEdited.connect(self._on_edited)
+            edit.editingFinished.connect(self.commit)
         for combo in (self.type_combo, self.role_combo, self.status_combo):
             combo.currentIndexChanged.connect(self._on_edited)
+            combo.currentIndexChanged.connect(self._commit_unless_loading)
         self.staff_days_spin.valueChanged.connect(self._on_edited)
+        self.staff_days_spin.valueChanged.connect(self._commit_after_pause)
+        self.staff_days_spin.editingFinished.connect(self.commit)
         self.notes_edit.textChanged.connect(self._on_edited)
+        self.notes_edit.textChanged.connect(self._commit_after_pause)
         self.contacts_table.itemChanged.connect(self._on_edited)
+        self.contacts_table.itemChanged.connect(self._commit_unless_loading)
         self.add_contact_button.clicked.connect(self._add_contact_row)
         self.remove_contact_button.clicked.connect(self._remove_contact_row)
-        self.save_button.clicked.connect(self.save_requested)
-        self.revert_button.clicked.connect(self.revert_requested)
         self.attach_button.clicked.connect(self.attach_requested)
         self.open_button.clicked.connect(
             lambda: self._emit_attachment(self.open_attachment_requested)
@@ -287,6 +292,7 @@ class PartnerForm(QWidget):
         if row >= 0:
             self.contacts_table.removeRow(row)
             self._on_edited()
+            self.commit()
 
     # -- reading what the user typed ----------------------------------------------------------
     def contacts(self) -> list[ContactFields]:
@@ -317,6 +323,62 @@ class PartnerForm(QWidget):
             notes=self.notes_edit.toPlainText(),
         )
 
+    def savable(self, saved: PartnerFields) -> PartnerFields:
+        """The form's values, keeping the saved value of each field that is not valid yet.
+
+        Each bad field shows its message beside it and is not saved; the others still are.
+        """
+
+        def parsed(parse: Callable[[str], T], edit: QLineEdit, fallback: T) -> T:
+            try:
+                return parse(edit.text())
+            except ValueError:
+                return fallback
+
+        def signed(text: str) -> date | None:
+            return parse_date(text) if text.strip() else None
+
+        name = self.name_edit.text().strip()
+        return PartnerFields(
+            name=name or saved.name,
+            council_type=self.type_combo.currentText(),
+            region=self.region_edit.text(),
+            role=self.role_combo.currentText(),
+            status=self.status_combo.currentText(),
+            signatory=self.signatory_edit.text(),
+            signed_on=parsed(signed, self.signed_edit, saved.signed_on),
+            contribution_pence=parsed(
+                rules.parse_pence, self.contribution_edit, saved.contribution_pence
+            ),
+            staff_days=self.staff_days_spin.value(),
+            funding_share_bp=parsed(rules.parse_share_bp, self.share_edit, saved.funding_share_bp),
+            notes=self.notes_edit.toPlainText(),
+        )
+
+    def commit(self) -> None:
+        """Ask for what the form holds to be saved now (pending pauses included)."""
+        self._pause.stop()
+        if not self._loading and self.dirty:
+            self.commit_requested.emit()
+
+    def _commit_unless_loading(self, *_args: object) -> None:
+        if not self._loading:
+            self.commit()
+
+    def _commit_after_pause(self, *_args: object) -> None:
+        if not self._loading:
+            self._pause.start()
+
+    def show_contacts_problem(self, problem: str) -> None:
+        """Why the contacts are not saved yet (a blank name, say), added to the email checks."""
+        current = self.contacts_message.text()
+        if problem not in current:
+            _show_message(self.contacts_message, "\n".join(p for p in (current, problem) if p))
+
+    def show_save_problem(self, problem: str | None) -> None:
+        """A reason the council could not be saved, shown under its name."""
+        _show_message(self.name_message, problem)
+
     def live_standing(self) -> rules.PartnerStanding | None:
         """The council as typed so far, for the live totals (None while the share is unreadable)."""
         try:
@@ -340,14 +402,16 @@ class PartnerForm(QWidget):
 
     def _validate(self) -> bool:
         ok = True
-        for label, check in (
+        checks: tuple[tuple[QLabel, Callable[[], str | None]], ...] = (
+            (self.name_message, self._name_problem),
             (self.signed_message, self._signed_problem),
             (
                 self.contribution_message,
                 lambda: _problem(rules.parse_pence, self.contribution_edit),
             ),
             (self.share_message, lambda: _problem(rules.parse_share_bp, self.share_edit)),
-        ):
+        )
+        for label, check in checks:
             problem = check()
             _show_message(label, problem)
             ok = ok and problem is None
@@ -359,6 +423,9 @@ class PartnerForm(QWidget):
                     contact_problems.append(f"{who}: {problem}")
         _show_message(self.contacts_message, "\n".join(contact_problems))
         return ok and not contact_problems
+
+    def _name_problem(self) -> str | None:
+        return None if self.name_edit.text().strip() else "A council needs a name."
 
     def _signed_problem(self) -> str | None:
         text = self.signed_edit.text().strip()
@@ -373,8 +440,8 @@ class PartnerForm(QWidget):
 
     def _set_dirty(self, dirty: bool) -> None:
         self.dirty = dirty
-        self.save_button.setEnabled(dirty)
-        self.revert_button.setEnabled(dirty)
+        if not dirty:
+            self._pause.stop()
 
     def mark_saved(self) -> None:
         self._set_dirty(False)

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, QModelIndex, QPersistentModelIndex, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QUndoCommand
+from PySide6.QtGui import QDesktopServices, QHideEvent, QUndoCommand
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -24,8 +24,10 @@ from crmbid_desktop.services import partners as service
 from crmbid_desktop.services.partners import ContactFields, PartnerFields, PartnerRow
 from crmbid_desktop.services.queries import format_bp, format_pence, optional_date
 from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.store.errors import BidFileError
+from crmbid_desktop.ui.colours import text_colour, text_style
 from crmbid_desktop.ui.pages.base import Page
-from crmbid_desktop.ui.pages.partner_form import WARNING_STYLE, PartnerForm
+from crmbid_desktop.ui.pages.partner_form import PartnerForm
 from crmbid_desktop.ui.table_model import ROW_ROLE, Column, RowTableModel
 from crmbid_desktop.ui.widgets import FilterableTable, name_widget, select_row_by_id
 
@@ -77,6 +79,16 @@ class PartnerTableModel(RowTableModel[PartnerRow]):
         self._texts = [tuple(column.display(row) for column in PARTNER_COLUMNS) for row in rows]
         super().set_rows(rows)
 
+    def replace_row(self, updated: PartnerRow) -> None:
+        """Show one council's saved values in place: no reset, so the selection stays put."""
+        for number, row in enumerate(self._rows):
+            if row.id == updated.id:
+                self._rows[number] = updated
+                self._texts[number] = tuple(column.display(updated) for column in PARTNER_COLUMNS)
+                last = self.index(number, self.columnCount() - 1)
+                self.dataChanged.emit(self.index(number, 0), last)
+                return
+
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and index.isValid():
             if index.row() < len(self._texts):
@@ -84,7 +96,7 @@ class PartnerTableModel(RowTableModel[PartnerRow]):
             return None
         if role == Qt.ItemDataRole.ForegroundRole and index.isValid():
             row = self.row_at(index.row())
-            return Qt.GlobalColor.gray if not row.active else None
+            return text_colour("muted") if not row.active else None
         return super().data(index, role)
 
 
@@ -102,26 +114,6 @@ class DeletePartnerCommand(QUndoCommand):
     def undo(self) -> None:
         assert self.snapshot is not None
         self.partner_id = service.restore_partner(self.page.workspace, self.snapshot)
-        self.page.refresh(select_id=self.partner_id)
-
-
-class SavePartnerCommand(QUndoCommand):
-    def __init__(
-        self,
-        page: PartnersPage,
-        partner_id: int,
-        before: tuple[PartnerFields, list[ContactFields]],
-        after: tuple[PartnerFields, list[ContactFields]],
-    ) -> None:
-        super().__init__(f"Edit partner {after[0].name}")
-        self.page, self.partner_id, self.before, self.after = page, partner_id, before, after
-
-    def redo(self) -> None:
-        service.save_partner(self.page.workspace, self.partner_id, *self.after)
-        self.page.refresh(select_id=self.partner_id)
-
-    def undo(self) -> None:
-        service.save_partner(self.page.workspace, self.partner_id, *self.before)
         self.page.refresh(select_id=self.partner_id)
 
 
@@ -180,8 +172,7 @@ class PartnersPage(Page):
 
         self.table.view.selectionModel().selectionChanged.connect(self._on_selection)
         self.form.changed.connect(self._update_totals)
-        self.form.save_requested.connect(self.save_current)
-        self.form.revert_requested.connect(self._revert)
+        self.form.commit_requested.connect(self.save_current)
         self.form.attach_requested.connect(self._attach)
         self.form.open_attachment_requested.connect(self._open_attachment)
         self.form.save_attachment_requested.connect(self._save_attachment)
@@ -226,8 +217,9 @@ class PartnersPage(Page):
         new_id = row.id if row else None
         if new_id == self.current_id:
             return
-        if self.form.dirty and self.current_id is not None and not self.save_current():
-            return  # the message says what to fix; the form keeps the user's typing
+        # Switching council saves what is valid; a value still wrong is left behind (its
+        # message said so) rather than holding the user on this council.
+        self.flush()
         self._load(new_id)
 
     def _load(self, partner_id: int | None) -> None:
@@ -261,35 +253,73 @@ class PartnersPage(Page):
         )
         if check.problems:
             self.totals_label.setText(text + "\n⚠ " + "\n⚠ ".join(check.problems))
-            self.totals_label.setStyleSheet(WARNING_STYLE)
+            self.totals_label.setStyleSheet(text_style("danger", self))
         else:
             self.totals_label.setText(text + " ✓")
             self.totals_label.setStyleSheet("")
 
     # -- edits ---------------------------------------------------------------------------------
     def save_current(self) -> bool:
+        """Save every valid field of the council shown; False while something is still wrong.
+
+        There is no Save button: the form asks for this as each field is finished. Invalid
+        values keep their message beside the field and are not saved; the rest are.
+        """
         if self.current_id is None or self._loaded is None:
             return True
+        saved_fields, saved_contacts = self._loaded
+        values = self.form.savable(saved_fields)
+        complete = self._form_valid()
         try:
-            values = self.form.values()
             contacts = service.validate_contacts(self.form.contacts())
+        except ValueError as error:
+            # Saved once every contact is right; until then the message beside them says why.
+            contacts = saved_contacts
+            self.form.show_contacts_problem(str(error))
+            complete = False
+        try:
             service.validate_fields(values)
         except ValueError as error:
-            QMessageBox.warning(self, "Cannot save this council", str(error))
+            self.form.show_save_problem(str(error))
             return False
-        self.form.mark_saved()
-        self.undo_stack.push(
-            SavePartnerCommand(self, self.current_id, self._loaded, (values, contacts))
-        )
-        return True
+        if (values, contacts) != (saved_fields, saved_contacts):
+            try:
+                service.save_partner(self.workspace, self.current_id, values, contacts)
+            except (ValueError, BidFileError) as error:
+                self.form.show_save_problem(str(error))
+                return False
+            self._loaded = (values, contacts)
+            self._reload_rows()
+        if complete:
+            self.form.show_save_problem(None)
+            self.form.mark_saved()
+        return complete
 
-    def _revert(self) -> None:
-        self._load(self.current_id)
+    def _form_valid(self) -> bool:
+        try:
+            self.form.values()
+        except ValueError:
+            return False
+        return bool(self.form.name_edit.text().strip())
+
+    def flush(self) -> None:
+        """Save pending valid edits now (switching council, page or closing the window)."""
+        if self.form.dirty:
+            self.save_current()
+            self.form.mark_saved()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # switching page or closing the window
+        self.flush()
+        super().hideEvent(event)
+
+    def _reload_rows(self) -> None:
+        """Show saved values in the table without reloading the form the user is typing in."""
+        if self.current_id is not None:
+            self.model.replace_row(service.partner_detail(self.workspace, self.current_id).row)
         self._update_totals()
 
     def _add(self) -> None:
-        if self.form.dirty and not self.save_current():
-            return
+        self.flush()
         new_id = service.add_partner(self.workspace, PartnerFields("New council"))
         self.table.filter_box.clear()
         self.refresh(select_id=new_id)
@@ -376,22 +406,40 @@ class PartnersPage(Page):
         from crmbid_desktop.services.tabular import TabularError
         from crmbid_desktop.ui.pages.import_preview_dialog import ImportPreviewDialog
 
-        if self.form.dirty and not self.save_current():
-            return
+        self.flush()
         path, _ = QFileDialog.getOpenFileName(
             self, "Import partners", "", "Spreadsheets (*.csv *.xlsx);;All files (*)"
         )
         if not path:
             return
+        from crmbid_desktop.ui.progress import CANCELLED, run_with_progress
+
+        # Reading and applying run off the GUI thread with a Cancel button: a big spreadsheet
+        # must not freeze the window. A cancelled apply rolls back, leaving no council added.
         try:
-            preview = partner_import.build_preview(self.workspace, Path(path))
+            preview = run_with_progress(
+                self,
+                "Import partners",
+                f"Reading {Path(path).name}…",
+                lambda _progress: partner_import.build_preview(self.workspace, Path(path)),
+            )
         except TabularError as error:
             QMessageBox.warning(self, "Cannot import this file", str(error))
+            return
+        if preview is CANCELLED:
             return
         dialog = ImportPreviewDialog(preview, self)
         if dialog.exec() != ImportPreviewDialog.DialogCode.Accepted:
             return
-        added, updated = partner_import.apply_preview(self.workspace, preview)
+        result = run_with_progress(
+            self,
+            "Import partners",
+            "Adding the councils to the bid…",
+            lambda progress: partner_import.apply_preview(self.workspace, preview, progress),
+        )
+        if result is CANCELLED:
+            return
+        added, updated = result
         self.refresh()
         QMessageBox.information(
             self, "Partners imported", f"{added} councils added, {updated} updated."

@@ -8,7 +8,6 @@ from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QBrush,
-    QColor,
     QDropEvent,
     QHideEvent,
     QKeySequence,
@@ -44,6 +43,7 @@ from crmbid_desktop.services import queries
 from crmbid_desktop.services import sections as section_service
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.store.errors import BidFileError
+from crmbid_desktop.ui.colours import text_colour, text_style
 from crmbid_desktop.ui.pages.base import Page
 from crmbid_desktop.ui.sections.editor import SectionEditor, editor_toolbar
 from crmbid_desktop.ui.sections.find_replace import FindReplaceDialog
@@ -56,7 +56,8 @@ SAVE_DELAY_MS = 600
 #: Even while typing without a pause, the text is saved at least this often.
 SAVE_AT_LEAST_EVERY_MS = 10_000
 ID_ROLE = Qt.ItemDataRole.UserRole
-METER_COLOURS = {NEAR: "#9a6700", OVER: "#c62828"}
+#: colours.text_colour roles for the meter and outline; the text says "near"/"over" too.
+METER_COLOURS = {NEAR: "warning", OVER: "danger"}
 
 
 class DeleteSectionCommand(QUndoCommand):
@@ -371,7 +372,7 @@ class SectionsPage(Page):
         """The outline's word column turns amber near the limit and red over it, like the meter."""
         level = meter_level(self.word_counts.get(row.id, 0), row.word_limit)
         colour = METER_COLOURS.get(level)
-        item.setForeground(2, QBrush(QColor(colour)) if colour else QBrush())
+        item.setForeground(2, QBrush(text_colour(colour, self)) if colour else QBrush())
 
     def _current_changed(self, current: QTreeWidgetItem | None, _previous: object) -> None:
         self.flush_text()
@@ -464,7 +465,7 @@ class SectionsPage(Page):
         level = meter_level(count, row.word_limit)
         self.meter.setText(meter_text(count, row.word_limit))
         colour = METER_COLOURS.get(level)
-        self.meter.setStyleSheet(f"color: {colour}; font-weight: bold;" if colour else "")
+        self.meter.setStyleSheet(text_style(colour, self, bold=True) if colour else "")
         self.meter.setProperty("level", level)
 
     def _update_total(self) -> None:

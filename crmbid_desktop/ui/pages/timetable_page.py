@@ -34,14 +34,16 @@ from crmbid_desktop.services.planning import (
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.store.errors import BidFileError
 from crmbid_desktop.store.models import Partner, Section
+from crmbid_desktop.ui.colours import text_colour
 from crmbid_desktop.ui.pages.base import Page
 from crmbid_desktop.ui.timetable.dialogs import MilestoneDialog, TaskChoices, TaskDialog
 from crmbid_desktop.ui.timetable.gantt import (
     DAY_ZOOM,
-    STATUS_COLOURS,
+    STATUS_FILLS,
     WEEK_ZOOM,
     GanttData,
     GanttView,
+    status_colour,
 )
 from crmbid_desktop.ui.timetable.milestones_view import MilestonesView
 from crmbid_desktop.ui.timetable.tasks_view import TasksView
@@ -136,11 +138,13 @@ class TimetablePage(Page):
             button.clicked.connect(slot)
             tools.addWidget(button)
         legend = " ".join(
-            f"<span style='background:{colour.name()}'>&nbsp;&nbsp;&nbsp;&nbsp;</span>&nbsp;{status}"
-            for status, colour in STATUS_COLOURS.items()
+            f"<span style='background:{status_colour(status, tab).name()}'>&nbsp;&nbsp;&nbsp;&nbsp;"
+            f"</span>&nbsp;{status}"
+            for status in STATUS_FILLS
         )
+        critical = text_colour("critical", tab).name()
         self.legend = QLabel(
-            f"{legend} &nbsp; <b style='color:#b0002a'>▭</b> critical (red outline) &nbsp;"
+            f"{legend} &nbsp; <b style='color:{critical}'>▭</b> critical (red outline) &nbsp;"
             " ◆ milestone &nbsp; shaded: weekends and bank holidays &nbsp;"
             " Drag a bar to move a task; Ctrl+wheel zooms."
         )

@@ -24,34 +24,43 @@ from PySide6.QtWidgets import (
 from crmbid_desktop.domain import textdiff
 from crmbid_desktop.services import sections as section_service
 from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.ui.colours import PaletteSource, background_colour, text_colour
 from crmbid_desktop.ui.widgets import name_widget
 
-_REMOVED = "#f8d0d0"
-_ADDED = "#cdeccd"
-_CHANGED_ROW = "#fff6d6"
+
+def _span_style(kind: str, source: PaletteSource) -> str:
+    """Removed words struck through, added ones underlined: the meaning is not in colour alone."""
+    line = "line-through" if kind == "removed" else "underline"
+    return (
+        f"background-color:{background_colour(kind, source).name()};"
+        f" color:{text_colour(kind, source).name()}; text-decoration:{line}"
+    )
 
 
-def _spans(spans: tuple[textdiff.Span, ...], colour: str) -> str:
+def _spans(spans: tuple[textdiff.Span, ...], style: str) -> str:
     return "".join(
-        f'<span style="background-color:{colour}">{html.escape(s.text)}</span>'
-        if s.changed
-        else html.escape(s.text)
+        f'<span style="{style}">{html.escape(s.text)}</span>' if s.changed else html.escape(s.text)
         for s in spans
     )
 
 
-def comparison_html(old: str, new: str) -> str:
-    """Two columns, old on the left and new on the right, changed words highlighted."""
+def comparison_html(old: str, new: str, source: PaletteSource = None) -> str:
+    """Two columns, old on the left and new on the right, changed words highlighted.
+
+    Colours suit `source`'s palette (a widget, a palette, or the application's), light or dark.
+    """
+    removed, added = _span_style("removed", source), _span_style("added", source)
+    changed_row = background_colour("changed", source).name()
     rows = textdiff.compare(old, new)
     out = [
         '<table width="100%" cellspacing="0" cellpadding="3" border="1">',
         "<tr><th width='50%'>Older</th><th width='50%'>Newer</th></tr>",
     ]
     for row in rows:
-        background = "" if row.kind == textdiff.SAME else f' bgcolor="{_CHANGED_ROW}"'
+        background = "" if row.kind == textdiff.SAME else f' bgcolor="{changed_row}"'
         out.append(
-            f"<tr{background}><td style='white-space:pre-wrap'>{_spans(row.left, _REMOVED)}</td>"
-            f"<td style='white-space:pre-wrap'>{_spans(row.right, _ADDED)}</td></tr>"
+            f"<tr{background}><td style='white-space:pre-wrap'>{_spans(row.left, removed)}</td>"
+            f"<td style='white-space:pre-wrap'>{_spans(row.right, added)}</td></tr>"
         )
     out.append("</table>")
     changes = textdiff.change_count(rows)
@@ -103,7 +112,7 @@ class CompareDialog(QDialog):
         older = by_id.get(self.older.currentData())
         newer = by_id.get(self.newer.currentData())
         if older and newer:
-            self.view.setHtml(comparison_html(older.body, newer.body))
+            self.view.setHtml(comparison_html(older.body, newer.body, self.view))
 
 
 class HistoryPanel(QWidget):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QUndoStack
+from PySide6.QtGui import QBrush, QFont, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -29,15 +29,17 @@ from crmbid_desktop.domain.money import format_pence, format_pence_plain, parse_
 from crmbid_desktop.services import budget
 from crmbid_desktop.services.budget import BudgetRow, BudgetTable
 from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.ui.colours import background_colour, text_colour
 from crmbid_desktop.ui.sustainability import forms
 from crmbid_desktop.ui.sustainability.commands import DoneCommand
 from crmbid_desktop.ui.widgets import name_widget
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-SURPLUS = QColor("#d5f0d0")
-GAP = QColor("#f8d0d0")
-HEADING = QColor("#e8e8e8")
-DRAWN = QColor("#f3f3f3")
+# colours.background_colour roles; the balance row's words ("surplus", "gap") say it too.
+SURPLUS = "ok"
+GAP = "danger"
+HEADING = "heading"
+DRAWN = "drawn"
 
 #: (kind, source, year, pence) -> None; raises ValueError with a message for the user.
 AmountSetter = Callable[[str, str, int, int], None]
@@ -134,11 +136,12 @@ class BudgetModel(QAbstractTableModel):
             return font
         if role == Qt.ItemDataRole.BackgroundRole:
             if row.style == "balance" and value is not None:
-                return QBrush(SURPLUS if value > 0 else GAP if value < 0 else HEADING)
+                role_name = SURPLUS if value > 0 else GAP if value < 0 else HEADING
+                return QBrush(background_colour(role_name))
             if row.style == "heading":
-                return QBrush(HEADING)
+                return QBrush(background_colour(HEADING))
             if row.line is not None and row.line.drawn_from:
-                return QBrush(DRAWN)
+                return QBrush(background_colour(DRAWN))
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             if row.line is not None and row.line.drawn_from:
@@ -229,8 +232,8 @@ class BudgetTab(QWidget):
         self.view.horizontalHeader().setStretchLastSection(False)
 
         self.hint = QLabel(
-            "Double-click or start typing in a white cell to enter pounds and pence. Grey italic "
-            "lines are drawn from the partner and products registers."
+            "Double-click or start typing in a year's cell to enter pounds and pence. Lines in "
+            "italics are drawn from the partner and products registers."
         )
         self.hint.setObjectName("budgetHint")
         self.hint.setWordWrap(True)
@@ -261,7 +264,7 @@ class BudgetTab(QWidget):
         for column in range(1, self.model.columnCount()):
             header.resizeSection(column, max(header.sectionSize(column), 120))
         parts = [
-            f"<span style='color:{'#1d6b1d' if t.balance_pence >= 0 else '#a40000'}'>"
+            f"<span style='color:{text_colour('ok' if t.balance_pence >= 0 else 'danger', self).name()}'>"
             f"<b>{t.label}</b>: {balance_words(t.balance_pence)}</span>"
             for t in table.totals
         ]

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from crmbid_desktop.domain.dates import format_date, parse_date
+from crmbid_desktop.ui.colours import text_style
 from crmbid_desktop.ui.widgets import name_widget
 
 
@@ -50,7 +51,7 @@ def error_label(name: str) -> QLabel:
     label = QLabel()
     label.setObjectName(name)
     label.setWordWrap(True)
-    label.setStyleSheet("color: #a40000; font-weight: bold;")
+    label.setStyleSheet(text_style("danger", label, bold=True))
     label.hide()
     return label
 

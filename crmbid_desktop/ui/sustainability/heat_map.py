@@ -16,21 +16,25 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
+    QPalette,
     QPen,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from crmbid_desktop.domain.risk_rules import IMPACT_LABELS, LEVELS, LIKELIHOOD_LABELS, rating
+from crmbid_desktop.ui.colours import blend, fill_colour, readable_on
 
 Counts = Mapping[tuple[int, int], int]
 
-#: Rating band -> cell colour (colour-blind safe enough with the counts and the legend in words).
-BAND_COLOURS = {
-    "low": QColor("#cfe8c7"),
-    "medium": QColor("#fbe7a1"),
-    "high": QColor("#f6b26b"),
-    "very high": QColor("#e06666"),
-}
+#: The Word proposal's picture is printed on white paper whatever the screen's palette.
+DOCUMENT_PALETTE = QPalette(QColor("#ffffff"))
+
+
+def band_colour(band: str, palette: QPalette = DOCUMENT_PALETTE) -> QColor:
+    """Rating band -> cell colour (colour-blind safe enough with the counts and the legend in words)."""
+    return fill_colour(band, palette)
+
+
 LEFT_MARGIN = 118
 BOTTOM_MARGIN = 64
 TOP_MARGIN = 8
@@ -64,10 +68,17 @@ def cell_at(size: QSize, point: QPoint) -> tuple[int, int] | None:
 
 
 def paint_heat_map(
-    painter: QPainter, size: QSize, counts: Counts, selected: tuple[int, int] | None = None
+    painter: QPainter,
+    size: QSize,
+    counts: Counts,
+    selected: tuple[int, int] | None = None,
+    palette: QPalette = DOCUMENT_PALETTE,
 ) -> None:
+    """Draw on `palette`'s window colours: the screen's palette on screen, white for the document."""
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.fillRect(QRect(QPoint(0, 0), size), QColor("white"))
+    painter.fillRect(QRect(QPoint(0, 0), size), palette.color(QPalette.ColorRole.Window))
+    text = palette.color(QPalette.ColorRole.WindowText)
+    lines = blend(palette.color(QPalette.ColorRole.Window), text, 0.6)
     grid = grid_rect(size)
     base = QFont(painter.font())
     count_font = QFont(base)
@@ -78,18 +89,19 @@ def paint_heat_map(
     for likelihood in LEVELS:
         for impact in LEVELS:
             rect = cell_rect(grid, likelihood, impact)
-            painter.fillRect(rect, BAND_COLOURS[rating(likelihood * impact)])
-            painter.setPen(QPen(QColor("#555555"), 1))
+            fill = band_colour(rating(likelihood * impact), palette)
+            painter.fillRect(rect, fill)
+            painter.setPen(QPen(lines, 1))
             painter.drawRect(rect)
             count = counts.get((likelihood, impact), 0)
             if count:
                 painter.setFont(count_font)
-                painter.setPen(QColor("black"))
+                painter.setPen(readable_on(fill))
                 painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(count))
     if selected is not None:
-        painter.setPen(QPen(QColor("#1f4e9c"), 4))
+        painter.setPen(QPen(fill_colour("accent", palette), 4))
         painter.drawRect(cell_rect(grid, *selected).adjusted(2, 2, -2, -2))
-    painter.setPen(QColor("black"))
+    painter.setPen(text)
     painter.setFont(small)
     for level in LEVELS:
         row = cell_rect(grid, level, 1)
@@ -172,7 +184,7 @@ class HeatMapWidget(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         try:
-            paint_heat_map(painter, self.size(), self._counts, self.selected)
+            paint_heat_map(painter, self.size(), self._counts, self.selected, self.palette())
         finally:
             painter.end()
 

@@ -36,6 +36,7 @@ from crmbid_desktop.services.planning import (
     MilestoneInput,
     TaskInput,
 )
+from crmbid_desktop.ui.colours import text_style
 from crmbid_desktop.ui.widgets import name_widget
 
 #: Returns None when the edit was saved, or a message naming what is wrong.
@@ -124,7 +125,7 @@ class _FormDialog(QDialog):
         self.error = QLabel()
         self.error.setObjectName(f"{name}Error")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b0002a;")
+        self.error.setStyleSheet(text_style("danger", self))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

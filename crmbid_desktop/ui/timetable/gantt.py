@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QLineF, QObject, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QLineF, QObject, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QImage,
     QPainter,
     QPainterPath,
+    QPalette,
     QPen,
     QPolygonF,
     QWheelEvent,
@@ -36,17 +37,60 @@ from PySide6.QtWidgets import (
 from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.domain.working_days import WorkingCalendar
 from crmbid_desktop.services.planning import PlanView
+from crmbid_desktop.ui import colours
 
-STATUS_COLOURS = {
-    "not started": QColor("#aebccb"),
-    "in progress": QColor("#3d7fd0"),
-    "blocked": QColor("#e39a2d"),
-    "done": QColor("#58a55c"),
+
+def status_colour(status: str, source: colours.PaletteSource = None) -> QColor:
+    """A task bar's fill for its status on the current palette."""
+    return colours.fill_colour(STATUS_FILLS.get(status, "neutral"), source)
+
+
+@dataclass(frozen=True)
+class ChartColours:
+    """The chart's colours, taken from the palette when the scene is built (light or dark)."""
+
+    canvas: QColor
+    text: QColor
+    grid: QColor
+    weekend: QColor
+    holiday: QColor
+    critical: QColor
+    today: QColor
+    connector: QColor
+    milestone: QColor
+    hard_milestone: QColor
+    bars: dict[str, QColor]
+
+    @classmethod
+    def of(cls, palette: QPalette) -> ChartColours:
+        base = colours.palette_colour(QPalette.ColorRole.Base, palette)
+        mid = colours.palette_colour(QPalette.ColorRole.Mid, palette)
+        # Weekends: AlternateBase is too faint on some palettes, so step towards Mid as well.
+        weekend = colours.blend(
+            colours.palette_colour(QPalette.ColorRole.AlternateBase, palette), mid, 0.3
+        )
+        return cls(
+            canvas=base,
+            text=colours.palette_colour(QPalette.ColorRole.Text, palette),
+            grid=colours.blend(base, mid, 0.8),
+            weekend=weekend,
+            holiday=colours.background_colour("holiday", palette),
+            critical=colours.fill_colour("critical", palette),
+            today=colours.fill_colour("today", palette),
+            connector=colours.fill_colour("connector", palette),
+            milestone=colours.fill_colour("milestone", palette),
+            hard_milestone=colours.fill_colour("hard milestone", palette),
+            bars={status: status_colour(status, palette) for status in STATUS_FILLS},
+        )
+
+
+#: Bar fill per task status, as a colours.fill_colour role (picked for the palette when drawn).
+STATUS_FILLS = {
+    "not started": "neutral",
+    "in progress": "accent",
+    "blocked": "warning",
+    "done": "ok",
 }
-CRITICAL_PEN_COLOUR = QColor("#b0002a")
-NON_WORKING_COLOUR = QColor("#eceff3")
-HOLIDAY_COLOUR = QColor("#f8e3c8")
-TODAY_COLOUR = QColor("#d0021b")
 HEADER_HEIGHT = 40.0
 ROW_HEIGHT = 22.0
 BAR_HEIGHT = 14.0
@@ -159,10 +203,11 @@ class CalendarBackground(QGraphicsItem):
     One item for the whole chart rather than one per day: a year of 10,000 tasks stays cheap.
     """
 
-    def __init__(self, layout: _Layout, calendar: WorkingCalendar) -> None:
+    def __init__(self, layout: _Layout, calendar: WorkingCalendar, chart: ChartColours) -> None:
         super().__init__()
         self._layout = layout
         self._calendar = calendar
+        self._colours = chart
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
         self.setZValue(-10)
         self._font = QFont()
@@ -190,19 +235,19 @@ class CalendarBackground(QGraphicsItem):
             reason = self._calendar.non_working_reason(day)
             if reason is not None:
                 weekend = reason in ("Saturday", "Sunday")
-                painter.setBrush(NON_WORKING_COLOUR if weekend else HOLIDAY_COLOUR)
+                painter.setBrush(self._colours.weekend if weekend else self._colours.holiday)
                 painter.drawRect(QRectF(lay.x(day), top, lay.px, bottom - top))
             day += timedelta(days=1)
         self._paint_header(painter, first, last)
 
     def _paint_header(self, painter: QPainter, first: date, last: date) -> None:
         lay = self._layout
-        painter.setBrush(QColor("#ffffff"))
+        painter.setBrush(self._colours.canvas)
         painter.drawRect(QRectF(0, 0, lay.width, HEADER_HEIGHT))
         painter.setFont(self._font)
-        grid = QPen(QColor("#c5ccd6"))
+        grid = QPen(self._colours.grid)
         grid.setCosmetic(True)
-        text = QColor("#222222")
+        text = self._colours.text
         day = first - timedelta(days=first.weekday())
         by_day = lay.px >= DAY_LABEL_MIN
         while day <= last:
@@ -239,9 +284,12 @@ class TaskBar(QGraphicsItem):
     Dragging moves it sideways by whole days; on release the chart reports the move.
     """
 
-    def __init__(self, bar: GanttBar, layout: _Layout, label_width: float) -> None:
+    def __init__(
+        self, bar: GanttBar, layout: _Layout, label_width: float, chart: ChartColours
+    ) -> None:
         super().__init__()
         self.bar = bar
+        self._colours = chart
         self._layout = layout
         self._label_width = label_width
         left = layout.x(bar.start)
@@ -266,12 +314,14 @@ class TaskBar(QGraphicsItem):
         option: QStyleOptionGraphicsItem,
         widget: QWidget | None = None,
     ) -> None:
-        colour = STATUS_COLOURS.get(self.bar.status, STATUS_COLOURS["not started"])
+        bars = self._colours.bars
+        colour = bars.get(self.bar.status, bars["not started"])
         painter.setBrush(QBrush(colour))
-        pen = QPen(CRITICAL_PEN_COLOUR, 2.5) if self.bar.critical else QPen(colour.darker(140), 1)
+        critical = QPen(self._colours.critical, 2.5)
+        pen = critical if self.bar.critical else QPen(colour.darker(140), 1)
         painter.setPen(pen)
         painter.drawRect(self._rect)
-        painter.setPen(QColor("#1a1a1a"))
+        painter.setPen(self._colours.text)
         painter.drawText(
             QRectF(self._rect.right() + 6, -2, self._label_width, BAR_HEIGHT + 4),
             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
@@ -312,8 +362,12 @@ class GanttScene(QGraphicsScene):
         self.diamonds: list[QGraphicsPolygonItem] = []
         self.arrows: QGraphicsPathItem | None = None
         self.on_drop: object = None  # set by the view: Callable[[int, int], None]
+        self.colours = ChartColours.of(self.palette())
 
     def build(self, data: GanttData, px_per_day: float) -> None:
+        # Colours are read afresh on every build so a switch to dark mode shows on the next one.
+        self.colours = chart = ChartColours.of(self.palette())
+        self.setBackgroundBrush(chart.canvas)
         self.clear()
         self.bars = {}
         self.diamonds = []
@@ -323,6 +377,7 @@ class GanttScene(QGraphicsScene):
         if span is None:
             self.setSceneRect(QRectF(0, 0, 400, HEADER_HEIGHT + ROW_HEIGHT))
             note = self.addSimpleText("No dated milestones or tasks yet.")
+            note.setBrush(chart.text)
             note.setPos(LEFT_MARGIN, HEADER_HEIGHT)
             return
         first, last = span
@@ -340,14 +395,14 @@ class GanttScene(QGraphicsScene):
         ]
         lay.label_edge = max(edges)
         self.setSceneRect(QRectF(0, 0, lay.width, lay.height))
-        self.addItem(CalendarBackground(lay, self.calendar))
+        self.addItem(CalendarBackground(lay, self.calendar, chart))
 
         for row, milestone in enumerate(data.milestones):
             self._add_milestone(lay, row, milestone, metrics)
 
         first_bar_row = len(data.milestones)
         for offset, (bar, label_width) in enumerate(zip(data.bars, label_widths, strict=True)):
-            item = TaskBar(bar, lay, label_width)
+            item = TaskBar(bar, lay, label_width, chart)
             item.setPos(lay.x(bar.start), lay.y(first_bar_row + offset) + 4)
             self.addItem(item)
             self.bars[bar.task_id] = item
@@ -355,7 +410,7 @@ class GanttScene(QGraphicsScene):
         self._add_arrows(lay, data.dependencies)
         if first <= data.today <= last:
             x = lay.x(data.today) + lay.px / 2
-            pen = QPen(TODAY_COLOUR, 1.5, Qt.PenStyle.DashLine)
+            pen = QPen(chart.today, 1.5, Qt.PenStyle.DashLine)
             self.today_line = self.addLine(QLineF(x, HEADER_HEIGHT, x, lay.height), pen)
             self.today_line.setZValue(5)
             self.today_line.setToolTip(f"Today: {format_date(data.today)}")
@@ -369,18 +424,18 @@ class GanttScene(QGraphicsScene):
         diamond = QPolygonF(
             [QPointF(cx, cy - r), QPointF(cx + r, cy), QPointF(cx, cy + r), QPointF(cx - r, cy)]
         )
-        colour = QColor("#222222") if milestone.hard else QColor("#7a5ab8")
-        item = self.addPolygon(diamond, QPen(colour.darker(120)), QBrush(colour))
+        colour = self.colours.hard_milestone if milestone.hard else self.colours.milestone
+        item = self.addPolygon(diamond, QPen(colour), QBrush(colour))
         item.setZValue(3)
         item.setToolTip(f"{milestone.title}\n{format_date(milestone.day)}")
         self.diamonds.append(item)
         label = QGraphicsSimpleTextItem(self._milestone_label(milestone))
+        label.setBrush(self.colours.text)
         label.setPos(cx + r + 4, cy - metrics.height() / 2)
         self.addItem(label)
         # A faint line down the chart shows which bars run past the milestone.
-        line = self.addLine(
-            QLineF(cx, cy + r, cx, lay.height), QPen(colour.lighter(160), 1, Qt.PenStyle.DotLine)
-        )
+        faint = colours.blend(colour, self.colours.canvas, 0.5)
+        line = self.addLine(QLineF(cx, cy + r, cx, lay.height), QPen(faint, 1, Qt.PenStyle.DotLine))
         line.setZValue(-5)
 
     @staticmethod
@@ -410,7 +465,7 @@ class GanttScene(QGraphicsScene):
             path.moveTo(end.x() - 4, end.y() - 3)
             path.lineTo(end)
             path.lineTo(end.x() - 4, end.y() + 3)
-        pen = QPen(QColor("#4d5866"), 1)
+        pen = QPen(self.colours.connector, 1)
         pen.setCosmetic(True)
         self.arrows = self.addPath(path, pen)
         self.arrows.setZValue(-1)
@@ -446,7 +501,16 @@ class GanttView(QGraphicsView):
         self.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
-        self.setBackgroundBrush(QColor("#ffffff"))
+        self.setBackgroundBrush(self.gantt_scene.colours.canvas)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Redraw in the new colours when Windows switches between light and dark mode."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.gantt_scene.setPalette(self.palette())
+            if self._data is not None:
+                self.gantt_scene.build(self._data, self.px_per_day)
+            self.setBackgroundBrush(self.gantt_scene.colours.canvas)
 
     def show_plan(self, data: GanttData) -> None:
         self._data = data
@@ -489,7 +553,7 @@ class GanttView(QGraphicsView):
         scale = min(1.0, math.sqrt(MAX_PNG_PIXELS / max(rect.width() * rect.height(), 1.0)))
         size = (max(int(rect.width() * scale), 1), max(int(rect.height() * scale), 1))
         image = QImage(size[0], size[1], QImage.Format.Format_ARGB32_Premultiplied)
-        image.fill(QColor("#ffffff"))
+        image.fill(self.gantt_scene.colours.canvas)
         painter = QPainter(image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)

@@ -31,14 +31,16 @@ from PySide6.QtWidgets import (
 
 from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.services.planning import TASK_STATUSES, TaskRow
+from crmbid_desktop.ui.colours import background_colour
 from crmbid_desktop.ui.table_model import ROW_ROLE, SORT_ROLE
 from crmbid_desktop.ui.widgets import name_widget
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
-OVERDUE_COLOUR = QColor("#f9d3d3")
-AT_RISK_COLOUR = QColor("#fde3c0")
-CRITICAL_COLOUR = QColor("#fff4c2")
+# Row backgrounds as colours.background_colour roles (the Flags column says the same in words).
+OVERDUE_COLOUR = "danger"
+AT_RISK_COLOUR = "warning"
+CRITICAL_COLOUR = "critical"
 
 
 def _day(day: date | None) -> str:
@@ -176,11 +178,11 @@ class TaskTableModel(QAbstractTableModel):
     @staticmethod
     def _highlight(row: TaskRow) -> QColor | None:
         if row.overdue:
-            return OVERDUE_COLOUR
+            return background_colour(OVERDUE_COLOUR)
         if row.at_risk:
-            return AT_RISK_COLOUR
+            return background_colour(AT_RISK_COLOUR)
         if row.critical:
-            return CRITICAL_COLOUR
+            return background_colour(CRITICAL_COLOUR)
         return None
 
     def row_at(self, row: int) -> TaskRow:
@@ -204,8 +206,6 @@ class TaskTableModel(QAbstractTableModel):
             return self.cells_at(r)[c]
         if role == Qt.ItemDataRole.BackgroundRole:
             return self._colour[r]
-        if role == Qt.ItemDataRole.ForegroundRole and self._colour[r] is not None:
-            return QColor("#000000")  # dark text on the light highlight in any Windows theme
         if role == SORT_ROLE:
             return self._sort_keys(r)[c]
         if role == ROW_ROLE:
