@@ -94,7 +94,6 @@ CORE_MODULES = (
     "crmbid_desktop.services.dashboard",
     "crmbid_desktop.services.queries",
     "crmbid_desktop.services.sections",
-    "crmbid_desktop.services.planning",
     "crmbid_desktop.store.backups",
     "crmbid_desktop.store.locks",
 )

@@ -9,8 +9,10 @@ clear error when the target is held open by another program (Word, Excel).
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO
@@ -42,6 +44,7 @@ def atomic_write(target: Path, write: Callable[[Path], object]) -> Path:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(target)
     # A name Word and Explorer treat as a temporary file, and that says what it belongs to.
     descriptor, name = tempfile.mkstemp(
         prefix=f"~${target.stem}.", suffix=f"{target.suffix}.tmp", dir=target.parent
@@ -65,6 +68,19 @@ def atomic_write(target: Path, write: Callable[[Path], object]) -> Path:
         raise
     _fsync_folder(target.parent)
     return target
+
+
+#: A temporary file this old was left by a write that was killed (power cut, Task Manager).
+LEFTOVER_AGE_SECONDS = 15 * 60
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Tidy temporary files an earlier, killed write of the same target left beside it."""
+    now = time.time()
+    for leftover in target.parent.glob(f"~${glob.escape(target.stem)}.*{target.suffix}.tmp"):
+        with contextlib.suppress(OSError):
+            if now - leftover.stat().st_mtime > LEFTOVER_AGE_SECONDS:
+                leftover.unlink()
 
 
 def atomic_write_bytes(target: Path, data: bytes) -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,9 +15,12 @@ from crmbid_desktop.domain.partner_rules import WITHDRAWN
 from crmbid_desktop.domain.section_workflow import STATUSES as SECTION_STATUSES
 from crmbid_desktop.domain.word_meter import meter_level
 from crmbid_desktop.domain.working_days import WorkingCalendar
-from crmbid_desktop.services import planning, queries
+from crmbid_desktop.services import queries
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.store.models import Criterion, Milestone, Partner, SectionCriterion
+
+if TYPE_CHECKING:  # planning (critical path, calendar) loads after the first paint
+    from crmbid_desktop.services import planning
 
 SIGNED_OFF = "signed off"
 
@@ -208,6 +212,8 @@ def progress(workspace: Workspace) -> Progress:
 
 def timetable_figures(workspace: Workspace, today: date) -> TimetableFigures:
     """The countdown in working days and the overdue and at-risk tasks."""
+    from crmbid_desktop.services import planning
+
     calendar = planning.working_calendar()
     plan = planning.plan_view(workspace, today)
     with workspace.reading() as session:

@@ -53,6 +53,7 @@ __all__ = [
     "xml_safe",
 ]
 
+_TR, _TC, _TCPR, _TCW, _P, _W_W = (qn(t) for t in ("w:tr", "w:tc", "w:tcPr", "w:tcW", "w:p", "w:w"))
 TOC_INSTRUCTION = ' TOC \\o "1-3" \\h \\z \\u '
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = [
@@ -147,25 +148,29 @@ class _Builder:
         """
         self._table_no += 1
         self.para(f"Table {self._table_no}: {caption}", st.CAPTION)
-        table = self.doc.add_table(rows=1 + len(rows), cols=len(header))
+        if self._block_width is None:
+            # Reading the page width is an XPath over the whole body: once per document.
+            self._block_width = int(self.doc._block_width)
+        table = self.doc._body.add_table(1 + len(rows), len(header), Emu(self._block_width))
         fill_table(table._tbl, self.styles[st.BID_TABLE])
         column_widths: list[Emu] | None = None
         if widths is not None and len(widths) == len(header):
             # Equal columns wrap "£12,000.00" in a seven-column table; share the width by need.
-            if self._block_width is None:
-                self._block_width = int(self.doc._block_width)
             total = sum(widths)
             column_widths = [Emu(self._block_width * w // total) for w in widths]
             for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, column_widths, strict=True):
                 grid_col.w = width
+        # Cells filled by walking the fresh XML (w:tc = tcPr/tcW + one empty w:p) rather than
+        # through python-docx's setters: the timetable alone has thousands of cells.
+        twips = [str(w.twips) for w in column_widths] if column_widths is not None else None
         for row_index, (tr, values) in enumerate(
-            zip(table._tbl.tr_lst, [header, *rows], strict=True)
+            zip(table._tbl.iterchildren(_TR), [header, *rows], strict=True)
         ):
             bold = (row_index - 1) in bold_rows
-            for index, (tc, value) in enumerate(zip(tr.tc_lst, values, strict=True)):
-                if column_widths is not None:
-                    tc.width = column_widths[index]
-                run = add_run(tc.p_lst[0], value, bold=bold)
+            for index, (tc, value) in enumerate(zip(tr.iterchildren(_TC), values, strict=True)):
+                if twips is not None:
+                    tc.find(_TCPR).find(_TCW).set(_W_W, twips[index])
+                run = add_run(tc.find(_P), value, bold=bold)
                 if font_half_points is not None:  # wide tables (the budget) print smaller
                     _set_run_size(run, font_half_points)
         self.para()  # Word needs a paragraph between consecutive tables or they merge

@@ -12,6 +12,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import NamespacePrefixedTag, qn
 from docx.oxml.parser import oxml_parser
+from lxml.etree import SubElement
 from markdown_it import MarkdownIt
 
 from crmbid_desktop.services import docx_styles as st
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from docx.oxml.text.paragraph import CT_P
     from docx.shared import Length
     from lxml.etree import _Element
+    from markdown_it.rules_core import StateCore
     from markdown_it.token import Token
 
 _UNDERLINE_OPEN = re.compile(r"^<u>$", re.IGNORECASE)
@@ -48,9 +50,122 @@ def element(nsptag: str, attrs: dict[str, str] | None = None) -> _Element:
     return made
 
 
+# -- the plain-prose fast path -----------------------------------------------------------------
+# markdown-it's inline parser costs most of an export (a token per word run and per delimiter).
+# Most bid prose is words with the odd **bold**, *italic*, _italic_ or <u>underline</u>, so an
+# inline whose text uses Markdown only in those simple, unambiguous shapes is split with one regex
+# into the same runs markdown-it would give. Anything else (links, code, escapes, entities,
+# nesting, intraword or unbalanced delimiters, trailing spaces before a line break) falls back to
+# markdown-it. tests/export/test_docx_fast_inline.py checks both paths give the same runs.
+
+#: Characters that start an inline rule other than emphasis, underline and soft breaks.
+_NEEDS_PARSER = re.compile(r"[&\\`\[]|[ \t]\n|\n[ \t]")
+# The words inside a delimiter pair: start and end on a letter or digit, no delimiters or breaks.
+_INNER = r"[^\W_](?:[^*_<\n]*?[^\W_])?"
+#: One emphasised or underlined stretch; the look-arounds keep CommonMark's flanking rules simple:
+#: the opener follows a space or an opening bracket/quote, the closer precedes a space or a stop.
+_ATOM = re.compile(
+    rf"""(?<![^ \t\n("'])(?:(\*\*|__)({_INNER})\1|([*_])({_INNER})\3)(?![^ \t\n.,;:!?)"'])"""
+    rf"|<u>([^*_<>\n]+)</u>"
+)
+_DELIMITERS = re.compile(r"[*_<]")
+
+#: (text, bold, italic, underline); a soft line break is the text " " as markdown-it renders it.
+Span = tuple[str, bool, bool, bool]
+
+
+def simple_spans(content: str) -> list[Span] | None:
+    """The runs of an inline's text when it only uses the simple shapes above, else None."""
+    if _NEEDS_PARSER.search(content) or content != content.strip():
+        return None
+    spans: list[Span] = []
+    # markdown-it leaves an empty text token where a ** or __ pair's outer delimiter stood; it
+    # joins neighbouring text, so it only shows (as an empty run) beside a break or an edge.
+    after_text = False
+    empty_pending = False
+    position = 0
+    for match in _ATOM.finditer(content):
+        before = content[position : match.start()]
+        if _DELIMITERS.search(before):
+            return None
+        if empty_pending and before[:1] in ("", "\n"):
+            spans.append(_EMPTY)
+        after_text = _plain(before, spans, after_text)
+        strong, strong_text, em, em_text, underlined = match.groups()
+        if strong:
+            if not after_text:
+                spans.append(_EMPTY)
+            spans.append((strong_text, True, False, False))
+        elif em:
+            spans.append((em_text, False, True, False))
+        else:
+            spans.append((underlined, False, False, True))
+        empty_pending = bool(strong)
+        after_text = False
+        position = match.end()
+    rest = content[position:]
+    if _DELIMITERS.search(rest):
+        return None
+    if empty_pending and rest[:1] in ("", "\n"):
+        spans.append(_EMPTY)
+    _plain(rest, spans, after_text)
+    return spans
+
+
+_EMPTY: Span = ("", False, False, False)
+
+
+def _plain(text: str, spans: list[Span], after_text: bool) -> bool:
+    """Add plain text (soft breaks included); whether the spans now end in text."""
+    for index, line in enumerate(text.split("\n")):
+        if index:
+            spans.append((" ", False, False, False))
+            after_text = False
+        if line:
+            spans.append((line, False, False, False))
+            after_text = True
+    return after_text
+
+
+def _inline_rule(state: StateCore) -> None:
+    """markdown-it's core 'inline' rule, leaving simple inlines to `simple_spans`."""
+    md = state.md
+    for token in state.tokens:
+        if token.type != "inline":
+            continue
+        token.children = []
+        spans = simple_spans(token.content)
+        if spans is None:
+            md.inline.parse(token.content, md, state.env, token.children)
+        else:
+            token.meta["spans"] = spans
+
+
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark").enable("table")
+    md.core.ruler.at("inline", _inline_rule)
+    return md
+
+
+@lru_cache(maxsize=1)
+def full_parser() -> MarkdownIt:
+    """markdown-it without the fast path, to check the fast path against."""
     return MarkdownIt("commonmark").enable("table")
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_R, _RPR, _T, _BR, _TAB = _W + "r", _W + "rPr", _W + "t", _W + "br", _W + "tab"
+_RSTYLE, _RFONTS, _B, _I, _U, _VAL = (
+    _W + "rStyle",
+    _W + "rFonts",
+    _W + "b",
+    _W + "i",
+    _W + "u",
+    _W + "val",
+)
+_COURIER = {_W + "ascii": "Courier New", _W + "hAnsi": "Courier New"}
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
 def add_run(
@@ -64,47 +179,76 @@ def add_run(
     style_id: str | None = None,
 ) -> _Element:
     """Append a run; tabs and newlines become w:tab and w:br as Word expects."""
-    run = element("w:r")
+    # SubElement with Clark names: runs are made by the hundred thousand and it is several times
+    # faster than OxmlElement + append; the document's parser still gives python-docx's classes.
+    run = SubElement(parent, _R)
     if bold or italic or underline or code or style_id:
-        rpr = element("w:rPr")
+        rpr = SubElement(run, _RPR)
         if style_id:
-            rpr.append(element("w:rStyle", {qn("w:val"): style_id}))
+            SubElement(rpr, _RSTYLE, {_VAL: style_id})
         if code:
-            rpr.append(
-                element("w:rFonts", {qn("w:ascii"): "Courier New", qn("w:hAnsi"): "Courier New"})
-            )
+            SubElement(rpr, _RFONTS, _COURIER)
         if bold:
-            rpr.append(element("w:b"))
+            SubElement(rpr, _B)
         if italic:
-            rpr.append(element("w:i"))
+            SubElement(rpr, _I)
         if underline:
-            rpr.append(element("w:u", {qn("w:val"): "single"}))
-        run.append(rpr)
-    for i, line in enumerate(xml_safe(text).replace("\r", "").split("\n")):
+            SubElement(rpr, _U, {_VAL: "single"})
+    text = xml_safe(text)
+    if "\n" not in text and "\t" not in text and "\r" not in text:
+        if text:
+            t = SubElement(run, _T)
+            t.text = text
+            if text[0].isspace() or text[-1].isspace():
+                t.set(_XML_SPACE, "preserve")
+        return run
+    for i, line in enumerate(text.replace("\r", "").split("\n")):
         if i:
-            run.append(element("w:br"))
+            SubElement(run, _BR)
         for j, piece in enumerate(line.split("\t")):
             if j:
-                run.append(element("w:tab"))
+                SubElement(run, _TAB)
             if piece:
-                t = element("w:t")
+                t = SubElement(run, _T)
                 t.text = piece
                 if piece != piece.strip():
-                    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-                run.append(t)
-    parent.append(run)
+                    t.set(_XML_SPACE, "preserve")
     return run
+
+
+_P, _PPR, _PSTYLE, _SECTPR = _W + "p", _W + "pPr", _W + "pStyle", _W + "sectPr"
+_NUMPR, _ILVL, _NUMID = _W + "numPr", _W + "ilvl", _W + "numId"
 
 
 def new_paragraph(document: Document, style_id: str | None) -> CT_P:
     """A paragraph appended to the body (before its final sectPr)."""
-    p: CT_P = document.element.body.add_p()
+    body = document.element.body
+    try:
+        last = body[-1]  # from the end: len(body) would count every paragraph
+    except IndexError:
+        last = None
+    if last is None or last.tag != _SECTPR:
+        p: CT_P = body.add_p()
+        if style_id:
+            p.get_or_add_pPr().style = style_id
+        return p
+    # The usual case, built directly: python-docx's add_p looks for the sectPr from the top of
+    # the body each time, which grows quadratic on a long proposal.
+    p = oxml_parser.makeelement(_P)
+    last.addprevious(p)
     if style_id:
-        p.get_or_add_pPr().style = style_id
+        SubElement(SubElement(p, _PPR), _PSTYLE, {_VAL: style_id})
     return p
 
 
 def set_numbering(p: CT_P, num_id: int, ilvl: int) -> None:
+    ppr = p.pPr
+    if ppr is not None and all(child.tag == _PSTYLE for child in ppr):
+        # Only a style so far: numPr goes straight after it, as the schema orders them.
+        num_pr = SubElement(ppr, _NUMPR)
+        SubElement(num_pr, _ILVL, {_VAL: str(ilvl)})
+        SubElement(num_pr, _NUMID, {_VAL: str(num_id)})
+        return
     num_pr = p.get_or_add_pPr().get_or_add_numPr()
     num_pr.get_or_add_ilvl().val = ilvl
     num_pr.get_or_add_numId().val = num_id
@@ -127,14 +271,27 @@ class _Format:
 class MarkdownRenderer:
     """Turns one section body into paragraphs and tables at the end of the document body."""
 
-    def __init__(self, document: Document, styles: dict[str, str], numbering: st.Numbering):
+    def __init__(
+        self,
+        document: Document,
+        styles: dict[str, str],
+        numbering: st.Numbering,
+        *,
+        fast_inline: bool = True,
+    ):
         self._doc = document
+        self._md = _parser() if fast_inline else full_parser()
         self._styles = styles
         self._numbering = numbering
         self._block_width: Length | None = None
 
     # ----- inline -----
     def render_inline(self, parent: _Element, token: Token) -> None:
+        spans: list[Span] | None = token.meta.get("spans")
+        if spans is not None:
+            for text, bold, italic, underline in spans:
+                add_run(parent, text, bold=bold, italic=italic, underline=underline)
+            return
         fmt = _Format()
         for child in token.children or []:
             kind = child.type
@@ -186,7 +343,7 @@ class MarkdownRenderer:
 
     # ----- blocks -----
     def render(self, markdown: str) -> None:
-        tokens = _parser().parse(xml_safe(markdown))
+        tokens = self._md.parse(xml_safe(markdown))
         lists: list[_ListContext] = []
         item_first: list[bool] = []
         quote_depth = 0

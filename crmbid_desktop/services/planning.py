@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, time
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -602,7 +602,33 @@ class PlanView:
         return next(t for t in self.tasks if t.id == task_id)
 
 
-def _plan_task(task: Task, deadline: date | None) -> PlanTask | None:
+class _TaskFacts(NamedTuple):
+    """The task columns the plan view shows; read as plain rows, not ORM objects, for speed."""
+
+    id: int
+    uuid: str
+    title: str
+    description: str
+    owner_partner_id: int | None
+    owner_person: str
+    start_on: date | None
+    due_on: date | None
+    status: str
+    priority: str
+    effort_days: int
+    milestone_id: int | None
+    section_id: int | None
+    anchor_working_days: int | None
+
+
+def _task_facts(session: Session) -> list[_TaskFacts]:
+    # 10,000 ORM Task objects cost a third of a second to build; tuples of columns do not.
+    columns = [getattr(Task, name) for name in _TaskFacts._fields]
+    query = select(*columns).order_by(Task.due_on, Task.position, Task.id)
+    return [_TaskFacts._make(row) for row in session.execute(query)]
+
+
+def _plan_task(task: _TaskFacts, deadline: date | None) -> PlanTask | None:
     start, due = task.start_on, task.due_on
     if start is None and due is None:
         return None
@@ -619,7 +645,10 @@ def _plan_task(task: Task, deadline: date | None) -> PlanTask | None:
 
 
 def _task_flags(
-    task: Task, schedule: TaskSchedule | None, broken_after: list[str], calendar: WorkingCalendar
+    task: _TaskFacts,
+    schedule: TaskSchedule | None,
+    broken_after: list[str],
+    calendar: WorkingCalendar,
 ) -> tuple[str, ...]:
     flags: list[str] = []
     if schedule is not None:
@@ -647,7 +676,7 @@ def plan_view(workspace: Workspace, today: date) -> PlanView:
         milestones = list(
             session.scalars(select(Milestone).order_by(Milestone.due_on, Milestone.id))
         )
-        tasks = list(session.scalars(select(Task).order_by(Task.due_on, Task.position, Task.id)))
+        tasks = _task_facts(session)
         councils = {k: v for k, v in session.execute(select(Partner.id, Partner.name))}
         sections = {k: v for k, v in session.execute(select(Section.id, Section.title))}
         edges = _edges(session)

@@ -125,13 +125,95 @@ def add_product(workspace: Workspace, fields: ProductFields) -> int:
         return product.id
 
 
-def update_product(workspace: Workspace, product_id: int, fields: ProductFields) -> None:
+#: How each field is named in an undo step and the change log ("Changed the decision of …").
+FIELD_LABELS = {
+    "category": "category",
+    "description": "description",
+    "current_state": "current state",
+    "decision": "decision",
+    "decision_reason": "reason for the decision",
+    "owner_partner_id": "owner council",
+    "yearly_cost_pence": "yearly cost",
+    "downloads": "downloads",
+    "councils_using": "councils using it",
+    "next_review_on": "next review date",
+}
+#: Long text is named, not quoted, in the description of a change.
+_LONG_TEXT = {"description", "decision_reason"}
+
+
+def describe_change(
+    old: ProductFields, new: ProductFields, owner_names: dict[int, str] | None = None
+) -> str:
+    """One line for the undo menu and change log; "" when nothing changed.
+
+    One field reads "Changed the decision of “CRM roadmaps” to keep"; several name the fields.
+    """
+    changed = [key for key in asdict(new) if getattr(old, key) != getattr(new, key)]
+    if not changed:
+        return ""
+    if changed == ["name"]:
+        return f"Renamed product “{old.name}” to “{new.name}”"
+    fields = [key for key in changed if key != "name"]
+    if len(changed) > 1:
+        labels = ", ".join(FIELD_LABELS[key] for key in fields)
+        renamed = f" (was “{old.name}”)" if "name" in changed else ""
+        return f"Changed the {labels} of product “{new.name}”{renamed}"
+    key = fields[0]
+    value = getattr(new, key)
+    label = FIELD_LABELS[key]
+    if value is None or value == "":
+        if key == "decision":
+            return f"Set the decision of “{new.name}” to not decided"
+        return f"Cleared the {label} of “{new.name}”"
+    if key in _LONG_TEXT:
+        return f"Changed the {label} of “{new.name}”"
+    return f"Changed the {label} of “{new.name}” to {_value_text(key, value, owner_names or {})}"
+
+
+def _value_text(key: str, value: Any, owner_names: dict[int, str]) -> str:
+    if key == "yearly_cost_pence":
+        return format_pence(value)
+    if key == "next_review_on":
+        return format_date(value)
+    if key in ("downloads", "councils_using"):
+        return f"{value:,}"
+    if key == "decision":
+        return str(product_rules.DECISIONS.get(value, value))
+    if key == "owner_partner_id":
+        return owner_names.get(value, "another council")
+    return f"“{value}”" if key == "current_state" else str(value)
+
+
+def update_product(workspace: Workspace, product_id: int, fields: ProductFields) -> str:
+    """Save the product's fields as one edit; returns its description ("" if nothing changed)."""
     fields = fields.checked()
-    with workspace.edit(f"Changed product “{fields.name}”", entity="product") as session:
+    with workspace.reading() as session:
+        product = session.get(Product, product_id)
+        if product is None:
+            raise LookupError("That product is no longer in the bid (deleted elsewhere?).")
+        old, uuid = _fields_of(product), product.uuid
+        owners = {partner.id: partner.name for partner in session.scalars(select(Partner))}
+    summary = describe_change(old, fields, owners)
+    if not summary:
+        return ""
+    with workspace.edit(summary, entity="product", entity_uuid=uuid) as session:
         product = session.get(Product, product_id)
         if product is None:
             raise LookupError("That product is no longer in the bid (deleted elsewhere?).")
         _apply(product, fields)
+    return summary
+
+
+def new_product_name(session: Session, base: str = "New product") -> str:
+    """“New product”, or “New product 2”… when that name is taken, so each new row stands out."""
+    taken = {name.casefold() for name in session.scalars(select(Product.name))}
+    if base.casefold() not in taken:
+        return base
+    number = 2
+    while f"{base} {number}".casefold() in taken:
+        number += 1
+    return f"{base} {number}"
 
 
 #: Everything needed to put a deleted product back exactly, uuid included (Edit > Undo).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -103,8 +104,26 @@ def _parse_row(row: SourceRow, owners: dict[str, int]) -> ProductFields:
     ).checked()
 
 
-def import_products(workspace: Workspace, source: Path, options: ImportOptions) -> ImportReport:
-    """Add new products and update those whose name matches; bad rows are listed and skipped."""
+@dataclass(frozen=True)
+class ProductsImportPlan:
+    """What a products file would do, read before anything is changed (the preview)."""
+
+    source: Path
+    lines: list[str]
+    parsed: list[_Parsed]
+    added: int
+    updated: int
+    rejected: int
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.parsed)
+
+
+def read_products_file(
+    workspace: Workspace, source: Path, progress: Callable[[int, int], None] | None = None
+) -> ProductsImportPlan:
+    """Read and check every row; changes nothing. Bad rows are listed, not lost."""
     table = read_table(source, FIELDS)
     with workspace.reading() as session:
         owners = {p.name.casefold(): p.id for p in queries.partners(session)}
@@ -122,7 +141,9 @@ def import_products(workspace: Workspace, source: Path, options: ImportOptions) 
         if (table.rows)
         else frozenset()
     )
-    for row in table.rows:
+    for number, row in enumerate(table.rows):
+        if progress is not None and number % 250 == 0:
+            progress(number, len(table.rows))
         try:
             fields = _parse_row(row, owners)
         except ValueError as error:
@@ -138,37 +159,67 @@ def import_products(workspace: Workspace, source: Path, options: ImportOptions) 
             continue
         seen[key] = row.number
         parsed.append(_Parsed(row.number, fields, present))
-
     added = sum(1 for item in parsed if item.fields.name.casefold() not in existing)
-    updated = len(parsed) - added
-    verb = "Would add" if options.dry_run else "Added"
-    lines.append(
-        f"{verb} {added} products, {'would update' if options.dry_run else 'updated'} {updated}; "
-        f"{rejected} rows skipped."
-    )
-    if options.dry_run or not parsed:
-        if options.dry_run:
-            lines.append("Dry run: nothing was changed.")
-        return ImportReport(lines, rejected)
+    return ProductsImportPlan(source, lines, parsed, added, len(parsed) - added, rejected)
 
+
+def plan_summary(plan: ProductsImportPlan, dry_run: bool) -> str:
+    if dry_run:
+        return (
+            f"Would add {plan.added} products, would update {plan.updated}; "
+            f"{plan.rejected} rows skipped."
+        )
+    return f"Added {plan.added} products, updated {plan.updated}; {plan.rejected} rows skipped."
+
+
+def apply_products_import(
+    workspace: Workspace,
+    plan: ProductsImportPlan,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Apply a read plan as one edit (one undo step, one change-log line).
+
+    `progress(done, total)` is called as rows are applied; if it raises (the user cancelled,
+    see services.cancel), the whole edit is rolled back and nothing is imported.
+    """
+    lines = [*plan.lines, plan_summary(plan, dry_run=False)]
+    if not plan.parsed:
+        return ImportReport(lines, plan.rejected)
+    total = len(plan.parsed) + 1
     with workspace.edit(
-        f"Imported products from {source.name}: {added} added, {updated} updated",
+        f"Imported products from {plan.source.name}: {plan.added} added, {plan.updated} updated",
         action="import",
         entity="product",
     ) as session:
+        # Matched again inside the transaction: the bid may have changed since it was read.
         by_name = {p.name.casefold(): p for p in session.scalars(select(Product))}
-        for item in parsed:
+        for number, item in enumerate(plan.parsed):
+            if progress is not None and number % 100 == 0:
+                progress(number, total)
             product = by_name.get(item.fields.name.casefold())
             if product is None:
-                session.add(Product(**vars(item.fields)))
+                product = Product(**vars(item.fields))
+                session.add(product)
+                by_name[item.fields.name.casefold()] = product
                 continue
             for key, value in vars(item.fields).items():
                 # A column the file does not have leaves the stored value alone.
                 if key in item.present or key == "name":
                     setattr(product, key, value)
+        if progress is not None:
+            progress(len(plan.parsed), total)  # last chance to cancel before the commit
     with workspace.reading() as session:
         lines.append(products.product_count_text(session) + ".")
-    return ImportReport(lines, rejected)
+    return ImportReport(lines, plan.rejected)
+
+
+def import_products(workspace: Workspace, source: Path, options: ImportOptions) -> ImportReport:
+    """Add new products and update those whose name matches; bad rows are listed and skipped."""
+    plan = read_products_file(workspace, source)
+    if options.dry_run:
+        lines = [*plan.lines, plan_summary(plan, dry_run=True), "Dry run: nothing was changed."]
+        return ImportReport(lines, plan.rejected)
+    return apply_products_import(workspace, plan)
 
 
 # -- export ----------------------------------------------------------------------------------------

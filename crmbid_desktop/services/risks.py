@@ -96,14 +96,74 @@ def add_risk(workspace: Workspace, fields: RiskFields) -> int:
         return risk.id
 
 
-def update_risk(workspace: Workspace, risk_id: int, fields: RiskFields) -> None:
+#: How each field is named in an undo step and the change log ("Changed the owner of …").
+FIELD_LABELS = {
+    "description": "description",
+    "cause": "cause",
+    "likelihood": "likelihood",
+    "impact": "impact",
+    "owner": "owner",
+    "mitigation": "mitigation",
+    "status": "status",
+    "review_on": "review date",
+}
+_LONG_TEXT = {"description", "cause", "mitigation"}
+
+
+def describe_change(old: RiskFields, new: RiskFields) -> str:
+    """One line for the undo menu and change log; "" when nothing changed."""
+    changed = [key for key in asdict(new) if getattr(old, key) != getattr(new, key)]
+    if not changed:
+        return ""
+    name = _short(new.description, 40)
+    if len(changed) > 1:
+        labels = ", ".join(FIELD_LABELS[key] for key in changed)
+        return f"Changed the {labels} of risk “{name}”"
+    key = changed[0]
+    value = getattr(new, key)
+    label = FIELD_LABELS[key]
+    if key == "description":
+        return f"Changed the description of risk “{name}”"
+    if value is None or value == "":
+        return f"Cleared the {label} of risk “{name}”"
+    if key in _LONG_TEXT:
+        return f"Changed the {label} of risk “{name}”"
+    if key in ("likelihood", "impact"):
+        score = risk_rules.score(new.likelihood, new.impact)
+        return f"Changed the {label} of risk “{name}” to {value} (score {score})"
+    text = format_date(value) if key == "review_on" else str(value)
+    return f"Changed the {label} of risk “{name}” to {text}"
+
+
+def update_risk(workspace: Workspace, risk_id: int, fields: RiskFields) -> str:
+    """Save the risk's fields as one edit; returns its description ("" if nothing changed)."""
     fields = fields.checked()
-    with workspace.edit(f"Changed risk “{_short(fields.description)}”", entity="risk") as session:
+    with workspace.reading() as session:
+        risk = session.get(Risk, risk_id)
+        if risk is None:
+            raise LookupError("That risk is no longer in the bid (deleted elsewhere?).")
+        old, uuid = _fields_of(risk), risk.uuid
+    summary = describe_change(old, fields)
+    if not summary:
+        return ""
+    with workspace.edit(summary, entity="risk", entity_uuid=uuid) as session:
         risk = session.get(Risk, risk_id)
         if risk is None:
             raise LookupError("That risk is no longer in the bid (deleted elsewhere?).")
         for key, value in asdict(fields).items():
             setattr(risk, key, value)
+    return summary
+
+
+def new_risk_description(session: Session, base: str = "New risk") -> str:
+    """“New risk”, or “New risk 2”… when that is taken, so each new row stands out."""
+    taken = {text.casefold() for text in session.scalars(select(Risk.description))}
+    if base.casefold() not in taken:
+        return base
+    number = 2
+    while f"{base} {number}".casefold() in taken:
+        number += 1
+    return f"{base} {number}"
 
 
 RiskSnapshot = dict[str, Any]

@@ -299,6 +299,25 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(lambda: self.apply_settings(dialog.settings()))
         return dialog
 
+    def bid_details_dialog(self) -> QDialog:
+        from crmbid_desktop.ui.bid_details_dialog import BidDetailsDialog
+
+        return BidDetailsDialog(self.workspace, self)
+
+    def edit_bid_details(self) -> None:
+        """File > Bid details…: title, reference, contact and bid settings (one undoable edit)."""
+        dialog = self.bid_details_dialog()
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.show_bid_changed()
+        dialog.deleteLater()
+
+    def show_bid_changed(self) -> None:
+        """Bid-wide details changed: the title bar and every page built so far show them anew."""
+        mode = " (read-only)" if self.workspace.read_only else ""
+        self.setWindowTitle(f"{self._bid_title()}{mode} — {self.workspace.path} — {APP_NAME}")
+        for page in self._built.values():
+            page.refresh()
+
     def edit_settings(self) -> None:
         dialog = self.settings_dialog()
         assert isinstance(dialog, QDialog)
@@ -367,6 +386,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(
             self._action("Save a &Copy As…", "saveCopyAction", self._ask_copy, "Ctrl+Shift+S")
         )
+        details = self._action("Bid &details…", "bidDetailsAction", self.edit_bid_details)
+        details.setProperty(EDITS_BID_PROPERTY, True)
+        file_menu.addAction(details)
         file_menu.addAction(self._action("&Backups…", "backupsAction", self.backups_requested.emit))
         file_menu.addAction(
             self._action("Se&ttings…", "settingsAction", self.edit_settings, "Ctrl+,")

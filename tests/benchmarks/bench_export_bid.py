@@ -33,7 +33,7 @@ from crmbid_desktop.services.file_formats import ExportOptions
 from crmbid_desktop.services.proposal_export import export, proposal_content
 from crmbid_desktop.store.models import Partner, Section, Task, TaskDependency
 
-RUNS = 3
+RUNS = 5
 
 
 def build(path: Path, home: Path) -> None:

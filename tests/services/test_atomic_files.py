@@ -36,3 +36,20 @@ def test_a_locked_target_is_named_and_left_alone(
         atomic_write_bytes(target, b"new")
     assert target.read_bytes() == b"previous"
     assert [p.name for p in tmp_path.iterdir() if p.name != "home"] == ["partners.xlsx"]
+
+
+def test_leftovers_of_a_killed_write_are_tidied_but_fresh_ones_kept(tmp_path: Path) -> None:
+    target = tmp_path / "proposal.docx"
+    old = tmp_path / "~$proposal.abc123.docx.tmp"
+    fresh = tmp_path / "~$proposal.def456.docx.tmp"
+    other = tmp_path / "~$budget.abc123.xlsx.tmp"
+    for path in (old, fresh, other):
+        path.write_bytes(b"half a file")
+    an_hour_ago = os.path.getmtime(old) - 3600
+    os.utime(old, (an_hour_ago, an_hour_ago))
+    os.utime(other, (an_hour_ago, an_hour_ago))
+    atomic_write_bytes(target, b"whole file")
+    assert target.read_bytes() == b"whole file"
+    assert not old.exists()
+    assert fresh.exists()  # perhaps another export writing right now
+    assert other.exists()  # belongs to another target

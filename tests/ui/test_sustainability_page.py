@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QLineEdit, QPushButton, QTableView
 
 from crmbid_desktop.services import budget, products, risks
+from crmbid_desktop.services.queries import format_pence
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.ui.pages.sustainability_page import SustainabilityPage
 from crmbid_desktop.ui.sustainability.budget_tab import BudgetModel
@@ -16,6 +20,7 @@ from crmbid_desktop.ui.sustainability.heat_map import (
     grid_rect,
     render_heat_map_png,
 )
+from crmbid_desktop.ui.table_model import ROW_ROLE
 from tests.helpers.qt import assert_controls_named
 
 
@@ -37,26 +42,162 @@ def test_page_is_named_and_shows_the_counter(qtbot: object, workspace: Workspace
         assert_controls_named(page)
 
 
-def test_product_form_adds_and_refuses_bad_money(qtbot: object, workspace: Workspace) -> None:
+def _product(workspace: Workspace, product_id: int) -> products.ProductFields:
+    with workspace.reading() as session:
+        return next(r.fields for r in products.product_rows(session) if r.id == product_id)
+
+
+def _type(qtbot: object, edit: QLineEdit, text: str) -> None:
+    """Type into a line edit as a user would, then leave it (Tab)."""
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, text)  # type: ignore[attr-defined]
+    edit.editingFinished.emit()  # offscreen focus changes are unreliable: leave explicitly
+
+
+def test_no_save_buttons_and_new_product_is_a_row_at_once(
+    qtbot: object, workspace: Workspace
+) -> None:
+    page = _page(qtbot, workspace)
+    assert page.findChild(QPushButton, "saveProductButton") is None
+    assert page.findChild(QPushButton, "saveRiskButton") is None
+    tab = page.products
+    tab.new_button.click()
+    assert tab.counter.text() == "9 of 41 products recorded"
+    assert tab.name_edit.text() == "New product"
+    assert page.focusWidget() is tab.name_edit
+    assert tab.name_edit.selectedText() == "New product"
+    selected = tab.table.view.selectionModel().selectedRows()
+    assert selected and selected[0].data() == "New product"
+    tab.new_button.click()
+    assert tab.name_edit.text() == "New product 2"
+    assert page.undo_stack.undoText() == "Added product “New product 2”"
+
+
+def test_typing_a_field_and_leaving_it_saves_to_the_bid(
+    qtbot: object, workspace: Workspace, bid_path: Path
+) -> None:
     page = _page(qtbot, workspace)
     tab = page.products
-    tab.new_product()
-    tab.name_edit.setText("Channel shift toolkit")
-    tab.cost_edit.setText("£1,2.00")
-    tab.save()
-    assert tab.error.isVisibleTo(tab)
-    assert "Yearly cost “£1,2.00” has commas in the wrong places" in tab.error.text()
-    tab.cost_edit.setText("£1,250.50")
-    tab.downloads_edit.setText("1,200")
-    tab.review_edit.setText("31/03/2006")
-    tab.save()
-    assert not tab.error.isVisibleTo(tab)
-    assert tab.counter.text() == "9 of 41 products recorded"
-    # The budget's maintenance line follows the new product's cost.
+    product_id = tab.current_id
+    assert product_id is not None
+    _type(qtbot, tab.state_edit, "Live on the portal")
+    assert not tab.saver.dirty
+    model_index = tab.table.view.selectionModel().selectedRows()[0]
+    assert model_index.data(ROW_ROLE).fields.current_state == "Live on the portal"
+    # Reopen the bid from disk: the edit is there without any Save.
+    from crmbid_desktop.store.bidfile import open_bid
+
+    backups = bid_path.parent / "reopen-backups"
+    reopened = Workspace(open_bid(bid_path, backups_dir=backups, read_only=True))
+    try:
+        assert _product(reopened, product_id).current_state == "Live on the portal"
+    finally:
+        reopened.close()
+
+
+def test_bad_yearly_cost_says_why_and_is_not_saved_while_the_name_is(
+    qtbot: object, workspace: Workspace
+) -> None:
+    page = _page(qtbot, workspace)
+    tab = page.products
+    product_id = tab.current_id
+    assert product_id is not None
+    before = _product(workspace, product_id)
+    _type(qtbot, tab.cost_edit, "£1,2.00")
+    assert tab.cost_message.isVisibleTo(tab)
+    assert "Yearly cost “£1,2.00” has commas in the wrong places" in tab.cost_message.text()
+    _type(qtbot, tab.name_edit, "Channel shift toolkit")
+    saved = _product(workspace, product_id)
+    assert saved.name == "Channel shift toolkit"
+    assert saved.yearly_cost_pence == before.yearly_cost_pence
+    assert tab.cost_message.isVisibleTo(tab)  # still wrong, still said
+    _type(qtbot, tab.cost_edit, "£1,250.50")
+    assert not tab.cost_message.isVisibleTo(tab)
+    assert _product(workspace, product_id).yearly_cost_pence == 1_250_50
+    # The budget's maintenance line follows the product's cost.
     with workspace.reading() as session:
-        assert budget.product_maintenance_pence(session) == 1_250_50
-    maintenance = _budget_cell(page.budget.model, "Product maintenance", 1)
-    assert maintenance.data() == "£1,250.50"
+        maintenance = budget.product_maintenance_pence(session)
+    assert _budget_cell(page.budget.model, "Product maintenance", 1).data() == format_pence(
+        maintenance
+    )
+    # A blank name keeps its message and the saved name.
+    tab.name_edit.selectAll()
+    qtbot.keyClick(tab.name_edit, Qt.Key.Key_Backspace)  # type: ignore[attr-defined]
+    tab.name_edit.editingFinished.emit()
+    assert tab.name_message.text() == "A product needs a name."
+    assert _product(workspace, product_id).name == "Channel shift toolkit"
+
+
+def test_switching_rows_saves_pending_edits(qtbot: object, workspace: Workspace) -> None:
+    page = _page(qtbot, workspace)
+    tab = page.products
+    first = tab.current_id
+    assert first is not None
+    tab.reason_edit.setPlainText("Still used by 120 councils")  # no pause, not left
+    assert tab.saver.dirty
+    tab.table.view.selectRow(1)
+    assert tab.current_id != first
+    assert _product(workspace, first).decision_reason == "Still used by 120 councils"
+    assert tab.model.rowCount() == 8  # the row was updated in place, not reloaded
+
+
+def test_text_areas_save_after_a_pause(qtbot: object, workspace: Workspace) -> None:
+    page = _page(qtbot, workspace)
+    tab = page.products
+    product_id = tab.current_id
+    assert product_id is not None
+    tab.description_edit.setPlainText("A toolkit for councils")
+    qtbot.waitUntil(  # type: ignore[attr-defined]
+        lambda: _product(workspace, product_id).description == "A toolkit for councils"
+    )
+
+
+def test_one_field_save_is_one_readable_undo_step(qtbot: object, workspace: Workspace) -> None:
+    page = _page(qtbot, workspace)
+    tab = page.products
+    product_id = tab.current_id
+    assert product_id is not None
+    name = tab.name_edit.text()
+    before = _product(workspace, product_id).decision
+    steps = page.undo_stack.count()
+    tab.decision_box.setCurrentIndex(
+        tab.decision_box.findData("keep" if before != "keep" else "retire")
+    )
+    wanted = "keep" if before != "keep" else "retire"
+    assert _product(workspace, product_id).decision == wanted
+    assert page.undo_stack.count() == steps + 1
+    assert page.undo_stack.undoText() == f"Changed the decision of “{name}” to {wanted}"
+    page.undo_stack.undo()
+    assert _product(workspace, product_id).decision == before
+    assert tab.decision_box.currentData() == before  # the form shows the undone value
+    page.undo_stack.redo()
+    assert _product(workspace, product_id).decision == wanted
+
+
+def test_risk_score_updates_live_and_saves(qtbot: object, workspace: Workspace) -> None:
+    page = _page(qtbot, workspace)
+    page.tabs.setCurrentIndex(1)
+    tab = page.risks
+    risk_id = tab.current_id
+    assert risk_id is not None
+    tab.likelihood_spin.setValue(5)
+    qtbot.waitUntil(lambda: not tab.saver.dirty)  # type: ignore[attr-defined]
+    tab.impact_spin.setValue(5)
+    assert tab.score_label.text() == "= 25 (very high)"  # live, before the pause saves it
+    qtbot.waitUntil(lambda: not tab.saver.dirty)  # type: ignore[attr-defined]
+    with workspace.reading() as session:
+        row = next(r for r in risks.risk_rows(session) if r.id == risk_id)
+    assert (row.fields.likelihood, row.fields.impact) == (5, 5)
+    assert "highest score 25" in tab.summary.text()
+    assert tab.table.view.model().index(0, 0).data() == "25"
+    assert page.undo_stack.undoText().startswith("Changed the impact of risk “")
+    # A bad review date is said and not saved; the new risk is a row at once.
+    _type(qtbot, tab.review_edit, "31/02/2006")
+    assert tab.review_message.isVisibleTo(tab)
+    tab.new_button.click()
+    assert tab.description_edit.toPlainText() == "New risk"
+    assert tab.model.rowCount() == 4
 
 
 def test_deleting_a_product_can_be_undone(qtbot: object, workspace: Workspace) -> None:
@@ -166,9 +307,9 @@ def test_budget_model_passes_qtmodeltester(qtmodeltester: object, workspace: Wor
 def test_products_export_and_import_from_the_tab(
     qtbot: object, workspace: Workspace, tmp_path: object, monkeypatch: object
 ) -> None:
-    from pathlib import Path
-
     from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from crmbid_desktop.ui import progress
 
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(  # type: ignore[attr-defined]
@@ -177,6 +318,21 @@ def test_products_export_and_import_from_the_tab(
     monkeypatch.setattr(  # type: ignore[attr-defined]
         QMessageBox, "warning", lambda _p, title, text: shown.append((title, text))
     )
+    asked: list[str] = []
+
+    def yes(_parent: object, _title: str, text: str) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", yes)  # type: ignore[attr-defined]
+    runs: list[str] = []
+    real_run = progress.run_with_progress
+
+    def counted(*args: object) -> object:
+        runs.append(str(args[2]))
+        return real_run(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(progress, "run_with_progress", counted)  # type: ignore[attr-defined]
     target = Path(str(tmp_path)) / "products.csv"
     monkeypatch.setattr(  # type: ignore[attr-defined]
         QFileDialog, "getSaveFileName", lambda *args: (str(target), "")
@@ -193,7 +349,87 @@ def test_products_export_and_import_from_the_tab(
         QFileDialog, "getOpenFileName", lambda *args: (str(target), "")
     )
     page.products.import_button.click()
+    assert runs == ["Reading products.csv…", "Adding the products from products.csv…"]
+    assert "Would add 1 products, would update 8; 1 rows skipped." in asked[0]
     title, text = shown[-1]
     assert title == "Products imported"
     assert "Row 11: skipped: Category “leaflet”" in text
     assert page.products.counter.text() == "9 of 41 products recorded"
+
+
+def test_cancelling_a_products_import_changes_nothing(
+    qtbot: object, workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from crmbid_desktop.services import products_io
+    from crmbid_desktop.ui.progress import ProgressDialog
+
+    source = tmp_path / "many.csv"
+    source.write_text(
+        "Product,Category\n" + "".join(f"Guide {n},guide\n" for n in range(400)), encoding="utf-8"
+    )
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a[1]))
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: shown.append(a[1]))
+    reached = threading.Event()
+    gate = threading.Event()
+    real_apply = products_io.apply_products_import
+
+    def held(workspace: Workspace, plan: object, report: object) -> object:
+        def hold(done: int, total: int) -> None:
+            if done >= 200:  # half the rows are in the transaction: wait for Cancel
+                reached.set()
+                gate.wait(10)
+            report(done, total)  # type: ignore[operator]
+
+        return real_apply(workspace, plan, hold)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(products_io, "apply_products_import", held)
+    dialogs: list[ProgressDialog] = []
+    real_init = ProgressDialog.__init__
+
+    def remember(self: ProgressDialog, *args: object) -> None:
+        real_init(self, *args)  # type: ignore[arg-type]
+        dialogs.append(self)
+        if len(dialogs) == 2:  # the apply step: press Cancel once the work is half way
+
+            def press() -> None:
+                if reached.is_set():
+                    self.canceled.emit()  # what the Cancel button sends
+                    gate.set()
+                else:
+                    QTimer.singleShot(10, press)
+
+            QTimer.singleShot(10, press)
+
+    monkeypatch.setattr(ProgressDialog, "__init__", remember)
+    page = _page(qtbot, workspace)
+    steps = page.undo_stack.count()
+    assert page.products.import_from(source) is None
+    assert len(dialogs) == 2  # reading, then applying: both with Cancel
+    assert shown == []  # no “imported” message
+    assert page.products.counter.text() == "8 of 41 products recorded"
+    with workspace.reading() as session:
+        assert products.product_count(session)[0] == 8
+    assert page.undo_stack.count() == steps
+
+
+def test_register_model_updates_a_row_in_place(qtmodeltester: object, workspace: Workspace) -> None:
+    from dataclasses import replace
+
+    from crmbid_desktop.ui.sustainability.forms import RegisterModel
+    from crmbid_desktop.ui.sustainability.products_tab import PRODUCT_COLUMNS
+
+    model: RegisterModel[products.ProductRow] = RegisterModel(PRODUCT_COLUMNS)
+    with workspace.reading() as session:
+        model.set_rows(products.product_rows(session))
+    qtmodeltester.check(model)  # type: ignore[attr-defined]
+    first = model.row_at(0)
+    renamed = replace(first, fields=replace(first.fields, name="Renamed"))
+    assert model.replace_row(renamed)
+    assert model.index(0, 0).data() == "Renamed"
+    qtmodeltester.check(model)  # type: ignore[attr-defined]

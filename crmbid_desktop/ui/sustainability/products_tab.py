@@ -1,11 +1,11 @@
-"""Products tab: the register of the CRM Academy's products, with a counter and a detail form."""
+"""Products tab: the CRM Academy's products register, a counter, and a form that saves as you go."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QHideEvent, QUndoStack
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
@@ -22,12 +22,11 @@ from PySide6.QtWidgets import (
 from crmbid_desktop.domain import product_rules
 from crmbid_desktop.domain.money import format_pence, parse_money
 from crmbid_desktop.services import products, queries
-from crmbid_desktop.services.file_formats import ExportOptions, ImportOptions, ImportReport
+from crmbid_desktop.services.file_formats import ExportOptions, ImportReport
 from crmbid_desktop.services.products import ProductFields, ProductRow
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.ui.sustainability import forms
-from crmbid_desktop.ui.sustainability.commands import DoneCommand
-from crmbid_desktop.ui.table_model import ROW_ROLE, Column, RowTableModel
+from crmbid_desktop.ui.table_model import ROW_ROLE, Column
 from crmbid_desktop.ui.widgets import FilterableTable, name_widget
 
 SPREADSHEET_FILTER = "Spreadsheets (*.xlsx *.csv);;Excel workbook (*.xlsx);;CSV (*.csv)"
@@ -74,7 +73,11 @@ PRODUCT_COLUMNS: list[Column[ProductRow]] = [
 
 
 class ProductsTab(QWidget):
-    """Emits `changed` after every saved edit (the budget's maintenance line follows it)."""
+    """Emits `changed` after every saved edit (the budget's maintenance line follows it).
+
+    There is no Save button: each field saves as it is finished (see `forms.FieldSaver`). A
+    value that is wrong keeps its message under the field and is not saved; the rest are.
+    """
 
     changed = Signal()
 
@@ -84,7 +87,8 @@ class ProductsTab(QWidget):
         self.workspace = workspace
         self.undo_stack = undo_stack
         self.current_id: int | None = None
-        self.new_mode = False
+        #: The product as saved, to keep for any field still wrong in the form.
+        self._saved: ProductFields | None = None
 
         self.counter = QLabel()
         self.counter.setObjectName("productsCounter")
@@ -102,14 +106,15 @@ class ProductsTab(QWidget):
         self.toolbar.addWidget(self.import_button)
         self.toolbar.addWidget(self.export_button)
 
-        self.model: RowTableModel[ProductRow] = RowTableModel(PRODUCT_COLUMNS)
+        self.model: forms.RegisterModel[ProductRow] = forms.RegisterModel(PRODUCT_COLUMNS)
         self.table = FilterableTable(self.model, "products", "products")
         self.table.view.selectionModel().selectionChanged.connect(self._selection_changed)
 
-        form_box = QGroupBox("Product details")
-        form_box.setObjectName("productForm")
-        form = QFormLayout(form_box)
+        self.form_box = QGroupBox("Product details (saved as you type)")
+        self.form_box.setObjectName("productForm")
+        form = QFormLayout(self.form_box)
         self.name_edit = forms.line_edit("productName", "Product name")
+        self.name_message = forms.field_message("productNameMessage")
         self.category_box = forms.combo(
             "productCategory", "Category", [(c, c) for c in product_rules.CATEGORIES]
         )
@@ -123,12 +128,17 @@ class ProductsTab(QWidget):
         self.reason_edit = forms.text_edit("productReason", "Reason for the decision", 2)
         self.owner_box = forms.combo("productOwner", "Owner council", [])
         self.cost_edit = forms.line_edit("productYearlyCost", "Yearly cost to maintain", "£0.00")
+        self.cost_message = forms.field_message("productYearlyCostMessage")
         self.downloads_edit = forms.line_edit("productDownloads", "Downloads", "unknown")
+        self.downloads_message = forms.field_message("productDownloadsMessage")
         self.councils_edit = forms.line_edit("productCouncils", "Councils using it", "unknown")
+        self.councils_message = forms.field_message("productCouncilsMessage")
         self.review_edit = forms.line_edit(
             "productNextReview", "Next review date", "e.g. 31/03/2006"
         )
+        self.review_message = forms.field_message("productNextReviewMessage")
         form.addRow("&Name:", self.name_edit)
+        form.addRow("", self.name_message)
         form.addRow("&Category:", self.category_box)
         form.addRow("Description:", self.description_edit)
         form.addRow("Current state:", self.state_edit)
@@ -136,20 +146,38 @@ class ProductsTab(QWidget):
         form.addRow("Reason:", self.reason_edit)
         form.addRow("Owner council:", self.owner_box)
         form.addRow("Yearly cost:", self.cost_edit)
+        form.addRow("", self.cost_message)
         form.addRow("Downloads:", self.downloads_edit)
+        form.addRow("", self.downloads_message)
         form.addRow("Councils using it:", self.councils_edit)
+        form.addRow("", self.councils_message)
         form.addRow("Next review:", self.review_edit)
+        form.addRow("", self.review_message)
+        #: Why the product could not be saved at all (deleted elsewhere, read-only bid).
         self.error = forms.error_label("productError")
         form.addRow(self.error)
-        self.save_button = self._button("Save product", "saveProductButton", self.save)
-        self.save_button.setDefault(True)
-        form.addRow(self.save_button)
-        self.name_edit.returnPressed.connect(self.save)
+
+        self.saver = forms.FieldSaver(self)
+        for edit in (
+            self.name_edit,
+            self.state_edit,
+            self.cost_edit,
+            self.downloads_edit,
+            self.councils_edit,
+            self.review_edit,
+        ):
+            self.saver.watch_line(edit)
+        for box in (self.category_box, self.decision_box, self.owner_box):
+            self.saver.watch_combo(box)
+        for text in (self.description_edit, self.reason_edit):
+            self.saver.watch_text(text)
+        self.saver.edited.connect(self._check_fields)
+        self.saver.commit_requested.connect(self.save_current)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("productsSplitter")
         splitter.addWidget(self.table)
-        splitter.addWidget(forms.scrolling(form_box, "productFormScroll"))
+        splitter.addWidget(forms.scrolling(self.form_box, "productFormScroll"))
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
 
@@ -164,21 +192,29 @@ class ProductsTab(QWidget):
         return button
 
     # -- loading ---------------------------------------------------------------------------------
-    def refresh(self) -> None:
+    def refresh(self, select_id: int | None = None) -> None:
+        """Reload from the bid (after undo, import, another page's edit) and reload the form.
+
+        Callers save pending edits first where they can (`flush`); an undo arrives with the
+        fields already saved, since leaving a field to reach Edit > Undo saved it.
+        """
+        keep = select_id if select_id is not None else self.current_id
         with self.workspace.reading() as session:
             rows = products.product_rows(session)
             counter = products.product_count_text(session)
             partners = [(partner.name, partner.id) for partner in queries.partners(session)]
         self.counter.setText(counter)
-        current_owner = self.owner_box.currentData()
-        self.owner_box.clear()
-        self.owner_box.addItem("(none)", None)
-        for name, partner_id in partners:
-            self.owner_box.addItem(name, partner_id)
-        forms.select_data(self.owner_box, current_owner)
+        with self.saver.loading():
+            current_owner = self.owner_box.currentData()
+            self.owner_box.clear()
+            self.owner_box.addItem("(none)", None)
+            for name, partner_id in partners:
+                self.owner_box.addItem(name, partner_id)
+            forms.select_data(self.owner_box, current_owner)
         self.model.set_rows(rows)
         self.table.fit_columns()
-        self._select(self.current_id)
+        self.current_id = None  # so the form is filled again from what was just read
+        self._select(keep)
 
     def _select(self, product_id: int | None) -> None:
         view = self.table.view
@@ -188,122 +224,183 @@ class ProductsTab(QWidget):
             if row is not None and row.id == product_id:
                 view.selectRow(proxy_row)
                 view.scrollTo(index)
+                if self.current_id != product_id:
+                    self._show(row)
                 return
-        # A half-typed new product is never replaced by a refresh.
-        if self.new_mode:
-            return
         if self.table.proxy.rowCount():
             view.selectRow(0)
+            if self.current_id is None:
+                self._show(self.table.proxy.index(0, 0).data(ROW_ROLE))
         else:
-            self.new_product()
+            self._show(None)
 
     def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         indexes = selected.indexes()
-        if indexes:
-            self._show(indexes[0].data(ROW_ROLE))
+        if not indexes:
+            return
+        row = indexes[0].data(ROW_ROLE)
+        if row is None or row.id == self.current_id:
+            return
+        # Switching product saves what is valid; a value still wrong is left behind (its
+        # message said so) rather than holding the user on this product.
+        self.flush()
+        self._show(row)
 
-    def _show(self, row: ProductRow) -> None:
-        self.current_id = row.id
-        self.new_mode = False
-        fields = row.fields
-        self.name_edit.setText(fields.name)
-        forms.select_data(self.category_box, fields.category)
-        self.description_edit.setPlainText(fields.description)
-        self.state_edit.setText(fields.current_state)
-        forms.select_data(self.decision_box, fields.decision)
-        self.reason_edit.setPlainText(fields.decision_reason)
-        forms.select_data(self.owner_box, fields.owner_partner_id)
-        self.cost_edit.setText(format_pence(fields.yearly_cost_pence))
-        self.downloads_edit.setText(_optional_int(fields.downloads))
-        self.councils_edit.setText(_optional_int(fields.councils_using))
-        self.review_edit.setText(forms.date_text(fields.next_review_on))
+    def _show(self, row: ProductRow | None) -> None:
+        self.current_id = row.id if row else None
+        self._saved = row.fields if row else None
+        fields = row.fields if row else ProductFields("")
+        with self.saver.loading():
+            self.name_edit.setText(fields.name)
+            forms.select_data(self.category_box, fields.category)
+            self.description_edit.setPlainText(fields.description)
+            self.state_edit.setText(fields.current_state)
+            forms.select_data(self.decision_box, fields.decision)
+            self.reason_edit.setPlainText(fields.decision_reason)
+            forms.select_data(self.owner_box, fields.owner_partner_id)
+            self.cost_edit.setText(format_pence(fields.yearly_cost_pence))
+            self.downloads_edit.setText(_optional_int(fields.downloads))
+            self.councils_edit.setText(_optional_int(fields.councils_using))
+            self.review_edit.setText(forms.date_text(fields.next_review_on))
+        for label in self._messages():
+            forms.show_message(label, None)
         self.error.hide()
-        self.delete_button.setEnabled(True)
+        self.form_box.setEnabled(row is not None)
+        self.delete_button.setEnabled(row is not None)
+
+    def _messages(self) -> tuple[QLabel, ...]:
+        return (
+            self.name_message,
+            self.cost_message,
+            self.downloads_message,
+            self.councils_message,
+            self.review_message,
+        )
 
     # -- editing ---------------------------------------------------------------------------------
     def new_product(self) -> None:
-        self.table.view.clearSelection()
-        self.current_id = None
-        self.new_mode = True
-        for edit in (self.name_edit, self.state_edit, self.downloads_edit, self.councils_edit):
-            edit.clear()
-        self.review_edit.clear()
-        self.description_edit.clear()
-        self.reason_edit.clear()
-        forms.select_data(self.category_box, "other")
-        forms.select_data(self.decision_box, "")
-        forms.select_data(self.owner_box, None)
-        self.cost_edit.setText(format_pence(0))
-        self.error.hide()
-        self.delete_button.setEnabled(False)
+        """Add a product named “New product” at once, select it and put the cursor in its name."""
+        self.flush()
+        with self.workspace.reading() as session:
+            name = products.new_product_name(session)
+        try:
+            new_id = products.add_product(self.workspace, ProductFields(name))
+        except (ValueError, LookupError, OSError) as error:
+            self.show_error(error)
+            return
+        self.table.filter_box.clear()
+        self.refresh(select_id=new_id)
+        self.changed.emit()
         self.name_edit.setFocus()
+        self.name_edit.selectAll()
 
-    def form_fields(self) -> ProductFields:
-        """What the form says, or ValueError naming the field that is wrong."""
-        cost_text = self.cost_edit.text().strip()
+    def _parse_cost(self) -> int:
+        text = self.cost_edit.text().strip()
+        pence = parse_money(text, "Yearly cost") if text else 0
+        if pence < 0:
+            raise ValueError("Yearly cost cannot be negative.")
+        return pence
+
+    def savable(self, saved: ProductFields) -> ProductFields:
+        """The form's values, keeping the saved value of each field that is not valid yet.
+
+        Each bad field shows its message under it and is not saved; the others still are.
+        """
+        name = self.name_edit.text().strip()
+        forms.show_message(self.name_message, None if name else "A product needs a name.")
         return ProductFields(
-            name=self.name_edit.text(),
+            name=name or saved.name,
             category=str(self.category_box.currentData()),
             description=self.description_edit.toPlainText().strip(),
             current_state=self.state_edit.text().strip(),
             decision=str(self.decision_box.currentData()),
             decision_reason=self.reason_edit.toPlainText().strip(),
             owner_partner_id=self.owner_box.currentData(),
-            yearly_cost_pence=parse_money(cost_text, "Yearly cost") if cost_text else 0,
-            downloads=forms.optional_whole_number(self.downloads_edit.text(), "Downloads"),
-            councils_using=forms.optional_whole_number(
-                self.councils_edit.text(), "Councils using it"
+            yearly_cost_pence=forms.parsed_or(
+                self._parse_cost, saved.yearly_cost_pence, self.cost_message
             ),
-            next_review_on=forms.optional_date(self.review_edit.text(), "Next review date"),
-        ).checked()
+            downloads=forms.parsed_or(
+                lambda: forms.optional_whole_number(self.downloads_edit.text(), "Downloads"),
+                saved.downloads,
+                self.downloads_message,
+            ),
+            councils_using=forms.parsed_or(
+                lambda: forms.optional_whole_number(self.councils_edit.text(), "Councils using it"),
+                saved.councils_using,
+                self.councils_message,
+            ),
+            next_review_on=forms.parsed_or(
+                lambda: forms.optional_date(self.review_edit.text(), "Next review date"),
+                saved.next_review_on,
+                self.review_message,
+            ),
+        )
+
+    def _check_fields(self) -> None:
+        """Live messages as the user types (nothing is saved here)."""
+        if self._saved is not None:
+            self.savable(self._saved)
+
+    def form_valid(self) -> bool:
+        return not any(label.text() for label in self._messages())
 
     def show_error(self, error: Exception) -> None:
         self.error.setText(str(error))
         self.error.show()
 
-    def save(self) -> None:
-        try:
-            fields = self.form_fields()
-            if self.current_id is None:
-                self.current_id = products.add_product(self.workspace, fields)
-                self.new_mode = False
-            else:
+    def save_current(self) -> bool:
+        """Save every valid field of the product shown; False while something is still wrong."""
+        if self.current_id is None or self._saved is None:
+            return True
+        fields = self.savable(self._saved)
+        if fields != self._saved:
+            try:
                 products.update_product(self.workspace, self.current_id, fields)
-        except (ValueError, LookupError) as error:
-            self.show_error(error)
-            return
+            except (ValueError, LookupError, OSError) as error:
+                self.show_error(error)
+                self.saver.mark_saved()  # said why; do not try again on every key
+                return False
+            self._saved = fields.checked()
+            self._show_saved_row()
+            self.changed.emit()
         self.error.hide()
-        self._after_change()
+        self.saver.mark_saved()
+        return self.form_valid()
 
-    def delete(self) -> None:
+    def _show_saved_row(self) -> None:
+        """The table row shows the saved values in place, without reloading the form."""
         if self.current_id is None:
             return
+        with self.workspace.reading() as session:
+            row = next((r for r in products.product_rows(session) if r.id == self.current_id), None)
+        if row is not None:
+            self.model.replace_row(row)
+
+    def flush(self) -> None:
+        """Save pending valid edits now (switching product, tab, page or closing the window)."""
+        if self.saver.dirty:
+            self.save_current()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # switching tab or page, closing the window
+        self.flush()
+        super().hideEvent(event)
+
+    def delete(self) -> None:
+        """Delete the product shown; Edit > Undo puts it back (the bid's history records it)."""
+        if self.current_id is None:
+            return
+        self.saver.mark_saved()
         try:
-            snapshot = products.delete_product(self.workspace, self.current_id)
-        except (ValueError, LookupError) as error:
+            products.delete_product(self.workspace, self.current_id)
+        except (ValueError, LookupError, OSError) as error:
             self.show_error(error)
             return
-        state = {"id": self.current_id}
-
-        def undo() -> None:
-            state["id"] = products.restore_product(self.workspace, snapshot)
-            self.current_id = state["id"]
-            self._after_change()
-
-        def redo() -> None:
-            products.delete_product(self.workspace, state["id"])
-            self.current_id = None
-            self._after_change()
-
-        self.new_mode = False
-        self.undo_stack.push(
-            DoneCommand(f"Delete product “{snapshot['name']}”", undo, redo, self.show_error)
-        )
         self.current_id = None
         self._after_change()
 
     # -- files -----------------------------------------------------------------------------------
     def ask_import(self) -> None:
+        self.flush()
         source, _ = QFileDialog.getOpenFileName(
             self, "Import products", str(self.workspace.path.parent), SPREADSHEET_FILTER
         )
@@ -311,22 +408,58 @@ class ProductsTab(QWidget):
             self.import_from(Path(source))
 
     def import_from(self, source: Path) -> ImportReport | None:
-        """Read a products file and show the report; rows with problems are listed, not lost."""
-        from crmbid_desktop.services import products_io
+        """Read a products file off the GUI thread, confirm what it will do, then apply it.
 
+        Both steps show a progress window with Cancel; a cancelled apply rolls back, so the
+        bid is left exactly as it was. Rows with problems are listed in the report, not lost.
+        """
+        from crmbid_desktop.services import products_io
+        from crmbid_desktop.ui.progress import CANCELLED, run_with_progress
+
+        self.flush()
         try:
-            report = products_io.import_products(self.workspace, source, ImportOptions())
+            plan = run_with_progress(
+                self,
+                "Import products",
+                f"Reading {source.name}…",
+                lambda progress: products_io.read_products_file(self.workspace, source, progress),
+            )
         except (ValueError, OSError) as error:
             QMessageBox.warning(self, "Products not imported", str(error))
             return None
+        if plan is CANCELLED:
+            return None
+        if not plan.has_changes:
+            lines = [*plan.lines, products_io.plan_summary(plan, dry_run=True)]
+            QMessageBox.warning(self, "Products not imported", "\n".join(lines))
+            return None
+        question = "\n".join(
+            [*plan.lines[:12], products_io.plan_summary(plan, dry_run=True), "", "Import them?"]
+        )
+        answer = QMessageBox.question(self, "Import products", question)
+        if answer != QMessageBox.StandardButton.Yes:
+            return None
+        try:
+            report = run_with_progress(
+                self,
+                "Import products",
+                f"Adding the products from {source.name}…",
+                lambda progress: products_io.apply_products_import(self.workspace, plan, progress),
+            )
+        except (ValueError, OSError) as error:
+            QMessageBox.warning(self, "Products not imported", str(error))
+            return None
+        if report is CANCELLED:
+            return None
         self.current_id = None
-        self.new_mode = False
         self._after_change()
         box = QMessageBox.warning if report.rejected else QMessageBox.information
         box(self, "Products imported", "\n".join(report.lines))
+        assert isinstance(report, ImportReport)
         return report
 
     def ask_export(self) -> None:
+        self.flush()
         start = str(self.workspace.path.with_name("products.xlsx"))
         target, _ = QFileDialog.getSaveFileName(self, "Export products", start, SPREADSHEET_FILTER)
         if target:

@@ -1,9 +1,9 @@
-"""Risks tab: the risk register sorted by score, a clickable 5x5 heat map and a detail form."""
+"""Risks tab: the risk register by score, a clickable 5x5 heat map, a form that saves as you go."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QHideEvent, QUndoStack
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -21,9 +21,8 @@ from crmbid_desktop.services import risks
 from crmbid_desktop.services.risks import RiskFields, RiskRow
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.ui.sustainability import forms
-from crmbid_desktop.ui.sustainability.commands import DoneCommand
 from crmbid_desktop.ui.sustainability.heat_map import HeatMapWidget
-from crmbid_desktop.ui.table_model import ROW_ROLE, Column, RowTableModel
+from crmbid_desktop.ui.table_model import ROW_ROLE, Column
 from crmbid_desktop.ui.widgets import FilterableTable, name_widget
 
 RISK_COLUMNS: list[Column[RiskRow]] = [
@@ -56,6 +55,8 @@ RISK_COLUMNS: list[Column[RiskRow]] = [
 
 
 class RisksTab(QWidget):
+    """The risk register; the detail form saves each field as it is finished (no Save button)."""
+
     changed = Signal()
 
     def __init__(self, workspace: Workspace, undo_stack: QUndoStack) -> None:
@@ -64,7 +65,8 @@ class RisksTab(QWidget):
         self.workspace = workspace
         self.undo_stack = undo_stack
         self.current_id: int | None = None
-        self.new_mode = False
+        #: The risk as saved, kept for any field still wrong in the form.
+        self._saved: RiskFields | None = None
         self.cell_filter: tuple[int, int] | None = None
         self._all_rows: list[RiskRow] = []
 
@@ -84,7 +86,7 @@ class RisksTab(QWidget):
         filter_bar.addWidget(self.filter_label, 1)
         filter_bar.addWidget(self.show_all_button)
 
-        self.model: RowTableModel[RiskRow] = RowTableModel(RISK_COLUMNS)
+        self.model: forms.RegisterModel[RiskRow] = forms.RegisterModel(RISK_COLUMNS)
         self.table = FilterableTable(self.model, "risks", "risks")
         self.table.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         self.table.view.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -97,10 +99,11 @@ class RisksTab(QWidget):
         self.heat_map = HeatMapWidget()
         self.heat_map.cell_clicked.connect(self.show_cell)
 
-        form_box = QGroupBox("Risk details")
-        form_box.setObjectName("riskForm")
-        form = QFormLayout(form_box)
+        self.form_box = QGroupBox("Risk details (saved as you type)")
+        self.form_box.setObjectName("riskForm")
+        form = QFormLayout(self.form_box)
         self.description_edit = forms.text_edit("riskDescription", "Risk description", 2)
+        self.description_message = forms.field_message("riskDescriptionMessage")
         self.cause_edit = forms.text_edit("riskCause", "Cause", 2)
         self.likelihood_spin = self._level_spin("riskLikelihood", "Likelihood, 1 to 5")
         self.impact_spin = self._level_spin("riskImpact", "Impact, 1 to 5")
@@ -118,22 +121,35 @@ class RisksTab(QWidget):
             "riskStatus", "Status", [(s, s) for s in risk_rules.RISK_STATUSES]
         )
         self.review_edit = forms.line_edit("riskReview", "Review date", "e.g. 31/10/2005")
+        self.review_message = forms.field_message("riskReviewMessage")
         form.addRow("&Risk:", self.description_edit)
+        form.addRow("", self.description_message)
         form.addRow("Cause:", self.cause_edit)
         form.addRow("Score:", levels)
         form.addRow("Owner:", self.owner_edit)
         form.addRow("Mitigation:", self.mitigation_edit)
         form.addRow("Status:", self.status_box)
         form.addRow("Review date:", self.review_edit)
+        form.addRow("", self.review_message)
+        #: Why the risk could not be saved at all (deleted elsewhere, read-only bid).
         self.error = forms.error_label("riskError")
         form.addRow(self.error)
-        self.save_button = self._button("Save risk", "saveRiskButton", self.save)
-        form.addRow(self.save_button)
+
+        self.saver = forms.FieldSaver(self)
+        for text in (self.description_edit, self.cause_edit, self.mitigation_edit):
+            self.saver.watch_text(text)
+        for spin in (self.likelihood_spin, self.impact_spin):
+            self.saver.watch_spin(spin)
+        for edit in (self.owner_edit, self.review_edit):
+            self.saver.watch_line(edit)
+        self.saver.watch_combo(self.status_box)
+        self.saver.edited.connect(self._check_fields)
+        self.saver.commit_requested.connect(self.save_current)
 
         right = QSplitter(Qt.Orientation.Vertical)
         right.setObjectName("riskRightSplitter")
         right.addWidget(self.heat_map)
-        right.addWidget(forms.scrolling(form_box, "riskFormScroll"))
+        right.addWidget(forms.scrolling(self.form_box, "riskFormScroll"))
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("risksSplitter")
         splitter.addWidget(left)
@@ -156,7 +172,7 @@ class RisksTab(QWidget):
         spin = QSpinBox()
         name_widget(spin, name, label)
         spin.setRange(1, 5)
-        spin.valueChanged.connect(self._update_score)
+        spin.valueChanged.connect(self._update_score)  # live, before the pause saves it
         return spin
 
     def _update_score(self) -> None:
@@ -164,9 +180,16 @@ class RisksTab(QWidget):
         self.score_label.setText(f"= {value} ({risk_rules.rating(value)})")
 
     # -- loading ---------------------------------------------------------------------------------
-    def refresh(self) -> None:
+    def refresh(self, select_id: int | None = None) -> None:
+        """Reload from the bid (after undo, another page's edit) and fill the form again."""
+        keep = select_id if select_id is not None else self.current_id
         with self.workspace.reading() as session:
             self._all_rows = risks.risk_rows(session)
+        self._update_summary()
+        self.current_id = None  # so the form is filled again from what was just read
+        self._apply_cell_filter(keep)
+
+    def _update_summary(self) -> None:
         counts = risks.heat_map(self._all_rows)
         self.heat_map.set_counts(counts)
         live = sum(counts.values())
@@ -175,16 +198,16 @@ class RisksTab(QWidget):
             f"{len(self._all_rows)} risks, {live} not closed"
             + (f"; highest score {worst} ({risk_rules.rating(worst)})" if worst else "")
         )
-        self._apply_cell_filter()
 
-    def _apply_cell_filter(self) -> None:
+    def _apply_cell_filter(self, select_id: int | None = None) -> None:
         rows = self._all_rows
         if self.cell_filter is not None:
             rows = [row for row in rows if row.cell == self.cell_filter]
+        keep = select_id if select_id is not None else self.current_id
         self.model.set_rows(rows)
         self.table.fit_columns()
         self._update_filter_label()
-        self._select(self.current_id)
+        self._select(keep)
 
     def _update_filter_label(self) -> None:
         if self.cell_filter is None:
@@ -202,12 +225,14 @@ class RisksTab(QWidget):
 
     def show_cell(self, likelihood: int, impact: int) -> None:
         """Heat-map click: list the risks in that cell and open the first of them."""
+        self.flush()
         self.cell_filter = (likelihood, impact)
         self.heat_map.set_selected(self.cell_filter)
         self.current_id = None
         self._apply_cell_filter()
 
     def show_all(self) -> None:
+        self.flush()
         self.cell_filter = None
         self.heat_map.set_selected(None)
         self._apply_cell_filter()
@@ -215,111 +240,158 @@ class RisksTab(QWidget):
     def _select(self, risk_id: int | None) -> None:
         for proxy_row in range(self.table.proxy.rowCount()):
             index = self.table.proxy.index(proxy_row, 0)
-            if index.data(ROW_ROLE).id == risk_id:
+            row = index.data(ROW_ROLE)
+            if row.id == risk_id:
                 self.table.view.selectRow(proxy_row)
+                self.table.view.scrollTo(index)
+                if self.current_id != risk_id:
+                    self._show(row)
                 return
-        if self.new_mode:
-            return
         if self.table.proxy.rowCount():
             self.table.view.selectRow(0)
+            if self.current_id is None:
+                self._show(self.table.proxy.index(0, 0).data(ROW_ROLE))
         else:
-            self.new_risk()
+            self._show(None)
 
     def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         indexes = selected.indexes()
-        if indexes:
-            self._show(indexes[0].data(ROW_ROLE))
+        if not indexes:
+            return
+        row = indexes[0].data(ROW_ROLE)
+        if row is None or row.id == self.current_id:
+            return
+        self.flush()  # switching risk saves what is valid
+        self._show(row)
 
-    def _show(self, row: RiskRow) -> None:
-        self.current_id = row.id
-        self.new_mode = False
-        fields = row.fields
-        self.description_edit.setPlainText(fields.description)
-        self.cause_edit.setPlainText(fields.cause)
-        self.likelihood_spin.setValue(fields.likelihood)
-        self.impact_spin.setValue(fields.impact)
+    def _show(self, row: RiskRow | None) -> None:
+        self.current_id = row.id if row else None
+        self._saved = row.fields if row else None
+        fields = row.fields if row else RiskFields("")
+        with self.saver.loading():
+            self.description_edit.setPlainText(fields.description)
+            self.cause_edit.setPlainText(fields.cause)
+            self.likelihood_spin.setValue(fields.likelihood)
+            self.impact_spin.setValue(fields.impact)
+            self.owner_edit.setText(fields.owner)
+            self.mitigation_edit.setPlainText(fields.mitigation)
+            forms.select_data(self.status_box, fields.status)
+            self.review_edit.setText(forms.date_text(fields.review_on))
         self._update_score()
-        self.owner_edit.setText(fields.owner)
-        self.mitigation_edit.setPlainText(fields.mitigation)
-        forms.select_data(self.status_box, fields.status)
-        self.review_edit.setText(forms.date_text(fields.review_on))
+        for label in (self.description_message, self.review_message):
+            forms.show_message(label, None)
         self.error.hide()
-        self.delete_button.setEnabled(True)
+        self.form_box.setEnabled(row is not None)
+        self.delete_button.setEnabled(row is not None)
 
     # -- editing ---------------------------------------------------------------------------------
     def new_risk(self) -> None:
-        self.table.view.clearSelection()
-        self.current_id = None
-        self.new_mode = True
-        for text in (self.description_edit, self.cause_edit, self.mitigation_edit):
-            text.clear()
-        self.owner_edit.clear()
-        self.review_edit.clear()
+        """Add a risk called “New risk” at once (in the heat-map cell shown, if any) and select it."""
+        self.flush()
         likelihood, impact = self.cell_filter or (3, 3)
-        self.likelihood_spin.setValue(likelihood)
-        self.impact_spin.setValue(impact)
-        self._update_score()
-        forms.select_data(self.status_box, "open")
-        self.error.hide()
-        self.delete_button.setEnabled(False)
+        with self.workspace.reading() as session:
+            description = risks.new_risk_description(session)
+        try:
+            new_id = risks.add_risk(
+                self.workspace, RiskFields(description, likelihood=likelihood, impact=impact)
+            )
+        except (ValueError, LookupError, OSError) as error:
+            self.show_error(error)
+            return
+        self.table.filter_box.clear()
+        self.refresh(select_id=new_id)
+        self.changed.emit()
         self.description_edit.setFocus()
+        self.description_edit.selectAll()
 
-    def form_fields(self) -> RiskFields:
+    def savable(self, saved: RiskFields) -> RiskFields:
+        """The form's values, keeping the saved value of each field that is not valid yet."""
+        description = self.description_edit.toPlainText().strip()
+        forms.show_message(
+            self.description_message, None if description else "A risk needs a description."
+        )
         return RiskFields(
-            description=self.description_edit.toPlainText(),
+            description=description or saved.description,
             cause=self.cause_edit.toPlainText().strip(),
             likelihood=self.likelihood_spin.value(),
             impact=self.impact_spin.value(),
             owner=self.owner_edit.text().strip(),
             mitigation=self.mitigation_edit.toPlainText().strip(),
             status=str(self.status_box.currentData()),
-            review_on=forms.optional_date(self.review_edit.text(), "Review date"),
-        ).checked()
+            review_on=forms.parsed_or(
+                lambda: forms.optional_date(self.review_edit.text(), "Review date"),
+                saved.review_on,
+                self.review_message,
+            ),
+        )
+
+    def _check_fields(self) -> None:
+        if self._saved is not None:
+            self.savable(self._saved)
+
+    def form_valid(self) -> bool:
+        return not (self.description_message.text() or self.review_message.text())
 
     def show_error(self, error: Exception) -> None:
         self.error.setText(str(error))
         self.error.show()
 
-    def save(self) -> None:
-        try:
-            fields = self.form_fields()
-            if self.current_id is None:
-                self.current_id = risks.add_risk(self.workspace, fields)
-                self.new_mode = False
-            else:
+    def save_current(self) -> bool:
+        """Save every valid field of the risk shown; False while something is still wrong."""
+        if self.current_id is None or self._saved is None:
+            return True
+        fields = self.savable(self._saved)
+        if fields != self._saved:
+            try:
                 risks.update_risk(self.workspace, self.current_id, fields)
-        except (ValueError, LookupError) as error:
-            self.show_error(error)
-            return
+            except (ValueError, LookupError, OSError) as error:
+                self.show_error(error)
+                self.saver.mark_saved()
+                return False
+            self._saved = fields.checked()
+            self._show_saved_row()
+            self.changed.emit()
         self.error.hide()
-        if self.cell_filter is not None and self.cell_filter != (fields.likelihood, fields.impact):
-            self.cell_filter = None  # the saved risk moved out of the cell: show it anyway
+        self.saver.mark_saved()
+        return self.form_valid()
+
+    def _show_saved_row(self) -> None:
+        """Row, heat map and summary follow the save; the form the user is in is left alone."""
+        with self.workspace.reading() as session:
+            self._all_rows = risks.risk_rows(session)
+        self._update_summary()
+        row = next((r for r in self._all_rows if r.id == self.current_id), None)
+        if row is None:
+            return
+        if self.cell_filter is not None and self.cell_filter != row.cell:
+            # The risk moved out of the cell shown: list every risk so it stays in sight.
+            self.cell_filter = None
             self.heat_map.set_selected(None)
-        self._after_change()
+            self._apply_cell_filter()
+        else:
+            self.model.replace_row(row)  # the proxy re-sorts it by its new score
+            self.table.view.scrollTo(self.table.view.currentIndex())
+
+    def flush(self) -> None:
+        """Save pending valid edits now (switching risk, tab, page or closing the window)."""
+        if self.saver.dirty:
+            self.save_current()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # switching tab or page, closing the window
+        self.flush()
+        super().hideEvent(event)
 
     def delete(self) -> None:
+        """Delete the risk shown; Edit > Undo puts it back (the bid's history records it)."""
         if self.current_id is None:
             return
+        self.saver.mark_saved()
         try:
-            snapshot = risks.delete_risk(self.workspace, self.current_id)
-        except (ValueError, LookupError) as error:
+            risks.delete_risk(self.workspace, self.current_id)
+        except (ValueError, LookupError, OSError) as error:
             self.show_error(error)
             return
-        state = {"id": self.current_id}
-
-        def undo() -> None:
-            state["id"] = risks.restore_risk(self.workspace, snapshot)
-            self.current_id = state["id"]
-            self._after_change()
-
-        def redo() -> None:
-            risks.delete_risk(self.workspace, state["id"])
-            self.current_id = None
-            self._after_change()
-
         self.current_id = None
-        self.new_mode = False
-        self.undo_stack.push(DoneCommand("Delete risk", undo, redo, self.show_error))
         self._after_change()
 
     def _after_change(self) -> None:
