@@ -150,6 +150,8 @@ class MergeDialog(QDialog):
             decided = self.resolutions.get((conflict.table, conflict.uuid))
             state = _CHOICE_TEXT[decided[0]] if decided else "undecided"
             self.conflicts.addItem(f"{conflict.describe()}\n    → {state}")
+            # A long description is cut off by the list's width; the tooltip shows it whole.
+            self.conflicts.item(self.conflicts.count() - 1).setToolTip(conflict.describe())
         self.conflicts.blockSignals(False)
         if current >= 0:
             self.conflicts.setCurrentRow(current)
