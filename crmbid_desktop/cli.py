@@ -6,8 +6,12 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crmbid_desktop.services.bid_template import DEFAULT_TEMPLATE, TEMPLATES
+
+if TYPE_CHECKING:
+    from crmbid_desktop.services.workspace import Workspace
 
 COMMANDS = ("new", "check", "export", "import", "merge")
 
@@ -68,17 +72,36 @@ def run(argv: list[str], *, heat_map_renderer: HeatMapRenderer | None = None) ->
     return 2
 
 
-def _open(path: Path) -> object:
+class CommandFailed(Exception):
+    """A command stops with a one-line message for the user (printed as "error: ...")."""
+
+
+def _on_bid(path: Path, work: Callable[[Workspace], int]) -> int:
+    """Open the bid, run `work` on it, close it; a refused file or failed step is one clear line."""
     from crmbid_desktop.paths import AppPaths
     from crmbid_desktop.services.bid_files import open_workspace
+    from crmbid_desktop.services.file_formats import UnknownFormatError
+    from crmbid_desktop.store.errors import BidFileError
 
-    return open_workspace(path, AppPaths.for_user().ensure())
+    try:
+        workspace = open_workspace(path, AppPaths.for_user().ensure())
+    except BidFileError as error:
+        print(f"error: {error.user_message}", file=sys.stderr)
+        return 1
+    try:
+        return work(workspace)
+    except BidFileError as error:
+        print(f"error: {error.user_message}", file=sys.stderr)
+        return 1
+    except (CommandFailed, UnknownFormatError, OSError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    finally:
+        workspace.close()
 
 
 def _export(args: argparse.Namespace, heat_map_renderer: HeatMapRenderer | None = None) -> int:
     from crmbid_desktop.services import file_formats
-    from crmbid_desktop.services.workspace import Workspace
-    from crmbid_desktop.store.errors import BidFileError
 
     options = file_formats.ExportOptions(
         document=args.document,
@@ -87,81 +110,52 @@ def _export(args: argparse.Namespace, heat_map_renderer: HeatMapRenderer | None 
         sections=tuple(part.strip() for part in (args.sections or "").split(",") if part.strip()),
         heat_map_renderer=heat_map_renderer,
     )
-    try:
-        workspace = _open(args.file)
-    except BidFileError as error:
-        print(f"error: {error.user_message}", file=sys.stderr)
-        return 1
-    assert isinstance(workspace, Workspace)
-    try:
+
+    def work(workspace: Workspace) -> int:
         result = file_formats.export(workspace, args.output, options)
-    except (file_formats.UnknownFormatError, BidFileError, OSError, ValueError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    finally:
-        workspace.close()
-    # Exports go ahead as asked (--draft or not); problems are reported, not enforced.
-    for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    print(result.summary)
-    return 0
+        # Exports go ahead as asked (--draft or not); problems are reported, not enforced.
+        for warning in result.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        print(result.summary)
+        return 0
+
+    return _on_bid(args.file, work)
 
 
 def _import(args: argparse.Namespace) -> int:
     from crmbid_desktop.services import file_formats
-    from crmbid_desktop.services.workspace import Workspace
-    from crmbid_desktop.store.errors import BidFileError
 
     options = file_formats.ImportOptions(
         document=args.document, dry_run=args.dry_run, into_section=args.into_section
     )
-    try:
-        workspace = _open(args.file)
-    except BidFileError as error:
-        print(f"error: {error.user_message}", file=sys.stderr)
-        return 1
-    assert isinstance(workspace, Workspace)
-    try:
+
+    def work(workspace: Workspace) -> int:
         report = file_formats.import_file(workspace, args.source, options)
-    except (file_formats.UnknownFormatError, BidFileError, OSError, ValueError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    finally:
-        workspace.close()
-    for line in report.lines:
-        print(line)
-    return 1 if report.rejected else 0
+        for line in report.lines:
+            print(line)
+        return 1 if report.rejected else 0
+
+    return _on_bid(args.file, work)
 
 
 def _merge(args: argparse.Namespace) -> int:
     from crmbid_desktop.services import bid_merge
-    from crmbid_desktop.services.workspace import Workspace
-    from crmbid_desktop.store.errors import BidFileError
 
-    try:
-        workspace = _open(args.file)
-    except BidFileError as error:
-        print(f"error: {error.user_message}", file=sys.stderr)
-        return 1
-    assert isinstance(workspace, Workspace)
-    try:
-        plan = bid_merge.plan_merge(workspace, args.copy)
-        if args.dry_run:
-            lines = [*bid_merge.report_lines(plan), "Dry run: the bid was not changed."]
-        else:
-            lines = bid_merge.apply_merge(workspace, plan)
-            lines += [f"Conflict: {conflict.describe()}" for conflict in plan.conflicts]
-    except BidFileError as error:
-        print(f"error: {error.user_message}", file=sys.stderr)
-        return 1
-    except (bid_merge.MergeError, OSError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    finally:
-        workspace.close()
-    for line in lines:
-        print(line)
-    return 2 if plan.conflicts else 0
+    def work(workspace: Workspace) -> int:
+        try:
+            plan = bid_merge.plan_merge(workspace, args.copy)
+            if args.dry_run:
+                lines = [*bid_merge.report_lines(plan), "Dry run: the bid was not changed."]
+            else:
+                lines = bid_merge.apply_merge(workspace, plan)
+                lines += [f"Conflict: {conflict.describe()}" for conflict in plan.conflicts]
+        except bid_merge.MergeError as error:
+            raise CommandFailed(str(error)) from error
+        for line in lines:
+            print(line)
+        return 2 if plan.conflicts else 0
+
+    return _on_bid(args.file, work)
 
 
 def _new(path: Path, template: str) -> int:

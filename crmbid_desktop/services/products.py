@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from crmbid_desktop.domain import product_rules
 from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.domain.money import format_pence
+from crmbid_desktop.domain.naming import first_free_name
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.store.models import Bid, Partner, Product, new_uuid
 
@@ -207,52 +208,20 @@ def update_product(workspace: Workspace, product_id: int, fields: ProductFields)
 
 def new_product_name(session: Session, base: str = "New product") -> str:
     """“New product”, or “New product 2”… when that name is taken, so each new row stands out."""
-    taken = {name.casefold() for name in session.scalars(select(Product.name))}
-    if base.casefold() not in taken:
-        return base
-    number = 2
-    while f"{base} {number}".casefold() in taken:
-        number += 1
-    return f"{base} {number}"
+    return first_free_name(base, session.scalars(select(Product.name)))
 
 
-#: Everything needed to put a deleted product back exactly, uuid included (Edit > Undo).
-ProductSnapshot = dict[str, Any]
-
-
-def delete_product(workspace: Workspace, product_id: int) -> ProductSnapshot:
+def delete_product(workspace: Workspace, product_id: int) -> None:
+    """Delete one product; Edit > Undo puts it back whole (uuid included), as for every edit."""
     with workspace.reading() as session:
         product = session.get(Product, product_id)
         if product is None:
             raise LookupError("That product is no longer in the bid (deleted elsewhere?).")
-        snapshot: ProductSnapshot = {
-            "uuid": product.uuid,
-            "created_at": product.created_at,
-            **asdict(_fields_of(product)),
-        }
-    with workspace.edit(
-        f"Deleted product “{snapshot['name']}”",
-        action="delete",
-        entity="product",
-        entity_uuid=snapshot["uuid"],
-    ) as session:
+        summary, uuid = f"Deleted product “{product.name}”", product.uuid
+    with workspace.edit(summary, action="delete", entity="product", entity_uuid=uuid) as session:
         found = session.get(Product, product_id)
         if found is not None:
             session.delete(found)
-    return snapshot
-
-
-def restore_product(workspace: Workspace, snapshot: ProductSnapshot) -> int:
-    with workspace.edit(
-        f"Restored product “{snapshot['name']}”",
-        action="restore",
-        entity="product",
-        entity_uuid=snapshot["uuid"],
-    ) as session:
-        product = Product(**snapshot)
-        session.add(product)
-        session.flush()
-        return product.id
 
 
 # -- print rows for the Word proposal --------------------------------------------------------------

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crmbid_desktop.domain import risk_rules
 from crmbid_desktop.domain.dates import format_date
+from crmbid_desktop.domain.naming import first_free_name
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.store.models import Risk, new_uuid
 
@@ -157,51 +157,20 @@ def update_risk(workspace: Workspace, risk_id: int, fields: RiskFields) -> str:
 
 def new_risk_description(session: Session, base: str = "New risk") -> str:
     """“New risk”, or “New risk 2”… when that is taken, so each new row stands out."""
-    taken = {text.casefold() for text in session.scalars(select(Risk.description))}
-    if base.casefold() not in taken:
-        return base
-    number = 2
-    while f"{base} {number}".casefold() in taken:
-        number += 1
-    return f"{base} {number}"
+    return first_free_name(base, session.scalars(select(Risk.description)))
 
 
-RiskSnapshot = dict[str, Any]
-
-
-def delete_risk(workspace: Workspace, risk_id: int) -> RiskSnapshot:
+def delete_risk(workspace: Workspace, risk_id: int) -> None:
+    """Delete one risk; Edit > Undo puts it back whole (uuid included), as for every edit."""
     with workspace.reading() as session:
         risk = session.get(Risk, risk_id)
         if risk is None:
             raise LookupError("That risk is no longer in the bid (deleted elsewhere?).")
-        snapshot: RiskSnapshot = {
-            "uuid": risk.uuid,
-            "created_at": risk.created_at,
-            **asdict(_fields_of(risk)),
-        }
-    with workspace.edit(
-        f"Deleted risk “{_short(snapshot['description'])}”",
-        action="delete",
-        entity="risk",
-        entity_uuid=snapshot["uuid"],
-    ) as session:
+        summary, uuid = f"Deleted risk “{_short(risk.description)}”", risk.uuid
+    with workspace.edit(summary, action="delete", entity="risk", entity_uuid=uuid) as session:
         found = session.get(Risk, risk_id)
         if found is not None:
             session.delete(found)
-    return snapshot
-
-
-def restore_risk(workspace: Workspace, snapshot: RiskSnapshot) -> int:
-    with workspace.edit(
-        f"Restored risk “{_short(snapshot['description'])}”",
-        action="restore",
-        entity="risk",
-        entity_uuid=snapshot["uuid"],
-    ) as session:
-        risk = Risk(**snapshot)
-        session.add(risk)
-        session.flush()
-        return risk.id
 
 
 def _short(text: str, limit: int = 60) -> str:

@@ -8,7 +8,7 @@ import pytest
 
 from crmbid_desktop.services import products
 from crmbid_desktop.services.products import ProductFields
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.workspace import RecordedEdit, Workspace
 
 
 def test_default_bid_counts_eight_of_forty_one(workspace: Workspace) -> None:
@@ -51,12 +51,14 @@ def test_add_update_delete_and_restore(workspace: Workspace) -> None:
     ]
 
     products.update_product(workspace, new_id, ProductFields(name="Renamed", decision="retire"))
-    snapshot = products.delete_product(workspace, new_id)
+    recorded: list[RecordedEdit] = []
+    workspace.on_recorded(recorded.append)
+    products.delete_product(workspace, new_id)
     with workspace.reading() as session:
         assert products.product_count(session) == (8, 41)
-    restored = products.restore_product(workspace, snapshot)
+    workspace.take_back(recorded[-1])  # what Edit > Undo does
     with workspace.reading() as session:
-        again = next(r for r in products.product_rows(session) if r.id == restored)
+        again = next(r for r in products.product_rows(session) if r.id == new_id)
     assert again.uuid == row.uuid and again.name == "Renamed" and again.fields.decision == "retire"
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from crmbid_desktop.services import risks
 from crmbid_desktop.services.risks import RiskFields
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.workspace import RecordedEdit, Workspace
 
 
 def test_default_risks_sorted_by_score(workspace: Workspace) -> None:
@@ -31,13 +31,17 @@ def test_closed_risks_leave_the_heat_map(workspace: Workspace) -> None:
     assert risks.heat_map(rows)[(5, 5)] == 0
 
 
-def test_delete_and_restore_keeps_the_uuid(workspace: Workspace) -> None:
+def test_undoing_a_delete_keeps_the_uuid(workspace: Workspace) -> None:
+    recorded: list[RecordedEdit] = []
+    workspace.on_recorded(recorded.append)
     with workspace.reading() as session:
         first = risks.risk_rows(session)[0]
-    snapshot = risks.delete_risk(workspace, first.id)
-    restored = risks.restore_risk(workspace, snapshot)
+    risks.delete_risk(workspace, first.id)
     with workspace.reading() as session:
-        again = next(row for row in risks.risk_rows(session) if row.id == restored)
+        assert all(row.id != first.id for row in risks.risk_rows(session))
+    workspace.take_back(recorded[-1])
+    with workspace.reading() as session:
+        again = next(row for row in risks.risk_rows(session) if row.id == first.id)
     assert again.uuid == first.uuid and again.fields == first.fields
 
 
