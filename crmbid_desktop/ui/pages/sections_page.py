@@ -164,7 +164,7 @@ class SectionsPage(Page):
         splitter.addWidget(outline_box)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([380, 860])
+        splitter.setSizes([440, 800])
         self.page_layout.addWidget(splitter, 1)
 
         self.save_timer = QTimer(self)
@@ -344,7 +344,9 @@ class SectionsPage(Page):
             item = QTreeWidgetItem(self._item_texts(row))
             self._paint_words(item, row)
             item.setData(0, ID_ROLE, row.id)
-            item.setToolTip(0, row.guidance)
+            # The full title too: a narrow outline cuts long titles short.
+            title = self._item_texts(row)[0]
+            item.setToolTip(0, f"{title}\n\n{row.guidance}" if row.guidance else title)
             del parents[row.depth - 1 :]
             if parents:
                 parents[-1].addChild(item)
