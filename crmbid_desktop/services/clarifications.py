@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.domain.section_workflow import status_after_clarification
 from crmbid_desktop.services import sections as section_service
-from crmbid_desktop.services.snapshots import RowCopy, copy_rows, put_back
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.store.models import Clarification, ClarificationSection, Comment, Section
 
@@ -173,14 +172,8 @@ def record_answer(
     return [info.label for info in sent_back]
 
 
-@dataclass(frozen=True)
-class ClarificationSnapshot:
-    question: str
-    uuid: str
-    rows: list[RowCopy]
-
-
-def delete_question(workspace: Workspace, clarification_id: int) -> ClarificationSnapshot:
+def delete_question(workspace: Workspace, clarification_id: int) -> None:
+    """Delete a question and its section links; Edit > Undo puts them back (the bid's history)."""
     with workspace.reading() as session:
         found = _get(session, clarification_id)
         question, uuid = found.question, found.uuid
@@ -190,30 +183,9 @@ def delete_question(workspace: Workspace, clarification_id: int) -> Clarificatio
         entity="clarification",
         entity_uuid=uuid,
     ) as session:
-        row = _get(session, clarification_id)
-        links = list(
-            session.scalars(
-                select(ClarificationSection).where(
-                    ClarificationSection.clarification_id == clarification_id
-                )
-            )
-        )
-        snapshot = ClarificationSnapshot(question, uuid, copy_rows([row, *links]))
         session.execute(
             delete(ClarificationSection).where(
                 ClarificationSection.clarification_id == clarification_id
             )
         )
         session.execute(delete(Clarification).where(Clarification.id == clarification_id))
-        session.expunge_all()
-    return snapshot
-
-
-def restore_question(workspace: Workspace, snapshot: ClarificationSnapshot) -> None:
-    with workspace.edit(
-        f"Restored the question: {snapshot.question[:60]}",
-        action="restore",
-        entity="clarification",
-        entity_uuid=snapshot.uuid,
-    ) as session:
-        put_back(session, snapshot.rows)

@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from crmbid_desktop.domain.coverage import Coverage, coverage, weight_message
 from crmbid_desktop.services import sections as section_service
-from crmbid_desktop.services.snapshots import RowCopy, copy_rows, put_back
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.store.models import Criterion, SectionCriterion
 
@@ -111,43 +110,18 @@ def update_criterion(
             criterion.weight_bp = weight_bp
 
 
-@dataclass(frozen=True)
-class CriterionSnapshot:
-    title: str
-    uuid: str
-    rows: list[RowCopy]
-
-
-def delete_criterion(workspace: Workspace, criterion_id: int) -> CriterionSnapshot:
+def delete_criterion(workspace: Workspace, criterion_id: int) -> None:
+    """Delete a criterion and its links; Edit > Undo puts them back (the bid's history)."""
     with workspace.reading() as session:
         current = _criterion(session, criterion_id)
         name, uuid = current.title, current.uuid
     with workspace.edit(
         f"Deleted criterion '{name}'", action="delete", entity="criterion", entity_uuid=uuid
     ) as session:
-        criterion = _criterion(session, criterion_id)
-        links = list(
-            session.scalars(
-                select(SectionCriterion).where(SectionCriterion.criterion_id == criterion_id)
-            )
-        )
-        snapshot = CriterionSnapshot(name, uuid, copy_rows([criterion, *links]))
         session.execute(
             delete(SectionCriterion).where(SectionCriterion.criterion_id == criterion_id)
         )
         session.execute(delete(Criterion).where(Criterion.id == criterion_id))
-        session.expunge_all()
-    return snapshot
-
-
-def restore_criterion(workspace: Workspace, snapshot: CriterionSnapshot) -> None:
-    with workspace.edit(
-        f"Restored criterion '{snapshot.title}'",
-        action="restore",
-        entity="criterion",
-        entity_uuid=snapshot.uuid,
-    ) as session:
-        put_back(session, snapshot.rows)
 
 
 def set_link(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -43,25 +42,6 @@ CLARIFICATION_COLUMNS: list[Column[Row]] = [
     ),
     Column("Affects sections", lambda r: r.section_labels),
 ]
-
-
-class DeleteQuestionCommand(QUndoCommand):
-    def __init__(self, page: ClarificationsPage, clarification_id: int) -> None:
-        super().__init__("Delete question")
-        self.page = page
-        self.clarification_id = clarification_id
-        self.snapshot: clarification_service.ClarificationSnapshot | None = None
-
-    def redo(self) -> None:
-        self.snapshot = clarification_service.delete_question(
-            self.page.workspace, self.clarification_id
-        )
-        self.page.refresh()
-
-    def undo(self) -> None:
-        if self.snapshot is not None:
-            clarification_service.restore_question(self.page.workspace, self.snapshot)
-            self.page.refresh()
 
 
 class ClarificationsPage(Page):
@@ -271,4 +251,6 @@ class ClarificationsPage(Page):
             "Delete question",
             "Delete this question and its answer?\n\nEdit > Undo (Ctrl+Z) brings it back.",
         ):
-            self.undo_stack.push(DeleteQuestionCommand(self, self.current_id))
+            with self.undo_stack.gathering("Delete question"):
+                clarification_service.delete_question(self.workspace, self.current_id)
+            self.refresh()

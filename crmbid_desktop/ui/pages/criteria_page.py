@@ -11,7 +11,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QUndoCommand
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -258,23 +258,6 @@ class MatrixModel(QAbstractTableModel):
             self.set_matrix(matrix)
 
 
-class DeleteCriterionCommand(QUndoCommand):
-    def __init__(self, page: CriteriaPage, criterion_id: int, title: str) -> None:
-        super().__init__(f"Delete criterion '{title}'")
-        self.page = page
-        self.criterion_id = criterion_id
-        self.snapshot: criteria_service.CriterionSnapshot | None = None
-
-    def redo(self) -> None:
-        self.snapshot = criteria_service.delete_criterion(self.page.workspace, self.criterion_id)
-        self.page.refresh()
-
-    def undo(self) -> None:
-        if self.snapshot is not None:
-            criteria_service.restore_criterion(self.page.workspace, self.snapshot)
-            self.page.refresh()
-
-
 class CriteriaPage(Page):
     title = "Criteria"
     object_name = "criteriaPage"
@@ -441,7 +424,9 @@ class CriteriaPage(Page):
             f"Delete criterion '{row.title}' and its ticks in the matrix?\n\n"
             "Edit > Undo (Ctrl+Z) brings it back.",
         ):
-            self.undo_stack.push(DeleteCriterionCommand(self, row.id, row.title))
+            with self.undo_stack.gathering(f"Delete criterion '{row.title}'"):
+                criteria_service.delete_criterion(self.workspace, row.id)
+            self.refresh()
 
     def select_item(self, kind: str, key: object) -> bool:
         if kind != "criterion":
