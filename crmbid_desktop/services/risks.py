@@ -1,4 +1,4 @@
-"""The risk register: rows sorted by score, edits with undo snapshots, heat-map counts, print rows."""
+"""The risk register: rows sorted by score, edits, heat-map counts, print rows."""
 
 from __future__ import annotations
 

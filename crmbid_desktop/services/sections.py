@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -21,7 +21,6 @@ from crmbid_desktop.domain.section_versions import (
     version_action,
 )
 from crmbid_desktop.domain.section_workflow import check_status_change
-from crmbid_desktop.services.snapshots import RowCopy, copy_rows, put_back
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.store.models import (
     Bid,
@@ -297,25 +296,14 @@ def set_status(workspace: Workspace, section_id: int, status: str) -> None:
         _section(session, section_id).status = status
 
 
-# -- deletion with undo ------------------------------------------------------------------------
-@dataclass(frozen=True)
-class SectionSnapshot:
-    """A deleted section's subtree with its text, comments, versions and links."""
-
-    label: str
-    title: str
-    uuid: str
-    rows: list[RowCopy]
-    task_links: dict[int, int] = field(default_factory=dict)  # task id -> section id
-
-
-def delete_section(workspace: Workspace, section_id: int) -> SectionSnapshot:
-    """Delete a section and its sub-sections; the snapshot puts them back."""
+# -- deletion ----------------------------------------------------------------------------------
+def delete_section(workspace: Workspace, section_id: int) -> None:
+    """Delete a section and its sub-sections with what hung on them; Edit > Undo puts it all back
+    (the bid's history records every row the delete removed or unlinked)."""
     with workspace.reading() as session:
         rows = outline(session)
         info = _info(session, section_id)
     ids = _subtree_ids(rows, section_id)
-    ordered = [row.id for row in rows if row.id in ids]  # parents before children
     with workspace.edit(
         f"Deleted section {info.label} ('{info.title}')"
         + (f" with {len(ids) - 1} sub-sections" if len(ids) > 1 else ""),
@@ -323,20 +311,6 @@ def delete_section(workspace: Workspace, section_id: int) -> SectionSnapshot:
         entity="section",
         entity_uuid=info.uuid,
     ) as session:
-        sections = [_section(session, sid) for sid in ordered]
-        dependants: list[Any] = []
-        for model in (SectionVersion, Comment, SectionCriterion, ClarificationSection):
-            dependants.extend(
-                session.scalars(select(model).where(model.section_id.in_(ids)).order_by(model.id))
-            )
-        tasks = {
-            task.id: task.section_id
-            for task in session.scalars(select(Task).where(Task.section_id.in_(ids)))
-            if task.section_id is not None
-        }
-        snapshot = SectionSnapshot(
-            info.label, info.title, info.uuid, copy_rows([*sections, *dependants]), tasks
-        )
         for task in session.scalars(select(Task).where(Task.section_id.in_(ids))):
             task.section_id = None
         session.flush()
@@ -344,23 +318,6 @@ def delete_section(workspace: Workspace, section_id: int) -> SectionSnapshot:
             session.execute(delete(model).where(model.section_id.in_(ids)))
         # One statement: children go with their parent, so the ORM need not order the deletes.
         session.execute(delete(Section).where(Section.id.in_(ids)))
-        session.expunge_all()
-    return snapshot
-
-
-def restore_section(workspace: Workspace, snapshot: SectionSnapshot) -> None:
-    """Undo a deletion: the same sections, ids and UUIDs, with everything that hung on them."""
-    with workspace.edit(
-        f"Restored section {snapshot.label} ('{snapshot.title}')",
-        action="restore",
-        entity="section",
-        entity_uuid=snapshot.uuid,
-    ) as session:
-        put_back(session, snapshot.rows)
-        for task_id, section_id in snapshot.task_links.items():
-            task = session.get(Task, task_id)
-            if task is not None and task.section_id is None:
-                task.section_id = section_id
 
 
 # -- text and versions -------------------------------------------------------------------------

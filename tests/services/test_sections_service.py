@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from crmbid_desktop.domain.section_workflow import APPROVED, WorkflowError
 from crmbid_desktop.services import sections as svc
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.workspace import RecordedEdit, Workspace
 from crmbid_desktop.store.models import (
     ChangeLogEntry,
     Comment,
@@ -85,10 +85,12 @@ def test_delete_and_restore_keep_the_subtree_with_everything_on_it(workspace: Wo
             model.__name__: sorted(r.uuid for r in session.scalars(select(model)))
             for model in (Section, SectionVersion, Comment, SectionCriterion)
         }
-    snapshot = svc.delete_section(workspace, parent.id)
+    recorded: list[RecordedEdit] = []
+    workspace.on_recorded(recorded.append)
+    svc.delete_section(workspace, parent.id)
     titles = [row.title for row in _outline(workspace)]
     assert "Track record" not in titles and parent.title not in titles
-    svc.restore_section(workspace, snapshot)
+    workspace.take_back(recorded[-1])  # what Edit > Undo does
     with workspace.reading() as session:
         after = {
             model.__name__: sorted(r.uuid for r in session.scalars(select(model)))

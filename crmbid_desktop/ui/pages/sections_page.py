@@ -12,7 +12,6 @@ from PySide6.QtGui import (
     QHideEvent,
     QKeySequence,
     QShortcut,
-    QUndoCommand,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -58,26 +57,6 @@ SAVE_AT_LEAST_EVERY_MS = 10_000
 ID_ROLE = Qt.ItemDataRole.UserRole
 #: colours.text_colour roles for the meter and outline; the text says "near"/"over" too.
 METER_COLOURS = {NEAR: "warning", OVER: "danger"}
-
-
-class DeleteSectionCommand(QUndoCommand):
-    """Deleting a section (and its sub-sections); undo puts everything back with the same ids."""
-
-    def __init__(self, page: SectionsPage, section_id: int, label: str) -> None:
-        super().__init__(f"Delete section {label}")
-        self.page = page
-        self.section_id = section_id
-        self.snapshot: section_service.SectionSnapshot | None = None
-
-    def redo(self) -> None:
-        self.page.flush_text()
-        self.snapshot = section_service.delete_section(self.page.workspace, self.section_id)
-        self.page.refresh()
-
-    def undo(self) -> None:
-        if self.snapshot is not None:
-            section_service.restore_section(self.page.workspace, self.snapshot)
-            self.page.refresh(select=self.section_id)
 
 
 class OutlineTree(QTreeWidget):
@@ -594,7 +573,10 @@ class SectionsPage(Page):
             f"Delete section {row.label} '{row.title}'{extra}, with its text, comments and "
             "versions?\n\nEdit > Undo (Ctrl+Z) brings it back.",
         ):
-            self.undo_stack.push(DeleteSectionCommand(self, row.id, row.label))
+            self.flush_text()
+            with self.undo_stack.gathering(f"Delete section {row.label}"):
+                section_service.delete_section(self.workspace, row.id)
+            self.refresh()
 
     def _outline_change(self, change: Callable[[int], object]) -> None:
         if self.section_id is None:
