@@ -10,18 +10,18 @@ from __future__ import annotations
 import mimetypes
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, undefer
 
 from crmbid_desktop.domain import partner_rules as rules
 from crmbid_desktop.domain.partner_rules import PartnershipCheck, PartnerStanding
 from crmbid_desktop.services.queries import format_bp, format_pence, optional_date
 from crmbid_desktop.services.workspace import Workspace
-from crmbid_desktop.store.models import Attachment, Contact, Partner, Product, Section, Task
+from crmbid_desktop.store.models import Attachment, Contact, Partner
 
 MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
 
@@ -326,102 +326,16 @@ def _replace_contacts(partner: Partner, contacts: Sequence[ContactFields]) -> No
         partner.contacts.remove(contact)
 
 
-@dataclass(frozen=True)
-class AttachmentCopy:
-    uuid: str
-    filename: str
-    media_type: str
-    kind: str
-    received_on: date | None
-    data: bytes
-
-
-@dataclass(frozen=True)
-class DeletedPartner:
-    """Everything needed to put a deleted council back (Edit > Undo)."""
-
-    uuid: str
-    position: int
-    values: PartnerFields
-    contacts: list[ContactFields]
-    attachments: list[AttachmentCopy]
-    task_ids: list[int] = field(default_factory=list)
-    section_ids: list[int] = field(default_factory=list)
-    product_ids: list[int] = field(default_factory=list)
-
-
-def delete_partner(workspace: Workspace, partner_id: int) -> DeletedPartner:
+def delete_partner(workspace: Workspace, partner_id: int) -> None:
+    """Delete a council with its contacts and attachments; Edit > Undo puts it all back, links
+    from tasks, sections and products included (the bid's history records every row)."""
     with workspace.reading() as session:
         partner = _get(session, partner_id)
-        attachments = session.scalars(
-            select(Attachment)
-            .where(Attachment.partner_id == partner_id)
-            .options(undefer(Attachment.data))
-        )
-        snapshot = DeletedPartner(
-            partner.uuid,
-            partner.position,
-            _fields_of(partner),
-            [ContactFields(c.name, c.job_title, c.email, c.phone) for c in partner.contacts],
-            [
-                AttachmentCopy(a.uuid, a.filename, a.media_type, a.kind, a.received_on, a.data)
-                for a in attachments
-            ],
-            list(session.scalars(select(Task.id).where(Task.owner_partner_id == partner_id))),
-            list(
-                session.scalars(select(Section.id).where(Section.author_partner_id == partner_id))
-            ),
-            list(session.scalars(select(Product.id).where(Product.owner_partner_id == partner_id))),
-        )
+        name, uuid = partner.name, partner.uuid
     with workspace.edit(
-        f"Deleted partner {snapshot.values.name}",
-        action="delete",
-        entity="partner",
-        entity_uuid=snapshot.uuid,
+        f"Deleted partner {name}", action="delete", entity="partner", entity_uuid=uuid
     ) as session:
         session.delete(_get(session, partner_id))
-    return snapshot
-
-
-def restore_partner(workspace: Workspace, snapshot: DeletedPartner) -> int:
-    """Put a deleted council back with its UUID, contacts, attachments and links."""
-    with workspace.edit(
-        f"Restored partner {snapshot.values.name}",
-        action="restore",
-        entity="partner",
-        entity_uuid=snapshot.uuid,
-    ) as session:
-        partner = Partner(uuid=snapshot.uuid, position=snapshot.position)
-        _apply_fields(partner, snapshot.values)
-        partner.contacts = [
-            Contact(name=c.name, job_title=c.job_title, email=c.email, phone=c.phone)
-            for c in snapshot.contacts
-        ]
-        partner.attachments = [
-            Attachment(
-                uuid=a.uuid,
-                filename=a.filename,
-                media_type=a.media_type,
-                kind=a.kind,
-                received_on=a.received_on,
-                size_bytes=len(a.data),
-                data=a.data,
-            )
-            for a in snapshot.attachments
-        ]
-        session.add(partner)
-        session.flush()
-        for model, column, ids in (
-            (Task, Task.owner_partner_id, snapshot.task_ids),
-            (Section, Section.author_partner_id, snapshot.section_ids),
-            (Product, Product.owner_partner_id, snapshot.product_ids),
-        ):
-            if ids:
-                session.execute(
-                    update(model).where(model.id.in_(ids)).values({column.key: partner.id})
-                )
-        new_id = partner.id
-    return new_id
 
 
 # -- letters of support and agreements --------------------------------------------------------------
@@ -549,23 +463,17 @@ def attachment_for_opening(
     return path
 
 
-def remove_attachment(workspace: Workspace, attachment_id: int) -> AttachmentCopy:
+def remove_attachment(workspace: Workspace, attachment_id: int) -> None:
+    """Remove a stored file; Edit > Undo puts it back (without reading its bytes here)."""
     with workspace.reading() as session:
-        attachment = session.get(Attachment, attachment_id, options=[undefer(Attachment.data)])
+        attachment = session.get(Attachment, attachment_id)
         if attachment is None:
             raise PartnerError("That attachment is no longer in the bid.")
-        copy = AttachmentCopy(
-            attachment.uuid,
-            attachment.filename,
-            attachment.media_type,
-            attachment.kind,
-            attachment.received_on,
-            attachment.data,
-        )
+        filename = attachment.filename
         partner_name = attachment.partner.name if attachment.partner else "no partner"
         partner_uuid = attachment.partner.uuid if attachment.partner else ""
     with workspace.edit(
-        f"Removed {copy.filename} from partner {partner_name}",
+        f"Removed {filename} from partner {partner_name}",
         action="detach",
         entity="partner",
         entity_uuid=partner_uuid,
@@ -573,4 +481,3 @@ def remove_attachment(workspace: Workspace, attachment_id: int) -> AttachmentCop
         found = session.get(Attachment, attachment_id)
         if found is not None:
             session.delete(found)
-    return copy

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from crmbid_desktop.services import partners as service
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.workspace import RecordedEdit, Workspace
 from crmbid_desktop.store.models import ChangeLogEntry, Task
 
 
@@ -71,9 +71,12 @@ def test_delete_and_restore_keeps_uuid_contacts_attachments_and_task_links(
     with workspace.edit("own a task") as session:
         session.scalars(select(Task)).first().owner_partner_id = leeds.id  # type: ignore[union-attr]
 
-    snapshot = service.delete_partner(workspace, leeds.id)
+    recorded: list[RecordedEdit] = []
+    workspace.on_recorded(recorded.append)
+    service.delete_partner(workspace, leeds.id)
     assert all(r.uuid != leeds.uuid for r in service.partner_rows(workspace))
-    new_id = service.restore_partner(workspace, snapshot)
+    workspace.take_back(recorded[-1])  # what Edit > Undo does
+    new_id = leeds.id
     detail = service.partner_detail(workspace, new_id)
     assert detail.row.uuid == leeds.uuid and [c.name for c in detail.contacts] == ["Ann"]
     assert detail.attachments[0].received_on == date(2005, 8, 19)
@@ -82,7 +85,7 @@ def test_delete_and_restore_keeps_uuid_contacts_attachments_and_task_links(
         assert session.scalars(select(Task).where(Task.owner_partner_id == new_id)).first()
     assert _log(workspace)[-2:] == [
         "Deleted partner Leeds City Council",
-        "Restored partner Leeds City Council",
+        "Undid deleted partner Leeds City Council",
     ]
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, QModelIndex, QPersistentModelIndex, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QHideEvent, QUndoCommand
+from PySide6.QtGui import QDesktopServices, QHideEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -98,23 +98,6 @@ class PartnerTableModel(RowTableModel[PartnerRow]):
             row = self.row_at(index.row())
             return text_colour("muted") if not row.active else None
         return super().data(index, role)
-
-
-class DeletePartnerCommand(QUndoCommand):
-    def __init__(self, page: PartnersPage, partner_id: int, name: str) -> None:
-        super().__init__(f"Delete partner {name}")
-        self.page = page
-        self.partner_id = partner_id
-        self.snapshot: service.DeletedPartner | None = None
-
-    def redo(self) -> None:
-        self.snapshot = service.delete_partner(self.page.workspace, self.partner_id)
-        self.page.refresh()
-
-    def undo(self) -> None:
-        assert self.snapshot is not None
-        self.partner_id = service.restore_partner(self.page.workspace, self.snapshot)
-        self.page.refresh(select_id=self.partner_id)
 
 
 class PartnersPage(Page):
@@ -340,7 +323,9 @@ class PartnersPage(Page):
         if answer != QMessageBox.StandardButton.Yes:
             return
         self.form.mark_saved()
-        self.undo_stack.push(DeletePartnerCommand(self, self.current_id, name))
+        with self.undo_stack.gathering(f"Delete partner {name}"):
+            service.delete_partner(self.workspace, self.current_id)
+        self.refresh()
 
     # -- attachments ------------------------------------------------------------------------------
     def _attach(self) -> None:
