@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, time
 from typing import NamedTuple, TypeVar
 
@@ -165,17 +165,6 @@ def _apply_anchor(session: Session, task: Task) -> None:
 # -- milestones -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class MilestoneSnapshot:
-    """A deleted milestone with the tasks that were linked to it, so undo can put it back."""
-
-    id: int
-    uuid: str
-    data: MilestoneInput
-    task_ids: tuple[int, ...]
-    anchors: tuple[tuple[int, int | None], ...]
-
-
 def milestone_input(milestone: Milestone) -> MilestoneInput:
     return MilestoneInput(
         milestone.title,
@@ -227,52 +216,17 @@ def update_milestone(workspace: Workspace, milestone_id: int, data: MilestoneInp
     return moved
 
 
-def delete_milestone(workspace: Workspace, milestone_id: int) -> MilestoneSnapshot:
-    """Delete a milestone; its tasks lose the link (and anchor). Returns what undo needs."""
+def delete_milestone(workspace: Workspace, milestone_id: int) -> None:
+    """Delete a milestone; its tasks lose the link (and anchor). Edit > Undo puts both back."""
     with workspace.edit("Deleted a milestone", action="delete", entity="milestone") as session:
         milestone = _get(session, Milestone, milestone_id, "milestone")
-        linked = list(session.scalars(select(Task).where(Task.milestone_id == milestone_id)))
-        snapshot = MilestoneSnapshot(
-            milestone.id,
-            milestone.uuid,
-            milestone_input(milestone),
-            tuple(t.id for t in linked),
-            tuple((t.id, t.anchor_working_days) for t in linked),
-        )
-        for task in linked:
+        for task in session.scalars(select(Task).where(Task.milestone_id == milestone_id)):
             task.milestone_id = None
             task.anchor_working_days = None
         session.delete(milestone)
-    return snapshot
-
-
-def restore_milestone(workspace: Workspace, snapshot: MilestoneSnapshot) -> None:
-    """Undo a deletion: the same row (id and UUID) comes back with its task links."""
-    with workspace.edit(
-        f"Restored milestone “{snapshot.data.title}”", action="restore", entity="milestone"
-    ) as session:
-        milestone = Milestone(id=snapshot.id, uuid=snapshot.uuid, title=snapshot.data.title)
-        _fill_milestone(milestone, snapshot.data)
-        session.add(milestone)
-        session.flush()
-        anchors = dict(snapshot.anchors)
-        for task in session.scalars(select(Task).where(Task.id.in_(snapshot.task_ids))):
-            task.milestone_id = snapshot.id
-            task.anchor_working_days = anchors.get(task.id)
 
 
 # -- tasks ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TaskSnapshot:
-    """A deleted task with its dependencies, so undo can put it back."""
-
-    id: int
-    uuid: str
-    position: int
-    data: TaskInput
-    successor_ids: tuple[int, ...]
 
 
 def task_input(session: Session, task: Task) -> TaskInput:
@@ -393,46 +347,10 @@ def update_task(workspace: Workspace, task_id: int, data: TaskInput) -> None:
         _set_predecessors(session, task, data.predecessor_ids)
 
 
-def delete_task(workspace: Workspace, task_id: int) -> TaskSnapshot:
+def delete_task(workspace: Workspace, task_id: int) -> None:
+    """Delete a task and its dependencies; Edit > Undo puts them back (the bid's history)."""
     with workspace.edit("Deleted a task", action="delete", entity="task") as session:
-        task = _get(session, Task, task_id, "task")
-        successors = session.scalars(
-            select(TaskDependency.successor_id).where(TaskDependency.predecessor_id == task_id)
-        )
-        snapshot = TaskSnapshot(
-            task.id, task.uuid, task.position, task_input(session, task), tuple(successors)
-        )
-        session.delete(task)
-    return snapshot
-
-
-def restore_task(workspace: Workspace, snapshot: TaskSnapshot) -> None:
-    """Undo a deletion: the same row (id and UUID) comes back with its dependencies."""
-    data = snapshot.data
-    with workspace.edit(
-        f"Restored task “{data.title}”", action="restore", entity="task"
-    ) as session:
-        task = Task(
-            id=snapshot.id, uuid=snapshot.uuid, title=data.title, position=snapshot.position
-        )
-        session.add(task)
-        # The links may have been deleted meanwhile; restore what still exists.
-        data = replace(
-            data,
-            owner_partner_id=_existing(session, Partner, data.owner_partner_id),
-            milestone_id=_existing(session, Milestone, data.milestone_id),
-            section_id=_existing(session, Section, data.section_id),
-        )
-        if data.milestone_id is None:
-            data = replace(data, anchor_working_days=None)
-        _fill_task(session, task, data)
-        session.flush()
-        for pred_id in data.predecessor_ids:
-            if session.get(Task, pred_id) is not None:
-                session.add(TaskDependency(predecessor_id=pred_id, successor_id=task.id))
-        for succ_id in snapshot.successor_ids:
-            if session.get(Task, succ_id) is not None:
-                session.add(TaskDependency(predecessor_id=task.id, successor_id=succ_id))
+        session.delete(_get(session, Task, task_id, "task"))
 
 
 def add_dependency(workspace: Workspace, predecessor_id: int, successor_id: int) -> None:
@@ -508,10 +426,6 @@ def set_task_dates(workspace: Workspace, task_id: int, dates: TaskDates) -> Task
         task.start_on, task.due_on = dates.start_on, dates.due_on
         task.anchor_working_days = dates.anchor_working_days
     return old
-
-
-def _existing(session: Session, model: type, row_id: int | None) -> int | None:
-    return row_id if row_id is not None and session.get(model, row_id) is not None else None
 
 
 def _get(session: Session, model: type[_Row], row_id: int, noun: str) -> _Row:

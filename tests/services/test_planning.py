@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from crmbid_desktop.domain.critical_path import DependencyCycleError
 from crmbid_desktop.services import planning
 from crmbid_desktop.services.planning import MilestoneInput, PlanningError, TaskInput
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.workspace import RecordedEdit, Workspace
 from crmbid_desktop.store.models import ChangeLogEntry, TaskDependency
 
 TODAY = date(2005, 8, 15)
@@ -164,9 +164,11 @@ def test_delete_and_restore_task_keeps_uuid_and_dependencies(workspace: Workspac
     review = _task_id(workspace, "Review by readers")
     view = planning.plan_view(workspace, TODAY)
     row = view.task(review)
-    snapshot = planning.delete_task(workspace, review)
+    recorded: list[RecordedEdit] = []
+    workspace.on_recorded(recorded.append)
+    planning.delete_task(workspace, review)
     assert all(t.id != review for t in planning.plan_view(workspace, TODAY).tasks)
-    planning.restore_task(workspace, snapshot)
+    workspace.take_back(recorded[-1])  # what Edit > Undo does
     again = planning.plan_view(workspace, TODAY)
     assert again.task(review).uuid == row.uuid
     assert again.task(review).predecessor_ids == row.predecessor_ids
@@ -177,9 +179,11 @@ def test_delete_and_restore_milestone_relinks_tasks(workspace: Workspace) -> Non
     meeting = _milestone_id(workspace, "Meeting with ODPM")
     linked = [t.id for t in planning.plan_view(workspace, TODAY).tasks if t.milestone_id == meeting]
     assert linked
-    snapshot = planning.delete_milestone(workspace, meeting)
+    recorded: list[RecordedEdit] = []
+    workspace.on_recorded(recorded.append)
+    planning.delete_milestone(workspace, meeting)
     after = planning.plan_view(workspace, TODAY)
     assert all(after.task(task_id).milestone_id is None for task_id in linked)
-    planning.restore_milestone(workspace, snapshot)
+    workspace.take_back(recorded[-1])  # what Edit > Undo does
     view = planning.plan_view(workspace, TODAY)
     assert [t.id for t in view.tasks if t.milestone_id == meeting] == linked

@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -28,7 +27,6 @@ from crmbid_desktop.services.planning import (
     MilestoneInput,
     PlanningError,
     PlanView,
-    TaskDates,
     TaskInput,
 )
 from crmbid_desktop.services.workspace import Workspace
@@ -51,26 +49,6 @@ from crmbid_desktop.ui.widgets import name_widget, select_row_by_id
 
 #: What a refused edit can raise; the message is shown to the user as it is.
 EDIT_ERRORS = (PlanningError, DependencyCycleError, BidFileError)
-
-
-class _DoneEdit(QUndoCommand):
-    """An edit already saved when pushed: the first redo does nothing, later ones re-apply."""
-
-    def __init__(
-        self, text: str, redo: Callable[[], object], undo: Callable[[], object], page: TimetablePage
-    ) -> None:
-        super().__init__(text)
-        self._redo, self._undo, self._page = redo, undo, page
-        self._first = True
-
-    def redo(self) -> None:
-        if self._first:
-            self._first = False
-            return
-        self._page.run_edit(self._redo)
-
-    def undo(self) -> None:
-        self._page.run_edit(self._undo)
 
 
 class TimetablePage(Page):
@@ -237,18 +215,8 @@ class TimetablePage(Page):
 
         dialog = MilestoneDialog(self, self.calendar, submit)
         if dialog.exec() and created:
-            milestone_id = created[0]
-            holder: dict[str, planning.MilestoneSnapshot] = {}
-
-            def undo() -> None:
-                holder["snapshot"] = planning.delete_milestone(self.workspace, milestone_id)
-
-            def redo() -> None:
-                planning.restore_milestone(self.workspace, holder["snapshot"])
-
-            self.undo_stack.push(_DoneEdit("Add milestone", redo, undo, self))
             self.refresh()
-            self.milestones.select_milestone(milestone_id)
+            self.milestones.select_milestone(created[0])
 
     def edit_milestone(self, milestone_id: int) -> None:
         assert self.plan is not None
@@ -267,32 +235,10 @@ class TimetablePage(Page):
 
         dialog = MilestoneDialog(self, self.calendar, submit, old)
         if dialog.exec() and saved:
-            new = saved[-1]
-            self.undo_stack.push(
-                _DoneEdit(
-                    f"Edit milestone “{new.title}”",
-                    lambda: planning.update_milestone(self.workspace, milestone_id, new),
-                    lambda: planning.update_milestone(self.workspace, milestone_id, old),
-                    self,
-                )
-            )
             self.refresh()
 
     def delete_milestone(self, milestone_id: int) -> None:
-        holder: dict[str, planning.MilestoneSnapshot] = {}
-
-        def delete() -> None:
-            holder["snapshot"] = planning.delete_milestone(self.workspace, milestone_id)
-
-        if self.run_edit(delete):
-            self.undo_stack.push(
-                _DoneEdit(
-                    f"Delete milestone “{holder['snapshot'].data.title}”",
-                    delete,
-                    lambda: planning.restore_milestone(self.workspace, holder["snapshot"]),
-                    self,
-                )
-            )
+        self.run_edit(lambda: planning.delete_milestone(self.workspace, milestone_id))
 
     def add_task(self) -> None:
         created: list[int] = []
@@ -303,22 +249,8 @@ class TimetablePage(Page):
 
         dialog = TaskDialog(self, self.calendar, self._choices(), submit)
         if dialog.exec() and created:
-            task_id = created[0]
-            holder: dict[str, planning.TaskSnapshot] = {}
-
-            def undo() -> None:
-                holder["snapshot"] = planning.delete_task(self.workspace, task_id)
-
-            self.undo_stack.push(
-                _DoneEdit(
-                    "Add task",
-                    lambda: planning.restore_task(self.workspace, holder["snapshot"]),
-                    undo,
-                    self,
-                )
-            )
             self.refresh()
-            self.tasks.select_task(task_id)
+            self.tasks.select_task(created[0])
 
     def edit_task(self, task_id: int) -> None:
         old = planning.load_task_input(self.workspace, task_id)
@@ -331,53 +263,15 @@ class TimetablePage(Page):
 
         dialog = TaskDialog(self, self.calendar, self._choices(task_id), submit, old)
         if dialog.exec() and saved:
-            new = saved[-1]
-            self.undo_stack.push(
-                _DoneEdit(
-                    f"Edit task “{new.title}”",
-                    lambda: planning.update_task(self.workspace, task_id, new),
-                    lambda: planning.update_task(self.workspace, task_id, old),
-                    self,
-                )
-            )
             self.refresh()
             self.tasks.select_task(task_id)
 
     def delete_task(self, task_id: int) -> None:
-        holder: dict[str, planning.TaskSnapshot] = {}
-
-        def delete() -> None:
-            holder["snapshot"] = planning.delete_task(self.workspace, task_id)
-
-        if self.run_edit(delete):
-            self.undo_stack.push(
-                _DoneEdit(
-                    f"Delete task “{holder['snapshot'].data.title}”",
-                    delete,
-                    lambda: planning.restore_task(self.workspace, holder["snapshot"]),
-                    self,
-                )
-            )
+        self.run_edit(lambda: planning.delete_task(self.workspace, task_id))
 
     def move_task(self, task_id: int, working_days: int) -> None:
         """A bar dropped on the chart: one saved edit, undoable from Edit > Undo."""
-        dates: dict[str, TaskDates] = {}
-
-        def move() -> None:
-            dates["old"] = planning.reschedule_task(self.workspace, task_id, working_days)
-
-        if not self.run_edit(move):
-            return
-        new = planning.load_task_input(self.workspace, task_id)
-        dates["new"] = TaskDates(new.start_on, new.due_on, new.anchor_working_days)
-        self.undo_stack.push(
-            _DoneEdit(
-                f"Move task “{new.title}”",
-                lambda: planning.set_task_dates(self.workspace, task_id, dates["new"]),
-                lambda: planning.set_task_dates(self.workspace, task_id, dates["old"]),
-                self,
-            )
-        )
+        self.run_edit(lambda: planning.reschedule_task(self.workspace, task_id, working_days))
 
     # -- files -------------------------------------------------------------------------------
 
