@@ -31,7 +31,6 @@ from crmbid_desktop.services.budget import BudgetRow, BudgetTable
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.ui.colours import background_colour, text_colour
 from crmbid_desktop.ui.sustainability import forms
-from crmbid_desktop.ui.sustainability.commands import DoneCommand
 from crmbid_desktop.ui.widgets import name_widget
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -275,23 +274,8 @@ class BudgetTab(QWidget):
         self.error.show()
 
     def _set_amount(self, kind: str, source: str, year: int, pence: int) -> None:
-        previous = budget.set_amount(self.workspace, kind, source, year, pence)
-
-        def apply(amount: int) -> Callable[[], None]:
-            def run() -> None:
-                budget.set_amount(self.workspace, kind, source, year, amount)
-                self.refresh()
-
-            return run
-
-        self.undo_stack.push(
-            DoneCommand(
-                f"Budget {source} {financial_year_label(year)}",
-                apply(previous),
-                apply(pence),
-                lambda error: self.show_error(str(error)),
-            )
-        )
+        # One saved edit; the bid's history makes it undoable like every other.
+        budget.set_amount(self.workspace, kind, source, year, pence)
         self.error.hide()
         # Refresh after Qt finishes the edit: resetting the model inside setData confuses the view.
         from PySide6.QtCore import QTimer
@@ -312,24 +296,8 @@ class BudgetTab(QWidget):
         if (first, count) == current:
             return
         try:
-            previous = budget.set_budget_years(self.workspace, first, count)
+            budget.set_budget_years(self.workspace, first, count)
         except ValueError as error:
             self.show_error(str(error))
             return
-
-        def apply(settings: tuple[int, int]) -> Callable[[], None]:
-            def run() -> None:
-                budget.set_budget_years(self.workspace, *settings)
-                self.refresh()
-
-            return run
-
-        self.undo_stack.push(
-            DoneCommand(
-                "Budget years",
-                apply(previous),
-                apply((first, count)),
-                lambda error: self.show_error(str(error)),
-            )
-        )
         self.refresh()
