@@ -12,9 +12,9 @@ code of its own for an edit to be undoable. Pattern, used everywhere: the edit h
 happened when its command is pushed, so the command's first `redo()` does nothing; later
 undo/redo call `Workspace.take_back`, one transaction logged as "Undid …"/"Redid …".
 
-Pages that push their own QUndoCommand (older code, and edits that need several saves to be one
-step) still can: `push` runs the command's `redo()` and gathers every edit it saves into one
-step named after the command, so nothing is undone twice.
+An action that saves several times and should be one step runs inside
+`history.gathering("Delete section 4")`: every edit saved in the block becomes one step. A pushed
+QUndoCommand is treated the same way (its `redo()` runs inside `gathering`).
 
 Section text: each autosave (after a pause in typing) is one step here. While the text editor
 has the keyboard focus, Ctrl+Z goes to the editor's own undo (QTextEdit claims the shortcut

@@ -29,8 +29,8 @@ class Page(QWidget):
         self.setObjectName(self.object_name)
         self.setAccessibleName(self.title)
         # The bid's one undo history, shared by every page (see ui/undo.py): every saved edit is
-        # on it already; pages may still push their own QUndoCommands to make several saves one
-        # step. Undo and redo reload every page and show the page the edit was made on.
+        # on it already; `undo_stack.gathering(text)` makes several saves one step. Undo and redo
+        # reload every page and show the page the edit was made on.
         self.undo_stack: BidUndoStack = history_for(workspace)
         self.undo_stack.applied.connect(self._after_undo_or_redo)
         self.undo_stack.failed.connect(self._undo_failed)
