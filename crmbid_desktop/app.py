@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from pathlib import Path
@@ -63,15 +64,28 @@ def ensure_output_streams() -> None:
 def main(argv: list[str] | None = None) -> int:
     ensure_output_streams()
     argv = list(sys.argv[1:] if argv is None else argv)
+    from crmbid_desktop.cli import COMMANDS
+
+    command = bool(argv) and argv[0] in COMMANDS
+    if not command:
+        # Starting the GUI makes hundreds of thousands of objects (modules, classes, Qt's enums)
+        # and none of them is garbage, yet the cyclic collector would walk them all several
+        # times before the window shows. It is switched back on, with those objects set aside,
+        # once the main window has painted (ui/application.py: resume_garbage_collection).
+        gc.disable()
+    try:
+        return _run(argv, command=command)
+    finally:
+        gc.enable()  # whatever happened: nothing after start-up runs without the collector
+
+
+def _run(argv: list[str], *, command: bool) -> int:
     from crmbid_desktop.logs import setup_logging
     from crmbid_desktop.paths import AppPaths
 
     paths = AppPaths.for_user().ensure()
     setup_logging(paths.log_file)
-
-    from crmbid_desktop.cli import COMMANDS
-
-    if argv and argv[0] in COMMANDS:
+    if command:
         from crmbid_desktop.cli import run
 
         return run(argv, heat_map_renderer=_render_heat_map)
@@ -92,8 +106,6 @@ CORE_MODULES = (
     "crmbid_desktop.settings",
     "crmbid_desktop.services.bid_files",
     "crmbid_desktop.services.dashboard",
-    "crmbid_desktop.services.queries",
-    "crmbid_desktop.services.sections",
     "crmbid_desktop.store.backups",
     "crmbid_desktop.store.locks",
 )

@@ -8,8 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crmbid_desktop.services.bid_template import DEFAULT_TEMPLATE, TEMPLATES
-
 if TYPE_CHECKING:
     from crmbid_desktop.services.workspace import Workspace
 
@@ -17,6 +15,9 @@ COMMANDS = ("new", "check", "export", "import", "merge")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # Imported here: the GUI imports this module for COMMANDS and must not load the ORM models.
+    from crmbid_desktop.services.bid_template import DEFAULT_TEMPLATE, TEMPLATES
+
     parser = argparse.ArgumentParser(prog="crmbid-desktop", description="CRM Bid Desktop commands")
     commands = parser.add_subparsers(dest="command", required=True)
     new = commands.add_parser("new", help="create a new bid file")

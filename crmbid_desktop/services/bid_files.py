@@ -16,7 +16,6 @@ from pathlib import Path
 
 from crmbid_desktop.domain.risky_places import RiskyPlace, risky_place
 from crmbid_desktop.paths import BID_SUFFIX, AppPaths
-from crmbid_desktop.services.bid_template import DEFAULT_TEMPLATE, create_bid
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.store import backups
 from crmbid_desktop.store import sqlite as sqlite_store
@@ -32,8 +31,12 @@ def open_workspace(path: Path, paths: AppPaths, *, read_only: bool = False) -> W
     return Workspace(open_bid(path, backups_dir=paths.backups_dir, read_only=read_only))
 
 
-def new_workspace(path: Path, template: str = DEFAULT_TEMPLATE) -> Workspace:
-    return Workspace(create_bid(path, template))
+def new_workspace(path: Path, template: str | None = None) -> Workspace:
+    """A new bid from `template` (bid_template's default when None), opened without a lock."""
+    # Imported here: bid_template needs the ORM models, which opening a bid does not.
+    from crmbid_desktop.services.bid_template import DEFAULT_TEMPLATE, create_bid
+
+    return Workspace(create_bid(path, template or DEFAULT_TEMPLATE))
 
 
 def open_default_bid(paths: AppPaths) -> Workspace:
@@ -125,9 +128,9 @@ def open_guarded(
     return guarded
 
 
-def create_guarded(path: Path, paths: AppPaths, template: str = DEFAULT_TEMPLATE) -> GuardedBid:
-    """Create a bid from a template and open it guarded."""
-    create_bid(Path(path), template).close()
+def create_guarded(path: Path, paths: AppPaths, template: str | None = None) -> GuardedBid:
+    """Create a bid from a template (bid_template's default when None) and open it guarded."""
+    new_workspace(Path(path), template).close()
     return open_guarded(path, paths)
 
 

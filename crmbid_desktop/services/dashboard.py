@@ -11,13 +11,22 @@ from sqlalchemy.orm import Session
 
 from crmbid_desktop.domain.coverage import coverage
 from crmbid_desktop.domain.dates import format_date
+from crmbid_desktop.domain.outline import OutlineItem, number_outline
 from crmbid_desktop.domain.partner_rules import WITHDRAWN
 from crmbid_desktop.domain.section_workflow import STATUSES as SECTION_STATUSES
 from crmbid_desktop.domain.word_meter import meter_level
+from crmbid_desktop.domain.wordcount import count_words
 from crmbid_desktop.domain.working_days import WorkingCalendar
-from crmbid_desktop.services import queries
 from crmbid_desktop.services.workspace import Workspace
-from crmbid_desktop.store.models import Criterion, Milestone, Partner, SectionCriterion
+
+# The dashboard is the first screen: it reads through table clauses, not the ORM models, so the
+# window paints before the models are declared (see store/table_clauses.py).
+from crmbid_desktop.store.table_clauses import bid as bid_table
+from crmbid_desktop.store.table_clauses import criterion as criterion_table
+from crmbid_desktop.store.table_clauses import milestone as milestone_table
+from crmbid_desktop.store.table_clauses import partner as partner_table
+from crmbid_desktop.store.table_clauses import section as section_table
+from crmbid_desktop.store.table_clauses import section_criterion as link_table
 
 if TYPE_CHECKING:  # planning (critical path, calendar) loads after the first paint
     from crmbid_desktop.services import planning
@@ -56,11 +65,10 @@ class Countdown:
 
 
 def countdown(session: Session, today: date, calendar: WorkingCalendar) -> Countdown | None:
-    deadlines = list(
-        session.scalars(
-            select(Milestone).where(Milestone.external.is_(True)).order_by(Milestone.due_on)
-        )
-    )
+    m_ = milestone_table.c
+    deadlines = session.execute(
+        select(m_.id, m_.title, m_.due_on).where(m_.external.is_(True)).order_by(m_.due_on, m_.id)
+    ).all()
     if not deadlines:
         return None
     upcoming = [m for m in deadlines if m.due_on >= today]
@@ -164,26 +172,49 @@ class TimetableFigures:
 
 def progress(workspace: Workspace) -> Progress:
     """Sections, criteria coverage and sign-off: cheap, so the first paint can show them."""
-    from crmbid_desktop.services.sections import count_table_words, outline, word_count
-
+    s_, c_, l_, p_, b_ = (
+        section_table.c,
+        criterion_table.c,
+        link_table.c,
+        partner_table.c,
+        bid_table.c,
+    )
     with workspace.reading() as session:
-        summary = queries.bid_summary(session)
-        rows = outline(session)
-        include_tables = count_table_words(session)
-        criteria = list(session.scalars(select(Criterion).order_by(Criterion.position)))
+        heading = session.execute(
+            select(b_.title, b_.funding_body, b_.count_table_words).order_by(b_.id).limit(1)
+        ).one()
+        rows = session.execute(
+            select(
+                s_.id,
+                s_.parent_id,
+                s_.position,
+                s_.title,
+                s_.status,
+                s_.word_limit,
+                s_.body,
+                s_.is_appendix,
+            )
+        ).all()
+        criteria = session.execute(select(c_.id, c_.title).order_by(c_.position, c_.id)).all()
         links = [
-            (link.section_id, link.criterion_id)
-            for link in session.scalars(select(SectionCriterion))
+            (section_id, criterion_id)
+            for section_id, criterion_id in session.execute(select(l_.section_id, l_.criterion_id))
         ]
-        partners = list(session.scalars(select(Partner).order_by(Partner.position, Partner.id)))
+        partners = session.execute(
+            select(p_.id, p_.name, p_.status).order_by(p_.position, p_.id)
+        ).all()
 
+    include_tables = bool(heading.count_table_words)
+    by_id = {row.id: row for row in rows}
     sections = []
-    for row in rows:
-        words = word_count(row.body, include_tables=include_tables)
+    for item in number_outline(OutlineItem(r.id, r.parent_id, r.position) for r in rows):
+        row = by_id[item.key]
+        number = "" if row.is_appendix else item.number
+        words = count_words(row.body or "", include_tables=include_tables)
         sections.append(
             SectionProgress(
                 row.id,
-                f"{row.number} {row.title}".strip(),
+                f"{number} {row.title}".strip(),
                 row.status,
                 words,
                 row.word_limit,
@@ -201,8 +232,8 @@ def progress(workspace: Workspace) -> Progress:
     active = [p for p in partners if p.status != WITHDRAWN]
     waiting = tuple((p.id, p.name, p.status) for p in active if p.status != SIGNED_OFF)
     return Progress(
-        title=summary.title,
-        funding_body=summary.funding_body,
+        title=heading.title,
+        funding_body=heading.funding_body,
         sections=sections,
         by_status=by_status,
         coverage=CriteriaCoverage(len(criteria) - len(uncovered), len(criteria), uncovered),

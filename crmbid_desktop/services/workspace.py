@@ -11,8 +11,11 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crmbid_desktop.store import table_clauses
 from crmbid_desktop.store.bidfile import BidFile
-from crmbid_desktop.store.models import Base, ChangeLogEntry
+
+# The ORM models (store/models.py) are imported where an edit needs them, not here: opening a
+# bid and painting the main window's first screen must not wait for them to be declared.
 
 SavedListener = Callable[[str], None]
 
@@ -90,6 +93,8 @@ class Workspace:
         self, summary: str, *, action: str = "edit", entity: str = "", entity_uuid: str = ""
     ) -> Iterator[Session]:
         """One user edit: yields a session, commits it with a change-log line, then notifies."""
+        from crmbid_desktop.store.models import ChangeLogEntry
+
         with self.bid.transaction() as session:
             self.bid.start_recording(session)
             yield session
@@ -115,6 +120,8 @@ class Workspace:
         Returns the edit that reverses this one, so undo gives redo and redo gives undo again.
         Other listeners are not told of it as a new edit: it is a step through the history.
         """
+        from crmbid_desktop.store.models import ChangeLogEntry
+
         summary = f"{verb} {edit.summary[:1].lower()}{edit.summary[1:]}"
         with self.bid.transaction() as session:
             self.bid.start_recording(session)
@@ -136,6 +143,8 @@ class Workspace:
 
     def row_id(self, entity: str, entity_uuid: str) -> int | None:
         """The id of the `entity` row ("section", "partner"...) with this uuid, if it exists."""
+        from crmbid_desktop.store.models import Base
+
         table = Base.metadata.tables.get(entity)
         if table is None or not entity_uuid or "uuid" not in table.c:
             return None
@@ -144,6 +153,15 @@ class Workspace:
                 select(table.c.id).where(table.c.uuid == entity_uuid)
             ).scalar_one_or_none()
         return None if found is None else int(found)
+
+    def bid_title(self) -> str:
+        """The bid's title, as the window title and the dashboard show it."""
+        title = table_clauses.bid.c.title
+        with self.reading() as session:
+            found = session.execute(
+                select(title).order_by(table_clauses.bid.c.id).limit(1)
+            ).scalar_one_or_none()
+        return found or ""
 
     def _tell_saved(self, summary: str) -> None:
         for listener in list(self._saved_listeners):

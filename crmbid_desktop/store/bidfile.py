@@ -22,15 +22,10 @@ from crmbid_desktop.store.errors import (
     NotABidError,
     ReadOnlyBidError,
 )
-from crmbid_desktop.store.models import (
-    Bid,
-    Criterion,
-    Milestone,
-    Partner,
-    Section,
-    Task,
-)
 from crmbid_desktop.store.schema import SCHEMA_HEAD
+
+# The ORM models are imported by the functions that need them: opening a bid for the main
+# window must not wait for them to be declared (see table_clauses.py).
 
 
 @dataclass(frozen=True)
@@ -130,6 +125,8 @@ class BidFile:
             session.close()
 
     def counts(self) -> BidCounts:
+        from crmbid_desktop.store.models import Criterion, Milestone, Partner, Section, Task
+
         with self.reading() as session:
 
             def count(model: type) -> int:
@@ -208,6 +205,7 @@ def _migrate(path: Path, revision: str, backups_dir: Path) -> None:
 
 def create_bid_file(path: Path, *, title: str) -> BidFile:
     """Create a new, empty bid file (schema by the migrations, one Bid row) and open it."""
+    from crmbid_desktop.store.models import Bid
     from crmbid_desktop.store.schema import upgrade_to_head
 
     path = Path(path).resolve()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import logging
 import os
 import sys
@@ -117,6 +118,55 @@ class FirstPaintProbe(QObject):
             self._app.removeEventFilter(self)
             QTimer.singleShot(0, lambda: QApplication.exit(0))
         return False
+
+
+class AfterFirstPaint(QObject):
+    """Runs `callback` once, just after `window` has first painted: start-up work that can wait.
+
+    If the window never paints (started minimised, say), it runs after `fallback_ms` anyway.
+    """
+
+    def __init__(
+        self,
+        app: QApplication,
+        window: QWidget,
+        callback: Callable[[], None],
+        *,
+        fallback_ms: int = 5000,
+    ) -> None:
+        super().__init__(app)
+        self._app = app
+        self._window = window
+        self._callback: Callable[[], None] | None = callback
+        app.installEventFilter(self)
+        QTimer.singleShot(fallback_ms, self, self._run)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt names it
+        if (
+            event.type() == QEvent.Type.Paint
+            and isinstance(watched, QWidget)
+            and watched.window() is self._window
+        ):
+            self._app.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._run)
+        return False
+
+    def _run(self) -> None:
+        callback, self._callback = self._callback, None
+        if callback is not None:
+            self._app.removeEventFilter(self)
+            callback()
+
+
+def resume_garbage_collection() -> None:
+    """Switch the collector back on after start-up (app.main switches it off).
+
+    What start-up made (modules, classes, the open bid's window) lives as long as the program, so
+    it is frozen out of the collector's sight first: later collections, which run while the user
+    types, then walk only what was made since.
+    """
+    gc.freeze()
+    gc.enable()
 
 
 #: How often the open bid's lock is refreshed and a backup considered (one is taken only when
@@ -544,6 +594,7 @@ def run_gui(
         return 1
     if os.environ.get(STARTUP_PROBE_ENV) == "1":
         FirstPaintProbe(app, window)
+    AfterFirstPaint(app, window, resume_garbage_collection)
     window.show()
     if smoke_test:
         QTimer.singleShot(0, lambda: _visit_pages_and_quit(window))

@@ -200,10 +200,7 @@ class MainWindow(QMainWindow):
             action.setVisible(not read_only)
 
     def _bid_title(self) -> str:
-        from crmbid_desktop.services import queries
-
-        with self.workspace.reading() as session:
-            return queries.bid_summary(session).title
+        return self.workspace.bid_title()
 
     def _on_saved(self, summary: str) -> None:
         try:
