@@ -109,6 +109,10 @@ def open_guarded(
     """
     path = Path(path).resolve()
     lock = None if read_only else BidLock.acquire(path, user=user)
+    # Decided before the bid is opened: opening creates its write-ahead log, whose fresh time
+    # would otherwise count as a change and take a needless copy of the whole bid every start.
+    newest = None if read_only else backups.newest_backup_time(path, paths.backups_dir)
+    needs_backup = not read_only and (newest is None or backups.bid_changed_since(path, newest))
     try:
         workspace = Workspace(
             open_bid(path, backups_dir=paths.backups_dir, read_only=read_only), user
@@ -119,12 +123,10 @@ def open_guarded(
         raise
     guarded = GuardedBid(workspace, paths, lock)
     workspace.on_saved(lambda _summary: guarded.schedule.note_change())
-    if not read_only:
-        newest = backups.newest_backup_time(path, paths.backups_dir)
-        if newest is None or backups.bid_changed_since(path, newest):
-            guarded.backup_now()
-        else:
-            guarded.schedule.note_backup()
+    if needs_backup:
+        guarded.backup_now()
+    elif not read_only:
+        guarded.schedule.note_backup()
     return guarded
 
 

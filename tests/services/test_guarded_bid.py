@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -49,6 +50,18 @@ def test_reopening_an_unchanged_bid_takes_no_new_backup(
 ) -> None:
     backups.take_backup(bid_path, app_paths.backups_dir, now=datetime(2099, 1, 1))
     bid_files.open_guarded(bid_path, app_paths).close()
+    assert len(backups.list_backups(bid_path, app_paths.backups_dir)) == 1
+
+
+def test_opening_and_closing_without_edits_takes_one_backup_not_one_per_start(
+    bid_path: Path, app_paths: AppPaths
+) -> None:
+    # Made an hour ago, so the backup on the first open is clearly newer than the file.
+    an_hour_ago = datetime.now().timestamp() - 3600
+    os.utime(bid_path, (an_hour_ago, an_hour_ago))
+    for _start in range(3):
+        bid_files.open_guarded(bid_path, app_paths).close()
+    # The write-ahead log each open creates is not a change to the bid.
     assert len(backups.list_backups(bid_path, app_paths.backups_dir)) == 1
 
 
