@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import runpy
 import sys
 import tomllib
@@ -103,6 +104,26 @@ def test_build_spec_declares_the_windows_program() -> None:
     assert "screenshots" not in spec.split("# --- Data files")[1].split("# --- Modules")[0].replace(
         "resources/screenshots is for the README only", ""
     )
+
+
+@pytest.mark.parametrize(
+    ("platform", "qt_folder"), [("linux", ("PySide6", "Qt")), ("win32", ("PySide6",))]
+)
+def test_built_programs_qt_hook_sets_the_plugin_path_without_importing_qt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, platform: str, qt_folder: tuple[str, ...]
+) -> None:
+    # build.spec swaps PyInstaller's PySide6 run-time hook for this one (see its docstring).
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    monkeypatch.setattr(sys, "platform", platform)
+    monkeypatch.delenv("QT_PLUGIN_PATH", raising=False)
+    monkeypatch.delenv("QML2_IMPORT_PATH", raising=False)
+    monkeypatch.setenv("PATH", os.environ.get("PATH", ""))
+    imported_before = set(sys.modules)
+    runpy.run_path(str(ROOT / "tests" / "tools" / "rthook_qt_paths.py"))
+    assert os.environ["QT_PLUGIN_PATH"] == str(tmp_path.joinpath(*qt_folder, "plugins"))
+    assert not {name for name in set(sys.modules) - imported_before if "PySide6" in name}
+    spec = (ROOT / "build.spec").read_text(encoding="utf-8")
+    assert "rthook_qt_paths.py" in spec and 'QT_RUNTIME_HOOK = "pyi_rth_pyside6"' in spec
 
 
 def test_commands_work_without_a_console(bid_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
