@@ -243,6 +243,17 @@ class MainWindow(QMainWindow):
             self.undo_group.setActiveStack(page.undo_stack)
             self.window_state.save_last_page(index)
 
+    def _step_through_history(self, step: Callable[[], None]) -> None:
+        """Edit > Undo or Redo: save what is being typed on the page shown, then take the step."""
+        if not self.current_page().save_pending():
+            self.statusBar().showMessage(
+                "Nothing was undone: correct the field marked on this page first. Undo and redo "
+                "reload the page and would lose what you typed.",
+                10_000,
+            )
+            return
+        step()
+
     def _show_page_named(self, object_name: str) -> None:
         """Go to the page an undone or redone edit was made on."""
         for index, spec in enumerate(PAGES):
@@ -403,6 +414,13 @@ class MainWindow(QMainWindow):
         redo = self.undo_group.createRedoAction(self, "&Redo")
         redo.setObjectName("redoAction")
         redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        # Undo and redo reload every page, so what is being typed is saved first (and so becomes
+        # the step that Undo takes back) rather than lost: the group's own trigger is replaced.
+        for action, step in ((undo, self.undo_group.undo), (redo, self.undo_group.redo)):
+            action.triggered.disconnect()
+            action.triggered.connect(
+                lambda _checked=False, step=step: self._step_through_history(step)
+            )
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
         edit_menu.addSeparator()

@@ -16,6 +16,11 @@ An action that saves several times and should be one step runs inside
 `history.gathering("Delete section 4")`: every edit saved in the block becomes one step. A pushed
 QUndoCommand is treated the same way (its `redo()` runs inside `gathering`).
 
+Typing not yet saved: Edit > Undo and Redo first ask the page shown to save it
+(`Page.save_pending`, called by the main window), because taking a step reloads every page. The
+typing becomes its own step, the one Undo then takes back, so nothing typed is lost; while it
+cannot be saved (a council with no name), Undo waits and the status bar says why.
+
 Section text: each autosave (after a pause in typing) is one step here. While the text editor
 has the keyboard focus, Ctrl+Z goes to the editor's own undo (QTextEdit claims the shortcut
 before the window's Edit > Undo), so typing can be taken back letter by letter as usual.

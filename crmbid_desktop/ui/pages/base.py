@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QVBoxLayout, QWidget
 
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.settings import Settings
@@ -40,6 +40,20 @@ class Page(QWidget):
     def refresh(self) -> None:
         """Reload what the page shows from the bid file."""
         raise NotImplementedError
+
+    def save_pending(self) -> bool:
+        """Save what the user has typed on this page but not yet saved; False if it cannot be.
+
+        Called before Edit > Undo and Redo, which reload every page and would otherwise throw
+        away a field still being typed in. Here: a field that saves when it is finished (on
+        Enter or leaving it) is finished now. Pages whose forms save after a pause in typing add
+        their own pending saves.
+        """
+        focused = QApplication.focusWidget()
+        if isinstance(focused, QLineEdit) and focused.isModified() and self.isAncestorOf(focused):
+            focused.editingFinished.emit()
+            focused.setModified(False)
+        return True
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -285,6 +285,10 @@ class PartnersPage(Page):
             return False
         return bool(self.form.name_edit.text().strip())
 
+    def save_pending(self) -> bool:
+        super().save_pending()
+        return self.save_current() if self.form.dirty else True
+
     def flush(self) -> None:
         """Save pending valid edits now (switching council, page or closing the window)."""
         if self.form.dirty:

@@ -407,6 +407,11 @@ class SectionsPage(Page):
             return
         self.save_timer.start()  # restarts: the text is saved once typing pauses
 
+    def save_pending(self) -> bool:
+        super().save_pending()  # the title, limit, author, reviewer and due date fields
+        self.flush_text()
+        return not self.editor.document().isModified()
+
     def flush_text(self) -> None:
         """Save the editor's text now if it changed (on pause, switch, hide and close)."""
         self.save_timer.stop()

@@ -33,6 +33,14 @@ class SustainabilityPage(Page):
         self.page_layout.addWidget(self.tabs, 1)
         self.refresh()
 
+    def save_pending(self) -> bool:
+        super().save_pending()
+        saved = True
+        for tab in (self.products, self.risks):
+            if tab.saver.dirty:
+                saved = tab.save_current() and saved
+        return saved
+
     def refresh(self) -> None:
         self.products.refresh()
         self.risks.refresh()
