@@ -35,11 +35,8 @@ class SustainabilityPage(Page):
 
     def save_pending(self) -> bool:
         super().save_pending()
-        saved = True
-        for tab in (self.products, self.risks):
-            if tab.saver.dirty:
-                saved = tab.save_current() and saved
-        return saved
+        products_saved = self.products.flush()
+        return self.risks.flush() and products_saved
 
     def refresh(self) -> None:
         self.products.refresh()

@@ -376,10 +376,12 @@ class ProductsTab(QWidget):
         if row is not None:
             self.model.replace_row(row)
 
-    def flush(self) -> None:
-        """Save pending valid edits now (switching product, tab, page or closing the window)."""
-        if self.saver.dirty:
-            self.save_current()
+    def flush(self) -> bool:
+        """Save pending valid edits now (switching product, tab, page or closing the window).
+
+        False while something is still wrong, so Edit > Undo waits rather than reloads.
+        """
+        return self.save_current() if self.saver.dirty else True
 
     def hideEvent(self, event: QHideEvent) -> None:  # switching tab or page, closing the window
         self.flush()

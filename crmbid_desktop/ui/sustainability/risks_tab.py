@@ -372,10 +372,12 @@ class RisksTab(QWidget):
             self.model.replace_row(row)  # the proxy re-sorts it by its new score
             self.table.view.scrollTo(self.table.view.currentIndex())
 
-    def flush(self) -> None:
-        """Save pending valid edits now (switching risk, tab, page or closing the window)."""
-        if self.saver.dirty:
-            self.save_current()
+    def flush(self) -> bool:
+        """Save pending valid edits now (switching risk, tab, page or closing the window).
+
+        False while something is still wrong, so Edit > Undo waits rather than reloads.
+        """
+        return self.save_current() if self.saver.dirty else True
 
     def hideEvent(self, event: QHideEvent) -> None:  # switching tab or page, closing the window
         self.flush()
