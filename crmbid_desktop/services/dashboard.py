@@ -15,7 +15,7 @@ from crmbid_desktop.domain.outline import OutlineItem, number_outline
 from crmbid_desktop.domain.partner_rules import WITHDRAWN
 from crmbid_desktop.domain.section_workflow import STATUSES as SECTION_STATUSES
 from crmbid_desktop.domain.word_meter import meter_level
-from crmbid_desktop.domain.wordcount import count_words
+from crmbid_desktop.domain.wordcount import SECTION_WORDS
 from crmbid_desktop.domain.working_days import WorkingCalendar
 from crmbid_desktop.services.workspace import Workspace
 
@@ -186,6 +186,7 @@ def progress(workspace: Workspace) -> Progress:
         rows = session.execute(
             select(
                 s_.id,
+                s_.uuid,
                 s_.parent_id,
                 s_.position,
                 s_.title,
@@ -210,7 +211,7 @@ def progress(workspace: Workspace) -> Progress:
     for item in number_outline(OutlineItem(r.id, r.parent_id, r.position) for r in rows):
         row = by_id[item.key]
         number = "" if row.is_appendix else item.number
-        words = count_words(row.body or "", include_tables=include_tables)
+        words = SECTION_WORDS.count(row.uuid, row.body or "", include_tables=include_tables)
         sections.append(
             SectionProgress(
                 row.id,

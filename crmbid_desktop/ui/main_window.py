@@ -26,10 +26,12 @@ from PySide6.QtWidgets import (
 from crmbid_desktop import APP_NAME, __version__
 from crmbid_desktop import settings as user_settings
 from crmbid_desktop.paths import BID_SUFFIX
+from crmbid_desktop.services.changes import ChangeSet
 from crmbid_desktop.services.workspace import Workspace, default_user_name
 from crmbid_desktop.settings import Settings
 from crmbid_desktop.ui.colours import background_colour
 from crmbid_desktop.ui.pages.base import Page
+from crmbid_desktop.ui.undo import history_for
 from crmbid_desktop.ui.widgets import name_widget
 from crmbid_desktop.ui.window_state import WindowState
 
@@ -149,8 +151,12 @@ class MainWindow(QMainWindow):
         previous = getattr(self, "_listening_to", None)
         if previous is not None:
             previous.remove_saved_listener(self._on_saved)
+            history_for(previous).changed.disconnect(self._on_changed)
         self.workspace = workspace
         workspace.on_saved(self._on_saved)
+        # The bid's change stream (ui/undo.py): every built page is connected to it as well,
+        # so each page hears of every write, undo and redo included, and updates its rows.
+        history_for(workspace).changed.connect(self._on_changed)
         self._listening_to: Workspace | None = workspace
         current = self.navigation.currentRow()
         for page in self._built.values():
@@ -168,8 +174,7 @@ class MainWindow(QMainWindow):
         self._update_go_menu()
         start = current if current >= 0 else self.window_state.last_page()
         self.navigation.setCurrentRow(min(max(start, 0), len(PAGES) - 1))
-        mode = " (read-only)" if workspace.read_only else ""
-        self.setWindowTitle(f"{self._bid_title()}{mode} — {workspace.path} — {APP_NAME}")
+        self._show_title()
         self.save_state_label.setText(
             "Read-only: changes cannot be saved" if workspace.read_only else "All changes saved"
         )
@@ -213,6 +218,11 @@ class MainWindow(QMainWindow):
             # The window's C++ side is gone (a page saved while the program shut down); the edit
             # itself is committed, there is just nothing left to tell.
             self.workspace.remove_saved_listener(self._on_saved)
+
+    def _on_changed(self, changes: ChangeSet) -> None:
+        """The window's own part of a write: the bid's title (pages update themselves)."""
+        if changes.touches("bid"):
+            self._show_title()
 
     # -- pages -------------------------------------------------------------------------------
     def page(self, index: int) -> Page:
@@ -320,11 +330,12 @@ class MainWindow(QMainWindow):
         dialog.deleteLater()
 
     def show_bid_changed(self) -> None:
-        """Bid-wide details changed: the title bar and every page built so far show them anew."""
+        """Bid-wide details changed: the title bar shows them (pages update from the change set)."""
+        self._show_title()
+
+    def _show_title(self) -> None:
         mode = " (read-only)" if self.workspace.read_only else ""
         self.setWindowTitle(f"{self._bid_title()}{mode} — {self.workspace.path} — {APP_NAME}")
-        for page in self._built.values():
-            page.refresh()
 
     def edit_settings(self) -> None:
         dialog = self.settings_dialog()
@@ -414,8 +425,9 @@ class MainWindow(QMainWindow):
         redo = self.undo_group.createRedoAction(self, "&Redo")
         redo.setObjectName("redoAction")
         redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
-        # Undo and redo reload every page, so what is being typed is saved first (and so becomes
-        # the step that Undo takes back) rather than lost: the group's own trigger is replaced.
+        # Undo and redo rewrite rows that may be open in a form, so what is being typed is saved
+        # first (and so becomes the step Undo takes back) rather than lost: the group's own
+        # trigger is replaced.
         for action, step in ((undo, self.undo_group.undo), (redo, self.undo_group.redo)):
             action.triggered.disconnect()
             action.triggered.connect(
@@ -457,9 +469,8 @@ class MainWindow(QMainWindow):
     def _partner_command(self, function: str) -> None:
         from crmbid_desktop.ui.exchange import actions
 
-        result = getattr(actions, function)(self, self.workspace)
-        if result:
-            self.current_page().refresh()
+        # What the command changed reaches every page as a change set, like any other write.
+        getattr(actions, function)(self, self.workspace)
 
     def _update_go_menu(self) -> None:
         self.go_menu.clear()
@@ -523,7 +534,10 @@ class MainWindow(QMainWindow):
         if event.isAccepted():
             # Pages save what is pending as they hide, which happens after this returns; let
             # those saves reach the status bar, then stop listening once the events are done.
-            QTimer.singleShot(0, lambda: self.workspace.remove_saved_listener(self._on_saved))
+            QTimer.singleShot(0, self._stop_listening)
+
+    def _stop_listening(self) -> None:
+        self.workspace.remove_saved_listener(self._on_saved)
 
 
 def _enable_edits(root: QWidget, enabled: bool) -> None:

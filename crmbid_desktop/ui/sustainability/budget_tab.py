@@ -10,7 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QFont, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -196,6 +203,10 @@ class BudgetTab(QWidget):
         super().__init__()
         self.setObjectName("budgetTab")
         self.workspace = workspace
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(0)
+        self._refresh_timer.timeout.connect(self.refresh)
         self.undo_stack = undo_stack
 
         self.first_year_box = QComboBox()
@@ -277,14 +288,14 @@ class BudgetTab(QWidget):
         # One saved edit; the bid's history makes it undoable like every other.
         budget.set_amount(self.workspace, kind, source, year, pence)
         self.error.hide()
-        # Refresh after Qt finishes the edit: resetting the model inside setData confuses the view.
-        from PySide6.QtCore import QTimer
-
-        QTimer.singleShot(0, self._after_edit)
-
-    def _after_edit(self) -> None:
-        self.refresh()
+        # The grid is worked out again from the edit's change set (`schedule_refresh`), after Qt
+        # finishes the edit: resetting the model inside setData confuses the view.
         self.changed.emit()
+
+    def schedule_refresh(self) -> None:
+        """Work the grid out again once control returns to the event loop (several changes in a
+        row cost one refresh; never inside the model's own setData)."""
+        self._refresh_timer.start()
 
     def _years_changed(self) -> None:
         if self._loading:
