@@ -7,6 +7,7 @@ give back the database as it was after the last. This is what Edit > Undo relies
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -84,17 +85,13 @@ class EditsThenUndo(RuleBasedStateMachine):
             return
         detail = partner_service.partner_detail(self.workspace, partner_id)
         fields = partner_service.PartnerFields(**{**detail.row.fields.__dict__, "name": name})
-        try:
+        with contextlib.suppress(REFUSED):
             partner_service.save_partner(self.workspace, partner_id, fields, detail.contacts)
-        except REFUSED:
-            pass
 
     @rule(name=names)
     def add_partner(self, name: str) -> None:
-        try:
+        with contextlib.suppress(REFUSED):
             partner_service.add_partner(self.workspace, partner_service.PartnerFields(name))
-        except REFUSED:
-            pass
 
     @rule(index=picks)
     def delete_partner(self, index: int) -> None:
@@ -112,19 +109,15 @@ class EditsThenUndo(RuleBasedStateMachine):
             effort_days=effort,
             predecessor_ids=(before,) if before is not None else (),
         )
-        try:
+        with contextlib.suppress(REFUSED):
             planning.add_task(self.workspace, data)
-        except REFUSED:
-            pass
 
     @rule(index=picks, days=st.integers(min_value=-5, max_value=5))
     def move_task(self, index: int, days: int) -> None:
         task_id = self._pick(Task, index)
         if task_id is not None and days:
-            try:
+            with contextlib.suppress(REFUSED):
                 planning.reschedule_task(self.workspace, task_id, days)
-            except REFUSED:
-                pass
 
     @rule(index=picks)
     def delete_task(self, index: int) -> None:
@@ -143,19 +136,15 @@ class EditsThenUndo(RuleBasedStateMachine):
     def retitle_section(self, index: int, title: str) -> None:
         section_id = self._pick(Section, index)
         if section_id is not None:
-            try:
+            with contextlib.suppress(REFUSED):
                 section_service.update_details(self.workspace, section_id, title=title)
-            except REFUSED:
-                pass
 
     @rule(index=picks, step=st.sampled_from([-1, 1]))
     def shift_section(self, index: int, step: int) -> None:
         section_id = self._pick(Section, index)
         if section_id is not None:
-            try:
+            with contextlib.suppress(REFUSED):
                 section_service.shift_section(self.workspace, section_id, step)
-            except REFUSED:
-                pass
 
     @rule(index=picks, words=names)
     def comment(self, index: int, words: str) -> None:
@@ -172,12 +161,10 @@ class EditsThenUndo(RuleBasedStateMachine):
     # -- registers --------------------------------------------------------------------------
     @rule(name=names, cost=st.integers(min_value=0, max_value=10**7))
     def add_product(self, name: str, cost: int) -> None:
-        try:
+        with contextlib.suppress(REFUSED):
             products.add_product(
                 self.workspace, products.ProductFields(name, yearly_cost_pence=cost)
             )
-        except REFUSED:
-            pass
 
     @rule(index=picks)
     def delete_product(self, index: int) -> None:
@@ -200,10 +187,8 @@ class EditsThenUndo(RuleBasedStateMachine):
         fields = risks.RiskFields(
             **{**row.fields.__dict__, "likelihood": likelihood, "impact": impact}
         )
-        try:
+        with contextlib.suppress(REFUSED):
             risks.update_risk(self.workspace, risk_id, fields)
-        except REFUSED:
-            pass
 
     def teardown(self) -> None:
         try:
