@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
 from crmbid_desktop.domain.coverage import coverage
@@ -170,8 +170,13 @@ class TimetableFigures:
     plan_problem: str = ""
 
 
-def progress(workspace: Workspace) -> Progress:
-    """Sections, criteria coverage and sign-off: cheap, so the first paint can show them."""
+def progress(workspace: Workspace, *, count_words: bool = True) -> Progress:
+    """Sections, criteria coverage and sign-off: cheap, so the first paint can show them.
+
+    Without `count_words` no section text is read or counted (words show as 0): counting is
+    work in proportion to the bid, so before the first paint the dashboard leaves it to the
+    full read that follows straight after.
+    """
     s_, c_, l_, p_, b_ = (
         section_table.c,
         criterion_table.c,
@@ -192,7 +197,7 @@ def progress(workspace: Workspace) -> Progress:
                 s_.title,
                 s_.status,
                 s_.word_limit,
-                s_.body,
+                s_.body if count_words else literal("").label("body"),
                 s_.is_appendix,
             )
         ).all()
@@ -211,7 +216,11 @@ def progress(workspace: Workspace) -> Progress:
     for item in number_outline(OutlineItem(r.id, r.parent_id, r.position) for r in rows):
         row = by_id[item.key]
         number = "" if row.is_appendix else item.number
-        words = SECTION_WORDS.count(row.uuid, row.body or "", include_tables=include_tables)
+        words = (
+            SECTION_WORDS.count(row.uuid, row.body or "", include_tables=include_tables)
+            if count_words
+            else 0
+        )
         sections.append(
             SectionProgress(
                 row.id,
