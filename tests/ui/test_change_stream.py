@@ -278,3 +278,27 @@ def test_deleting_a_task_and_undoing_it_updates_the_table_in_place(
     main_window.undo_action.trigger()
     assert timetable.tasks.model.rowCount() == count
     _no_reloads(counted)
+
+
+def test_the_history_is_bounded_by_steps_and_by_memory(
+    workspace: Workspace, tmp_path: Any, qtbot: QtBot
+) -> None:
+    from crmbid_desktop.ui.undo import MAX_STEPS, history_for
+
+    history = history_for(workspace)
+    assert history.undoLimit() == MAX_STEPS == 200
+    leeds = partner_service.partner_rows(workspace)[0]
+    letter = tmp_path / "letter.pdf"
+    letter.write_bytes(b"%PDF-1.4 " + b"x" * 300_000)
+    history.max_bytes = 1_000_000  # a small budget, so three removed letters overflow it
+    for _ in range(4):
+        row = partner_service.add_attachment(workspace, leeds.id, letter)
+        partner_service.remove_attachment(workspace, row.id)
+    assert history.kept_bytes() <= history.max_bytes
+    assert history.count() < 8  # the oldest steps fell off
+    history.undo()  # what is left still undoes: the last removed letter comes back whole
+    with workspace.reading() as session:
+        from crmbid_desktop.store.models import Attachment
+
+        back = list(session.scalars(select(Attachment.data)))
+    assert back == [letter.read_bytes()]
