@@ -338,11 +338,14 @@ class SectionsPage(Page):
         )
 
     def _fill_councils(self, partners: Sequence[Partner]) -> None:
+        self._fill_council_names([(partner.id, partner.name) for partner in partners])
+
+    def _fill_council_names(self, names: Sequence[tuple[int, str]]) -> None:
         self.council_combo.blockSignals(True)
         self.council_combo.clear()
         self.council_combo.addItem("(no council)", None)
-        for partner in partners:
-            self.council_combo.addItem(partner.name, partner.id)
+        for partner_id, name in names:
+            self.council_combo.addItem(name, partner_id)
         current = self.rows.get(self.section_id) if self.section_id is not None else None
         index = self.council_combo.findData(current.author_partner_id if current else None)
         self.council_combo.setCurrentIndex(max(index, 0))
@@ -393,7 +396,13 @@ class SectionsPage(Page):
                     self.rule_label.setToolTip(section_service.counting_rule(include))
                     self._recount_all()
             if changes.touches("partner"):
-                self._fill_councils(queries.partners(session))
+                names = queries.partner_names(session)
+                shown = [
+                    (self.council_combo.itemData(i), self.council_combo.itemText(i))
+                    for i in range(1, self.council_combo.count())
+                ]
+                if names != shown:  # a council added, removed or renamed
+                    self._fill_council_names(names)
             if changes.touches("section"):
                 shape = section_service.outline_shape(session)
                 if shape != self._shape:

@@ -58,7 +58,7 @@ class SustainabilityPage(Page):
         if changes.touches("budget_line", "budget_amount"):
             self.budget.schedule_refresh()
         elif changes.touches("product", "partner", "bid"):
-            self.budget.refresh()
+            self.budget.follow_sources()
 
     def select_item(self, kind: str, key: object) -> bool:
         if kind == "product":

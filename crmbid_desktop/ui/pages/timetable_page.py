@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from crmbid_desktop.domain.critical_path import DependencyCycleError
 from crmbid_desktop.domain.dates import format_date
-from crmbid_desktop.services import planning
+from crmbid_desktop.services import planning, queries
 from crmbid_desktop.services.changes import ChangeSet
 from crmbid_desktop.services.planning import (
     MilestoneInput,
@@ -33,7 +33,7 @@ from crmbid_desktop.services.planning import (
 )
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.store.errors import BidFileError
-from crmbid_desktop.store.models import Partner, Section
+from crmbid_desktop.store.models import Section
 from crmbid_desktop.ui.colours import text_colour
 from crmbid_desktop.ui.pages.base import Page
 from crmbid_desktop.ui.timetable.dialogs import MilestoneDialog, TaskChoices, TaskDialog
@@ -184,10 +184,7 @@ class TimetablePage(Page):
         self._update_summary()
 
     def _read_councils(self, session: Session) -> list[tuple[int, str]]:
-        return [
-            (p.id, p.name)
-            for p in session.scalars(select(Partner).order_by(Partner.position, Partner.id))
-        ]
+        return queries.partner_names(session)
 
     def _section_renamed(self, session: Session, uuids: frozenset[str]) -> bool:
         """True when a section a task names was renamed or removed."""

@@ -203,6 +203,7 @@ class BudgetTab(QWidget):
         super().__init__()
         self.setObjectName("budgetTab")
         self.workspace = workspace
+        self._inputs: tuple[int, int, tuple[int, int]] | None = None
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(0)
@@ -263,6 +264,7 @@ class BudgetTab(QWidget):
     def refresh(self) -> None:
         with self.workspace.reading() as session:
             table = budget.budget_table(session)
+            self._inputs = budget.drawn_inputs(session)
         self._loading = True
         forms.select_data(self.first_year_box, table.years[0])
         self.year_count_spin.setValue(len(table.years))
@@ -291,6 +293,14 @@ class BudgetTab(QWidget):
         # The grid is worked out again from the edit's change set (`schedule_refresh`), after Qt
         # finishes the edit: resetting the model inside setData confuses the view.
         self.changed.emit()
+
+    def follow_sources(self) -> None:
+        """Partners, products or the bid changed: work the grid out again only if what it draws
+        from them (contributions, maintenance, years) moved."""
+        with self.workspace.reading() as session:
+            inputs = budget.drawn_inputs(session)
+        if inputs != self._inputs:
+            self.refresh()
 
     def schedule_refresh(self) -> None:
         """Work the grid out again once control returns to the event loop (several changes in a

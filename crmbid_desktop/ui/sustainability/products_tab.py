@@ -221,8 +221,13 @@ class ProductsTab(QWidget):
         """Redraw just the products that changed; the form follows only a change made elsewhere
         (an undo, an import), never while the user is typing in it."""
         with self.workspace.reading() as session:
-            if changes.touches("partner"):
-                partners = [(partner.name, partner.id) for partner in queries.partners(session)]
+            names = queries.partner_names(session) if changes.touches("partner") else None
+            shown = [
+                (self.owner_box.itemData(i), self.owner_box.itemText(i))
+                for i in range(1, self.owner_box.count())
+            ]
+            if names is not None and names != shown:
+                partners = [(name, partner_id) for partner_id, name in names]
                 with self.saver.loading():
                     current_owner = self.owner_box.currentData()
                     self.owner_box.clear()
