@@ -368,6 +368,16 @@ def check_letter(letter: LetterFacts, contact: ContactFacts) -> list[PreflightIt
     ]
     if missing:
         items.append(PreflightItem(LETTER_DETAILS, f"The letter has no {_words(missing)}.", "bid"))
+    words = letter.recipient_name.split()
+    if words and (len(words) < 2 or words[0].rstrip(".").lower() not in HONORIFICS):
+        items.append(
+            PreflightItem(
+                LETTER_DETAILS,
+                f"Put Mr, Mrs, Ms or Dr before the recipient's name “{letter.recipient_name}” so "
+                "the letter can open “Dear Mr …”.",
+                "bid",
+            )
+        )
     if not letter.lead_council.strip():
         items.append(
             PreflightItem(LETTER_DETAILS, "No council is the lead: choose one.", "partner")
