@@ -259,7 +259,9 @@ class _Builder:
 
         self.doc.add_picture(BytesIO(png), width=Cm(width_cm))
         p = self.doc.element.body[-2]
-        p.get_or_add_pPr().jc_val = WD_ALIGN_PARAGRAPH.CENTER
+        ppr = p.get_or_add_pPr()
+        ppr.keepNext_val = True  # the picture stays on the page of its caption
+        ppr.jc_val = WD_ALIGN_PARAGRAPH.CENTER
         for doc_pr in p.iter(qn("wp:docPr")):
             doc_pr.set("descr", xml_safe(alt_text))
             doc_pr.set("title", xml_safe(caption))
@@ -289,6 +291,17 @@ class _Builder:
             p = OxmlElement("w:p")
             ppr = p.get_or_add_pPr()
             ppr.style = self.styles[st.TOCS[heading.level - 1]]
+            # The TOC styles stop for a short number ("4.1") and for "Appendix A:"; the stop an
+            # entry does not use is cleared, or a short title ("Risks") tabs to it instead of
+            # to the page number.
+            unused = (
+                567 + 503 * (heading.level - 1)
+                if heading.number.startswith("Appendix")
+                else (1701 + 220 * (heading.level - 1))
+            )
+            tabs = OxmlElement("w:tabs")
+            tabs.append(OxmlElement("w:tab", {qn("w:val"): "clear", qn("w:pos"): str(unused)}))
+            ppr.append(tabs)
             anchor.addnext(p)
             anchor = p
             if index == 0:
@@ -774,7 +787,7 @@ def _register(b: _Builder, register: str, content: ProposalContent) -> None:
             _none_yet(b)
             return
         b.table(
-            "Budget",
+            "Budget" if not content.money_whole_pounds else "Budget (to the nearest pound)",
             budget.headers,
             [row.cells for row in budget.rows],
             right_aligned=frozenset(range(1, len(budget.headers))),
@@ -809,9 +822,7 @@ def write_eoi(content: EoiContent, target: Path, template: Path | None = None) -
         # Our letterhead: the lead council's name; a council's template brings its own.
         letterhead = b.para(content.lead_council, st.SUBTITLE)
         letterhead.get_or_add_pPr().jc_val = WD_ALIGN_PARAGRAPH.RIGHT
-    if content.reference:
-        line(f"Our reference: {content.reference}", after=0)
-    line(letter_date(content.date), after=12)
+    line(letter_date(content.date), after=12, before=12)
     recipient = [content.recipient_name, content.recipient_title, *content.recipient_address]
     recipient = [part for part in recipient if part]
     for index, part in enumerate(recipient):

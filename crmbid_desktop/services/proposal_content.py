@@ -146,6 +146,8 @@ class ProposalContent:
     risk_heat_map_png: bytes | None = None
     #: Our header and footer go into a council template's own (False: the template's are kept).
     use_template_header_footer: bool = True
+    #: Money in tables is printed in whole pounds (the bid's setting).
+    money_whole_pounds: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -366,6 +366,7 @@ def proposal_content(
             budget=_budget(session, whole),
             risk_heat_map_png=_heat_map_png(session, heat_map_renderer),
             use_template_header_footer=bool(bid.use_template_header_footer),
+            money_whole_pounds=whole,
         )
 
 

@@ -92,7 +92,7 @@ def test_a_section_can_place_a_register_in_its_text(
     # No empty paragraph after the table: spacing comes from the styles.
     assert lines[start + 1 : start + 5] == [
         "Our five-year budget:",
-        "Table 1: Budget",
+        "Table 1: Budget (to the nearest pound)",
         "|table|",
         "It breaks even by 2007/08.",
     ]
