@@ -177,6 +177,9 @@ class _Builder:
             number = ".".join(str(n) for n in self._counters[:level])
             num_id, ilvl = self.numbering.heading_num, level - 1
         p = self.para(style=st.HEADINGS[level - 1])
+        # Kept with the next paragraph on the paragraph itself: a council template's heading
+        # styles may not say so.
+        p.get_or_add_pPr().keepNext_val = True
         # Numbering set on the paragraph too, so a council template whose heading styles are
         # unnumbered still prints 1, 1.1, 1.1.1 and the contents stays right.
         set_numbering(p, num_id, ilvl)
@@ -208,6 +211,8 @@ class _Builder:
     def caption(self, kind: str, number: int, text: str) -> None:
         """'Table 3: Risks' with the number as a SEQ field, as Word's Insert Caption makes it."""
         p = self.para(style=st.CAPTION)
+        if kind == "Table":  # a table's caption stays on the page of the table it names
+            p.get_or_add_pPr().keepNext_val = True
         add_run(p, f"{kind} ")
         _field(p, f"SEQ {kind} \\* ARABIC", str(number))
         add_run(p, f": {xml_safe(text)}")
@@ -485,8 +490,10 @@ def _header_footer(
                 p = host.add_p()
                 p.get_or_add_pPr().style = header_style
                 add_run(p, header_text)
-        elif use_template and header_text:
-            add_run(own, "\t" + " · ".join(part for part in (title, marking) if part))
+        elif use_template and (marking or title):
+            # One line beside the council's own text: the marking (the title is on the cover).
+            _right_tab(own, doc, Emu(builder.block_width).twips)
+            add_run(own, "\t" + xml_safe(marking or title))
         if draft:
             mark = host.add_p()
             mark.get_or_add_pPr().style = header_style
@@ -515,17 +522,51 @@ def _header_footer(
             add_run(p, "\t".join(part for part in (xml_safe(footer_text), xml_safe(marking))))
             add_run(p, "\t")
         else:
+            # One line: the council's own text, then ours at the right margin.
             p = own
-            extra = " · ".join(part for part in (footer_text, marking) if part)
-            if extra:
-                add_run(p, "\t" + extra)
-            if page_numbers and not has_page:
-                add_run(p, "\t")
+            extra = xml_safe(marking)
+            if extra or (page_numbers and not has_page):
+                _right_tab(p, doc, Emu(builder.block_width).twips)
+                add_run(
+                    p, "\t" + extra + (" · " if extra and page_numbers and not has_page else "")
+                )
         if page_numbers and not has_page:
             add_run(p, "Page ")
             _field(p, "PAGE", "1")
             add_run(p, " of ")
             _field(p, "NUMPAGES", "1")
+
+
+def _right_tab(p: _Element, doc: Document, width: int) -> None:
+    """Give a council's header or footer paragraph one right-aligned stop at the margin, so our
+    text after a tab sits at the right of the same line (the style's centre stop is cleared)."""
+    positions: set[str] = set()
+    ppr = p.find(qn("w:pPr"))
+    style_id = None
+    if ppr is not None and ppr.find(qn("w:pStyle")) is not None:
+        style_id = ppr.find(qn("w:pStyle")).get(qn("w:val"))
+    styles = doc.styles.element
+    seen = 0
+    while style_id and seen < 5:  # the style and what it is based on
+        seen += 1
+        style = next(
+            (x for x in styles.iterfind(qn("w:style")) if x.get(qn("w:styleId")) == style_id),
+            None,
+        )
+        if style is None:
+            break
+        for tab in style.iter(qn("w:tab")):
+            positions.add(tab.get(qn("w:pos")) or "")
+        based = style.find(qn("w:basedOn"))
+        style_id = based.get(qn("w:val")) if based is not None else None
+    p_pr = p.get_or_add_pPr()
+    tabs = p_pr.get_or_add_tabs()
+    for tab in list(tabs):
+        positions.add(tab.get(qn("w:pos")) or "")
+        tabs.remove(tab)
+    for position in sorted(positions - {"", str(width)}, key=int):
+        tabs.append(OxmlElement("w:tab", {qn("w:val"): "clear", qn("w:pos"): position}))
+    tabs.append(OxmlElement("w:tab", {qn("w:val"): "right", qn("w:pos"): str(width)}))
 
 
 def _clear_if_blank(host: _Element) -> None:
