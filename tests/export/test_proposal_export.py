@@ -391,3 +391,14 @@ def test_default_and_alternative_names(tmp_path: Path) -> None:
     (tmp_path / "proposal (2).docx").write_bytes(b"")
     assert service.alternative_name(target).name == "proposal (3).docx"
     assert service.alternative_name(tmp_path / "proposal (2).docx").name == "proposal (3).docx"
+
+
+def test_letter_date_default_and_chosen(workspace: Workspace) -> None:
+    # Ahead of the deadline: the last working day before Mon 8 Aug 2005.
+    assert service.eoi_content(workspace, today=date(2005, 8, 1)).date == date(2005, 8, 5)
+    assert service.eoi_content(workspace, today=date(2005, 8, 5)).date == date(2005, 8, 5)
+    # Past it: the day of export.
+    assert service.eoi_content(workspace, today=date(2005, 8, 9)).date == date(2005, 8, 9)
+    with workspace.edit("Date the letter") as session:
+        session.scalars(select(Bid)).one().letter_date = date(2005, 8, 3)
+    assert service.eoi_content(workspace, today=date(2005, 8, 9)).date == date(2005, 8, 3)
