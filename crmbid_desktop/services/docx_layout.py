@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 #: "off" skips the layout step (tests that do not look at page numbers; a slow machine).
 LAYOUT_ENV = "CRMBID_PAGE_LAYOUT"
 LAYOUT_TIMEOUT_S = 180
+# On Windows a console program started from the desktop program would flash a console window.
+_NO_WINDOW = getattr(subprocess, "CREATE_NO_WINDOW", 0)
 
 _WINDOWS_SOFFICE = (
     r"C:\Program Files\LibreOffice\program\soffice.exe",
@@ -77,12 +79,14 @@ def pdf_pages(docx: bytes, *, timeout: float = LAYOUT_TIMEOUT_S) -> list[str] | 
                 check=True,
                 capture_output=True,
                 timeout=timeout,
+                creationflags=_NO_WINDOW,
             )
             text = subprocess.run(
                 [pdftotext, "-layout", "-enc", "UTF-8", str(work / "proposal.pdf"), "-"],
                 check=True,
                 capture_output=True,
                 timeout=timeout,
+                creationflags=_NO_WINDOW,
             ).stdout.decode("utf-8", "replace")
         except (OSError, subprocess.SubprocessError) as error:
             log.warning("Could not lay the document out with LibreOffice: %s", error)

@@ -266,3 +266,31 @@ def test_eoi_letter(tmp_path: Path, audit_baseline: frozenset) -> None:
 def test_no_temp_files_on_success(tmp_path: Path) -> None:
     write_proposal(sample_content(), tmp_path / "bid.docx")
     assert [name for name in os.listdir(tmp_path) if name != "home"] == ["bid.docx"]
+
+
+def test_heading_pages_skip_the_contents_and_follow_reading_order() -> None:
+    from crmbid_desktop.services.docx_layout import heading_pages
+
+    pages = [
+        "Cover",
+        "Contents\n1   Summary ....... \n1.1   Risks .......\n2   Budget .......",
+        "1   Summary\ntext\n1.1   Risks",
+        "more\n2   Budget",
+    ]
+    wanted = [("1", "Summary"), ("1.1", "Risks"), ("2", "Budget"), ("3", "Missing")]
+    assert heading_pages(pages, wanted) == [3, 3, 4, None]
+
+
+def test_without_libreoffice_the_contents_is_left_for_word(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crmbid_desktop.services import docx_layout
+
+    monkeypatch.setenv("CRMBID_PAGE_LAYOUT", "on")
+    monkeypatch.setattr(docx_layout, "find_soffice", lambda: None)
+    assert not docx_layout.layout_available()
+    target = tmp_path / "bid.docx"
+    write_proposal(sample_content(), target)  # a laptop with only Word: no layout, no error
+    xml = document_xml(target)
+    assert '<w:fldChar w:fldCharType="begin" w:dirty="true"/>' in xml
+    assert '<w:updateFields w:val="true"/>' in document_xml(target, "word/settings.xml")
