@@ -859,7 +859,7 @@ def write_eoi(content: EoiContent, target: Path, template: Path | None = None) -
             spacing.before = Pt(before)
         return p
 
-    if not b.from_council_template:
+    if not b.from_council_template and content.lead_council:
         # Our letterhead: the lead council's name; a council's template brings its own.
         letterhead = b.para(content.lead_council, st.SUBTITLE)
         letterhead.get_or_add_pPr().jc_val = WD_ALIGN_PARAGRAPH.RIGHT
@@ -902,11 +902,14 @@ def write_eoi(content: EoiContent, target: Path, template: Path | None = None) -
             + (f", who can be reached {reach}." if reach else ".")
         )
     line("Yours sincerely,", after=36)
-    signer = b.para(content.signatory, bold=True)
-    signer.get_or_add_pPr().get_or_add_spacing().after = 0
-    if content.signatory_title:
-        line(content.signatory_title, after=0)
-    line(content.lead_council, after=0)
+    if content.signatory:
+        signer = b.para(content.signatory, bold=True)
+        signer.get_or_add_pPr().get_or_add_spacing().after = 0
+    elif content.draft:  # a draft says what is missing; a final letter is refused instead
+        add_run(b.para(style=st.PLACEHOLDER), "Signatory not named yet (Partners page).")
+    for closing_line in (content.signatory_title, content.lead_council):
+        if closing_line:
+            line(closing_line, after=0)
     _header_footer(
         b,
         "",
