@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.domain.outline import OutlineItem, number_outline
@@ -70,17 +70,20 @@ class SectionInfo:
         return self.number or f"'{self.title}'"
 
 
-def outline(session: Session, only: Collection[str] | None = None) -> list[SectionInfo]:
+def outline(
+    session: Session, only: Collection[str] | None = None, *, text: bool = True
+) -> list[SectionInfo]:
     """Every section in reading order with its number; or just those with the uuids `only`.
 
     Numbering needs the whole tree, but only its shape (ids, parents, positions) is read for
-    every section: with `only`, the texts of the other sections are not read at all.
+    every section: with `only`, the texts of the other sections are not read at all. Without
+    `text`, no section's text is read (`body` is empty): for lists that show numbers and titles.
     """
     shape = session.execute(
         select(Section.id, Section.parent_id, Section.position, Section.uuid)
     ).all()
     known = {row.id for row in shape}
-    query = select(Section)
+    query = select(Section) if text else select(Section).options(defer(Section.body))
     comments = select(Comment.section_id).where(Comment.resolved.is_(False))
     if only is not None:
         wanted = list(only)
@@ -116,7 +119,7 @@ def outline(session: Session, only: Collection[str] | None = None) -> list[Secti
                 due_on=s.due_on,
                 is_appendix=s.is_appendix,
                 unresolved_comments=unresolved.get(s.id, 0),
-                body=s.body,
+                body=s.body if text else "",
             )
         )
     return rows
@@ -203,7 +206,7 @@ def move_section(workspace: Workspace, section_id: int, parent_id: int | None, i
     """Put a section (with its sub-sections) under `parent_id` at `index` among its siblings."""
     with workspace.reading() as session:
         info = _info(session, section_id)
-        rows = outline(session)
+        rows = outline(session, text=False)
     descendants = _subtree_ids(rows, section_id)
     if parent_id is not None and parent_id in descendants:
         raise SectionError(f"Section {info.label} cannot go inside one of its own sub-sections.")
@@ -244,7 +247,7 @@ def _sibling_rows(rows: list[SectionInfo], parent_id: int | None) -> list[Sectio
 def indent_section(workspace: Workspace, section_id: int) -> None:
     """Make a section the last sub-section of the section above it."""
     with workspace.reading() as session:
-        rows = outline(session)
+        rows = outline(session, text=False)
     me = next(row for row in rows if row.id == section_id)
     siblings = _sibling_rows(rows, me.parent_id)
     place = [row.id for row in siblings].index(section_id)
@@ -259,7 +262,7 @@ def indent_section(workspace: Workspace, section_id: int) -> None:
 def outdent_section(workspace: Workspace, section_id: int) -> None:
     """Make a section the next sibling of its parent."""
     with workspace.reading() as session:
-        rows = outline(session)
+        rows = outline(session, text=False)
     me = next(row for row in rows if row.id == section_id)
     if me.parent_id is None:
         raise SectionError(f"Section {me.label} is already at the top level.")
@@ -272,7 +275,7 @@ def outdent_section(workspace: Workspace, section_id: int) -> None:
 def shift_section(workspace: Workspace, section_id: int, step: int) -> None:
     """Move a section up (-1) or down (+1) among its siblings."""
     with workspace.reading() as session:
-        rows = outline(session)
+        rows = outline(session, text=False)
     me = next(row for row in rows if row.id == section_id)
     siblings = _sibling_rows(rows, me.parent_id)
     place = [row.id for row in siblings].index(section_id)
@@ -358,7 +361,7 @@ def delete_section(workspace: Workspace, section_id: int) -> None:
     """Delete a section and its sub-sections with what hung on them; Edit > Undo puts it all back
     (the bid's history records every row the delete removed or unlinked)."""
     with workspace.reading() as session:
-        rows = outline(session)
+        rows = outline(session, text=False)
         info = _info(session, section_id)
     ids = _subtree_ids(rows, section_id)
     with workspace.edit(

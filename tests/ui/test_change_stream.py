@@ -132,6 +132,9 @@ def test_renaming_a_council_shows_on_every_page_without_a_reload(
     ]
     assert "Leeds City Council (lead authority)" in filter_choices
     assert "Leeds City Council" not in filter_choices
+    # Every filter keeps its "any" choice however its list was filled.
+    assert timetable.tasks.council_filter.itemText(0) == "Any council"
+    assert timetable.tasks.person_filter.itemText(0) == "Any person"
     # Sections (author's council) and Sustainability (product owners) list it too.
     for name in ("sectionsPage", "sustainabilityPage"):
         assert "Leeds City Council (lead authority)" in shown_text(_page(window, name)), name

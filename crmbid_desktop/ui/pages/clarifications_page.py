@@ -125,7 +125,7 @@ class ClarificationsPage(Page):
     def refresh(self) -> None:
         with self.workspace.reading() as session:
             rows = clarification_service.clarifications(session)
-            outline = section_service.outline(session)
+            outline = section_service.outline(session, text=False)
             self._heads = section_service.section_heads(session)
         self._fill_sections(outline)
         keep = self.current_id
@@ -153,7 +153,7 @@ class ClarificationsPage(Page):
             if not changes.touches("clarification", "clarification_section") and not renamed:
                 return
             self._heads = heads
-            outline = section_service.outline(session) if renamed else None
+            outline = section_service.outline(session, text=False) if renamed else None
             rows = clarification_service.clarifications(session)
         if outline is not None:
             self._fill_sections(outline)

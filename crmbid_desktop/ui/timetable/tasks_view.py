@@ -455,7 +455,7 @@ class TasksView(QWidget):
     @staticmethod
     def _refill(combo: QComboBox, any_text: str, items: Sequence[tuple[object, str]]) -> None:
         shown = [(combo.itemData(i), combo.itemText(i)) for i in range(1, combo.count())]
-        if shown == list(items):
+        if combo.count() and shown == list(items):
             return  # unchanged: keep the list (and any open popup) as it is
         current = combo.currentData()
         combo.blockSignals(True)
