@@ -382,6 +382,8 @@ def check_bid(path: Path) -> CheckReport:
             problems = sqlite_store.integrity_problems(connection)
     except ForeignSchemaError as error:
         return CheckReport(path, False, "", None, [error.reason], error.objects)
+    except InvalidRowsError as error:
+        return CheckReport(path, False, "", None, list(error.rows))
     except BidFileError as error:
         return CheckReport(path, False, "", None, [error.reason])
     except sqlite3.Error as error:

@@ -151,21 +151,36 @@ UNRECORDED_TABLES = frozenset({"change_log", "alembic_version"})
 _TRIGGER_PREFIX = "undo_"
 
 
+def quote_name(name: str) -> str:
+    """An SQL identifier quoted so that any name, even one read from a file, stays a name."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(sql: str) -> str:
+    """SQL text placed inside a '...' string literal."""
+    return sql.replace("'", "''")
+
+
 def _recording_sql(table: str, columns: list[str]) -> list[str]:
-    quoted = [f'"{column}"' for column in columns]
+    # Every name is quoted (and escaped again where it sits inside a string literal): the
+    # schema gate already refuses unknown names, and a name must never be able to end a
+    # statement even if one slipped past it.
+    quoted = [quote_name(column) for column in columns]
     values = "||','||".join(f"quote(old.{name})" for name in quoted)
-    sets = "||','||".join(f"'{name}='||quote(old.{name})" for name in quoted)
-    target = f'"{table}"'
+    sets = "||','||".join(f"'{_literal(name)}='||quote(old.{name})" for name in quoted)
+    target = quote_name(table)
+    text_target, text_columns = _literal(target), _literal(",".join(quoted))
+    trigger = {kind: quote_name(f"{_TRIGGER_PREFIX}{table}_{kind}") for kind in "iud"}
     return [
-        f"CREATE TEMP TRIGGER IF NOT EXISTS {_TRIGGER_PREFIX}{table}_i AFTER INSERT ON main.{target} "
+        f"CREATE TEMP TRIGGER IF NOT EXISTS {trigger['i']} AFTER INSERT ON main.{target} "
         f"BEGIN INSERT INTO undo_log(statement) "
-        f"VALUES('DELETE FROM {target} WHERE rowid='||new.rowid); END",
-        f"CREATE TEMP TRIGGER IF NOT EXISTS {_TRIGGER_PREFIX}{table}_u AFTER UPDATE ON main.{target} "
+        f"VALUES('DELETE FROM {text_target} WHERE rowid='||new.rowid); END",
+        f"CREATE TEMP TRIGGER IF NOT EXISTS {trigger['u']} AFTER UPDATE ON main.{target} "
         f"BEGIN INSERT INTO undo_log(statement) "
-        f"VALUES('UPDATE {target} SET '||{sets}||' WHERE rowid='||old.rowid); END",
-        f"CREATE TEMP TRIGGER IF NOT EXISTS {_TRIGGER_PREFIX}{table}_d BEFORE DELETE ON main.{target} "
+        f"VALUES('UPDATE {text_target} SET '||{sets}||' WHERE rowid='||old.rowid); END",
+        f"CREATE TEMP TRIGGER IF NOT EXISTS {trigger['d']} BEFORE DELETE ON main.{target} "
         f"BEGIN INSERT INTO undo_log(statement) "
-        f"VALUES('INSERT INTO {target}(rowid,{','.join(quoted)}) "
+        f"VALUES('INSERT INTO {text_target}(rowid,{text_columns}) "
         f"VALUES('||old.rowid||','||{values}||')'); END",
     ]
 
@@ -197,7 +212,8 @@ def start_recording(connection: Any) -> None:
         if {f"{_TRIGGER_PREFIX}{table}_{kind}" for kind in "iud"} <= triggers:
             continue
         columns = [
-            str(row[1]) for row in connection.exec_driver_sql(f'PRAGMA main.table_info("{table}")')
+            str(row[1])
+            for row in connection.exec_driver_sql(f"PRAGMA main.table_info({quote_name(table)})")
         ]
         for statement in _recording_sql(table, columns):
             connection.exec_driver_sql(statement)

@@ -27,7 +27,6 @@ IDENTITY_SUFFIX = "-walid"
 NAME_MAX_BYTES = 255
 #: A header alone (32 bytes) holds no changes; frames follow it.
 _WAL_HEADER_BYTES = 32
-_WAL_FRAME_HEADER_BYTES = 24
 #: How many problems a report lists before saying "and N more".
 MAX_LISTED = 12
 
@@ -45,22 +44,43 @@ def identity_path(path: Path) -> Path:
 
 
 def lock_file_present(path: Path) -> bool:
-    # The name is the lock module's; repeated here because the store's layers may not import
-    # upwards and this check must not need the lock's JSON.
+    """Whether the program's lock file says someone has the bid open for editing."""
     from crmbid_desktop.store.locks import lock_path
 
-    return lock_path(path).exists()
+    return _exists(lock_path(path))
 
 
 # -- reading without a trace ---------------------------------------------------------------------
 def no_trace_possible(path: Path) -> bool:
     """Whether the file can be read as it stands, with no -wal/-shm created beside it.
 
-    True when nothing has it open (no write-ahead log, no shared memory, no lock file): the file
-    alone is the whole bid, and SQLite's "immutable" reading then takes no locks and makes no
-    files. Otherwise the usual read-only reading joins whoever has it open.
+    True for a file in write-ahead-log mode that nothing has open (no log, no shared memory,
+    no lock file; any program connected to such a file has both): the file alone is then the
+    whole bid, and SQLite's "immutable" reading takes no locks and makes no files. Otherwise
+    the usual read-only reading joins whoever has it open (a file in the older journal mode,
+    as backups and partners' copies are, gets no files from a read-only reading anyway).
     """
-    return not (wal_path(path).exists() or shm_path(path).exists() or lock_file_present(path))
+    if not is_wal_mode(path):
+        return False
+    return not (_exists(wal_path(path)) or _exists(shm_path(path)) or lock_file_present(path))
+
+
+def _exists(path: Path) -> bool:
+    """Whether a file beside the bid exists; a name too long to exist does not."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
+
+
+def is_wal_mode(path: Path) -> bool:
+    """Whether the file's header says write-ahead-log mode (bytes 18 and 19 are 2)."""
+    try:
+        with path.open("rb") as handle:
+            handle.seek(18)
+            return handle.read(2) == b"\x02\x02"
+    except OSError:
+        return False
 
 
 def reading_uri(path: Path, *, immutable: bool) -> str:
@@ -120,7 +140,9 @@ def _listed(items: list[str]) -> str:
 
 def _quote(name: str) -> str:
     """An SQL identifier, quoted so that any name read from a file stays a name."""
-    return '"' + name.replace('"', '""') + '"'
+    from crmbid_desktop.store.sqlite import quote_name
+
+    return quote_name(name)
 
 
 def read_table_shape(connection: sqlite3.Connection, table: str) -> TableShape:
@@ -365,33 +387,6 @@ def recorded_identity(path: Path) -> int | None:
         return None
 
 
-def _wal_page_one_identities(path: Path) -> set[int]:
-    """The identities in the copies of page 1 the log holds (the stamping edit itself)."""
-    found: set[int] = set()
-    try:
-        with wal_path(path).open("rb") as handle:
-            header = handle.read(_WAL_HEADER_BYTES)
-            if len(header) < _WAL_HEADER_BYTES:
-                return found
-            page_size = int.from_bytes(header[8:12], "big")
-            if page_size == 1:
-                page_size = 65536
-            if page_size < 512 or page_size & (page_size - 1):
-                return found
-            salts = header[16:24]
-            while True:
-                frame = handle.read(_WAL_FRAME_HEADER_BYTES)
-                if len(frame) < _WAL_FRAME_HEADER_BYTES or frame[8:16] != salts:
-                    return found
-                page = handle.read(page_size)
-                if len(page) < page_size:
-                    return found
-                if int.from_bytes(frame[0:4], "big") == 1:
-                    found.add(int.from_bytes(page[60:64], "big", signed=True))
-    except OSError:
-        return found
-
-
 def foreign_wal_reason(path: Path) -> str | None:
     """Why the write-ahead log beside `path` belongs to another file, or None if it is its own.
 
@@ -406,7 +401,7 @@ def foreign_wal_reason(path: Path) -> str | None:
     stamped = file_identity(path)
     if recorded is None and stamped == 0:
         return None
-    if recorded is not None and (recorded == stamped or recorded in _wal_page_one_identities(path)):
+    if recorded == stamped:
         return None
     return (
         f"the write-ahead log beside it (“{wal_path(path).name}”) was left by another file of "
@@ -435,9 +430,9 @@ def new_identity() -> int:
 def stamp_identity(connection: sqlite3.Connection, path: Path) -> bool:
     """Make sure the file carries an identity matching the one beside its log.
 
-    Written beside first, then in the file and checkpointed: a crash in between leaves a log
-    whose only change is the stamp (recognised by `_wal_page_one_identities`). Skipped, and
-    False returned, when another program has the bid open (the log cannot be emptied).
+    Stamped only while the log is empty (no other program has the bid open): written beside
+    first, then in the file and checkpointed at once. A crash in between leaves a log whose
+    only change is the stamp; it is set aside, losing nothing. Returns False when skipped.
     """
     stamped = file_identity(path)
     if stamped != 0:
@@ -464,8 +459,8 @@ def _record_identity(path: Path, identity: int) -> None:
 
 def forget_identity(path: Path) -> None:
     """After the last connection closed and the log is gone, its identity file goes too."""
-    if not wal_path(path).exists():
-        with contextlib.suppress(FileNotFoundError):
+    if not _exists(wal_path(path)):
+        with contextlib.suppress(OSError):
             identity_path(path).unlink()
 
 
