@@ -31,17 +31,27 @@ _STAMP_FORMAT = "%Y-%m-%d %H%M%S"
 _NAME_PATTERN = re.compile(r" (\d{4}-\d{2}-\d{2} \d{6})(?: \((\d+)\))?\.crmbid$")
 
 
-#: Room a backup's name needs after the bid's name: " 2005-08-26 093000 (99).crmbid.part".
-_NAME_ROOM_BYTES = 40
+#: Room a backup's name needs after the bid's name: " 2005-08-26 093000 (99).crmbid.part-journal".
+_NAME_ROOM_BYTES = 50
 _NAME_MAX_BYTES = 255
 
 
-def _short_stem(stem: str) -> str:
-    """The bid's name, cut (at a character) so a backup's file and folder names stay legal.
+#: The longest whole path SQLite opens (its unix limit is 512 bytes; Windows' MAX_PATH is 260).
+_PATH_BUDGET_BYTES = 250 if os.name == "nt" else 500
 
-    Names that already fit are kept whole, so existing backup folders are still found.
+
+def _short_stem(stem: str, backups_dir: Path | None = None) -> str:
+    """The bid's name, cut (at a character) so a backup's names and whole path stay legal.
+
+    The name appears twice in a backup's path (its folder and its file), so a long backups
+    folder leaves less room. Names that already fit are kept whole, so existing backup
+    folders are still found.
     """
-    while len(os.fsencode(stem)) + _NAME_ROOM_BYTES > _NAME_MAX_BYTES:
+    limit = _NAME_MAX_BYTES - _NAME_ROOM_BYTES
+    if backups_dir is not None:
+        room = _PATH_BUDGET_BYTES - len(os.fsencode(str(backups_dir))) - 2 * _NAME_ROOM_BYTES
+        limit = max(min(limit, room // 2), 16)
+    while len(os.fsencode(stem)) > limit:
         stem = stem[:-1]
     return stem.rstrip()
 
@@ -53,12 +63,14 @@ def bid_backup_folder(backups_dir: Path, bid_path: Path) -> Path:
     """
     resolved = str(Path(bid_path).resolve())
     digest = hashlib.sha256(resolved.lower().encode("utf-8")).hexdigest()[:8]
-    return backups_dir / f"{_short_stem(Path(bid_path).stem)} {digest}"
+    return backups_dir / f"{_short_stem(Path(bid_path).stem, backups_dir)} {digest}"
 
 
-def backup_name(bid_path: Path, taken_at: datetime, attempt: int = 1) -> str:
+def backup_name(
+    bid_path: Path, taken_at: datetime, attempt: int = 1, backups_dir: Path | None = None
+) -> str:
     suffix = "" if attempt == 1 else f" ({attempt})"
-    stem = _short_stem(Path(bid_path).stem)
+    stem = _short_stem(Path(bid_path).stem, backups_dir)
     return f"{stem} {taken_at.strftime(_STAMP_FORMAT)}{suffix}{BACKUP_SUFFIX}"
 
 
@@ -75,10 +87,12 @@ def make_private_folder(folder: Path) -> None:
 
 def describe_failure(error: BaseException, backups_dir: Path) -> str:
     """Why a backup failed, for the warning the user sees."""
-    if isinstance(error, OSError) and error.errno == errno.ENAMETOOLONG:
+    too_long = isinstance(error, OSError) and error.errno == errno.ENAMETOOLONG
+    if too_long or "unable to open database file" in str(error):
         return (
-            f"the backup's name is too long for the backups folder ({backups_dir}); choose a "
-            "shorter backups folder in File > Settings, or give the bid a shorter name"
+            f"the backup could not be made in the backups folder ({backups_dir}): its name "
+            "may be too long there; choose a shorter backups folder in File > Settings, or "
+            "give the bid a shorter name"
         )
     if isinstance(error, OSError):
         return f"{error.strerror or error} ({backups_dir})"
@@ -123,9 +137,9 @@ def take_backup(
     make_private_folder(backups_dir)
     make_private_folder(folder)
     attempt = 1
-    while (folder / backup_name(bid_path, now, attempt)).exists():
+    while (folder / backup_name(bid_path, now, attempt, backups_dir)).exists():
         attempt += 1
-    target = folder / backup_name(bid_path, now, attempt)
+    target = folder / backup_name(bid_path, now, attempt, backups_dir)
     sqlite_store.backup_file(bid_path, target, private=True)
     log.info("Backed up %s to %s", bid_path, target)
     if thin:
