@@ -236,17 +236,19 @@ def _column_rule(column: str, declared: str, not_null: int) -> str:
         return f"({null_ok}typeof({name}) = 'integer')"
     if kind == "BOOLEAN":
         return f"({null_ok}(typeof({name}) = 'integer' AND {name} IN (0, 1)))"
+    # SQLite's date() takes "2005-02-30" as it is; with a modifier it normalises it (to
+    # 2 March), so comparing with '+0 days' catches days a month does not have.
     if kind == "DATE":
         return (
             f"({null_ok}(typeof({name}) = 'text' AND length({name}) = 10 "
-            f"AND date({name}) IS {name}))"
+            f"AND date({name}, '+0 days') IS {name}))"
         )
     if kind == "DATETIME":
         # SQLAlchemy writes "YYYY-MM-DD HH:MM:SS.ffffff"; its reader fails on anything else.
         return (
             f"({null_ok}(typeof({name}) = 'text' AND {name} GLOB "
             "'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]*' "
-            f"AND datetime(substr({name}, 1, 19)) IS substr({name}, 1, 19) "
+            f"AND datetime(substr({name}, 1, 19), '+0 days') IS substr({name}, 1, 19) "
             f"AND (length({name}) = 19 OR substr({name}, 20) GLOB '.[0-9]*' "
             f"AND substr({name}, 21) NOT GLOB '*[^0-9]*')))"
         )
