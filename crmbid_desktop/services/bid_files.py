@@ -20,7 +20,7 @@ from crmbid_desktop.paths import BID_SUFFIX, AppPaths
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.store import backups
 from crmbid_desktop.store import sqlite as sqlite_store
-from crmbid_desktop.store.bidfile import open_bid
+from crmbid_desktop.store.bidfile import FileInspection, inspect_file, open_bid
 from crmbid_desktop.store.errors import BidFileError, CannotEditError
 from crmbid_desktop.store.locks import BidLock
 from crmbid_desktop.store.sqlite_trust import edit_obstacle
@@ -144,6 +144,7 @@ def open_guarded(
     user: str | None = None,
     read_only_reason: str = "",
     take_over_suspect: bool = False,
+    inspection: FileInspection | None = None,
 ) -> GuardedBid:
     """Open a bid for the GUI: take its lock (or raise `BidLockedError`), back it up, watch edits.
 
@@ -170,6 +171,7 @@ def open_guarded(
                 backups_dir=paths.backups_dir,
                 read_only=read_only,
                 read_only_reason=read_only_reason,
+                inspection=inspection,
             ),
             user,
         )
@@ -184,6 +186,14 @@ def open_guarded(
     elif not read_only:
         guarded.schedule.note_backup()
     return guarded
+
+
+def inspect(path: Path) -> FileInspection:
+    """The read-only check opening makes (integrity, schema, rows, log), on its own.
+
+    The GUI runs it off the GUI thread for a big file and hands the result to `open_guarded`.
+    """
+    return inspect_file(Path(path).resolve())
 
 
 def create_guarded(path: Path, paths: AppPaths, template: str | None = None) -> GuardedBid:

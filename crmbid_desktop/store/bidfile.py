@@ -239,17 +239,24 @@ def _migration_backup_name(path: Path, revision: str) -> str:
 
 
 def open_bid(
-    path: Path, *, backups_dir: Path, read_only: bool = False, read_only_reason: str = ""
+    path: Path,
+    *,
+    backups_dir: Path,
+    read_only: bool = False,
+    read_only_reason: str = "",
+    inspection: FileInspection | None = None,
 ) -> BidFile:
     """Open an existing bid, updating an older file's schema after backing it up.
 
     A file from a newer program, a damaged or untrustworthy file or a file that is not a bid
     raises a `BidFileError` and is never modified; one that cannot be changed where it is raises
     `CannotEditError` unless opened read-only. A write-ahead log left by another file of the
-    same name is set aside (never replayed) and said in `BidFile.notices`.
+    same name is set aside (never replayed) and said in `BidFile.notices`. An `inspection`
+    just made (off the GUI thread, for a big file) is used rather than made again.
     """
     path = Path(path).resolve()
-    inspection = inspect_file(path)
+    if inspection is None or inspection.path.resolve() != path:
+        inspection = inspect_file(path)
     if not read_only:
         obstacle = sqlite_trust.edit_obstacle(path)
         if obstacle is not None:

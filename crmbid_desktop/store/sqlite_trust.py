@@ -316,7 +316,11 @@ def row_problems(connection: sqlite3.Connection, revision: str, *, limit: int = 
             continue
         checks = ", ".join(f"NOT {rule}" for _column, rule, _wanted in rules)
         where = " OR ".join(f"NOT {rule}" for _column, rule, _wanted in rules)
-        columns = ", ".join(_quote(column) for column, _rule, _wanted in rules)
+        # A blob is described by its type, never read whole (letters can be megabytes).
+        columns = ", ".join(
+            f"typeof({_quote(column)})" if shape.columns[column][0] == "BLOB" else _quote(column)
+            for column, _rule, _wanted in rules
+        )
         query = f"SELECT rowid, {checks}, {columns} FROM main.{_quote(table)} WHERE {where} LIMIT ?"
         for row in connection.execute(query, (limit,)):
             broken = row[1 : 1 + len(rules)]

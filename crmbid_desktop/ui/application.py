@@ -184,6 +184,8 @@ def resume_garbage_collection() -> None:
     gc.enable()
 
 
+#: A bid at least this big is checked on a worker thread when opened (the window stays live).
+CHECK_OFF_THREAD_BYTES = 32 * 1024 * 1024
 #: How often the open bid's lock is refreshed and a backup considered (one is taken only when
 #: the bid changed and the last backup is 10 minutes old; the service decides).
 TICK_INTERVAL_MS = 60_000
@@ -388,11 +390,39 @@ class BidController:
             self._tell_about_opening(guarded)
         return guarded
 
+    def _inspect_big_file(self, path: Path) -> object:
+        """Check a big bid on a worker thread with a progress window; None for a small one.
+
+        The check reads the whole file (integrity, every row); for a bid of hundreds of
+        megabytes that would freeze the window, so it runs off the GUI thread.
+        """
+        try:
+            size = Path(path).stat().st_size
+        except OSError:
+            return None
+        if size < CHECK_OFF_THREAD_BYTES:
+            return None
+        from crmbid_desktop.ui.progress import run_with_progress
+
+        return run_with_progress(
+            self.window,
+            "Opening the bid",
+            f"Checking “{Path(path).name}” ({size / 1_000_000:.0f} MB)…",
+            lambda _progress: bid_files.inspect(path),
+        )
+
     def _open_asking(self, path: Path) -> bid_files.GuardedBid | None:
+        from crmbid_desktop.store.bidfile import FileInspection
+
         take_over = False
         while True:
             try:
-                return bid_files.open_guarded(path, self.paths, take_over_suspect=take_over)
+                inspection = self._inspect_big_file(path)
+                if inspection is not None and not isinstance(inspection, FileInspection):
+                    return None  # cancelled while checking: nothing was opened or changed
+                return bid_files.open_guarded(
+                    path, self.paths, take_over_suspect=take_over, inspection=inspection
+                )
             except SuspectLockError as error:
                 choice = self.ask_suspect_lock(error)
                 if choice == "anyway":

@@ -288,3 +288,36 @@ def test_a_bid_with_foreign_objects_is_refused_with_their_names(
     assert answers.names() == ["bidErrorDialog"]
     assert "trigger “evil”" in answers.asked[0][1]
     assert bid_path.read_bytes() == before
+
+
+def test_a_big_bid_is_checked_off_the_gui_thread_and_its_problems_still_reach_the_user(
+    controller: BidController,
+    answers: Answers,
+    bid_path: Path,
+    app_paths: AppPaths,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    from crmbid_desktop.ui import application
+
+    monkeypatch.setattr(application, "CHECK_OFF_THREAD_BYTES", 1)  # every bid counts as big
+    threads: list[threading.Thread] = []
+    real_inspect = bid_files.inspect
+
+    def watched(path: Path) -> object:
+        threads.append(threading.current_thread())
+        return real_inspect(path)
+
+    monkeypatch.setattr(bid_files, "inspect", watched)
+    window = controller.start(bid_path)
+    assert window is not None and not window.workspace.read_only
+    assert threads and threads[0] is not threading.main_thread()
+    controller.close()
+
+    backups.take_backup(bid_path, app_paths.backups_dir, now=datetime(2005, 8, 22, 17, 0))
+    _damage(bid_path)
+    threads.clear()
+    assert controller.open_guarded(bid_path) is None
+    assert threads and threads[0] is not threading.main_thread()
+    assert answers.names() == ["damagedBidDialog"]
