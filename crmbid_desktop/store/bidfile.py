@@ -293,7 +293,19 @@ def open_bid(
     if inspection.revision != SCHEMA_HEAD:
         _migrate(path, inspection.revision, backups_dir)
     _stamp(path)
-    bid = BidFile(path, sqlite_store.make_engine(path))
+    engine = sqlite_store.make_engine(path)
+    try:
+        # Connected now, not at the first query: a file that cannot be written where it is
+        # says so on opening, and the log beside it exists for as long as the bid is open.
+        with engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+    except Exception as error:
+        engine.dispose()
+        cause = getattr(error, "orig", error)
+        if isinstance(cause, sqlite3.Error):
+            raise classify_sqlite_error(path, cause) from error
+        raise
+    bid = BidFile(path, engine)
     bid.notices = notices
     return bid
 
