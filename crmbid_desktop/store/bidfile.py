@@ -427,3 +427,40 @@ def check_bid(path: Path) -> CheckReport:
             " (it will be updated when opened, or needs a newer program)."
         )
     return CheckReport(path, not problems, inspection.revision, counts, problems, foreign)
+
+
+def save_cleaned_copy(source: Path, target: Path) -> list[str]:
+    """Copy a bid refused for foreign objects to `target`, without them; returns what was dropped.
+
+    The received file is only read. The copy is checked like any bid before it is handed back;
+    a copy that still fails is deleted and the check's error raised.
+    """
+    source, target = Path(source).resolve(), Path(target).resolve()
+    if target.exists():
+        raise BidFileError(target, "a file of that name already exists; it has not been changed.")
+    revision = ""
+    with sqlite_trust.inspecting(source) as connection:
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        revision = str(row[0]) if row else ""
+    sqlite_store.backup_file(source, target)
+    try:
+        connection = sqlite3.connect(target, isolation_level=None)
+        try:
+            connection.execute("PRAGMA foreign_keys=OFF")
+            connection.execute("BEGIN")
+            dropped = sqlite_trust.strip_foreign_objects(connection, revision)
+            connection.execute("COMMIT")
+            connection.execute("VACUUM")  # what was dropped leaves no pages behind
+        finally:
+            connection.close()
+        inspect_file(target)
+    except BaseException as error:
+        for leftover in (target, sqlite_trust.wal_path(target), sqlite_trust.shm_path(target)):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        if isinstance(error, sqlite3.Error):
+            raise BidFileError(
+                source, f"a cleaned copy could not be made ({error}); the file was not changed."
+            ) from error
+        raise
+    return dropped

@@ -484,3 +484,42 @@ def edit_obstacle(path: Path) -> str | None:
     if not os.access(path.parent, os.W_OK | os.X_OK):
         return f"its folder ({path.parent}) cannot be written to"
     return None
+
+
+# -- a cleaned copy ------------------------------------------------------------------------------
+def strip_foreign_objects(connection: sqlite3.Connection, revision: str) -> list[str]:
+    """Drop from a copy everything its revision does not make; returns what was dropped.
+
+    Only for a copy just made: the received file itself is never changed. What cannot be
+    dropped (a changed column, changed links) is left, and the caller's check then refuses it.
+    """
+    expected = EXPECTED_SCHEMAS.get(revision)
+    if expected is None:
+        return []
+    dropped: list[str] = []
+    rows = connection.execute(
+        "SELECT type, name, tbl_name FROM main.sqlite_master ORDER BY type = 'table'"
+    ).fetchall()
+    for kind, name, table in rows:
+        kind, name, table = str(kind), str(name), str(table)
+        if kind in ("trigger", "view"):
+            connection.execute(f"DROP {kind.upper()} IF EXISTS main.{_quote(name)}")
+            dropped.append(f"{kind} “{name}”")
+        elif kind == "index" and name not in expected.indexes and table in expected.tables:
+            if name.startswith("sqlite_autoindex_"):
+                continue  # part of a table's own constraints; the check judges the table
+            connection.execute(f"DROP INDEX IF EXISTS main.{_quote(name)}")
+            dropped.append(f"an index “{name}”")
+        elif kind == "table" and name not in expected.tables:
+            if name in HARMLESS_INTERNAL_TABLES:
+                continue
+            connection.execute(f"DROP TABLE IF EXISTS main.{_quote(name)}")
+            dropped.append(f"a table “{name}”")
+    for table, shape in expected.tables.items():
+        found = connection.execute(f"PRAGMA main.table_xinfo({_quote(table)})").fetchall()
+        for row in found:
+            column = str(row[1])
+            if column not in shape.columns:
+                connection.execute(f"ALTER TABLE main.{_quote(table)} DROP COLUMN {_quote(column)}")
+                dropped.append(f"a column “{column}” in “{table}”")
+    return dropped

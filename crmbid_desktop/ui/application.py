@@ -31,6 +31,7 @@ from crmbid_desktop.store.errors import (
     BidLockedError,
     CannotEditError,
     DamagedBidError,
+    ForeignSchemaError,
     ReadOnlyBidError,
     SuspectLockError,
 )
@@ -447,9 +448,43 @@ class BidController:
                 return None
             except DamagedBidError as error:
                 return self._recover(path, error)
+            except ForeignSchemaError as error:
+                return self._offer_cleaned_copy(path, error)
             except BidFileError as error:
                 self.show_error(self.window, "Cannot open the bid", error.user_message)
                 return None
+
+    def _offer_cleaned_copy(
+        self, path: Path, error: ForeignSchemaError
+    ) -> bid_files.GuardedBid | None:
+        """A bid carrying foreign objects is never opened; a copy without them can be."""
+        answer = self.choose(
+            "foreignSchemaDialog",
+            "The bid holds things this program never makes",
+            f"“{error.path.name}” cannot be opened: {error.reason}\n\n"
+            "You can open a cleaned copy instead, saved beside it without them. The file you "
+            "received is not changed.",
+            [
+                ("cleanedCopyButton", "Open a &cleaned copy", QMessageBox.ButtonRole.AcceptRole),
+                ("cancelOpenButton", "Cancel", QMessageBox.ButtonRole.RejectRole),
+            ],
+        )
+        if answer != "cleanedCopyButton":
+            return None
+        try:
+            copy, dropped = bid_files.save_cleaned_copy(path, self.paths)
+        except (BidFileError, OSError) as failure:
+            self.show_error(self.window, "Cannot make a cleaned copy", str(failure))
+            return None
+        guarded = self._try(lambda: bid_files.open_guarded(copy, self.paths))
+        if guarded is not None:
+            self.show_info(
+                self.window,
+                "Opened a cleaned copy",
+                f"“{copy.name}” is a copy of “{path.name}” without "
+                f"{', '.join(dropped)}.\n\nThe received file was not changed.",
+            )
+        return guarded
 
     def _open_read_only(self, path: Path, reason: str) -> bid_files.GuardedBid | None:
         return self._try(

@@ -399,3 +399,35 @@ def test_a_bid_name_of_255_bytes_is_refused_for_editing_with_a_reason(
     finally:
         guarded.close()
     assert check_bid(long).sound
+
+
+def test_a_cleaned_copy_leaves_out_every_foreign_object_and_the_original_unchanged(
+    bid_path: Path, app_paths: AppPaths, tmp_path: Path
+) -> None:
+    from crmbid_desktop.store.bidfile import save_cleaned_copy
+
+    _sql(
+        bid_path,
+        "CREATE TRIGGER evil AFTER INSERT ON partner BEGIN UPDATE section SET body='owned'; END",
+        "CREATE VIEW everything AS SELECT * FROM section",
+        f'CREATE TABLE "{HOSTILE_NAME}" (x)',
+        "CREATE INDEX sneaky ON section(body)",
+        "ALTER TABLE section ADD COLUMN payload TEXT",
+    )
+    before = bid_path.read_bytes()
+    copy = tmp_path / "cleaned.crmbid"
+    dropped = save_cleaned_copy(bid_path, copy)
+    assert set(dropped) == {
+        "trigger “evil”",
+        "view “everything”",
+        f"a table “{HOSTILE_NAME}”",
+        "an index “sneaky”",
+        "a column “payload” in “section”",
+    }
+    assert bid_path.read_bytes() == before
+    assert check_bid(copy).sound
+    opened = open_bid(copy, backups_dir=app_paths.backups_dir)
+    try:
+        assert opened.counts().sections == 14
+    finally:
+        opened.close()

@@ -284,10 +284,40 @@ def test_a_bid_with_foreign_objects_is_refused_with_their_names(
     connection.commit()
     connection.close()
     before = bid_path.read_bytes()
+    answers.queue.append("cancelOpenButton")
     assert controller.start(bid_path) is None
-    assert answers.names() == ["bidErrorDialog"]
+    assert answers.names() == ["foreignSchemaDialog"]
     assert "trigger “evil”" in answers.asked[0][1]
     assert bid_path.read_bytes() == before
+
+
+def test_a_cleaned_copy_opens_without_the_foreign_trigger(
+    controller: BidController, answers: Answers, bid_path: Path
+) -> None:
+    connection = sqlite3.connect(bid_path)
+    connection.execute(
+        "CREATE TRIGGER evil AFTER INSERT ON partner BEGIN UPDATE section SET body='owned'; END"
+    )
+    connection.commit()
+    connection.close()
+    before = bid_path.read_bytes()
+    answers.queue.append("cleanedCopyButton")
+    window = controller.start(bid_path)
+    assert window is not None
+    assert answers.names() == ["foreignSchemaDialog", "bidInfoDialog"]
+    assert "without trigger “evil”" in answers.asked[1][1]
+    assert window.workspace.path.name == "bid (cleaned).crmbid"
+    assert bid_path.read_bytes() == before
+    from crmbid_desktop.services import partners
+
+    partners.add_partner(window.workspace, partners.PartnerFields(name="Barnsley Council"))
+    with window.workspace.reading() as session:
+        owned = (
+            session.connection()
+            .exec_driver_sql("SELECT count(*) FROM section WHERE body = 'owned'")
+            .scalar()
+        )
+    assert owned == 0
 
 
 def test_a_big_bid_is_checked_off_the_gui_thread_and_its_problems_still_reach_the_user(
