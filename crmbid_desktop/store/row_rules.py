@@ -6,7 +6,13 @@ what the program itself would have written.
 
 from __future__ import annotations
 
-from crmbid_desktop.domain import partner_rules, product_rules, risk_rules, section_workflow
+from crmbid_desktop.domain import (
+    partner_rules,
+    product_rules,
+    risk_rules,
+    section_workflow,
+    task_rules,
+)
 from crmbid_desktop.domain.budget_rules import COST, INCOME
 
 _COUNCIL_TYPES: tuple[object, ...] = ("", *partner_rules.COUNCIL_TYPES)
@@ -18,6 +24,9 @@ _DECISIONS: tuple[object, ...] = tuple(product_rules.DECISIONS)
 _RISK_STATUSES: tuple[object, ...] = tuple(risk_rules.RISK_STATUSES)
 _LEVELS: tuple[object, ...] = tuple(risk_rules.LEVELS)
 _BUDGET_KINDS: tuple[object, ...] = (INCOME, COST)
+_TASK_STATUSES: tuple[object, ...] = tuple(task_rules.TASK_STATUSES)
+_TASK_PRIORITIES: tuple[object, ...] = tuple(task_rules.TASK_PRIORITIES)
+_MILESTONE_KINDS: tuple[object, ...] = tuple(task_rules.MILESTONE_KINDS)
 
 #: (table, column) -> the values it may hold.
 CHOICES: dict[tuple[str, str], tuple[object, ...]] = {
@@ -31,6 +40,9 @@ CHOICES: dict[tuple[str, str], tuple[object, ...]] = {
     ("risk", "likelihood"): _LEVELS,
     ("risk", "impact"): _LEVELS,
     ("budget_line", "kind"): _BUDGET_KINDS,
+    ("task", "status"): _TASK_STATUSES,
+    ("task", "priority"): _TASK_PRIORITIES,
+    ("milestone", "kind"): _MILESTONE_KINDS,
 }
 
 #: How a report names each set of choices.
@@ -44,4 +56,7 @@ NAMES: dict[tuple[object, ...], str] = {
     _RISK_STATUSES: "the risk statuses",
     _LEVELS: "the levels 1 to 5",
     _BUDGET_KINDS: "income or cost",
+    _TASK_STATUSES: "the task statuses (" + ", ".join(task_rules.TASK_STATUSES) + ")",
+    _TASK_PRIORITIES: "the task priorities (" + ", ".join(task_rules.TASK_PRIORITIES) + ")",
+    _MILESTONE_KINDS: "the milestone kinds (" + ", ".join(task_rules.MILESTONE_KINDS) + ")",
 }

@@ -431,3 +431,16 @@ def test_a_cleaned_copy_leaves_out_every_foreign_object_and_the_original_unchang
         assert opened.counts().sections == 14
     finally:
         opened.close()
+
+
+def test_timetable_choices_are_checked_too(bid_path: Path) -> None:
+    _sql(
+        bid_path,
+        "UPDATE task SET status = 'finished' WHERE id = 1",
+        "UPDATE task SET priority = 'urgent' WHERE id = 2",
+        "UPDATE milestone SET kind = 'party' WHERE id = 1",
+    )
+    text = "\n".join(check_bid(bid_path).problems)
+    assert "table “task”, row 1: “status” holds “finished”, not one of the task statuses" in text
+    assert "table “task”, row 2: “priority” holds “urgent”" in text
+    assert "table “milestone”, row 1: “kind” holds “party”" in text
