@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ from crmbid_desktop.store.errors import (
     ReadOnlyBidError,
 )
 from crmbid_desktop.store.schema import SCHEMA_HEAD
+
+log = logging.getLogger(__name__)
 
 # The ORM models are imported by the functions that need them: opening a bid for the main
 # window must not wait for them to be declared (see table_clauses.py).
@@ -318,6 +321,10 @@ def _stamp(path: Path) -> None:
         sqlite_trust.stamp_identity(connection, path)
     except sqlite3.Error as error:
         raise classify_sqlite_error(path, error) from error
+    except OSError as error:
+        # The number beside the log could not be written: the bid still opens. After a crash
+        # its log would then be set aside (kept, reported), never replayed blindly.
+        log.warning("Could not record the identity of %s's log: %s", path, error)
     finally:
         connection.close()
 
