@@ -29,6 +29,7 @@ from crmbid_desktop.store.errors import (
     ForeignSchemaError,
     InvalidRowsError,
 )
+from crmbid_desktop.store.schema import SCHEMA_HEAD
 from tests.helpers.readonly import read_only
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,10 +71,38 @@ def test_expected_schema_module_matches_the_shipped_migrations() -> None:
     )
 
 
+@pytest.mark.parametrize("start", ["0001", "0002_exchange"])
+def test_an_updated_older_bid_has_exactly_the_schema_a_new_one_has(
+    start: str, tmp_path: Path, app_paths: AppPaths
+) -> None:
+    from alembic import command
+
+    from crmbid_desktop.store.schema import alembic_config
+
+    path = tmp_path / "older.crmbid"
+    engine = sqlite_store.make_engine(path)
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), start)  # type: ignore[arg-type]
+        connection.exec_driver_sql(
+            "INSERT INTO bid (uuid, created_at, modified_at, title, "
+            "funding_body, reference, status, version_label, protective_marking, contact_name, "
+            "contact_title, contact_email, contact_phone, template_name, count_table_words, "
+            "expected_products, budget_first_year, budget_year_count) VALUES ('b', "
+            "'2005-08-01 00:00:00.000000', '2005-08-01 00:00:00.000000', 'Old', '', '', "
+            "'preparing', '0.1', '', '', '', '', '', 'blank', 1, 41, 2005, 5)"
+        )
+    engine.dispose()
+    open_bid(path, backups_dir=app_paths.backups_dir).close()  # updated to the head
+    with sqlite_trust.inspecting(path) as connection:
+        report = sqlite_trust.compare_schema(connection, SCHEMA_HEAD)
+    assert report.matches, report.describe()
+    assert check_bid(path).sound
+
+
 def test_a_bid_made_by_the_program_passes_every_check(bid_path: Path) -> None:
     with sqlite_trust.inspecting(bid_path) as connection:
-        assert sqlite_trust.compare_schema(connection, "0002_exchange").matches
-        assert sqlite_trust.row_problems(connection, "0002_exchange") == []
+        assert sqlite_trust.compare_schema(connection, SCHEMA_HEAD).matches
+        assert sqlite_trust.row_problems(connection, SCHEMA_HEAD) == []
     report = check_bid(bid_path)
     assert report.sound, report.problems
 
