@@ -21,10 +21,16 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 
 
-def make_engine(path: Path, *, read_only: bool = False) -> Engine:
-    """An engine on one bid file with the pragmas every connection needs."""
+def make_engine(path: Path, *, read_only: bool = False, immutable: bool = False) -> Engine:
+    """An engine on one bid file with the pragmas every connection needs.
+
+    `immutable` (read-only only) reads the file alone: no write-ahead log is read and nothing is
+    created beside it, for a folder that cannot be written to or a log that is not the file's.
+    """
     if read_only:
-        url = f"sqlite+pysqlite:///file:{path.as_posix()}?mode=ro&uri=true"
+        from crmbid_desktop.store.sqlite_trust import reading_uri
+
+        url = f"sqlite+pysqlite:///{reading_uri(path, immutable=immutable)}&uri=true"
     else:
         url = f"sqlite+pysqlite:///{path.as_posix()}"
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
@@ -58,12 +64,14 @@ def read_header(path: Path) -> bytes:
 
 @contextlib.contextmanager
 def read_only_connection(path: Path) -> Iterator[sqlite3.Connection]:
-    """A raw connection that cannot change the file, for checks before anything is trusted."""
-    connection = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True, timeout=5)
-    try:
+    """A raw connection that cannot change the file, for checks before anything is trusted.
+
+    It leaves nothing beside a file nobody has open (see sqlite_trust.inspecting).
+    """
+    from crmbid_desktop.store.sqlite_trust import inspecting
+
+    with inspecting(path) as connection:
         yield connection
-    finally:
-        connection.close()
 
 
 def quick_check(connection: sqlite3.Connection) -> list[str]:
@@ -76,7 +84,12 @@ def quick_check(connection: sqlite3.Connection) -> list[str]:
 def integrity_check(path: Path) -> list[str]:
     """Problems the full integrity check finds; empty when sound."""
     with read_only_connection(path) as connection:
-        rows = connection.execute("PRAGMA integrity_check").fetchall()
+        return integrity_problems(connection)
+
+
+def integrity_problems(connection: sqlite3.Connection) -> list[str]:
+    """Problems the full integrity check finds on an open connection; empty when sound."""
+    rows = connection.execute("PRAGMA integrity_check").fetchall()
     problems = [str(row[0]) for row in rows]
     return [] if problems == ["ok"] else problems
 
@@ -86,23 +99,34 @@ def table_names(connection: sqlite3.Connection) -> set[str]:
     return {str(row[0]) for row in rows}
 
 
-def backup_file(source: Path, target: Path) -> None:
+def backup_file(source: Path, target: Path, *, private: bool = False) -> None:
     """Copy a live bid with SQLite's backup API under a temporary name, flush, then rename.
 
     The backup API gives a consistent snapshot even while another connection writes; the rename
-    means a crash never leaves a half-written file under the final name.
+    means a crash never leaves a half-written file under the final name. A `private` copy (a
+    backup) is readable by this user only on POSIX systems.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(target.name + ".part")
     with contextlib.suppress(FileNotFoundError):
         temporary.unlink()
-    source_connection = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True, timeout=5)
+    if private and os.name == "posix":
+        # Made empty and private before SQLite writes a byte into it.
+        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    from crmbid_desktop.store.sqlite_trust import no_trace_possible, reading_uri
+
+    source_connection = sqlite3.connect(
+        reading_uri(source, immutable=no_trace_possible(source)), uri=True, timeout=5
+    )
     try:
         target_connection = sqlite3.connect(temporary)
         try:
             source_connection.backup(target_connection)
             # A backup should be a single self-contained file someone can email.
             target_connection.execute("PRAGMA journal_mode=DELETE")
+            # A copy is another file: it must not carry the identity that ties the original to
+            # its write-ahead log (a log left beside it would otherwise pass as its own).
+            target_connection.execute("PRAGMA user_version=0")
         finally:
             target_connection.close()
     finally:
@@ -135,8 +159,8 @@ _LOG = f"temp.{_LOG_NAME}"
 _KEEP_FUNCTION = "crmbid_keep_blob"
 
 
-def quote_identifier(name: str) -> str:
-    """`name` as an SQL identifier, whatever it contains."""
+def quote_name(name: str) -> str:
+    """An SQL identifier quoted so that any name, even one read from a file, stays a name."""
     return '"' + name.replace('"', '""') + '"'
 
 
@@ -219,14 +243,14 @@ def _keeper(connection: Any) -> _BlobKeeper:
 
 def _recording_sql(table: str, columns: list[tuple[str, bool]]) -> list[str]:
     """The three triggers for `table`; `columns` are (name, is a BLOB)."""
-    target = f"main.{quote_identifier(table)}"
+    target = f"main.{quote_name(table)}"
     name = _quote_literal(table)
     has_uuid = any(column == "uuid" for column, _ in columns)
     new_uuid = 'new."uuid"' if has_uuid else "NULL"
     old_uuid = 'old."uuid"' if has_uuid else "NULL"
 
     def old_value(column: str, blob: bool) -> str:
-        value = f"old.{quote_identifier(column)}"
+        value = f"old.{quote_name(column)}"
         return f"{_KEEP_FUNCTION}({value})" if blob else value
 
     def as_json(parts: list[str]) -> str:
@@ -236,14 +260,14 @@ def _recording_sql(table: str, columns: list[tuple[str, bool]]) -> list[str]:
     changed = []
     removals = []
     for column, blob in columns:
-        differs = f"old.{quote_identifier(column)} IS NOT new.{quote_identifier(column)}"
+        differs = f"old.{quote_name(column)} IS NOT new.{quote_name(column)}"
         value = old_value(column, blob)
         changed.append(f"{_quote_literal(column)},CASE WHEN {differs} THEN {value} END")
         path = _quote_literal(f'$."{column}"')
         removals.append(f"CASE WHEN {differs} THEN '$.\"~\"' ELSE {path} END")
     blob_names = _quote_literal(",".join(column for column, blob in columns if blob))
     insert = f"INSERT INTO {_LOG_NAME}(tbl, op, row_id, uuid, old, blobs) VALUES"
-    prefix = f"CREATE TEMP TRIGGER IF NOT EXISTS {quote_identifier(_TRIGGER_PREFIX + table)}"
+    prefix = f"CREATE TEMP TRIGGER IF NOT EXISTS {quote_name(_TRIGGER_PREFIX + table)}"
     return [
         f'{prefix[:-1]}_i" AFTER INSERT ON {target} BEGIN {insert}'
         f"({name},'insert',new.rowid,{new_uuid},NULL,''); END",
@@ -286,9 +310,7 @@ def start_recording(connection: Any) -> None:
             continue
         columns = [
             (str(row[1]), "BLOB" in str(row[2]).upper())
-            for row in connection.exec_driver_sql(
-                f"PRAGMA main.table_info({quote_identifier(table)})"
-            )
+            for row in connection.exec_driver_sql(f"PRAGMA main.table_info({quote_name(table)})")
         ]
         for statement in _recording_sql(table, columns):
             connection.exec_driver_sql(statement)
@@ -329,18 +351,18 @@ def take_back_changes(connection: Any, changes: Sequence[RowChange]) -> None:
     """
     connection.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
     for change in reversed(changes):
-        table = quote_identifier(change.table)
+        table = quote_name(change.table)
         old = dict(change.old or {})
         if change.op == "insert":
             connection.exec_driver_sql(f"DELETE FROM {table} WHERE rowid = ?", (change.row_id,))
         elif change.op == "update":
-            sets = ", ".join(f"{quote_identifier(column)} = ?" for column in old)
+            sets = ", ".join(f"{quote_name(column)} = ?" for column in old)
             connection.exec_driver_sql(
                 f"UPDATE {table} SET {sets} WHERE rowid = ?",
                 (*(_plain(value) for value in old.values()), change.row_id),
             )
         elif change.op == "delete":
-            names = ", ".join(["rowid", *(quote_identifier(column) for column in old)])
+            names = ", ".join(["rowid", *(quote_name(column) for column in old)])
             marks = ", ".join("?" * (len(old) + 1))
             connection.exec_driver_sql(
                 f"INSERT INTO {table} ({names}) VALUES ({marks})",
