@@ -35,4 +35,4 @@ def test_sent_file_is_valid_and_identified(
     assert uuid in custom and "crmbid.bid" in custom
     assert f'w:name="{bookmark_name(uuid)}"' in body
     assert len(bookmark_name(uuid)) <= 40
-    assert "please keep this grey line" in body and "do not change the section headings" in body
+    assert "please keep this grey line" in body and "leave the numbered section headings" in body
