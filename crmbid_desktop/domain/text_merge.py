@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 #: How a conflict was settled: this side's text, the other side's, or both one after the other.
 Choice = Literal["ours", "theirs", "both"]
@@ -90,7 +90,7 @@ def merge_texts(base: str, ours: str, theirs: str) -> Merged:
             text = "".join(c[region[1] : region[2]])
             hunks.append(Hunk("theirs", "", text, text))
         else:  # conflict: (kind, base start, base end, a start, a end, b start, b end)
-            _k, z1, z2, a1, a2, b1, b2 = region
+            z1, z2, a1, a2, b1, b2 = cast("tuple[int, int, int, int, int, int]", tuple(region)[1:7])
             hunks.append(
                 Hunk(
                     "conflict",

@@ -108,9 +108,9 @@ def match_sections(
     taken = {index for index, _how in starts.values()}
     for index, block in enumerate(blocks):
         number = _numbered_heading(block)
-        item = by_number.get(number or "")
-        if item is not None and item.key not in starts and index not in taken:
-            starts[item.key] = (index, BY_NUMBER)
+        numbered = by_number.get(number or "")
+        if numbered is not None and numbered.key not in starts and index not in taken:
+            starts[numbered.key] = (index, BY_NUMBER)
             taken.add(index)
     found = _spans(blocks, expected, starts)
     if use_similarity:
