@@ -16,6 +16,7 @@ saving a document with comments; the tests check comments through its --convert-
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -121,9 +122,7 @@ def main() -> None:
             _apply(doc, edit)
         if via_odt:
             odt = target.with_suffix(".odt")
-            doc.storeToURL(
-                uno.systemPathToFileUrl(str(odt)), (_prop("FilterName", "writer8"),)
-            )
+            doc.storeToURL(uno.systemPathToFileUrl(str(odt)), (_prop("FilterName", "writer8"),))
             doc.close(True)
             doc = desktop.loadComponentFromURL(
                 uno.systemPathToFileUrl(str(odt)), "_blank", 0, (_prop("Hidden", True),)
@@ -133,10 +132,9 @@ def main() -> None:
         )
         doc.close(True)
     finally:
-        try:
+        # The office may already be gone; it is killed below either way.
+        with contextlib.suppress(Exception):
             desktop.terminate()
-        except Exception:  # the office may already be gone; it is killed below either way
-            pass
         try:
             office.wait(timeout=30)
         except subprocess.TimeoutExpired:

@@ -113,9 +113,7 @@ def _assert_no_change(preview: TakeBackPreview) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("via_odt", [False, True], ids=["docx", "via-odt"])
-def test_libreoffice_resave_is_no_change(
-    workspace: Workspace, sent: Path, via_odt: bool
-) -> None:
+def test_libreoffice_resave_is_no_change(workspace: Workspace, sent: Path, via_odt: bool) -> None:
     # A comment as Word writes it; LibreOffice must carry it through its own save.
     document = docx.Document(str(sent))
     target = next(p for p in document.paragraphs if p.text.startswith("A closing"))
