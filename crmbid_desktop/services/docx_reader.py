@@ -427,8 +427,6 @@ def _merge_runs(runs: Iterable[_Run]) -> list[_Run]:
             run.link,
         ):
             last.text += run.text
-        elif last and last.link == run.link and not run.text.strip() and "\n" not in run.text:
-            last.text += run.text  # a formatted space would split "**a** **b**"; join it
         else:
             merged.append(_Run(run.text, run.bold, run.italic, run.underline, run.link))
     return merged

@@ -24,6 +24,8 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark").enable("table")
 
 
+_HEADER_CELL = re.compile(r"<th[^>]*>.*?</th>", re.DOTALL)
+_JOINED = re.compile(r"</(strong|em)> <\1>")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
 
@@ -31,7 +33,13 @@ _NEWLINES = re.compile(r"\s*\n\s*")
 def _meaning(html: str) -> str:
     """Rendered HTML with the differences Word cannot keep taken out."""
     html = html.replace("\u00ad", "")  # soft hyphens are invisible
+    # A header row is bold in Word whatever its cells say, so bold there is no difference.
+    html = _HEADER_CELL.sub(
+        lambda m: m.group(0).replace("<strong>", "").replace("</strong>", ""), html
+    )
     html = _SPACES.sub(" ", html)
+    # "**a** **b**" and "**a b**" look the same on the page: a space's boldness cannot be seen.
+    html = _JOINED.sub(" ", html)
     return _NEWLINES.sub("\n", html).strip()
 
 
