@@ -357,8 +357,10 @@ class SectionChange:
     changed_in_bid_since_sent: bool = False
     #: How the section was found in the file, in plain words ("hidden marker and heading").
     matched_by: str = ""
-    #: For a three-way take-back with conflicts: the user's settled text, once chosen.
+    #: For a three-way take-back with conflicts: the user's settled text, once chosen, and how
+    #: ("ours", "theirs", "both" or "edited").
     settled: str | None = None
+    settled_how: str = ""
 
     def returned_text(self, choice: TrackedChoice) -> str:
         """The partner's text, with untouched paragraphs spelt as they were sent."""

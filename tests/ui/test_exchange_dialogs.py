@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox
 from sqlalchemy import select
 
 from crmbid_desktop.paths import AppPaths
@@ -113,13 +113,23 @@ def test_merge_dialog_resolves_conflicts(
     assert dialog.conflicts.count() == 2
     body_row = next(i for i, c in enumerate(dialog.plan.conflicts) if "body" in c.fields)
     dialog.conflicts.setCurrentRow(body_row)
-    assert "<<<<<<<" in dialog.edited.toPlainText()
+    # Two versions side by side with the changed words marked, plain words, no markers.
+    assert "ours" in dialog.ours.toPlainText() and "theirs" in dialog.theirs.toPlainText()
+    assert "line-through" in dialog.ours.toHtml() or "text-decoration" in dialog.ours.toHtml()
+    assert "1 conflict" in dialog.panel.header.text()
+    assert "change(s)" not in dialog.findChild(QLabel, "mergeSummary").text()
+    qtbot.mouseClick(dialog.edit, Qt.MouseButton.LeftButton)
+    assert dialog.edited.isVisibleTo(dialog)
+    assert dialog.edited.toPlainText() == "a\nours\n\ntheirs\nc"  # keep both, to edit
+    for widget in (dialog.ours, dialog.theirs, dialog.edited):
+        assert "<<<<<<<" not in widget.toPlainText() and "=======" not in widget.toPlainText()
     _shot(dialog, "merge")
     dialog.edited.setPlainText("a\nboth\nc")
     qtbot.mouseClick(dialog.use_edited, Qt.MouseButton.LeftButton)
     dialog.conflicts.setCurrentRow(1 - body_row)
     qtbot.mouseClick(dialog.take_theirs, Qt.MouseButton.LeftButton)
     assert "take theirs" in dialog.conflicts.item(1 - body_row).text()
+    assert "edited" in dialog.conflicts.item(body_row).text()
     qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
     with workspace.reading() as session:
         rows = {s.uuid: s for s in session.scalars(select(Section))}
