@@ -264,6 +264,16 @@ def send_sections(
     )
 
 
+def suggested_return_date(workspace: Workspace, numbers: Iterable[str]) -> date | None:
+    """When the partner should send the sections back: their open tasks' earliest due date."""
+    with workspace.reading() as session:
+        try:
+            chosen = select_sections(section_rows(session), numbers)
+        except SectionSelectionError:
+            return None
+        return _due_date(session, [row.id for row in chosen])
+
+
 def _due_date(session: Session, section_ids: list[int]) -> date | None:
     """The earliest due date among the chosen sections' unfinished tasks."""
     from crmbid_desktop.store.models import Task

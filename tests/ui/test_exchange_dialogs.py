@@ -28,7 +28,7 @@ SHOTS = os.environ.get("CRMBID_SHOTS")
 
 def _shot(widget: Any, name: str) -> None:
     if SHOTS:
-        widget.resize(1280, 800)
+        widget.resize(1024, 768)
         widget.grab().save(str(Path(SHOTS) / f"{name}.png"))
 
 
@@ -147,3 +147,77 @@ def test_partner_actions_disabled_read_only(main_window: Any) -> None:
         action = main_window.findChild(QAction, name)
         assert action is not None and action.property("editsBid") is True
     assert main_window.findChild(QAction, "sendSectionsAction").property("editsBid") is None
+
+
+def test_take_back_dialog_holds_back_emptied_and_settles_conflicts(
+    qtbot: Any, workspace: Workspace, tmp_path: Path
+) -> None:
+    import docx
+
+    _set_body(workspace, "2", "Leeds leads the bid.\n\nNewham supports it.")
+    _set_body(workspace, "3", "Strategic fit is strong across all partner councils in the bid.")
+    sent = tmp_path / "sections.docx"
+    send_sections(workspace, sent, ["2", "3"], partner="Leeds City Council")
+    # The team changes section 2 after sending; the partner changes the same paragraph and
+    # empties section 3.
+    _set_body(workspace, "2", "Leeds leads the bid team.\n\nNewham supports it.")
+    document = docx.Document(str(sent))
+    for paragraph in document.paragraphs:
+        if paragraph.text.startswith("Leeds leads"):
+            paragraph.runs[0].text = "Leeds City Council leads the bid."
+        if paragraph.text.startswith("Strategic fit is"):
+            paragraph._p.getparent().remove(paragraph._p)
+    document.core_properties.last_modified_by = "Ann Smith"
+    document.save(str(sent))
+
+    dialog = TakeBackDialog(workspace, preview_returned(workspace, sent))
+    qtbot.addWidget(dialog)
+    dialog.resize(1024, 768)
+    dialog.show()
+    assert_controls_named(dialog)
+    assert dialog.partner.text() == "Ann Smith (Leeds City Council)"
+    two, three = dialog.sections.item(0), dialog.sections.item(1)
+    assert two.checkState() == Qt.CheckState.Unchecked and "conflicts" in two.text()
+    assert three.checkState() == Qt.CheckState.Unchecked and "came back empty" in three.text()
+    assert dialog.conflict.isVisibleTo(dialog) and not dialog.compare.isVisibleTo(dialog)
+    assert "1 conflict" in dialog.conflict.header.text()
+    assert "bid team" in dialog.conflict.ours.toPlainText()
+    assert "City Council" in dialog.conflict.theirs.toPlainText()
+    if SHOTS:
+        dialog.grab().save(str(Path(SHOTS) / "take_back_conflict.png"))
+    qtbot.mouseClick(dialog.conflict.keep_both, Qt.MouseButton.LeftButton)
+    assert (
+        two.checkState() == Qt.CheckState.Checked and "keep both" in dialog.conflict.header.text()
+    )
+    dialog.sections.setCurrentRow(1)
+    assert "came back empty" in dialog.note.text()
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    body = _section(workspace, "2").body
+    assert "Leeds leads the bid team." in body and "Leeds City Council leads the bid." in body
+    assert _section(workspace, "3").body.startswith("Strategic fit is strong")
+
+
+def test_send_dialog_names_partner_and_date(qtbot: Any, workspace: Workspace) -> None:
+    from datetime import date
+
+    from crmbid_desktop.store.models import Task
+
+    with workspace.edit("task") as session:
+        session.add(
+            Task(title="Draft", section_id=_section(workspace, "4").id, due_on=date(2005, 8, 12))
+        )
+    dialog = SendSectionsDialog(workspace)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert_controls_named(dialog)
+    row = next(
+        i
+        for i in range(dialog.sections.count())
+        if dialog.sections.item(i).data(Qt.ItemDataRole.UserRole) == "4"
+    )
+    dialog.sections.item(row).setCheckState(Qt.CheckState.Checked)
+    assert dialog.return_date() == date(2005, 8, 12)  # the section's task's due date
+    assert dialog.partner.count() >= 2  # the bid's partner councils to choose from
+    dialog.partner.setCurrentText("Leeds City Council")
+    assert dialog.partner_name() == "Leeds City Council"
