@@ -432,6 +432,16 @@ class MarkdownRenderer:
         if self._block_width is None:
             # Reading the page width costs an XPath over the whole body; once per document.
             self._block_width = self._doc._block_width
+        try:
+            previous = self._doc.element.body[-1]  # from the end: len() would walk the body
+        except IndexError:
+            previous = None
+        if previous is not None and previous.tag == _SECTPR:
+            previous = previous.getprevious()
+        if previous is not None and previous.tag == _W + "tbl":
+            # Two tables with nothing between them are one table to Word and LibreOffice; an
+            # empty paragraph keeps them apart (and reads back as nothing).
+            new_paragraph(self._doc, None)
         table = self._doc._body.add_table(len(rows), columns, self._block_width)
         fill_table(table._tbl, self._styles[st.BID_TABLE])
         # Walk the XML rows directly: python-docx's cell lookup is quadratic on long tables.

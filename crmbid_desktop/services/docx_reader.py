@@ -35,7 +35,13 @@ _OFF = {"0", "false", "off", "none"}
 # Characters that would start Markdown syntax inside running text.
 _INLINE_SPECIAL = re.compile(r"([\\`\[\]<]|(?<!\s)\*|\*(?!\s))")
 _WORD_EDGE_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
-_LINE_START = re.compile(r"^(\s*)(?:([#>+-])|(\d+)([.)]))(?=\s|$)")
+# What would make a paragraph's first characters Markdown syntax: a quote (">" needs no space),
+# a heading, a list marker, a "---" rule, a "~~~" fence, or "2005." / "1)" starting a list.
+_LINE_START = re.compile(
+    r"^(\s*)(?:(>|~(?=~~)|#{1,6}(?=\s|$)|[+-](?=\s|$)|-(?=(?:\s*-){2,}\s*$))"
+    r"|(\d{1,9})([.)])(?=\s|$))",
+    re.MULTILINE,
+)
 #: "End of section 4.2 (please keep this grey line)": the sent file's end-of-section marker.
 END_LINE = re.compile(r"^\s*End of section\s+(\d+(?:\.\d+)*)\b", re.IGNORECASE)
 M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
@@ -99,7 +105,9 @@ _WINGDINGS = {
 def _escape_line_start(match: re.Match[str]) -> str:
     """Keep a paragraph's "2005." or "- " from turning into a list: "2005\\." and "\\-"."""
     lead, mark, digits, stop = match.groups()
-    return f"{lead}\\{mark}" if mark else f"{lead}{digits}\\{stop}"
+    if mark:
+        return f"{lead}\\{mark}"
+    return f"{lead}{digits}\\{stop}"
 
 
 def symbol_character(font: str, code: str) -> str:
@@ -321,15 +329,6 @@ def _int(value: str | None, default: int = 0) -> int:
         return default
 
 
-def _on(rpr: _Element | None, tag: str) -> bool:
-    if rpr is None:
-        return False
-    el = rpr.find(f"{W}{tag}")
-    if el is None:
-        return False
-    return (el.get(f"{W}val") or "true").lower() not in _OFF
-
-
 class _Tally:
     """Tracked-change counts and lost content met while reading one section."""
 
@@ -340,6 +339,32 @@ class _Tally:
 
     def lose(self, kind: str) -> None:
         self.lost[kind] = self.lost.get(kind, 0) + 1
+
+
+_PLAIN = (False, False, False)
+_B, _I, _U, _VANISH, _WEB_HIDDEN = (f"{W}{tag}" for tag in ("b", "i", "u", "vanish", "webHidden"))
+
+
+def _run_format(run: _Element) -> tuple[bool, bool, bool] | None:
+    """(bold, italic, underline) of a run, or None when it is hidden; one pass over rPr."""
+    rpr = run.find(f"{W}rPr")
+    if rpr is None:
+        return _PLAIN
+    bold = italic = underline = False
+    for prop in rpr:
+        tag = prop.tag
+        if tag not in (_B, _I, _U, _VANISH, _WEB_HIDDEN):
+            continue
+        on = (prop.get(f"{W}val") or "true").lower() not in _OFF
+        if tag == _B:
+            bold = on
+        elif tag == _I:
+            italic = on
+        elif tag == _U:
+            underline = on
+        elif on:
+            return None
+    return bold, italic, underline
 
 
 def _run_items(run: _Element, tally: _Tally) -> Iterator[str]:
@@ -391,10 +416,9 @@ def _runs(
     for child in parent:
         tag = child.tag
         if tag == f"{W}r":
-            rpr = child.find(f"{W}rPr")
-            if _on(rpr, "vanish") or _on(rpr, "webHidden"):
+            fmt = _run_format(child)
+            if fmt is None:
                 continue  # hidden text is not part of what the partner wrote
-            fmt = (_on(rpr, "b"), _on(rpr, "i"), _on(rpr, "u"))
             for text in _run_items(child, tally):
                 yield _Run(text, *fmt, link=link)
         elif tag in (f"{W}ins", f"{W}moveTo"):
@@ -541,9 +565,9 @@ class _BlockWriter:
             return
         name = self.ctx.style_name(p)
         if name in ("title", "heading 1", "section subheading 1") or name == "heading1":
-            self.blocks.append(f"# {text.strip()}")
+            self.blocks.append(f"# {_heading_text(text)}")
         elif name.startswith("heading") or name.startswith("section subheading"):
-            self.blocks.append(f"## {text.strip()}")
+            self.blocks.append(f"## {_heading_text(text)}")
         else:
             text = _LINE_START.sub(_escape_line_start, text.strip())
             self.blocks.append(text)
@@ -578,6 +602,14 @@ class _BlockWriter:
         return "\n\n".join(self.blocks)
 
 
+def _heading_text(text: str) -> str:
+    """A heading's text; a "#" run at its end would close the heading, so it is escaped."""
+    return _HEADING_END.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text.strip())
+
+
+_HEADING_END = re.compile(r"(^|\s)(#+)$")
+
+
 def _unbold_header(cells: list[list[list[_Run]]]) -> None:
     """A header row is bold by the table's style; a word processor that writes the bold out
     (LibreOffice does) must not turn it into **Council**."""
@@ -609,7 +641,9 @@ def _returned(
     bookmark: str, heading: str, elements: list[_Element], ctx: _Context
 ) -> ReturnedSection:
     accepted, tally = _convert(elements, ctx, "accept")
-    rejected, _ = _convert(elements, ctx, "reject")
+    # Without tracked changes both readings are the same; a long section is converted once.
+    tracked = tally.insertions or tally.deletions
+    rejected = _convert(elements, ctx, "reject")[0] if tracked else accepted
     comments = [ctx.comments[cid] for cid in sorted(_section_of(elements)) if cid in ctx.comments]
     return ReturnedSection(
         bookmark,

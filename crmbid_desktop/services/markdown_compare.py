@@ -8,6 +8,7 @@ canonical source into the words a person reads in a comparison.
 
 from __future__ import annotations
 
+import html
 import re
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -24,6 +25,8 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark").enable("table")
 
 
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_NOT_WORD = re.compile(r"[\W_]+")
 _HEADER_CELL = re.compile(r"<th[^>]*>.*?</th>", re.DOTALL)
 _JOINED = re.compile(r"</(strong|em)> <\1>")
 _SPACES = re.compile(r"[ \t\u00a0]+")
@@ -43,6 +46,7 @@ def _meaning(html: str) -> str:
     return _NEWLINES.sub("\n", html).strip()
 
 
+@lru_cache(maxsize=65536)  # a long bid has thousands of paragraphs, each rendered once
 def rendered(markdown: str) -> str:
     """The HTML a reader would see, with every list tight: Word cannot keep a list "loose"."""
     md = _parser()
@@ -62,18 +66,34 @@ def same_text(a: str, b: str) -> bool:
     """Whether two section texts read the same (escapes, emphasis spelling, list looseness)."""
     if a.strip() == b.strip():
         return True
-    return rendered(a) == rendered(b)
+    old, new = blocks(a), blocks(b)
+    if len(old) != len(new):
+        return rendered(a) == rendered(b)  # e.g. a loose list against a tight one
+    # Block by block, rendering only blocks spelt differently. A reference-style link defined
+    # in another block is the one thing this would misjudge; the bid's editor never writes them.
+    return all(_same_block(x, y) for x, y in zip(old, new, strict=True))
 
 
-def blocks(markdown: str) -> list[str]:
-    """The top-level blocks' source text: paragraphs, whole lists, tables, headings."""
-    lines = markdown.split("\n")
-    out: list[str] = []
-    for token in _parser().parse(markdown):
-        if token.level == 0 and token.map is not None and token.nesting in (1, 0):
-            start, end = token.map
-            out.append("\n".join(lines[start:end]).strip("\n"))
-    return [block for block in out if block.strip()]
+@lru_cache(maxsize=65536)
+def _signature(block: str) -> str:
+    """The block's letters and digits: markup and escapes never change them, so two blocks
+    whose signatures differ cannot read the same, and need no rendering to tell."""
+    return _NOT_WORD.sub("", html.unescape(block))
+
+
+def _same_block(a: str, b: str) -> bool:
+    return a == b or (_signature(a) == _signature(b) and rendered(a) == rendered(b))
+
+
+@lru_cache(maxsize=256)
+def blocks(markdown: str) -> tuple[str, ...]:
+    """The text's stretches between blank lines: paragraphs, tight lists, tables, headings.
+
+    Splitting at blank lines (not parsing) keeps a long section cheap; a loose list or a code
+    block with blank lines comes apart into pieces, which only ever makes two texts compare
+    piece by piece, and `same_text` falls back to the whole rendering when the counts differ.
+    """
+    return tuple(piece.strip("\n") for piece in _BLANK_LINE.split(markdown) if piece.strip())
 
 
 def keep_unchanged_spelling(original: str, returned: str) -> str:
@@ -81,14 +101,23 @@ def keep_unchanged_spelling(original: str, returned: str) -> str:
     if same_text(original, returned):
         return original
     old, new = blocks(original), blocks(returned)
-    old_keys = [rendered(block) for block in old]
-    new_keys = [rendered(block) for block in new]
     out = list(new)
-    matcher = SequenceMatcher(None, old_keys, new_keys, autojunk=False)
-    for tag, i1, _i2, j1, j2 in matcher.get_opcodes():
+    # Blocks spelt the same are matched first (cheap); only the stretches between them are
+    # rendered and matched by meaning.
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
         if tag == "equal":
-            for k in range(j2 - j1):
-                out[j1 + k] = old[i1 + k]
+            out[j1:j2] = old[i1:i2]
+        elif tag == "replace":
+            old_keys = [_signature(block) for block in old[i1:i2]]
+            new_keys = [_signature(block) for block in new[j1:j2]]
+            inner = SequenceMatcher(None, old_keys, new_keys, autojunk=False)
+            for kind, k1, _k2, l1, l2 in inner.get_opcodes():
+                if kind != "equal":
+                    continue
+                for offset in range(l2 - l1):
+                    before, after = old[i1 + k1 + offset], new[j1 + l1 + offset]
+                    if rendered(before) == rendered(after):
+                        out[j1 + l1 + offset] = before
     return "\n\n".join(out)
 
 

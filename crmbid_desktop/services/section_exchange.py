@@ -371,11 +371,14 @@ class SectionChange:
     #: ("ours", "theirs", "both" or "edited").
     settled: str | None = None
     settled_how: str = ""
+    _spelt: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def returned_text(self, choice: TrackedChoice) -> str:
         """The partner's text, with untouched paragraphs spelt as they were sent."""
-        base = self.sent if self.sent is not None else self.current
-        return keep_unchanged_spelling(base, self.returned.text(choice))
+        if choice not in self._spelt:
+            base = self.sent if self.sent is not None else self.current
+            self._spelt[choice] = keep_unchanged_spelling(base, self.returned.text(choice))
+        return self._spelt[choice]
 
     def merged(self, choice: TrackedChoice) -> Merged | None:
         """sent → returned merged with sent → the bid now, when the bid changed since sending."""

@@ -65,7 +65,8 @@ class MergeDialog(QDialog):
         self.applied_lines: list[str] = []
 
         intro = QLabel(
-            f"{_count(len(plan.clean), 'change').capitalize()} merge cleanly and "
+            f"{_count(len(plan.clean), 'change').capitalize()} "
+            f"{'merges' if len(plan.clean) == 1 else 'merge'} cleanly and "
             f"{_count(len(plan.conflicts), 'conflict')} "
             f"{'needs' if len(plan.conflicts) == 1 else 'need'} a decision. Conflicts you "
             "leave undecided stay as they are in this bid and are shown again next time you "
