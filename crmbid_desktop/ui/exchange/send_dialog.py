@@ -59,11 +59,14 @@ class SendSectionsDialog(QDialog):
         self.partner.setEditable(True)
         self.partner.addItems(councils)
         self.partner.setCurrentIndex(-1)
-        self.partner.setPlaceholderText("e.g. London Borough of Newham (Ann Smith)")
+        line = self.partner.lineEdit()
+        if line is not None:
+            line.setPlaceholderText("e.g. London Borough of Newham (Ann Smith)")
         name_widget(self.partner, "sendPartner", "Who the sections are for")
         self.return_by = QDateEdit()
         self.return_by.setCalendarPopup(True)
         self.return_by.setDisplayFormat("ddd d MMM yyyy")
+        self.return_by.setDate(QDate.currentDate())  # until the sections' tasks say otherwise
         name_widget(self.return_by, "returnBy", "Date to send the file back by")
         self.no_date = QCheckBox("No date")
         name_widget(self.no_date, "noReturnDate", "No date to send it back by")
