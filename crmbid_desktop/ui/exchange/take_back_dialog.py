@@ -29,6 +29,7 @@ from crmbid_desktop.services.section_exchange import (
     TakeBackPreview,
     apply_returned,
 )
+from crmbid_desktop.services.section_matching import BY_MARKER
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.ui.colours import PaletteSource
 from crmbid_desktop.ui.exchange import conflict_panel
@@ -314,6 +315,8 @@ def _state(change: SectionChange, choice: TrackedChoice) -> str:
     if change.shrinkage(choice):
         return change.shrinkage(choice) + ": check"
     words = ["changed" if change.changed(choice) else "unchanged"]
+    if change.matched_by and change.matched_by != BY_MARKER:
+        words.append(f"found by {change.matched_by}")  # the marker was lost: worth a look
     if change.returned.lost:
         words.append("content not taken in")
     if change.comments:
