@@ -169,3 +169,39 @@ def test_libreoffice_edits_come_back_exactly(
     assert _section(workspace, "1").body == expected_one
     assert _section(workspace, "2").body == BODIES["2"]
     assert _section(workspace, "3").body == BODIES["3"] + "\n\nAdded in LibreOffice by Ann."
+
+
+@pytest.mark.slow
+def test_cli_import_of_a_libreoffice_resave_changes_nothing(
+    workspace: Workspace, sent: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from crmbid_desktop.services import file_formats
+
+    returned = libreoffice_resave(sent, via_odt=True)
+    report = file_formats.import_file(workspace, returned, file_formats.ImportOptions())
+    text = "\n".join(report.lines)
+    for number, title in (("1", "Executive summary"), ("2", "The bidding partnership")):
+        assert f"Section {number} {title}: unchanged." in text
+    assert "replaced" not in text and "warning" not in text
+    for number, body in BODIES.items():
+        assert _section(workspace, number).body == body
+
+
+@pytest.mark.slow
+def test_take_back_window_shows_how_a_pandoc_file_was_matched(
+    qtbot: object, workspace: Workspace, sent: Path, tmp_path: Path
+) -> None:
+    from crmbid_desktop.ui.exchange.take_back_dialog import TakeBackDialog
+
+    pandoc = shutil.which("pandoc")
+    assert pandoc is not None, "pandoc is needed; CI installs it"
+    returned = tmp_path / "pandoc.docx"
+    subprocess.run([pandoc, str(sent), "-o", str(returned)], check=True, timeout=120)
+    dialog = TakeBackDialog(workspace, preview_returned(workspace, returned))
+    qtbot.addWidget(dialog)  # type: ignore[attr-defined]
+    dialog.show()
+    assert dialog.notes.isVisibleTo(dialog) and "lost the hidden markers" in dialog.notes.text()
+    first = dialog.sections.item(0).text()
+    assert "unchanged" in first and "found by heading" in first
+    assert "Found in the file by its heading." in dialog.note.text()
+    assert dialog.accepted_uuids() == []  # nothing changed, nothing ticked
