@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QStackedWidget,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +29,7 @@ from crmbid_desktop import settings as user_settings
 from crmbid_desktop.paths import BID_SUFFIX
 from crmbid_desktop.services.workspace import Workspace, default_user_name
 from crmbid_desktop.settings import Settings
+from crmbid_desktop.ui import icons
 from crmbid_desktop.ui.colours import background_colour
 from crmbid_desktop.ui.pages.base import Page
 from crmbid_desktop.ui.widgets import name_widget
@@ -48,6 +50,12 @@ class PageSpec:
     object_name: str
     module: str  # under crmbid_desktop.ui.pages
     class_name: str
+    icon: str = ""  # a name in ui/icons.py
+
+    @property
+    def menu_text(self) -> str:
+        """The title as a menu item: "&" doubled, or Qt takes it for an accelerator."""
+        return self.title.replace("&", "&&")
 
     def load(self) -> type[Page]:
         module = importlib.import_module(f"crmbid_desktop.ui.pages.{self.module}")
@@ -58,14 +66,26 @@ class PageSpec:
 
 #: The pages in navigation order; each is built with the open workspace on its first visit.
 PAGES: list[PageSpec] = [
-    PageSpec("Dashboard", "dashboardPage", "dashboard_page", "DashboardPage"),
-    PageSpec("Partners", "partnersPage", "partners_page", "PartnersPage"),
-    PageSpec("Timetable & Tasks", "timetablePage", "timetable_page", "TimetablePage"),
-    PageSpec("Sections", "sectionsPage", "sections_page", "SectionsPage"),
-    PageSpec("Criteria", "criteriaPage", "criteria_page", "CriteriaPage"),
-    PageSpec("Clarifications", "clarificationsPage", "clarifications_page", "ClarificationsPage"),
-    PageSpec("Sustainability", "sustainabilityPage", "sustainability_page", "SustainabilityPage"),
-    PageSpec("Export", "exportPage", "export_page", "ExportPage"),
+    PageSpec("Dashboard", "dashboardPage", "dashboard_page", "DashboardPage", "dashboard"),
+    PageSpec("Partners", "partnersPage", "partners_page", "PartnersPage", "partners"),
+    PageSpec("Timetable & Tasks", "timetablePage", "timetable_page", "TimetablePage", "timetable"),
+    PageSpec("Sections", "sectionsPage", "sections_page", "SectionsPage", "sections"),
+    PageSpec("Criteria", "criteriaPage", "criteria_page", "CriteriaPage", "criteria"),
+    PageSpec(
+        "Clarifications",
+        "clarificationsPage",
+        "clarifications_page",
+        "ClarificationsPage",
+        "clarifications",
+    ),
+    PageSpec(
+        "Sustainability",
+        "sustainabilityPage",
+        "sustainability_page",
+        "SustainabilityPage",
+        "sustainability",
+    ),
+    PageSpec("Export", "exportPage", "export_page", "ExportPage", "export"),
 ]
 
 #: Which page shows each kind of item that the dashboard and search open.
@@ -162,6 +182,9 @@ class MainWindow(QMainWindow):
         self.navigation.clear()
         for page_type in PAGES:
             self.navigation.addItem(page_type.title)
+            item = self.navigation.item(self.navigation.count() - 1)
+            if page_type.icon:
+                icons.set_icon(item, page_type.icon)
         self._fit_navigation()
         self.navigation.blockSignals(False)
         workspace.user = self.settings.author or default_user_name()
@@ -181,6 +204,8 @@ class MainWindow(QMainWindow):
         """As wide as the longest page name in the navigation's font, at any display scale."""
         metrics = self.navigation.fontMetrics()
         widest = max(metrics.horizontalAdvance(spec.title) for spec in PAGES)
+        icon = self.navigation.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+        widest += max(self.navigation.iconSize().width(), icon) + 8  # each page's icon, its gap
         padding = 2 * self.navigation.frameWidth() + 2 * self.navigation.spacing()
         self.navigation.setFixedWidth(widest + padding + metrics.averageCharWidth() * 4)
 
@@ -366,12 +391,19 @@ class MainWindow(QMainWindow):
 
     # -- menus -------------------------------------------------------------------------------
     def _action(
-        self, text: str, name: str, slot: Callable[[], object], shortcut: str = ""
+        self,
+        text: str,
+        name: str,
+        slot: Callable[[], object],
+        shortcut: str = "",
+        icon: str = "",
     ) -> QAction:
         action = QAction(text, self)
         action.setObjectName(name)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
+        if icon:
+            icons.set_icon(action, icon)
         action.triggered.connect(slot)
         return action
 
@@ -385,35 +417,44 @@ class MainWindow(QMainWindow):
                 "newFromTemplateAction",
                 lambda: self._ask_new("odpm-crm-2005"),
                 "Ctrl+N",
+                "new",
             )
         )
         new_menu.addAction(self._action("Blank…", "newBlankAction", lambda: self._ask_new("blank")))
-        file_menu.addAction(self._action("&Open…", "openAction", self._ask_open, "Ctrl+O"))
+        file_menu.addAction(
+            self._action("&Open…", "openAction", self._ask_open, "Ctrl+O", "open-file")
+        )
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.setObjectName("recentMenu")
         file_menu.addAction(
             self._action("Save a &Copy As…", "saveCopyAction", self._ask_copy, "Ctrl+Shift+S")
         )
-        details = self._action("Bid &details…", "bidDetailsAction", self.edit_bid_details)
+        details = self._action(
+            "Bid &details…", "bidDetailsAction", self.edit_bid_details, "", "details"
+        )
         details.setProperty(EDITS_BID_PROPERTY, True)
         file_menu.addAction(details)
-        file_menu.addAction(self._action("&Backups…", "backupsAction", self.backups_requested.emit))
         file_menu.addAction(
-            self._action("Se&ttings…", "settingsAction", self.edit_settings, "Ctrl+,")
+            self._action("&Backups…", "backupsAction", self.backups_requested.emit, "", "backups")
+        )
+        file_menu.addAction(
+            self._action("Se&ttings…", "settingsAction", self.edit_settings, "Ctrl+,", "settings")
         )
         file_menu.addSeparator()
         self._add_partner_actions(file_menu)
         file_menu.addSeparator()
-        file_menu.addAction(self._action("E&xit", "exitAction", self.close, "Ctrl+Q"))
+        file_menu.addAction(self._action("E&xit", "exitAction", self.close, "Ctrl+Q", "exit"))
 
         edit_menu = self.menuBar().addMenu("&Edit")
         edit_menu.setObjectName("editMenu")
         undo = self.undo_group.createUndoAction(self, "&Undo")
         undo.setObjectName("undoAction")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
+        icons.set_icon(undo, "undo")
         redo = self.undo_group.createRedoAction(self, "&Redo")
         redo.setObjectName("redoAction")
         redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        icons.set_icon(redo, "redo")
         # Undo and redo reload every page, so what is being typed is saved first (and so becomes
         # the step that Undo takes back) rather than lost: the group's own trigger is replaced.
         for action, step in ((undo, self.undo_group.undo), (redo, self.undo_group.redo)):
@@ -424,7 +465,7 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
         edit_menu.addSeparator()
-        edit_menu.addAction(self._action("&Find…", "findAction", self.open_find, "Ctrl+F"))
+        edit_menu.addAction(self._action("&Find…", "findAction", self.open_find, "Ctrl+F", "find"))
         self.undo_action, self.redo_action = undo, redo
         self.edit_menu = edit_menu
 
@@ -434,21 +475,30 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.setObjectName("helpMenu")
         help_menu.addAction(
-            self._action("&Keyboard shortcuts…", "shortcutsAction", self.show_shortcuts, "F1")
+            self._action(
+                "&Keyboard shortcuts…", "shortcutsAction", self.show_shortcuts, "F1", "keyboard"
+            )
         )
         help_menu.addAction(self._action("&About CRM Bid Desktop", "aboutAction", self._about))
 
     def _add_partner_actions(self, menu: QMenu) -> None:
         """Working offline with partners (issue 10); dialogs load only when used."""
         specs = [
-            ("Send sections to a partner…", "sendSectionsAction", "send_sections", False),
-            ("Take back a returned Word file…", "takeBackAction", "take_back", True),
-            ("Save a copy for a partner…", "partnerCopyAction", "save_copy_for_partner", True),
-            ("Merge a partner's copy…", "mergeCopyAction", "merge_copy", True),
+            ("Send sections to a partner…", "sendSectionsAction", "send_sections", False, "send"),
+            ("Take back a returned Word file…", "takeBackAction", "take_back", True, "take-back"),
+            (
+                "Save a copy for a partner…",
+                "partnerCopyAction",
+                "save_copy_for_partner",
+                True,
+                "save-copy",
+            ),
+            ("Merge a partner's copy…", "mergeCopyAction", "merge_copy", True, "merge"),
         ]
-        for text, name, function, edits in specs:
+        for text, name, function, edits, icon in specs:
             action = QAction(text, self)
             action.setObjectName(name)
+            icons.set_icon(action, icon)
             action.triggered.connect(lambda _checked=False, f=function: self._partner_command(f))
             if edits:
                 action.setProperty(EDITS_BID_PROPERTY, True)

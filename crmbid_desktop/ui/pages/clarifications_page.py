@@ -88,6 +88,10 @@ class ClarificationsPage(Page):
         self.message.setWordWrap(True)
 
         form = QFormLayout()
+
+        # Narrow panes put a long row's field under its label rather than cut it off.
+
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("Question:", self.question)
         form.addRow("Asked on:", self.asked_on)
         form.addRow("Answer:", self.answer)

@@ -122,6 +122,8 @@ class _FormDialog(QDialog):
         name_widget(self, name, title)
         self._submit = submit
         self.form = QFormLayout()
+        # Narrow panes put a long row's field under its label rather than cut it off.
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.error = QLabel()
         self.error.setObjectName(f"{name}Error")
         self.error.setWordWrap(True)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -33,7 +32,7 @@ from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.services.planning import TASK_STATUSES, TaskRow
 from crmbid_desktop.ui.colours import background_colour
 from crmbid_desktop.ui.table_model import ROW_ROLE, SORT_ROLE
-from crmbid_desktop.ui.widgets import name_widget
+from crmbid_desktop.ui.widgets import ColumnFitter, name_widget
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -373,8 +372,9 @@ class TasksView(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().setVisible(False)
         self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.setWordWrap(False)
+        # Task, flags, start, due and status stay in view; the rest scroll sideways.
+        self.fitter = ColumnFitter(self.view, key_columns=5)
         self.view.doubleClicked.connect(self._edit_selected)
         self.count_label = QLabel()
         self.count_label.setObjectName("tasksCount")
@@ -430,20 +430,8 @@ class TasksView(QWidget):
         combo.blockSignals(False)
 
     def fit_columns(self) -> None:
-        """Size columns to the header and the first rows' text, capped so none takes over.
-
-        Measured here rather than with resizeColumnsToContents(), which asks the model for
-        thousands of cells on a 10,000-task plan and doubled the time the table takes to open.
-        """
-        metrics = self.view.fontMetrics()
-        header = self.view.horizontalHeader()
-        sample = range(min(self.model.rowCount(), 100))
-        for column, (title, _, _) in enumerate(TASK_COLUMNS):
-            widest = metrics.horizontalAdvance(title) + 28  # room for the sort arrow
-            for row in sample:
-                text = self.model.cells_at(row)[column]
-                widest = max(widest, metrics.horizontalAdvance(text) + 14)
-            header.resizeSection(column, min(widest, 360))
+        """Size columns to the header and the first rows' text (see ColumnFitter)."""
+        self.fitter.fit()
 
     def _update_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
