@@ -597,6 +597,9 @@ def run_gui(
         FirstPaintProbe(app, window)
     AfterFirstPaint(app, window, _after_first_paint)
     window.show()
+    if not smoke_test and os.environ.get(STARTUP_PROBE_ENV) != "1":
+        # Once the window is up: the first start asks for the user's name and council.
+        QTimer.singleShot(0, window.ask_name_on_first_start)
     if smoke_test:
         QTimer.singleShot(0, lambda: _visit_pages_and_quit(window))
     code = app.exec()

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from crmbid_desktop import APP_NAME, __version__
 from crmbid_desktop import settings as user_settings
 from crmbid_desktop.paths import BID_SUFFIX
-from crmbid_desktop.services.workspace import Workspace, default_user_name
+from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.settings import Settings
 from crmbid_desktop.ui import icons
 from crmbid_desktop.ui.colours import background_colour
@@ -187,7 +187,7 @@ class MainWindow(QMainWindow):
                 icons.set_icon(item, page_type.icon)
         self._fit_navigation()
         self.navigation.blockSignals(False)
-        workspace.user = self.settings.author or default_user_name()
+        workspace.user = self.settings.signature
         self._update_go_menu()
         start = current if current >= 0 else self.window_state.last_page()
         self.navigation.setCurrentRow(min(max(start, 0), len(PAGES) - 1))
@@ -351,6 +351,31 @@ class MainWindow(QMainWindow):
         for page in self._built.values():
             page.refresh()
 
+    def welcome_dialog(self) -> QDialog:
+        from crmbid_desktop.ui.welcome_dialog import WelcomeDialog
+
+        return WelcomeDialog(self.settings, self._partner_names(), self)
+
+    def ask_name_on_first_start(self) -> None:
+        """First start: ask once for the user's name and council (skippable; Settings later)."""
+        if self.settings.name_asked or self.settings.user_name:
+            return
+        from crmbid_desktop.ui.welcome_dialog import WelcomeDialog
+
+        dialog = self.welcome_dialog()
+        assert isinstance(dialog, WelcomeDialog)
+        dialog.exec()
+        self.apply_settings(dialog.settings())
+        dialog.deleteLater()
+
+    def _partner_names(self) -> list[str]:
+        from sqlalchemy import select
+
+        from crmbid_desktop.store.table_clauses import partner
+
+        with self.workspace.reading() as session:
+            return list(session.scalars(select(partner.c.name).order_by(partner.c.position)))
+
     def edit_settings(self) -> None:
         dialog = self.settings_dialog()
         assert isinstance(dialog, QDialog)
@@ -367,7 +392,7 @@ class MainWindow(QMainWindow):
             )
             return
         self.settings = new
-        self.workspace.user = new.author or default_user_name()
+        self.workspace.user = new.signature
         for page in self._built.values():
             page.apply_settings(new)
         self.settings_changed.emit(new)

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from crmbid_desktop.domain.dates import format_date, parse_date
-from crmbid_desktop.domain.section_workflow import STATUSES, WorkflowError
+from crmbid_desktop.domain.section_workflow import NOT_STARTED, STATUSES, WorkflowError
 from crmbid_desktop.domain.word_meter import NEAR, OVER, meter_level, meter_text
 from crmbid_desktop.services import queries
 from crmbid_desktop.services import sections as section_service
@@ -489,6 +489,9 @@ class SectionsPage(Page):
         self._saved_text = text
         self.editor.document().setModified(False)
         row = self.rows[self.section_id]
+        if row.status == NOT_STARTED:
+            self._reload_row()  # the first words moved it to drafting: show the new status
+            return
         item = self.outline.find_item(self.section_id)
         if item is not None:
             item.setText(2, self._item_texts(row)[2])
