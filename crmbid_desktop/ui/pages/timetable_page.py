@@ -247,7 +247,7 @@ class TimetablePage(Page):
             assert isinstance(data, TaskInput)
             return self._attempt(lambda: created.append(planning.add_task(self.workspace, data)))
 
-        dialog = TaskDialog(self, self.calendar, self._choices(), submit)
+        dialog = TaskDialog(self, self.calendar, self._choices(), submit, today=self.today())
         if dialog.exec() and created:
             self.refresh()
             self.tasks.select_task(created[0])
