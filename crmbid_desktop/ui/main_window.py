@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette, QUndoGroup
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -29,7 +30,7 @@ from crmbid_desktop import settings as user_settings
 from crmbid_desktop.paths import BID_SUFFIX
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.settings import Settings
-from crmbid_desktop.ui import icons
+from crmbid_desktop.ui import edit_commands, icons
 from crmbid_desktop.ui.colours import background_colour
 from crmbid_desktop.ui.pages.base import Page
 from crmbid_desktop.ui.widgets import name_widget
@@ -451,6 +452,9 @@ class MainWindow(QMainWindow):
         )
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.setObjectName("recentMenu")
+        # Every change is saved as it is made; Ctrl+S, pressed out of habit, saves what is still
+        # being typed and says so.
+        file_menu.addAction(self._action("&Save", "saveAction", self.save_now, "Ctrl+S", "save"))
         file_menu.addAction(
             self._action("Save a &Copy As…", "saveCopyAction", self._ask_copy, "Ctrl+Shift+S")
         )
@@ -474,10 +478,12 @@ class MainWindow(QMainWindow):
         edit_menu.setObjectName("editMenu")
         undo = self.undo_group.createUndoAction(self, "&Undo")
         undo.setObjectName("undoAction")
+        undo.setProperty("commandName", "Undo")  # its text names the last edit
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         icons.set_icon(undo, "undo")
         redo = self.undo_group.createRedoAction(self, "&Redo")
         redo.setObjectName("redoAction")
+        redo.setProperty("commandName", "Redo")
         redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
         icons.set_icon(redo, "redo")
         # Undo and redo reload every page, so what is being typed is saved first (and so becomes
@@ -489,6 +495,32 @@ class MainWindow(QMainWindow):
             )
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
+        edit_menu.addSeparator()
+        self.clipboard_actions: dict[str, QAction] = {}
+        for text, name, command, key, icon in (
+            ("Cu&t", "cutAction", edit_commands.CUT, QKeySequence.StandardKey.Cut, "cut"),
+            ("&Copy", "copyAction", edit_commands.COPY, QKeySequence.StandardKey.Copy, "copy"),
+            ("&Paste", "pasteAction", edit_commands.PASTE, QKeySequence.StandardKey.Paste, "paste"),
+            (
+                "Select &All",
+                "selectAllAction",
+                edit_commands.SELECT_ALL,
+                QKeySequence.StandardKey.SelectAll,
+                "select-all",
+            ),
+        ):
+            action = self._action(
+                text,
+                name,
+                lambda _checked=False, c=command: edit_commands.run(c),  # type: ignore[misc]
+                icon=icon,
+            )
+            action.setShortcut(QKeySequence(key))
+            edit_menu.addAction(action)
+            self.clipboard_actions[command] = action
+        # Greyed out when they would do nothing for the field or table that has the focus.
+        edit_menu.aboutToShow.connect(self._update_clipboard_actions)
+        edit_menu.aboutToHide.connect(self._enable_clipboard_actions)
         edit_menu.addSeparator()
         edit_menu.addAction(self._action("&Find…", "findAction", self.open_find, "Ctrl+F", "find"))
         self.undo_action, self.redo_action = undo, redo
@@ -505,6 +537,34 @@ class MainWindow(QMainWindow):
             )
         )
         help_menu.addAction(self._action("&About CRM Bid Desktop", "aboutAction", self._about))
+
+    def _update_clipboard_actions(self) -> None:
+        focused = QApplication.focusWidget()
+        for command, action in self.clipboard_actions.items():
+            action.setEnabled(edit_commands.can(command, focused))
+
+    def _enable_clipboard_actions(self) -> None:
+        # The shortcuts must keep working once the menu closes; run() checks again.
+        for action in self.clipboard_actions.values():
+            action.setEnabled(True)
+
+    def save_now(self) -> bool:
+        """File > Save (Ctrl+S): save what is still being typed, then say all is saved."""
+        if self.workspace.read_only:
+            self.statusBar().showMessage("This bid is open read-only: nothing can be saved.", 8000)
+            return False
+        if not self.current_page().save_pending():
+            self.statusBar().showMessage(
+                "Not saved: correct the field marked on this page, then press Ctrl+S again.",
+                10_000,
+            )
+            return False
+        self.save_state_label.setText("All changes saved")
+        self.statusBar().showMessage(
+            "All changes saved. Every change is saved as you make it: Ctrl+S is never needed.",
+            8000,
+        )
+        return True
 
     def _add_partner_actions(self, menu: QMenu) -> None:
         """Working offline with partners (issue 10); dialogs load only when used."""
@@ -541,10 +601,11 @@ class MainWindow(QMainWindow):
         for index, page in enumerate(PAGES):
             self.go_menu.addAction(
                 self._action(
-                    page.title,
+                    page.menu_text,
                     f"goTo{page.object_name[0].upper()}{page.object_name[1:]}",
                     lambda _checked=False, index=index: self.go_to(index),  # type: ignore[misc]
                     f"Ctrl+{index + 1}",
+                    page.icon,
                 )
             )
 
@@ -552,7 +613,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         recent = self.window_state.recent_files()
         for path in recent:
-            action = QAction(str(path), self)
+            action = QAction(str(path).replace("&", "&&"), self)  # "R&D bid" is no accelerator
             action.triggered.connect(lambda _checked=False, p=path: self.open_requested.emit(p))
             self.recent_menu.addAction(action)
         self.recent_menu.setEnabled(bool(recent))

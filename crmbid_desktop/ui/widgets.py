@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -35,6 +36,38 @@ def name_widget(widget: QWidget, object_name: str, accessible_name: str) -> None
     widget.setAccessibleName(accessible_name)
 
 
+class EmptyStateTableView(QTableView):
+    """A table that, while it has no rows, says what to do (``empty_text``) in its empty space.
+
+    With rows hidden by a filter it says so instead, so an empty view never looks broken.
+    """
+
+    def __init__(self, empty_text: str = "") -> None:
+        super().__init__()
+        self.empty_text = empty_text
+
+    def message(self) -> str:
+        """What the empty table says now ("" while it shows rows)."""
+        model = self.model()
+        if model is None or model.rowCount() > 0:
+            return ""
+        source = model.sourceModel() if isinstance(model, QSortFilterProxyModel) else None
+        if source is not None and source.rowCount() > 0:
+            return "No rows match the filter: clear it to see them all."
+        return self.empty_text
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # Qt names it
+        super().paintEvent(event)
+        text = self.message()
+        if text:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            area = self.viewport().rect().adjusted(16, 16, -16, -16)
+            flags = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+            painter.drawText(area, int(flags) | int(Qt.TextFlag.TextWordWrap), text)
+            painter.end()
+
+
 class FilterableTable(QWidget):
     """A filter box over a sortable table view of a `RowTableModel`."""
 
@@ -53,7 +86,7 @@ class FilterableTable(QWidget):
         name_widget(self.filter_box, f"{name}Filter", f"Filter {noun}")
         self.filter_box.textChanged.connect(self.proxy.setFilterFixedString)
 
-        self.view = QTableView()
+        self.view = EmptyStateTableView()
         name_widget(self.view, f"{name}Table", f"Table of {noun}")
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)

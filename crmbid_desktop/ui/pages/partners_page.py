@@ -112,6 +112,10 @@ class PartnersPage(Page):
         super().__init__(workspace)
         self.model = PartnerTableModel()
         self.table = FilterableTable(self.model, "partners", "partner councils")
+        self.table.view.empty_text = (
+            "No councils yet: press Add council, or Import partners… to bring them in from a "
+            "spreadsheet (CSV or Excel)."
+        )
         self.table.view.setProperty("keyColumns", PARTNER_KEY_COLUMNS)
         self.current_id: int | None = None
         self._loaded: tuple[PartnerFields, list[ContactFields]] | None = None

@@ -108,6 +108,10 @@ class ProductsTab(QWidget):
 
         self.model: forms.RegisterModel[ProductRow] = forms.RegisterModel(PRODUCT_COLUMNS)
         self.table = FilterableTable(self.model, "products", "products")
+        self.table.view.empty_text = (
+            "No products yet: press New product for each of the 41, or Import… them from a "
+            "spreadsheet."
+        )
         self.table.view.setProperty("keyColumns", 3)  # product, category and decision in view
         self.table.view.selectionModel().selectionChanged.connect(self._selection_changed)
 

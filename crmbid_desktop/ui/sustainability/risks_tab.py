@@ -88,6 +88,7 @@ class RisksTab(QWidget):
 
         self.model: forms.RegisterModel[RiskRow] = forms.RegisterModel(RISK_COLUMNS)
         self.table = FilterableTable(self.model, "risks", "risks")
+        self.table.view.empty_text = "No risks yet: press New risk to add one."
         self.table.view.setProperty("keyColumns", 3)  # score, rating and the risk stay in view
         self.table.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         self.table.view.selectionModel().selectionChanged.connect(self._selection_changed)

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +31,7 @@ from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.services.planning import TASK_STATUSES, TaskRow
 from crmbid_desktop.ui.colours import background_colour
 from crmbid_desktop.ui.table_model import ROW_ROLE, SORT_ROLE
-from crmbid_desktop.ui.widgets import ColumnFitter, name_widget
+from crmbid_desktop.ui.widgets import ColumnFitter, EmptyStateTableView, name_widget
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -362,7 +361,9 @@ class TasksView(QWidget):
         self.edit_button.clicked.connect(self._edit_selected)
         self.delete_button.clicked.connect(self._delete_selected)
 
-        self.view = QTableView()
+        self.view = EmptyStateTableView(
+            "No tasks yet: press Add task… and anchor each to the milestone it leads to."
+        )
         name_widget(self.view, "tasksTable", "Table of tasks")
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
