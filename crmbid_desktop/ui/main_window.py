@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QThread, QTimer, Signal
@@ -27,11 +28,12 @@ from PySide6.QtWidgets import (
 
 from crmbid_desktop import APP_NAME, __version__
 from crmbid_desktop import settings as user_settings
+from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.paths import BID_SUFFIX
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.settings import Settings
 from crmbid_desktop.ui import edit_commands, icons
-from crmbid_desktop.ui.colours import background_colour
+from crmbid_desktop.ui.colours import background_colour, text_style
 from crmbid_desktop.ui.pages.base import Page
 from crmbid_desktop.ui.widgets import name_widget
 from crmbid_desktop.ui.window_state import WindowState
@@ -154,6 +156,11 @@ class MainWindow(QMainWindow):
 
         self.save_state_label = QLabel()
         self.save_state_label.setObjectName("saveState")
+        #: Shown while the bid is planned as if today were another day (a rehearsal).
+        self.plan_today_label = QLabel()
+        self.plan_today_label.setObjectName("planTodayState")
+        self.plan_today_label.hide()
+        self.statusBar().addPermanentWidget(self.plan_today_label)
         self.statusBar().addPermanentWidget(self.save_state_label)
 
         self._build_menus()
@@ -189,6 +196,8 @@ class MainWindow(QMainWindow):
         self._fit_navigation()
         self.navigation.blockSignals(False)
         workspace.user = self.settings.signature
+        workspace.plan_today = self.window_state.plan_today(workspace.path)
+        self._show_plan_today()
         self._update_go_menu()
         start = current if current >= 0 else self.window_state.last_page()
         self.navigation.setCurrentRow(min(max(start, 0), len(PAGES) - 1))
@@ -377,6 +386,36 @@ class MainWindow(QMainWindow):
         with self.workspace.reading() as session:
             return list(session.scalars(select(partner.c.name).order_by(partner.c.position)))
 
+    def plan_today_dialog(self) -> QDialog:
+        from crmbid_desktop.ui.plan_today_dialog import PlanTodayDialog
+
+        return PlanTodayDialog(self.workspace.plan_today, self)
+
+    def ask_plan_today(self) -> None:
+        """File > Plan as if today is…: rehearse, train or look back with another "today"."""
+        from crmbid_desktop.ui.plan_today_dialog import PlanTodayDialog
+
+        dialog = self.plan_today_dialog()
+        assert isinstance(dialog, PlanTodayDialog)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.set_plan_today(dialog.day())
+        dialog.deleteLater()
+
+    def set_plan_today(self, day: date | None) -> None:
+        """Plan the open bid as if today were `day` (None: the computer's date), and show it."""
+        self.workspace.plan_today = day
+        self.window_state.save_plan_today(self.workspace.path, day)
+        self._show_plan_today()
+        for page in self._built.values():
+            page.refresh()
+
+    def _show_plan_today(self) -> None:
+        day = self.workspace.plan_today
+        self.plan_today_label.setVisible(day is not None)
+        if day is not None:
+            self.plan_today_label.setText(f"Planning as if today is {format_date(day)}")
+            self.plan_today_label.setStyleSheet(text_style("warning", self, bold=True))
+
     def edit_settings(self) -> None:
         dialog = self.settings_dialog()
         assert isinstance(dialog, QDialog)
@@ -463,6 +502,9 @@ class MainWindow(QMainWindow):
         )
         details.setProperty(EDITS_BID_PROPERTY, True)
         file_menu.addAction(details)
+        file_menu.addAction(
+            self._action("&Plan as if today is…", "planTodayAction", self.ask_plan_today)
+        )
         file_menu.addAction(
             self._action("&Backups…", "backupsAction", self.backups_requested.emit, "", "backups")
         )

@@ -135,7 +135,7 @@ class DashboardPage(Page):
             fixed = today
             self.today: Callable[[], date] = lambda: fixed
         else:
-            self.today = today or date.today
+            self.today = today or workspace.today  # "plan as if today is …" when set
         self.board: Dashboard | None = None
 
         self.bid_title = QLabel()
