@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from PySide6.QtGui import QIcon, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
 #: What each icon means in this program -> its Material Design Icons 6 name.
 NAMES: dict[str, str] = {
@@ -138,3 +138,38 @@ def release() -> None:
     _pending.clear()
     for apply in waiting:
         apply()
+
+
+#: Words in a push button's object name -> its icon, first match wins: every page's buttons get
+#: the same icon for the same kind of command without each page naming it.
+BUTTON_WORDS: tuple[tuple[str, str], ...] = (
+    ("import", "import"),
+    ("export", "export-file"),
+    ("attach", "attach"),
+    ("addcontact", "contact-add"),
+    ("removecontact", "contact-remove"),
+    ("add", "add"),
+    ("new", "add"),
+    ("delete", "delete"),
+    ("remove", "remove"),
+    ("edit", "edit"),
+    ("open", "open"),
+    ("save", "save-copy"),
+    ("restore", "restore"),
+    ("compare", "compare"),
+    ("answer", "answer"),
+)
+
+
+def icon_for_button(object_name: str) -> str:
+    """The icon name for a push button named `object_name`, or "" for none."""
+    key = object_name.casefold()
+    return next((name for word, name in BUTTON_WORDS if word in key), "")
+
+
+def decorate_buttons(root: QWidget) -> None:
+    """Give every push button under `root` the icon for its kind of command."""
+    for button in root.findChildren(QPushButton):
+        name = icon_for_button(button.objectName())
+        if name and button.icon().isNull():
+            set_icon(button, name)

@@ -35,7 +35,7 @@ from crmbid_desktop.settings import Settings
 from crmbid_desktop.ui import edit_commands, icons
 from crmbid_desktop.ui.colours import background_colour, text_style
 from crmbid_desktop.ui.pages.base import Page
-from crmbid_desktop.ui.widgets import name_widget
+from crmbid_desktop.ui.widgets import name_helper_buttons, name_widget
 from crmbid_desktop.ui.window_state import WindowState
 
 BID_FILTER = f"CRM bids (*{BID_SUFFIX});;All files (*)"
@@ -153,6 +153,9 @@ class MainWindow(QMainWindow):
         outer.addLayout(layout, 1)
         self.setCentralWidget(central)
         self.navigation.currentRowChanged.connect(self._show_page)
+        # A screen reader selects a page through the accessibility interface, which changes the
+        # selection but not the current row: follow the selection too.
+        self.navigation.itemSelectionChanged.connect(self._follow_selection)
 
         self.save_state_label = QLabel()
         self.save_state_label.setObjectName("saveState")
@@ -260,6 +263,8 @@ class MainWindow(QMainWindow):
             self._built[index] = page
             self.stack.addWidget(page)
             self.undo_group.addStack(page.undo_stack)
+            icons.decorate_buttons(page)
+            name_helper_buttons(page)
             page.open_item_requested.connect(self.open_item)
             page.show_requested.connect(self._show_page_named)
             page.apply_settings(self.settings)
@@ -277,6 +282,13 @@ class MainWindow(QMainWindow):
                 self.stack.setCurrentWidget(page)
             self.undo_group.setActiveStack(page.undo_stack)
             self.window_state.save_last_page(index)
+
+    def _follow_selection(self) -> None:
+        selected = self.navigation.selectedItems()
+        if selected:
+            row = self.navigation.row(selected[0])
+            if row != self.navigation.currentRow():
+                self.navigation.setCurrentRow(row)
 
     def _step_through_history(self, step: Callable[[], None]) -> None:
         """Edit > Undo or Redo: save what is being typed on the page shown, then take the step."""

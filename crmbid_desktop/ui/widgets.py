@@ -30,6 +30,22 @@ def heading(text: str, object_name: str) -> QLabel:
     return label
 
 
+def name_helper_buttons(root: QWidget) -> None:
+    """Name the buttons Qt adds by itself, which a screen reader would otherwise read as nothing:
+    the clear button inside a filter field and a toolbar's » button."""
+    from PySide6.QtWidgets import QAbstractButton, QToolBar
+
+    for edit in root.findChildren(QLineEdit):
+        if edit.isClearButtonEnabled():
+            for button in edit.findChildren(QAbstractButton):
+                if not button.accessibleName():
+                    button.setAccessibleName(f"Clear {edit.accessibleName() or 'the field'}")
+    for toolbar in root.findChildren(QToolBar):
+        more = toolbar.findChild(QAbstractButton, "qt_toolbar_ext_button")
+        if more is not None and not more.accessibleName():
+            more.setAccessibleName(f"More {toolbar.windowTitle().lower()} buttons")
+
+
 def name_widget(widget: QWidget, object_name: str, accessible_name: str) -> None:
     """Every interactive widget gets an objectName (tests) and an accessible name (screen readers)."""
     widget.setObjectName(object_name)

@@ -126,3 +126,12 @@ def test_an_empty_budget_does_not_break_even_in_green(main_window: MainWindow) -
     assert model.index(balance, 1).data(Qt.ItemDataRole.BackgroundRole) is None
     summary = main_window.current_page().findChild(object, "budgetBalanceSummary")
     assert summary.text().startswith("No figures yet")  # type: ignore[attr-defined]
+
+
+def test_buttons_qt_adds_inside_fields_are_named(main_window: MainWindow) -> None:
+    from PySide6.QtWidgets import QAbstractButton
+
+    main_window.go_to(1)
+    filter_box = main_window.findChild(QLineEdit, "partnersFilter")
+    names = [button.accessibleName() for button in filter_box.findChildren(QAbstractButton)]
+    assert names == ["Clear Filter partner councils"]

@@ -386,14 +386,17 @@ class TasksView(QWidget):
 
         filters = QHBoxLayout()
         filters.addWidget(self.text_filter, 2)
-        # The combos' first items say what they filter ("Any council"), so no captions: the
-        # row must fit a small laptop window next to the page list.
-        for combo in (
-            self.council_filter,
-            self.person_filter,
-            self.status_filter,
-            self.show_filter,
+        # Each combo box has a short caption tied to it (its buddy): a screen reader reads
+        # "Council, Any council" rather than the value alone.
+        for caption, combo in (
+            ("&Council:", self.council_filter),
+            ("&Person:", self.person_filter),
+            ("Stat&us:", self.status_filter),
+            ("Sho&w:", self.show_filter),
         ):
+            label = QLabel(caption)
+            label.setBuddy(combo)
+            filters.addWidget(label)
             filters.addWidget(combo, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
