@@ -414,6 +414,7 @@ def test_day_names_have_two_letters(qtbot: Any) -> None:
     assert day_label(tuesday, lambda _label: True) == "Tu 23"
     assert day_label(thursday, lambda _label: True) == "Th 25"
     assert day_label(thursday, lambda label: len(label) <= 2) == "Th"
+    assert day_label(date(2005, 8, 1), lambda label: len(label) <= 4) == "Mo1"  # as wide as We30
 
 
 def test_sample_milestone_kinds_agree_with_external(page: TimetablePage) -> None:

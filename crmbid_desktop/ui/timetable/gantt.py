@@ -98,11 +98,13 @@ DAY_NAMES = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 
 
 def day_label(day: date, fits: Callable[[str], bool]) -> str:
-    """The day's column heading: "Th 25" when it fits the column, else "Th", else "25"."""
+    """The day's column heading: "Th 25" when the widest such label fits a day's column, else
+    "Th25", else "Th", else "25"; one form for every day, so the row reads evenly."""
     name = DAY_NAMES[day.weekday()]
-    for label in (f"{name} {day.day}", f"{name}{day.day}", name):
-        if fits(label):
-            return label
+    forms = (f"{name} {day.day}", f"{name}{day.day}", name)
+    for number, widest in enumerate(("We 30", "We30", "We")):
+        if fits(widest):
+            return forms[number]
     return str(day.day)
 
 
