@@ -250,6 +250,7 @@ def main() -> int:
                     problems += _report_clipped(page, window, where)
                 tabs.setCurrentIndex(0)
         problems += _render_diff_dialogs(app, out, suffix)
+        problems += _render_form_dialogs(app, window, out, suffix)
         window.close()
         workspace.close()
     finally:
@@ -362,6 +363,29 @@ def _render_diff_dialogs(app: QApplication, out: Path, suffix: str) -> int:
     _settle(app)
     take_back.grab().save(str(out / f"91-take-back-diff-{suffix}"))
     take_back.close()
+    return problems
+
+
+def _render_form_dialogs(app: QApplication, window: object, out: Path, suffix: str) -> int:
+    """The dialogs with forms, at the size they open: nothing cut off there either."""
+    from crmbid_desktop.ui.timetable.dialogs import MilestoneDialog, TaskDialog
+
+    timetable = window.page(2)  # type: ignore[attr-defined]
+    dialogs = [
+        ("task", TaskDialog(window, timetable.calendar, timetable._choices(), lambda _d: None)),
+        ("milestone", MilestoneDialog(window, timetable.calendar, lambda _d: None)),
+        ("settings", window.settings_dialog()),  # type: ignore[attr-defined]
+        ("bid-details", window.bid_details_dialog()),  # type: ignore[attr-defined]
+        ("welcome", window.welcome_dialog()),  # type: ignore[attr-defined]
+        ("plan-today", window.plan_today_dialog()),  # type: ignore[attr-defined]
+    ]
+    problems = 0
+    for number, (name, dialog) in enumerate(dialogs):
+        dialog.show()
+        _settle(app)
+        dialog.grab().save(str(out / f"{92 + number}-{name}-dialog-{suffix}"))
+        problems += _report_clipped(dialog, dialog, f"{name}-dialog")
+        dialog.close()
     return problems
 
 

@@ -52,7 +52,7 @@ def test_every_page_renders_without_clipped_labels(scale: str, size: str, scheme
     clipped_lines = [line for line in lines if line.startswith("CLIPPED")]
     assert not clipped_lines, "\n".join(clipped_lines)
     pngs = sorted((ARTIFACTS / size).glob(f"*-x{scale}-{scheme}.png"))
-    assert len(pngs) == 15  # 8 pages, 5 more tabs, 2 diff dialogs
+    assert len(pngs) == 21  # 8 pages, 5 more tabs, 2 diff dialogs, 6 form dialogs
 
 
 def test_the_clipping_check_sees_a_clipped_label(qtbot: object) -> None:

@@ -135,3 +135,21 @@ def test_buttons_qt_adds_inside_fields_are_named(main_window: MainWindow) -> Non
     filter_box = main_window.findChild(QLineEdit, "partnersFilter")
     names = [button.accessibleName() for button in filter_box.findChildren(QAbstractButton)]
     assert names == ["Clear Filter partner councils"]
+
+
+def test_a_council_is_added_and_named_by_keyboard_alone(
+    qtbot: Any, main_window: MainWindow
+) -> None:
+    from crmbid_desktop.services import partners as partner_service
+
+    main_window.activateWindow()
+    qtbot.waitUntil(main_window.isActiveWindow)
+    qtbot.keyClick(main_window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)  # Go > Partners
+    assert main_window.current_page().object_name == "partnersPage"
+    qtbot.keyClick(main_window.current_page(), Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    name = main_window.findChild(QLineEdit, "partnerName")
+    qtbot.waitUntil(name.hasFocus)
+    qtbot.keyClicks(name, "Kirklees Council")  # replaces the selected "New council"
+    qtbot.keyClick(name, Qt.Key.Key_Tab)
+    names = [row.fields.name for row in partner_service.partner_rows(main_window.workspace)]
+    assert "Kirklees Council" in names
