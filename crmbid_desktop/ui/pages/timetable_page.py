@@ -58,9 +58,10 @@ class TimetablePage(Page):
     object_name = "timetablePage"
     shows_tables = frozenset({"task", "milestone", "task_dependency", "partner", "section", "bid"})
 
-    def __init__(self, workspace: Workspace, today: Callable[[], date] = date.today) -> None:
+    def __init__(self, workspace: Workspace, today: Callable[[], date] | None = None) -> None:
         super().__init__(workspace)
-        self.today = today
+        # The bid's "plan as if today is …" when set (File menu), else the computer's date.
+        self.today: Callable[[], date] = today or workspace.today
         self.calendar = planning.working_calendar()
         self.plan: PlanView | None = None
         self._councils: list[tuple[int, str]] = []
@@ -203,7 +204,11 @@ class TimetablePage(Page):
         assert plan is not None
         rows = plan.tasks
         parts = [
-            f"Today {format_date(plan.today)}",
+            (
+                f"Planning as if today is {format_date(plan.today)}"
+                if self.workspace.plan_today is not None and plan.today == self.workspace.plan_today
+                else f"Today {format_date(plan.today)}"
+            ),
             f"{len(rows)} tasks",
             f"{sum(r.critical for r in rows)} on the critical path",
             f"{sum(r.overdue for r in rows)} overdue",
@@ -295,7 +300,7 @@ class TimetablePage(Page):
             assert isinstance(data, TaskInput)
             return self._attempt(lambda: created.append(planning.add_task(self.workspace, data)))
 
-        dialog = TaskDialog(self, self.calendar, self._choices(), submit)
+        dialog = TaskDialog(self, self.calendar, self._choices(), submit, today=self.today())
         if dialog.exec() and created:
             self.tasks.select_task(created[0])
 
