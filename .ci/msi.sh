@@ -20,9 +20,11 @@ products() { winpy tests/tools/installed_programs.py | tr -d '\r'; }
 step "MSI: build ($VERSION and $newer) with wixl"
 installer/build-msi "$BUNDLE" "$msi_old" "$VERSION"
 installer/build-msi "$BUNDLE" "$msi_new" "$newer"
-msiinfo export "$msi_old" Property | grep -q "UpgradeCode" || fail "the MSI has no UpgradeCode"
-msiinfo export "$msi_old" Property | grep -P "^ALLUSERS\t1" >/dev/null ||
-  fail "the MSI is not per machine (ALLUSERS is not 1)"
+properties=$(msiinfo export "$msi_old" Property | tr -d '\r')
+grep -qP "^UpgradeCode\t\{7D3C1B52-8E4A-4F63-9A0B-2C5D1E7F0A21\}$" <<<"$properties" ||
+  fail "the MSI has not the program's UpgradeCode (a newer MSI would not replace an older one)"
+grep -qP "^ALLUSERS\t1$" <<<"$properties" || fail "the MSI is not per machine (ALLUSERS is not 1)"
+grep -qP "^ProductVersion\t$VERSION$" <<<"$properties" || fail "the MSI's ProductVersion is not $VERSION"
 du -m "$msi_old" | cut -f1 | sed 's/^/MSI size (MB): /'
 
 step "MSI: silent install (msiexec /i ... /qn)"
@@ -53,7 +55,7 @@ wine_run "$installed_exe" --smoke-test --no-crash-dialog
 code=$(echo "$listed" | cut -d' ' -f5)
 
 step "MSI: uninstall (msiexec /x ... /qn) and what is left"
-user_bid=$(echo "$drive_c"/users/*/Documents/"CRM National Project bid.crmbid")
+user_bid="$documents/CRM National Project bid.crmbid"
 [ -f "$user_bid" ] || fail "no default bid at $user_bid before uninstalling"
 wine_run msiexec /x "$code" /qn
 [ -z "$(products)" ] || fail "still listed after uninstalling: $(products)"
