@@ -240,3 +240,5 @@ def test_msi_keeps_its_upgrade_code_and_installs_per_machine_with_a_shortcut() -
     assert 'InstallScope="perMachine"' in wxs and 'Id="ProgramFiles64Folder"' in wxs
     assert 'Target="[INSTALLDIR]CRM Bid Desktop.exe"' in wxs and 'Icon="app.ico"' in wxs
     assert 'Version="$(var.Version)"' in wxs
+    # Uninstalling removes the program's folder itself, not only the files in it.
+    assert '<RemoveFolder Id="RemoveInstallDir" On="uninstall" />' in wxs
