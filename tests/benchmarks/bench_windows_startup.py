@@ -63,7 +63,6 @@ def main() -> int:
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     frozen = [str(EXE), "--no-crash-dialog"]
     source = [str(PYTHON), "-m", "crmbid_desktop", "--no-crash-dialog"]
-    subprocess.run(["wineserver", "-p"], env=env, check=False)  # keep Wine up between runs
     time_once(source, env)  # creates the default bid and the bytecode
     time_once(frozen, env)
     frozen_times: list[float] = []
@@ -71,7 +70,6 @@ def main() -> int:
     for _ in range(runs):
         frozen_times.append(time_once(frozen, env))
         source_times.append(time_once(source, env))
-    subprocess.run(["wineserver", "-k"], env=env, check=False)
     frozen_median = statistics.median(frozen_times)
     source_median = statistics.median(source_times)
     print(f"runs: {runs} each, alternating, under Wine")
