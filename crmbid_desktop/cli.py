@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--template", type=Path, help="a council's own .docx or .dotx template")
     export.add_argument("--draft", action="store_true", help="mark every page DRAFT")
     export.add_argument("--sections", help="section numbers to send, e.g. 4,6.1")
+    export.add_argument("--partner", default="", help="who the sections are for, with --sections")
     imp = commands.add_parser("import", help="read a file into the bid")
     imp.add_argument("file", type=Path, help="the .crmbid file")
     imp.add_argument("source", type=Path, help="e.g. partners.csv, partners.xlsx")
@@ -42,6 +43,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="report what would change, change nothing"
     )
     imp.add_argument("--into-section", help="section number to import a .docx into")
+    tracked = imp.add_mutually_exclusive_group()
+    tracked.add_argument(
+        "--accept-tracked",
+        action="store_true",
+        help="accept the tracked changes in a returned .docx (the default)",
+    )
+    tracked.add_argument(
+        "--reject-tracked",
+        action="store_true",
+        help="reject the tracked changes in a returned .docx: take the text as it was before them",
+    )
     merge = commands.add_parser(
         "merge", help="merge a partner's offline copy of the bid; exit 2 if conflicts remain"
     )
@@ -77,28 +89,40 @@ class CommandFailed(Exception):
     """A command stops with a one-line message for the user (printed as "error: ...")."""
 
 
-def _on_bid(path: Path, work: Callable[[Workspace], int]) -> int:
-    """Open the bid, run `work` on it, close it; a refused file or failed step is one clear line."""
+def _on_bid(path: Path, work: Callable[[Workspace], int], *, writes: bool = False) -> int:
+    """Open the bid, run `work` on it, close it; a refused file or failed step is one clear line.
+
+    A command that changes the bid (`writes`) takes the bid's lock first, so a second import
+    while one runs, or an import while the bid is open in the program, is told who has it at
+    once instead of waiting on SQLite's own lock.
+    """
+    import sqlite3
+
+    from sqlalchemy.exc import DBAPIError
+
     from crmbid_desktop.paths import AppPaths
-    from crmbid_desktop.services.bid_files import open_workspace
+    from crmbid_desktop.services.bid_files import command_workspace
     from crmbid_desktop.services.file_formats import UnknownFormatError
+    from crmbid_desktop.store.bidfile import classify_sqlite_error
     from crmbid_desktop.store.errors import BidFileError
 
     try:
-        workspace = open_workspace(path, AppPaths.for_user().ensure())
+        with command_workspace(path, AppPaths.for_user().ensure(), writes=writes) as workspace:
+            for notice in workspace.bid.notices:
+                print(f"note: {notice}", file=sys.stderr)
+            return work(workspace)
     except BidFileError as error:
         print(f"error: {error.user_message}", file=sys.stderr)
         return 1
-    try:
-        return work(workspace)
-    except BidFileError as error:
-        print(f"error: {error.user_message}", file=sys.stderr)
+    except (sqlite3.Error, DBAPIError) as error:
+        cause = error.orig if isinstance(error, DBAPIError) else error
+        if not isinstance(cause, sqlite3.Error):
+            raise
+        print(f"error: {classify_sqlite_error(Path(path), cause).user_message}", file=sys.stderr)
         return 1
     except (CommandFailed, UnknownFormatError, OSError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    finally:
-        workspace.close()
 
 
 def _export(args: argparse.Namespace, heat_map_renderer: HeatMapRenderer | None = None) -> int:
@@ -109,12 +133,22 @@ def _export(args: argparse.Namespace, heat_map_renderer: HeatMapRenderer | None 
         template=args.template,
         draft=args.draft,
         sections=tuple(part.strip() for part in (args.sections or "").split(",") if part.strip()),
+        partner=args.partner,
         heat_map_renderer=heat_map_renderer,
     )
 
     def work(workspace: Workspace) -> int:
-        result = file_formats.export(workspace, args.output, options)
-        # Exports go ahead as asked (--draft or not); problems are reported, not enforced.
+        from crmbid_desktop.services.proposal_export import FinalExportRefused
+
+        try:
+            result = file_formats.export(workspace, args.output, options)
+        except FinalExportRefused as refused:
+            # The same checklist the Export page shows, each with where to fix it.
+            for problem in refused.problems:
+                print(f"problem: {problem.line()}", file=sys.stderr)
+            print(f"error: {refused}", file=sys.stderr)
+            return 1
+        # A draft goes ahead with its problems listed as warnings.
         for warning in result.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         print(result.summary)
@@ -127,7 +161,10 @@ def _import(args: argparse.Namespace) -> int:
     from crmbid_desktop.services import file_formats
 
     options = file_formats.ImportOptions(
-        document=args.document, dry_run=args.dry_run, into_section=args.into_section
+        document=args.document,
+        dry_run=args.dry_run,
+        into_section=args.into_section,
+        reject_tracked=args.reject_tracked,
     )
 
     def work(workspace: Workspace) -> int:
@@ -136,7 +173,7 @@ def _import(args: argparse.Namespace) -> int:
             print(line)
         return 1 if report.rejected else 0
 
-    return _on_bid(args.file, work)
+    return _on_bid(args.file, work, writes=not args.dry_run)
 
 
 def _merge(args: argparse.Namespace) -> int:
@@ -156,7 +193,7 @@ def _merge(args: argparse.Namespace) -> int:
             print(line)
         return 2 if plan.conflicts else 0
 
-    return _on_bid(args.file, work)
+    return _on_bid(args.file, work, writes=not args.dry_run)
 
 
 def _new(path: Path, template: str) -> int:
@@ -196,5 +233,7 @@ def _check(path: Path) -> int:
         return 0
     for problem in report.problems:
         print(f"Problem: {problem}")
+    for foreign in report.foreign_objects:
+        print(f"Foreign object: {foreign}")
     print("Result: NOT sound")
     return 1

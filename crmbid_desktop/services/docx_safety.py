@@ -7,6 +7,7 @@ ever used on disk; parts are read into memory only after their declared sizes pa
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -56,6 +57,8 @@ class SafePackage:
 
     path: Path
     parts: dict[str, bytes]
+    #: The main document part, read under its usual name whatever the package calls it.
+    main_part: str = "word/document.xml"
 
     def xml(self, name: str) -> _Element | None:
         data = self.parts.get(name)
@@ -76,6 +79,7 @@ class SafePackage:
 #: The parts the reader needs; images and other media are never unpacked.
 WANTED_PARTS = (
     "[Content_Types].xml",
+    "_rels/.rels",
     "word/document.xml",
     "word/_rels/document.xml.rels",
     "word/styles.xml",
@@ -121,18 +125,73 @@ def open_package(path: Path) -> SafePackage:
                     f"({info.file_size // max(info.compress_size, 1)}:1), so it was refused.",
                 )
         names = {info.filename: info for info in infos}
-        if "word/document.xml" not in names:
+
+        def read(name: str) -> bytes | None:
+            info = names.get(name)
+            if info is None:
+                return None
+            if info.file_size > MAX_PART_BYTES:
+                raise UnsafeDocumentError(path, f"its part {name} is larger than 60 MB.")
+            return _read_bounded(archive, info, path)
+
+        aliases = _main_part_aliases(path, read)
+        if DOCUMENT_PART not in names and DOCUMENT_PART not in aliases.values():
             raise UnsafeDocumentError(path, "it has no document body (word/document.xml).")
         parts: dict[str, bytes] = {}
         for name in WANTED_PARTS:
-            wanted = names.get(name)
-            if wanted is None:
-                continue
-            info = wanted
-            if info.file_size > MAX_PART_BYTES:
-                raise UnsafeDocumentError(path, f"its part {name} is larger than 60 MB.")
-            parts[name] = _read_bounded(archive, info, path)
+            data = read(next((k for k, v in aliases.items() if v == name), name))
+            if data is not None:
+                parts[name] = data
     return SafePackage(path, parts)
+
+
+DOCUMENT_PART = "word/document.xml"
+_OFFICE_DOCUMENT = "/officeDocument"
+#: The main part's relationships that the reader needs, by the canonical name it reads them as.
+_RELATED = {
+    "/styles": "word/styles.xml",
+    "/numbering": "word/numbering.xml",
+    "/comments": "word/comments.xml",
+}
+
+
+def _main_part_aliases(path: Path, read: Callable[[str], bytes | None]) -> dict[str, str]:
+    """{actual part name: canonical name} when the main part is not word/document.xml.
+
+    The package's own relationships name the main part (a valid file may call it
+    word/document2.xml, or put it elsewhere); its styles, numbering, comments and links are
+    found through that part's relationships and read under the usual names.
+    """
+    import posixpath
+
+    data = read("_rels/.rels")
+    if data is None:
+        return {}
+    rels = SafePackage(path, {"_rels/.rels": data}).xml("_rels/.rels")
+    main = ""
+    for rel in rels.iter(f"{_PKG_REL}Relationship") if rels is not None else ():
+        if (rel.get("Type") or "").endswith(_OFFICE_DOCUMENT) and rel.get(
+            "TargetMode"
+        ) != "External":
+            main = posixpath.normpath((rel.get("Target") or "").lstrip("/"))
+            break
+    if not main or main == DOCUMENT_PART or main.startswith(".."):
+        return {}
+    folder, name = posixpath.split(main)
+    rels_name = posixpath.join(folder, "_rels", name + ".rels")
+    aliases = {main: DOCUMENT_PART, rels_name: "word/_rels/document.xml.rels"}
+    part_rels_data = read(rels_name)
+    if part_rels_data is not None:
+        part_rels = SafePackage(path, {rels_name: part_rels_data}).xml(rels_name)
+        for rel in part_rels.iter(f"{_PKG_REL}Relationship") if part_rels is not None else ():
+            kind = next((k for k in _RELATED if (rel.get("Type") or "").endswith(k)), None)
+            if kind and rel.get("TargetMode") != "External":
+                target = posixpath.normpath(posixpath.join(folder, rel.get("Target") or ""))
+                aliases[target.lstrip("/")] = _RELATED[kind]
+    return aliases
+
+
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
 def _read_bounded(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> bytes:
