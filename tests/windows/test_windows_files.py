@@ -57,7 +57,7 @@ def test_export_over_a_proposal_word_has_open_names_it_and_keeps_it(
     target = tmp_path / "Leeds proposal.docx"
     target.write_bytes(b"the copy Word has open")
     with held_open(target, FILE_SHARE_READ):
-        assert main(["export", str(bid_path), str(target)]) == 1
+        assert main(["export", str(bid_path), str(target), "--draft"]) == 1
         error = capsys.readouterr().err
         assert str(target) in error and "open in another program (perhaps Word)" in error
         assert "Traceback" not in error
@@ -67,7 +67,7 @@ def test_export_over_a_proposal_word_has_open_names_it_and_keeps_it(
         # What the export page offers instead: the "(2)" name beside it, which works.
         second = alternative_name(target)
         assert second.name == "Leeds proposal (2).docx"
-        assert main(["export", str(bid_path), str(second)]) == 0
+        assert main(["export", str(bid_path), str(second), "--draft"]) == 0
     assert second.read_bytes()[:2] == b"PK"
     assert target.read_bytes() == b"the copy Word has open"
 
@@ -151,7 +151,7 @@ def _new_check_export_open(bid: Path, app_paths: AppPaths) -> None:
     assert main(["new", str(bid)]) == 0
     assert main(["check", str(bid)]) == 0
     proposal = bid.with_name(bid.stem + " proposal.docx")
-    assert main(["export", str(bid), str(proposal)]) == 0
+    assert main(["export", str(bid), str(proposal), "--draft"]) == 0
     assert proposal.read_bytes()[:2] == b"PK"
     guarded = open_guarded(bid, app_paths)
     try:
