@@ -81,6 +81,13 @@ class BudgetTable:
     def year_labels(self) -> list[str]:
         return [financial_year_label(year) for year in self.years]
 
+    @property
+    def is_empty(self) -> bool:
+        """No income or cost entered or drawn in any year: nothing yet to balance."""
+        return not any(
+            row.amount(year) for row in (*self.income, *self.costs) for year in self.years
+        )
+
 
 def partner_contributions_pence(session: Session) -> int:
     """A year's contributions from every partner still in the partnership."""

@@ -20,7 +20,11 @@ from crmbid_desktop.domain.section_versions import (
     VersionAction,
     version_action,
 )
-from crmbid_desktop.domain.section_workflow import APPROVED, check_status_change
+from crmbid_desktop.domain.section_workflow import (
+    APPROVED,
+    check_status_change,
+    status_after_writing,
+)
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.store.models import (
     Bid,
@@ -352,6 +356,9 @@ def save_body(
     ) as session:
         section = _section(session, section_id)
         section.body = body
+        moved = status_after_writing(section.status, body)
+        if moved is not None:
+            section.status = moved  # its first words: the work has started
         if latest is None and old_body:
             # The text written before versions were kept is the first version.
             session.add(SectionVersion(section_id=section_id, body=old_body, note="earlier text"))

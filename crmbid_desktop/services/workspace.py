@@ -6,6 +6,7 @@ import contextlib
 import getpass
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
@@ -61,12 +62,19 @@ class Workspace:
     def __init__(self, bid: BidFile, user: str | None = None) -> None:
         self.bid = bid
         self.user = user or default_user_name()
+        #: "Plan as if today is …" for this bid (rehearsals, looking back): the day the dashboard
+        #: and timetable count from; None for the computer's date. See `today`.
+        self.plan_today: date | None = None
         self._saved_listeners: list[SavedListener] = []
         self._recorded_listeners: list[RecordedListener] = []
 
     @property
     def path(self) -> Path:
         return self.bid.path
+
+    def today(self) -> date:
+        """The day the plan counts from: `plan_today` when set, else the computer's date."""
+        return self.plan_today or date.today()
 
     @property
     def read_only(self) -> bool:

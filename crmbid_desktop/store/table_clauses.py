@@ -30,6 +30,7 @@ section = table(
     column("word_limit", Integer),
     column("body", Text),
     column("is_appendix", Boolean),
+    column("due_on", Date),
 )
 
 criterion = table(

@@ -28,6 +28,9 @@ class Page(QWidget):
         self.workspace = workspace
         self.setObjectName(self.object_name)
         self.setAccessibleName(self.title)
+        # What tells a page apart from a group box of the same name ("Sections" on the
+        # dashboard) for a screen reader, and for the accessibility test.
+        self.setAccessibleDescription(f"{self.title} page")
         # The bid's one undo history, shared by every page (see ui/undo.py): every saved edit is
         # on it already; `undo_stack.gathering(text)` makes several saves one step. Undo and redo
         # reload every page and show the page the edit was made on.

@@ -53,6 +53,10 @@ class ClarificationsPage(Page):
         self.current_id: int | None = None
         self.model: RowTableModel[Row] = RowTableModel(CLARIFICATION_COLUMNS)
         self.table = FilterableTable(self.model, "clarifications", "questions to the department")
+        self.table.view.empty_text = (
+            "No questions to the department yet: press New question to record one, and its "
+            "answer when it comes."
+        )
         self.table.view.selectionModel().currentRowChanged.connect(self._row_changed)
 
         self.question = QPlainTextEdit()
@@ -88,6 +92,10 @@ class ClarificationsPage(Page):
         self.message.setWordWrap(True)
 
         form = QFormLayout()
+
+        # Narrow panes put a long row's field under its label rather than cut it off.
+
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("Question:", self.question)
         form.addRow("Asked on:", self.asked_on)
         form.addRow("Answer:", self.answer)

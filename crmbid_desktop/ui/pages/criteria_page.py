@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import (
@@ -280,6 +281,7 @@ class CriteriaPage(Page):
 
         self.total_label = QLabel()
         self.total_label.setObjectName("criteriaWeightTotal")
+        self.total_label.setWordWrap(True)
         add = QPushButton("Add criterion…")
         name_widget(add, "addCriterion", "Add a criterion")
         add.clicked.connect(self.add_criterion)
@@ -322,12 +324,17 @@ class CriteriaPage(Page):
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
         legend = QLabel(
-            "Which sections address which criteria (C1, C2… as numbered above; hover for "
-            "the title). Tick a cell to link; ⚠ marks a gap."
+            "Which sections address which criteria: tick a cell to link them; ⚠ marks a gap."
         )
         legend.setWordWrap(True)
         lower_layout.addWidget(legend)
         lower_layout.addWidget(self.matrix_view, 1)
+        #: The criteria's names under the matrix, whose columns are too narrow for them.
+        self.criteria_legend = QLabel()
+        self.criteria_legend.setObjectName("criteriaLegend")
+        self.criteria_legend.setWordWrap(True)
+        self.criteria_legend.setMinimumWidth(200)  # wraps, rather than widen the window
+        lower_layout.addWidget(self.criteria_legend)
         note_row = QHBoxLayout()
         note_row.addWidget(QLabel("Note:"))
         note_row.addWidget(self.note_edit, 1)
@@ -352,10 +359,17 @@ class CriteriaPage(Page):
         self.table.setColumnWidth(TITLE, min(self.table.columnWidth(TITLE), 420))
         self.table.resizeColumnToContents(WEIGHT)
         self.matrix_model.set_matrix(matrix)
-        self.matrix_view.resizeColumnsToContents()
+        # Section titles are cut short (their full text is a tooltip) so that all the criteria
+        # columns fit beside them on a 1024x768 screen.
+        vertical = self.matrix_view.verticalHeader()
+        vertical.setMaximumWidth(vertical.fontMetrics().averageCharWidth() * 30)
+        metrics = self.matrix_view.horizontalHeader().fontMetrics()
         for column in range(self.matrix_model.columnCount()):
-            width = self.matrix_view.columnWidth(column)
-            self.matrix_view.setColumnWidth(column, max(60, min(width, 160)))
+            label = str(self.matrix_model.headerData(column, Qt.Orientation.Horizontal) or "")
+            self.matrix_view.setColumnWidth(column, max(44, metrics.horizontalAdvance(label) + 16))
+        self.criteria_legend.setText(
+            " · ".join(f"<b>C{n}</b> {escape(row.title)}" for n, row in enumerate(rows, 1))
+        )
         self._update_total()
 
     def _criteria_edited(self) -> None:
@@ -365,7 +379,12 @@ class CriteriaPage(Page):
     def _update_total(self) -> None:
         total = sum(row.weight_bp for row in self.model.rows)
         matrix = self.matrix_model.matrix
-        self.total_label.setText(matrix.weight_message if matrix else "")
+        message = matrix.weight_message if matrix else ""
+        weights = {row.weight_bp for row in self.model.rows}
+        if message and len(weights) == 1 and len(self.model.rows) > 1:
+            # The department published no weights: equal ones are the team's assumption.
+            message += " (equal weights: assumed until ODPM says otherwise)"
+        self.total_label.setText(message)
         colour = "" if total == FULL_WEIGHT_BP else text_style("danger", self, bold=True)
         self.total_label.setStyleSheet(colour)
 

@@ -31,17 +31,17 @@ from crmbid_desktop.ui.pages.partner_form import PartnerForm
 from crmbid_desktop.ui.table_model import ROW_ROLE, Column, RowTableModel
 from crmbid_desktop.ui.widgets import FilterableTable, name_widget, select_row_by_id
 
+# The columns a bid officer checks most come first, so they stay in view on a 1024x768 screen
+# beside the form; the rest scroll sideways (see ColumnFitter).
 PARTNER_COLUMNS: list[Column[PartnerRow]] = [
-    Column("Council", lambda p: p.fields.name),
-    Column("Type", lambda p: p.fields.council_type),
-    Column("Region", lambda p: p.fields.region),
+    Column("Council", lambda p: p.fields.name, tooltip=lambda p: p.fields.name),
     Column("Role", lambda p: p.fields.role),
     Column("Status", lambda p: p.fields.status),
-    Column("Signed by", lambda p: p.fields.signatory),
     Column(
-        "Signed on",
-        lambda p: optional_date(p.fields.signed_on),
-        sort_value=lambda p: p.fields.signed_on.isoformat() if p.fields.signed_on else "",
+        "Share",
+        lambda p: format_bp(p.fields.funding_share_bp),
+        sort_value=lambda p: p.fields.funding_share_bp,
+        align_right=True,
     ),
     Column(
         "Contribution a year",
@@ -55,14 +55,18 @@ PARTNER_COLUMNS: list[Column[PartnerRow]] = [
         sort_value=lambda p: p.fields.staff_days,
         align_right=True,
     ),
+    Column("Signed by", lambda p: p.fields.signatory),
     Column(
-        "Share of funding",
-        lambda p: format_bp(p.fields.funding_share_bp),
-        sort_value=lambda p: p.fields.funding_share_bp,
-        align_right=True,
+        "Signed on",
+        lambda p: optional_date(p.fields.signed_on),
+        sort_value=lambda p: p.fields.signed_on.isoformat() if p.fields.signed_on else "",
     ),
+    Column("Type", lambda p: p.fields.council_type),
+    Column("Region", lambda p: p.fields.region),
     Column("Notes", lambda p: p.fields.notes.replace("\n", " "), tooltip=lambda p: p.fields.notes),
 ]
+#: Council, role, status, share and contribution fit the table's width without scrolling.
+PARTNER_KEY_COLUMNS = 5
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -108,6 +112,11 @@ class PartnersPage(Page):
         super().__init__(workspace)
         self.model = PartnerTableModel()
         self.table = FilterableTable(self.model, "partners", "partner councils")
+        self.table.view.empty_text = (
+            "No councils yet: press Add council, or Import partners… to bring them in from a "
+            "spreadsheet (CSV or Excel)."
+        )
+        self.table.view.setProperty("keyColumns", PARTNER_KEY_COLUMNS)
         self.current_id: int | None = None
         self._loaded: tuple[PartnerFields, list[ContactFields]] | None = None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtCore import QElapsedTimer, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QBrush,
@@ -16,7 +16,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -25,10 +25,13 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
+    QStyle,
     QTabWidget,
     QToolBar,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -36,12 +39,13 @@ from PySide6.QtWidgets import (
 )
 
 from crmbid_desktop.domain.dates import format_date, parse_date
-from crmbid_desktop.domain.section_workflow import STATUSES, WorkflowError
+from crmbid_desktop.domain.section_workflow import NOT_STARTED, STATUSES, WorkflowError
 from crmbid_desktop.domain.word_meter import NEAR, OVER, meter_level, meter_text
 from crmbid_desktop.services import queries
 from crmbid_desktop.services import sections as section_service
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.store.errors import BidFileError
+from crmbid_desktop.ui import icons
 from crmbid_desktop.ui.colours import text_colour, text_style
 from crmbid_desktop.ui.pages.base import Page
 from crmbid_desktop.ui.sections.editor import SectionEditor, editor_toolbar
@@ -143,7 +147,7 @@ class SectionsPage(Page):
         splitter.addWidget(outline_box)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([440, 800])
+        splitter.setSizes([330, 700])
         self.page_layout.addWidget(splitter, 1)
 
         self.save_timer = QTimer(self)
@@ -162,20 +166,47 @@ class SectionsPage(Page):
     def _outline_toolbar(self) -> QToolBar:
         toolbar = QToolBar("Outline")
         toolbar.setObjectName("outlineToolbar")
+        small = toolbar.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+        toolbar.setIconSize(QSize(small, small))
         toolbar.setAccessibleName("Outline actions")
-        for text, name, tip, slot in (
-            ("Add", "addSection", "Add a section after this one", self.add_section),
-            ("Add sub", "addSubSection", "Add a sub-section", self.add_sub_section),
-            ("Delete…", "deleteSection", "Delete this section", self.delete_current),
-            ("↑", "moveSectionUp", "Move section up", lambda: self._shift(-1)),
-            ("↓", "moveSectionDown", "Move section down", lambda: self._shift(1)),
-            ("→", "indentSection", "Indent: make it a sub-section of the one above", self.indent),
-            ("←", "outdentSection", "Outdent: one level up", self.outdent),
+        # Add keeps its word beside the icon; the others are icons with tooltips (and names for
+        # screen readers), so the whole row fits the outline's pane on a 1024x768 screen.
+        for text, name, tip, slot, icon, words in (
+            ("Add", "addSection", "Add a section after this one", self.add_section, "add", True),
+            (
+                "Add sub",
+                "addSubSection",
+                "Add a sub-section",
+                self.add_sub_section,
+                "add-sub",
+                False,
+            ),
+            (
+                "Delete…",
+                "deleteSection",
+                "Delete this section",
+                self.delete_current,
+                "delete",
+                True,
+            ),
+            ("↑", "moveSectionUp", "Move section up", lambda: self._shift(-1), "up", False),
+            ("↓", "moveSectionDown", "Move section down", lambda: self._shift(1), "down", False),
+            (
+                "→",
+                "indentSection",
+                "Indent: make it a sub-section of the one above",
+                self.indent,
+                "indent",
+                False,
+            ),
+            ("←", "outdentSection", "Outdent: one level up", self.outdent, "outdent", False),
             (
                 "Find…",
                 "openFindReplace",
                 "Find and replace in all sections (Ctrl+H)",
                 self.open_find_replace,
+                "find-replace",
+                False,
             ),
         ):
             action = QAction(text, toolbar)
@@ -185,9 +216,12 @@ class SectionsPage(Page):
             # The main window disables what edits the bid when the file is open read-only.
             action.setProperty("editsBid", name != "openFindReplace")
             toolbar.addAction(action)
+            icons.set_icon(action, icon)
             button = toolbar.widgetForAction(action)
-            if button is not None:
+            if isinstance(button, QToolButton):
                 name_widget(button, name, tip)
+                if words:
+                    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         return toolbar
 
     def _text_tab(self) -> QWidget:
@@ -210,13 +244,18 @@ class SectionsPage(Page):
             lambda: self._save_detail("word_limit", self.limit_spin.value() or None)
         )
         self.council_combo = QComboBox()
+        # Never narrower than "(no council)", whatever it held when first shown.
+        self.council_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.council_combo.setMinimumContentsLength(14)
         name_widget(self.council_combo, "sectionAuthorCouncil", "Author's council")
         self.council_combo.activated.connect(
             lambda _i: self._save_detail("author_partner_id", self.council_combo.currentData())
         )
         self.author_edit = QLineEdit()
         name_widget(self.author_edit, "sectionAuthorPerson", "Author")
-        self.author_edit.setPlaceholderText("Person writing it")
+        self.author_edit.setPlaceholderText("Who writes it")
         self.author_edit.editingFinished.connect(
             lambda: self._save_detail("author_person", self.author_edit.text().strip())
         )
@@ -227,7 +266,8 @@ class SectionsPage(Page):
         )
         self.due_edit = QLineEdit()
         name_widget(self.due_edit, "sectionDueOn", "Due date")
-        self.due_edit.setPlaceholderText("e.g. Mon 22 Aug 2005 or 22/08/2005")
+        self.due_edit.setPlaceholderText("e.g. 22/08/2005")
+        self.due_edit.setToolTip("A date such as Mon 22 Aug 2005 or 22/08/2005")
         self.due_edit.editingFinished.connect(self._due_changed)
         self.guidance_edit = QPlainTextEdit()
         name_widget(
@@ -242,22 +282,34 @@ class SectionsPage(Page):
         )
         self.guidance_edit.textChanged.connect(self._guidance_typed)
 
-        form = QFormLayout()
-        form.addRow("Title:", self.title_edit)
-        first = QHBoxLayout()
-        first.addWidget(self.status_combo, 1)
-        first.addWidget(QLabel("Word limit:"))
-        first.addWidget(self.limit_spin)
-        first.addWidget(QLabel("Due:"))
-        first.addWidget(self.due_edit, 1)
-        form.addRow("Status:", first)
-        second = QHBoxLayout()
-        second.addWidget(self.council_combo, 1)
-        second.addWidget(self.author_edit, 1)
-        second.addWidget(QLabel("Reviewer:"))
-        second.addWidget(self.reviewer_edit, 1)
-        form.addRow("Author:", second)
-        form.addRow("Guidance:", self.guidance_edit)
+        # Two fields a row, each label tied to its field (screen readers read the label): the
+        # whole form fits the editor's half of a 1024x768 window without scrolling sideways.
+        form = QGridLayout()
+        form.setColumnStretch(1, 1)
+        form.setColumnStretch(3, 1)
+
+        def label(text: str, buddy: QWidget) -> QLabel:
+            caption = QLabel(text)
+            caption.setBuddy(buddy)
+            return caption
+
+        form.addWidget(label("&Title:", self.title_edit), 0, 0)
+        form.addWidget(self.title_edit, 0, 1, 1, 3)
+        form.addWidget(label("&Status:", self.status_combo), 1, 0)
+        form.addWidget(self.status_combo, 1, 1)
+        form.addWidget(label("Word &limit:", self.limit_spin), 1, 2)
+        form.addWidget(self.limit_spin, 1, 3)
+        form.addWidget(label("D&ue:", self.due_edit), 2, 0)
+        form.addWidget(self.due_edit, 2, 1)
+        form.addWidget(label("Re&viewer:", self.reviewer_edit), 2, 2)
+        form.addWidget(self.reviewer_edit, 2, 3)
+        author = QHBoxLayout()
+        author.addWidget(self.council_combo, 3)
+        author.addWidget(self.author_edit, 2)
+        form.addWidget(label("&Author:", self.council_combo), 3, 0)
+        form.addLayout(author, 3, 1, 1, 3)
+        form.addWidget(label("&Guidance:", self.guidance_edit), 4, 0, Qt.AlignmentFlag.AlignTop)
+        form.addWidget(self.guidance_edit, 4, 1, 1, 3)
 
         self.editor = SectionEditor()
         name_widget(self.editor, "sectionEditor", "Section text")
@@ -280,14 +332,16 @@ class SectionsPage(Page):
 
         details = QWidget()
         details.setLayout(form)
-        # The details scroll sideways in a narrow window rather than widen the page.
+        # Below the form's natural width (a window narrower than 1024 pixels) it scrolls
+        # sideways rather than widen the whole window.
         scroller = QScrollArea()
         scroller.setObjectName("sectionDetails")
         scroller.setWidget(details)
         scroller.setWidgetResizable(True)
         scroller.setFrameShape(QScrollArea.Shape.NoFrame)
         scroller.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroller.setFixedHeight(details.sizeHint().height() + 4)
+        scroller.setMinimumHeight(details.sizeHint().height())
+        scroller.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         layout = QVBoxLayout(tab)
         layout.addWidget(scroller)
         layout.addWidget(self.toolbar)
@@ -435,6 +489,9 @@ class SectionsPage(Page):
         self._saved_text = text
         self.editor.document().setModified(False)
         row = self.rows[self.section_id]
+        if row.status == NOT_STARTED:
+            self._reload_row()  # the first words moved it to drafting: show the new status
+            return
         item = self.outline.find_item(self.section_id)
         if item is not None:
             item.setText(2, self._item_texts(row)[2])

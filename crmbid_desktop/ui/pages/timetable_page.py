@@ -55,9 +55,10 @@ class TimetablePage(Page):
     title = "Timetable & Tasks"
     object_name = "timetablePage"
 
-    def __init__(self, workspace: Workspace, today: Callable[[], date] = date.today) -> None:
+    def __init__(self, workspace: Workspace, today: Callable[[], date] | None = None) -> None:
         super().__init__(workspace)
-        self.today = today
+        # The bid's "plan as if today is …" when set (File menu), else the computer's date.
+        self.today: Callable[[], date] = today or workspace.today
         self.calendar = planning.working_calendar()
         self.plan: PlanView | None = None
         self._councils: list[tuple[int, str]] = []
@@ -156,7 +157,11 @@ class TimetablePage(Page):
         assert plan is not None
         rows = plan.tasks
         parts = [
-            f"Today {format_date(plan.today)}",
+            (
+                f"Planning as if today is {format_date(plan.today)}"
+                if self.workspace.plan_today is not None and plan.today == self.workspace.plan_today
+                else f"Today {format_date(plan.today)}"
+            ),
             f"{len(rows)} tasks",
             f"{sum(r.critical for r in rows)} on the critical path",
             f"{sum(r.overdue for r in rows)} overdue",
@@ -247,7 +252,7 @@ class TimetablePage(Page):
             assert isinstance(data, TaskInput)
             return self._attempt(lambda: created.append(planning.add_task(self.workspace, data)))
 
-        dialog = TaskDialog(self, self.calendar, self._choices(), submit)
+        dialog = TaskDialog(self, self.calendar, self._choices(), submit, today=self.today())
         if dialog.exec() and created:
             self.refresh()
             self.tasks.select_task(created[0])

@@ -74,6 +74,7 @@ class BudgetModel(QAbstractTableModel):
 
     def __init__(self, set_amount: AmountSetter) -> None:
         super().__init__()
+        self.empty = True  # no figures at all: the balance row shows none
         self._set_amount = set_amount
         self._years: list[int] = []
         self._rows: list[DisplayRow] = []
@@ -82,6 +83,7 @@ class BudgetModel(QAbstractTableModel):
         self.beginResetModel()
         self._years = list(table.years)
         self._rows = display_rows(table)
+        self.empty = table.is_empty
         self.endResetModel()
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
@@ -122,7 +124,8 @@ class BudgetModel(QAbstractTableModel):
             if value is None:
                 return ""
             if row.style == "balance":
-                return budget.balance_cell(value)
+                # An empty budget does not "break even": there is nothing in it yet.
+                return "—" if self.empty else budget.balance_cell(value)
             return format_pence(value)
         if role == Qt.ItemDataRole.EditRole:
             return format_pence_plain(value) if value is not None else row.label
@@ -134,7 +137,7 @@ class BudgetModel(QAbstractTableModel):
             font.setItalic(bool(row.line and row.line.drawn_from))
             return font
         if role == Qt.ItemDataRole.BackgroundRole:
-            if row.style == "balance" and value is not None:
+            if row.style == "balance" and value is not None and not self.empty:
                 role_name = SURPLUS if value > 0 else GAP if value < 0 else HEADING
                 return QBrush(background_colour(role_name))
             if row.style == "heading":
@@ -259,14 +262,21 @@ class BudgetTab(QWidget):
         self.model.set_table(table)
         self.view.resizeColumnsToContents()
         header = self.view.horizontalHeader()
-        header.resizeSection(0, max(header.sectionSize(0), 240))
+        # Five years beside the line names fit a 1024x768 window without scrolling sideways.
+        header.resizeSection(0, min(max(header.sectionSize(0), 180), 240))
         for column in range(1, self.model.columnCount()):
-            header.resizeSection(column, max(header.sectionSize(column), 120))
+            header.resizeSection(column, max(header.sectionSize(column), 90))
         parts = [
             f"<span style='color:{text_colour('ok' if t.balance_pence >= 0 else 'danger', self).name()}'>"
             f"<b>{t.label}</b>: {balance_words(t.balance_pence)}</span>"
             for t in table.totals
         ]
+        if table.is_empty:
+            parts = [
+                "No figures yet: double-click a year's cell (or select it and start typing) to "
+                "enter income and costs; partners' contributions and product costs come from "
+                "their registers."
+            ]
         self.balance_summary.setText(" · ".join(parts))
 
     def show_error(self, message: str) -> None:

@@ -108,11 +108,18 @@ class ProductsTab(QWidget):
 
         self.model: forms.RegisterModel[ProductRow] = forms.RegisterModel(PRODUCT_COLUMNS)
         self.table = FilterableTable(self.model, "products", "products")
+        self.table.view.empty_text = (
+            "No products yet: press New product for each of the 41, or Import… them from a "
+            "spreadsheet."
+        )
+        self.table.view.setProperty("keyColumns", 3)  # product, category and decision in view
         self.table.view.selectionModel().selectionChanged.connect(self._selection_changed)
 
         self.form_box = QGroupBox("Product details (saved as you type)")
         self.form_box.setObjectName("productForm")
         form = QFormLayout(self.form_box)
+        # Narrow panes put a long row's field under its label rather than cut it off.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.name_edit = forms.line_edit("productName", "Product name")
         self.name_message = forms.field_message("productNameMessage")
         self.category_box = forms.combo(

@@ -88,6 +88,8 @@ class RisksTab(QWidget):
 
         self.model: forms.RegisterModel[RiskRow] = forms.RegisterModel(RISK_COLUMNS)
         self.table = FilterableTable(self.model, "risks", "risks")
+        self.table.view.empty_text = "No risks yet: press New risk to add one."
+        self.table.view.setProperty("keyColumns", 3)  # score, rating and the risk stay in view
         self.table.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         self.table.view.selectionModel().selectionChanged.connect(self._selection_changed)
         left = QWidget()
@@ -102,6 +104,8 @@ class RisksTab(QWidget):
         self.form_box = QGroupBox("Risk details (saved as you type)")
         self.form_box.setObjectName("riskForm")
         form = QFormLayout(self.form_box)
+        # Narrow panes put a long row's field under its label rather than cut it off.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.description_edit = forms.text_edit("riskDescription", "Risk description", 2)
         self.description_message = forms.field_message("riskDescriptionMessage")
         self.cause_edit = forms.text_edit("riskCause", "Cause", 2)

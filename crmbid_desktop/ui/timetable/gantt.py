@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -92,6 +93,21 @@ STATUS_FILLS = {
     "done": "ok",
 }
 HEADER_HEIGHT = 40.0
+#: Two letters a day, so Tuesday and Thursday (and Saturday and Sunday) are told apart.
+DAY_NAMES = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
+
+
+def day_label(day: date, fits: Callable[[str], bool]) -> str:
+    """The day's column heading: "Th 25" when the widest such label fits a day's column, else
+    "Th25", else "Th", else "25"; one form for every day, so the row reads evenly."""
+    name = DAY_NAMES[day.weekday()]
+    forms = (f"{name} {day.day}", f"{name}{day.day}", name)
+    for number, widest in enumerate(("We 30", "We30", "We")):
+        if fits(widest):
+            return forms[number]
+    return str(day.day)
+
+
 ROW_HEIGHT = 22.0
 BAR_HEIGHT = 14.0
 LEFT_MARGIN = 8.0
@@ -250,6 +266,11 @@ class CalendarBackground(QGraphicsItem):
         text = self._colours.text
         day = first - timedelta(days=first.weekday())
         by_day = lay.px >= DAY_LABEL_MIN
+        metrics = QFontMetricsF(self._font)
+
+        def fits(label: str) -> bool:
+            return metrics.horizontalAdvance(label) + 2 <= lay.px
+
         while day <= last:
             x = lay.x(day)
             if day.weekday() == 0:
@@ -269,9 +290,7 @@ class CalendarBackground(QGraphicsItem):
             if by_day:
                 painter.setPen(text)
                 painter.drawText(
-                    QRectF(x, 20, lay.px, 18),
-                    Qt.AlignmentFlag.AlignCenter,
-                    f"{'MTWTFSS'[day.weekday()]}{day.day}",
+                    QRectF(x, 20, lay.px, 18), Qt.AlignmentFlag.AlignCenter, day_label(day, fits)
                 )
             day += timedelta(days=1)
         painter.setPen(grid)

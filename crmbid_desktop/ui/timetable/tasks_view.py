@@ -20,11 +20,9 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,7 +31,7 @@ from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.services.planning import TASK_STATUSES, TaskRow
 from crmbid_desktop.ui.colours import background_colour
 from crmbid_desktop.ui.table_model import ROW_ROLE, SORT_ROLE
-from crmbid_desktop.ui.widgets import name_widget
+from crmbid_desktop.ui.widgets import ColumnFitter, EmptyStateTableView, name_widget
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -363,7 +361,9 @@ class TasksView(QWidget):
         self.edit_button.clicked.connect(self._edit_selected)
         self.delete_button.clicked.connect(self._delete_selected)
 
-        self.view = QTableView()
+        self.view = EmptyStateTableView(
+            "No tasks yet: press Add task… and anchor each to the milestone it leads to."
+        )
         name_widget(self.view, "tasksTable", "Table of tasks")
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
@@ -373,8 +373,9 @@ class TasksView(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().setVisible(False)
         self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.setWordWrap(False)
+        # Task, flags, start, due and status stay in view; the rest scroll sideways.
+        self.fitter = ColumnFitter(self.view, key_columns=5)
         self.view.doubleClicked.connect(self._edit_selected)
         self.count_label = QLabel()
         self.count_label.setObjectName("tasksCount")
@@ -385,14 +386,17 @@ class TasksView(QWidget):
 
         filters = QHBoxLayout()
         filters.addWidget(self.text_filter, 2)
-        # The combos' first items say what they filter ("Any council"), so no captions: the
-        # row must fit a small laptop window next to the page list.
-        for combo in (
-            self.council_filter,
-            self.person_filter,
-            self.status_filter,
-            self.show_filter,
+        # Each combo box has a short caption tied to it (its buddy): a screen reader reads
+        # "Council, Any council" rather than the value alone.
+        for caption, combo in (
+            ("&Council:", self.council_filter),
+            ("&Person:", self.person_filter),
+            ("Stat&us:", self.status_filter),
+            ("Sho&w:", self.show_filter),
         ):
+            label = QLabel(caption)
+            label.setBuddy(combo)
+            filters.addWidget(label)
             filters.addWidget(combo, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
@@ -430,20 +434,8 @@ class TasksView(QWidget):
         combo.blockSignals(False)
 
     def fit_columns(self) -> None:
-        """Size columns to the header and the first rows' text, capped so none takes over.
-
-        Measured here rather than with resizeColumnsToContents(), which asks the model for
-        thousands of cells on a 10,000-task plan and doubled the time the table takes to open.
-        """
-        metrics = self.view.fontMetrics()
-        header = self.view.horizontalHeader()
-        sample = range(min(self.model.rowCount(), 100))
-        for column, (title, _, _) in enumerate(TASK_COLUMNS):
-            widest = metrics.horizontalAdvance(title) + 28  # room for the sort arrow
-            for row in sample:
-                text = self.model.cells_at(row)[column]
-                widest = max(widest, metrics.horizontalAdvance(text) + 14)
-            header.resizeSection(column, min(widest, 360))
+        """Size columns to the header and the first rows' text (see ColumnFitter)."""
+        self.fitter.fit()
 
     def _update_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
