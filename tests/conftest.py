@@ -10,6 +10,10 @@ from pathlib import Path
 # Before anything imports Qt: no screen on CI machines.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+if sys.platform == "win32":
+    # Qt's offscreen platform reads fonts from a folder rather than asking Windows for them.
+    fonts = os.path.join(os.environ.get("WINDIR", r"C:\Windows"), "Fonts")
+    os.environ.setdefault("QT_QPA_FONTDIR", fonts)
 
 import pytest
 

@@ -137,3 +137,108 @@ def test_commands_work_without_a_console(bid_path: Path, monkeypatch: pytest.Mon
     finally:
         if sys.stdout is not None:
             sys.stdout.close()  # the null sink main() opened; the monkeypatch restores pytest's
+
+
+# -- set-up commands, lock file, installer -----------------------------------------------------
+
+
+def _readme_commands() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    setup = readme.split("## Set up", 1)[1].split("\n## ", 1)[0]
+    return [block.strip() for block in setup.split("```")[1::2]]
+
+
+def test_readme_has_two_setup_commands_and_ci_runs_the_test_one_exactly() -> None:
+    app, tests = _readme_commands()
+    assert app.startswith("python3 -m venv .venv && ") and app.endswith(".venv/bin/crmbid-desktop")
+    assert tests.endswith(".venv/bin/python -m pytest")
+    for command in (app, tests):
+        assert "\n" not in command
+        assert "--require-hashes -r requirements.lock" in command, "install from the lock"
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert tests in ci, ".ci/run must run the README's test command exactly"
+
+
+def _pyproject_requirements() -> list[str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return [
+        *project["dependencies"],
+        *(r for extra in project["optional-dependencies"].values() for r in extra),
+    ]
+
+
+def test_every_dependency_has_an_upper_bound() -> None:
+    from packaging.requirements import Requirement
+
+    unbounded = [
+        text
+        for text in _pyproject_requirements()
+        if not any(spec.operator in ("<", "<=", "==", "~=") for spec in Requirement(text).specifier)
+    ]
+    assert unbounded == [], "give each dependency an upper bound in pyproject.toml"
+
+
+def test_the_lock_pins_every_dependency_within_its_bounds_with_hashes() -> None:
+    # The offline half of `.ci/lock --check` (which CI also runs): a dependency added to
+    # pyproject.toml without re-running .ci/lock fails here, naming it.
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    tools = runpy.run_path(str(ROOT / "tests" / "tools" / "lock_for_windows.py"))
+    entries = tools["requirement_lines"]((ROOT / "requirements.lock").read_text(encoding="utf-8"))
+    pinned = {}
+    for entry in entries:
+        requirement = Requirement(entry.partition(" --hash")[0])
+        assert " --hash=sha256:" in entry, f"{requirement.name} has no hash in requirements.lock"
+        (specifier,) = requirement.specifier
+        pinned[canonicalize_name(requirement.name)] = specifier.version
+    problems = []
+    for text in _pyproject_requirements():
+        requirement = Requirement(text)
+        name = canonicalize_name(requirement.name)
+        if name not in pinned:
+            problems.append(f"{name} is not in requirements.lock")
+        elif not requirement.specifier.contains(pinned[name], prereleases=True):
+            problems.append(f"{name}=={pinned[name]} is outside {requirement.specifier}")
+    assert problems == [], "run .ci/lock and commit requirements.lock: " + "; ".join(problems)
+
+
+def test_windows_lock_keeps_windows_only_packages_and_drops_others() -> None:
+    tools = runpy.run_path(str(ROOT / "tests" / "tools" / "lock_for_windows.py"))
+    lock = (
+        "# header\n"
+        "pefile==2024.8.26 \\\n    --hash=sha256:aa \\\n    --hash=sha256:bb\n    # via x\n"
+        "pywin32-ctypes==0.2.3 ; sys_platform == 'win32' \\\n    --hash=sha256:cc\n"
+        "macholib==1.16.4 ; sys_platform == 'darwin' \\\n    --hash=sha256:dd\n"
+    )
+    assert tools["for_windows"](lock) == [
+        "pefile==2024.8.26 --hash=sha256:aa --hash=sha256:bb",
+        "pywin32-ctypes==0.2.3 --hash=sha256:cc",
+    ]
+
+
+def test_package_comparison_names_what_differs_from_the_lock() -> None:
+    tools = runpy.run_path(str(ROOT / "tests" / "tools" / "compare_packages.py"))
+    lock = (
+        "a==1 \\\n    --hash=sha256:aa\nb==2 ; sys_platform == 'win32' \\\n    --hash=sha256:bb\n"
+    )
+    assert tools["locked"](lock, "windows") == {"a": "1", "b": "2"}
+    assert tools["locked"](lock, "linux") == {"a": "1"}
+    found = tools["installed"]("a==1.5\nc==3\npip==24\n-e /src/crmbid-desktop\n")
+    assert tools["differences"]({"a": "1"}, found) == [
+        "a is 1.5, the lock says 1",
+        "c==3 is installed but not in the lock",
+    ]
+
+
+def test_msi_keeps_its_upgrade_code_and_installs_per_machine_with_a_shortcut() -> None:
+    # Changing the UpgradeCode would make a new MSI install beside the old one instead of
+    # replacing it on every council laptop.
+    wxs = (ROOT / "installer" / "crmbid-desktop.wxs").read_text(encoding="utf-8")
+    assert 'UpgradeCode="7D3C1B52-8E4A-4F63-9A0B-2C5D1E7F0A21"' in wxs
+    assert 'Product Id="*"' in wxs and "<MajorUpgrade " in wxs
+    assert 'InstallScope="perMachine"' in wxs and 'Id="ProgramFiles64Folder"' in wxs
+    assert 'Target="[INSTALLDIR]CRM Bid Desktop.exe"' in wxs and 'Icon="app.ico"' in wxs
+    assert 'Version="$(var.Version)"' in wxs
+    # Uninstalling removes the program's folder itself, not only the files in it.
+    assert '<RemoveFolder Id="RemoveInstallDir" On="uninstall" />' in wxs

@@ -86,6 +86,22 @@ def process_is_running(pid: int) -> bool:
     return True
 
 
+def hide(path: Path) -> None:
+    """Give the lock file Windows' hidden attribute, as Word does its "~$" owner files.
+
+    Explorer then shows only the bid to people browsing the shared folder. Rewriting the file by
+    name would fail on a hidden file, which is why the lock is only ever replaced by a rename.
+    Elsewhere the leading "~$" is the only marker.
+    """
+    if sys.platform != "win32":
+        return
+    import ctypes
+
+    file_attribute_hidden = 0x2
+    if not ctypes.windll.kernel32.SetFileAttributesW(str(path), file_attribute_hidden):
+        log.warning("Could not hide the lock file %s", path)
+
+
 @dataclass(frozen=True)
 class LockHolder:
     """Who holds a bid's lock, as written in the lock file."""
@@ -244,11 +260,13 @@ class BidLock:
             handle.write(holder.to_json())
             handle.flush()
             os.fsync(handle.fileno())
+        hide(path)
 
     @staticmethod
     def _replace(path: Path, holder: LockHolder) -> None:
         temporary = path.with_name(f"{path.name}.{holder.token[:8]}.tmp")
         temporary.write_text(holder.to_json(), encoding="utf-8")
+        hide(temporary)  # before the rename, so the lock is never visible, even for a moment
         os.replace(temporary, path)
 
     def still_ours(self) -> bool:

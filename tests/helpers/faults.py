@@ -1,10 +1,12 @@
-"""Kill writer processes at random moments and collect what they reported saved."""
+"""Kill writer processes at random moments and collect what they reported saved.
+
+The kill is the hardest the system has: SIGKILL on Linux and macOS, TerminateProcess on Windows
+(what Task Manager's End task and a crash do); neither lets the writer run another instruction.
+"""
 
 from __future__ import annotations
 
-import os
 import random
-import signal
 import subprocess
 import sys
 import threading
@@ -52,7 +54,8 @@ class Reporter:
 
     def kill(self) -> None:
         if self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGKILL)
+            # Popen.kill is SIGKILL on POSIX and TerminateProcess on Windows.
+            self.process.kill()
         self.process.wait()
         if self.thread is not None:
             self.thread.join(timeout=10)
@@ -73,7 +76,7 @@ def run_and_kill(
     mode: str = "normal",
     longest: float = 0.15,
 ) -> list[int]:
-    """Start a writer, SIGKILL it after a random delay; return the edit numbers it reported saved."""
+    """Start a writer, kill it after a random delay; return the edit numbers it reported saved."""
     writer = start_writer(bid, home, first, count, mode)
     # Wait for the writer to get going (imports take a moment), then kill it at a random moment.
     writer.wait_for_first()
@@ -85,7 +88,7 @@ def run_and_kill(
 def run_and_kill_export(
     target: Path, first: int, count: int, size: int, rng: random.Random, longest: float = 0.3
 ) -> list[int]:
-    """Start the export writer, SIGKILL it at a random moment; return the exports it finished."""
+    """Start the export writer, kill it at a random moment; return the exports it finished."""
     writer = Reporter.start([str(EXPORT_WRITER), str(target), str(first), str(count), str(size)])
     writer.wait_for_first()
     time.sleep(rng.uniform(0.0, longest))

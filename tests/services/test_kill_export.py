@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,10 +10,7 @@ import pytest
 from tests.helpers.export_writer import check_export, export_bytes
 from tests.helpers.faults import run_and_kill_export
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX"),
-]
+pytestmark = pytest.mark.slow
 
 
 def test_killed_export_leaves_a_whole_file(tmp_path: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 
@@ -23,7 +22,6 @@ def _names(path: Path) -> set[str]:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 def test_forty_backups_while_another_process_writes(bid_path: Path, app_paths: AppPaths) -> None:
     writer = start_writer(bid_path, app_paths.data_dir.parent, 0, 10**7)
     writer.wait_for_first()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def package_version(root: Path = ROOT) -> str:
@@ -87,3 +87,7 @@ def write_version_info(target: Path, version: str | None = None) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(version_info_text(version or package_version()), encoding="utf-8")
     return target
+
+
+if __name__ == "__main__":
+    print(package_version())  # .ci/windows compares the built program's --version with this
