@@ -124,7 +124,7 @@ def read_products_file(
     workspace: Workspace, source: Path, progress: Callable[[int, int], None] | None = None
 ) -> ProductsImportPlan:
     """Read and check every row; changes nothing. Bad rows are listed, not lost."""
-    table = read_table(source, FIELDS)
+    table = read_table(source, FIELDS, progress=progress)
     with workspace.reading() as session:
         owners = {p.name.casefold(): p.id for p in queries.partners(session)}
         existing = {row.name.casefold(): row for row in products.product_rows(session)}

@@ -411,8 +411,15 @@ def check_template(template: Path) -> None:
             f"The template “{name}” is damaged or not really a Word file (it is not a zip "
             "package). Open it in Word and save it again as .docx or .dotx."
         )
+    from crmbid_desktop.services.zip_safety import UnsafeFileError
+
     try:
         load_document(template)
+    except UnsafeFileError as error:
+        raise TemplateError(
+            f"The template “{name}” cannot be used: {error.reason} Choose another template, or "
+            "open it in Word and save it again."
+        ) from error
     except Exception as error:  # python-docx and lxml raise many kinds for a bad package
         raise TemplateError(
             f"The template “{name}” cannot be read as a Word document ({type(error).__name__}: "

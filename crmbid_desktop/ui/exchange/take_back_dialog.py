@@ -34,6 +34,7 @@ from crmbid_desktop.services.section_exchange import (
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.ui.colours import PaletteSource, background_colour, text_colour
 from crmbid_desktop.ui.widgets import name_widget
+from crmbid_desktop.ui.worker import Job
 
 
 def _mark(kind: str, line: str, source: PaletteSource) -> str:
@@ -43,15 +44,25 @@ def _mark(kind: str, line: str, source: PaletteSource) -> str:
     )
 
 
+#: Sections shorter than this (about 3,000 words a side) are compared on the GUI thread, which
+#: takes milliseconds; longer or hostile ones are compared by a worker while "Comparing…" shows.
+SYNC_DIFF_CHARS = 40_000
+
+
 def diff_html(old: str, new: str, side: str, source: PaletteSource = None) -> str:
     """One side of the comparison: deletions marked on the current side, insertions on the other.
 
     Deletions are struck through and insertions underlined, in colours suiting `source`'s palette.
     """
+    return pieces_html(word_diff(old, new), side, source)
+
+
+def pieces_html(pieces: list[tuple[str, str]], side: str, source: PaletteSource = None) -> str:
+    """`diff_html` from pieces `word_diff` already computed (once per section and choice)."""
     deleted = _mark("removed", "line-through", source)
     inserted = _mark("added", "underline", source)
     parts: list[str] = []
-    for op, text in word_diff(old, new):
+    for op, text in pieces:
         safe = escape(text).replace("\n", "<br>")
         if op == "equal":
             parts.append(safe)
@@ -77,6 +88,10 @@ class TakeBackDialog(QDialog):
         self.workspace = workspace
         self.preview = preview
         self.applied_lines: list[str] = []
+        # Word differences per (row, tracked choice): computed once, reused on every selection.
+        self._diffs: dict[tuple[int, str], list[tuple[str, str]]] = {}
+        self._comparing: set[tuple[int, str]] = set()
+        self._jobs: list[Job] = []
 
         intro = QLabel(
             "Tick the sections whose returned text you want to keep. The left side shows the "
@@ -202,10 +217,36 @@ class TakeBackDialog(QDialog):
             self.returned.clear()
             return
         change = self.preview.changes[row]
-        new = change.text(self.choice)
-        self.current.setHtml(diff_html(change.current, new, "current", self))
-        self.returned.setHtml(diff_html(change.current, new, "returned", self))
         self.note.setText(_notes(change))
+        key = (row, self.choice)
+        pieces = self._diffs.get(key)
+        if pieces is None:
+            old, new = change.current, change.text(self.choice)
+            if len(old) + len(new) > SYNC_DIFF_CHARS:
+                self.current.setPlainText("Comparing…")
+                self.returned.setPlainText("Comparing…")
+                self._compare_in_background(key, old, new)
+                return
+            pieces = self._diffs[key] = word_diff(old, new)
+        self.current.setHtml(pieces_html(pieces, "current", self))
+        self.returned.setHtml(pieces_html(pieces, "returned", self))
+
+    def _compare_in_background(self, key: tuple[int, str], old: str, new: str) -> None:
+        if key in self._comparing:
+            return
+        self._comparing.add(key)
+        job = Job(lambda _progress: (key, word_diff(old, new)))
+        job.finished.connect(self._compared)
+        self._jobs.append(job)
+        job.start()
+
+    def _compared(self, result: tuple[tuple[int, str], list[tuple[str, str]]]) -> None:
+        key, pieces = result
+        self._diffs[key] = pieces
+        self._comparing.discard(key)
+        self._jobs = [job for job in self._jobs if job.running]
+        if key == (self.sections.currentRow(), self.choice):
+            self._show(key[0])
 
     def _decide(self, accept: bool) -> None:
         row = self.sections.currentRow()

@@ -447,7 +447,7 @@ class PartnersPage(Page):
                 self,
                 "Import partners",
                 f"Reading {Path(path).name}…",
-                lambda _progress: partner_import.build_preview(self.workspace, Path(path)),
+                lambda progress: partner_import.build_preview(self.workspace, Path(path), progress),
             )
         except TabularError as error:
             QMessageBox.warning(self, "Cannot import this file", str(error))
