@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from crmbid_desktop.services.docx_safety import SafePackage
+from crmbid_desktop.services.docx_safety import SafePackage, UnsafeDocumentError
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
@@ -98,7 +98,7 @@ class _Context:
                 num = style.find(f"{W}pPr/{W}numPr/{W}numId")
                 if num is not None:
                     ilvl = style.find(f"{W}pPr/{W}numPr/{W}ilvl")
-                    level = int(ilvl.get(f"{W}val") or 0) if ilvl is not None else 0
+                    level = _list_level(ilvl.get(f"{W}val")) if ilvl is not None else 0
                     self.style_lists[sid] = (num.get(f"{W}val") or "", level)
         self.ordered: dict[tuple[str, int], bool] = {}
         numbering = package.xml("word/numbering.xml")
@@ -109,7 +109,7 @@ class _Context:
                 for lvl in ab.iter(f"{W}lvl"):
                     fmt = lvl.find(f"{W}numFmt")
                     value = fmt.get(f"{W}val") if fmt is not None else "bullet"
-                    levels[int(lvl.get(f"{W}ilvl") or 0)] = value not in ("bullet", "none")
+                    levels[_list_level(lvl.get(f"{W}ilvl"))] = value not in ("bullet", "none")
                 abstract[ab.get(f"{W}abstractNumId") or ""] = levels
             for num in numbering.iter(f"{W}num"):
                 ref = num.find(f"{W}abstractNumId")
@@ -148,7 +148,7 @@ class _Context:
             nid = num_pr.find(f"{W}numId")
             lvl = num_pr.find(f"{W}ilvl")
             num_id = (nid.get(f"{W}val") or "") if nid is not None else num_id
-            level = int(lvl.get(f"{W}val") or 0) if lvl is not None else level
+            level = _list_level(lvl.get(f"{W}val")) if lvl is not None else level
         name = self.style_name(p)
         if num_id in ("", "0"):
             # A style named like Word's list styles still means a list in a template without
@@ -156,12 +156,24 @@ class _Context:
             for prefix, ordered in (("list bullet", False), ("list number", True)):
                 if name.startswith(prefix):
                     suffix = name[len(prefix) :].strip()
-                    return ordered, int(suffix) - 1 if suffix.isdigit() else 0, prefix
+                    return ordered, _list_level(suffix, offset=1), prefix
             return None
         if name.startswith("heading") or "subheading" in name:
             return None
         ordered = self.ordered.get((num_id, level), name.startswith("list number"))
         return ordered, level, num_id
+
+
+#: Word has nine list levels (0-8); anything else in a file is read as the nearest one.
+MAX_LIST_LEVEL = 8
+
+
+def _list_level(text: str | None, offset: int = 0) -> int:
+    """A list level from the file, clamped to Word's 0-8: "x", "-3" or "99999" never fail."""
+    value = (text or "").strip()
+    if not value.isdecimal() or len(value) > 3:
+        return MAX_LIST_LEVEL if value.isdecimal() else 0
+    return max(0, min(int(value) - offset, MAX_LIST_LEVEL))
 
 
 def _on(rpr: _Element | None, tag: str) -> bool:
@@ -399,7 +411,23 @@ def custom_properties(package: SafePackage) -> dict[str, str]:
 
 
 def read_document(package: SafePackage) -> ReturnedDocument:
-    """Split the body at our section bookmarks and convert each part to Markdown."""
+    """Split the body at our section bookmarks and convert each part to Markdown.
+
+    Whatever a crafted file trips over in here is reported as `UnsafeDocumentError` naming the
+    file, so the dialogs and the command line show a message rather than a traceback.
+    """
+    try:
+        return _read_document(package)
+    except UnsafeDocumentError:
+        raise
+    except (ValueError, LookupError, TypeError, AttributeError, RecursionError) as error:
+        raise UnsafeDocumentError(
+            package.path,
+            f"its content is not laid out as Word writes it ({type(error).__name__}: {error}).",
+        ) from error
+
+
+def _read_document(package: SafePackage) -> ReturnedDocument:
     ctx = _Context(package)
     root = package.xml("word/document.xml")
     body = root.find(f"{W}body") if root is not None else None

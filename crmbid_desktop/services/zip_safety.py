@@ -44,7 +44,9 @@ class ZipLimits:
 
 WORD_FILE = ZipLimits("a Word (.docx) file")
 WORD_TEMPLATE = ZipLimits("a Word document or template (.docx, .dotx)")
-SPREADSHEET = ZipLimits("a readable Excel workbook (.xlsx)", max_total_bytes=200 * MB, max_part_bytes=150 * MB)
+SPREADSHEET = ZipLimits(
+    "a readable Excel workbook (.xlsx)", max_total_bytes=200 * MB, max_part_bytes=150 * MB
+)
 
 #: Office writes parts stored or deflated; anything else is a crafted or foreign file.
 _METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflated"}
