@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -93,7 +94,8 @@ def _deep_copy(workspace: Workspace, tmp_path: Path, levels: int) -> Path:
             rows = [{"uuid": new_uuid(), "title": f"Deep {n}"} for n in range(levels)]
             session.execute(insert(Section), rows)
             ids = {
-                s.uuid: s.id for s in session.scalars(select(Section).where(Section.title.like("Deep %")))
+                s.uuid: s.id
+                for s in session.scalars(select(Section).where(Section.title.like("Deep %")))
             }
             session.connection().execute(
                 update(Section).where(Section.id == ids[rows[0]["uuid"]]).values(parent_id=None)
@@ -104,7 +106,7 @@ def _deep_copy(workspace: Workspace, tmp_path: Path, levels: int) -> Path:
                 .values(parent_id=bindparam("parent")),
                 [
                     {"child": ids[below["uuid"]], "parent": ids[above["uuid"]]}
-                    for above, below in zip(rows, rows[1:], strict=False)
+                    for above, below in pairwise(rows)
                 ],
             )
     finally:
@@ -127,7 +129,7 @@ def test_a_60000_deep_copy_is_refused_without_running_out_of_memory(
 ) -> None:
     copy = _deep_copy(workspace, tmp_path, 60_000)
     started = time.perf_counter()
-    with pytest.raises(MergeError, match="60,?000 levels deep"):
+    with pytest.raises(MergeError, match=r"60,?000 levels deep"):
         plan_merge(workspace, copy)
     assert time.perf_counter() - started < 60
 
