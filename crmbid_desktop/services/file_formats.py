@@ -115,6 +115,9 @@ def importers() -> list[Handler]:
 
 
 def export(workspace: Workspace, target: Path, options: ExportOptions) -> ExportResult:
+    from crmbid_desktop.services.atomic_files import check_path_length
+
+    check_path_length(Path(target))  # a clear message, not "[Errno 36]" from the first stat
     _load_handlers()
     document = options.document
     if document is None and options.sections:

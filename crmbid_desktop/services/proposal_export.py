@@ -428,6 +428,12 @@ def check_template(template: Path) -> None:
 
 
 def check_target(target: Path) -> None:
+    from crmbid_desktop.services.atomic_files import PathTooLongError, check_path_length
+
+    try:
+        check_path_length(target)
+    except PathTooLongError as error:
+        raise ExportError(str(error)) from error
     if target.suffix.lower() != ".docx":
         raise ExportError(f"“{target.name}” must end in .docx to be written as a Word document.")
     if not target.parent.is_dir():
