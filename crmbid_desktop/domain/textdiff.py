@@ -101,6 +101,33 @@ def token_diff(
     return opcodes
 
 
+class DeadlineMatcher:
+    """difflib.SequenceMatcher's `get_matching_blocks` from `token_diff`, for merge3.
+
+    merge3 compares the common version with each side through a SequenceMatcher; this one has
+    the same answer shape but near-linear time and a deadline, so a hostile copy cannot make a
+    merge quadratic.
+    """
+
+    def __init__(
+        self,
+        isjunk: object = None,
+        a: Sequence[str] = (),
+        b: Sequence[str] = (),
+        autojunk: bool = True,
+    ) -> None:
+        self.a, self.b = a, b
+
+    def get_matching_blocks(self) -> list[tuple[int, int, int]]:
+        blocks = [
+            (i1, j1, i2 - i1)
+            for tag, i1, i2, j1, _j2 in token_diff(self.a, self.b, semantic=False)
+            if tag == EQUAL
+        ]
+        blocks.append((len(self.a), len(self.b), 0))
+        return blocks
+
+
 def _coarse(a: Sequence[str], b: Sequence[str]) -> list[tuple[str, int, int, int, int]]:
     """Common start and end kept, the middle replaced: linear, for when time has run out."""
     start = 0

@@ -234,10 +234,14 @@ def _merge_text(base: str, ours: str, theirs: str) -> tuple[str, bool]:
     """merge3 line by line: (merged text, True when it has conflicts)."""
     import merge3
 
+    from crmbid_desktop.domain.textdiff import DeadlineMatcher
+
     m = merge3.Merge3(
         base.splitlines(keepends=True),
         ours.splitlines(keepends=True),
         theirs.splitlines(keepends=True),
+        # difflib's matcher is quadratic on a hostile copy; this one has a deadline.
+        sequence_matcher=DeadlineMatcher,
     )
     conflicted = any(region[0] == "conflict" for region in m.merge_regions())
     lines = m.merge_lines(
