@@ -163,4 +163,13 @@ def _load_handlers() -> None:
 
     for module in HANDLER_MODULES:
         importlib.import_module(module)
+    # A module imported earlier (the take-back dialog imports section_exchange) registered its
+    # handlers first; the list's order, which decides the default per extension, is restored.
+    for handlers in (_exporters, _importers):
+        handlers.sort(key=_module_rank)
     _loaded = True
+
+
+def _module_rank(handler: Handler) -> int:
+    module = getattr(handler.run, "__module__", "")
+    return HANDLER_MODULES.index(module) if module in HANDLER_MODULES else len(HANDLER_MODULES)
