@@ -16,9 +16,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from crmbid_desktop.services.cancel import Cancelled
+
+if TYPE_CHECKING:
+    from crmbid_desktop.services.zip_safety import GuardedZip
 
 #: Called with (rows read, rows expected or 0); raises `Cancelled` when the user cancels.
 Progress = Callable[[int, int], None]
@@ -289,8 +292,6 @@ _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 def _guard_workbook(path: Path) -> None:
     """The zip checks every input gets, plus the parts openpyxl reads whole (strings, styles)."""
-    from lxml import etree
-
     from crmbid_desktop.services.zip_safety import SPREADSHEET, GuardedZip, UnsafeFileError
 
     try:
@@ -303,33 +304,45 @@ def _guard_workbook(path: Path) -> None:
                         path, f"its part {name} (the cell styles) is larger than 20 MB.", part=name
                     )
                 if lowered.endswith("sharedstrings.xml"):
-                    count = 0
-                    stream = archive.open_stream(name)
-                    parser = etree.iterparse(
-                        stream,
-                        events=("end",),
-                        tag=f"{_MAIN_NS}si",
-                        resolve_entities=False,
-                        load_dtd=False,
-                        no_network=True,
-                    )
-                    try:
-                        for _event, element in parser:
-                            count += 1
-                            element.clear(keep_tail=False)
-                            if count > MAX_SHARED_STRINGS:
-                                raise UnsafeFileError(
-                                    path,
-                                    f"its part {name} holds more than {MAX_SHARED_STRINGS:,} "
-                                    "texts, far more than a register needs, so it was refused.",
-                                    part=name,
-                                )
-                    except etree.XMLSyntaxError as error:
-                        raise UnsafeFileError(
-                            path, f"its part {name} is not valid XML ({error}).", part=name
-                        ) from error
+                    _count_shared_strings(archive, name)
     except UnsafeFileError as error:
         raise TabularError(str(error)) from error
+
+
+def _count_shared_strings(archive: GuardedZip, name: str) -> None:
+    """Stream the shared-strings part, refusing it past `MAX_SHARED_STRINGS` entries."""
+    from lxml import etree
+
+    from crmbid_desktop.services.zip_safety import UnsafeFileError
+
+    count = 0
+    parser = etree.iterparse(
+        archive.open_stream(name),
+        events=("end",),
+        tag=f"{_MAIN_NS}si",
+        resolve_entities=False,
+        load_dtd=False,
+        no_network=True,
+    )
+    try:
+        for _event, element in parser:
+            count += 1
+            if count > MAX_SHARED_STRINGS:
+                raise UnsafeFileError(
+                    archive.path,
+                    f"its part {name} holds more than {MAX_SHARED_STRINGS:,} texts, far more "
+                    "than a register needs, so it was refused.",
+                    part=name,
+                )
+            # Drop what was counted, so a million entries never sit in memory together.
+            element.clear(keep_tail=False)
+            parent = element.getparent()
+            while parent is not None and element.getprevious() is not None:
+                del parent[0]
+    except etree.XMLSyntaxError as error:
+        raise UnsafeFileError(
+            archive.path, f"its part {name} is not valid XML ({error}).", part=name
+        ) from error
 
 
 def xlsx_sheet_names(path: Path) -> list[str]:
