@@ -101,3 +101,18 @@ def test_deadline_matcher_answers_like_difflib() -> None:
     ours = DeadlineMatcher(None, a, b).get_matching_blocks()
     theirs = [tuple(m) for m in difflib.SequenceMatcher(None, a, b).get_matching_blocks()]
     assert ours == theirs
+
+
+def test_a_three_way_merge_of_hostile_text_is_bounded() -> None:
+    from crmbid_desktop.services.bid_merge import _merge_text
+
+    base = "\n".join(_section(20_000, 3).split(" "))
+    ours = "\n".join(reversed(base.split("\n")))
+    theirs = "\n".join(sorted(base.split("\n")))
+    started = time.perf_counter()
+    merged, conflicted = _merge_text(base, ours, theirs)
+    assert time.perf_counter() - started < 20
+    assert conflicted and "<<<<<<<" in merged
+    # Separate edits on each side still merge cleanly, as with difflib's matcher.
+    clean, clashed = _merge_text("a\nb\nc\nd\ne\n", "a\nB\nc\nd\ne\n", "a\nb\nc\nD\ne\n")
+    assert (clean, clashed) == ("a\nB\nc\nD\ne\n", False)
