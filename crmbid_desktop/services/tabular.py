@@ -305,6 +305,8 @@ def _guard_workbook(path: Path) -> None:
                     )
                 if lowered.endswith("sharedstrings.xml"):
                     _count_shared_strings(archive, name)
+                if lowered.startswith("xl/worksheets/") and lowered.endswith(".xml"):
+                    _check_sheet_extent(archive, name)
     except UnsafeFileError as error:
         raise TabularError(str(error)) from error
 
@@ -343,6 +345,65 @@ def _count_shared_strings(archive: GuardedZip, name: str) -> None:
         raise UnsafeFileError(
             archive.path, f"its part {name} is not valid XML ({error}).", part=name
         ) from error
+
+
+def _check_sheet_extent(archive: GuardedZip, name: str) -> None:
+    """Refuse a worksheet with data past the bounds, before openpyxl walks to it.
+
+    Rows and their last cells are looked at as lxml streams the part (the cells in between are
+    never touched from Python), so a real register costs little and a row at 1,000,000,000 or a
+    cell in column XFD is named in a message instead of being walked to or silently dropped.
+    """
+    from lxml import etree
+
+    from crmbid_desktop.services.zip_safety import UnsafeFileError
+
+    parser = etree.iterparse(
+        archive.open_stream(name),
+        events=("end",),
+        tag=f"{_MAIN_NS}row",
+        resolve_entities=False,
+        load_dtd=False,
+        no_network=True,
+    )
+    try:
+        for _event, row in parser:
+            if len(row):
+                number = row.get("r") or ""
+                past = number.isdigit() and int(number) > MAX_ROWS
+                if past and any(len(cell) for cell in row):  # a value, not just a style
+                    raise UnsafeFileError(
+                        archive.path,
+                        f"its worksheet {name} has data in row {int(number):,}; a register this "
+                        f"program reads has at most {MAX_ROWS:,} rows. Remove the rows past it.",
+                        part=name,
+                    )
+                last = row[-1].get("r") or ""
+                letters = last.rstrip("0123456789")
+                if letters.isalpha() and len(row[-1]) and _column(letters) > MAX_COLUMNS:
+                    raise UnsafeFileError(
+                        archive.path,
+                        f"its worksheet {name} has data in cell {last}; a register this program "
+                        f"reads has at most {MAX_COLUMNS} columns. Remove the columns past it.",
+                        part=name,
+                    )
+            row.clear(keep_tail=False)
+            parent = row.getparent()
+            while parent is not None and row.getprevious() is not None:
+                del parent[0]
+    except etree.XMLSyntaxError as error:
+        raise UnsafeFileError(
+            archive.path, f"its part {name} is not valid XML ({error}).", part=name
+        ) from error
+
+
+def _column(letters: str) -> int:
+    from openpyxl.utils.cell import column_index_from_string
+
+    try:
+        return int(column_index_from_string(letters.upper()))
+    except ValueError:  # more than three letters: past Excel's last column, XFD
+        return MAX_COLUMNS + 1
 
 
 def xlsx_sheet_names(path: Path) -> list[str]:
