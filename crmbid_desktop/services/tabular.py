@@ -290,10 +290,14 @@ PROGRESS_EVERY = 1000
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
-def _guard_workbook(path: Path) -> None:
-    """The zip checks every input gets, plus the parts openpyxl reads whole (strings, styles)."""
+def _guard_workbook(path: Path) -> int:
+    """The zip checks every input gets, plus the parts openpyxl reads whole (strings, styles).
+
+    Returns the widest column any worksheet uses, so rows are read no wider than that.
+    """
     from crmbid_desktop.services.zip_safety import SPREADSHEET, GuardedZip, UnsafeFileError
 
+    widest = 1
     try:
         with GuardedZip(path, SPREADSHEET) as archive:
             archive.check_all_xml()
@@ -306,9 +310,10 @@ def _guard_workbook(path: Path) -> None:
                 if lowered.endswith("sharedstrings.xml"):
                     _count_shared_strings(archive, name)
                 if lowered.startswith("xl/worksheets/") and lowered.endswith(".xml"):
-                    _check_sheet_extent(archive, name)
+                    widest = max(widest, _check_sheet_extent(archive, name))
     except UnsafeFileError as error:
         raise TabularError(str(error)) from error
+    return widest
 
 
 def _count_shared_strings(archive: GuardedZip, name: str) -> None:
@@ -347,8 +352,9 @@ def _count_shared_strings(archive: GuardedZip, name: str) -> None:
         ) from error
 
 
-def _check_sheet_extent(archive: GuardedZip, name: str) -> None:
-    """Refuse a worksheet with data past the bounds, before openpyxl walks to it.
+def _check_sheet_extent(archive: GuardedZip, name: str) -> int:
+    """Refuse a worksheet with data past the bounds, before openpyxl walks to it; returns the
+    widest column its rows use (`MAX_COLUMNS` when a cell does not say where it is).
 
     Rows and their last cells are looked at as lxml streams the part (the cells in between are
     never touched from Python), so a real register costs little and a row at 1,000,000,000 or a
@@ -366,6 +372,7 @@ def _check_sheet_extent(archive: GuardedZip, name: str) -> None:
         load_dtd=False,
         no_network=True,
     )
+    widest = 1
     try:
         for _event, row in parser:
             if len(row):
@@ -380,7 +387,9 @@ def _check_sheet_extent(archive: GuardedZip, name: str) -> None:
                     )
                 last = row[-1].get("r") or ""
                 letters = last.rstrip("0123456789")
-                if letters.isalpha() and len(row[-1]) and _column(letters) > MAX_COLUMNS:
+                column = _column(letters) if letters.isalpha() else MAX_COLUMNS
+                widest = max(widest, min(column, MAX_COLUMNS))
+                if len(row[-1]) and column > MAX_COLUMNS:
                     raise UnsafeFileError(
                         archive.path,
                         f"its worksheet {name} has data in cell {last}; a register this program "
@@ -395,6 +404,7 @@ def _check_sheet_extent(archive: GuardedZip, name: str) -> None:
         raise UnsafeFileError(
             archive.path, f"its part {name} is not valid XML ({error}).", part=name
         ) from error
+    return widest
 
 
 def _column(letters: str) -> int:
@@ -428,7 +438,7 @@ def _xlsx_rows(
 
     if not path.exists():
         raise TabularError(f"“{path}” does not exist.")
-    _guard_workbook(path)
+    widest = _guard_workbook(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types on damaged files
@@ -445,7 +455,7 @@ def _xlsx_rows(
         else:
             raise TabularError(f"“{path.name}” has no worksheet named “{sheet_name}”.")
         try:
-            return _bounded_rows(path, sheet, progress)
+            return _bounded_rows(path, sheet, widest, progress)
         except (TabularError, Cancelled):
             raise
         except Exception as error:  # a damaged sheet part: openpyxl's parser raises many types
@@ -456,7 +466,9 @@ def _xlsx_rows(
         workbook.close()
 
 
-def _bounded_rows(path: Path, sheet: Any, progress: Progress | None) -> list[tuple[int, list[str]]]:
+def _bounded_rows(
+    path: Path, sheet: Any, widest: int, progress: Progress | None
+) -> list[tuple[int, list[str]]]:
     """Rows read with explicit bounds, so the sheet's own <dimension> (true, wrong or hostile)
     never decides how far we walk; read-only openpyxl yields empty rows for gaps, so the count
     is Excel's row number, and it stops at the first row past the bound."""
@@ -465,7 +477,7 @@ def _bounded_rows(path: Path, sheet: Any, progress: Progress | None) -> list[tup
     rows: list[tuple[int, list[str]]] = []
     cells_seen = 0
     for number, values in enumerate(
-        sheet.iter_rows(min_row=1, max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS, values_only=True),
+        sheet.iter_rows(min_row=1, max_row=MAX_ROWS + 1, max_col=widest, values_only=True),
         start=1,
     ):
         if progress is not None and number % PROGRESS_EVERY == 0:
