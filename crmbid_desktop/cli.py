@@ -113,8 +113,17 @@ def _export(args: argparse.Namespace, heat_map_renderer: HeatMapRenderer | None 
     )
 
     def work(workspace: Workspace) -> int:
-        result = file_formats.export(workspace, args.output, options)
-        # Exports go ahead as asked (--draft or not); problems are reported, not enforced.
+        from crmbid_desktop.services.proposal_export import FinalExportRefused
+
+        try:
+            result = file_formats.export(workspace, args.output, options)
+        except FinalExportRefused as refused:
+            # The same checklist the Export page shows, each with where to fix it.
+            for problem in refused.problems:
+                print(f"problem: {problem.line()}", file=sys.stderr)
+            print(f"error: {refused}", file=sys.stderr)
+            return 1
+        # A draft goes ahead with its problems listed as warnings.
         for warning in result.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         print(result.summary)

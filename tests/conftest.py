@@ -28,6 +28,13 @@ def app_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppPaths:
     return AppPaths.under(home).ensure()
 
 
+@pytest.fixture(autouse=True)
+def no_page_layout(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Word exports skip the LibreOffice layout pass (seconds each) unless a test asks for it;
+    tests/export/test_fit_to_send.py runs it for real."""
+    monkeypatch.setenv("CRMBID_PAGE_LAYOUT", "off")
+
+
 @pytest.fixture
 def bid_path(tmp_path: Path) -> Path:
     """A fresh bid made from the ODPM template, closed, ready to open."""

@@ -67,3 +67,17 @@ def format_pence_plain(pence: int) -> str:
     sign = "-" if pence < 0 else ""
     pounds, pennies = divmod(abs(pence), 100)
     return f"{sign}{pounds}.{pennies:02d}"
+
+
+def format_whole_pounds(pence: int) -> str:
+    """12500_50 -> "£12,501": to the nearest pound (halves away from zero), for printed tables."""
+    sign = "-" if pence < 0 else ""
+    pounds, pennies = divmod(abs(pence), 100)
+    if pennies >= 50:
+        pounds += 1
+    return f"{sign}£{pounds:,}"
+
+
+def format_money(pence: int, *, whole_pounds: bool) -> str:
+    """The bid's chosen way of printing money: whole pounds or pounds and pence."""
+    return format_whole_pounds(pence) if whole_pounds else format_pence(pence)

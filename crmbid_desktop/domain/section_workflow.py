@@ -15,8 +15,20 @@ class WorkflowError(ValueError):
     """A status change the review rules do not allow; the message says why, for the user."""
 
 
-def check_status_change(section_label: str, new_status: str, unresolved_comments: int) -> None:
-    """Raise `WorkflowError` if `section_label` may not move to `new_status`."""
+def check_status_change(
+    section_label: str,
+    new_status: str,
+    unresolved_comments: int,
+    *,
+    reviewer: str,
+    words: int,
+    word_limit: int | None,
+) -> None:
+    """Raise `WorkflowError` if `section_label` may not move to `new_status`.
+
+    Approval means someone named read text that fits: it needs a reviewer, some text and no
+    more words than the limit, so an empty or overlong section cannot pass as ready to send.
+    """
     if new_status not in STATUSES:
         allowed = ", ".join(STATUSES)
         raise WorkflowError(
@@ -27,6 +39,20 @@ def check_status_change(section_label: str, new_status: str, unresolved_comments
         raise WorkflowError(
             f"Section {section_label} cannot be approved: it has {unresolved_comments} "
             f"unresolved review {noun}. Resolve them first."
+        )
+    if new_status != APPROVED:
+        return
+    if not reviewer.strip():
+        raise WorkflowError(
+            f"Section {section_label} cannot be approved: it names no reviewer. Set who "
+            "reviewed it in the section's details first."
+        )
+    if words == 0:
+        raise WorkflowError(f"Section {section_label} cannot be approved: it has no text yet.")
+    if word_limit is not None and words > word_limit:
+        raise WorkflowError(
+            f"Section {section_label} cannot be approved: it has {words:,} words, "
+            f"{words - word_limit:,} over its limit of {word_limit:,}."
         )
 
 

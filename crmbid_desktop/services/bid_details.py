@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields, replace
+from datetime import date
 
 from sqlalchemy import select
 
@@ -32,6 +33,17 @@ class BidDetails:
     count_table_words: bool
     #: How many products the register should end up holding ("12 of 41 products recorded").
     expected_products: int
+    #: Who the expression-of-interest letter is addressed to; the address has one line per line.
+    letter_recipient_name: str = ""
+    letter_recipient_title: str = ""
+    letter_recipient_address: str = ""
+    #: The date the letter bears; None: the default (see services/proposal_export.letter_date).
+    letter_date: date | None = None
+    #: Money in the proposal's tables in whole pounds (£12,000) rather than pounds and pence.
+    money_whole_pounds: bool = True
+    #: Our title, marking and page numbers go into a council template's own header and footer;
+    #: off, the template's header and footer are left exactly as the council made them.
+    use_template_header_footer: bool = True
 
     def checked(self) -> BidDetails:
         """The details with spaces trimmed, or a `BidDetailsError` naming the bad field."""
@@ -43,6 +55,10 @@ class BidDetails:
                 if isinstance(getattr(self, field.name), str)
             },
         )
+        address = "\n".join(
+            line.strip() for line in trimmed.letter_recipient_address.splitlines() if line.strip()
+        )
+        trimmed = replace(trimmed, letter_recipient_address=address)
         if not trimmed.title:
             raise BidDetailsError(
                 "Title: the bid needs a title (it heads every page of the proposal)."

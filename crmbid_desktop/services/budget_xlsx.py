@@ -1,8 +1,14 @@
-"""`crmbid-desktop export FILE budget.xlsx`: the budget as a workbook whose totals are Excel formulas."""
+"""`crmbid-desktop export FILE budget.xlsx`: the budget as a workbook whose totals are Excel formulas.
+
+Each formula cell also carries the value it computes to, so a previewer that does not calculate
+(Outlook's attachment preview, a phone) shows the totals rather than empty cells.
+"""
 
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -55,8 +61,10 @@ def write_budget_workbook(table: BudgetTable, title: str, target: Path) -> None:
     sheet[f"{notes_column}{HEADER_ROW}"].font = bold
 
     row_number = HEADER_ROW + 1
+    #: Cell reference -> the value its formula computes to, written in as the cached value.
+    computed: dict[str, Decimal] = {}
 
-    def block(heading: str, lines: list[BudgetRow], total_label: str) -> int:
+    def block(heading: str, lines: list[BudgetRow], total_label: str, totals: list[int]) -> int:
         nonlocal row_number
         sheet.cell(row_number, 1, heading).font = bold
         row_number += 1
@@ -73,21 +81,25 @@ def write_budget_workbook(table: BudgetTable, title: str, target: Path) -> None:
         last = row_number - 1
         total_row = row_number
         sheet.cell(total_row, 1, total_label).font = bold
-        for column in columns:
+        for column, total_pence in zip(columns, totals, strict=True):
             cell = sheet[f"{column}{total_row}"]
             # An empty block still needs a formula that says 0, not a SUM over the heading.
             cell.value = f"=SUM({column}{first}:{column}{last})" if lines else "=0"
+            computed[f"{column}{total_row}"] = pounds(total_pence)
             cell.number_format = MONEY_FORMAT
             cell.font = bold
         row_number += 2
         return total_row
 
-    income_total = block("Income", table.income, "Total income")
-    cost_total = block("Costs", table.costs, "Total costs")
+    income_total = block(
+        "Income", table.income, "Total income", [t.income_pence for t in table.totals]
+    )
+    cost_total = block("Costs", table.costs, "Total costs", [t.cost_pence for t in table.totals])
     sheet.cell(row_number, 1, "Surplus or gap").font = bold
-    for column in columns:
+    for column, totals in zip(columns, table.totals, strict=True):
         cell = sheet[f"{column}{row_number}"]
         cell.value = f"={column}{income_total}-{column}{cost_total}"
+        computed[f"{column}{row_number}"] = pounds(totals.balance_pence)
         cell.number_format = BALANCE_FORMAT
         cell.font = bold
     sheet[f"{notes_column}{row_number}"] = "Green is a surplus, red a gap"
@@ -99,7 +111,36 @@ def write_budget_workbook(table: BudgetTable, title: str, target: Path) -> None:
     sheet.freeze_panes = sheet[f"B{HEADER_ROW + 1}"]
     buffer = io.BytesIO()
     workbook.save(buffer)
-    _atomic_write(target, buffer.getvalue())
+    _atomic_write(target, with_cached_values(buffer.getvalue(), computed))
+
+
+_FORMULA_CELL = re.compile(r'(<c r="([A-Z]+[0-9]+)"[^>]*>)(<f>[^<]*</f>)<v\s*/?>(?:</v>)?')
+
+
+def with_cached_values(workbook: bytes, computed: dict[str, Decimal]) -> bytes:
+    """The workbook with each formula's computed value stored beside it (openpyxl writes none).
+
+    Excel and LibreOffice still recalculate on opening; the stored value is what a viewer that
+    does not calculate shows.
+    """
+
+    def fill(match: re.Match[str]) -> str:
+        value = computed.get(match.group(2))
+        if value is None:
+            return match.group(0)
+        return f"{match.group(1)}{match.group(3)}<v>{value.normalize():f}</v>"
+
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(workbook)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = _FORMULA_CELL.sub(fill, data.decode("utf-8")).encode("utf-8")
+            dst.writestr(info, data)
+    return out.getvalue()
 
 
 def _atomic_write(target: Path, data: bytes) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -241,6 +242,43 @@ def new_paragraph(document: Document, style_id: str | None) -> CT_P:
     return p
 
 
+def append_table(document: Document, rows: int, cols: int, width: Length) -> CT_Tbl:
+    """A new table at the end of the body (before its final sectPr), found from the end.
+
+    python-docx's add_table looks for the sectPr from the top of the body each time, which
+    makes a proposal with many tables quadratic.
+    """
+    from docx.oxml.table import CT_Tbl
+
+    tbl: CT_Tbl = CT_Tbl.new_tbl(rows, cols, width)
+    body = document.element.body
+    try:
+        last = body[-1]
+    except IndexError:
+        last = None
+    if last is not None and last.tag == _SECTPR:
+        last.addprevious(tbl)
+    else:
+        body.append(tbl)
+    return tbl
+
+
+def inline_text(token: Token) -> str:
+    """The plain words of an inline token (a heading's text for the contents)."""
+    spans: list[Span] | None = token.meta.get("spans")
+    if spans is not None:
+        return "".join(text for text, *_rest in spans)
+    return "".join(
+        child.content if child.type in ("text", "code_inline") else " "
+        for child in token.children or []
+        if child.type in ("text", "code_inline", "softbreak", "hardbreak")
+    ).strip()
+
+
+#: Makes the paragraph for a Markdown heading: (level 1 for "#", heading text) -> paragraph.
+HeadingMaker = Callable[[int, str], "CT_P"]
+
+
 def set_numbering(p: CT_P, num_id: int, ilvl: int) -> None:
     ppr = p.pPr
     if ppr is not None and all(child.tag == _PSTYLE for child in ppr):
@@ -284,6 +322,9 @@ class MarkdownRenderer:
         self._styles = styles
         self._numbering = numbering
         self._block_width: Length | None = None
+        #: When set (the proposal), "#" and "##" become real numbered headings made by this;
+        #: otherwise (sections sent to a partner) they keep the section subheading styles.
+        self.heading_maker: HeadingMaker | None = None
 
     # ----- inline -----
     def render_inline(self, parent: _Element, token: Token) -> None:
@@ -348,6 +389,7 @@ class MarkdownRenderer:
         item_first: list[bool] = []
         quote_depth = 0
         heading_style: str | None = None
+        heading_level = 0
         i = 0
         while i < len(tokens):
             tok = tokens[i]
@@ -355,10 +397,14 @@ class MarkdownRenderer:
             if kind == "heading_open":
                 name = st.SUBHEADINGS[0] if tok.tag == "h1" else st.SUBHEADINGS[1]
                 heading_style = self._styles[name]
+                heading_level = int(tok.tag[1:]) if tok.tag[1:].isdigit() else 2
             elif kind == "heading_close":
                 heading_style = None
             elif kind == "inline":
-                p = self._paragraph(heading_style, lists, item_first, quote_depth)
+                if heading_style and self.heading_maker is not None:
+                    p = self.heading_maker(heading_level, inline_text(tok))
+                else:
+                    p = self._paragraph(heading_style, lists, item_first, quote_depth)
                 self.render_inline(p, tok)
             elif kind in ("bullet_list_open", "ordered_list_open"):
                 ordered = kind == "ordered_list_open"
@@ -432,10 +478,16 @@ class MarkdownRenderer:
         if self._block_width is None:
             # Reading the page width costs an XPath over the whole body; once per document.
             self._block_width = self._doc._block_width
-        table = self._doc._body.add_table(len(rows), columns, self._block_width)
-        fill_table(table._tbl, self._styles[st.BID_TABLE])
+        tbl = append_table(self._doc, len(rows), columns, self._block_width)
+        fill_table(tbl, self._styles[st.BID_TABLE])
+        from crmbid_desktop.services.docx_tables import fit_widths, set_fixed_widths
+
+        texts = [[inline_text(inline) for inline, _align in row] for row in rows]
+        header = texts[0] + [""] * (columns - len(texts[0]))
+        # Body size (11 pt): LibreOffice ignores the table style's smaller size here.
+        set_fixed_widths(tbl, fit_widths(header, texts[1:], self._block_width.twips, 11))
         # Walk the XML rows directly: python-docx's cell lookup is quadratic on long tables.
-        for tr, cells in zip(table._tbl.tr_lst, rows, strict=True):
+        for tr, cells in zip(tbl.tr_lst, rows, strict=True):
             for tc, (inline, align) in zip(tr.tc_lst, cells, strict=False):
                 p = tc.p_lst[0]
                 if align in _ALIGN:
@@ -444,7 +496,8 @@ class MarkdownRenderer:
 
 
 def fill_table(tbl: CT_Tbl, style_id: str) -> None:
-    """Apply the table style and make the first row a repeating header."""
+    """Apply the table style; rows never split and the first row repeats as a header."""
+    from crmbid_desktop.services.docx_tables import keep_rows_whole
+
     tbl.tblPr.style = style_id
-    first = tbl.tr_lst[0]
-    first.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    keep_rows_whole(tbl)

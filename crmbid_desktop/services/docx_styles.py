@@ -36,6 +36,9 @@ HYPERLINK = "Hyperlink"
 CODE = "Code Block"
 QUOTE = "Quote"
 BID_TABLE = "Bid Table"
+PLACEHOLDER = "Draft Placeholder"
+#: The language Word's spelling and accessibility checkers and screen readers use.
+LANGUAGE = "en-GB"
 
 HEADING_NUMBERING = "CRM Bid Headings"
 BULLET_NUMBERING = "CRM Bid Bullets"
@@ -179,6 +182,12 @@ STYLE_SPECS: tuple[_StyleSpec, ...] = (
         '<w:shd w:val="clear" w:color="auto" w:fill="F2F2F2"/><w:spacing w:after="0"/>',
         '<w:rFonts w:ascii="Courier New" w:hAnsi="Courier New" w:cs="Courier New"/>'
         '<w:sz w:val="20"/><w:szCs w:val="20"/>',
+    ),
+    _para(
+        PLACEHOLDER,
+        "DraftPlaceholder",
+        '<w:shd w:val="clear" w:color="auto" w:fill="F2F2F2"/>',
+        '<w:i/><w:iCs/><w:color w:val="767171"/>',
     ),
     _para(
         QUOTE,
@@ -376,8 +385,39 @@ def new_ordered_list(
     return int(num.numId)
 
 
+def set_language(document: Document, language: str = LANGUAGE) -> None:
+    """The document's default language (docDefaults), so checkers and readers use en-GB."""
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = parse_xml(f"<w:docDefaults {_NS}/>")
+        styles.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = parse_xml(f"<w:rPrDefault {_NS}/>")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = parse_xml(f"<w:rPr {_NS}/>")
+        rpr_default.append(rpr)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = parse_xml(f"<w:lang {_NS}/>")
+        # Schema order puts lang after everything but eastAsianLayout, specVanish and oMath.
+        later = [rpr.find(qn(tag)) for tag in ("w:eastAsianLayout", "w:specVanish", "w:oMath")]
+        following = next((el for el in later if el is not None), None)
+        if following is not None:
+            following.addprevious(lang)
+        else:
+            rpr.append(lang)
+    lang.set(qn("w:val"), language)
+    lang.set(qn("w:eastAsia"), language)
+    lang.set(qn("w:bidi"), "ar-SA")
+
+
 def install(document: Document, *, replace: bool = False) -> tuple[dict[str, str], Numbering]:
     """Install styles and numbering (headings first, so the numbering can link to them)."""
+    set_language(document)
     styles = document.styles.element
     heading_ids = []
     for level, name in enumerate(HEADINGS, start=1):

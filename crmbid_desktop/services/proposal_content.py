@@ -6,7 +6,31 @@ from dataclasses import dataclass, field
 from datetime import date
 
 ODPM = "Office of the Deputy Prime Minister"
-EOI_ADDRESSEE = "Julian Bowrey, Divisional Manager, Local e-Government, ODPM"
+#: The letter that opened the competition, which the expression of interest answers.
+OPEN_LETTER_DATE = date(2005, 7, 27)
+
+# Councils whose names read as a phrase take "the" in running text ("jointly with the London
+# Borough of Newham"); "Leeds City Council" does not.
+_ARTICLE_PREFIXES = (
+    "london borough of",
+    "royal borough of",
+    "borough of",
+    "metropolitan borough of",
+    "council of the",
+    "city and county of",
+    "greater london authority",
+    "improvement and development agency",
+    "office of",
+)
+
+
+def with_article(name: str) -> str:
+    """'the London Borough of Newham', 'Leeds City Council': a council named in a sentence."""
+    cleaned = name.strip()
+    lowered = cleaned.lower()
+    if lowered.startswith("the ") or not lowered.startswith(_ARTICLE_PREFIXES):
+        return cleaned
+    return f"the {cleaned}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +44,14 @@ class SectionContent:
     #: An appendix is lettered ("Appendix A:") and printed after the partnership, timetable,
     #: criteria, products and risks, before the letters of support.
     appendix: bool = False
+    #: What the section should say; a draft prints it in grey where no text is written yet.
+    guidance: str = ""
+    #: A heading over sub-sections is not empty even with no text of its own.
+    has_subsections: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not self.body_markdown.strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,11 +144,15 @@ class ProposalContent:
     budget: BudgetTable | None = None
     #: The risk heat map as a PNG, drawn by whoever can paint (the GUI layer), or None.
     risk_heat_map_png: bytes | None = None
+    #: Our header and footer go into a council template's own (False: the template's are kept).
+    use_template_header_footer: bool = True
+    #: Money in tables is printed in whole pounds (the bid's setting).
+    money_whole_pounds: bool = True
 
 
 @dataclass(frozen=True, slots=True)
 class EoiContent:
-    """The expression-of-interest letter to ODPM."""
+    """The expression-of-interest letter to ODPM, every line of it already decided."""
 
     lead_council: str
     bid_title: str
@@ -126,7 +162,14 @@ class EoiContent:
     contact_email: str
     contact_phone: str
     joint_partners: list[str] = field(default_factory=list)
-    addressee: str = EOI_ADDRESSEE
+    recipient_name: str = ""
+    recipient_title: str = ""
+    #: Postal address lines, organisation first.
+    recipient_address: list[str] = field(default_factory=list)
+    signatory: str = ""
+    signatory_title: str = ""
+    reference: str = ""
     author: str = ""
     company: str = ""
     draft: bool = False
+    use_template_header_footer: bool = True

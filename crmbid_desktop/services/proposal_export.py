@@ -1,15 +1,15 @@
 """The Word proposal and expression of interest built from an open bid: content, preflight, export.
 
-The command line exports as asked: it prints the preflight problems as warnings and marks the
-pages DRAFT only when --draft is given, so scripted exports stay predictable. The Export page asks
-the user before a final export with problems and offers a draft instead.
+A final export with preflight problems is refused on the command line (every problem is printed
+with where to fix it, nothing is written) unless --draft is given; the Export page asks the user
+and offers a draft instead.
 """
 
 from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,7 +19,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from crmbid_desktop.domain import preflight as rules
 from crmbid_desktop.domain.dates import format_date
+from crmbid_desktop.domain.money import format_money
 from crmbid_desktop.domain.preflight import PreflightItem
+from crmbid_desktop.domain.risk_rules import IMPACT_LABELS, LIKELIHOOD_LABELS
 from crmbid_desktop.services import file_formats, queries
 from crmbid_desktop.services.file_formats import ExportOptions, ExportResult, Handler
 from crmbid_desktop.services.proposal_content import (
@@ -40,11 +42,13 @@ from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.store.models import (
     Attachment,
     Bid,
+    Clarification,
     Criterion,
     Milestone,
     Partner,
     Product,
     Risk,
+    Section,
     SectionCriterion,
     Task,
 )
@@ -55,7 +59,8 @@ DOCUMENTS = {PROPOSAL: "Proposal", EOI: "Expression of interest"}
 TEMPLATE_SUFFIXES = (".docx", ".dotx", ".docm", ".dotm")
 LETTER_OF_SUPPORT = "letter of support"
 _ROLE_NAMES = {"lead": "Lead", "joint": "Joint partner", "supporting": "Supporting"}
-_LEVELS = {1: "Very low", 2: "Low", 3: "Medium", 4: "High", 5: "Very high"}
+#: Words in a milestone's title that mark the expression-of-interest deadline.
+_EOI_WORDS = ("expression of interest", "expressions of interest")
 _NOT_IN_FILE_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 
 Progress = Callable[[int, int], None]
@@ -76,12 +81,17 @@ def _active_partners(session: Session) -> list[Partner]:
     return [p for p in queries.partners(session) if not rules.is_withdrawn(p.status)]
 
 
-def _lead_and_joint(session: Session) -> tuple[str, list[str]]:
+def _lead_partner(session: Session) -> Partner | None:
     partners = _active_partners(session)
     lead = next((p for p in partners if p.role.strip().lower() == "lead"), None)
     if lead is None and partners:
         lead = partners[0]  # no lead chosen yet: the first council in the list leads the cover
-    joint = [p.name for p in partners if p is not lead]
+    return lead
+
+
+def _lead_and_joint(session: Session) -> tuple[str, list[str]]:
+    lead = _lead_partner(session)
+    joint = [p.name for p in _active_partners(session) if p is not lead and p.name.strip()]
     return (lead.name if lead else ""), joint
 
 
@@ -89,12 +99,23 @@ def _role(role: str) -> str:
     return _ROLE_NAMES.get(role.strip().lower(), role.strip().capitalize())
 
 
-def _level(value: int) -> str:
-    return f"{_LEVELS.get(value, str(value))} ({value})"
+def _likelihood(value: int) -> str:
+    # The same names as the heat map's axes (domain/risk_rules), so each scale has one name.
+    return f"{LIKELIHOOD_LABELS.get(value, str(value)).capitalize()} ({value})"
+
+
+def _impact(value: int) -> str:
+    return f"{IMPACT_LABELS.get(value, str(value)).capitalize()} ({value})"
 
 
 def _sections(session: Session) -> list[SectionContent]:
     rows = queries.section_rows(session)
+    guidance = {
+        row.id: row.guidance for row in session.execute(select(Section.id, Section.guidance))
+    }
+    parents = {
+        parent for parent in session.scalars(select(Section.parent_id)) if parent is not None
+    }
     sections: list[SectionContent] = []
     appendix_depth: int | None = None  # a section inside an appendix is printed as one too
     for row in rows:
@@ -104,7 +125,17 @@ def _sections(session: Session) -> list[SectionContent]:
             appendix_depth = row.depth
         appendix = appendix_depth is not None
         level = 1 if appendix else min(row.depth, 3)
-        sections.append(SectionContent(row.number, row.title, level, row.body, appendix))
+        sections.append(
+            SectionContent(
+                row.number,
+                row.title,
+                level,
+                row.body,
+                appendix,
+                guidance=guidance.get(row.id, "") or "",
+                has_subsections=row.id in parents,
+            )
+        )
     return sections
 
 
@@ -174,18 +205,21 @@ def _timetable(session: Session) -> list[TimetableRow]:
     return [row for _key, row in dated] + undated
 
 
-def _partners(session: Session) -> list[PartnerRow]:
+def _partners(session: Session, whole_pounds: bool) -> list[PartnerRow]:
+    # A council without a name is a row nobody could read: it is left out (preflight has the
+    # partner page for that), and unsigned councils say so rather than leaving blank cells.
     return [
         PartnerRow(
-            p.name,
+            p.name.strip(),
             _role(p.role),
-            p.status.strip().capitalize(),
-            queries.format_pence(p.contribution_pence),
+            p.status.strip().capitalize() or "Not recorded",
+            format_money(p.contribution_pence, whole_pounds=whole_pounds),
             queries.format_bp(p.funding_share_bp),
-            p.signatory,
-            queries.optional_date(p.signed_on),
+            p.signatory.strip() or ("Not yet" if p.signed_on is None else "Not recorded"),
+            queries.optional_date(p.signed_on) or "Not yet",
         )
         for p in _active_partners(session)
+        if p.name.strip()
     ]
 
 
@@ -208,8 +242,9 @@ def _products(session: Session) -> list[ProductRow]:
 def _risks(session: Session) -> list[RiskRow]:
     risks = session.scalars(select(Risk).order_by(Risk.id))
     return [
-        RiskRow(r.description, _level(r.likelihood), _level(r.impact), r.mitigation, r.owner)
+        RiskRow(r.description, _likelihood(r.likelihood), _impact(r.impact), r.mitigation, r.owner)
         for r in risks
+        if r.description.strip()
     ]
 
 
@@ -231,6 +266,9 @@ def _letters(session: Session) -> list[LetterRow]:
 
 
 def _contact(bid: Bid) -> str:
+    # A job title alone ("Bid manager") names nobody: no name, no contact line (preflight asks).
+    if not bid.contact_name.strip():
+        return ""
     parts = (bid.contact_name, bid.contact_title, bid.contact_email, bid.contact_phone)
     return ", ".join(part.strip() for part in parts if part.strip())
 
@@ -244,15 +282,43 @@ def _funding_body(bid: Bid) -> str:
 HeatMapRenderer = Callable[[dict[tuple[int, int], int]], bytes]
 
 
-def _budget(session: Session) -> BudgetTable | None:
-    from crmbid_desktop.services.budget import budget_print_rows
+def _budget(session: Session, whole_pounds: bool) -> BudgetTable | None:
+    from crmbid_desktop.services.budget import BudgetRow, budget_table
 
-    headers, rows = budget_print_rows(session)
-    # A budget of nothing but £0.00 lines says nothing: leave it out until amounts are entered.
-    amounts = [cell for row in rows if row.style == "line" for cell in row.cells[1:]]
-    if all(cell in ("", "£0.00") for cell in amounts):
+    table = budget_table(session)
+    lines = [*table.income, *table.costs]
+    # A budget of nothing but zero lines says nothing: leave it out until amounts are entered.
+    if not any(line.amount(year) for line in lines for year in table.years):
         return None
-    return BudgetTable(headers, [BudgetLineRow(list(row.cells), row.style) for row in rows])
+
+    def money(pence: int) -> str:
+        return format_money(pence, whole_pounds=whole_pounds)
+
+    rows: list[BudgetLineRow] = []
+
+    def block(title: str, block_lines: list[BudgetRow], totals: list[int], label: str) -> None:
+        rows.append(BudgetLineRow([title] + [""] * len(table.years), "heading"))
+        for line in block_lines:
+            name = f"{line.label} (from the {line.drawn_from})" if line.drawn_from else line.label
+            rows.append(BudgetLineRow([name] + [money(line.amount(y)) for y in table.years]))
+        rows.append(BudgetLineRow([label] + [money(t) for t in totals], "total"))
+
+    block("Income", table.income, [t.income_pence for t in table.totals], "Total income")
+    block("Costs", table.costs, [t.cost_pence for t in table.totals], "Total costs")
+
+    def balance(pence: int) -> str:
+        # In words as well as figures, so it reads right printed in black and white.
+        if pence == 0:
+            return f"{money(0)} (even)"
+        return f"{money(abs(pence))} {'surplus' if pence > 0 else 'gap'}"
+
+    rows.append(
+        BudgetLineRow(
+            ["Surplus or gap"] + [balance(t.balance_pence) for t in table.totals], "balance"
+        )
+    )
+    unit = "£" if whole_pounds else "£, to the penny"
+    return BudgetTable([f"Budget line ({unit})", *table.year_labels], rows)
 
 
 def _heat_map_png(session: Session, renderer: HeatMapRenderer | None) -> bytes | None:
@@ -276,6 +342,7 @@ def proposal_content(
     with workspace.reading() as session:
         bid = _bid(session)
         lead, joint = _lead_and_joint(session)
+        whole = bool(bid.money_whole_pounds)
         return ProposalContent(
             title=bid.title,
             reference=bid.reference,
@@ -288,7 +355,7 @@ def proposal_content(
             protective_marking=bid.protective_marking,
             draft=draft,
             sections=_sections(session),
-            partners=_partners(session),
+            partners=_partners(session, whole),
             timetable=_timetable(session),
             criteria=_criteria(session),
             products=_products(session),
@@ -296,52 +363,104 @@ def proposal_content(
             letters_of_support=_letters(session),
             author=workspace.user,
             company=lead,
-            budget=_budget(session),
+            budget=_budget(session, whole),
             risk_heat_map_png=_heat_map_png(session, heat_map_renderer),
+            use_template_header_footer=bool(bid.use_template_header_footer),
+            money_whole_pounds=whole,
         )
+
+
+def default_letter_date(session: Session, today: date) -> date:
+    """The last working day before the expression-of-interest deadline while that is still
+    ahead, otherwise `today`; the team can set another in Bid details."""
+    from crmbid_desktop.domain.working_days import WorkingCalendar
+
+    for milestone in queries.milestones(session):
+        title = milestone.title.lower()
+        if any(words in title for words in _EOI_WORDS):
+            day_before = WorkingCalendar().add_working_days(milestone.due_on, -1)
+            return day_before if day_before >= today else today
+    return today
+
+
+def _signatory_title(partner: Partner | None) -> str:
+    """The signatory's job title as the partner register holds it (the contact of that name)."""
+    if partner is None or not partner.signatory.strip():
+        return ""
+    wanted = " ".join(partner.signatory.split()).casefold()
+    for contact in partner.contacts:
+        if " ".join(contact.name.split()).casefold() == wanted:
+            return contact.job_title.strip()
+    return ""
+
+
+def _address_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def eoi_content(
     workspace: Workspace, *, today: date | None = None, draft: bool = False
 ) -> EoiContent:
-    """The expression-of-interest letter's facts: lead council, partners, the named contact."""
+    """The expression-of-interest letter's facts: recipient, partners, contact and signatory."""
     when = today or date.today()
     with workspace.reading() as session:
         bid = _bid(session)
+        lead_partner = _lead_partner(session)
         lead, joint = _lead_and_joint(session)
         return EoiContent(
             lead_council=lead,
             bid_title=bid.title,
-            date=when,
-            contact_name=bid.contact_name,
-            contact_title=bid.contact_title,
-            contact_email=bid.contact_email,
-            contact_phone=bid.contact_phone,
+            date=bid.letter_date or default_letter_date(session, when),
+            contact_name=bid.contact_name.strip(),
+            contact_title=bid.contact_title.strip(),
+            contact_email=bid.contact_email.strip(),
+            contact_phone=bid.contact_phone.strip(),
             joint_partners=joint,
+            recipient_name=bid.letter_recipient_name.strip(),
+            recipient_title=bid.letter_recipient_title.strip(),
+            recipient_address=_address_lines(bid.letter_recipient_address),
+            signatory=lead_partner.signatory.strip() if lead_partner else "",
+            signatory_title=_signatory_title(lead_partner),
+            reference=bid.reference.strip(),
             author=workspace.user,
             company=lead,
             draft=draft,
+            use_template_header_footer=bool(bid.use_template_header_footer),
         )
 
 
 # -- preflight -------------------------------------------------------------------------------
 
 
+def _contact_facts(bid: Bid) -> rules.ContactFacts:
+    return rules.ContactFacts(bid.contact_name, bid.contact_email, bid.contact_phone)
+
+
 def preflight(workspace: Workspace, *, today: date | None = None) -> list[PreflightItem]:
-    """The problems to fix before a final proposal; see domain/preflight.py for the rules."""
+    """The problems to fix before a final proposal; see domain/preflight.py for the rules.
+
+    Each section's words are counted once, here; the proposal itself never counts them.
+    """
     from crmbid_desktop.domain.wordcount import count_words  # markdown-it: not at start-up
 
     when = today or date.today()
     with workspace.reading() as session:
         bid = _bid(session)
         include_tables = bool(bid.count_table_words)
+        reviewers = {
+            row.id: row.reviewer for row in session.execute(select(Section.id, Section.reviewer))
+        }
+        parents = {p for p in session.scalars(select(Section.parent_id)) if p is not None}
         sections = [
             rules.SectionFacts(
                 row.number,
                 row.title,
                 row.status,
                 row.word_limit,
-                count_words(row.body, include_tables=include_tables) if row.word_limit else 0,
+                count_words(row.body, include_tables=include_tables) if row.body.strip() else 0,
+                reviewer=reviewers.get(row.id, "") or "",
+                has_subsections=row.id in parents,
+                key=row.id,
             )
             for row in queries.section_rows(session)
         ]
@@ -349,11 +468,27 @@ def preflight(workspace: Workspace, *, today: date | None = None) -> list[Prefli
         for link in session.scalars(select(SectionCriterion)):
             linked[link.criterion_id] = linked.get(link.criterion_id, 0) + 1
         criteria = [
-            rules.CriterionFacts(c.title, linked.get(c.id, 0))
+            rules.CriterionFacts(c.title, linked.get(c.id, 0), c.description, c.id)
             for c in session.scalars(select(Criterion).order_by(Criterion.position, Criterion.id))
         ]
+        with_letters = {
+            a.partner_id
+            for a in session.scalars(select(Attachment))
+            if a.partner_id is not None and a.kind.strip().lower() == LETTER_OF_SUPPORT
+        }
         partners = [
-            rules.PartnerFacts(p.name, p.status, p.signed_on) for p in queries.partners(session)
+            rules.PartnerFacts(
+                p.name,
+                p.status,
+                p.signed_on,
+                role=p.role,
+                contribution_pence=p.contribution_pence,
+                staff_days=p.staff_days,
+                funding_share_bp=p.funding_share_bp,
+                has_letter_of_support=p.id in with_letters,
+                key=p.id,
+            )
+            for p in queries.partners(session)
         ]
         open_tasks: dict[int, list[str]] = {}
         for task in session.scalars(select(Task).order_by(Task.due_on, Task.position, Task.id)):
@@ -361,13 +496,56 @@ def preflight(workspace: Workspace, *, today: date | None = None) -> list[Prefli
                 open_tasks.setdefault(task.milestone_id, []).append(task.title)
         milestones = [
             rules.MilestoneFacts(
-                m.title, m.due_on, m.external, m.kind, tuple(open_tasks.get(m.id, ()))
+                m.title,
+                m.due_on,
+                m.external,
+                m.kind,
+                tuple(open_tasks.get(m.id, ())),
+                flag=m.flag,
+                key=m.id,
             )
             for m in session.scalars(select(Milestone).order_by(Milestone.due_on, Milestone.id))
         ]
+        clarifications = [
+            rules.ClarificationFacts(c.question, bool(c.answer.strip()), c.id)
+            for c in session.scalars(select(Clarification).order_by(Clarification.id))
+        ]
+        contact = _contact_facts(bid)
     return rules.check(
-        sections=sections, criteria=criteria, partners=partners, milestones=milestones, today=when
+        sections=sections,
+        criteria=criteria,
+        partners=partners,
+        milestones=milestones,
+        today=when,
+        clarifications=clarifications,
+        contact=contact,
     )
+
+
+def letter_preflight(workspace: Workspace) -> list[PreflightItem]:
+    """What the expression-of-interest letter lacks before it can be sent."""
+    with workspace.reading() as session:
+        bid = _bid(session)
+        lead = _lead_partner(session)
+        facts = rules.LetterFacts(
+            recipient_name=bid.letter_recipient_name,
+            recipient_title=bid.letter_recipient_title,
+            recipient_address=bid.letter_recipient_address,
+            lead_council=lead.name if lead else "",
+            signatory=lead.signatory if lead else "",
+            signatory_title=_signatory_title(lead),
+            lead_key=lead.id if lead else None,
+        )
+        return rules.check_letter(facts, _contact_facts(bid))
+
+
+def document_preflight(
+    workspace: Workspace, document: str, *, today: date | None = None
+) -> list[PreflightItem]:
+    """The checklist for the chosen document: the proposal's or the letter's."""
+    if document == EOI:
+        return letter_preflight(workspace)
+    return preflight(workspace, today=today)
 
 
 # -- files -----------------------------------------------------------------------------------
@@ -392,6 +570,19 @@ def alternative_name(target: Path) -> Path:
 
 class ExportError(ValueError):
     """The export cannot start; the message says what to change."""
+
+
+class FinalExportRefused(ExportError):
+    """A final (non-draft) export asked for while preflight lists problems; nothing is written."""
+
+    def __init__(self, document: str, problems: tuple[PreflightItem, ...]) -> None:
+        count = len(problems)
+        super().__init__(
+            f"The {DOCUMENTS[document].lower()} has {count} preflight problem"
+            f"{'s' if count != 1 else ''}, so no final version was written. Fix them, or export "
+            "a draft (--draft) with DRAFT on every page."
+        )
+        self.problems = problems
 
 
 def check_template(template: Path) -> None:
@@ -473,7 +664,7 @@ class PreparedExport:
                 f"Wrote the expression of interest"
                 f"{' (marked DRAFT)' if self.content.draft else ''} to {self.target}"
             )
-        warnings = tuple(f"{item.kind}: {item.message}" for item in self.problems)
+        warnings = tuple(item.line() for item in self.problems)
         return ExportResult(self.target, summary, warnings)
 
 
@@ -486,8 +677,15 @@ def prepare_export(
     draft: bool = False,
     today: date | None = None,
     heat_map_renderer: HeatMapRenderer | None = None,
+    problems: Sequence[PreflightItem] | None = None,
+    refuse_problems: bool = False,
 ) -> PreparedExport:
-    """Check the target and template and read the content; fast, so the GUI thread may call it."""
+    """Check the target and template and read the content; fast, so the GUI thread may call it.
+
+    `problems` is the preflight list the caller already has (the Export page shows it), so the
+    bid is not checked twice; with `refuse_problems` a final export with problems raises
+    `FinalExportRefused` before anything is written.
+    """
     if document not in DOCUMENTS:
         raise ExportError(f"Unknown document {document!r}: choose {', '.join(DOCUMENTS)}.")
     target = Path(target)
@@ -495,16 +693,19 @@ def prepare_export(
     if template is not None:
         check_template(Path(template))
     when = today or date.today()
+    found = tuple(
+        problems if problems is not None else document_preflight(workspace, document, today=when)
+    )
+    if refuse_problems and found and not draft:
+        raise FinalExportRefused(document, found)
     content: ProposalContent | EoiContent
     if document == PROPOSAL:
         content = proposal_content(
             workspace, today=when, draft=draft, heat_map_renderer=heat_map_renderer
         )
-        problems = tuple(preflight(workspace, today=when))
     else:
         content = eoi_content(workspace, today=when, draft=draft)
-        problems = ()
-    return PreparedExport(document, content, target, template, problems)
+    return PreparedExport(document, content, target, template, found)
 
 
 def export(
@@ -515,7 +716,7 @@ def export(
     document: str = PROPOSAL,
     today: date | None = None,
 ) -> ExportResult:
-    """Prepare and write in one go, for the command line."""
+    """Prepare and write in one go, for the command line: a final export with problems is refused."""
     prepared = prepare_export(
         workspace,
         target,
@@ -524,6 +725,7 @@ def export(
         draft=options.draft,
         today=today,
         heat_map_renderer=options.heat_map_renderer,
+        refuse_problems=True,
     )
     return prepared.write(options.progress)
 

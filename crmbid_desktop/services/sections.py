@@ -26,7 +26,7 @@ from crmbid_desktop.domain.section_versions import (
     VersionAction,
     version_action,
 )
-from crmbid_desktop.domain.section_workflow import check_status_change
+from crmbid_desktop.domain.section_workflow import APPROVED, check_status_change
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.store.models import (
     Bid,
@@ -323,7 +323,19 @@ def set_status(workspace: Workspace, section_id: int, status: str) -> None:
         info = _info(session, section_id)
     if info.status == status:
         return
-    check_status_change(info.label, status, info.unresolved_comments)
+    words = 0
+    if status == APPROVED:
+        with workspace.reading() as session:
+            include_tables = count_table_words(session)
+        words = word_count(info.body, include_tables=include_tables)
+    check_status_change(
+        info.label,
+        status,
+        info.unresolved_comments,
+        reviewer=info.reviewer,
+        words=words,
+        word_limit=info.word_limit,
+    )
     with workspace.edit(
         f"Section {info.label} ('{info.title}') status: {info.status} → {status}",
         action="status",

@@ -72,6 +72,18 @@ class Bid(Tracked, Base):
     expected_products: Mapped[int] = mapped_column(Integer, default=41)
     budget_first_year: Mapped[int] = mapped_column(Integer, default=2005)
     budget_year_count: Mapped[int] = mapped_column(Integer, default=5)
+    #: Who the expression-of-interest letter goes to (name, job title, postal address lines).
+    letter_recipient_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    letter_recipient_title: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    letter_recipient_address: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: The date the letter bears; None: the last working day before the deadline (or today).
+    letter_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    #: Money in Word tables printed in whole pounds (£12,000) rather than to the penny.
+    money_whole_pounds: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    #: Our header and footer text goes into a council template's own header and footer.
+    use_template_header_footer: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default="1"
+    )
 
 
 class Partner(Tracked, Base):

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -64,6 +71,57 @@ class BidDetailsDialog(QDialog):
         self.expected_products.setValue(details.expected_products)
         self.expected_products.setSuffix(" products")
         form.addRow("Products expected:", self.expected_products)
+        self.whole_pounds = QCheckBox("Print money in whole pounds (£12,000, not £12,000.00)")
+        name_widget(self.whole_pounds, "bidWholePounds", "Money in whole pounds")
+        self.whole_pounds.setChecked(details.money_whole_pounds)
+        form.addRow("Word tables:", self.whole_pounds)
+        self.template_header = QCheckBox(
+            "Put our title, marking and page numbers in a council template's own header and footer"
+        )
+        name_widget(self.template_header, "bidTemplateHeader", "Use the template's header")
+        self.template_header.setChecked(details.use_template_header_footer)
+        form.addRow("Council templates:", self.template_header)
+
+        # -- the expression-of-interest letter -------------------------------------------
+        letter = QGroupBox("Expression-of-interest letter")
+        letter_form = QFormLayout(letter)
+        self.recipient_name = QLineEdit(details.letter_recipient_name)
+        name_widget(self.recipient_name, "bidRecipientName", "Recipient's name")
+        self.recipient_name.setPlaceholderText("e.g. Mr Julian Bowrey (Mr/Ms/Dr gives “Dear …”)")
+        letter_form.addRow("Recipient:", self.recipient_name)
+        self.recipient_title = QLineEdit(details.letter_recipient_title)
+        name_widget(self.recipient_title, "bidRecipientTitle", "Recipient's job title")
+        letter_form.addRow("Recipient's title:", self.recipient_title)
+        self.recipient_address = QPlainTextEdit(details.letter_recipient_address)
+        name_widget(self.recipient_address, "bidRecipientAddress", "Recipient's address")
+        self.recipient_address.setPlaceholderText("One line per line of the address")
+        self.recipient_address.setFixedHeight(self.fontMetrics().lineSpacing() * 5)
+        letter_form.addRow("Address:", self.recipient_address)
+        self.letter_date_set = QCheckBox("Date the letter")
+        name_widget(self.letter_date_set, "bidLetterDateSet", "Choose the letter's date")
+        self.letter_date = QDateEdit()
+        name_widget(self.letter_date, "bidLetterDate", "Letter date")
+        self.letter_date.setDisplayFormat("ddd d MMM yyyy")
+        self.letter_date.setCalendarPopup(True)
+        chosen = details.letter_date
+        self.letter_date.setDate(
+            QDate(chosen.year, chosen.month, chosen.day) if chosen else QDate(2005, 8, 5)
+        )
+        self.letter_date_set.setChecked(chosen is not None)
+        self.letter_date.setEnabled(chosen is not None)
+        self.letter_date_set.toggled.connect(self.letter_date.setEnabled)
+        date_row = QWidget()
+        date_layout = QHBoxLayout(date_row)
+        date_layout.setContentsMargins(0, 0, 0, 0)
+        date_layout.addWidget(self.letter_date_set)
+        date_layout.addWidget(self.letter_date, 1)
+        letter_form.addRow("Date:", date_row)
+        hint = QLabel(
+            "Left unticked, the letter is dated the last working day before expressions of "
+            "interest are due while that is still ahead, otherwise the day it is exported."
+        )
+        hint.setWordWrap(True)
+        letter_form.addRow(hint)
 
         self.message = QLabel()
         self.message.setObjectName("bidDetailsMessage")
@@ -84,6 +142,7 @@ class BidDetailsDialog(QDialog):
         note.setWordWrap(True)
         layout.addWidget(note)
         layout.addLayout(form)
+        layout.addWidget(letter)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self.resize(560, self.sizeHint().height())
@@ -101,7 +160,19 @@ class BidDetailsDialog(QDialog):
             contact_phone=self.contact_phone.text(),
             count_table_words=self.count_tables.isChecked(),
             expected_products=self.expected_products.value(),
+            letter_recipient_name=self.recipient_name.text(),
+            letter_recipient_title=self.recipient_title.text(),
+            letter_recipient_address=self.recipient_address.toPlainText(),
+            letter_date=self._letter_date(),
+            money_whole_pounds=self.whole_pounds.isChecked(),
+            use_template_header_footer=self.template_header.isChecked(),
         )
+
+    def _letter_date(self) -> date | None:
+        if not self.letter_date_set.isChecked():
+            return None
+        chosen = self.letter_date.date()
+        return date(chosen.year(), chosen.month(), chosen.day())
 
     def accept(self) -> None:
         try:

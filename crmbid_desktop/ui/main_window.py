@@ -77,6 +77,7 @@ ITEM_PAGES: dict[str, str] = {
     "criterion": "criteriaPage",
     "product": "sustainabilityPage",
     "risk": "sustainabilityPage",
+    "clarification": "clarificationsPage",
 }
 
 
@@ -270,6 +271,9 @@ class MainWindow(QMainWindow):
 
     def open_item(self, kind: str, key: object) -> bool:
         """Show an item on its own page ("task", 12): what the dashboard and search open."""
+        if kind == "bid":  # the bid's own details (contact, letter) live in a dialog
+            self.edit_bid_details()
+            return True
         name = ITEM_PAGES.get(kind)
         index = next((i for i, spec in enumerate(PAGES) if spec.object_name == name), None)
         if index is None:

@@ -27,16 +27,32 @@ from crmbid_desktop.domain.word_meter import NEAR, OK, OVER, meter_level, meter_
 T0 = datetime(2005, 8, 22, 9, 0, 0)
 
 
+FITS = {"reviewer": "Anne Reader", "words": 250, "word_limit": 300}
+
+
 def test_approval_is_refused_while_comments_are_unresolved() -> None:
     with pytest.raises(WorkflowError, match=r"Section 4 cannot be approved: it has 2 unresolved"):
-        check_status_change("4", APPROVED, 2)
-    check_status_change("4", APPROVED, 0)
-    check_status_change("4", DRAFTING, 5)  # only approval waits for comments
+        check_status_change("4", APPROVED, 2, **FITS)
+    check_status_change("4", APPROVED, 0, **FITS)
+    check_status_change("4", DRAFTING, 5, **FITS)  # only approval waits for comments
+
+
+def test_approval_needs_a_named_reviewer_and_text_within_the_limit() -> None:
+    with pytest.raises(WorkflowError, match="Section 4 cannot be approved: it names no reviewer"):
+        check_status_change("4", APPROVED, 0, reviewer=" ", words=250, word_limit=300)
+    with pytest.raises(WorkflowError, match="Section 4 cannot be approved: it has no text yet"):
+        check_status_change("4", APPROVED, 0, reviewer="Anne", words=0, word_limit=300)
+    with pytest.raises(WorkflowError, match="it has 301 words, 1 over its limit of 300"):
+        check_status_change("4", APPROVED, 0, reviewer="Anne", words=301, word_limit=300)
+    check_status_change("4", APPROVED, 0, reviewer="Anne", words=300, word_limit=300)
+    check_status_change("A", APPROVED, 0, reviewer="Anne", words=9000, word_limit=None)
+    # Only approval asks for these: a draft may be empty and have no reviewer yet.
+    check_status_change("4", DRAFTING, 0, reviewer="", words=0, word_limit=300)
 
 
 def test_an_unknown_status_is_named() -> None:
     with pytest.raises(WorkflowError, match="'done' is not a status"):
-        check_status_change("2.1", "done", 0)
+        check_status_change("2.1", "done", 0, **FITS)
 
 
 def test_clarification_sends_only_approved_sections_back() -> None:

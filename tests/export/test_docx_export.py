@@ -27,8 +27,22 @@ def test_sample_passes_three_checks(tmp_path: Path, audit_baseline: frozenset) -
     content = sample_content()
     target = tmp_path / "bid.docx"
     write_proposal(content, target)
-    titles = [s.title for s in content.sections]
+    titles = [s.title for s in content.sections if not s.empty]
     check_file(target, audit_baseline, expect_in_pdf=_names(titles, content.partners))
+    # "Governance" has no text: a final proposal leaves it out rather than print a bare heading.
+    assert ">Governance<" not in document_xml(target)
+
+
+def test_draft_prints_a_grey_placeholder_with_the_guidance(tmp_path: Path) -> None:
+    sections = [
+        SectionContent("1", "Executive summary", 1, "Text."),
+        SectionContent("2", "Governance", 1, "", guidance="Owner, board, user group."),
+    ]
+    target = tmp_path / "draft.docx"
+    write_proposal(sample_content(sections=sections, draft=True), target)
+    xml = document_xml(target)
+    assert ">Governance<" in xml and "Owner, board, user group." in xml
+    assert '<w:pStyle w:val="DraftPlaceholder"/>' in xml
 
 
 def test_formatting_reaches_document_xml(tmp_path: Path) -> None:
@@ -43,7 +57,9 @@ def test_formatting_reaches_document_xml(tmp_path: Path) -> None:
     rels = document_xml(target, "word/_rels/document.xml.rels")
     assert f'Id="{rid.group(1)}"' in rels and "https://www.odpm.gov.uk/crm" in rels
     assert 'TargetMode="External"' in rels
-    assert '<w:pStyle w:val="SectionSubheading1"/>' in xml
+    # "# Evidence of use" inside section 1 is a real, numbered Heading 2 (1.1) in the contents.
+    assert re.search(r'<w:pStyle w:val="Heading2"/>.*?Evidence of use', xml)
+    assert "SectionSubheading" not in xml
 
 
 def test_toc_lists_every_heading_without_updating(tmp_path: Path) -> None:
@@ -51,19 +67,25 @@ def test_toc_lists_every_heading_without_updating(tmp_path: Path) -> None:
     write_proposal(sample_content(), target)
     document = docx.Document(str(target))
     toc = [p.text for p in document.paragraphs if re.fullmatch(r"toc \d", p.style.name.lower())]
-    assert toc[:4] == [
+    # Markdown subheadings are numbered headings too; with no layout the page is left to Word.
+    assert [entry.rstrip("\t ") for entry in toc[:6]] == [
         "1\tExecutive summary",
-        "1.1\tBackground",
-        "1.1.1\tTrack record",
-        "2\tGovernance",
+        "1.1\tEvidence of use",
+        "1.1.1\tNumbers",
+        "1.2\tBackground",
+        "1.2.1\tTrack record",
+        "2\tPartnership",
     ]
-    assert toc[-1] == "Appendix A:\tLetters of support"
+    assert toc[-1].rstrip("\t ") == "Appendix A:\tLetters of support"
     xml = document_xml(target)
     assert 'TOC \\o "1-3" \\h \\z \\u' in xml
+    assert '<w:fldChar w:fldCharType="begin" w:dirty="true"/>' in xml
     anchors = re.findall(r'<w:hyperlink w:anchor="([^"]+)"', xml)
     bookmarks = re.findall(r'<w:bookmarkStart w:id="\d+" w:name="([^"]+)"', xml)
     assert anchors == bookmarks and len(anchors) == len(toc)
-    assert "updateFields" not in document_xml(target, "word/settings.xml")
+    assert set(re.findall(r"PAGEREF (\S+) ", xml)) == set(bookmarks)
+    # Word refreshes the contents (and its page numbers) on opening.
+    assert '<w:updateFields w:val="true"/>' in document_xml(target, "word/settings.xml")
 
 
 def test_footer_page_x_of_y_and_header_marking(tmp_path: Path) -> None:
@@ -218,16 +240,57 @@ def test_eoi_letter(tmp_path: Path, audit_baseline: frozenset) -> None:
         contact_email="jane.smith@leeds.gov.uk",
         contact_phone="0113 222 4444",
         joint_partners=["London Borough of Newham"],
+        recipient_name="Mr Julian Bowrey",
+        recipient_title="Divisional Manager for Local e-Government",
+        recipient_address=["Office of the Deputy Prime Minister", "Eland House"],
+        signatory="Paul Rogerson",
+        signatory_title="Chief Executive",
     )
     target = tmp_path / "eoi.docx"
     write_eoi(content, target)
     check_file(
         target,
         audit_baseline,
-        expect_in_pdf=["Julian Bowrey", "Friday 5 August 2005", "London Borough of Newham"],
+        expect_in_pdf=[
+            "Mr Julian Bowrey",
+            "Divisional Manager for Local e-Government",
+            "5 August 2005",
+            "Dear Mr Bowrey,",
+            "jointly with the London Borough of Newham",
+            "open letter of 27 July 2005",
+            "Paul Rogerson",
+        ],
     )
 
 
 def test_no_temp_files_on_success(tmp_path: Path) -> None:
     write_proposal(sample_content(), tmp_path / "bid.docx")
     assert [name for name in os.listdir(tmp_path) if name != "home"] == ["bid.docx"]
+
+
+def test_heading_pages_skip_the_contents_and_follow_reading_order() -> None:
+    from crmbid_desktop.services.docx_layout import heading_pages
+
+    pages = [
+        "Cover",
+        "Contents\n1   Summary ....... \n1.1   Risks .......\n2   Budget .......",
+        "1   Summary\ntext\n1.1   Risks",
+        "more\n2   Budget",
+    ]
+    wanted = [("1", "Summary"), ("1.1", "Risks"), ("2", "Budget"), ("3", "Missing")]
+    assert heading_pages(pages, wanted) == [3, 3, 4, None]
+
+
+def test_without_libreoffice_the_contents_is_left_for_word(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crmbid_desktop.services import docx_layout
+
+    monkeypatch.setenv("CRMBID_PAGE_LAYOUT", "on")
+    monkeypatch.setattr(docx_layout, "find_soffice", lambda: None)
+    assert not docx_layout.layout_available()
+    target = tmp_path / "bid.docx"
+    write_proposal(sample_content(), target)  # a laptop with only Word: no layout, no error
+    xml = document_xml(target)
+    assert '<w:fldChar w:fldCharType="begin" w:dirty="true"/>' in xml
+    assert '<w:updateFields w:val="true"/>' in document_xml(target, "word/settings.xml")

@@ -84,6 +84,9 @@ def enrich(workspace: Workspace) -> None:
         link.note = "partners' track record"
 
 
+from bid_fill import complete_bid  # noqa: E402
+
+
 def _titles_and_partners(content: service.ProposalContent) -> list[str]:
     return [*(s.title for s in content.sections), *(p.council for p in content.partners)]
 
@@ -94,7 +97,7 @@ def test_content_from_the_default_bid(workspace: Workspace) -> None:
     assert content.title == "Ownership of the CRM National Project"
     assert content.lead_council == "Leeds City Council" == content.company
     assert content.joint_partners == ["London Borough of Newham"]  # Kirklees withdrew
-    assert content.contact == "Jane Smith, Bid manager, jane.smith@leeds.gov.uk, 0113 222 4444"
+    assert content.contact == "Jane Smith, jane.smith@leeds.gov.uk, 0113 222 4444"
     assert content.protective_marking == "RESTRICTED - COMMERCIAL"
     assert content.version == "0.1" and content.date == TODAY and not content.draft
     assert content.author == workspace.user
@@ -103,7 +106,7 @@ def test_content_from_the_default_bid(workspace: Workspace) -> None:
     assert numbers[-1] == ("", 1, True)
     assert len(content.sections) == 15
     leeds = content.partners[0]
-    assert (leeds.role, leeds.contribution, leeds.share) == ("Lead", "£12,000.00", "100%")
+    assert (leeds.role, leeds.contribution, leeds.share) == ("Lead", "£12,000", "100%")
     assert (leeds.signed_off_by, leeds.signed_off_on) == ("Chief Executive", "Wed 24 Aug 2005")
     assert [p.council for p in content.partners] == [
         "Leeds City Council",
@@ -117,7 +120,11 @@ def test_content_from_the_default_bid(workspace: Workspace) -> None:
     assert content.criteria[0].addressed_in == "Sections 1, 3 (partners' track record)"
     assert content.criteria[0].weight == "10%"
     assert len(content.products) == 8 and len(content.risks) == 3
-    assert content.risks[0].likelihood == "Medium (3)"
+    # The heat map's names for the scales, so each scale has one name everywhere.
+    assert (content.risks[0].likelihood, content.risks[0].impact) == (
+        "Possible (3)",
+        "Major (4)",
+    )
     assert [(x.organisation, x.received_on) for x in content.letters_of_support] == [
         ("London Borough of Newham", "Mon 22 Aug 2005")
     ]
@@ -153,18 +160,20 @@ def test_default_bid_proposal_passes_three_checks(
     workspace: Workspace, tmp_path: Path, audit_baseline: frozenset
 ) -> None:
     enrich(workspace)
+    complete_bid(workspace)
     target = tmp_path / "out" / "proposal.docx"
     target.parent.mkdir()
     calls: list[tuple[int, int]] = []
     prepared = service.prepare_export(workspace, target, today=TODAY)
     result = prepared.write(lambda done, total: calls.append((done, total)))
     assert result.target == target and calls[-1] == (15, 15)
-    assert any("not approved" in w for w in result.warnings)
+    assert result.warnings == ()
     content = prepared.content
     assert isinstance(content, service.ProposalContent)
     check_file(target, audit_baseline, expect_in_pdf=_titles_and_partners(content))
     document = docx.Document(str(target))
     toc = [p.text for p in document.paragraphs if re.fullmatch(r"toc \d", p.style.name.lower())]
+    toc = [entry.rstrip("\t ") for entry in toc]
     assert toc[:3] == [
         "1\tExecutive summary",
         "2\tThe bidding partnership",
@@ -183,17 +192,20 @@ def test_eoi_from_the_default_bid(
     workspace: Workspace, tmp_path: Path, audit_baseline: frozenset
 ) -> None:
     enrich(workspace)
+    complete_bid(workspace)
     target = tmp_path / "eoi.docx"
-    result = service.prepare_export(workspace, target, document=service.EOI, today=date(2005, 8, 5))
+    # Dated by the default rule: the last working day before Mon 8 Aug 2005.
+    result = service.prepare_export(workspace, target, document=service.EOI, today=date(2005, 8, 1))
+    assert result.problems == ()
     result.write()
     check_file(
         target,
         audit_baseline,
         expect_in_pdf=[
             "Leeds City Council",
-            "London Borough of Newham",
+            "jointly with the London Borough of Newham",
             "Jane Smith",
-            "Friday 5 August 2005",
+            "5 August 2005",
             "Ownership of the CRM National Project",
         ],
     )
@@ -221,7 +233,13 @@ def test_partnership_columns_share_the_width_by_need(workspace: Workspace, tmp_p
     table = docx.Document(str(target)).tables[0]
     widths = [cell.width for cell in table.rows[0].cells]
     assert table.rows[0].cells[3].text == "Contribution"
-    assert widths[3] > widths[4] and widths[0] > widths[1]
+    assert widths[3] > widths[4]
+    # Every column holds its longest word on one line (no "Contributi on").
+    from crmbid_desktop.services.docx_tables import CELL_MARGINS, text_twips
+
+    for index, cell in enumerate(table.rows[0].cells):
+        longest = max(cell.text.split(), key=len)
+        assert widths[index].twips >= text_twips(longest, 10) + CELL_MARGINS
 
 
 def test_handlers_are_registered() -> None:
@@ -258,33 +276,59 @@ def _dotx(tmp_path: Path) -> Path:
     return dotx
 
 
-def test_cli_exports_proposal_with_dotx_template_and_warnings(
+def test_cli_refuses_a_final_export_with_problems_unless_draft(
     bid_path: Path, app_paths: AppPaths, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _prepare(bid_path, app_paths)
     target = tmp_path / "proposal.docx"
-    code = cli.run(["export", str(bid_path), str(target), "--template", str(_dotx(tmp_path))])
+    template = str(_dotx(tmp_path))
+    code = cli.run(["export", str(bid_path), str(target), "--template", template])
     out, err = capsys.readouterr()
-    assert code == 0, err
-    assert "Wrote the proposal (15 sections) to" in out
-    assert "warning: not approved: Section 2 “The bidding partnership” is not approved" in err
-    assert "Leeds City Council letterhead" in parts_xml(target, "word/header")
-    assert "DRAFT" not in parts_xml(target, "word/header")  # CLI exports as asked
+    assert code == 1 and not target.exists() and out == ""
+    assert (
+        "problem: not approved: Section 2 “The bidding partnership” is not approved (not "
+        "started). (fix in: Sections page)"
+    ) in err
+    assert "problem: empty section: Section 3 “Strategic fit” has no text yet." in err
+    assert "no final version was written" in err.strip().splitlines()[-1]
 
-    assert cli.run(["export", str(bid_path), str(target), "--draft"]) == 0
+    assert cli.run(["export", str(bid_path), str(target), "--draft", "--template", template]) == 0
+    out, err = capsys.readouterr()
+    assert "Wrote the proposal (15 sections, marked DRAFT) to" in out
+    assert "warning: not approved: Section 2" in err
     assert "DRAFT" in parts_xml(target, "word/header")
+
+    workspace = open_workspace(bid_path, app_paths)
+    try:
+        complete_bid(workspace)
+    finally:
+        workspace.close()
+    assert cli.run(["export", str(bid_path), str(target), "--template", template]) == 0
+    headers = parts_xml(target, "word/header")
+    assert "DRAFT" not in headers
+    # Our title and marking join the council's own header line: one header line, not two.
+    assert headers.count("<w:p>") + headers.count("<w:p ") == 1
+    assert "Leeds City Council letterhead" in headers and "RESTRICTED - COMMERCIAL" in headers
 
 
 def test_cli_exports_eoi_by_option_or_by_name(
     bid_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     letter = tmp_path / "letter.docx"
-    assert cli.run(["export", str(bid_path), str(letter), "--document", "eoi"]) == 0
-    assert "Wrote the expression of interest to" in capsys.readouterr().out
-    assert "Dear Julian Bowrey" in document_xml(letter)
+    # The new bid names no contact and no signatory: the letter is refused, not left with gaps.
+    assert cli.run(["export", str(bid_path), str(letter), "--document", "eoi"]) == 1
+    err = capsys.readouterr().err
+    assert "problem: named contact incomplete: The bid's named contact has no name" in err
+    assert not letter.exists()
+    assert cli.run(["export", str(bid_path), str(letter), "--document", "eoi", "--draft"]) == 0
+    assert "Wrote the expression of interest (marked DRAFT) to" in capsys.readouterr().out
+    xml = document_xml(letter)
+    assert "Dear Mr Bowrey," in xml and "Signatory not named yet (Partners page)." in xml
+    body = xml.split("<w:body>", 1)[1]
+    assert all("<w:t" in p for p in re.findall(r"<w:p[ >].*?</w:p>", body))  # no blank lines
     by_name = tmp_path / "leeds eoi.docx"
-    assert cli.run(["export", str(bid_path), str(by_name)]) == 0
-    assert "Dear Julian Bowrey" in document_xml(by_name)
+    assert cli.run(["export", str(bid_path), str(by_name), "--draft"]) == 0
+    assert "Dear Mr Bowrey," in document_xml(by_name)
 
 
 @pytest.mark.parametrize(
@@ -326,7 +370,7 @@ def test_cli_locked_target_and_missing_folder(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     missing = tmp_path / "no such folder" / "proposal.docx"
-    assert cli.run(["export", str(bid_path), str(missing)]) == 1
+    assert cli.run(["export", str(bid_path), str(missing), "--draft"]) == 1
     assert "the folder" in capsys.readouterr().err
 
     target = tmp_path / "proposal.docx"
@@ -336,7 +380,7 @@ def test_cli_locked_target_and_missing_folder(
         raise PermissionError(13, "The process cannot access the file")
 
     monkeypatch.setattr(atomic_files.os, "replace", locked)
-    assert cli.run(["export", str(bid_path), str(target)]) == 1
+    assert cli.run(["export", str(bid_path), str(target), "--draft"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "open in another program (perhaps Word)" in err[0]
     assert target.read_bytes() == b"previous"
@@ -350,3 +394,14 @@ def test_default_and_alternative_names(tmp_path: Path) -> None:
     (tmp_path / "proposal (2).docx").write_bytes(b"")
     assert service.alternative_name(target).name == "proposal (3).docx"
     assert service.alternative_name(tmp_path / "proposal (2).docx").name == "proposal (3).docx"
+
+
+def test_letter_date_default_and_chosen(workspace: Workspace) -> None:
+    # Ahead of the deadline: the last working day before Mon 8 Aug 2005.
+    assert service.eoi_content(workspace, today=date(2005, 8, 1)).date == date(2005, 8, 5)
+    assert service.eoi_content(workspace, today=date(2005, 8, 5)).date == date(2005, 8, 5)
+    # Past it: the day of export.
+    assert service.eoi_content(workspace, today=date(2005, 8, 9)).date == date(2005, 8, 9)
+    with workspace.edit("Date the letter") as session:
+        session.scalars(select(Bid)).one().letter_date = date(2005, 8, 3)
+    assert service.eoi_content(workspace, today=date(2005, 8, 9)).date == date(2005, 8, 3)

@@ -61,6 +61,15 @@ def test_outline_numbers_follow_adds_moves_indents(workspace: Workspace) -> None
 
 def test_approval_waits_for_resolved_comments_and_is_logged(workspace: Workspace) -> None:
     row = _outline(workspace)[3]
+    with pytest.raises(WorkflowError, match="Section 4 cannot be approved: it names no reviewer"):
+        svc.set_status(workspace, row.id, APPROVED)
+    svc.update_details(workspace, row.id, reviewer="Anne Reader")
+    with pytest.raises(WorkflowError, match="Section 4 cannot be approved: it has no text yet"):
+        svc.set_status(workspace, row.id, APPROVED)
+    svc.save_body(workspace, row.id, "word " * 601)
+    with pytest.raises(WorkflowError, match="1 over its limit of 600"):
+        svc.set_status(workspace, row.id, APPROVED)
+    svc.save_body(workspace, row.id, "Keep all 41 products, refreshing eight of them.")
     comment_id = svc.add_comment(workspace, row.id, "Say how many councils use the products.")
     with pytest.raises(WorkflowError, match=r"Section 4 cannot be approved: it has 1 unresolved"):
         svc.set_status(workspace, row.id, APPROVED)

@@ -22,10 +22,17 @@ def _sections(workspace: Workspace) -> list[section_service.SectionInfo]:
         return section_service.outline(session)
 
 
+def _approve(workspace: Workspace, section_id: int) -> None:
+    """Approval needs a named reviewer and some text within the limit."""
+    section_service.update_details(workspace, section_id, reviewer="Anne Reader")
+    section_service.save_body(workspace, section_id, "Subscriptions cover the running costs.")
+    section_service.set_status(workspace, section_id, APPROVED)
+
+
 def test_answer_sends_approved_sections_back_with_a_note(workspace: Workspace) -> None:
     rows = _sections(workspace)
     funding, governance = rows[7], rows[8]
-    section_service.set_status(workspace, funding.id, APPROVED)
+    _approve(workspace, funding.id)
     section_service.set_status(workspace, governance.id, DRAFTING)
     qid = svc.add_question(
         workspace,
@@ -52,7 +59,7 @@ def test_page_logs_a_question_and_records_its_answer(
     qtbot: QtBot, workspace: Workspace, qtmodeltester: Any
 ) -> None:
     risks = _sections(workspace)[10]
-    section_service.set_status(workspace, risks.id, APPROVED)
+    _approve(workspace, risks.id)
     page = ClarificationsPage(workspace)
     qtbot.addWidget(page)
     assert_controls_named(page)

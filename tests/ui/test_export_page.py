@@ -52,15 +52,67 @@ def test_page_names_its_controls_and_lists_problems(page: ExportPage, tmp_path: 
     assert page.target is not None
     assert page.target.name == "Ownership of the CRM National Project proposal.docx"
     texts = [page.preflight_list.item(i).text() for i in range(page.preflight_list.count())]
-    assert "Not approved: Section 1 “Executive summary” is not approved (not started)." in texts
+    assert (
+        "Not approved: Section 1 “Executive summary” is not approved (not started). "
+        "— fix in Sections page"
+    ) in texts
+    assert (
+        "Empty section: Section 1 “Executive summary” has no text yet. — fix in Sections page"
+        in texts
+    )
     assert any(t.startswith("Partner not signed off: Leeds City Council") for t in texts)
     assert "problems to fix" in page.preflight_summary.text()
     assert not page.open_button.isEnabled() and not page.show_folder_button.isEnabled()
+    assert not page.progress_bar.isVisible()  # only while an export runs
 
     page.document_box.setCurrentIndex(1)
     assert page.target.name == "Ownership of the CRM National Project expression of interest.docx"
-    assert page.preflight_list.count() == 0
+    letter = [page.preflight_list.item(i).text() for i in range(page.preflight_list.count())]
+    assert letter == [
+        "Letter details missing: Leeds City Council has no signatory to sign the letter. "
+        "— fix in Partners page",
+        "Named contact incomplete: The bid's named contact has no name, e-mail or telephone. "
+        "— fix in File > Bid details…",
+    ]
     page.grab().save(str(tmp_path / "export-page.png"))
+
+
+def test_a_problem_opens_the_place_to_fix_it(
+    main_window: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Double-click or Enter on a preflight item goes to the section, partner or dialog."""
+    from PySide6.QtCore import Qt
+
+    window = main_window
+    index = next(i for i in range(window.navigation.count()) if window.page(i).title == "Export")
+    window.go_to(index)
+    export = window.page(index)
+    items = [export.preflight_list.item(i) for i in range(export.preflight_list.count())]
+    section_item = next(i for i in items if "Section 3 “Strategic fit”" in i.text())
+    export.preflight_list.setCurrentItem(section_item)
+    qtbot.keyClick(export.preflight_list, Qt.Key.Key_Return)
+    sections = window.current_page()
+    assert sections.objectName() == "sectionsPage"
+    assert sections.outline.currentItem().text(0).endswith("Strategic fit")
+
+    window.go_to(index)  # showing the page checks the bid again: a fresh list
+    items = [export.preflight_list.item(i) for i in range(export.preflight_list.count())]
+    partner_item = next(i for i in items if "London Borough of Newham" in i.text())
+    export.preflight_list.scrollToItem(partner_item)
+    rect = export.preflight_list.visualItemRect(partner_item)
+    viewport = export.preflight_list.viewport()
+    # A real double-click is a press and release, then the double-click.
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.current_page().objectName() == "partnersPage"
+
+    opened: list[bool] = []
+    monkeypatch.setattr(window, "edit_bid_details", lambda: opened.append(True))
+    window.go_to(index)
+    export.document_box.setCurrentIndex(1)
+    contact = export.preflight_list.item(export.preflight_list.count() - 1)
+    export.preflight_list.itemActivated.emit(contact)
+    assert opened == [True]
 
 
 def test_export_runs_in_background_then_open_and_show(

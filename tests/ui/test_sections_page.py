@@ -105,6 +105,15 @@ def test_approval_is_refused_with_open_comments(
     item.setCheckState(0, Qt.CheckState.Checked)
     page.status_combo.setCurrentText("approved")
     page.status_combo.activated.emit(page.status_combo.currentIndex())
+    # Approval also needs a named reviewer and some text within the limit.
+    assert "names no reviewer" in warnings[-1]
+    assert page.rows[sid].status == "not started"
+    svc.update_details(workspace, sid, reviewer="Anne Reader")
+    svc.save_body(workspace, sid, "Each risk has an owner and a mitigation.")
+    page.refresh()
+    _select(page, "Risks")
+    page.status_combo.setCurrentText("approved")
+    page.status_combo.activated.emit(page.status_combo.currentIndex())
     assert page.rows[sid].status == "approved"
     with workspace.reading() as session:
         log = [e.summary for e in session.scalars(select(ChangeLogEntry))]

@@ -27,7 +27,7 @@ from crmbid_desktop.services.queries import optional_date
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.ui.pages.base import Page
 from crmbid_desktop.ui.table_model import ROW_ROLE, Column, RowTableModel
-from crmbid_desktop.ui.widgets import FilterableTable, name_widget
+from crmbid_desktop.ui.widgets import FilterableTable, name_widget, select_row_by_id
 
 Row = clarification_service.ClarificationRow
 
@@ -143,6 +143,13 @@ class ClarificationsPage(Page):
                 break
         else:
             self._show(None)
+
+    def select_item(self, kind: str, key: object) -> bool:
+        """The Export page's preflight opens an unanswered question here."""
+        if kind != "clarification":
+            return False
+        self.table.filter_box.clear()
+        return select_row_by_id(self.table.view, key)
 
     def _row_changed(self, current: object, _previous: object) -> None:
         from PySide6.QtCore import QModelIndex

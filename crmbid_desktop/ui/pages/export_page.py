@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QProcess, QStandardPaths, QUrl, Signal
+from PySide6.QtCore import QProcess, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -119,6 +119,9 @@ class ExportPage(Page):
         self.preflight_list.setWordWrap(True)
         self.preflight_list.setAlternatingRowColors(True)
         name_widget(self.preflight_list, "preflightList", "Preflight problems")
+        self.preflight_list.setToolTip("Double-click a problem, or press Enter, to go and fix it")
+        # itemActivated is double-click and Enter (and a single click where the style says so).
+        self.preflight_list.itemActivated.connect(self._open_problem)
         checks_layout.addWidget(self.preflight_list)
         self.page_layout.addWidget(checks, 1)
 
@@ -138,6 +141,7 @@ class ExportPage(Page):
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(0)
         self.progress_bar.setTextVisible(True)
+        self.progress_bar.setVisible(False)  # shown only while an export runs
         actions = QHBoxLayout()
         actions.addWidget(self.export_button)
         actions.addWidget(self.draft_button)
@@ -242,26 +246,31 @@ class ExportPage(Page):
         self.refresh()
 
     def refresh(self) -> None:
-        if self.document == service.PROPOSAL:
-            self.problems = service.preflight(self.workspace)
-        else:
-            self.problems = []
+        self.problems = service.document_preflight(self.workspace, self.document)
         self.preflight_list.clear()
         for problem in self.problems:
-            item = QListWidgetItem(f"{problem.kind.capitalize()}: {problem.message}")
-            item.setToolTip(problem.message)
+            where = f" — fix in {problem.place}" if problem.place else ""
+            item = QListWidgetItem(f"{problem.kind.capitalize()}: {problem.message}{where}")
+            item.setToolTip(f"{problem.message}\nDouble-click or press Enter to open it.")
+            item.setData(Qt.ItemDataRole.UserRole, problem)
             self.preflight_list.addItem(item)
         count = len(self.problems)
-        if self.document != service.PROPOSAL:
-            self.preflight_summary.setText("The letter has no preflight checks.")
-        elif count:
+        what = "the letter" if self.document == service.EOI else "a final export"
+        if count:
             self.preflight_summary.setText(
-                f"{count} problem{'s' if count != 1 else ''} to fix before a final export. "
-                "You can still export a draft: every page is then marked DRAFT."
+                f"{count} problem{'s' if count != 1 else ''} to fix before {what}. "
+                "Double-click one (or press Enter) to go to it. You can still export a draft: "
+                "every page is then marked DRAFT."
             )
         else:
             self.preflight_summary.setText("No problems found: ready for a final export.")
         self.preflight_list.setEnabled(bool(count))
+
+    def _open_problem(self, item: QListWidgetItem) -> None:
+        """Go to the place that fixes this problem (a section, partner, Bid details…)."""
+        problem = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(problem, PreflightItem) and problem.item_kind:
+            self.open_item_requested.emit(problem.item_kind, problem.item_key)
 
     # -- export -------------------------------------------------------------------------------
     def start_export(self, *, draft: bool, target: Path | None = None) -> None:
@@ -292,6 +301,7 @@ class ExportPage(Page):
                 template=self.template,
                 draft=draft,
                 heat_map_renderer=render_heat_map_png,
+                problems=self.problems,  # just checked: the bid is not counted a second time
             )
         except (service.TemplateError, service.ExportError) as error:
             QMessageBox.warning(self, "Cannot export", str(error))
@@ -336,6 +346,7 @@ class ExportPage(Page):
         ):
             widget.setEnabled(not busy)
         self.cancel_button.setEnabled(busy)
+        self.progress_bar.setVisible(busy)
 
     def _set_done_buttons(self, enabled: bool) -> None:
         self.open_button.setEnabled(enabled)
