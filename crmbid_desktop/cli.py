@@ -77,28 +77,40 @@ class CommandFailed(Exception):
     """A command stops with a one-line message for the user (printed as "error: ...")."""
 
 
-def _on_bid(path: Path, work: Callable[[Workspace], int]) -> int:
-    """Open the bid, run `work` on it, close it; a refused file or failed step is one clear line."""
+def _on_bid(path: Path, work: Callable[[Workspace], int], *, writes: bool = False) -> int:
+    """Open the bid, run `work` on it, close it; a refused file or failed step is one clear line.
+
+    A command that changes the bid (`writes`) takes the bid's lock first, so a second import
+    while one runs, or an import while the bid is open in the program, is told who has it at
+    once instead of waiting on SQLite's own lock.
+    """
+    import sqlite3
+
+    from sqlalchemy.exc import DBAPIError
+
     from crmbid_desktop.paths import AppPaths
-    from crmbid_desktop.services.bid_files import open_workspace
+    from crmbid_desktop.services.bid_files import command_workspace
     from crmbid_desktop.services.file_formats import UnknownFormatError
+    from crmbid_desktop.store.bidfile import classify_sqlite_error
     from crmbid_desktop.store.errors import BidFileError
 
     try:
-        workspace = open_workspace(path, AppPaths.for_user().ensure())
+        with command_workspace(path, AppPaths.for_user().ensure(), writes=writes) as workspace:
+            for notice in workspace.bid.notices:
+                print(f"note: {notice}", file=sys.stderr)
+            return work(workspace)
     except BidFileError as error:
         print(f"error: {error.user_message}", file=sys.stderr)
         return 1
-    try:
-        return work(workspace)
-    except BidFileError as error:
-        print(f"error: {error.user_message}", file=sys.stderr)
+    except (sqlite3.Error, DBAPIError) as error:
+        cause = error.orig if isinstance(error, DBAPIError) else error
+        if not isinstance(cause, sqlite3.Error):
+            raise
+        print(f"error: {classify_sqlite_error(Path(path), cause).user_message}", file=sys.stderr)
         return 1
     except (CommandFailed, UnknownFormatError, OSError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    finally:
-        workspace.close()
 
 
 def _export(args: argparse.Namespace, heat_map_renderer: HeatMapRenderer | None = None) -> int:
@@ -145,7 +157,7 @@ def _import(args: argparse.Namespace) -> int:
             print(line)
         return 1 if report.rejected else 0
 
-    return _on_bid(args.file, work)
+    return _on_bid(args.file, work, writes=not args.dry_run)
 
 
 def _merge(args: argparse.Namespace) -> int:
@@ -165,7 +177,7 @@ def _merge(args: argparse.Namespace) -> int:
             print(line)
         return 2 if plan.conflicts else 0
 
-    return _on_bid(args.file, work)
+    return _on_bid(args.file, work, writes=not args.dry_run)
 
 
 def _new(path: Path, template: str) -> int:
@@ -205,5 +217,7 @@ def _check(path: Path) -> int:
         return 0
     for problem in report.problems:
         print(f"Problem: {problem}")
+    for foreign in report.foreign_objects:
+        print(f"Foreign object: {foreign}")
     print("Result: NOT sound")
     return 1

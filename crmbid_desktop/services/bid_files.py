@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -19,16 +20,47 @@ from crmbid_desktop.paths import BID_SUFFIX, AppPaths
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.store import backups
 from crmbid_desktop.store import sqlite as sqlite_store
-from crmbid_desktop.store.bidfile import open_bid
-from crmbid_desktop.store.errors import BidFileError
+from crmbid_desktop.store.bidfile import FileInspection, inspect_file, open_bid
+from crmbid_desktop.store.errors import BidFileError, CannotEditError
 from crmbid_desktop.store.locks import BidLock
+from crmbid_desktop.store.sqlite_trust import edit_obstacle
 
 log = logging.getLogger(__name__)
 
 
-def open_workspace(path: Path, paths: AppPaths, *, read_only: bool = False) -> Workspace:
+def open_workspace(
+    path: Path, paths: AppPaths, *, read_only: bool = False, reason: str = ""
+) -> Workspace:
     """Open a bid without a lock or backups (command line, tests); the GUI uses `open_guarded`."""
-    return Workspace(open_bid(path, backups_dir=paths.backups_dir, read_only=read_only))
+    return Workspace(
+        open_bid(path, backups_dir=paths.backups_dir, read_only=read_only, read_only_reason=reason)
+    )
+
+
+@contextlib.contextmanager
+def command_workspace(path: Path, paths: AppPaths, *, writes: bool) -> Iterator[Workspace]:
+    """The bid for one command-line command, closed (and its lock released) afterwards.
+
+    A command that `writes` holds the bid's lock, as the program does, so it is refused at once
+    (naming who has it) while the bid is open for editing elsewhere. A command that only reads
+    opens a bid it cannot change (read-only file or folder) read-only.
+    """
+    path = Path(path).resolve()
+    lock = BidLock.acquire(path) if writes and path.is_file() else None
+    try:
+        try:
+            workspace = open_workspace(path, paths)
+        except CannotEditError as error:
+            if writes:
+                raise
+            workspace = open_workspace(path, paths, read_only=True, reason=error.obstacle)
+        try:
+            yield workspace
+        finally:
+            workspace.close()
+    finally:
+        if lock is not None:
+            lock.release()
 
 
 def new_workspace(path: Path, template: str | None = None) -> Workspace:
@@ -63,6 +95,8 @@ class GuardedBid:
     lock: BidLock | None
     schedule: backups.BackupSchedule = field(default_factory=backups.BackupSchedule)
     last_backup: Path | None = None
+    #: Why the last backup failed ("" when it did not): the GUI warns, work goes on.
+    backup_error: str = ""
     closed: bool = False
 
     @property
@@ -74,9 +108,11 @@ class GuardedBid:
             return None
         try:
             self.last_backup = backups.take_backup(self.workspace.path, self.paths.backups_dir)
-        except Exception as error:  # a failed backup must not stop work: log it, go on
+        except Exception as error:  # a failed backup must not stop work: log it, tell, go on
             log.error("Backup of %s failed: %s", self.workspace.path, error)
+            self.backup_error = backups.describe_failure(error, self.paths.backups_dir)
             return None
+        self.backup_error = ""
         self.schedule.note_backup()
         return self.last_backup
 
@@ -101,21 +137,43 @@ class GuardedBid:
 
 
 def open_guarded(
-    path: Path, paths: AppPaths, *, read_only: bool = False, user: str | None = None
+    path: Path,
+    paths: AppPaths,
+    *,
+    read_only: bool = False,
+    user: str | None = None,
+    read_only_reason: str = "",
+    take_over_suspect: bool = False,
+    inspection: FileInspection | None = None,
 ) -> GuardedBid:
     """Open a bid for the GUI: take its lock (or raise `BidLockedError`), back it up, watch edits.
 
-    Read-only opening takes no lock and no backups.
+    A bid that cannot be changed where it is raises `CannotEditError` before any lock is
+    taken (the GUI then opens it read-only, saying why). Read-only opening takes no lock and
+    no backups. `take_over_suspect` takes over a lock dated in the future.
     """
     path = Path(path).resolve()
-    lock = None if read_only else BidLock.acquire(path, user=user)
+    if not read_only and path.exists():
+        obstacle = edit_obstacle(path)
+        if obstacle is not None:
+            raise CannotEditError(path, obstacle)
+    lock = (
+        None if read_only else BidLock.acquire(path, user=user, take_over_suspect=take_over_suspect)
+    )
     # Decided before the bid is opened: opening creates its write-ahead log, whose fresh time
     # would otherwise count as a change and take a needless copy of the whole bid every start.
     newest = None if read_only else backups.newest_backup_time(path, paths.backups_dir)
     needs_backup = not read_only and (newest is None or backups.bid_changed_since(path, newest))
     try:
         workspace = Workspace(
-            open_bid(path, backups_dir=paths.backups_dir, read_only=read_only), user
+            open_bid(
+                path,
+                backups_dir=paths.backups_dir,
+                read_only=read_only,
+                read_only_reason=read_only_reason,
+                inspection=inspection,
+            ),
+            user,
         )
     except BaseException:
         if lock is not None:
@@ -128,6 +186,14 @@ def open_guarded(
     elif not read_only:
         guarded.schedule.note_backup()
     return guarded
+
+
+def inspect(path: Path) -> FileInspection:
+    """The read-only check opening makes (integrity, schema, rows, log), on its own.
+
+    The GUI runs it off the GUI thread for a big file and hands the result to `open_guarded`.
+    """
+    return inspect_file(Path(path).resolve())
 
 
 def create_guarded(path: Path, paths: AppPaths, template: str | None = None) -> GuardedBid:
@@ -158,6 +224,23 @@ def make_local_copy(path: Path, paths: AppPaths) -> Path:
     backups.restore_backup(path, target)
     log.info("Copied %s from a risky place to %s", path, target)
     return target
+
+
+# -- foreign objects ----------------------------------------------------------------------------
+def save_cleaned_copy(path: Path, paths: AppPaths) -> tuple[Path, list[str]]:
+    """A copy of a bid refused for foreign objects, without them: beside it, or in Documents.
+
+    Returns the copy's path and what was left out. The received file is never changed.
+    """
+    from crmbid_desktop.store.bidfile import save_cleaned_copy as clean
+
+    path = Path(path).resolve()
+    folder = path.parent if os.access(path.parent, os.W_OK) else paths.documents_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    target = _free_name(folder, f"{path.stem} (cleaned)")
+    dropped = clean(path, target)
+    log.warning("Saved %s without %s as %s", path, ", ".join(dropped), target)
+    return target, dropped
 
 
 # -- damage -------------------------------------------------------------------------------------
@@ -198,6 +281,33 @@ def recover_damaged(path: Path, paths: AppPaths, *, now: datetime | None = None)
     sqlite_store.backup_file(backup, path)
     log.warning("Restored %s from %s; the damaged file is kept as %s", path, backup, aside)
     return Recovery(path=path, damaged_kept_as=aside, restored_from=backup)
+
+
+@dataclass(frozen=True)
+class BackupComparison:
+    """A damaged bid beside the backup offered for it: when each was saved, what each holds."""
+
+    file_modified: datetime
+    file_counts: tuple[int | None, int | None, int | None] | None
+    backup_taken: datetime
+    backup_counts: tuple[int | None, int | None, int | None]
+
+
+def compare_with_backup(path: Path, backup: Path) -> BackupComparison:
+    """Dates and (partners, tasks, sections) of a damaged bid and a backup, both read-only."""
+    path = Path(path)
+    modified = datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
+    wal = path.with_name(path.name + "-wal")
+    with contextlib.suppress(OSError):
+        modified = max(modified, datetime.fromtimestamp(wal.stat().st_mtime).replace(microsecond=0))
+    taken = backups.taken_at_from_name(backup.name)
+    taken = (taken or datetime.fromtimestamp(backup.stat().st_mtime)).replace(microsecond=0)
+    return BackupComparison(
+        file_modified=modified,
+        file_counts=backups.counts_of(path),
+        backup_taken=taken,
+        backup_counts=backups.counts_of(backup),
+    )
 
 
 def newest_good_backup(path: Path, paths: AppPaths) -> Path | None:

@@ -19,13 +19,14 @@ from crmbid_desktop.domain.critical_path import (
     find_cycle,
 )
 from crmbid_desktop.domain.dates import format_date
+
+# The choices live in the domain, where the file checks (store/row_rules.py) read them too.
+from crmbid_desktop.domain.task_rules import MILESTONE_KINDS as MILESTONE_KINDS
+from crmbid_desktop.domain.task_rules import TASK_PRIORITIES as TASK_PRIORITIES
+from crmbid_desktop.domain.task_rules import TASK_STATUSES as TASK_STATUSES
 from crmbid_desktop.domain.working_days import WorkingCalendar
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.store.models import Bid, Milestone, Partner, Section, Task, TaskDependency
-
-TASK_STATUSES = ("not started", "in progress", "blocked", "done")
-TASK_PRIORITIES = ("low", "normal", "high")
-MILESTONE_KINDS = ("hard deadline", "meeting", "internal")
 
 __all__ = ["DependencyCycleError", "PlanningError"]
 

@@ -7,8 +7,10 @@ be brought back from there without the bid file itself.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import logging
+import os
 import re
 import sqlite3
 from collections.abc import Callable
@@ -29,6 +31,31 @@ _STAMP_FORMAT = "%Y-%m-%d %H%M%S"
 _NAME_PATTERN = re.compile(r" (\d{4}-\d{2}-\d{2} \d{6})(?: \((\d+)\))?\.crmbid$")
 
 
+#: Room a backup's name needs after the bid's name: " 2005-08-26 093000 (99).crmbid.part-journal".
+_NAME_ROOM_BYTES = 50
+_NAME_MAX_BYTES = 255
+
+
+#: The longest whole path SQLite opens (its unix limit is 512 bytes; Windows' MAX_PATH is 260).
+_PATH_BUDGET_BYTES = 250 if os.name == "nt" else 500
+
+
+def _short_stem(stem: str, backups_dir: Path | None = None) -> str:
+    """The bid's name, cut (at a character) so a backup's names and whole path stay legal.
+
+    The name appears twice in a backup's path (its folder and its file), so a long backups
+    folder leaves less room. Names that already fit are kept whole, so existing backup
+    folders are still found.
+    """
+    limit = _NAME_MAX_BYTES - _NAME_ROOM_BYTES
+    if backups_dir is not None:
+        room = _PATH_BUDGET_BYTES - len(os.fsencode(str(backups_dir))) - 2 * _NAME_ROOM_BYTES
+        limit = max(min(limit, room // 2), 16)
+    while len(os.fsencode(stem)) > limit:
+        stem = stem[:-1]
+    return stem.rstrip()
+
+
 def bid_backup_folder(backups_dir: Path, bid_path: Path) -> Path:
     """The folder of one bid's backups: its name plus a short hash of where the bid lives.
 
@@ -36,12 +63,40 @@ def bid_backup_folder(backups_dir: Path, bid_path: Path) -> Path:
     """
     resolved = str(Path(bid_path).resolve())
     digest = hashlib.sha256(resolved.lower().encode("utf-8")).hexdigest()[:8]
-    return backups_dir / f"{Path(bid_path).stem} {digest}"
+    return backups_dir / f"{_short_stem(Path(bid_path).stem, backups_dir)} {digest}"
 
 
-def backup_name(bid_path: Path, taken_at: datetime, attempt: int = 1) -> str:
+def backup_name(
+    bid_path: Path, taken_at: datetime, attempt: int = 1, backups_dir: Path | None = None
+) -> str:
     suffix = "" if attempt == 1 else f" ({attempt})"
-    return f"{Path(bid_path).stem} {taken_at.strftime(_STAMP_FORMAT)}{suffix}{BACKUP_SUFFIX}"
+    stem = _short_stem(Path(bid_path).stem, backups_dir)
+    return f"{stem} {taken_at.strftime(_STAMP_FORMAT)}{suffix}{BACKUP_SUFFIX}"
+
+
+def make_private_folder(folder: Path) -> None:
+    """Create `folder` (and missing parents) readable by this user only, on POSIX systems.
+
+    A bid holds councils' contributions and contacts; backups must not be readable by other
+    users of a shared machine. Windows keeps a profile's AppData private already.
+    """
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if os.name == "posix":
+        os.chmod(folder, 0o700)
+
+
+def describe_failure(error: BaseException, backups_dir: Path) -> str:
+    """Why a backup failed, for the warning the user sees."""
+    too_long = isinstance(error, OSError) and error.errno == errno.ENAMETOOLONG
+    if too_long or "unable to open database file" in str(error):
+        return (
+            f"the backup could not be made in the backups folder ({backups_dir}): its name "
+            "may be too long there; choose a shorter backups folder in File > Settings, or "
+            "give the bid a shorter name"
+        )
+    if isinstance(error, OSError):
+        return f"{error.strerror or error} ({backups_dir})"
+    return f"{error} ({backups_dir})"
 
 
 def taken_at_from_name(name: str) -> datetime | None:
@@ -79,12 +134,13 @@ def take_backup(
     """Back the bid up now (consistent even while it is being written) and thin old backups."""
     now = now or datetime.now()
     folder = bid_backup_folder(backups_dir, bid_path)
-    folder.mkdir(parents=True, exist_ok=True)
+    make_private_folder(backups_dir)
+    make_private_folder(folder)
     attempt = 1
-    while (folder / backup_name(bid_path, now, attempt)).exists():
+    while (folder / backup_name(bid_path, now, attempt, backups_dir)).exists():
         attempt += 1
-    target = folder / backup_name(bid_path, now, attempt)
-    sqlite_store.backup_file(bid_path, target)
+    target = folder / backup_name(bid_path, now, attempt, backups_dir)
+    sqlite_store.backup_file(bid_path, target, private=True)
     log.info("Backed up %s to %s", bid_path, target)
     if thin:
         thin_backups(bid_path, backups_dir, now=now)
@@ -124,9 +180,14 @@ def _counts(path: Path) -> tuple[int | None, int | None, int | None]:
                 int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
                 for table in ("partner", "task", "section")
             ]
-    except sqlite3.Error:
+    except (sqlite3.Error, UnicodeError, ValueError):
         return None, None, None
     return values[0], values[1], values[2]
+
+
+def counts_of(path: Path) -> tuple[int | None, int | None, int | None]:
+    """(partners, tasks, sections) of a bid or backup, read-only; Nones when unreadable."""
+    return _counts(path)
 
 
 def list_backups(bid_path: Path, backups_dir: Path) -> list[BackupEntry]:

@@ -46,5 +46,55 @@ class BidLockedError(BidFileError):
         super().__init__(path, f"it is already open for editing by {holder}.")
 
 
+class SuspectLockError(BidLockedError):
+    """The bid's lock is dated in the future: a wrong clock somewhere, not a live editor."""
+
+    def __init__(self, path: Path, holder: object) -> None:
+        from crmbid_desktop.store.locks import LockHolder
+
+        assert isinstance(holder, LockHolder)
+        self.lock_holder = holder
+        BidFileError.__init__(
+            self,
+            path,
+            f"its lock says it was last used by {holder.user} on {holder.machine} at "
+            f"{holder.refreshed:%d %b %Y %H:%M}, which is later than now on this computer. "
+            "That computer's clock (or this one's) is probably wrong, or the lock was left by a "
+            "crash.",
+        )
+        self.holder = holder.describe()
+
+
 class ReadOnlyBidError(BidFileError):
     """An edit was attempted on a bid opened read-only."""
+
+
+class BidBusyError(BidFileError):
+    """Another program is writing to the bid right now; it is not damaged (wait, or read it)."""
+
+
+class CannotEditError(BidFileError):
+    """The bid is sound but cannot be changed where it is (read-only file or folder, long name).
+
+    `obstacle` completes "it cannot be changed because …"; the GUI opens it read-only instead.
+    """
+
+    def __init__(self, path: Path, obstacle: str) -> None:
+        self.obstacle = obstacle
+        super().__init__(path, f"it cannot be changed because {obstacle}.")
+
+
+class ForeignSchemaError(BidFileError):
+    """The file holds tables, triggers, views, indexes or columns this version never makes."""
+
+    def __init__(self, path: Path, reason: str, objects: list[str]) -> None:
+        self.objects = objects
+        super().__init__(path, reason)
+
+
+class InvalidRowsError(DamagedBidError):
+    """Rows hold values the program cannot read (a non-date in a date, text that is not UTF-8)."""
+
+    def __init__(self, path: Path, reason: str, rows: list[str]) -> None:
+        self.rows = rows
+        super().__init__(path, reason)

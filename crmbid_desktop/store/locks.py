@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import hashlib
 import json
 import logging
 import os
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from crmbid_desktop.store.errors import BidFileError, BidLockedError
+from crmbid_desktop.store.errors import BidLockedError, CannotEditError, SuspectLockError
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +31,22 @@ REFRESH_EVERY = timedelta(minutes=1)
 UNREADABLE_GRACE = timedelta(seconds=30)
 
 
+#: The longest file name NTFS and ext4 allow, in bytes.
+_NAME_MAX_BYTES = 255
+#: A lock whose time is this far ahead of our clock was not written by a clock we can trust.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
 def lock_path(bid_path: Path) -> Path:
-    return bid_path.with_name(f"~${bid_path.name}.lock")
+    """The lock file beside the bid; a shortened, hashed name when the bid's name is very long."""
+    name = f"~${bid_path.name}.lock"
+    if len(os.fsencode(name)) <= _NAME_MAX_BYTES:
+        return bid_path.with_name(name)
+    digest = hashlib.sha256(os.fsencode(bid_path.name)).hexdigest()[:12]
+    stem = bid_path.name
+    while len(os.fsencode(f"~${stem}~{digest}.lock")) > _NAME_MAX_BYTES:
+        stem = stem[:-1]
+    return bid_path.with_name(f"~${stem}~{digest}.lock")
 
 
 def current_user() -> str:
@@ -114,6 +129,13 @@ class LockHolder:
             token=str(data.get("token", "")),
         )
 
+    def is_from_the_future(self, now: datetime) -> bool:
+        """Refreshed (or taken) later than now: another machine's clock is wrong, or this one's.
+
+        Such a lock would block editing until its time comes, so it is suspect rather than held.
+        """
+        return max(self.refreshed, self.since) > now + FUTURE_TOLERANCE
+
     def is_stale(self, now: datetime, *, machine: str, stale_after: timedelta) -> bool:
         if self.machine == machine and not process_is_running(self.pid):
             return True
@@ -149,11 +171,13 @@ class BidLock:
         user: str | None = None,
         now: datetime | None = None,
         stale_after: timedelta = STALE_AFTER,
+        take_over_suspect: bool = False,
     ) -> BidLock:
         """Take the bid's lock, or raise `BidLockedError` naming who holds it.
 
         A stale lock (its program has stopped, or it has not been refreshed for
-        `stale_after`) is taken over and the take-over logged.
+        `stale_after`) is taken over and the take-over logged. A lock dated in the future
+        raises `SuspectLockError` unless `take_over_suspect` (the user chose "Open anyway").
         """
         now = (now or datetime.now()).replace(microsecond=0)  # the file keeps whole seconds
         machine = current_machine()
@@ -172,8 +196,12 @@ class BidLock:
         except FileExistsError:
             pass
         except PermissionError as error:
-            raise BidFileError(
-                bid_path, f"its folder cannot be written to, so it cannot be edited ({error})."
+            raise CannotEditError(
+                bid_path, f"its folder cannot be written to ({error.strerror or error})"
+            ) from error
+        except OSError as error:  # a name too long, a disconnected drive: say so, never crash
+            raise CannotEditError(
+                bid_path, f"its lock file cannot be made beside it ({error.strerror or error})"
             ) from error
         existing = read_holder(bid_path)
         if existing is None:
@@ -181,6 +209,16 @@ class BidLock:
             if age < UNREADABLE_GRACE:
                 raise BidLockedError(bid_path, "another program that is opening it right now")
             log.warning("Replacing an unreadable lock file %s (%s old)", path, age)
+        elif existing.is_from_the_future(now) and not (
+            existing.machine == machine and not process_is_running(existing.pid)
+        ):
+            if not take_over_suspect:
+                raise SuspectLockError(bid_path, existing)
+            log.warning(
+                "Taking over a lock on %s dated in the future (%s) at the user's request",
+                bid_path,
+                existing.refreshed,
+            )
         elif not existing.is_stale(now, machine=machine, stale_after=stale_after):
             raise BidLockedError(bid_path, existing.describe())
         else:

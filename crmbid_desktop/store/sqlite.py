@@ -19,10 +19,16 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 
 
-def make_engine(path: Path, *, read_only: bool = False) -> Engine:
-    """An engine on one bid file with the pragmas every connection needs."""
+def make_engine(path: Path, *, read_only: bool = False, immutable: bool = False) -> Engine:
+    """An engine on one bid file with the pragmas every connection needs.
+
+    `immutable` (read-only only) reads the file alone: no write-ahead log is read and nothing is
+    created beside it, for a folder that cannot be written to or a log that is not the file's.
+    """
     if read_only:
-        url = f"sqlite+pysqlite:///file:{path.as_posix()}?mode=ro&uri=true"
+        from crmbid_desktop.store.sqlite_trust import reading_uri
+
+        url = f"sqlite+pysqlite:///{reading_uri(path, immutable=immutable)}&uri=true"
     else:
         url = f"sqlite+pysqlite:///{path.as_posix()}"
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
@@ -56,12 +62,14 @@ def read_header(path: Path) -> bytes:
 
 @contextlib.contextmanager
 def read_only_connection(path: Path) -> Iterator[sqlite3.Connection]:
-    """A raw connection that cannot change the file, for checks before anything is trusted."""
-    connection = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True, timeout=5)
-    try:
+    """A raw connection that cannot change the file, for checks before anything is trusted.
+
+    It leaves nothing beside a file nobody has open (see sqlite_trust.inspecting).
+    """
+    from crmbid_desktop.store.sqlite_trust import inspecting
+
+    with inspecting(path) as connection:
         yield connection
-    finally:
-        connection.close()
 
 
 def quick_check(connection: sqlite3.Connection) -> list[str]:
@@ -74,7 +82,12 @@ def quick_check(connection: sqlite3.Connection) -> list[str]:
 def integrity_check(path: Path) -> list[str]:
     """Problems the full integrity check finds; empty when sound."""
     with read_only_connection(path) as connection:
-        rows = connection.execute("PRAGMA integrity_check").fetchall()
+        return integrity_problems(connection)
+
+
+def integrity_problems(connection: sqlite3.Connection) -> list[str]:
+    """Problems the full integrity check finds on an open connection; empty when sound."""
+    rows = connection.execute("PRAGMA integrity_check").fetchall()
     problems = [str(row[0]) for row in rows]
     return [] if problems == ["ok"] else problems
 
@@ -84,23 +97,34 @@ def table_names(connection: sqlite3.Connection) -> set[str]:
     return {str(row[0]) for row in rows}
 
 
-def backup_file(source: Path, target: Path) -> None:
+def backup_file(source: Path, target: Path, *, private: bool = False) -> None:
     """Copy a live bid with SQLite's backup API under a temporary name, flush, then rename.
 
     The backup API gives a consistent snapshot even while another connection writes; the rename
-    means a crash never leaves a half-written file under the final name.
+    means a crash never leaves a half-written file under the final name. A `private` copy (a
+    backup) is readable by this user only on POSIX systems.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(target.name + ".part")
     with contextlib.suppress(FileNotFoundError):
         temporary.unlink()
-    source_connection = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True, timeout=5)
+    if private and os.name == "posix":
+        # Made empty and private before SQLite writes a byte into it.
+        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    from crmbid_desktop.store.sqlite_trust import no_trace_possible, reading_uri
+
+    source_connection = sqlite3.connect(
+        reading_uri(source, immutable=no_trace_possible(source)), uri=True, timeout=5
+    )
     try:
         target_connection = sqlite3.connect(temporary)
         try:
             source_connection.backup(target_connection)
             # A backup should be a single self-contained file someone can email.
             target_connection.execute("PRAGMA journal_mode=DELETE")
+            # A copy is another file: it must not carry the identity that ties the original to
+            # its write-ahead log (a log left beside it would otherwise pass as its own).
+            target_connection.execute("PRAGMA user_version=0")
         finally:
             target_connection.close()
     finally:
@@ -127,21 +151,36 @@ UNRECORDED_TABLES = frozenset({"change_log", "alembic_version"})
 _TRIGGER_PREFIX = "undo_"
 
 
+def quote_name(name: str) -> str:
+    """An SQL identifier quoted so that any name, even one read from a file, stays a name."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(sql: str) -> str:
+    """SQL text placed inside a '...' string literal."""
+    return sql.replace("'", "''")
+
+
 def _recording_sql(table: str, columns: list[str]) -> list[str]:
-    quoted = [f'"{column}"' for column in columns]
+    # Every name is quoted (and escaped again where it sits inside a string literal): the
+    # schema gate already refuses unknown names, and a name must never be able to end a
+    # statement even if one slipped past it.
+    quoted = [quote_name(column) for column in columns]
     values = "||','||".join(f"quote(old.{name})" for name in quoted)
-    sets = "||','||".join(f"'{name}='||quote(old.{name})" for name in quoted)
-    target = f'"{table}"'
+    sets = "||','||".join(f"'{_literal(name)}='||quote(old.{name})" for name in quoted)
+    target = quote_name(table)
+    text_target, text_columns = _literal(target), _literal(",".join(quoted))
+    trigger = {kind: quote_name(f"{_TRIGGER_PREFIX}{table}_{kind}") for kind in "iud"}
     return [
-        f"CREATE TEMP TRIGGER IF NOT EXISTS {_TRIGGER_PREFIX}{table}_i AFTER INSERT ON main.{target} "
+        f"CREATE TEMP TRIGGER IF NOT EXISTS {trigger['i']} AFTER INSERT ON main.{target} "
         f"BEGIN INSERT INTO undo_log(statement) "
-        f"VALUES('DELETE FROM {target} WHERE rowid='||new.rowid); END",
-        f"CREATE TEMP TRIGGER IF NOT EXISTS {_TRIGGER_PREFIX}{table}_u AFTER UPDATE ON main.{target} "
+        f"VALUES('DELETE FROM {text_target} WHERE rowid='||new.rowid); END",
+        f"CREATE TEMP TRIGGER IF NOT EXISTS {trigger['u']} AFTER UPDATE ON main.{target} "
         f"BEGIN INSERT INTO undo_log(statement) "
-        f"VALUES('UPDATE {target} SET '||{sets}||' WHERE rowid='||old.rowid); END",
-        f"CREATE TEMP TRIGGER IF NOT EXISTS {_TRIGGER_PREFIX}{table}_d BEFORE DELETE ON main.{target} "
+        f"VALUES('UPDATE {text_target} SET '||{sets}||' WHERE rowid='||old.rowid); END",
+        f"CREATE TEMP TRIGGER IF NOT EXISTS {trigger['d']} BEFORE DELETE ON main.{target} "
         f"BEGIN INSERT INTO undo_log(statement) "
-        f"VALUES('INSERT INTO {target}(rowid,{','.join(quoted)}) "
+        f"VALUES('INSERT INTO {text_target}(rowid,{text_columns}) "
         f"VALUES('||old.rowid||','||{values}||')'); END",
     ]
 
@@ -173,7 +212,8 @@ def start_recording(connection: Any) -> None:
         if {f"{_TRIGGER_PREFIX}{table}_{kind}" for kind in "iud"} <= triggers:
             continue
         columns = [
-            str(row[1]) for row in connection.exec_driver_sql(f'PRAGMA main.table_info("{table}")')
+            str(row[1])
+            for row in connection.exec_driver_sql(f"PRAGMA main.table_info({quote_name(table)})")
         ]
         for statement in _recording_sql(table, columns):
             connection.exec_driver_sql(statement)

@@ -9,6 +9,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -25,10 +26,14 @@ from crmbid_desktop.paths import AppPaths
 from crmbid_desktop.services import bid_files
 from crmbid_desktop.store import backups
 from crmbid_desktop.store.errors import (
+    BidBusyError,
     BidFileError,
     BidLockedError,
+    CannotEditError,
     DamagedBidError,
+    ForeignSchemaError,
     ReadOnlyBidError,
+    SuspectLockError,
 )
 from crmbid_desktop.ui import crash
 from crmbid_desktop.ui.main_window import MainWindow
@@ -46,6 +51,17 @@ log = logging.getLogger(__name__)
 STARTUP_PROBE_ENV = "CRMBID_STARTUP_PROBE"
 
 APP_ICON_SIZES = (16, 32, 48, 64, 128, 256)
+
+
+def _when(moment: datetime) -> str:
+    return f"{format_date(moment.date())} {moment:%H:%M}"
+
+
+def _contents(counts: tuple[int | None, int | None, int | None] | None) -> str:
+    if counts is None or counts[0] is None:
+        return "its contents cannot be counted"
+    partners, tasks, sections = counts
+    return f"{partners} partners, {tasks} tasks, {sections} sections"
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -169,6 +185,8 @@ def resume_garbage_collection() -> None:
     gc.enable()
 
 
+#: A bid at least this big is checked on a worker thread when opened (the window stays live).
+CHECK_OFF_THREAD_BYTES = 32 * 1024 * 1024
 #: How often the open bid's lock is refreshed and a backup considered (one is taken only when
 #: the bid changed and the last backup is 10 minutes old; the service decides).
 TICK_INTERVAL_MS = 60_000
@@ -289,20 +307,69 @@ class BidController:
         return {"localCopyButton": "local", "openAnywayButton": "anyway"}.get(answer, "cancel")
 
     def ask_restore(self, error: DamagedBidError, backup: Path) -> bool:
-        taken = backups.taken_at_from_name(backup.name)
-        when = f"{format_date(taken.date())} {taken:%H:%M}" if taken else backup.name
+        """Offer the newest sound backup, showing both files' dates and contents.
+
+        Restoring is the default button only when the backup is at least as new as the
+        damaged file: otherwise work saved since the backup would be set aside by one Enter.
+        """
+        comparison = bid_files.compare_with_backup(error.path, backup)
+        backup_newer = comparison.backup_taken >= comparison.file_modified
+        restore = ("restoreBackupButton", "&Restore the backup", QMessageBox.ButtonRole.AcceptRole)
+        cancel = ("cancelOpenButton", "Cancel", QMessageBox.ButtonRole.RejectRole)
         answer = self.choose(
             "damagedBidDialog",
             "The bid is damaged",
             f"“{error.path.name}” is damaged and cannot be opened safely ({error.reason})\n\n"
-            f"The newest sound backup is from {when}. Restore it? The damaged file is kept "
-            "beside it, renamed, and is not changed.",
+            f"The damaged file: last saved {_when(comparison.file_modified)}, "
+            f"{_contents(comparison.file_counts)}.\n"
+            f"The newest sound backup: taken {_when(comparison.backup_taken)}, "
+            f"{_contents(comparison.backup_counts)}.\n\n"
+            + (
+                ""
+                if backup_newer
+                else "The damaged file is newer than the backup: what was saved since the "
+                "backup is not in it. "
+            )
+            + "Restore the backup? The damaged file is kept beside it, renamed, and is not "
+            "changed.",
+            [restore, cancel] if backup_newer else [cancel, restore],
+        )
+        return answer == "restoreBackupButton"
+
+    def ask_busy(self, error: BidBusyError) -> str:
+        """ "again", "read-only" or "cancel" for a bid another program is writing right now."""
+        answer = self.choose(
+            "bidBusyDialog",
+            "The bid is busy",
+            f"“{error.path.name}” is being written by another program right now, so it cannot "
+            "be read safely at this moment. It is not damaged.\n\n"
+            "Wait a moment and try again, or open it read-only.",
             [
-                ("restoreBackupButton", "&Restore the backup", QMessageBox.ButtonRole.AcceptRole),
+                ("tryAgainButton", "Try &again", QMessageBox.ButtonRole.AcceptRole),
+                ("openReadOnlyButton", "Open &read-only", QMessageBox.ButtonRole.ActionRole),
+                ("cancelOpenButton", "Cancel", QMessageBox.ButtonRole.RejectRole),
+            ],
+            icon=QMessageBox.Icon.Information,
+        )
+        return {"tryAgainButton": "again", "openReadOnlyButton": "read-only"}.get(answer, "cancel")
+
+    def ask_suspect_lock(self, error: SuspectLockError) -> str:
+        """ "anyway", "read-only" or "cancel" for a lock dated in the future."""
+        answer = self.choose(
+            "suspectLockDialog",
+            "The bid's lock looks wrong",
+            f"“{error.path.name}”: {error.reason}\n\n"
+            "If nobody else is working on it now, open it anyway (their lock is replaced). "
+            "If someone might be, open it read-only.",
+            [
+                ("openReadOnlyButton", "Open &read-only", QMessageBox.ButtonRole.AcceptRole),
+                ("openAnywayButton", "Open &anyway", QMessageBox.ButtonRole.DestructiveRole),
                 ("cancelOpenButton", "Cancel", QMessageBox.ButtonRole.RejectRole),
             ],
         )
-        return answer == "restoreBackupButton"
+        return {"openAnywayButton": "anyway", "openReadOnlyButton": "read-only"}.get(
+            answer, "cancel"
+        )
 
     # -- opening -------------------------------------------------------------------------------
     def open_guarded(self, path: Path) -> bid_files.GuardedBid | None:
@@ -319,17 +386,124 @@ class BidController:
                 except (BidFileError, OSError) as error:
                     self.show_error(self.window, "Cannot copy the bid", str(error))
                     return None
+        guarded = self._open_asking(path)
+        if guarded is not None:
+            self._tell_about_opening(guarded)
+        return guarded
+
+    def _inspect_big_file(self, path: Path) -> object:
+        """Check a big bid on a worker thread with a progress window; None for a small one.
+
+        The check reads the whole file (integrity, every row); for a bid of hundreds of
+        megabytes that would freeze the window, so it runs off the GUI thread.
+        """
         try:
-            return bid_files.open_guarded(path, self.paths)
-        except BidLockedError as error:
-            if not self.ask_locked(error):
-                return None
-            return self._try(lambda: bid_files.open_guarded(path, self.paths, read_only=True))
-        except DamagedBidError as error:
-            return self._recover(path, error)
-        except BidFileError as error:
-            self.show_error(self.window, "Cannot open the bid", error.user_message)
+            size = Path(path).stat().st_size
+        except OSError:
             return None
+        if size < CHECK_OFF_THREAD_BYTES:
+            return None
+        from crmbid_desktop.ui.progress import run_with_progress
+
+        return run_with_progress(
+            self.window,
+            "Opening the bid",
+            f"Checking “{Path(path).name}” ({size / 1_000_000:.0f} MB)…",
+            lambda _progress: bid_files.inspect(path),
+        )
+
+    def _open_asking(self, path: Path) -> bid_files.GuardedBid | None:
+        from crmbid_desktop.store.bidfile import FileInspection
+
+        take_over = False
+        while True:
+            try:
+                inspection = self._inspect_big_file(path)
+                if inspection is not None and not isinstance(inspection, FileInspection):
+                    return None  # cancelled while checking: nothing was opened or changed
+                return bid_files.open_guarded(
+                    path, self.paths, take_over_suspect=take_over, inspection=inspection
+                )
+            except SuspectLockError as error:
+                choice = self.ask_suspect_lock(error)
+                if choice == "anyway":
+                    take_over = True
+                    continue
+                if choice == "read-only":
+                    return self._open_read_only(path, f"it is open for editing by {error.holder}")
+                return None
+            except BidLockedError as error:
+                if not self.ask_locked(error):
+                    return None
+                return self._open_read_only(path, f"it is open for editing by {error.holder}")
+            except CannotEditError as error:
+                # A read-only file or folder: never editable, never a traceback on an edit.
+                return self._open_read_only(path, error.obstacle)
+            except BidBusyError as error:
+                choice = self.ask_busy(error)
+                if choice == "again":
+                    continue
+                if choice == "read-only":
+                    return self._open_read_only(path, "another program was writing to it")
+                return None
+            except DamagedBidError as error:
+                return self._recover(path, error)
+            except ForeignSchemaError as error:
+                return self._offer_cleaned_copy(path, error)
+            except BidFileError as error:
+                self.show_error(self.window, "Cannot open the bid", error.user_message)
+                return None
+
+    def _offer_cleaned_copy(
+        self, path: Path, error: ForeignSchemaError
+    ) -> bid_files.GuardedBid | None:
+        """A bid carrying foreign objects is never opened; a copy without them can be."""
+        answer = self.choose(
+            "foreignSchemaDialog",
+            "The bid holds things this program never makes",
+            f"“{error.path.name}” cannot be opened: {error.reason}\n\n"
+            "You can open a cleaned copy instead, saved beside it without them. The file you "
+            "received is not changed.",
+            [
+                ("cleanedCopyButton", "Open a &cleaned copy", QMessageBox.ButtonRole.AcceptRole),
+                ("cancelOpenButton", "Cancel", QMessageBox.ButtonRole.RejectRole),
+            ],
+        )
+        if answer != "cleanedCopyButton":
+            return None
+        try:
+            copy, dropped = bid_files.save_cleaned_copy(path, self.paths)
+        except (BidFileError, OSError) as failure:
+            self.show_error(self.window, "Cannot make a cleaned copy", str(failure))
+            return None
+        guarded = self._try(lambda: bid_files.open_guarded(copy, self.paths))
+        if guarded is not None:
+            self.show_info(
+                self.window,
+                "Opened a cleaned copy",
+                f"“{copy.name}” is a copy of “{path.name}” without "
+                f"{', '.join(dropped)}.\n\nThe received file was not changed.",
+            )
+        return guarded
+
+    def _open_read_only(self, path: Path, reason: str) -> bid_files.GuardedBid | None:
+        return self._try(
+            lambda: bid_files.open_guarded(
+                path, self.paths, read_only=True, read_only_reason=reason
+            )
+        )
+
+    def _tell_about_opening(self, guarded: bid_files.GuardedBid) -> None:
+        """What opening did that the user must hear of: a foreign log set aside, a failed backup."""
+        for notice in guarded.workspace.bid.notices:
+            self.show_info(self.window, "Opened the bid as last saved", notice)
+        if guarded.backup_error:
+            self.show_error(
+                self.window,
+                "The bid could not be backed up",
+                f"“{guarded.workspace.path.name}” opened, but its backup failed: "
+                f"{guarded.backup_error}.\n\nYour changes are still saved in the bid itself.",
+            )
 
     def _try(self, opener: Callable[[], bid_files.GuardedBid]) -> bid_files.GuardedBid | None:
         try:
@@ -531,10 +705,18 @@ class BidController:
         log.info("Backup taken: %s", taken)
 
     def _backup_failed(self, guarded: bid_files.GuardedBid, error: object) -> None:
-        # A failed backup must not stop work: log it and try again at the next tick.
+        # A failed backup must not stop work: log it, say so, and try again at the next tick.
         log.error("Backup of %s failed: %s", guarded.workspace.path, error)
         guarded.schedule.changed = True
         guarded.schedule.last_backup_at = None
+        if isinstance(error, BaseException):
+            guarded.backup_error = backups.describe_failure(error, guarded.paths.backups_dir)
+        if self.window is not None:
+            self.window.statusBar().showMessage(
+                f"Warning: the bid could not be backed up ({guarded.backup_error or error}). "
+                "Your changes are saved in the bid itself.",
+                0,
+            )
 
     def wait_for_backup(self) -> bool:
         """Let a background backup finish before the bid closes; False if it did not in time."""

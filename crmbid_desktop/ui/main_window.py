@@ -81,6 +81,15 @@ ITEM_PAGES: dict[str, str] = {
 }
 
 
+def read_only_banner_text(reason: str) -> str:
+    """The banner over a read-only bid, saying why it is read-only when that is known."""
+    why = reason or "this bid is open elsewhere or was opened read-only"
+    return (
+        f"Read-only: {why}. You can read and export it, but changes cannot be saved. To work on "
+        "it, save a copy (File > Save a Copy As…) and open that."
+    )
+
+
 class MainWindow(QMainWindow):
     """One open bid. Requests to open or create another bid go out as signals."""
 
@@ -112,10 +121,7 @@ class MainWindow(QMainWindow):
         self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget()
         self.stack.setObjectName("pageStack")
-        self.read_only_banner = QLabel(
-            "Read-only: this bid is open elsewhere or was opened read-only. "
-            "You can read and export it, but changes cannot be saved."
-        )
+        self.read_only_banner = QLabel(read_only_banner_text(""))
         self.read_only_banner.setObjectName("readOnlyBanner")
         self.read_only_banner.setAccessibleName("Read-only notice")
         self.read_only_banner.setWordWrap(True)
@@ -195,6 +201,7 @@ class MainWindow(QMainWindow):
 
     def _apply_read_only(self, read_only: bool) -> None:
         """Show the banner and disable what edits the bid when it is open read-only."""
+        self.read_only_banner.setText(read_only_banner_text(self.workspace.bid.read_only_reason))
         self.read_only_banner.setVisible(read_only)
         _enable_edits(self, not read_only)
         for action in (self.undo_action, self.redo_action):

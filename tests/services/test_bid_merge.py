@@ -65,7 +65,7 @@ def test_matrix_loses_no_edit(pair: tuple) -> None:
     with theirs.edit("delete") as session:
         session.delete(session.scalars(select(Section).where(Section.uuid == u[2])).one())
     # one side only: their status change and reorder, our title change.
-    _edit(theirs, u[3], status="drafted", position=99)
+    _edit(theirs, u[3], status="ready for review", position=99)
     _edit(ours, u[4], title="Our new title")
     # unchanged on both sides: u[5]. add on their side:
     with theirs.edit("add risk") as session:
@@ -82,7 +82,7 @@ def test_matrix_loses_no_edit(pair: tuple) -> None:
     )
     assert _get(ours, u[1]).body == LINES.replace("line two", "our two")  # left for the user
     assert _get(ours, u[2]).title == "Kept and edited here"
-    assert (_get(ours, u[3]).status, _get(ours, u[3]).position) == ("drafted", 99)
+    assert (_get(ours, u[3]).status, _get(ours, u[3]).position) == ("ready for review", 99)
     assert _get(ours, u[4]).title == "Our new title"
     with ours.reading() as session:
         assert session.scalar(select(func.count()).select_from(Risk).where(Risk.owner == "York"))
@@ -139,7 +139,7 @@ def test_cli_merge_exit_codes(pair: tuple, capsys: pytest.CaptureFixture[str]) -
     ours, theirs, copy, u = pair
     _edit(ours, u[1], body=LINES.replace("line two", "our two"))
     _edit(theirs, u[1], body=LINES.replace("line two", "their two"))
-    _edit(theirs, u[3], status="drafted")
+    _edit(theirs, u[3], status="ready for review")
     theirs.close()
     path = ours.path
     ours.close()
@@ -161,7 +161,7 @@ def test_copy_of_another_bid_refused(workspace: Workspace, tmp_path: Path) -> No
 
 def test_partner_copy_is_never_written(pair: tuple) -> None:
     ours, theirs, copy, u = pair
-    _edit(theirs, u[3], status="drafted")
+    _edit(theirs, u[3], status="ready for review")
     theirs.close()
     before = copy.read_bytes()
     apply_merge(ours, plan_merge(ours, copy))

@@ -100,7 +100,7 @@ def test_merge_dialog_resolves_conflicts(
     save_partner_copy(workspace, copy, "Ann at York")
     partner = open_workspace(copy, app_paths)
     edit(partner, uuids[0], body="a\ntheirs\nc")
-    edit(partner, uuids[1], status="drafted")
+    edit(partner, uuids[1], status="ready for review")
     edit(partner, uuids[2], title="Their title")
     edit(workspace, uuids[2], title="Our title")
     partner.close()
@@ -124,7 +124,7 @@ def test_merge_dialog_resolves_conflicts(
     with workspace.reading() as session:
         rows = {s.uuid: s for s in session.scalars(select(Section))}
     assert rows[uuids[0]].body == "a\nboth\nc"
-    assert rows[uuids[1]].status == "drafted"
+    assert rows[uuids[1]].status == "ready for review"
     assert rows[uuids[2]].title == "Their title"
     assert plan_merge(workspace, copy).nothing_to_do
 

@@ -1,0 +1,7 @@
+"""The timetable's fixed choices: what a task's status and priority and a milestone's kind may be."""
+
+from __future__ import annotations
+
+TASK_STATUSES = ("not started", "in progress", "blocked", "done")
+TASK_PRIORITIES = ("low", "normal", "high")
+MILESTONE_KINDS = ("hard deadline", "meeting", "internal")
