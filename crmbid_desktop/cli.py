@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--template", type=Path, help="a council's own .docx or .dotx template")
     export.add_argument("--draft", action="store_true", help="mark every page DRAFT")
     export.add_argument("--sections", help="section numbers to send, e.g. 4,6.1")
+    export.add_argument("--partner", default="", help="who the sections are for, with --sections")
     imp = commands.add_parser("import", help="read a file into the bid")
     imp.add_argument("file", type=Path, help="the .crmbid file")
     imp.add_argument("source", type=Path, help="e.g. partners.csv, partners.xlsx")
@@ -42,6 +43,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="report what would change, change nothing"
     )
     imp.add_argument("--into-section", help="section number to import a .docx into")
+    tracked = imp.add_mutually_exclusive_group()
+    tracked.add_argument(
+        "--accept-tracked",
+        action="store_true",
+        help="accept the tracked changes in a returned .docx (the default)",
+    )
+    tracked.add_argument(
+        "--reject-tracked",
+        action="store_true",
+        help="reject the tracked changes in a returned .docx: take the text as it was before them",
+    )
     merge = commands.add_parser(
         "merge", help="merge a partner's offline copy of the bid; exit 2 if conflicts remain"
     )
@@ -121,6 +133,7 @@ def _export(args: argparse.Namespace, heat_map_renderer: HeatMapRenderer | None 
         template=args.template,
         draft=args.draft,
         sections=tuple(part.strip() for part in (args.sections or "").split(",") if part.strip()),
+        partner=args.partner,
         heat_map_renderer=heat_map_renderer,
     )
 
@@ -148,7 +161,10 @@ def _import(args: argparse.Namespace) -> int:
     from crmbid_desktop.services import file_formats
 
     options = file_formats.ImportOptions(
-        document=args.document, dry_run=args.dry_run, into_section=args.into_section
+        document=args.document,
+        dry_run=args.dry_run,
+        into_section=args.into_section,
+        reject_tracked=args.reject_tracked,
     )
 
     def work(workspace: Workspace) -> int:

@@ -165,8 +165,9 @@ class Conflict:
     label: str  # "Section 4.2 Delivery" or "risk 'Loss of staff'"
     kind: str  # "edit/edit", "edit/delete", "delete/edit", "add/add", "add/orphan"
     fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # name: (ours, theirs)
-    #: For section text changed on both sides: merge3's text with conflict markers.
-    body_with_markers: str = ""
+    #: For section text changed on both sides: the text both sides started from, so the merge
+    #: window can merge what does not overlap and offer a choice for what does.
+    body_base: str = ""
     #: For "add/orphan": the row deleted here that the partner's new row belongs to.
     parent_label: str = ""
 
@@ -231,27 +232,15 @@ def _section_numbers(snap: Snapshot) -> dict[str, str]:
 
 
 def _merge_text(base: str, ours: str, theirs: str) -> tuple[str, bool]:
-    """merge3 line by line: (merged text, True when it has conflicts)."""
-    import merge3
+    """Paragraph by paragraph: (merged text, True when the two sides changed the same place).
 
-    from crmbid_desktop.domain.textdiff import DeadlineMatcher
+    With conflicts the text keeps both versions, ours first; the user settles them in the Merge
+    window (keep ours, take theirs, keep both or edit), never by editing conflict markers.
+    """
+    from crmbid_desktop.domain.text_merge import merge_texts
 
-    m = merge3.Merge3(
-        base.splitlines(keepends=True),
-        ours.splitlines(keepends=True),
-        theirs.splitlines(keepends=True),
-        # difflib's matcher is quadratic on a hostile copy; this one has a deadline.
-        sequence_matcher=DeadlineMatcher,
-    )
-    conflicted = any(region[0] == "conflict" for region in m.merge_regions())
-    lines = m.merge_lines(
-        name_a="ours (this bid)",
-        name_b="theirs (partner's copy)",
-        start_marker="<<<<<<<",
-        mid_marker="=======",
-        end_marker=">>>>>>>",
-    )
-    return "".join(lines), conflicted
+    merged = merge_texts(base, ours, theirs)
+    return merged.text("both"), bool(merged.conflicts)
 
 
 def plan_merge(
@@ -451,7 +440,7 @@ def _plan_fields(
             text, conflicted = _merge_text(base_value, our_value or "", their_value or "")
             if conflicted:
                 clashes[name] = (our_value, their_value)
-                merged_body = text
+                merged_body = base_value
             else:
                 take[name] = text
         else:

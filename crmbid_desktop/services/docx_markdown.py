@@ -478,6 +478,16 @@ class MarkdownRenderer:
         if self._block_width is None:
             # Reading the page width costs an XPath over the whole body; once per document.
             self._block_width = self._doc._block_width
+        try:
+            previous = self._doc.element.body[-1]  # from the end: len() would walk the body
+        except IndexError:
+            previous = None
+        if previous is not None and previous.tag == _SECTPR:
+            previous = previous.getprevious()
+        if previous is not None and previous.tag == _W + "tbl":
+            # Two tables with nothing between them are one table to Word and LibreOffice; an
+            # empty paragraph keeps them apart (and reads back as nothing).
+            new_paragraph(self._doc, None)
         tbl = append_table(self._doc, len(rows), columns, self._block_width)
         fill_table(tbl, self._styles[st.BID_TABLE])
         from crmbid_desktop.services.docx_tables import fit_widths, set_fixed_widths

@@ -1,9 +1,12 @@
 """Turning a returned Word document's body back into the bid's canonical section Markdown.
 
-Works on the XML parsed by `docx_safety` (never python-docx on an untrusted file). Headings,
-bold, italic, underline, lists, tables and links come back; tracked changes are counted and
-resolved by the user's choice (accept all / reject all); Word comments are collected with the
-section their range starts in.
+Works on the XML parsed by `docx_safety` (never python-docx on an untrusted file). The body is
+read as a list of blocks, each with the markers it carries (our bookmarks, its heading text, an
+"End of section" line); `section_matching` decides which blocks belong to which section, then
+`convert` turns a run of blocks into Markdown. Headings, bold, italic, underline, lists, tables
+and links come back; tracked changes are counted and resolved by the user's choice (accept all /
+reject all); Word comments are collected with the section their range starts in; what Markdown
+cannot hold (pictures, footnotes, text boxes, equations) is counted so the user is told.
 """
 
 from __future__ import annotations
@@ -32,7 +35,95 @@ _OFF = {"0", "false", "off", "none"}
 # Characters that would start Markdown syntax inside running text.
 _INLINE_SPECIAL = re.compile(r"([\\`\[\]<]|(?<!\s)\*|\*(?!\s))")
 _WORD_EDGE_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
-_LINE_START = re.compile(r"^(\s*)([#>+-]|\d+[.)])(?=\s|$)")
+# What would make a paragraph's first characters Markdown syntax: a quote (">" needs no space),
+# a heading, a list marker, a "---" rule, a "~~~" fence, or "2005." / "1)" starting a list.
+_LINE_START = re.compile(
+    r"^(\s*)(?:(>|~(?=~~)|#{1,6}(?=\s|$)|[+-](?=\s|$)|-(?=(?:\s*-){2,}\s*$))"
+    r"|(\d{1,9})([.)])(?=\s|$))",
+    re.MULTILINE,
+)
+#: "End of section 4.2 (please keep this grey line)": the sent file's end-of-section marker.
+END_LINE = re.compile(r"^\s*End of section\s+(\d+(?:\.\d+)*)\b", re.IGNORECASE)
+M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
+WPS_TXBX = "{http://schemas.microsoft.com/office/word/2010/wordprocessingShape}txbx"
+V = "{urn:schemas-microsoft-com:vml}"
+#: Word's Symbol font puts Greek letters and maths signs at these code points (F0xx or 00xx).
+_SYMBOL_FONT = (
+    dict(
+        zip(
+            range(0x41, 0x5B),
+            "ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ",
+            strict=True,
+        )
+    )
+    | dict(zip(range(0x61, 0x7B), "αβχδεφγηιϕκλμνοπθρστυϖωξψζ", strict=True))
+    | {
+        0xB0: "°",
+        0xB1: "±",
+        0xB3: "≥",
+        0xA3: "≤",
+        0xB4: "×",
+        0xB8: "÷",
+        0xB9: "≠",
+        0xA5: "∞",
+        0xAE: "→",
+        0xAC: "←",
+        0xAD: "↑",
+        0xAF: "↓",
+        0xB7: "•",
+        0xD2: "®",
+        0xD3: "©",
+        0xD4: "™",
+        0xBB: "≈",
+        0xD6: "√",
+        0xE5: "∑",
+        0xD5: "∏",
+        0xB6: "∂",
+        0xA2: "′",
+        0xB2: "″",
+    }
+)
+#: Wingdings symbols people use in bids: ticks, crosses, boxes, arrows, bullets.
+_WINGDINGS = {
+    0xFC: "✓",
+    0xFB: "✗",
+    0xFD: "☒",
+    0xFE: "☑",
+    0xA8: "☐",
+    0x6F: "☐",
+    0x9F: "•",
+    0xA7: "▪",
+    0x6C: "●",
+    0xE0: "→",
+    0xDF: "←",
+    0xD8: "➢",
+    0x4A: "☺",
+    0x4C: "☹",
+}
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    """Keep a paragraph's "2005." or "- " from turning into a list: "2005\\." and "\\-"."""
+    lead, mark, digits, stop = match.groups()
+    if mark:
+        return f"{lead}\\{mark}"
+    return f"{lead}{digits}\\{stop}"
+
+
+def symbol_character(font: str, code: str) -> str:
+    """The Unicode character for a Word w:sym (a symbol-font code point), or "" if unknown."""
+    try:
+        value = int(code, 16)
+    except ValueError:
+        return ""
+    if value >= 0xF000:
+        value -= 0xF000
+    name = font.lower()
+    if name == "symbol":
+        return _SYMBOL_FONT.get(value, "")
+    if name.startswith("wingdings"):
+        return _WINGDINGS.get(value, "")
+    return chr(value) if 0x20 <= value < 0xD800 else ""
 
 
 def escape_text(text: str) -> str:
@@ -46,6 +137,30 @@ class WordComment:
     text: str
 
 
+#: What the bid's Markdown cannot hold, in the words the user is told ("2 pictures").
+LOSS_NAMES = {
+    "picture": ("picture", "pictures"),
+    "footnote": ("footnote", "footnotes"),
+    "endnote": ("endnote", "endnotes"),
+    "text box": ("text box", "text boxes"),
+    "equation": ("equation", "equations"),
+    "embedded object": ("embedded object", "embedded objects"),
+    "symbol": ("unknown symbol character", "unknown symbol characters"),
+}
+
+
+def describe_losses(lost: dict[str, int]) -> str:
+    """ "2 pictures and 3 footnotes" (empty when nothing is lost)."""
+    parts = [
+        f"{count} {LOSS_NAMES.get(kind, (kind, kind + 's'))[count != 1]}"
+        for kind, count in lost.items()
+        if count
+    ]
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 @dataclass
 class ReturnedSection:
     """One section's text as it came back: Markdown with tracked changes accepted and rejected."""
@@ -57,6 +172,8 @@ class ReturnedSection:
     insertions: int = 0
     deletions: int = 0
     comments: list[WordComment] = field(default_factory=list)
+    #: Content the Markdown could not take in, by kind ("picture": 2).
+    lost: dict[str, int] = field(default_factory=dict)
 
     @property
     def has_tracked_changes(self) -> bool:
@@ -67,11 +184,38 @@ class ReturnedSection:
 
 
 @dataclass
+class Block:
+    """One body paragraph or table with the section markers it carries."""
+
+    element: _Element
+    text: str  # plain text, tracked insertions accepted, for matching headings and similarity
+    style: str  # the paragraph style's name, lower case ("heading 1"); "" for a table
+    bookmarks: tuple[str, ...]  # our bookmark names that start in it
+    end_of: str | None  # the section number when it is an "End of section N" line
+
+    @property
+    def heading_style(self) -> bool:
+        return self.style.startswith(("heading", "title")) or self.style == "heading1"
+
+
+@dataclass
 class ReturnedDocument:
     properties: dict[str, str]
-    sections: list[ReturnedSection]
-    #: The whole body when the file carries no section bookmarks (any other .docx).
-    whole: ReturnedSection
+    core: dict[str, str]
+    blocks: list[Block]
+    context: _Context
+
+    def convert(
+        self, blocks: Iterable[Block], bookmark: str = "", heading: str = ""
+    ) -> ReturnedSection:
+        """A run of blocks as one section's Markdown."""
+        elements = [block.element for block in blocks]
+        return _returned(bookmark, heading, elements, self.context)
+
+    @property
+    def whole(self) -> ReturnedSection:
+        """The whole body, less our end-of-section lines (any .docx into a chosen section)."""
+        return self.convert(block for block in self.blocks if block.end_of is None)
 
 
 @dataclass
@@ -98,24 +242,37 @@ class _Context:
                 num = style.find(f"{W}pPr/{W}numPr/{W}numId")
                 if num is not None:
                     ilvl = style.find(f"{W}pPr/{W}numPr/{W}ilvl")
-                    level = _list_level(ilvl.get(f"{W}val")) if ilvl is not None else 0
+                    level = _int(ilvl.get(f"{W}val")) if ilvl is not None else 0
                     self.style_lists[sid] = (num.get(f"{W}val") or "", level)
         self.ordered: dict[tuple[str, int], bool] = {}
+        #: The number a list's first item shows at each level, when it is not 1.
+        self.starts: dict[tuple[str, int], int] = {}
         numbering = package.xml("word/numbering.xml")
         if numbering is not None:
-            abstract: dict[str, dict[int, bool]] = {}
+            abstract: dict[str, dict[int, tuple[bool, int]]] = {}
             for ab in numbering.iter(f"{W}abstractNum"):
-                levels: dict[int, bool] = {}
+                levels: dict[int, tuple[bool, int]] = {}
                 for lvl in ab.iter(f"{W}lvl"):
                     fmt = lvl.find(f"{W}numFmt")
                     value = fmt.get(f"{W}val") if fmt is not None else "bullet"
-                    levels[_list_level(lvl.get(f"{W}ilvl"))] = value not in ("bullet", "none")
+                    start = lvl.find(f"{W}start")
+                    levels[_int(lvl.get(f"{W}ilvl"))] = (
+                        value not in ("bullet", "none"),
+                        _int(start.get(f"{W}val") if start is not None else None, 1),
+                    )
                 abstract[ab.get(f"{W}abstractNumId") or ""] = levels
             for num in numbering.iter(f"{W}num"):
                 ref = num.find(f"{W}abstractNumId")
                 levels = abstract.get(ref.get(f"{W}val") or "", {}) if ref is not None else {}
-                for level, ordered in levels.items():
-                    self.ordered[(num.get(f"{W}numId") or "", level)] = ordered
+                num_id = num.get(f"{W}numId") or ""
+                for level, (ordered, first) in levels.items():
+                    self.ordered[(num_id, level)] = ordered
+                    self.starts[(num_id, level)] = first
+                for override in num.iter(f"{W}lvlOverride"):
+                    start = override.find(f"{W}startOverride")
+                    if start is not None:
+                        level = _int(override.get(f"{W}ilvl"))
+                        self.starts[(num_id, level)] = _int(start.get(f"{W}val"), 1)
         self.links: dict[str, str] = {}
         rels = package.xml("word/_rels/document.xml.rels")
         if rels is not None:
@@ -148,7 +305,7 @@ class _Context:
             nid = num_pr.find(f"{W}numId")
             lvl = num_pr.find(f"{W}ilvl")
             num_id = (nid.get(f"{W}val") or "") if nid is not None else num_id
-            level = _list_level(lvl.get(f"{W}val")) if lvl is not None else level
+            level = _int(lvl.get(f"{W}val")) if lvl is not None else level
         name = self.style_name(p)
         if num_id in ("", "0"):
             # A style named like Word's list styles still means a list in a template without
@@ -156,7 +313,7 @@ class _Context:
             for prefix, ordered in (("list bullet", False), ("list number", True)):
                 if name.startswith(prefix):
                     suffix = name[len(prefix) :].strip()
-                    return ordered, _list_level(suffix, offset=1), prefix
+                    return ordered, max(0, _int(suffix, 1) - 1), prefix
             return None
         if name.startswith("heading") or "subheading" in name:
             return None
@@ -164,55 +321,121 @@ class _Context:
         return ordered, level, num_id
 
 
-#: Word has nine list levels (0-8); anything else in a file is read as the nearest one.
-MAX_LIST_LEVEL = 8
+def _int(value: str | None, default: int = 0) -> int:
+    """A number attribute from an untrusted file; nonsense reads as the default."""
+    try:
+        return max(0, min(int(value or default), 10**9))
+    except ValueError:
+        return default
 
 
-def _list_level(text: str | None, offset: int = 0) -> int:
-    """A list level from the file, clamped to Word's 0-8: "x", "-3" or "99999" never fail."""
-    value = (text or "").strip()
-    if not value.isdecimal() or len(value) > 3:
-        return MAX_LIST_LEVEL if value.isdecimal() else 0
-    return max(0, min(int(value) - offset, MAX_LIST_LEVEL))
+class _Tally:
+    """Tracked-change counts and lost content met while reading one section."""
+
+    def __init__(self) -> None:
+        self.insertions = 0
+        self.deletions = 0
+        self.lost: dict[str, int] = {}
+
+    def lose(self, kind: str) -> None:
+        self.lost[kind] = self.lost.get(kind, 0) + 1
 
 
-def _on(rpr: _Element | None, tag: str) -> bool:
+_PLAIN = (False, False, False)
+_B, _I, _U, _VANISH, _WEB_HIDDEN = (f"{W}{tag}" for tag in ("b", "i", "u", "vanish", "webHidden"))
+
+
+def _run_format(run: _Element) -> tuple[bool, bool, bool] | None:
+    """(bold, italic, underline) of a run, or None when it is hidden; one pass over rPr."""
+    rpr = run.find(f"{W}rPr")
     if rpr is None:
-        return False
-    el = rpr.find(f"{W}{tag}")
-    if el is None:
-        return False
-    return (el.get(f"{W}val") or "true").lower() not in _OFF
+        return _PLAIN
+    bold = italic = underline = False
+    for prop in rpr:
+        tag = prop.tag
+        if tag not in (_B, _I, _U, _VANISH, _WEB_HIDDEN):
+            continue
+        on = (prop.get(f"{W}val") or "true").lower() not in _OFF
+        if tag == _B:
+            bold = on
+        elif tag == _I:
+            italic = on
+        elif tag == _U:
+            underline = on
+        elif on:
+            return None
+    return bold, italic, underline
+
+
+def _run_items(run: _Element, tally: _Tally) -> Iterator[str]:
+    for item in run:
+        tag = item.tag
+        if tag in (f"{W}t", f"{W}delText"):
+            yield item.text or ""
+        elif tag == f"{W}tab":
+            yield "\t"
+        elif tag in (f"{W}br", f"{W}cr") and item.get(f"{W}type") != "page":
+            yield "\n"
+        elif tag == f"{W}noBreakHyphen":
+            yield "\u2011"  # e-government stays one word, as it was
+        elif tag == f"{W}softHyphen":
+            yield "\u00ad"
+        elif tag == f"{W}sym":
+            char = symbol_character(item.get(f"{W}font") or "", item.get(f"{W}char") or "")
+            if char:
+                yield char
+            else:
+                tally.lose("symbol")
+        elif tag == f"{W}footnoteReference":
+            tally.lose("footnote")
+        elif tag == f"{W}endnoteReference":
+            tally.lose("endnote")
+        elif tag in (f"{W}drawing", f"{W}pict", f"{W}object"):
+            _count_drawing(item, tally)
+        elif tag == "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent":
+            choice = next(iter(item), None)  # the first choice is what Word shows
+            if choice is not None:
+                for inner in choice:
+                    _count_drawing(inner, tally)
+
+
+def _count_drawing(item: _Element, tally: _Tally) -> None:
+    boxes = sum(1 for _ in item.iter(f"{W}txbxContent"))
+    if boxes:
+        for _ in range(boxes):
+            tally.lose("text box")
+    elif item.tag == f"{W}object":
+        tally.lose("embedded object")
+    else:
+        tally.lose("picture")
 
 
 def _runs(
-    parent: _Element, ctx: _Context, choice: TrackedChoice, counts: list[int], link: str | None
+    parent: _Element, ctx: _Context, choice: TrackedChoice, tally: _Tally, link: str | None
 ) -> Iterator[_Run]:
     for child in parent:
         tag = child.tag
         if tag == f"{W}r":
-            rpr = child.find(f"{W}rPr")
-            fmt = (_on(rpr, "b"), _on(rpr, "i"), _on(rpr, "u"))
-            for item in child:
-                if item.tag in (f"{W}t", f"{W}delText"):
-                    yield _Run(item.text or "", *fmt, link=link)
-                elif item.tag == f"{W}tab":
-                    yield _Run("\t", *fmt, link=link)
-                elif item.tag in (f"{W}br", f"{W}cr") and item.get(f"{W}type") != "page":
-                    yield _Run("\n", *fmt, link=link)
+            fmt = _run_format(child)
+            if fmt is None:
+                continue  # hidden text is not part of what the partner wrote
+            for text in _run_items(child, tally):
+                yield _Run(text, *fmt, link=link)
         elif tag in (f"{W}ins", f"{W}moveTo"):
-            counts[0] += 1
+            tally.insertions += 1
             if choice == "accept":
-                yield from _runs(child, ctx, choice, counts, link)
+                yield from _runs(child, ctx, choice, tally, link)
         elif tag in (f"{W}del", f"{W}moveFrom"):
-            counts[1] += 1
+            tally.deletions += 1
             if choice == "reject":
-                yield from _runs(child, ctx, choice, counts, link)
+                yield from _runs(child, ctx, choice, tally, link)
         elif tag == f"{W}hyperlink":
             target = ctx.links.get(child.get(R_ID) or "")
-            yield from _runs(child, ctx, choice, counts, target or link)
-        elif tag in (f"{W}smartTag", f"{W}sdt", f"{W}sdtContent", f"{W}fldSimple"):
-            yield from _runs(child, ctx, choice, counts, link)
+            yield from _runs(child, ctx, choice, tally, target or link)
+        elif tag in (f"{W}smartTag", f"{W}sdt", f"{W}sdtContent", f"{W}fldSimple", f"{W}customXml"):
+            yield from _runs(child, ctx, choice, tally, link)
+        elif tag in (f"{M}oMath", f"{M}oMathPara"):
+            tally.lose("equation")
 
 
 def _merge_runs(runs: Iterable[_Run]) -> list[_Run]:
@@ -273,7 +496,10 @@ def _inline(runs: Iterable[_Run], *, in_table: bool = False) -> str:
                 )
                 j += 1
             target = run.link.replace(" ", "%20").replace(")", "%29")
-            out.append(f"[{''.join(pieces).strip()}]({target})")
+            label = "".join(pieces)
+            lead = label[: len(label) - len(label.lstrip())]
+            trail = label[len(label.rstrip()) :]
+            out.append(f"{lead}[{label.strip()}]({target}){trail}")
             i = j
         else:
             out.append(_format(run, in_table=in_table))
@@ -289,62 +515,77 @@ class _BlockWriter:
         self.ctx = ctx
         self.choice = choice
         self.blocks: list[str] = []
-        self.counts = [0, 0]
+        self.tally = _Tally()
         self._list_lines: list[str] = []
         self._counters: dict[int, int] = {}
-        self._top: tuple[bool, str] = (False, "")
+        self._indents: list[int] = []  # where each open level's item text starts
+        self._top_ordered: bool | None = None
 
     def _flush_list(self) -> None:
         if self._list_lines:
             self.blocks.append("\n".join(self._list_lines))
             self._list_lines = []
             self._counters = {}
+            self._indents = []
+            self._top_ordered = None
 
     def paragraph(self, p: _Element) -> None:
-        text = _inline(_runs(p, self.ctx, self.choice, self.counts, None))
+        text = _inline(_runs(p, self.ctx, self.choice, self.tally, None))
         listed = self.ctx.list_info(p)
         if listed is not None and text.strip():
             ordered, level, list_id = listed
-            level = min(level, 8)
-            if level == 0 and self._list_lines and (ordered, list_id) != self._top:
-                self._flush_list()  # a different list starts: keep them apart
+            # Markdown cannot skip a level: an item two levels deeper than the last nests one.
+            level = min(level, 8, len(self._indents) if self._list_lines else 0)
+            # Word processors re-number lists on saving (LibreOffice gives the first item its
+            # own list); adjacent items of one kind are one list, as Markdown would read them.
+            if level == 0 and self._list_lines and self._top_ordered not in (None, ordered):
+                self._flush_list()  # a bullet list after a numbered one: keep them apart
             if level == 0:
-                self._top = (ordered, list_id)
+                self._top_ordered = ordered
             for deeper in [k for k in self._counters if k > level]:
                 del self._counters[deeper]
-            # Nested items indent by their parent's marker width; 3 spaces covers "1. ".
-            indent = "".join("   " for _ in range(level))
+            del self._indents[level + 1 :]
             if ordered:
-                self._counters[level] = self._counters.get(level, 0) + 1
+                if self._counters.get(level, 0) > 0:
+                    self._counters[level] += 1
+                else:
+                    self._counters[level] = self.ctx.starts.get((list_id, level), 1)
                 marker = f"{self._counters[level]}."
             else:
                 self._counters[level] = 0
                 marker = "-"
-            self._list_lines.append(f"{indent}{marker} {text.strip()}")
+            # A nested item starts where its parent's text starts ("2005. " is 6 wide).
+            indent = " " * (self._indents[level - 1] if level else 0)
+            self._indents[level:] = [len(indent) + len(marker) + 1]
+            item = _LINE_START.sub(_escape_line_start, text.strip())
+            self._list_lines.append(f"{indent}{marker} {item}")
             return
         self._flush_list()
         if not text.strip():
             return
         name = self.ctx.style_name(p)
         if name in ("title", "heading 1", "section subheading 1") or name == "heading1":
-            self.blocks.append(f"# {text.strip()}")
+            self.blocks.append(f"# {_heading_text(text)}")
         elif name.startswith("heading") or name.startswith("section subheading"):
-            self.blocks.append(f"## {text.strip()}")
+            self.blocks.append(f"## {_heading_text(text)}")
         else:
-            text = _LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text.strip())
+            text = _LINE_START.sub(_escape_line_start, text.strip())
             self.blocks.append(text)
 
     def table(self, tbl: _Element) -> None:
         self._flush_list()
         rows: list[list[str]] = []
-        for tr in tbl.iter(f"{W}tr"):
-            cells = []
-            for tc in tr.findall(f"{W}tc"):
-                texts = [
-                    _inline(_runs(p, self.ctx, self.choice, self.counts, None), in_table=True)
-                    for p in tc.iter(f"{W}p")
-                ]
-                cells.append(" ".join(t for t in texts if t))
+        for index, tr in enumerate(tbl.iter(f"{W}tr")):
+            cell_runs = [
+                [list(_runs(p, self.ctx, self.choice, self.tally, None)) for p in tc.iter(f"{W}p")]
+                for tc in tr.findall(f"{W}tc")
+            ]
+            if index == 0:
+                _unbold_header(cell_runs)
+            cells = [
+                " ".join(t for t in (_inline(runs, in_table=True) for runs in paragraphs) if t)
+                for paragraphs in cell_runs
+            ]
             rows.append(cells)
         if not rows:
             return
@@ -361,6 +602,23 @@ class _BlockWriter:
         return "\n\n".join(self.blocks)
 
 
+def _heading_text(text: str) -> str:
+    """A heading's text; a "#" run at its end would close the heading, so it is escaped."""
+    return _HEADING_END.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text.strip())
+
+
+_HEADING_END = re.compile(r"(^|\s)(#+)$")
+
+
+def _unbold_header(cells: list[list[list[_Run]]]) -> None:
+    """A header row is bold by the table's style; a word processor that writes the bold out
+    (LibreOffice does) must not turn it into **Council**."""
+    runs = [run for paragraphs in cells for runs in paragraphs for run in runs if run.text.strip()]
+    if runs and all(run.bold for run in runs):
+        for run in runs:
+            run.bold = False
+
+
 def _section_of(elements: list[_Element]) -> set[str]:
     ids: set[str] = set()
     for el in elements:
@@ -369,33 +627,34 @@ def _section_of(elements: list[_Element]) -> set[str]:
     return ids
 
 
-def _convert(
-    elements: list[_Element], ctx: _Context, choice: TrackedChoice
-) -> tuple[str, int, int]:
+def _convert(elements: list[_Element], ctx: _Context, choice: TrackedChoice) -> tuple[str, _Tally]:
     writer = _BlockWriter(ctx, choice)
     for el in elements:
         if el.tag == f"{W}p":
             writer.paragraph(el)
         elif el.tag == f"{W}tbl":
             writer.table(el)
-        elif el.tag == f"{W}sdt":
-            content = el.find(f"{W}sdtContent")
-            if content is not None:
-                for inner in content:
-                    if inner.tag == f"{W}p":
-                        writer.paragraph(inner)
-                    elif inner.tag == f"{W}tbl":
-                        writer.table(inner)
-    return writer.markdown(), writer.counts[0], writer.counts[1]
+    return writer.markdown(), writer.tally
 
 
 def _returned(
     bookmark: str, heading: str, elements: list[_Element], ctx: _Context
 ) -> ReturnedSection:
-    accepted, insertions, deletions = _convert(elements, ctx, "accept")
-    rejected, _, _ = _convert(elements, ctx, "reject")
+    accepted, tally = _convert(elements, ctx, "accept")
+    # Without tracked changes both readings are the same; a long section is converted once.
+    tracked = tally.insertions or tally.deletions
+    rejected = _convert(elements, ctx, "reject")[0] if tracked else accepted
     comments = [ctx.comments[cid] for cid in sorted(_section_of(elements)) if cid in ctx.comments]
-    return ReturnedSection(bookmark, heading, accepted, rejected, insertions, deletions, comments)
+    return ReturnedSection(
+        bookmark,
+        heading,
+        accepted,
+        rejected,
+        tally.insertions,
+        tally.deletions,
+        comments,
+        {kind: count for kind, count in tally.lost.items() if count},
+    )
 
 
 def custom_properties(package: SafePackage) -> dict[str, str]:
@@ -410,8 +669,46 @@ def custom_properties(package: SafePackage) -> dict[str, str]:
     return found
 
 
+def core_properties(package: SafePackage) -> dict[str, str]:
+    """Core properties by local name ("creator", "lastModifiedBy", "title")."""
+    root = package.xml("docProps/core.xml")
+    found: dict[str, str] = {}
+    if root is None:
+        return found
+    for child in root:
+        if isinstance(child.tag, str) and child.text and child.text.strip():
+            found[child.tag.rsplit("}", 1)[-1]] = child.text.strip()[:300]
+    return found
+
+
+def _plain_text(el: _Element) -> str:
+    """Text for matching: tracked insertions kept, deletions and field codes left out."""
+    parts: list[str] = []
+    for node in el.iter(f"{W}t", f"{W}tab", f"{W}noBreakHyphen", f"{W}br"):
+        if node.tag == f"{W}t":
+            parts.append(node.text or "")
+        elif node.tag == f"{W}noBreakHyphen":
+            parts.append("\u2011")
+        else:
+            parts.append(" ")
+    return "".join(parts)
+
+
+def _flatten(children: Iterable[_Element]) -> Iterator[_Element]:
+    """Paragraphs and tables in order; content controls and custom XML are unwrapped."""
+    for el in children:
+        if el.tag in (f"{W}p", f"{W}tbl"):
+            yield el
+        elif el.tag == f"{W}sdt":
+            content = el.find(f"{W}sdtContent")
+            if content is not None:
+                yield from _flatten(content)
+        elif el.tag == f"{W}customXml":
+            yield from _flatten(el)
+
+
 def read_document(package: SafePackage) -> ReturnedDocument:
-    """Split the body at our section bookmarks and convert each part to Markdown.
+    """The body as blocks with their markers; nothing is decided about sections here.
 
     Whatever a crafted file trips over in here is reported as `UnsafeDocumentError` naming the
     file, so the dialogs and the command line show a message rather than a traceback.
@@ -429,35 +726,17 @@ def read_document(package: SafePackage) -> ReturnedDocument:
 
 def _read_document(package: SafePackage) -> ReturnedDocument:
     ctx = _Context(package)
-    root = package.xml("word/document.xml")
+    root = package.xml(package.main_part)
     body = root.find(f"{W}body") if root is not None else None
-    children = [el for el in body if el.tag != f"{W}sectPr"] if body is not None else []
-    sections: list[ReturnedSection] = []
-    current: tuple[str, str, list[_Element]] | None = None
-    end_ids: set[str] = set()
-    ended = False
-    for el in children:
-        starts = [
-            mark
+    blocks: list[Block] = []
+    for el in _flatten(body if body is not None else []):
+        text = _plain_text(el)
+        marks = tuple(
+            name
             for mark in el.iter(f"{W}bookmarkStart")
-            if (mark.get(f"{W}name") or "").startswith(BOOKMARK_PREFIX)
-        ]
-        if starts:
-            if current is not None:
-                sections.append(_returned(*current, ctx))
-            mark = starts[0]
-            end_ids = {mark.get(f"{W}id") or ""}
-            heading = "".join(t.text or "" for t in el.iter(f"{W}t"))
-            current = (mark.get(f"{W}name") or "", heading, [])
-            ended = False
-            continue
-        if current is None or ended:
-            continue
-        ends = {mark.get(f"{W}id") or "" for mark in el.iter(f"{W}bookmarkEnd")}
-        if ends & end_ids:
-            ended = True  # the grey end-of-section marker paragraph: not part of the text
-            continue
-        current[2].append(el)
-    if current is not None:
-        sections.append(_returned(*current, ctx))
-    return ReturnedDocument(custom_properties(package), sections, _returned("", "", children, ctx))
+            if (name := mark.get(f"{W}name") or "").startswith(BOOKMARK_PREFIX)
+        )
+        style = ctx.style_name(el) if el.tag == f"{W}p" else ""
+        end = END_LINE.match(text) if el.tag == f"{W}p" else None
+        blocks.append(Block(el, text, style, marks, end.group(1) if end else None))
+    return ReturnedDocument(custom_properties(package), core_properties(package), blocks, ctx)

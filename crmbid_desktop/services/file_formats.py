@@ -21,6 +21,7 @@ class ExportOptions:
     template: Path | None = None
     draft: bool = False
     sections: tuple[str, ...] = ()  # section numbers such as "4" or "6.1"
+    partner: str = ""  # who sections sent for editing are for ("Leeds City Council")
     progress: Callable[[int, int], None] | None = None
     #: Draws the risk heat map as PNG bytes from {(likelihood, impact): count}; painting needs
     #: the GUI toolkit, so the caller that has one passes it in (None leaves the picture out).
@@ -32,6 +33,8 @@ class ImportOptions:
     document: str | None = None
     dry_run: bool = False
     into_section: str | None = None
+    #: For a returned Word file: reject the partner's tracked changes instead of accepting them.
+    reject_tracked: bool = False
 
 
 @dataclass(frozen=True)

@@ -13,18 +13,21 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crmbid_desktop.domain.text_merge import Merged, merge_texts, plain_counts
 from crmbid_desktop.services.docx_reader import (
     BOOKMARK_PREFIX,
+    ReturnedDocument,
     ReturnedSection,
     TrackedChoice,
     WordComment,
+    describe_losses,
     read_document,
 )
 from crmbid_desktop.services.docx_safety import open_package
@@ -37,7 +40,14 @@ from crmbid_desktop.services.file_formats import (
     register_exporter,
     register_importer,
 )
+from crmbid_desktop.services.markdown_compare import (
+    keep_unchanged_spelling,
+    readable,
+    same_text,
+    word_count,
+)
 from crmbid_desktop.services.queries import SectionRow, section_rows
+from crmbid_desktop.services.section_matching import BY_MARKER, Expected, match_sections
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.store.models import Bid, Comment, Section, SectionVersion
 
@@ -50,15 +60,37 @@ _CUSTOM_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationship
 _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 _GREY = "808080"
 
-COVER_NOTE = (
-    "Please write or review the sections below in this document. Change the text under each "
-    "section heading as you like: add, delete or reformat text, add lists and tables, use "
-    "Track Changes and comments if you wish.",
-    "Please do not change the section headings or delete the grey “End of section” lines: "
-    "they tell CRM Bid Desktop where each section starts and ends.",
-    "When you have finished, save the document (keep the Word .docx format) and email it back. "
-    "Nothing you write changes the bid until the bid team has looked at it and accepted it.",
-)
+PROP_SENT_TO = "crmbid.sent_to"
+PROP_SENT_BY = "crmbid.sent_by"
+PROP_RETURN_BY = "crmbid.return_by"
+#: In a section version's note: "[sent <digest>]" marks the text exactly as it was sent.
+_SENT_TAG = "[sent "
+
+
+def cover_note(
+    sections: Sequence[SectionRow], partner: str, sender: str, return_by: date | None
+) -> list[str]:
+    """The instructions on the first page, in plain words: what, for whom, to whom, by when."""
+    from crmbid_desktop.domain.dates import format_date
+
+    listed = "; ".join(f"{row.number} {row.title}" for row in sections)
+    plural = "s" if len(sections) != 1 else ""
+    lines = [f"For {partner}." if partner else "", f"Section{plural} to write or review: {listed}."]
+    to_whom = f" to {sender}" if sender else ""
+    if return_by is not None:
+        lines.append(f"Please send this file back{to_whom} by {format_date(return_by)}.")
+    else:
+        lines.append(f"Please send this file back{to_whom} when you have finished.")
+    lines += [
+        "Change the text under each section heading as you like: add, delete or reformat text, "
+        "add lists and tables, use Track Changes and comments if you wish.",
+        "Please leave the numbered section headings and the grey “End of section” lines as they "
+        "are: they tell CRM Bid Desktop where each section starts and ends.",
+        "Save the file as a Word document (.docx); in LibreOffice choose “Word 2007–365 "
+        "(.docx)” and “Use Word 2007–365!”. Nothing you write changes the bid until the bid "
+        "team has looked at it and accepted it.",
+    ]
+    return [line for line in lines if line]
 
 
 #: Called with (done, total) as the work goes; the UI's callback raises `Cancelled` to stop it.
@@ -126,8 +158,17 @@ def send_sections(
     template: Path | None = None,
     now: datetime | None = None,
     progress: Progress | None = None,
+    partner: str = "",
+    sender: str = "",
+    return_by: date | None = None,
 ) -> ExportResult:
-    """Write the chosen sections to `target`; a cancel (raised by `progress`) writes nothing."""
+    """Write the chosen sections to `target`; a cancel (raised by `progress`) writes nothing.
+
+    `partner` is who the file is for, `sender` who it goes back to (the user's name from
+    Settings); `return_by` defaults to the earliest due date of the sections' open tasks. The
+    text sent is kept in each section's history, so taking the file back can tell the partner's
+    edits from the bid team's later work.
+    """
     report = progress or _no_progress
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -155,6 +196,9 @@ def send_sections(
         bid_uuid, bid_title = bid.uuid, bid.title
         chosen = select_sections(section_rows(session), numbers)
         uuids = {s.id: s.uuid for s in session.scalars(select(Section))}
+        if return_by is None:
+            return_by = _due_date(session, [row.id for row in chosen])
+    sender = sender.strip() or workspace.user
     sent = [_Sent(row, uuids[row.id]) for row in chosen]
     base_depth = min(item.row.depth for item in sent)
 
@@ -165,8 +209,10 @@ def send_sections(
     renderer = MarkdownRenderer(doc, styles, numbering)
 
     numbers_text = ", ".join(item.row.number for item in sent)
-    add_run(new_paragraph(doc, styles[st.TITLE]), f"{bid_title}: sections {numbers_text}")
-    for line in COVER_NOTE:
+    top = [item.row for item in sent if item.row.depth == base_depth]
+    title = f"{bid_title}: {'section' if len(sent) == 1 else 'sections'} {numbers_text}"
+    add_run(new_paragraph(doc, styles[st.TITLE]), title)
+    for line in cover_note(top, partner.strip(), sender, return_by):
         add_run(new_paragraph(doc, None), line, italic=True)
 
     for index, item in enumerate(sent, 1):
@@ -190,7 +236,11 @@ def send_sections(
         PROP_BID: bid_uuid,
         PROP_EXPORTED: moment.isoformat(),
         PROP_COUNT: str(len(sent)),
+        PROP_SENT_TO: partner.strip(),
+        PROP_SENT_BY: sender,
     }
+    if return_by is not None:
+        properties[PROP_RETURN_BY] = return_by.isoformat()
     for index, item in enumerate(sent, 1):
         properties[f"{PROP_SECTION}{index}"] = (
             f"{bookmark_name(item.uuid)} {item.uuid} {body_digest(item.row.body)}"
@@ -198,18 +248,71 @@ def send_sections(
     _set_custom_properties(doc, properties)
     set_properties(
         doc,
-        title=f"{bid_title}: sections {numbers_text}",
-        subject="Sections sent to a partner",
-        author=workspace.user,
+        title=title,
+        subject=f"Sections sent to {partner.strip() or 'a partner'}",
+        author=sender,
         company="",
         when=moment.date(),
     )
     data = document_bytes(doc)
     report(len(sent), len(sent) + 1)  # the last chance to cancel: nothing written yet
     atomic_write(data, Path(target))
+    _remember_sent(workspace, sent, partner.strip(), Path(target).name, moment.date())
+    whom = partner.strip() or "a partner"
     return ExportResult(
-        Path(target), f"Wrote {len(sent)} section(s) ({numbers_text}) to {target} for a partner."
+        Path(target), f"Wrote {len(sent)} section(s) ({numbers_text}) to {target} for {whom}."
     )
+
+
+def suggested_return_date(workspace: Workspace, numbers: Iterable[str]) -> date | None:
+    """When the partner should send the sections back: their open tasks' earliest due date."""
+    with workspace.reading() as session:
+        try:
+            chosen = select_sections(section_rows(session), numbers)
+        except SectionSelectionError:
+            return None
+        return _due_date(session, [row.id for row in chosen])
+
+
+def _due_date(session: Session, section_ids: list[int]) -> date | None:
+    """The earliest due date among the chosen sections' unfinished tasks."""
+    from crmbid_desktop.store.models import Task
+
+    dates = session.scalars(
+        select(Task.due_on).where(
+            Task.section_id.in_(section_ids), Task.due_on.is_not(None), Task.status != "done"
+        )
+    ).all()
+    return min((d for d in dates if d is not None), default=None)
+
+
+def _remember_sent(
+    workspace: Workspace, sent: Sequence[_Sent], partner: str, file_name: str, on: date
+) -> None:
+    """Keep the text as sent in each section's history (once per distinct text)."""
+    whom = partner or "a partner"
+    with workspace.edit(
+        f"Sent section(s) {', '.join(item.row.number for item in sent)} to {whom}",
+        action="send sections",
+        entity="section",
+    ) as session:
+        for item in sent:
+            tag = f"{_SENT_TAG}{body_digest(item.row.body)}]"
+            known = session.scalars(
+                select(SectionVersion.id).where(
+                    SectionVersion.section_id == item.row.id, SectionVersion.note.like(f"%{tag}%")
+                )
+            ).first()
+            if known is None:
+                note = f"As sent to {whom[:100]} on {on.isoformat()} ({file_name[:120]}) {tag}"
+                session.add(
+                    SectionVersion(
+                        section_id=item.row.id,
+                        body=item.row.body,
+                        saved_by=workspace.user,
+                        note=note[:300],
+                    )
+                )
 
 
 def _set_custom_properties(doc: object, values: dict[str, str]) -> None:
@@ -235,28 +338,98 @@ def _set_custom_properties(doc: object, values: dict[str, str]) -> None:
 
 
 def _export_run(workspace: Workspace, target: Path, options: ExportOptions) -> ExportResult:
-    return send_sections(workspace, target, options.sections, template=options.template)
+    return send_sections(
+        workspace,
+        target,
+        options.sections,
+        template=options.template,
+        partner=options.partner,
+    )
 
 
 # ----- take back ----------------------------------------------------------------------------
 
+#: A section that comes back with fewer than this share of its words is flagged, not ticked.
+SHRUNK_BELOW = 0.5
+
 
 @dataclass
 class SectionChange:
-    """One section of a returned file against the bid's current text."""
+    """One section of a returned file against the bid's current text (and the text as sent)."""
 
     section_uuid: str
     number: str
     title: str
     current: str
     returned: ReturnedSection
+    #: The text as it was sent, when the bid or the file still knows it.
+    sent: str | None = None
     changed_in_bid_since_sent: bool = False
+    #: How the section was found in the file, in plain words ("hidden marker and heading").
+    matched_by: str = ""
+    #: For a three-way take-back with conflicts: the user's settled text, once chosen, and how
+    #: ("ours", "theirs", "both" or "edited").
+    settled: str | None = None
+    settled_how: str = ""
+    _spelt: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def returned_text(self, choice: TrackedChoice) -> str:
+        """The partner's text, with untouched paragraphs spelt as they were sent."""
+        if choice not in self._spelt:
+            base = self.sent if self.sent is not None else self.current
+            self._spelt[choice] = keep_unchanged_spelling(base, self.returned.text(choice))
+        return self._spelt[choice]
+
+    def merged(self, choice: TrackedChoice) -> Merged | None:
+        """sent → returned merged with sent → the bid now, when the bid changed since sending."""
+        if not self.changed_in_bid_since_sent or self.sent is None:
+            return None
+        return merge_texts(self.sent, self.current, self.returned_text(choice))
+
+    def conflicts(self, choice: TrackedChoice) -> int:
+        merged = self.merged(choice)
+        return len(merged.conflicts) if merged is not None else 0
 
     def text(self, choice: TrackedChoice) -> str:
-        return self.returned.text(choice)
+        """What taking this section back writes into the bid."""
+        if self.settled is not None:
+            return self.settled
+        merged = self.merged(choice)
+        if merged is None:
+            return self.returned_text(choice)
+        if merged.conflicts:
+            return self.current  # nothing is taken until the user settles the conflicts
+        return merged.text()
 
     def changed(self, choice: TrackedChoice) -> bool:
-        return not same_text(self.text(choice), self.current)
+        return bool(self.conflicts(choice) and self.settled is None) or not same_text(
+            self.text(choice), self.current
+        )
+
+    def shrinkage(self, choice: TrackedChoice) -> str:
+        """ "came back empty" or "came back with 40 of its 300 words"; "" when it looks whole."""
+        returned = self.returned.text(choice)
+        before = word_count(self.sent if self.sent is not None else self.current)
+        after = word_count(returned)
+        if before and not returned.strip():
+            return "came back empty"
+        if before >= 10 and after < before * SHRUNK_BELOW:
+            return f"came back with {after} of its {before} words"
+        return ""
+
+    def warnings(self, choice: TrackedChoice) -> list[str]:
+        """Why this section should be looked at before it is taken (empty when it looks fine)."""
+        found = [self.shrinkage(choice)] if self.shrinkage(choice) else []
+        lost = describe_losses(self.returned.lost)
+        if lost:
+            verb = "was" if sum(self.returned.lost.values()) == 1 else "were"
+            found.append(f"{lost} in the file {verb} not taken in")
+        return found
+
+    def ticked_by_default(self, choice: TrackedChoice) -> bool:
+        """Changed, not emptied or cut by half, and with no conflict left to settle."""
+        unsettled = self.conflicts(choice) and self.settled is None
+        return self.changed(choice) and not self.shrinkage(choice) and not unsettled
 
     @property
     def comments(self) -> list[WordComment]:
@@ -268,8 +441,10 @@ class TakeBackPreview:
     source: Path
     partner_name: str
     changes: list[SectionChange] = field(default_factory=list)
-    #: Sections the file says it carries but whose heading bookmark is gone.
+    #: Sections the file says it carries but which could not be found in it.
     missing: list[str] = field(default_factory=list)
+    #: Said once above the sections, e.g. that the hidden markers were lost.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def has_tracked_changes(self) -> bool:
@@ -282,31 +457,40 @@ def normalise(markdown: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
 
 
-def same_text(a: str, b: str) -> bool:
-    """Same content once parsed: a list Word cannot keep "loose" counts as the same list."""
-    if normalise(a) == normalise(b):
-        return True
-    from markdown_it import MarkdownIt
-
-    parser = MarkdownIt("commonmark").enable("table")
-
-    def shape(text: str) -> list[tuple[str, str, str]]:
-        return [
-            (token.type, token.tag, token.content)
-            for token in parser.parse(text)
-            if token.type not in ("paragraph_open", "paragraph_close")
-        ]
-
-    return shape(a) == shape(b)
+def _partner_name(document: ReturnedDocument, sender: set[str]) -> str:
+    """Who sent the file back: its last author unless that is us, and the council it went to."""
+    council = document.properties.get(PROP_SENT_TO, "").strip()
+    sent_by = document.properties.get(PROP_SENT_BY, "").strip()
+    ours = {name.casefold() for name in (*sender, sent_by) if name}
+    for key in ("lastModifiedBy", "creator"):
+        name = document.core.get(key, "").strip()
+        if name and name.casefold() not in ours:
+            if council and council.casefold() not in name.casefold():
+                return f"{name} ({council})"
+            return name
+    return council
 
 
-def _partner_from_core(package_parts: dict[str, bytes]) -> str:
-    data = package_parts.get("docProps/core.xml", b"")
-    for tag in (b"cp:lastModifiedBy", b"dc:creator"):
-        match = re.search(rb"<" + tag + rb">([^<]{1,200})</" + tag + rb">", data)
-        if match:
-            return match.group(1).decode("utf-8", "replace").strip()
-    return ""
+def _sent_versions(session: Session) -> dict[int, list[SectionVersion]]:
+    """Each section's "as sent" versions, newest first."""
+    found: dict[int, list[SectionVersion]] = {}
+    rows = session.scalars(
+        select(SectionVersion)
+        .where(SectionVersion.note.like(f"%{_SENT_TAG}%"))
+        .order_by(SectionVersion.created_at.desc(), SectionVersion.id.desc())
+    )
+    for version in rows:
+        found.setdefault(version.section_id, []).append(version)
+    return found
+
+
+def _sent_text(versions: list[SectionVersion], digest: str) -> str | None:
+    for version in versions:
+        if digest and f"{_SENT_TAG}{digest}]" in version.note:
+            return version.body
+    if digest:
+        return None  # sent by another copy of the bid: its text is not known here
+    return versions[0].body if versions else None
 
 
 def preview_returned(
@@ -323,11 +507,12 @@ def preview_returned(
     report(1, 3)
     document = read_document(package)
     report(2, 3)
-    partner = _partner_from_core(package.parts)
     with workspace.reading() as session:
         bid_uuid = session.scalars(select(Bid)).one().uuid
         rows = section_rows(session)
         by_id = {s.id: s for s in session.scalars(select(Section))}
+        sent_versions = _sent_versions(session)
+    partner = _partner_name(document, {workspace.user})
     by_uuid = {by_id[row.id].uuid: row for row in rows}
     preview = TakeBackPreview(Path(source), partner)
     if into_section is not None:
@@ -336,50 +521,84 @@ def preview_returned(
             raise SectionSelectionError(f"There is no section {into_section} in this bid.")
         preview.changes.append(
             SectionChange(
-                by_id[target.id].uuid, target.number, target.title, target.body, document.whole
+                by_id[target.id].uuid,
+                target.number,
+                target.title,
+                target.body,
+                document.whole,
+                matched_by="chosen by you",
             )
         )
         return preview
     props = document.properties
-    if PROP_BID not in props:
-        raise ReturnedFileError(
-            f"“{Path(source).name}” was not sent from CRM Bid Desktop (it has no section "
-            "markers). Choose a section to import it into (--into-section 4.2)."
-        )
-    if props[PROP_BID] != bid_uuid:
+    if props.get(PROP_BID, bid_uuid) != bid_uuid:
         raise ReturnedFileError(
             f"“{Path(source).name}” was sent from a different bid, so its sections do not "
             "match this one. Open that bid, or import the file into a chosen section."
         )
-    sent: dict[str, tuple[str, str]] = {}
+    digests: dict[str, str] = {}
+    listed: list[str] = []
     for name, value in props.items():
         if name.startswith(PROP_SECTION):
             parts = value.split()
-            if len(parts) >= 2:
-                sent[parts[0]] = (parts[1], parts[2] if len(parts) > 2 else "")
-    found = set()
-    for returned in document.sections:
-        section_uuid, digest = sent.get(returned.bookmark, ("", ""))
-        row = by_uuid.get(section_uuid)
-        if row is None:
-            continue  # a bookmark copied from elsewhere or a section deleted since sending
-        found.add(returned.bookmark)
+            if len(parts) >= 2 and parts[1] in by_uuid:
+                digests[parts[1]] = parts[2] if len(parts) > 2 else ""
+                listed.append(parts[1])
+    # Without the file's list, any section of the bid may be in it (found by its heading).
+    candidates = listed or [uuid for uuid, row in by_uuid.items() if row.number]
+    expected = []
+    for uuid in candidates:
+        row = by_uuid[uuid]
+        versions = sent_versions.get(row.id, [])
+        sent = _sent_text(versions, digests.get(uuid, ""))
+        expected.append(
+            Expected(uuid, row.number, row.title, bookmark_name(uuid), sent or row.body)
+        )
+    found = match_sections(document.blocks, expected, use_similarity=bool(listed))
+    if not found and PROP_BID not in props:
+        raise ReturnedFileError(
+            f"“{Path(source).name}” was not sent from CRM Bid Desktop (it has no section "
+            "markers and no section headings of this bid). Choose a section to import it "
+            "into (--into-section 4.2)."
+        )
+    if found and not any(block.bookmarks for block in document.blocks):
+        preview.notes.append(
+            "This file has lost the hidden markers CRM Bid Desktop put in it (the program that "
+            "saved it dropped them), so its sections were found by their headings and text. "
+            "Check each one below before applying."
+        )
+    for item in found:
+        row = by_uuid[item.key]
+        versions = sent_versions.get(row.id, [])
+        digest = digests.get(item.key, "")
+        sent = _sent_text(versions, digest)
+        if digest:
+            changed_since = digest != body_digest(row.body)
+        else:
+            changed_since = sent is not None and not same_text(sent, row.body)
+        if sent is None and digest and digest == body_digest(row.body):
+            sent = row.body
+        heading = document.blocks[item.start].text
+        returned = document.convert(
+            (document.blocks[i] for i in item.body), bookmark_name(item.key), heading
+        )
         preview.changes.append(
             SectionChange(
-                section_uuid,
+                item.key,
                 row.number,
                 row.title,
                 row.body,
                 returned,
-                changed_in_bid_since_sent=bool(digest) and digest != body_digest(row.body),
+                sent=sent,
+                changed_in_bid_since_sent=changed_since,
+                matched_by=item.how,
             )
         )
-    for bookmark, (section_uuid, _digest) in sent.items():
-        if bookmark not in found:
-            row = by_uuid.get(section_uuid)
-            preview.missing.append(
-                f"{row.number} {row.title}" if row else "a section since deleted from the bid"
-            )
+    seen = {item.key for item in found}
+    for uuid in listed:
+        if uuid not in seen:
+            row = by_uuid[uuid]
+            preview.missing.append(f"{row.number} {row.title}")
     return preview
 
 
@@ -395,6 +614,7 @@ def apply_returned(
     """Write the accepted sections' returned text (and their Word comments) in one edit.
 
     `progress` is called inside the edit; raising from it (Cancel) rolls every section back.
+    A section whose conflicts are not settled is never written.
     """
     report = progress or _no_progress
     accepted_set = set(accepted)
@@ -411,6 +631,18 @@ def apply_returned(
             section = session.scalars(
                 select(Section).where(Section.uuid == change.section_uuid)
             ).one()
+            if change.conflicts(choice) and change.settled is None:
+                lines.append(
+                    f"Section {change.number}: not taken back; its conflicts with the bid's "
+                    "later changes are not settled."
+                )
+                continue
+            if section.body != change.current:
+                lines.append(
+                    f"Section {change.number}: not taken back; it changed in the bid while "
+                    "the file was being looked at. Take the file back again."
+                )
+                continue
             new_body = change.text(choice)
             if not same_text(new_body, section.body):
                 session.add(
@@ -422,7 +654,9 @@ def apply_returned(
                     )
                 )
                 section.body = new_body
-                lines.append(f"Section {change.number}: text replaced with {who}'s version.")
+                merged = change.merged(choice)
+                how = "merged with the bid's later changes" if merged else "replaced"
+                lines.append(f"Section {change.number}: text {how} with {who}'s version.")
             lines += _add_comments(session, section, change.comments, change.number)
         report(len(chosen), len(chosen))
     return lines
@@ -468,55 +702,86 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     return pieces
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def change_lines(change: SectionChange, choice: TrackedChoice) -> list[str]:
     """What the command line prints for one section."""
     head = f"Section {change.number} {change.title}"
     lines: list[str] = []
+    if change.matched_by and change.matched_by != BY_MARKER:
+        lines.append(f"{head}: found by its {change.matched_by}.")
     if change.returned.has_tracked_changes:
         verb = "accepted" if choice == "accept" else "rejected"
         lines.append(
-            f"{head}: tracked changes in the file ({change.returned.insertions} insertion(s), "
-            f"{change.returned.deletions} deletion(s)) {verb}."
+            f"{head}: tracked changes in the file ("
+            f"{_plural(change.returned.insertions, 'insertion')}, "
+            f"{_plural(change.returned.deletions, 'deletion')}) {verb}."
         )
-    if change.changed_in_bid_since_sent:
-        lines.append(f"{head}: warning: the bid's text changed since the file was sent.")
+    for warning in change.warnings(choice):
+        lines.append(f"{head}: warning: {warning}.")
+    merged = change.merged(choice)
+    if merged is not None:
+        lines.append(
+            f"{head}: the bid's text changed since the file was sent; merging both: "
+            f"{plain_counts(merged)}."
+        )
     if not change.changed(choice):
         lines.append(f"{head}: unchanged.")
+    elif merged is not None and merged.conflicts and change.settled is None:
+        lines.append(f"{head}: left as it is; settle the conflicts in File > Take back.")
     else:
+        old, new = readable(change.current), readable(change.text(choice))
         diff = difflib.unified_diff(
-            normalise(change.current).splitlines(),
-            normalise(change.text(choice)).splitlines(),
+            normalise(old).splitlines(),
+            normalise(new).splitlines(),
             "current",
             "returned",
             lineterm="",
             n=0,
         )
         added = removed = 0
-        for piece in word_diff(change.current, change.text(choice)):
+        for piece in word_diff(old, new):
             if piece[1].strip():
                 if piece[0] == "insert":
                     added += len(piece[1].split())
                 elif piece[0] == "delete":
                     removed += len(piece[1].split())
-        lines.append(f"{head}: {added} word(s) added, {removed} removed.")
+        lines.append(f"{head}: {_plural(added, 'word')} added, {removed} removed.")
         lines += ["    " + line for line in list(diff)[2:]]
     if change.comments:
-        lines.append(f"{head}: {len(change.comments)} Word comment(s).")
+        lines.append(f"{head}: {_plural(len(change.comments), 'Word comment')}.")
     return lines
 
 
 def _import_run(workspace: Workspace, source: Path, options: ImportOptions) -> ImportReport:
+    choice: TrackedChoice = "reject" if options.reject_tracked else "accept"
     preview = preview_returned(workspace, source, into_section=options.into_section)
-    lines: list[str] = []
+    lines: list[str] = [*preview.notes]
     for change in preview.changes:
-        lines += change_lines(change, "accept")
+        lines += change_lines(change, choice)
     for missing in preview.missing:
         lines.append(f"Not found in the returned file: section {missing} (heading deleted?).")
+    held = [
+        c
+        for c in preview.changes
+        if c.changed(choice) and not c.ticked_by_default(choice) and not c.conflicts(choice)
+    ]
+    for change in held:
+        lines.append(
+            f"Section {change.number}: not taken back from the command line because it "
+            f"{' and '.join(change.warnings(choice))}; look at it in File > Take back."
+        )
     if options.dry_run:
         lines.append("Dry run: the bid was not changed.")
     else:
-        wanted = [c.section_uuid for c in preview.changes if c.changed("accept") or c.comments]
-        lines += apply_returned(workspace, preview, wanted)
+        wanted = [
+            c.section_uuid
+            for c in preview.changes
+            if c.ticked_by_default(choice) or (c.comments and not c.changed(choice))
+        ]
+        lines += apply_returned(workspace, preview, wanted, choice=choice)
     return ImportReport(lines, rejected=0)
 
 

@@ -174,7 +174,7 @@ def test_cli_style_import_dry_run_and_apply(workspace: Workspace, tmp_path: Path
     sent.rename(returned)
     report = file_formats.import_file(workspace, returned, file_formats.ImportOptions(dry_run=True))
     text = "\n".join(report.lines)
-    assert "1 insertion(s), 1 deletion(s)) accepted" in text and "Dry run" in text
+    assert "(1 insertion, 1 deletion) accepted" in text and "Dry run" in text
     assert _section(workspace, "2").body == BODY
     file_formats.import_file(workspace, returned, file_formats.ImportOptions())
     assert "Leeds joined in August." in _section(workspace, "2").body

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox
 from sqlalchemy import select
 
 from crmbid_desktop.paths import AppPaths
@@ -28,7 +28,7 @@ SHOTS = os.environ.get("CRMBID_SHOTS")
 
 def _shot(widget: Any, name: str) -> None:
     if SHOTS:
-        widget.resize(1280, 800)
+        widget.resize(1024, 768)
         widget.grab().save(str(Path(SHOTS) / f"{name}.png"))
 
 
@@ -113,13 +113,23 @@ def test_merge_dialog_resolves_conflicts(
     assert dialog.conflicts.count() == 2
     body_row = next(i for i, c in enumerate(dialog.plan.conflicts) if "body" in c.fields)
     dialog.conflicts.setCurrentRow(body_row)
-    assert "<<<<<<<" in dialog.edited.toPlainText()
+    # Two versions side by side with the changed words marked, plain words, no markers.
+    assert "ours" in dialog.ours.toPlainText() and "theirs" in dialog.theirs.toPlainText()
+    assert "line-through" in dialog.ours.toHtml() or "text-decoration" in dialog.ours.toHtml()
+    assert "1 conflict" in dialog.panel.header.text()
+    assert "change(s)" not in dialog.findChild(QLabel, "mergeSummary").text()
+    qtbot.mouseClick(dialog.edit, Qt.MouseButton.LeftButton)
+    assert dialog.edited.isVisibleTo(dialog)
+    assert dialog.edited.toPlainText() == "a\nours\n\ntheirs\nc"  # keep both, to edit
+    for widget in (dialog.ours, dialog.theirs, dialog.edited):
+        assert "<<<<<<<" not in widget.toPlainText() and "=======" not in widget.toPlainText()
     _shot(dialog, "merge")
     dialog.edited.setPlainText("a\nboth\nc")
     qtbot.mouseClick(dialog.use_edited, Qt.MouseButton.LeftButton)
     dialog.conflicts.setCurrentRow(1 - body_row)
     qtbot.mouseClick(dialog.take_theirs, Qt.MouseButton.LeftButton)
     assert "take theirs" in dialog.conflicts.item(1 - body_row).text()
+    assert "edited" in dialog.conflicts.item(body_row).text()
     qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
     with workspace.reading() as session:
         rows = {s.uuid: s for s in session.scalars(select(Section))}
@@ -137,3 +147,77 @@ def test_partner_actions_disabled_read_only(main_window: Any) -> None:
         action = main_window.findChild(QAction, name)
         assert action is not None and action.property("editsBid") is True
     assert main_window.findChild(QAction, "sendSectionsAction").property("editsBid") is None
+
+
+def test_take_back_dialog_holds_back_emptied_and_settles_conflicts(
+    qtbot: Any, workspace: Workspace, tmp_path: Path
+) -> None:
+    import docx
+
+    _set_body(workspace, "2", "Leeds leads the bid.\n\nNewham supports it.")
+    _set_body(workspace, "3", "Strategic fit is strong across all partner councils in the bid.")
+    sent = tmp_path / "sections.docx"
+    send_sections(workspace, sent, ["2", "3"], partner="Leeds City Council")
+    # The team changes section 2 after sending; the partner changes the same paragraph and
+    # empties section 3.
+    _set_body(workspace, "2", "Leeds leads the bid team.\n\nNewham supports it.")
+    document = docx.Document(str(sent))
+    for paragraph in document.paragraphs:
+        if paragraph.text.startswith("Leeds leads"):
+            paragraph.runs[0].text = "Leeds City Council leads the bid."
+        if paragraph.text.startswith("Strategic fit is"):
+            paragraph._p.getparent().remove(paragraph._p)
+    document.core_properties.last_modified_by = "Ann Smith"
+    document.save(str(sent))
+
+    dialog = TakeBackDialog(workspace, preview_returned(workspace, sent))
+    qtbot.addWidget(dialog)
+    dialog.resize(1024, 768)
+    dialog.show()
+    assert_controls_named(dialog)
+    assert dialog.partner.text() == "Ann Smith (Leeds City Council)"
+    two, three = dialog.sections.item(0), dialog.sections.item(1)
+    assert two.checkState() == Qt.CheckState.Unchecked and "conflicts" in two.text()
+    assert three.checkState() == Qt.CheckState.Unchecked and "came back empty" in three.text()
+    assert dialog.conflict.isVisibleTo(dialog) and not dialog.compare.isVisibleTo(dialog)
+    assert "1 conflict" in dialog.conflict.header.text()
+    assert "bid team" in dialog.conflict.ours.toPlainText()
+    assert "City Council" in dialog.conflict.theirs.toPlainText()
+    if SHOTS:
+        dialog.grab().save(str(Path(SHOTS) / "take_back_conflict.png"))
+    qtbot.mouseClick(dialog.conflict.keep_both, Qt.MouseButton.LeftButton)
+    assert (
+        two.checkState() == Qt.CheckState.Checked and "keep both" in dialog.conflict.header.text()
+    )
+    dialog.sections.setCurrentRow(1)
+    assert "came back empty" in dialog.note.text()
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    body = _section(workspace, "2").body
+    assert "Leeds leads the bid team." in body and "Leeds City Council leads the bid." in body
+    assert _section(workspace, "3").body.startswith("Strategic fit is strong")
+
+
+def test_send_dialog_names_partner_and_date(qtbot: Any, workspace: Workspace) -> None:
+    from datetime import date
+
+    from crmbid_desktop.store.models import Task
+
+    with workspace.edit("task") as session:
+        session.add(
+            Task(title="Draft", section_id=_section(workspace, "4").id, due_on=date(2005, 8, 12))
+        )
+    dialog = SendSectionsDialog(workspace)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert_controls_named(dialog)
+    row = next(
+        i
+        for i in range(dialog.sections.count())
+        if dialog.sections.item(i).data(Qt.ItemDataRole.UserRole) == "4"
+    )
+    dialog.sections.item(row).setCheckState(Qt.CheckState.Checked)
+    assert dialog.return_date() == date(2005, 8, 12)  # the section's task's due date
+    assert dialog.partner.count() >= 2  # the bid's partner councils to choose from
+    dialog.partner.setCurrentText("Leeds City Council")
+    assert dialog.partner_name() == "Leeds City Council"

@@ -6,6 +6,7 @@ Reading, writing and applying run off the GUI thread with a progress window and 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from crmbid_desktop.paths import BID_SUFFIX
 from crmbid_desktop.services.workspace import Workspace
 
 WORD_FILTER = "Word documents (*.docx);;All files (*)"
+_NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|]')
 BID_FILTER = f"CRM bids (*{BID_SUFFIX});;All files (*)"
 
 
@@ -30,8 +32,12 @@ def send_sections(parent: QWidget, workspace: Workspace) -> Path | None:
     dialog = SendSectionsDialog(workspace, parent)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
-    numbers = dialog.numbers()
-    start = workspace.path.with_name(f"{workspace.path.stem} sections {' '.join(numbers)}.docx")
+    numbers, partner, return_by = dialog.numbers(), dialog.partner_name(), dialog.return_date()
+    # A council's name may hold characters no file name can ("Brighton/Hove"): dashes instead.
+    whom = f" for {_NOT_IN_FILE_NAMES.sub('-', partner)}" if partner else ""
+    start = workspace.path.with_name(
+        f"{workspace.path.stem} sections {' '.join(numbers)}{whom}.docx"
+    )
     target, _ = QFileDialog.getSaveFileName(
         parent, "Save sections for a partner", str(start), WORD_FILTER
     )
@@ -44,7 +50,14 @@ def send_sections(parent: QWidget, workspace: Workspace) -> Path | None:
             parent,
             "Send sections",
             f"Writing {Path(target).name}…",
-            lambda progress: send(workspace, Path(target), numbers, progress=progress),
+            lambda progress: send(
+                workspace,
+                Path(target),
+                numbers,
+                progress=progress,
+                partner=partner,
+                return_by=return_by,
+            ),
         )
     except (OSError, ValueError) as error:
         _problem(parent, "Sections not sent", error)

@@ -1,4 +1,4 @@
-"""Merging a partner's copy: what merges cleanly, and each conflict to keep, take or edit."""
+"""Merging a partner's copy: what merges cleanly, and each conflict to keep, take, keep both or edit."""
 
 from __future__ import annotations
 
@@ -7,24 +7,21 @@ from typing import Any
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QMessageBox,
-    QPlainTextEdit,
-    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
+from crmbid_desktop.domain.text_merge import Merged, merge_texts
 from crmbid_desktop.services.bid_merge import Conflict, MergePlan, Resolution, apply_merge
 from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.ui.exchange.conflict_panel import CHOICE_WORDS, ConflictPanel
 from crmbid_desktop.ui.widgets import name_widget
-
-_CHOICE_TEXT = {"ours": "keep ours", "theirs": "take theirs", "edited": "edited text"}
 
 
 def _show_value(value: Any) -> str:
@@ -40,6 +37,18 @@ def _fields_text(conflict: Conflict, side: int) -> str:
     )
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{'no' if number == 0 else number} {noun}{'' if number == 1 else 's'}"
+
+
+def _body_merge(conflict: Conflict) -> Merged | None:
+    """The section text merged where the two sides do not overlap (None for other fields)."""
+    if list(conflict.fields) != ["body"] or conflict.kind != "edit/edit":
+        return None
+    ours, theirs = conflict.fields["body"]
+    return merge_texts(conflict.body_base, str(ours or ""), str(theirs or ""))
+
+
 class MergeDialog(QDialog):
     """Apply merges what merges cleanly plus every conflict the user resolved."""
 
@@ -51,14 +60,20 @@ class MergeDialog(QDialog):
         self.workspace = workspace
         self.plan = plan
         self.resolutions: dict[tuple[str, str], tuple[Resolution, str]] = {}
+        #: How each conflict was settled, in the user's words ("keep both").
+        self.settled_how: dict[tuple[str, str], str] = {}
         self.applied_lines: list[str] = []
 
         intro = QLabel(
-            f"{len(plan.clean)} change(s) merge cleanly and {len(plan.conflicts)} conflict(s) "
-            "need a decision. Conflicts you leave undecided stay as they are in this bid and "
-            "are shown again next time you merge this copy."
+            f"{_count(len(plan.clean), 'change').capitalize()} "
+            f"{'merges' if len(plan.clean) == 1 else 'merge'} cleanly and "
+            f"{_count(len(plan.conflicts), 'conflict')} "
+            f"{'needs' if len(plan.conflicts) == 1 else 'need'} a decision. Conflicts you "
+            "leave undecided stay as they are in this bid and are shown again next time you "
+            "merge this copy."
         )
         intro.setWordWrap(True)
+        name_widget(intro, "mergeSummary", "What the merge holds")
         self.partner = QLineEdit(plan.partner_name)
         name_widget(self.partner, "mergePartnerName", "Partner's name for the change log")
 
@@ -69,43 +84,16 @@ class MergeDialog(QDialog):
         name_widget(self.conflicts, "mergeConflicts", "Conflicts")
         self.conflicts.currentRowChanged.connect(self._show)
 
-        self.ours = QPlainTextEdit()
-        self.ours.setReadOnly(True)
-        name_widget(self.ours, "oursText", "This bid's version")
-        self.theirs = QPlainTextEdit()
-        self.theirs.setReadOnly(True)
-        name_widget(self.theirs, "theirsText", "Partner's version")
-        self.edited = QPlainTextEdit()
-        name_widget(self.edited, "editedText", "Merged text to edit")
-        self.keep_ours = QPushButton("&Keep ours")
-        name_widget(self.keep_ours, "keepOurs", "Keep this bid's version")
-        self.take_theirs = QPushButton("&Take theirs")
-        name_widget(self.take_theirs, "takeTheirs", "Take the partner's version")
-        self.use_edited = QPushButton("Use &edited text")
-        name_widget(self.use_edited, "useEdited", "Use the edited text")
-        self.keep_ours.clicked.connect(lambda: self.resolve("ours"))
-        self.take_theirs.clicked.connect(lambda: self.resolve("theirs"))
-        self.use_edited.clicked.connect(lambda: self.resolve("edited"))
-
-        detail = QWidget()
-        grid = QGridLayout(detail)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(QLabel("<b>Ours (this bid)</b>"), 0, 0)
-        grid.addWidget(QLabel("<b>Theirs (partner's copy)</b>"), 0, 1)
-        grid.addWidget(self.ours, 1, 0)
-        grid.addWidget(self.theirs, 1, 1)
-        self.edited_label = QLabel(
-            "<b>Edit the text</b> (then remove the &lt;&lt;&lt;&lt;&lt;&lt;&lt;, ======= and "
-            "&gt;&gt;&gt;&gt;&gt;&gt;&gt; marker lines)"
+        self.panel = ConflictPanel("Ours (this bid)", "Theirs (partner's copy)")
+        self.panel.settled.connect(self._settled)
+        # The panel's buttons, under the names the rest of the program and its tests use.
+        self.ours, self.theirs, self.edited = self.panel.ours, self.panel.theirs, self.panel.edited
+        self.keep_ours, self.take_theirs = self.panel.keep_ours, self.panel.take_theirs
+        self.keep_both, self.edit, self.use_edited = (
+            self.panel.keep_both,
+            self.panel.edit,
+            self.panel.use_edited,
         )
-        grid.addWidget(self.edited_label, 2, 0, 1, 2)
-        grid.addWidget(self.edited, 3, 0, 1, 2)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.keep_ours)
-        row.addWidget(self.take_theirs)
-        row.addWidget(self.use_edited)
-        grid.addLayout(row, 4, 0, 1, 2)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -116,8 +104,8 @@ class MergeDialog(QDialog):
         left_layout.addWidget(self.clean, 1)
         splitter = QSplitter()
         splitter.addWidget(left)
-        splitter.addWidget(detail)
-        splitter.setSizes([380, 720])
+        splitter.addWidget(self.panel)
+        splitter.setSizes([360, 740])
 
         buttons = QDialogButtonBox()
         self.apply_button = buttons.addButton("Merge", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -147,8 +135,8 @@ class MergeDialog(QDialog):
         self.conflicts.blockSignals(True)
         self.conflicts.clear()
         for conflict in self.plan.conflicts:
-            decided = self.resolutions.get((conflict.table, conflict.uuid))
-            state = _CHOICE_TEXT[decided[0]] if decided else "undecided"
+            key = (conflict.table, conflict.uuid)
+            state = self.settled_how.get(key, "undecided")
             self.conflicts.addItem(f"{conflict.describe()}\n    → {state}")
             # A long description is cut off by the list's width; the tooltip shows it whole.
             self.conflicts.item(self.conflicts.count() - 1).setToolTip(conflict.describe())
@@ -162,49 +150,66 @@ class MergeDialog(QDialog):
 
     def _show(self, _row: int) -> None:
         conflict = self._conflict()
-        for widget in (self.keep_ours, self.take_theirs):
-            widget.setEnabled(conflict is not None)
-        is_text = conflict is not None and "body" in conflict.fields
-        self.use_edited.setEnabled(is_text)
-        self.edited.setEnabled(is_text)
         if conflict is None:
-            self.ours.clear()
-            self.theirs.clear()
-            self.edited.clear()
+            self.panel.show_nothing("No conflicts: everything merges cleanly.")
             return
         if conflict.kind == "add/orphan":
-            self.ours.setPlainText(
+            self.panel.show_values(
                 f"(not here: {conflict.parent_label} was deleted in this bid)\n\n"
-                "Keep ours leaves it out."
-            )
-            self.theirs.setPlainText(
+                "Keep ours leaves it out.",
                 "(added in their copy)\n\nTake theirs adds it and puts back "
-                f"{conflict.parent_label} from their copy."
+                f"{conflict.parent_label} from their copy.",
+                header=conflict.describe(),
             )
-        elif conflict.kind in ("edit/delete", "delete/edit"):
+            return
+        if conflict.kind in ("edit/delete", "delete/edit"):
             ours = "(deleted)" if conflict.kind == "delete/edit" else "(edited; kept here)"
             theirs = "(deleted)" if conflict.kind == "edit/delete" else "(edited in their copy)"
-            self.ours.setPlainText(ours)
-            self.theirs.setPlainText(theirs)
+            self.panel.show_values(ours, theirs, header=conflict.describe())
+            return
+        merged = _body_merge(conflict)
+        if merged is not None:
+            changes = _count(merged.changes, "change")
+            clashes = _count(len(merged.conflicts), "conflict")
+            self.panel.show_texts(
+                _fields_text(conflict, 0),
+                _fields_text(conflict, 1),
+                merged,
+                header=(
+                    f"{conflict.label}: {changes} merge cleanly, {clashes} where both sides "
+                    "changed the same words. Keep ours, take theirs or keep both settles the "
+                    "conflicts; the clean changes are kept either way."
+                ),
+            )
         else:
-            self.ours.setPlainText(_fields_text(conflict, 0))
-            self.theirs.setPlainText(_fields_text(conflict, 1))
-        decided = self.resolutions.get((conflict.table, conflict.uuid))
-        if decided and decided[0] == "edited":
-            self.edited.setPlainText(decided[1])
-        else:
-            self.edited.setPlainText(conflict.body_with_markers if is_text else "")
+            self.panel.show_values(
+                _fields_text(conflict, 0), _fields_text(conflict, 1), header=conflict.describe()
+            )
 
-    def resolve(self, choice: Resolution) -> None:
+    def _settled(self, how: str, text: str) -> None:
         conflict = self._conflict()
         if conflict is None:
             return
-        text = self.edited.toPlainText() if choice == "edited" else ""
-        self.resolutions[(conflict.table, conflict.uuid)] = (choice, text)
+        key = (conflict.table, conflict.uuid)
+        if _body_merge(conflict) is not None:
+            # Section text: every choice is a merged text (the clean changes of both sides kept).
+            self.resolutions[key] = ("edited", text)
+        elif how in ("ours", "theirs"):
+            self.resolutions[key] = (how, "")  # type: ignore[assignment]
+        else:
+            return
+        self.settled_how[key] = CHOICE_WORDS.get(how, how)
         self._fill_conflicts()
         row = self.conflicts.currentRow()
         if row + 1 < self.conflicts.count():
             self.conflicts.setCurrentRow(row + 1)
+
+    def resolve(self, choice: Resolution) -> None:
+        """Settle the current conflict as "ours", "theirs" or "edited" (the edit box's text)."""
+        if choice == "edited":
+            self._settled("edited", self.panel.edited.toPlainText())
+        else:
+            self._settled(choice, self.panel.text_for(choice))
 
     def apply(self) -> None:
         """Merge off the GUI thread in one edit; Cancel rolls it all back."""

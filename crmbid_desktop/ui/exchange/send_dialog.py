@@ -1,11 +1,18 @@
-"""Choosing the sections to send to a partner as a Word file."""
+"""Choosing the sections to send to a partner as a Word file, for whom, and by when."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -13,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crmbid_desktop.services.queries import section_rows
+from crmbid_desktop.services.queries import partners, section_rows
+from crmbid_desktop.services.section_exchange import suggested_return_date
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.ui.widgets import name_widget
 
@@ -25,13 +33,16 @@ class SendSectionsDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("sendSectionsDialog")
         self.setWindowTitle("Send sections to a partner")
-        self.resize(560, 560)
+        self.resize(600, 620)
+        self.workspace = workspace
         with workspace.reading() as session:
             rows = [row for row in section_rows(session) if row.number]
+            councils = [partner.name for partner in partners(session)]
         intro = QLabel(
             "Tick the sections the partner should write or review. They get a Word file in the "
-            "proposal's layout with a note saying what to edit; when they send it back, use "
-            "File > Take back a returned Word file."
+            "proposal's layout whose first page says which sections, who it is for, and to whom "
+            "and by when to send it back; when it comes back, use File > Take back a returned "
+            "Word file."
         )
         intro.setWordWrap(True)
         self.sections = QListWidget()
@@ -43,6 +54,34 @@ class SendSectionsDialog(QDialog):
             item.setData(Qt.ItemDataRole.UserRole, row.number)
             self.sections.addItem(item)
         self.sections.itemChanged.connect(self._update)
+
+        self.partner = QComboBox()
+        self.partner.setEditable(True)
+        self.partner.addItems(councils)
+        self.partner.setCurrentIndex(-1)
+        line = self.partner.lineEdit()
+        if line is not None:
+            line.setPlaceholderText("e.g. London Borough of Newham (Ann Smith)")
+        name_widget(self.partner, "sendPartner", "Who the sections are for")
+        self.return_by = QDateEdit()
+        self.return_by.setCalendarPopup(True)
+        self.return_by.setDisplayFormat("ddd d MMM yyyy")
+        self.return_by.setDate(QDate.currentDate())  # until the sections' tasks say otherwise
+        name_widget(self.return_by, "returnBy", "Date to send the file back by")
+        self.no_date = QCheckBox("No date")
+        name_widget(self.no_date, "noReturnDate", "No date to send it back by")
+        self.no_date.toggled.connect(lambda off: self.return_by.setEnabled(not off))
+        self.no_date.setChecked(True)
+        self._date_touched = False
+        self.return_by.dateChanged.connect(self._date_edited)
+        date_row = QHBoxLayout()
+        date_row.addWidget(self.return_by)
+        date_row.addWidget(self.no_date)
+        date_row.addStretch(1)
+        form = QFormLayout()
+        form.addRow("For:", self.partner)
+        form.addRow("Send back by:", date_row)
+
         buttons = QDialogButtonBox()
         self.ok = buttons.addButton("Save Word file…", QDialogButtonBox.ButtonRole.AcceptRole)
         name_widget(self.ok, "saveSections", "Save Word file")
@@ -53,6 +92,7 @@ class SendSectionsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.sections, 1)
+        layout.addLayout(form)
         layout.addWidget(buttons)
         self._update()
 
@@ -65,5 +105,27 @@ class SendSectionsDialog(QDialog):
         # A subsection of a ticked section is sent with it anyway.
         return [n for n in chosen if not any(n.startswith(p + ".") for p in chosen)]
 
+    def partner_name(self) -> str:
+        return self.partner.currentText().strip()
+
+    def return_date(self) -> date | None:
+        if self.no_date.isChecked():
+            return None
+        chosen = self.return_by.date()
+        return date(chosen.year(), chosen.month(), chosen.day())
+
+    def _date_edited(self) -> None:
+        self._date_touched = True
+
     def _update(self) -> None:
-        self.ok.setEnabled(bool(self.numbers()))
+        numbers = self.numbers()
+        self.ok.setEnabled(bool(numbers))
+        if self._date_touched or not numbers:
+            return
+        # Until the user picks a date, follow the chosen sections' open tasks.
+        due = suggested_return_date(self.workspace, numbers)
+        if due is not None:
+            self.return_by.blockSignals(True)
+            self.return_by.setDate(QDate(due.year, due.month, due.day))
+            self.return_by.blockSignals(False)
+        self.no_date.setChecked(due is None)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -24,55 +22,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crmbid_desktop.domain.text_merge import plain_counts
 from crmbid_desktop.services.docx_reader import TrackedChoice
 from crmbid_desktop.services.section_exchange import (
     SectionChange,
     TakeBackPreview,
     apply_returned,
-    word_diff,
 )
+from crmbid_desktop.services.section_matching import BY_MARKER
 from crmbid_desktop.services.workspace import Workspace
-from crmbid_desktop.ui.colours import PaletteSource, background_colour, text_colour
+from crmbid_desktop.ui.colours import PaletteSource
+from crmbid_desktop.ui.exchange import conflict_panel
+from crmbid_desktop.ui.exchange.conflict_panel import CHOICE_WORDS, ConflictPanel
 from crmbid_desktop.ui.widgets import name_widget
-from crmbid_desktop.ui.worker import Job
-
-
-def _mark(kind: str, line: str, source: PaletteSource) -> str:
-    return (
-        f"background:{background_colour(kind, source).name()};"
-        f" color:{text_colour(kind, source).name()}; text-decoration:{line};"
-    )
-
-
-#: Sections shorter than this (about 3,000 words a side) are compared on the GUI thread, which
-#: takes milliseconds; longer or hostile ones are compared by a worker while "Comparing…" shows.
-SYNC_DIFF_CHARS = 40_000
 
 
 def diff_html(old: str, new: str, side: str, source: PaletteSource = None) -> str:
-    """One side of the comparison: deletions marked on the current side, insertions on the other.
-
-    Deletions are struck through and insertions underlined, in colours suiting `source`'s palette.
-    """
-    return pieces_html(word_diff(old, new), side, source)
-
-
-def pieces_html(pieces: list[tuple[str, str]], side: str, source: PaletteSource = None) -> str:
-    """`diff_html` from pieces `word_diff` already computed (once per section and choice)."""
-    deleted = _mark("removed", "line-through", source)
-    inserted = _mark("added", "underline", source)
-    parts: list[str] = []
-    for op, text in pieces:
-        safe = escape(text).replace("\n", "<br>")
-        if op == "equal":
-            parts.append(safe)
-        elif op == "delete" and side == "current":
-            parts.append(f'<span style="{deleted}">{safe}</span>')
-        elif op == "insert" and side == "returned":
-            parts.append(f'<span style="{inserted}">{safe}</span>')
-    return (
-        f'<div style="font-family:Consolas,monospace; white-space:pre-wrap;">{"".join(parts)}</div>'
-    )
+    """The "current" side (removed words struck through) or the "returned" side (added words
+    underlined) of a take-back comparison."""
+    return conflict_panel.diff_html(old, new, "old" if side == "current" else "new", source)
 
 
 class TakeBackDialog(QDialog):
@@ -88,28 +56,28 @@ class TakeBackDialog(QDialog):
         self.workspace = workspace
         self.preview = preview
         self.applied_lines: list[str] = []
-        # Word differences per (row, tracked choice): computed once, reused on every selection.
-        self._diffs: dict[tuple[int, str], list[tuple[str, str]]] = {}
-        self._comparing: set[tuple[int, str]] = set()
-        self._jobs: list[Job] = []
 
         intro = QLabel(
             "Tick the sections whose returned text you want to keep. The left side shows the "
             "bid's text with removed words struck through; the right side shows the returned "
-            "text with added words underlined in green. Nothing changes until you press Apply."
+            "text with added words underlined in green. Sections that came back empty or much "
+            "shorter are not ticked. Nothing changes until you press Apply."
         )
         intro.setWordWrap(True)
-        missing = QLabel(
-            "Not found in the file (heading deleted?): " + "; ".join(preview.missing)
-            if preview.missing
-            else ""
-        )
-        missing.setVisible(bool(preview.missing))
-        missing.setWordWrap(True)
+        notes = list(preview.notes)
+        if preview.missing:
+            notes.append(
+                "Not found in the file (heading and text deleted?): " + "; ".join(preview.missing)
+            )
+        self.notes = QLabel("\n".join(notes))
+        name_widget(self.notes, "takeBackNotes", "What to check in this file")
+        self.notes.setVisible(bool(notes))
+        self.notes.setWordWrap(True)
+        self.notes.setStyleSheet("font-weight: bold;")
 
         self.partner = QLineEdit(preview.partner_name)
         name_widget(self.partner, "partnerName", "Partner's name for the change log")
-        self.partner.setPlaceholderText("e.g. Ann Smith, York")
+        self.partner.setPlaceholderText("e.g. Ann Smith, Leeds City Council")
 
         self.accept_tracked = QRadioButton("Accept all tracked changes")
         name_widget(self.accept_tracked, "acceptTrackedChanges", "Accept all tracked changes")
@@ -144,6 +112,7 @@ class TakeBackDialog(QDialog):
         name_widget(self.returned, "returnedText", "Returned text")
         self.note = QLabel()
         self.note.setWordWrap(True)
+        name_widget(self.note, "sectionNote", "About this section")
         self.accept_button = QPushButton("&Accept section")
         name_widget(self.accept_button, "acceptSection", "Accept this section")
         self.reject_button = QPushButton("&Reject section")
@@ -151,24 +120,33 @@ class TakeBackDialog(QDialog):
         self.accept_button.clicked.connect(lambda: self._decide(True))
         self.reject_button.clicked.connect(lambda: self._decide(False))
 
-        compare = QWidget()
-        grid = QGridLayout(compare)
+        self.compare = QWidget()
+        grid = QGridLayout(self.compare)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.addWidget(QLabel("<b>Current text in the bid</b>"), 0, 0)
         grid.addWidget(QLabel("<b>Returned text</b>"), 0, 1)
         grid.addWidget(self.current, 1, 0)
         grid.addWidget(self.returned, 1, 1)
-        grid.addWidget(self.note, 2, 0, 1, 2)
+        # A section changed in the bid since it was sent and also by the partner, in the same
+        # places: the two versions side by side and a choice, never a silent overwrite.
+        self.conflict = ConflictPanel("The bid's text now", "The partner's returned text")
+        self.conflict.settled.connect(self._settle)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.compare, 1)
+        right_layout.addWidget(self.conflict, 1)
+        right_layout.addWidget(self.note)
         decide = QHBoxLayout()
         decide.addStretch(1)
         decide.addWidget(self.reject_button)
         decide.addWidget(self.accept_button)
-        grid.addLayout(decide, 3, 0, 1, 2)
+        right_layout.addLayout(decide)
         splitter = QSplitter()
         splitter.addWidget(self.sections)
-        splitter.addWidget(compare)
+        splitter.addWidget(right)
         splitter.setStretchFactor(1, 4)
-        splitter.setSizes([260, 840])
+        splitter.setSizes([280, 820])
 
         buttons = QDialogButtonBox()
         self.apply_button = buttons.addButton(
@@ -185,7 +163,7 @@ class TakeBackDialog(QDialog):
         partner_row.addWidget(self.partner, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addWidget(missing)
+        layout.addWidget(self.notes)
         layout.addLayout(partner_row)
         layout.addLayout(tracked_row)
         layout.addWidget(splitter, 1)
@@ -203,50 +181,56 @@ class TakeBackDialog(QDialog):
         """Labels and default ticks follow the tracked-changes choice."""
         for row, change in enumerate(self.preview.changes):
             item = self.sections.item(row)
-            changed = change.changed(self.choice)
-            state = "changed" if changed else "unchanged"
-            extra = f", {len(change.comments)} comment(s)" if change.comments else ""
-            item.setText(f"{change.number} {change.title}\n    {state}{extra}")
+            item.setText(f"{change.number} {change.title}\n    {_state(change, self.choice)}")
+            item.setToolTip(_notes(change, self.choice))
             if item.data(Qt.ItemDataRole.UserRole + 1) is None:
-                item.setCheckState(Qt.CheckState.Checked if changed else Qt.CheckState.Unchecked)
+                ticked = change.ticked_by_default(self.choice)
+                item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
         self._show(self.sections.currentRow())
 
     def _show(self, row: int) -> None:
         if not 0 <= row < len(self.preview.changes):
             self.current.clear()
             self.returned.clear()
+            self.conflict.setVisible(False)
             return
         change = self.preview.changes[row]
-        self.note.setText(_notes(change))
-        key = (row, self.choice)
-        pieces = self._diffs.get(key)
-        if pieces is None:
-            old, new = change.current, change.text(self.choice)
-            if len(old) + len(new) > SYNC_DIFF_CHARS:
-                self.current.setPlainText("Comparing…")
-                self.returned.setPlainText("Comparing…")
-                self._compare_in_background(key, old, new)
-                return
-            pieces = self._diffs[key] = word_diff(old, new)
-        self.current.setHtml(pieces_html(pieces, "current", self))
-        self.returned.setHtml(pieces_html(pieces, "returned", self))
+        merged = change.merged(self.choice)
+        conflicted = merged is not None and bool(merged.conflicts)
+        self.compare.setVisible(not conflicted)
+        self.conflict.setVisible(conflicted)
+        if conflicted and merged is not None:
+            settled = (
+                f" Settled: {CHOICE_WORDS.get(change.settled_how, change.settled_how)}."
+                if change.settled is not None
+                else " Choose how to settle them."
+            )
+            self.conflict.show_texts(
+                change.current,
+                change.returned_text(self.choice),
+                merged,
+                header=(
+                    "This section changed in the bid after it was sent, and the partner changed "
+                    f"the same places: {plain_counts(merged)}.{settled}"
+                ),
+            )
+        else:
+            new = change.text(self.choice)
+            self.current.setHtml(diff_html(change.current, new, "current", self))
+            self.returned.setHtml(diff_html(change.current, new, "returned", self))
+        self.note.setText(_notes(change, self.choice))
 
-    def _compare_in_background(self, key: tuple[int, str], old: str, new: str) -> None:
-        if key in self._comparing:
+    def _settle(self, how: str, text: str) -> None:
+        row = self.sections.currentRow()
+        if not 0 <= row < len(self.preview.changes):
             return
-        self._comparing.add(key)
-        job = Job(lambda _progress: (key, word_diff(old, new)))
-        job.finished.connect(self._compared)
-        self._jobs.append(job)
-        job.start()
-
-    def _compared(self, result: tuple[tuple[int, str], list[tuple[str, str]]]) -> None:
-        key, pieces = result
-        self._diffs[key] = pieces
-        self._comparing.discard(key)
-        self._jobs = [job for job in self._jobs if job.running]
-        if key == (self.sections.currentRow(), self.choice):
-            self._show(key[0])
+        change = self.preview.changes[row]
+        change.settled = text
+        change.settled_how = how
+        item = self.sections.item(row)
+        item.setData(Qt.ItemDataRole.UserRole + 1, True)
+        item.setCheckState(Qt.CheckState.Checked)
+        self._refresh()
 
     def _decide(self, accept: bool) -> None:
         row = self.sections.currentRow()
@@ -270,6 +254,22 @@ class TakeBackDialog(QDialog):
         from crmbid_desktop.ui.progress import CANCELLED, run_with_progress
 
         accepted, choice = self.accepted_uuids(), self.choice
+        unsettled = [
+            change.number
+            for change in self.preview.changes
+            if change.section_uuid in accepted
+            and change.conflicts(choice)
+            and change.settled is None
+        ]
+        if unsettled:
+            QMessageBox.information(
+                self,
+                "Conflicts to settle",
+                f"Section {', '.join(unsettled)} changed in the bid and in the returned file in "
+                "the same places. Choose keep ours, take theirs, keep both or edit for it first, "
+                "or untick it.",
+            )
+            return
         partner = self.partner.text().strip()
         try:
             lines = run_with_progress(
@@ -294,20 +294,47 @@ class TakeBackDialog(QDialog):
         self.accept()
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def _tracked_summary(preview: TakeBackPreview) -> str:
     ins = sum(c.returned.insertions for c in preview.changes)
     dels = sum(c.returned.deletions for c in preview.changes)
     if not (ins or dels):
         return "No tracked changes in this file."
-    return f"Tracked changes in this file: {ins} insertion(s), {dels} deletion(s)."
+    return (
+        f"Tracked changes in this file: {_plural(ins, 'insertion')}, {_plural(dels, 'deletion')}."
+    )
 
 
-def _notes(change: SectionChange) -> str:
+def _state(change: SectionChange, choice: TrackedChoice) -> str:
+    """The line under a section's name in the list."""
+    if change.conflicts(choice) and change.settled is None:
+        return "conflicts with later changes: choose"
+    if change.shrinkage(choice):
+        return change.shrinkage(choice) + ": check"
+    words = ["changed" if change.changed(choice) else "unchanged"]
+    if change.matched_by and change.matched_by != BY_MARKER:
+        words.append(f"found by {change.matched_by}")  # the marker was lost: worth a look
+    if change.returned.lost:
+        words.append("content not taken in")
+    if change.comments:
+        words.append(_plural(len(change.comments), "comment"))
+    return ", ".join(words)
+
+
+def _notes(change: SectionChange, choice: TrackedChoice) -> str:
     notes = []
-    if change.changed_in_bid_since_sent:
+    if change.matched_by:
+        notes.append(f"Found in the file by its {change.matched_by}.")
+    for warning in change.warnings(choice):
+        notes.append(f"This section {warning}.")
+    merged = change.merged(choice)
+    if merged is not None and not merged.conflicts:
         notes.append(
-            "Careful: this section was changed in the bid after the file was sent; accepting "
-            "replaces those changes too (the old text is kept as a version)."
+            "This section changed in the bid after it was sent; the partner's edits are merged "
+            f"with those later changes ({plain_counts(merged)}), so nothing the team wrote is lost."
         )
     for comment in change.comments:
         notes.append(f"Comment from {comment.author}: {comment.text}")
