@@ -31,7 +31,8 @@ def read(kind, path):
         from crmbid_desktop.services.docx_reader import read_document
         from crmbid_desktop.services.docx_safety import open_package
         document = read_document(open_package(Path(path)))
-        return f"{len(document.sections)} sections"
+        whole = document.convert(document.blocks)  # every block to Markdown, as take-back does
+        return f"{len(document.blocks)} blocks, {len(whole.text('accept'))} characters"
     if kind == "template":
         from crmbid_desktop.services.proposal_export import check_template
         check_template(Path(path))
