@@ -13,6 +13,8 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 SETTINGS_FILENAME = "settings.json"
+#: Who recorded an edit when the user has not given a name (File > Settings sets one).
+UNNAMED = "Unnamed user"
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,9 @@ class Settings:
     council: str = ""
     default_template: str = ""  # a .docx/.dotx the Export page uses when none is chosen
     backups_dir: str = ""  # empty: the program's own backups folder
+    #: "yes" once the first start has asked for the user's name and council (answered or
+    #: skipped): it is asked once, then lives in File > Settings.
+    name_asked: str = ""
 
     @property
     def author(self) -> str:
@@ -32,6 +37,12 @@ class Settings:
         if name and council:
             return f"{name} ({council})"
         return name
+
+    @property
+    def signature(self) -> str:
+        """The name recorded in comments, versions and the change log: the user's own, never
+        their computer login (which means nothing to a partner council reading the history)."""
+        return self.author or UNNAMED
 
     @property
     def template_path(self) -> Path | None:

@@ -28,6 +28,9 @@ class PlanTask:
     effort_days: int
     done: bool = False
     deadline: date | None = None
+    #: The date of the linked milestone when it is an external deadline (set by the department,
+    #: not the team): slipping past it moves a date the team does not control.
+    external_deadline: date | None = None
 
     def __post_init__(self) -> None:
         if self.effort_days < 0:
@@ -49,6 +52,10 @@ class TaskSchedule:
     at_risk: bool
     dependency_broken: bool
     passes_milestone: bool
+    #: Unfinished, and any slip makes an external deadline be missed (its own, or one a task
+    #: after it leads to): what the timetable highlights as critical. Tasks that would only miss
+    #: the team's own due dates are not: there the plan has room the team can use.
+    moves_external_deadline: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +245,22 @@ def critical_path(
         latest_finish[i] = lf
         latest_start[i] = lf if effort[i] == 0 else cal.add_working_days(lf, 1 - effort[i])
 
+    # A second backward pass bounded only by external deadlines: how late each task may start
+    # without an external deadline being missed (None: no external deadline depends on it).
+    deadline_start: list[date | None] = [None] * count
+    for i in reversed(order):
+        external = tasks[i].external_deadline
+        bound = None if external is None else cal.working_day_on_or_before(external)
+        for s in succs[i]:
+            later = deadline_start[s]
+            if later is not None:
+                limit = later if effort[i] == 0 else cal.previous_working_day(later)
+                bound = limit if bound is None else min(bound, limit)
+        if bound is not None:
+            deadline_start[i] = (
+                bound if effort[i] == 0 else cal.add_working_days(bound, 1 - effort[i])
+            )
+
     broken = [False] * count
     broken_edges: list[Edge] = []
     planned_release: dict[int, date] = {}
@@ -266,6 +289,11 @@ def critical_path(
             at_risk=slack < 0 and not task.done,
             dependency_broken=broken[i],
             passes_milestone=task.deadline is not None and task.due > task.deadline,
+            moves_external_deadline=(
+                not task.done
+                and (latest := deadline_start[i]) is not None
+                and cal.working_days_between(earliest_start[i], latest) <= 0
+            ),
         )
     return PlanResult(
         schedules=schedules,

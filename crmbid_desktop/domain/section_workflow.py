@@ -11,6 +11,11 @@ APPROVED = "approved"
 STATUSES: tuple[str, ...] = (NOT_STARTED, DRAFTING, READY_FOR_REVIEW, APPROVED)
 
 
+def status_after_writing(current: str, body: str) -> str | None:
+    """A section not started moves to drafting on its first words; nothing else moves by itself."""
+    return DRAFTING if current == NOT_STARTED and body.strip() else None
+
+
 class WorkflowError(ValueError):
     """A status change the review rules do not allow; the message says why, for the user."""
 

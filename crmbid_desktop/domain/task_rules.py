@@ -4,4 +4,5 @@ from __future__ import annotations
 
 TASK_STATUSES = ("not started", "in progress", "blocked", "done")
 TASK_PRIORITIES = ("low", "normal", "high")
-MILESTONE_KINDS = ("hard deadline", "meeting", "internal")
+#: "announcement": a date set outside the team that asks nothing by it (a letter, a cut-off).
+MILESTONE_KINDS = ("hard deadline", "meeting", "announcement", "internal")

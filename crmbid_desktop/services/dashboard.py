@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
 from crmbid_desktop.domain.coverage import coverage
@@ -15,7 +15,7 @@ from crmbid_desktop.domain.outline import OutlineItem, number_outline
 from crmbid_desktop.domain.partner_rules import WITHDRAWN
 from crmbid_desktop.domain.section_workflow import STATUSES as SECTION_STATUSES
 from crmbid_desktop.domain.word_meter import meter_level
-from crmbid_desktop.domain.wordcount import count_words
+from crmbid_desktop.domain.wordcount import SECTION_WORDS
 from crmbid_desktop.domain.working_days import WorkingCalendar
 from crmbid_desktop.services.workspace import Workspace
 
@@ -55,13 +55,25 @@ class Countdown:
                 f"{ago:,} calendar {'day' if ago == 1 else 'days'} ago."
             )
         if self.calendar_days == 0:
-            return f"“{self.title}” is due today, {when}."
+            return f"Today, {when}: {self.title}."
         working = self.working_days or 0
         return (
-            f"“{self.title}” is due {when}: in {self.calendar_days:,} calendar "
-            f"{'day' if self.calendar_days == 1 else 'days'}, {working:,} working "
-            f"{'day' if working == 1 else 'days'}."
+            f"{self.title}: {when}, in {self.calendar_days:,} calendar "
+            f"{'day' if self.calendar_days == 1 else 'days'} ({working:,} working "
+            f"{'day' if working == 1 else 'days'})."
         )
+
+    @property
+    def urgency(self) -> str:
+        """How soon, for colour: "past", "now" (today or within 2 working days), "soon" (within
+        5), or "" when there is time."""
+        if self.all_past:
+            return "past"
+        if self.calendar_days == 0 or (self.working_days or 0) <= 2:
+            return "now"
+        if (self.working_days or 0) <= 5:
+            return "soon"
+        return ""
 
 
 def countdown(session: Session, today: date, calendar: WorkingCalendar) -> Countdown | None:
@@ -86,13 +98,121 @@ def countdown(session: Session, today: date, calendar: WorkingCalendar) -> Count
     return Countdown(m.id, m.title, m.due_on, (m.due_on - today).days, None, True)
 
 
+#: Urgency of a next step, most urgent first; the page colours them danger, warning, or plain.
+OVERDUE, TODAY, THIS_WEEK, BEHIND, TO_DO = "overdue", "today", "this week", "behind", "to do"
+URGENCY_ORDER = (OVERDUE, TODAY, BEHIND, THIS_WEEK, TO_DO)
+#: "Due this week": due within this many calendar days from today.
+WEEK_DAYS = 7
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """One thing the team should do next, with the page and item that does it."""
+
+    urgency: str  # one of URGENCY_ORDER
+    kind: str  # "task", "section", "partner": what opens it
+    key: int
+    text: str
+    due_on: date | None = None
+
+
+def _days(count: int) -> str:
+    return f"{count:,} {'day' if count == 1 else 'days'}"
+
+
+def section_steps(sections: list[SectionProgress], today: date) -> list[NextStep]:
+    """Sections past their own due date and not yet approved."""
+    steps = []
+    for section in sections:
+        if section.due_on is None or section.status == "approved" or section.due_on >= today:
+            continue
+        late = (today - section.due_on).days
+        steps.append(
+            NextStep(
+                BEHIND,
+                "section",
+                section.id,
+                f"Section {section.label} was due {format_date(section.due_on)} "
+                f"({_days(late)} ago) and is {section.status}: {section.words_text} words.",
+                section.due_on,
+            )
+        )
+    return steps
+
+
+def sign_off_steps(sign_off: SignOff) -> list[NextStep]:
+    """Partner councils still to sign off the bid."""
+    return [
+        NextStep(TO_DO, "partner", partner_id, f"{name} has not signed off yet (it is {status}).")
+        for partner_id, name, status in sign_off.waiting
+    ]
+
+
+def task_steps(tasks: list[planning.TaskRow], today: date) -> list[NextStep]:
+    """Unfinished tasks that are overdue, due today, at risk, or due within the week."""
+    steps = []
+    for task in tasks:
+        if task.status == "done" or task.due_on is None:
+            continue
+        owner = f" ({task.owner})" if task.owner else ""
+        due = format_date(task.due_on)
+        days_left = (task.due_on - today).days
+        if task.due_on < today:
+            steps.append(
+                NextStep(
+                    OVERDUE,
+                    "task",
+                    task.id,
+                    f"{task.title}{owner}: was due {due}, {_days(-days_left)} ago.",
+                    task.due_on,
+                )
+            )
+        elif days_left == 0:
+            steps.append(
+                NextStep(TODAY, "task", task.id, f"{task.title}{owner}: due today.", task.due_on)
+            )
+        elif days_left < WEEK_DAYS:
+            spare = ""
+            if task.at_risk and task.schedule is not None:
+                slack = task.schedule.slack
+                spare = (
+                    " It is already late for the deadline it leads to."
+                    if slack < 0
+                    else " No time to spare before the deadline it leads to."
+                    if slack == 0
+                    else f" Only {_days(slack)} to spare before the deadline it leads to."
+                )
+            steps.append(
+                NextStep(
+                    THIS_WEEK,
+                    "task",
+                    task.id,
+                    f"{task.title}{owner}: due {due}, in {_days(days_left)}.{spare}",
+                    task.due_on,
+                )
+            )
+    return steps
+
+
+def order_steps(steps: list[NextStep]) -> list[NextStep]:
+    """Most urgent first; within one urgency, the earliest date first."""
+    return sorted(
+        steps,
+        key=lambda step: (
+            URGENCY_ORDER.index(step.urgency),
+            step.due_on or date.max,
+            step.text,
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class TaskAlert:
     id: int
     title: str
     due_on: date | None
     owner: str
-    reason: str  # "overdue" or "at risk (2 days slack)"
+    reason: str  # "overdue" or "at risk: 2 days to spare"
 
     @property
     def text(self) -> str:
@@ -109,6 +229,7 @@ class SectionProgress:
     words: int
     word_limit: int | None
     level: str  # word_meter level: ok, near, over
+    due_on: date | None = None
 
     @property
     def words_text(self) -> str:
@@ -117,9 +238,13 @@ class SectionProgress:
 
 @dataclass(frozen=True)
 class CriteriaCoverage:
+    """Criteria addressed by a section that has text: a link to an empty section counts for
+    nothing yet."""
+
     addressed: int
     total: int
     uncovered: tuple[tuple[int, str], ...]  # (criterion id, title)
+    linked_only: int = 0  # linked to sections, but none of them has text yet
 
 
 @dataclass(frozen=True)
@@ -142,6 +267,7 @@ class Dashboard:
     coverage: CriteriaCoverage
     sign_off: SignOff
     plan_problem: str = ""
+    next_steps: list[NextStep] = field(default_factory=list)
 
 
 def _alert(row: planning.TaskRow, reason: str) -> TaskAlert:
@@ -158,6 +284,7 @@ class Progress:
     by_status: list[tuple[str, int]]
     coverage: CriteriaCoverage
     sign_off: SignOff
+    next_steps: list[NextStep] = field(default_factory=list)  # sections and partners only
 
 
 @dataclass(frozen=True)
@@ -168,10 +295,19 @@ class TimetableFigures:
     overdue: list[TaskAlert]
     at_risk: list[TaskAlert]
     plan_problem: str = ""
+    next_steps: list[NextStep] = field(default_factory=list)  # tasks only
 
 
-def progress(workspace: Workspace) -> Progress:
-    """Sections, criteria coverage and sign-off: cheap, so the first paint can show them."""
+def progress(
+    workspace: Workspace, today: date | None = None, *, count_words: bool = True
+) -> Progress:
+    """Sections, criteria coverage and sign-off: cheap, so the first paint can show them.
+
+    With `today`, the next steps for sections behind their due date and partners still to sign
+    off come too. Without `count_words` no section text is read or counted (words show as 0):
+    counting is work in proportion to the bid, so before the first paint the dashboard leaves it
+    to the full read that follows straight after.
+    """
     s_, c_, l_, p_, b_ = (
         section_table.c,
         criterion_table.c,
@@ -186,13 +322,15 @@ def progress(workspace: Workspace) -> Progress:
         rows = session.execute(
             select(
                 s_.id,
+                s_.uuid,
                 s_.parent_id,
                 s_.position,
                 s_.title,
                 s_.status,
                 s_.word_limit,
-                s_.body,
+                s_.body if count_words else literal("").label("body"),
                 s_.is_appendix,
+                s_.due_on,
             )
         ).all()
         criteria = session.execute(select(c_.id, c_.title).order_by(c_.position, c_.id)).all()
@@ -210,7 +348,11 @@ def progress(workspace: Workspace) -> Progress:
     for item in number_outline(OutlineItem(r.id, r.parent_id, r.position) for r in rows):
         row = by_id[item.key]
         number = "" if row.is_appendix else item.number
-        words = count_words(row.body or "", include_tables=include_tables)
+        words = (
+            SECTION_WORDS.count(row.uuid, row.body or "", include_tables=include_tables)
+            if count_words
+            else 0
+        )
         sections.append(
             SectionProgress(
                 row.id,
@@ -219,6 +361,7 @@ def progress(workspace: Workspace) -> Progress:
                 words,
                 row.word_limit,
                 meter_level(words, row.word_limit),
+                row.due_on,
             )
         )
     counts: dict[str, int] = {}
@@ -227,17 +370,29 @@ def progress(workspace: Workspace) -> Progress:
     by_status = [(status, counts.pop(status, 0)) for status in SECTION_STATUSES]
     by_status += sorted(counts.items())
 
-    found = coverage([c.id for c in criteria], [r.id for r in rows], links)
+    # A criterion is addressed only by a section that says something: links to empty
+    # sections are plans, not coverage.
+    written = {section.id for section in sections if section.words > 0}
+    found = coverage(
+        [c.id for c in criteria], [r.id for r in rows], [k for k in links if k[0] in written]
+    )
+    linked = {criterion_id for _, criterion_id in links}
     uncovered = tuple((c.id, c.title) for c in criteria if c.id in found.uncovered_criteria)
+    linked_only = sum(1 for criterion_id, _ in uncovered if criterion_id in linked)
     active = [p for p in partners if p.status != WITHDRAWN]
     waiting = tuple((p.id, p.name, p.status) for p in active if p.status != SIGNED_OFF)
+    sign_off = SignOff(len(active) - len(waiting), len(active), waiting)
+    steps = section_steps(sections, today) + sign_off_steps(sign_off) if today else []
     return Progress(
         title=heading.title,
         funding_body=heading.funding_body,
         sections=sections,
         by_status=by_status,
-        coverage=CriteriaCoverage(len(criteria) - len(uncovered), len(criteria), uncovered),
-        sign_off=SignOff(len(active) - len(waiting), len(active), waiting),
+        coverage=CriteriaCoverage(
+            len(criteria) - len(uncovered), len(criteria), uncovered, linked_only
+        ),
+        sign_off=sign_off,
+        next_steps=steps,
     )
 
 
@@ -251,16 +406,19 @@ def timetable_figures(workspace: Workspace, today: date) -> TimetableFigures:
         next_deadline = countdown(session, today, calendar)
     overdue = [_alert(t, "overdue") for t in plan.tasks if t.overdue]
     at_risk = [
-        _alert(t, f"at risk: {t.schedule.slack} days slack" if t.schedule else "at risk")
+        _alert(
+            t, f"at risk: {_days(max(t.schedule.slack, 0))} to spare" if t.schedule else "at risk"
+        )
         for t in plan.tasks
         if t.at_risk and not t.overdue
     ]
-    return TimetableFigures(next_deadline, overdue, at_risk, plan.problem)
+    steps = task_steps(list(plan.tasks), today)
+    return TimetableFigures(next_deadline, overdue, at_risk, plan.problem, steps)
 
 
 def dashboard(workspace: Workspace, today: date) -> Dashboard:
     """Everything the dashboard shows, read in one go."""
-    read = progress(workspace)
+    read = progress(workspace, today)
     figures = timetable_figures(workspace, today)
     return Dashboard(
         title=read.title,
@@ -274,4 +432,5 @@ def dashboard(workspace: Workspace, today: date) -> Dashboard:
         coverage=read.coverage,
         sign_off=read.sign_off,
         plan_problem=figures.plan_problem,
+        next_steps=order_steps(figures.next_steps + read.next_steps),
     )

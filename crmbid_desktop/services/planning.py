@@ -135,15 +135,17 @@ def anchored_dates(
 ) -> tuple[date | None, date]:
     """Dates of a task due ``anchor`` working days before ``milestone_day``.
 
-    The start keeps its distance in working days from the due date, so the task keeps its length;
-    a task without a start gets one from its effort.
+    The task keeps its length: the start keeps its distance in working days from the due date,
+    and never comes closer than the effort needs (a 2-day task whose dates said one day is not
+    squeezed into one); a task without a start gets one from its effort.
     """
     new_due = calendar.working_days_before(milestone_day, anchor)
+    span = max(effort_days - 1, 0)
     if start_on is not None and due_on is not None:
-        span = calendar.working_days_between(start_on, due_on)
+        span = max(span, calendar.working_days_between(start_on, due_on))
         return calendar.add_working_days(new_due, -span), new_due
-    if effort_days > 1:
-        return calendar.add_working_days(new_due, 1 - effort_days), new_due
+    if span:
+        return calendar.add_working_days(new_due, -span), new_due
     return (None if start_on is None else new_due), new_due
 
 
@@ -490,7 +492,8 @@ class TaskRow:
 
     @property
     def critical(self) -> bool:
-        return self.schedule is not None and self.schedule.on_critical_path
+        """Any slip would make an external deadline be missed (see TaskSchedule)."""
+        return self.schedule is not None and self.schedule.moves_external_deadline
 
     @property
     def overdue(self) -> bool:
@@ -543,7 +546,7 @@ def _task_facts(session: Session) -> list[_TaskFacts]:
     return [_TaskFacts._make(row) for row in session.execute(query)]
 
 
-def _plan_task(task: _TaskFacts, deadline: date | None) -> PlanTask | None:
+def _plan_task(task: _TaskFacts, deadline: date | None, external: bool = False) -> PlanTask | None:
     start, due = task.start_on, task.due_on
     if start is None and due is None:
         return None
@@ -555,7 +558,14 @@ def _plan_task(task: _TaskFacts, deadline: date | None) -> PlanTask | None:
     if due is None:
         due = calendar.add_working_days(calendar.working_day_on_or_after(start), span)
     return PlanTask(
-        str(task.id), task.title, start, due, task.effort_days, task.status == "done", deadline
+        str(task.id),
+        task.title,
+        start,
+        due,
+        task.effort_days,
+        task.status == "done",
+        deadline,
+        deadline if external else None,
     )
 
 
@@ -567,12 +577,13 @@ def _task_flags(
 ) -> tuple[str, ...]:
     flags: list[str] = []
     if schedule is not None:
-        if schedule.on_critical_path:
+        if schedule.moves_external_deadline:
             flags.append("critical")
         if schedule.overdue:
             flags.append("overdue")
         if schedule.at_risk:
-            flags.append(f"at risk ({schedule.slack} days slack)")
+            late = -schedule.slack
+            flags.append(f"at risk: {late} working {'day' if late == 1 else 'days'} short")
         if schedule.passes_milestone and task.status != "done":
             flags.append("passes its milestone")
     if broken_after:
@@ -613,8 +624,9 @@ def plan_view(workspace: Workspace, today: date) -> PlanView:
     ]
     plan_tasks: list[PlanTask] = []
     for task in tasks:
-        deadline = by_id[task.milestone_id].due_on if task.milestone_id in by_id else None
-        planned = _plan_task(task, deadline)
+        linked = by_id.get(task.milestone_id) if task.milestone_id is not None else None
+        deadline = linked.due_on if linked is not None else None
+        planned = _plan_task(task, deadline, linked is not None and linked.external)
         if planned is not None:
             plan_tasks.append(planned)
     planned_keys = {p.key for p in plan_tasks}

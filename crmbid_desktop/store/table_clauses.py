@@ -23,6 +23,7 @@ bid = table(
 section = table(
     "section",
     column("id", Integer),
+    column("uuid", String),
     column("parent_id", Integer),
     column("position", Integer),
     column("title", String),
@@ -30,6 +31,7 @@ section = table(
     column("word_limit", Integer),
     column("body", Text),
     column("is_appendix", Boolean),
+    column("due_on", Date),
 )
 
 criterion = table(

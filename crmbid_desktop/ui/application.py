@@ -35,7 +35,7 @@ from crmbid_desktop.store.errors import (
     ReadOnlyBidError,
     SuspectLockError,
 )
-from crmbid_desktop.ui import crash
+from crmbid_desktop.ui import crash, icons
 from crmbid_desktop.ui.main_window import MainWindow
 from crmbid_desktop.ui.window_state import WindowState
 from crmbid_desktop.ui.worker import Job
@@ -771,18 +771,27 @@ def run_gui(
         ),
         lambda: controller.window,
     )
+    icons.hold()  # loading the icon fonts waits until the window has first painted
     window = controller.start(path)
     if window is None:
         return 1
     if os.environ.get(STARTUP_PROBE_ENV) == "1":
         FirstPaintProbe(app, window)
-    AfterFirstPaint(app, window, resume_garbage_collection)
+    AfterFirstPaint(app, window, _after_first_paint)
     window.show()
+    if not smoke_test and os.environ.get(STARTUP_PROBE_ENV) != "1":
+        # Once the window is up: the first start asks for the user's name and council.
+        QTimer.singleShot(0, window.ask_name_on_first_start)
     if smoke_test:
         QTimer.singleShot(0, lambda: _visit_pages_and_quit(window))
     code = app.exec()
     controller.close()
     return code
+
+
+def _after_first_paint() -> None:
+    icons.release()
+    resume_garbage_collection()
 
 
 def _visit_pages_and_quit(window: MainWindow) -> None:

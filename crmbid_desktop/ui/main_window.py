@@ -5,11 +5,13 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette, QUndoGroup
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -19,18 +21,23 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QStackedWidget,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
 
 from crmbid_desktop import APP_NAME, __version__
 from crmbid_desktop import settings as user_settings
+from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.paths import BID_SUFFIX
-from crmbid_desktop.services.workspace import Workspace, default_user_name
+from crmbid_desktop.services.changes import ChangeSet
+from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.settings import Settings
-from crmbid_desktop.ui.colours import background_colour
+from crmbid_desktop.ui import edit_commands, icons
+from crmbid_desktop.ui.colours import background_colour, text_style
 from crmbid_desktop.ui.pages.base import Page
-from crmbid_desktop.ui.widgets import name_widget
+from crmbid_desktop.ui.undo import history_for
+from crmbid_desktop.ui.widgets import name_helper_buttons, name_widget
 from crmbid_desktop.ui.window_state import WindowState
 
 BID_FILTER = f"CRM bids (*{BID_SUFFIX});;All files (*)"
@@ -48,6 +55,12 @@ class PageSpec:
     object_name: str
     module: str  # under crmbid_desktop.ui.pages
     class_name: str
+    icon: str = ""  # a name in ui/icons.py
+
+    @property
+    def menu_text(self) -> str:
+        """The title as a menu item: "&" doubled, or Qt takes it for an accelerator."""
+        return self.title.replace("&", "&&")
 
     def load(self) -> type[Page]:
         module = importlib.import_module(f"crmbid_desktop.ui.pages.{self.module}")
@@ -58,14 +71,26 @@ class PageSpec:
 
 #: The pages in navigation order; each is built with the open workspace on its first visit.
 PAGES: list[PageSpec] = [
-    PageSpec("Dashboard", "dashboardPage", "dashboard_page", "DashboardPage"),
-    PageSpec("Partners", "partnersPage", "partners_page", "PartnersPage"),
-    PageSpec("Timetable & Tasks", "timetablePage", "timetable_page", "TimetablePage"),
-    PageSpec("Sections", "sectionsPage", "sections_page", "SectionsPage"),
-    PageSpec("Criteria", "criteriaPage", "criteria_page", "CriteriaPage"),
-    PageSpec("Clarifications", "clarificationsPage", "clarifications_page", "ClarificationsPage"),
-    PageSpec("Sustainability", "sustainabilityPage", "sustainability_page", "SustainabilityPage"),
-    PageSpec("Export", "exportPage", "export_page", "ExportPage"),
+    PageSpec("Dashboard", "dashboardPage", "dashboard_page", "DashboardPage", "dashboard"),
+    PageSpec("Partners", "partnersPage", "partners_page", "PartnersPage", "partners"),
+    PageSpec("Timetable & Tasks", "timetablePage", "timetable_page", "TimetablePage", "timetable"),
+    PageSpec("Sections", "sectionsPage", "sections_page", "SectionsPage", "sections"),
+    PageSpec("Criteria", "criteriaPage", "criteria_page", "CriteriaPage", "criteria"),
+    PageSpec(
+        "Clarifications",
+        "clarificationsPage",
+        "clarifications_page",
+        "ClarificationsPage",
+        "clarifications",
+    ),
+    PageSpec(
+        "Sustainability",
+        "sustainabilityPage",
+        "sustainability_page",
+        "SustainabilityPage",
+        "sustainability",
+    ),
+    PageSpec("Export", "exportPage", "export_page", "ExportPage", "export"),
 ]
 
 #: Which page shows each kind of item that the dashboard and search open.
@@ -137,9 +162,17 @@ class MainWindow(QMainWindow):
         outer.addLayout(layout, 1)
         self.setCentralWidget(central)
         self.navigation.currentRowChanged.connect(self._show_page)
+        # A screen reader selects a page through the accessibility interface, which changes the
+        # selection but not the current row: follow the selection too.
+        self.navigation.itemSelectionChanged.connect(self._follow_selection)
 
         self.save_state_label = QLabel()
         self.save_state_label.setObjectName("saveState")
+        #: Shown while the bid is planned as if today were another day (a rehearsal).
+        self.plan_today_label = QLabel()
+        self.plan_today_label.setObjectName("planTodayState")
+        self.plan_today_label.hide()
+        self.statusBar().addPermanentWidget(self.plan_today_label)
         self.statusBar().addPermanentWidget(self.save_state_label)
 
         self._build_menus()
@@ -156,8 +189,12 @@ class MainWindow(QMainWindow):
         previous = getattr(self, "_listening_to", None)
         if previous is not None:
             previous.remove_saved_listener(self._on_saved)
+            history_for(previous).changed.disconnect(self._on_changed)
         self.workspace = workspace
         workspace.on_saved(self._on_saved)
+        # The bid's change stream (ui/undo.py): every built page is connected to it as well,
+        # so each page hears of every write, undo and redo included, and updates its rows.
+        history_for(workspace).changed.connect(self._on_changed)
         self._listening_to: Workspace | None = workspace
         current = self.navigation.currentRow()
         for page in self._built.values():
@@ -169,14 +206,18 @@ class MainWindow(QMainWindow):
         self.navigation.clear()
         for page_type in PAGES:
             self.navigation.addItem(page_type.title)
+            item = self.navigation.item(self.navigation.count() - 1)
+            if page_type.icon:
+                icons.set_icon(item, page_type.icon)
         self._fit_navigation()
         self.navigation.blockSignals(False)
-        workspace.user = self.settings.author or default_user_name()
+        workspace.user = self.settings.signature
+        workspace.plan_today = self.window_state.plan_today(workspace.path)
+        self._show_plan_today()
         self._update_go_menu()
         start = current if current >= 0 else self.window_state.last_page()
         self.navigation.setCurrentRow(min(max(start, 0), len(PAGES) - 1))
-        mode = " (read-only)" if workspace.read_only else ""
-        self.setWindowTitle(f"{self._bid_title()}{mode} — {workspace.path} — {APP_NAME}")
+        self._show_title()
         self.save_state_label.setText(
             "Read-only: changes cannot be saved" if workspace.read_only else "All changes saved"
         )
@@ -188,6 +229,8 @@ class MainWindow(QMainWindow):
         """As wide as the longest page name in the navigation's font, at any display scale."""
         metrics = self.navigation.fontMetrics()
         widest = max(metrics.horizontalAdvance(spec.title) for spec in PAGES)
+        icon = self.navigation.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+        widest += max(self.navigation.iconSize().width(), icon) + 8  # each page's icon, its gap
         padding = 2 * self.navigation.frameWidth() + 2 * self.navigation.spacing()
         self.navigation.setFixedWidth(widest + padding + metrics.averageCharWidth() * 4)
 
@@ -222,6 +265,11 @@ class MainWindow(QMainWindow):
             # itself is committed, there is just nothing left to tell.
             self.workspace.remove_saved_listener(self._on_saved)
 
+    def _on_changed(self, changes: ChangeSet) -> None:
+        """The window's own part of a write: the bid's title (pages update themselves)."""
+        if changes.touches("bid"):
+            self._show_title()
+
     # -- pages -------------------------------------------------------------------------------
     def page(self, index: int) -> Page:
         """The page at `index`, built on first use: start-up only pays for the page it shows."""
@@ -233,6 +281,8 @@ class MainWindow(QMainWindow):
             self._built[index] = page
             self.stack.addWidget(page)
             self.undo_group.addStack(page.undo_stack)
+            icons.decorate_buttons(page)
+            name_helper_buttons(page)
             page.open_item_requested.connect(self.open_item)
             page.show_requested.connect(self._show_page_named)
             page.apply_settings(self.settings)
@@ -250,6 +300,13 @@ class MainWindow(QMainWindow):
                 self.stack.setCurrentWidget(page)
             self.undo_group.setActiveStack(page.undo_stack)
             self.window_state.save_last_page(index)
+
+    def _follow_selection(self) -> None:
+        selected = self.navigation.selectedItems()
+        if selected:
+            row = self.navigation.row(selected[0])
+            if row != self.navigation.currentRow():
+                self.navigation.setCurrentRow(row)
 
     def _step_through_history(self, step: Callable[[], None]) -> None:
         """Edit > Undo or Redo: save what is being typed on the page shown, then take the step."""
@@ -331,11 +388,67 @@ class MainWindow(QMainWindow):
         dialog.deleteLater()
 
     def show_bid_changed(self) -> None:
-        """Bid-wide details changed: the title bar and every page built so far show them anew."""
+        """Bid-wide details changed: the title bar shows them (pages update from the change set)."""
+        self._show_title()
+
+    def _show_title(self) -> None:
         mode = " (read-only)" if self.workspace.read_only else ""
         self.setWindowTitle(f"{self._bid_title()}{mode} — {self.workspace.path} — {APP_NAME}")
+
+    def welcome_dialog(self) -> QDialog:
+        from crmbid_desktop.ui.welcome_dialog import WelcomeDialog
+
+        return WelcomeDialog(self.settings, self._partner_names(), self)
+
+    def ask_name_on_first_start(self) -> None:
+        """First start: ask once for the user's name and council (skippable; Settings later)."""
+        if self.settings.name_asked or self.settings.user_name:
+            return
+        from crmbid_desktop.ui.welcome_dialog import WelcomeDialog
+
+        dialog = self.welcome_dialog()
+        assert isinstance(dialog, WelcomeDialog)
+        dialog.exec()
+        self.apply_settings(dialog.settings())
+        dialog.deleteLater()
+
+    def _partner_names(self) -> list[str]:
+        from sqlalchemy import select
+
+        from crmbid_desktop.store.table_clauses import partner
+
+        with self.workspace.reading() as session:
+            return list(session.scalars(select(partner.c.name).order_by(partner.c.position)))
+
+    def plan_today_dialog(self) -> QDialog:
+        from crmbid_desktop.ui.plan_today_dialog import PlanTodayDialog
+
+        return PlanTodayDialog(self.workspace.plan_today, self)
+
+    def ask_plan_today(self) -> None:
+        """File > Plan as if today is…: rehearse, train or look back with another "today"."""
+        from crmbid_desktop.ui.plan_today_dialog import PlanTodayDialog
+
+        dialog = self.plan_today_dialog()
+        assert isinstance(dialog, PlanTodayDialog)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.set_plan_today(dialog.day())
+        dialog.deleteLater()
+
+    def set_plan_today(self, day: date | None) -> None:
+        """Plan the open bid as if today were `day` (None: the computer's date), and show it."""
+        self.workspace.plan_today = day
+        self.window_state.save_plan_today(self.workspace.path, day)
+        self._show_plan_today()
         for page in self._built.values():
             page.refresh()
+
+    def _show_plan_today(self) -> None:
+        day = self.workspace.plan_today
+        self.plan_today_label.setVisible(day is not None)
+        if day is not None:
+            self.plan_today_label.setText(f"Planning as if today is {format_date(day)}")
+            self.plan_today_label.setStyleSheet(text_style("warning", self, bold=True))
 
     def edit_settings(self) -> None:
         dialog = self.settings_dialog()
@@ -353,7 +466,7 @@ class MainWindow(QMainWindow):
             )
             return
         self.settings = new
-        self.workspace.user = new.author or default_user_name()
+        self.workspace.user = new.signature
         for page in self._built.values():
             page.apply_settings(new)
         self.settings_changed.emit(new)
@@ -377,12 +490,19 @@ class MainWindow(QMainWindow):
 
     # -- menus -------------------------------------------------------------------------------
     def _action(
-        self, text: str, name: str, slot: Callable[[], object], shortcut: str = ""
+        self,
+        text: str,
+        name: str,
+        slot: Callable[[], object],
+        shortcut: str = "",
+        icon: str = "",
     ) -> QAction:
         action = QAction(text, self)
         action.setObjectName(name)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
+        if icon:
+            icons.set_icon(action, icon)
         action.triggered.connect(slot)
         return action
 
@@ -396,37 +516,55 @@ class MainWindow(QMainWindow):
                 "newFromTemplateAction",
                 lambda: self._ask_new("odpm-crm-2005"),
                 "Ctrl+N",
+                "new",
             )
         )
         new_menu.addAction(self._action("Blank…", "newBlankAction", lambda: self._ask_new("blank")))
-        file_menu.addAction(self._action("&Open…", "openAction", self._ask_open, "Ctrl+O"))
+        file_menu.addAction(
+            self._action("&Open…", "openAction", self._ask_open, "Ctrl+O", "open-file")
+        )
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.setObjectName("recentMenu")
+        # Every change is saved as it is made; Ctrl+S, pressed out of habit, saves what is still
+        # being typed and says so.
+        file_menu.addAction(self._action("&Save", "saveAction", self.save_now, "Ctrl+S", "save"))
         file_menu.addAction(
             self._action("Save a &Copy As…", "saveCopyAction", self._ask_copy, "Ctrl+Shift+S")
         )
-        details = self._action("Bid &details…", "bidDetailsAction", self.edit_bid_details)
+        details = self._action(
+            "Bid &details…", "bidDetailsAction", self.edit_bid_details, "", "details"
+        )
         details.setProperty(EDITS_BID_PROPERTY, True)
         file_menu.addAction(details)
-        file_menu.addAction(self._action("&Backups…", "backupsAction", self.backups_requested.emit))
         file_menu.addAction(
-            self._action("Se&ttings…", "settingsAction", self.edit_settings, "Ctrl+,")
+            self._action("&Plan as if today is…", "planTodayAction", self.ask_plan_today)
+        )
+        file_menu.addAction(
+            self._action("&Backups…", "backupsAction", self.backups_requested.emit, "", "backups")
+        )
+        file_menu.addAction(
+            self._action("Se&ttings…", "settingsAction", self.edit_settings, "Ctrl+,", "settings")
         )
         file_menu.addSeparator()
         self._add_partner_actions(file_menu)
         file_menu.addSeparator()
-        file_menu.addAction(self._action("E&xit", "exitAction", self.close, "Ctrl+Q"))
+        file_menu.addAction(self._action("E&xit", "exitAction", self.close, "Ctrl+Q", "exit"))
 
         edit_menu = self.menuBar().addMenu("&Edit")
         edit_menu.setObjectName("editMenu")
         undo = self.undo_group.createUndoAction(self, "&Undo")
         undo.setObjectName("undoAction")
+        undo.setProperty("commandName", "Undo")  # its text names the last edit
         undo.setShortcut(QKeySequence.StandardKey.Undo)
+        icons.set_icon(undo, "undo")
         redo = self.undo_group.createRedoAction(self, "&Redo")
         redo.setObjectName("redoAction")
+        redo.setProperty("commandName", "Redo")
         redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
-        # Undo and redo reload every page, so what is being typed is saved first (and so becomes
-        # the step that Undo takes back) rather than lost: the group's own trigger is replaced.
+        icons.set_icon(redo, "redo")
+        # Undo and redo rewrite rows that may be open in a form, so what is being typed is saved
+        # first (and so becomes the step Undo takes back) rather than lost: the group's own
+        # trigger is replaced.
         for action, step in ((undo, self.undo_group.undo), (redo, self.undo_group.redo)):
             action.triggered.disconnect()
             action.triggered.connect(
@@ -435,7 +573,33 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
         edit_menu.addSeparator()
-        edit_menu.addAction(self._action("&Find…", "findAction", self.open_find, "Ctrl+F"))
+        self.clipboard_actions: dict[str, QAction] = {}
+        for text, name, command, key, icon in (
+            ("Cu&t", "cutAction", edit_commands.CUT, QKeySequence.StandardKey.Cut, "cut"),
+            ("&Copy", "copyAction", edit_commands.COPY, QKeySequence.StandardKey.Copy, "copy"),
+            ("&Paste", "pasteAction", edit_commands.PASTE, QKeySequence.StandardKey.Paste, "paste"),
+            (
+                "Select &All",
+                "selectAllAction",
+                edit_commands.SELECT_ALL,
+                QKeySequence.StandardKey.SelectAll,
+                "select-all",
+            ),
+        ):
+            action = self._action(
+                text,
+                name,
+                lambda _checked=False, c=command: edit_commands.run(c),  # type: ignore[misc]
+                icon=icon,
+            )
+            action.setShortcut(QKeySequence(key))
+            edit_menu.addAction(action)
+            self.clipboard_actions[command] = action
+        # Greyed out when they would do nothing for the field or table that has the focus.
+        edit_menu.aboutToShow.connect(self._update_clipboard_actions)
+        edit_menu.aboutToHide.connect(self._enable_clipboard_actions)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self._action("&Find…", "findAction", self.open_find, "Ctrl+F", "find"))
         self.undo_action, self.redo_action = undo, redo
         self.edit_menu = edit_menu
 
@@ -445,21 +609,58 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.setObjectName("helpMenu")
         help_menu.addAction(
-            self._action("&Keyboard shortcuts…", "shortcutsAction", self.show_shortcuts, "F1")
+            self._action(
+                "&Keyboard shortcuts…", "shortcutsAction", self.show_shortcuts, "F1", "keyboard"
+            )
         )
         help_menu.addAction(self._action("&About CRM Bid Desktop", "aboutAction", self._about))
+
+    def _update_clipboard_actions(self) -> None:
+        focused = QApplication.focusWidget()
+        for command, action in self.clipboard_actions.items():
+            action.setEnabled(edit_commands.can(command, focused))
+
+    def _enable_clipboard_actions(self) -> None:
+        # The shortcuts must keep working once the menu closes; run() checks again.
+        for action in self.clipboard_actions.values():
+            action.setEnabled(True)
+
+    def save_now(self) -> bool:
+        """File > Save (Ctrl+S): save what is still being typed, then say all is saved."""
+        if self.workspace.read_only:
+            self.statusBar().showMessage("This bid is open read-only: nothing can be saved.", 8000)
+            return False
+        if not self.current_page().save_pending():
+            self.statusBar().showMessage(
+                "Not saved: correct the field marked on this page, then press Ctrl+S again.",
+                10_000,
+            )
+            return False
+        self.save_state_label.setText("All changes saved")
+        self.statusBar().showMessage(
+            "All changes saved. Every change is saved as you make it: Ctrl+S is never needed.",
+            8000,
+        )
+        return True
 
     def _add_partner_actions(self, menu: QMenu) -> None:
         """Working offline with partners (issue 10); dialogs load only when used."""
         specs = [
-            ("Send sections to a partner…", "sendSectionsAction", "send_sections", False),
-            ("Take back a returned Word file…", "takeBackAction", "take_back", True),
-            ("Save a copy for a partner…", "partnerCopyAction", "save_copy_for_partner", True),
-            ("Merge a partner's copy…", "mergeCopyAction", "merge_copy", True),
+            ("Send sections to a partner…", "sendSectionsAction", "send_sections", False, "send"),
+            ("Take back a returned Word file…", "takeBackAction", "take_back", True, "take-back"),
+            (
+                "Save a copy for a partner…",
+                "partnerCopyAction",
+                "save_copy_for_partner",
+                True,
+                "save-copy",
+            ),
+            ("Merge a partner's copy…", "mergeCopyAction", "merge_copy", True, "merge"),
         ]
-        for text, name, function, edits in specs:
+        for text, name, function, edits, icon in specs:
             action = QAction(text, self)
             action.setObjectName(name)
+            icons.set_icon(action, icon)
             action.triggered.connect(lambda _checked=False, f=function: self._partner_command(f))
             if edits:
                 action.setProperty(EDITS_BID_PROPERTY, True)
@@ -468,19 +669,19 @@ class MainWindow(QMainWindow):
     def _partner_command(self, function: str) -> None:
         from crmbid_desktop.ui.exchange import actions
 
-        result = getattr(actions, function)(self, self.workspace)
-        if result:
-            self.current_page().refresh()
+        # What the command changed reaches every page as a change set, like any other write.
+        getattr(actions, function)(self, self.workspace)
 
     def _update_go_menu(self) -> None:
         self.go_menu.clear()
         for index, page in enumerate(PAGES):
             self.go_menu.addAction(
                 self._action(
-                    page.title,
+                    page.menu_text,
                     f"goTo{page.object_name[0].upper()}{page.object_name[1:]}",
                     lambda _checked=False, index=index: self.go_to(index),  # type: ignore[misc]
                     f"Ctrl+{index + 1}",
+                    page.icon,
                 )
             )
 
@@ -488,7 +689,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         recent = self.window_state.recent_files()
         for path in recent:
-            action = QAction(str(path), self)
+            action = QAction(str(path).replace("&", "&&"), self)  # "R&D bid" is no accelerator
             action.triggered.connect(lambda _checked=False, p=path: self.open_requested.emit(p))
             self.recent_menu.addAction(action)
         self.recent_menu.setEnabled(bool(recent))
@@ -534,7 +735,10 @@ class MainWindow(QMainWindow):
         if event.isAccepted():
             # Pages save what is pending as they hide, which happens after this returns; let
             # those saves reach the status bar, then stop listening once the events are done.
-            QTimer.singleShot(0, lambda: self.workspace.remove_saved_listener(self._on_saved))
+            QTimer.singleShot(0, self._stop_listening)
+
+    def _stop_listening(self) -> None:
+        self.workspace.remove_saved_listener(self._on_saved)
 
 
 def _enable_edits(root: QWidget, enabled: bool) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -32,6 +33,7 @@ class SettingsDialog(QDialog):
         self.setObjectName("settingsDialog")
         self.setWindowTitle("Settings")
         self.setAccessibleName("Settings")
+        self._current = current  # what the dialog does not show (name_asked) is kept
 
         self.user_name = QLineEdit(current.user_name)
         name_widget(self.user_name, "settingsUserName", "Your name")
@@ -84,7 +86,8 @@ class SettingsDialog(QDialog):
         self.resize(self.fontMetrics().averageCharWidth() * 80, self.sizeHint().height())
 
     def settings(self) -> Settings:
-        return Settings(
+        return dataclasses.replace(
+            self._current,
             user_name=self.user_name.text().strip(),
             council=self.council.text().strip(),
             default_template=self.template.text().strip(),

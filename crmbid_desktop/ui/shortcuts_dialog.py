@@ -49,7 +49,9 @@ def menu_shortcuts(menu_bar: QMenuBar) -> list[ShortcutRow]:
             if isinstance(submenu, QMenu):
                 walk(submenu, f"{path} > {_plain(action.text())}")
             elif not action.isSeparator() and (keys := _keys(action.shortcuts())):
-                rows.append(ShortcutRow(path, _plain(action.text()), keys))
+                # Undo and Redo name the last edit in their text; the list names the command.
+                name = action.property("commandName") or _plain(action.text())
+                rows.append(ShortcutRow(path, str(name), keys))
 
     for action in menu_bar.actions():
         menu = action.menu()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -29,10 +30,58 @@ def heading(text: str, object_name: str) -> QLabel:
     return label
 
 
+def name_helper_buttons(root: QWidget) -> None:
+    """Name the buttons Qt adds by itself, which a screen reader would otherwise read as nothing:
+    the clear button inside a filter field and a toolbar's » button."""
+    from PySide6.QtWidgets import QAbstractButton, QToolBar
+
+    for edit in root.findChildren(QLineEdit):
+        if edit.isClearButtonEnabled():
+            for button in edit.findChildren(QAbstractButton):
+                if not button.accessibleName():
+                    button.setAccessibleName(f"Clear {edit.accessibleName() or 'the field'}")
+    for toolbar in root.findChildren(QToolBar):
+        more = toolbar.findChild(QAbstractButton, "qt_toolbar_ext_button")
+        if more is not None and not more.accessibleName():
+            more.setAccessibleName(f"More {toolbar.windowTitle().lower()} buttons")
+
+
 def name_widget(widget: QWidget, object_name: str, accessible_name: str) -> None:
     """Every interactive widget gets an objectName (tests) and an accessible name (screen readers)."""
     widget.setObjectName(object_name)
     widget.setAccessibleName(accessible_name)
+
+
+class EmptyStateTableView(QTableView):
+    """A table that, while it has no rows, says what to do (``empty_text``) in its empty space.
+
+    With rows hidden by a filter it says so instead, so an empty view never looks broken.
+    """
+
+    def __init__(self, empty_text: str = "") -> None:
+        super().__init__()
+        self.empty_text = empty_text
+
+    def message(self) -> str:
+        """What the empty table says now ("" while it shows rows)."""
+        model = self.model()
+        if model is None or model.rowCount() > 0:
+            return ""
+        source = model.sourceModel() if isinstance(model, QSortFilterProxyModel) else None
+        if source is not None and source.rowCount() > 0:
+            return "No rows match the filter: clear it to see them all."
+        return self.empty_text
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # Qt names it
+        super().paintEvent(event)
+        text = self.message()
+        if text:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            area = self.viewport().rect().adjusted(16, 16, -16, -16)
+            flags = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+            painter.drawText(area, int(flags) | int(Qt.TextFlag.TextWordWrap), text)
+            painter.end()
 
 
 class FilterableTable(QWidget):
@@ -53,7 +102,7 @@ class FilterableTable(QWidget):
         name_widget(self.filter_box, f"{name}Filter", f"Filter {noun}")
         self.filter_box.textChanged.connect(self.proxy.setFilterFixedString)
 
-        self.view = QTableView()
+        self.view = EmptyStateTableView()
         name_widget(self.view, f"{name}Table", f"Table of {noun}")
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
@@ -64,7 +113,6 @@ class FilterableTable(QWidget):
         self.view.setAlternatingRowColors(True)
         self.view.verticalHeader().setVisible(False)
         self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.setWordWrap(False)
 
         layout = QVBoxLayout(self)
@@ -72,11 +120,101 @@ class FilterableTable(QWidget):
         layout.addWidget(self.filter_box)
         layout.addWidget(self.view)
 
+        self.fitter = ColumnFitter(self.view)
+
     def fit_columns(self) -> None:
-        self.view.resizeColumnsToContents()
-        header = self.view.horizontalHeader()
-        for column in range(self.model.columnCount()):
-            header.resizeSection(column, min(header.sectionSize(column), 420))
+        self.fitter.fit()
+
+
+#: Dynamic property on a table: how many leading columns must fit the width without scrolling
+#: (the render test checks it). Columns after these may scroll sideways.
+KEY_COLUMNS_PROPERTY = "keyColumns"
+
+
+class ColumnFitter(QObject):
+    """Sizes a table's columns to their text and to the table's width, until the user resizes one.
+
+    Each column gets the width of its header and (in tables of up to 200 rows) its widest cell,
+    capped so no column takes over. When the key columns (`keyColumns`, default: all but the last)
+    do not fit the width, the widest of them gives way down to its header's width: on a 1024x768
+    screen the figures stay in view and long names are cut short (their full text is a tooltip).
+    Fitting is redone as the table is resized; once the user drags a column edge, their widths
+    are kept.
+    """
+
+    CAP = 360
+
+    def __init__(self, view: QAbstractItemView, key_columns: int | None = None) -> None:
+        super().__init__(view)
+        self.view = view
+        self.user_sized = False
+        self._fitting = False
+        if key_columns is not None:
+            view.setProperty(KEY_COLUMNS_PROPERTY, key_columns)
+        header = self._header()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.sectionResized.connect(self._resized_by_user)
+        view.viewport().installEventFilter(self)
+
+    def _header(self) -> QHeaderView:
+        header = getattr(self.view, "horizontalHeader", None) or self.view.header  # type: ignore[attr-defined]
+        found = header()
+        assert isinstance(found, QHeaderView)
+        return found
+
+    def _resized_by_user(self, *_args: object) -> None:
+        if not self._fitting and self._header().underMouse():
+            self.user_sized = True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt names it
+        if event.type() == QEvent.Type.Resize and not self.user_sized:
+            self.fit()
+        return False
+
+    def key_columns(self) -> int:
+        model = self.view.model()
+        count = model.columnCount() if model is not None else 0
+        wanted = self.view.property(KEY_COLUMNS_PROPERTY)
+        return min(int(wanted), count) if wanted is not None else max(count - 1, 1)
+
+    def fit(self) -> None:
+        model = self.view.model()
+        if model is None:
+            return
+        header = self._header()
+        metrics = self.view.fontMetrics()
+        header_metrics = header.fontMetrics()
+        rows = min(model.rowCount(), 200)
+        widths: list[int] = []
+        minimums: list[int] = []
+        for column in range(model.columnCount()):
+            title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+            least = header_metrics.horizontalAdvance(title) + 30  # room for the sort arrow
+            widest = least
+            for row in range(rows):
+                text = model.index(row, column).data()
+                if text:
+                    widest = max(widest, metrics.horizontalAdvance(str(text)) + 16)
+            widths.append(min(widest, max(self.CAP, least)))
+            minimums.append(least)
+        keys = self.key_columns()
+        room = self.view.viewport().width()
+        excess = sum(widths[:keys]) - room
+        while excess > 0:
+            # The widest key column that can still give way gives way first.
+            candidates = [c for c in range(keys) if widths[c] > minimums[c]]
+            if not candidates:
+                break
+            widest_column = max(candidates, key=lambda c: widths[c])
+            give = min(excess, widths[widest_column] - minimums[widest_column])
+            widths[widest_column] -= give
+            excess -= give
+        self._fitting = True
+        try:
+            for column, width in enumerate(widths):
+                header.resizeSection(column, width)
+        finally:
+            self._fitting = False
 
 
 def select_row_by_id(view: QAbstractItemView, row_id: object) -> bool:

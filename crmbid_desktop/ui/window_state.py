@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
 MAX_RECENT = 8
+
+
+def _key(bid: Path) -> str:
+    """A settings key for one bid file: its full path with no separators QSettings would split."""
+    return str(bid.resolve()).replace("/", "|").replace("\\", "|")
 
 
 class WindowState:
@@ -45,6 +51,20 @@ class WindowState:
     def remove_recent_file(self, path: Path) -> None:
         recent = [str(item) for item in self.recent_files() if item != path]
         self._settings.setValue("recent_files", recent)
+
+    def plan_today(self, bid: Path) -> date | None:
+        """The day the bid at `bid` is planned as if it were today (a rehearsal), or None."""
+        value = self._settings.value(f"plan_today/{_key(bid)}", "")
+        try:
+            return date.fromisoformat(str(value)) if value else None
+        except ValueError:
+            return None
+
+    def save_plan_today(self, bid: Path, day: date | None) -> None:
+        if day is None:
+            self._settings.remove(f"plan_today/{_key(bid)}")
+        else:
+            self._settings.setValue(f"plan_today/{_key(bid)}", day.isoformat())
 
     def sync(self) -> None:
         self._settings.sync()

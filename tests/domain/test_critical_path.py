@@ -277,3 +277,31 @@ def test_schedule_respects_every_dependency(plan: tuple[list[PlanTask], list[Edg
         gap = 0 if effort[p] == 0 else 1
         assert CAL.working_days_between(s[p].earliest_finish, s[q].earliest_start) >= gap
         assert CAL.working_days_between(s[p].latest_finish, s[q].latest_start) >= gap
+
+
+def test_only_a_slip_that_misses_an_external_deadline_is_critical() -> None:
+    """Tight against the team's own due dates is not critical; tight against ODPM's date is."""
+    draft = PlanTask("draft", "Draft", MON_15, MON_22, 6)  # Mon 15 - Mon 22: no spare day
+    review = PlanTask("review", "Review", TUE_23, TUE_23, 1)
+    submit = PlanTask("submit", "Submit", WED_24, WED_24, 1, external_deadline=WED_24)
+    spare = PlanTask("spare", "Spare", MON_15, MON_22, 1, external_deadline=FRI_26)
+    edges = [("draft", "review"), ("review", "submit")]
+    result = critical_path([draft, review, submit, spare], edges, CAL, TODAY)
+    s = result.schedules
+    # Every task of the chain is tight against its own due date…
+    assert all(s[k].on_critical_path for k in ("draft", "review", "submit"))
+    # …and, since the submission is due at ODPM on Wed 24, any slip moves that deadline.
+    assert all(s[k].moves_external_deadline for k in ("draft", "review", "submit"))
+    # A task with days to spare before its external deadline is not critical.
+    assert not s["spare"].moves_external_deadline
+    # With the external deadline on Fri 26 the chain has two days to spare: nothing is critical,
+    # though the team's own dates are still tight.
+    later = PlanTask("submit", "Submit", WED_24, WED_24, 1, external_deadline=FRI_26)
+    result = critical_path([draft, review, later], edges, CAL, TODAY)
+    assert all(v.on_critical_path for v in result.schedules.values())
+    assert not any(v.moves_external_deadline for v in result.schedules.values())
+    # A chain that leads to no external deadline is never critical; finished work never is.
+    result = critical_path([draft, review], [("draft", "review")], CAL, TODAY)
+    assert not any(v.moves_external_deadline for v in result.schedules.values())
+    finished = PlanTask("submit", "Submit", WED_24, WED_24, 1, True, external_deadline=WED_24)
+    assert not critical_path([finished], [], CAL, TODAY).schedules["submit"].moves_external_deadline

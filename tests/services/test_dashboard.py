@@ -92,3 +92,81 @@ def test_sections_coverage_and_sign_off(workspace: Workspace) -> None:
     assert len(board.coverage.uncovered) == 10
     assert (board.sign_off.signed, board.sign_off.active) == (1, 2)
     assert [name for _, name, _ in board.sign_off.waiting] == ["London Borough of Newham"]
+
+
+def test_what_to_do_next_on_thursday_4_august(workspace: Workspace) -> None:
+    """Overdue first, then this week's tasks, then partners to sign off; plain words throughout."""
+    board = svc.dashboard(workspace, date(2005, 8, 4))
+    urgencies = [step.urgency for step in board.next_steps]
+    assert urgencies == sorted(urgencies, key=svc.URGENCY_ORDER.index)
+    assert urgencies[0] == svc.OVERDUE
+    overdue = [s for s in board.next_steps if s.urgency == svc.OVERDUE]
+    assert all(s.kind == "task" and "was due" in s.text and "ago" in s.text for s in overdue)
+    this_week = [s for s in board.next_steps if s.urgency == svc.THIS_WEEK]
+    eoi = next(s for s in this_week if s.text.startswith("Write and send the expression"))
+    assert "due Fri 5 Aug 2005, in 1 day." in eoi.text
+    assert all(s.due_on is not None and s.due_on < date(2005, 8, 11) for s in this_week)
+    partners = [s for s in board.next_steps if s.kind == "partner"]
+    assert [s.text for s in partners] == [
+        "Leeds City Council has not signed off yet (it is interested).",
+        "London Borough of Newham has not signed off yet (it is interested).",
+    ]
+    assert not any("slack" in s.text or "-1" in s.text for s in board.next_steps)
+
+
+def test_a_section_behind_its_due_date_is_a_next_step(workspace: Workspace) -> None:
+    with workspace.edit("Due") as session:
+        section = session.scalars(select(Section).order_by(Section.id)).first()
+        assert section is not None
+        section.due_on = date(2005, 8, 1)
+        section.status = "drafting"
+        section_id = section.id
+    board = svc.dashboard(workspace, date(2005, 8, 4))
+    behind = [s for s in board.next_steps if s.urgency == svc.BEHIND]
+    assert [(s.kind, s.key) for s in behind] == [("section", section_id)]
+    assert behind[0].text == (
+        "Section 1 Executive summary was due Mon 1 Aug 2005 (3 days ago) and is drafting: "
+        "0 / 400 words."
+    )
+    with workspace.edit("Approved") as session:
+        approved = session.get(Section, section_id)
+        assert approved is not None
+        approved.status = "approved"
+    board = svc.dashboard(workspace, date(2005, 8, 4))
+    assert not [s for s in board.next_steps if s.urgency == svc.BEHIND]
+
+
+def test_coverage_counts_a_criterion_only_when_a_linked_section_has_text(
+    workspace: Workspace,
+) -> None:
+    board = svc.dashboard(workspace, date(2005, 6, 1))
+    # The template links every criterion to a section, but no section has any text yet.
+    assert board.coverage.addressed == 0
+    assert board.coverage.linked_only == 10
+    with workspace.reading() as session:
+        link = session.scalars(select(SectionCriterion).order_by(SectionCriterion.id)).first()
+        assert link is not None
+        section_id = link.section_id
+        linked = {
+            c.criterion_id
+            for c in session.scalars(
+                select(SectionCriterion).where(SectionCriterion.section_id == section_id)
+            )
+        }
+    with workspace.edit("Write") as session:
+        section = session.get(Section, section_id)
+        assert section is not None
+        section.body = "The partnership will keep every product alive."
+    board = svc.dashboard(workspace, date(2005, 6, 1))
+    assert board.coverage.addressed == len(linked)
+    assert board.coverage.linked_only == 10 - len(linked)
+
+
+def test_countdown_urgency_in_words_and_for_colour(workspace: Workspace) -> None:
+    on_the_day = svc.dashboard(workspace, date(2005, 8, 8)).countdown
+    assert on_the_day is not None
+    assert on_the_day.urgency == "now"
+    assert on_the_day.text == "Today, Mon 8 Aug 2005: Expressions of interest due."
+    early = svc.dashboard(workspace, date(2005, 7, 1)).countdown
+    assert early is not None and early.urgency == ""
+    assert "is due" not in early.text

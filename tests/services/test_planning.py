@@ -35,9 +35,30 @@ def test_plan_view_shows_the_template_flag_and_the_confirm_task(workspace: Works
     assert any(t.title.startswith("Confirm the deadline's weekday") for t in view.tasks)
     assert len(view.tasks) == 13
     assert view.result is not None and view.result.critical_keys
-    # Every unfinished task on the submission chain is critical in the template's tight plan.
+    # The submission chain is tight against the team's own dates, but the plan leaves a day
+    # before ODPM's Friday deadline: no slip of it would move an external deadline yet.
     submit = view.task(_task_id(workspace, "Submit the proposal"))
-    assert submit.critical and "critical" in submit.flags
+    assert submit.schedule is not None and submit.schedule.on_critical_path
+    assert not submit.critical and "critical" not in submit.flags
+    assert not any(t.critical for t in view.tasks)
+
+
+def test_critical_means_a_slip_would_miss_an_external_deadline(workspace: Workspace) -> None:
+    from crmbid_desktop.store.models import Milestone
+
+    # ODPM confirms the proposal is due on the Wednesday: now the chain has no day to spare.
+    with workspace.edit("Earlier deadline") as session:
+        proposal = session.scalars(
+            select(Milestone).where(Milestone.title.startswith("Proposal and"))
+        ).one()
+        proposal.due_on = date(2005, 8, 24)
+    view = planning.plan_view(workspace, TODAY)
+    critical = {t.title for t in view.tasks if t.critical}
+    assert "Sign-off by each council, including the chief finance officer" in critical
+    assert "Full draft of the proposal" in critical
+    assert all("critical" in t.flags for t in view.tasks if t.critical)
+    # Tasks that lead only to other deadlines keep their room.
+    assert "Write and send the expression of interest" not in critical
 
 
 def test_overdue_task_is_flagged(workspace: Workspace) -> None:
@@ -69,8 +90,9 @@ def test_anchored_task_moves_with_its_milestone(workspace: Workspace) -> None:
         ),
     )
     row = planning.plan_view(workspace, TODAY).task(task_id)
-    # 3 working days before Thu 25 Aug is Mon 22 Aug; the start keeps the same length (0 days).
-    assert (row.start_on, row.due_on) == (date(2005, 8, 22), date(2005, 8, 22))
+    # 3 working days before Thu 25 Aug is Mon 22 Aug. The task keeps its 2 days of effort,
+    # though its dates said one day: it is not squeezed, so it starts on Fri 19 Aug.
+    assert (row.start_on, row.due_on) == (date(2005, 8, 19), date(2005, 8, 22))
 
     old = planning.milestone_input(_load_milestone(workspace, submit_id))
     moved = planning.update_milestone(

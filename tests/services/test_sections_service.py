@@ -76,7 +76,8 @@ def test_approval_waits_for_resolved_comments_and_is_logged(workspace: Workspace
     svc.set_comment_resolved(workspace, comment_id, True)
     svc.set_status(workspace, row.id, APPROVED)
     assert _outline(workspace)[3].status == APPROVED
-    assert any("status: not started → approved" in line for line in _log(workspace))
+    # Its first words moved it to drafting; approval is logged from there.
+    assert any("status: drafting → approved" in line for line in _log(workspace))
 
 
 def test_delete_and_restore_keep_the_subtree_with_everything_on_it(workspace: Workspace) -> None:

@@ -4,8 +4,13 @@ Run by test_render_pages.py. Each page is shown on its first tab, then on each o
 (Gantt chart, Reviews, History, Risks, Budget…); then the version comparison and take-back
 dialogs, whose diff colours the pages do not show.
 
-Usage: QT_SCALE_FACTOR=2 python tests/ui/render_pages.py OUT_DIR light|dark
-Prints one ``CLIPPED <page> <label> <text> …`` line per label that does not fit, then ``DONE``.
+Usage: QT_SCALE_FACTOR=1.5 RENDER_SIZE=1280x720 python tests/ui/render_pages.py OUT_DIR light|dark
+RENDER_SIZE is the window in logical pixels (1920x1080 at 150% is 1280x720). Prints one
+``CLIPPED <where> <widget> <text> …`` line per thing a user cannot read or reach: a label or a
+combo box whose text does not fit, a field placeholder cut short, a field or button outside the
+visible area, a toolbar that hides buttons behind », a table whose key columns (the
+``keyColumns`` property, else all but the last) do not fit its width or whose header is cut;
+then ``DONE <count>``.
 """
 
 from __future__ import annotations
@@ -21,10 +26,27 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from PySide6.QtCore import QRect  # noqa: E402
 from PySide6.QtGui import QColor, QPalette  # noqa: E402
-from PySide6.QtWidgets import QApplication, QLabel, QTabWidget, QWidget  # noqa: E402
+from PySide6.QtWidgets import (  # noqa: E402
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QStyle,
+    QStyleOptionComboBox,
+    QTableView,
+    QTabWidget,
+    QToolBar,
+    QWidget,
+)
 
-WINDOW_SIZE = (1280, 800)  # logical pixels: a 1366x768 laptop less the task bar, roughly
+WIDTH, HEIGHT = (int(v) for v in os.environ.get("RENDER_SIZE", "1024x768").split("x"))
 
 
 def dark_palette() -> QPalette:
@@ -72,6 +94,113 @@ def clipped(label: QLabel) -> str:
     return ""
 
 
+def combo_clipped(combo: QComboBox) -> str:
+    """Why the combo box's current text does not fit its edit field, or ""."""
+    text = combo.currentText()
+    if not text or combo.isEditable():
+        return ""
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    field = combo.style().subControlRect(
+        QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, combo
+    )
+    needed = combo.fontMetrics().horizontalAdvance(text)
+    if needed > field.width() + 1:
+        return f"text needs {needed}, field has {field.width()}"
+    return ""
+
+
+def placeholder_clipped(edit: QLineEdit) -> str:
+    """Why an empty field's placeholder (its hint to the user) is cut short, or ""."""
+    hint = edit.placeholderText()
+    if edit.text() or not hint:
+        return ""
+    margins = edit.textMargins()
+    room = edit.contentsRect().width() - margins.left() - margins.right() - 8
+    if edit.isClearButtonEnabled():
+        room -= edit.height() // 2
+    needed = edit.fontMetrics().horizontalAdvance(hint)
+    if needed > room + 1:
+        return f"placeholder needs {needed}, has {room}"
+    return ""
+
+
+def out_of_view(widget: QWidget, window: QWidget) -> str:
+    """Why a field or button is not wholly in view (cut by the window, a pane or a splitter).
+
+    Inside a scroll area only sideways clipping counts: scrolling down is a form's way to fit.
+    """
+    scroller = _scroll_area_of(widget)
+    area = scroller.viewport() if scroller is not None else window
+    top_left = widget.mapTo(area, widget.rect().topLeft())
+    where = QRect(top_left, widget.size())
+    visible = widget.visibleRegion().boundingRect()
+    if scroller is not None:
+        if where.left() < 0 or where.right() > area.width():
+            return f"outside its pane sideways ({where.left()}..{where.right()} of {area.width()})"
+        return ""
+    if visible.width() + 1 < widget.width() or visible.height() + 1 < widget.height():
+        return (
+            f"only {visible.width()}x{visible.height()} of {widget.width()}x{widget.height()} shown"
+        )
+    return ""
+
+
+def table_problem(view: QTableView) -> str:
+    """Why a table's key columns are not all readable without scrolling sideways, or ""."""
+    model = view.model()
+    if model is None or model.columnCount() == 0:
+        return ""
+    header = view.horizontalHeader()
+    count = model.columnCount()
+    wanted = view.property("keyColumns")
+    keys = min(int(wanted), count) if wanted is not None else max(count - 1, 1)
+    room = view.viewport().width()
+    shown = [c for c in range(keys) if not header.isSectionHidden(c)]
+    right = max((header.sectionPosition(c) + header.sectionSize(c) for c in shown), default=0)
+    if right > room + 1:
+        return f"key columns need {right}, table shows {room}"
+    return _header_clipped(header, shown)
+
+
+def _header_clipped(header: QHeaderView, columns: list[int]) -> str:
+    model = header.model()
+    metrics = header.fontMetrics()
+    for column in columns:
+        title = str(model.headerData(column, header.orientation()) or "")
+        needed = metrics.horizontalAdvance(title) + 8
+        if title and needed > header.sectionSize(column):
+            return f"header “{title}” needs {needed}, has {header.sectionSize(column)}"
+    return ""
+
+
+def _scroll_area_of(widget: QWidget) -> QScrollArea | None:
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QScrollArea):
+            return parent
+        parent = parent.parentWidget()
+    return None
+
+
+def navigation_clipped(window: QWidget) -> list[str]:
+    """The page list's entries whose name (beside its icon) does not fit the list."""
+    from PySide6.QtWidgets import QListWidget
+
+    navigation = window.findChild(QListWidget, "pageNavigation")
+    if navigation is None:
+        return ["no page list"]
+    icon = max(navigation.iconSize().width(), 16)
+    room = navigation.viewport().width()
+    cut = []
+    for row in range(navigation.count()):
+        item = navigation.item(row)
+        needed = navigation.fontMetrics().horizontalAdvance(item.text()) + icon + 12
+        if needed > room:
+            cut.append(f"CLIPPED pageNavigation “{item.text()}” needs {needed}, has {room}")
+    return cut
+
+
 def main() -> int:
     out = Path(sys.argv[1])
     scheme = sys.argv[2]
@@ -94,11 +223,14 @@ def main() -> int:
         create_bid(home / "bid.crmbid").close()
         workspace = open_workspace(home / "bid.crmbid", paths)
         window = MainWindow(workspace, WindowState(paths.settings_file))
-        window.resize(*WINDOW_SIZE)
+        window.resize(WIDTH, HEIGHT)
         window.show()
         dashboard = window.page(0)
-        dashboard.today = lambda: date(2005, 6, 1)  # type: ignore[attr-defined]
+        dashboard.today = lambda: date(2005, 8, 4)  # type: ignore[attr-defined]
         problems = 0
+        for line in navigation_clipped(window):
+            print(line, flush=True)
+            problems += 1
         suffix = f"x{scale}-{scheme}.png"
         for index, spec in enumerate(PAGES):
             window.go_to(index)
@@ -118,6 +250,7 @@ def main() -> int:
                     problems += _report_clipped(page, window, where)
                 tabs.setCurrentIndex(0)
         problems += _render_diff_dialogs(app, out, suffix)
+        problems += _render_form_dialogs(app, window, out, suffix)
         window.close()
         workspace.close()
     finally:
@@ -138,12 +271,49 @@ def _slug(text: str) -> str:
 
 def _report_clipped(page: QWidget, window: QWidget, where: str) -> int:
     problems = 0
+
+    def report(widget: QWidget, text: str, reason: str) -> None:
+        nonlocal problems
+        problems += 1
+        text = " ".join(text.split())[:80]
+        name = widget.objectName() or type(widget).__name__
+        print(f"CLIPPED {where} {name} “{text}” {reason}", flush=True)
+
     for label in page.findChildren(QLabel):
         reason = clipped(label)
         if reason and _shown(label, window):
-            problems += 1
-            text = " ".join(label.text().split())[:80]
-            print(f"CLIPPED {where} {label.objectName() or '?'} “{text}” {reason}")
+            report(label, label.text(), reason)
+    for combo in page.findChildren(QComboBox):
+        if _shown(combo, window):
+            reason = combo_clipped(combo) or out_of_view(combo, window)
+            if reason:
+                report(combo, combo.currentText(), reason)
+    for edit in page.findChildren(QLineEdit):
+        if _shown(edit, window) and not isinstance(
+            edit.parentWidget(), (QComboBox, QAbstractSpinBox)
+        ):
+            reason = placeholder_clipped(edit) or out_of_view(edit, window)
+            if reason:
+                report(edit, edit.placeholderText() or edit.text(), reason)
+    for field in page.findChildren(QAbstractSpinBox):
+        if _shown(field, window) and (reason := out_of_view(field, window)):
+            report(field, field.text(), reason)
+    for button in page.findChildren(QAbstractButton):
+        if (
+            _shown(button, window)
+            and button.parentWidget() is not None
+            and not isinstance(button.parentWidget(), (QToolBar, QAbstractItemView, QHeaderView))
+            and not button.objectName().startswith("qt_")
+            and (reason := out_of_view(button, window))
+        ):
+            report(button, button.text() or button.accessibleName(), reason)
+    for toolbar in page.findChildren(QToolBar):
+        extension = toolbar.findChild(QAbstractButton, "qt_toolbar_ext_button")
+        if _shown(toolbar, window) and extension is not None and extension.isVisible():
+            report(toolbar, toolbar.windowTitle(), "buttons hidden behind »")
+    for table in page.findChildren(QTableView):
+        if _shown(table, window) and (reason := table_problem(table)):
+            report(table, table.accessibleName(), reason)
     return problems
 
 
@@ -193,6 +363,29 @@ def _render_diff_dialogs(app: QApplication, out: Path, suffix: str) -> int:
     _settle(app)
     take_back.grab().save(str(out / f"91-take-back-diff-{suffix}"))
     take_back.close()
+    return problems
+
+
+def _render_form_dialogs(app: QApplication, window: object, out: Path, suffix: str) -> int:
+    """The dialogs with forms, at the size they open: nothing cut off there either."""
+    from crmbid_desktop.ui.timetable.dialogs import MilestoneDialog, TaskDialog
+
+    timetable = window.page(2)  # type: ignore[attr-defined]
+    dialogs = [
+        ("task", TaskDialog(window, timetable.calendar, timetable._choices(), lambda _d: None)),
+        ("milestone", MilestoneDialog(window, timetable.calendar, lambda _d: None)),
+        ("settings", window.settings_dialog()),  # type: ignore[attr-defined]
+        ("bid-details", window.bid_details_dialog()),  # type: ignore[attr-defined]
+        ("welcome", window.welcome_dialog()),  # type: ignore[attr-defined]
+        ("plan-today", window.plan_today_dialog()),  # type: ignore[attr-defined]
+    ]
+    problems = 0
+    for number, (name, dialog) in enumerate(dialogs):
+        dialog.show()
+        _settle(app)
+        dialog.grab().save(str(out / f"{92 + number}-{name}-dialog-{suffix}"))
+        problems += _report_clipped(dialog, dialog, f"{name}-dialog")
+        dialog.close()
     return problems
 
 

@@ -183,11 +183,11 @@ def test_dashboard_items_open_their_pages(qtbot: object, main_window: MainWindow
     dashboard.today = lambda: date(2026, 5, 1)
     dashboard.refresh()
     assert dashboard.countdown.text().startswith("Every external deadline has passed.")
-    task_item = dashboard.tasks.item(0)
+    task_item = dashboard.next_steps.item(0)
     assert task_item is not None and task_item.text().startswith("Overdue: ")
     kind, key = task_item.data(ITEM_ROLE)
     assert kind == "task"
-    dashboard.tasks.itemActivated.emit(task_item)
+    dashboard.next_steps.itemActivated.emit(task_item)
     assert main_window.current_page().object_name == "timetablePage"
     tasks = main_window.findChild(QTableView, "tasksTable")
     selected = tasks.selectionModel().selectedRows()

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -29,7 +30,13 @@ def test_models_and_names(page: CriteriaPage, qtmodeltester: Any) -> None:
     qtmodeltester.check(page.model)
     qtmodeltester.check(page.matrix_model)
     assert_controls_named(page)
-    assert page.total_label.text() == "Weights total 100%"
+    # Equal weights are said to be the team's assumption, not the department's.
+    assert page.total_label.text() == (
+        "Weights total 100% (equal weights: assumed until ODPM says otherwise)"
+    )
+    legend = page.findChild(QLabel, "criteriaLegend").text()
+    assert "<b>C1</b> Strategic fit and understanding" in legend
+    assert "<b>C10</b>" in legend
     assert page.model.rowCount() == 10
     assert page.matrix_model.columnCount() == 10
     assert page.matrix_model.rowCount() == 13  # the appendices are not marked
@@ -41,7 +48,7 @@ def test_weight_edit_updates_the_total_live(page: CriteriaPage, workspace: Works
     assert page.total_label.text().startswith("Weights total 105%: 5% too much")
     assert text_colour("danger", page).name() in page.total_label.styleSheet()
     assert page.model.setData(index, "10%")
-    assert page.total_label.text() == "Weights total 100%"
+    assert page.total_label.text().startswith("Weights total 100%")
     with workspace.reading() as session:
         assert (
             session.scalars(select(Criterion).order_by(Criterion.position)).first().weight_bp

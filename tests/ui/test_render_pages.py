@@ -1,5 +1,8 @@
-"""Every page rendered at 100% and 200% scale in light and dark palettes; no label may clip.
+"""Every page rendered on the screens bid officers have, in light and dark palettes; nothing clips.
 
+1024x768 and 1366x768 at 100%, 1920x1080 at 150% (1280x720 logical pixels) and 200%. Nothing a
+user must read or reach may be cut off: labels, combo boxes, placeholders, fields and buttons,
+toolbars (no »), the page list, and each table's key columns (see render_pages.py).
 Each scale runs in its own process (QT_SCALE_FACTOR is read once, at QApplication start). The
 PNGs stay in tests/artifacts/pages/ (gitignored) for a person to look at.
 """
@@ -21,14 +24,22 @@ SCRIPT = ROOT / "tests" / "ui" / "render_pages.py"
 ARTIFACTS = ROOT / "tests" / "artifacts" / "pages"
 
 
+SCREENS = [
+    ("1", "1024x768"),
+    ("1", "1366x768"),
+    ("1.5", "1280x720"),  # 1920x1080 at 150%
+    ("2", "1280x800"),  # 2560x1600 at 200%
+]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("scale", ["1", "2"])
+@pytest.mark.parametrize(("scale", "size"), SCREENS)
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_every_page_renders_without_clipped_labels(scale: str, scheme: str) -> None:
-    env = dict(os.environ, QT_SCALE_FACTOR=scale, QT_QPA_PLATFORM="offscreen")
+def test_every_page_renders_without_clipped_labels(scale: str, size: str, scheme: str) -> None:
+    env = dict(os.environ, QT_SCALE_FACTOR=scale, QT_QPA_PLATFORM="offscreen", RENDER_SIZE=size)
     env["PYTHONPATH"] = str(ROOT)
     result = subprocess.run(
-        [sys.executable, str(SCRIPT), str(ARTIFACTS), scheme],
+        [sys.executable, str(SCRIPT), str(ARTIFACTS / size), scheme],
         env=env,
         capture_output=True,
         text=True,
@@ -40,8 +51,8 @@ def test_every_page_renders_without_clipped_labels(scale: str, scheme: str) -> N
     assert lines and lines[-1].startswith("DONE"), result.stdout + result.stderr
     clipped_lines = [line for line in lines if line.startswith("CLIPPED")]
     assert not clipped_lines, "\n".join(clipped_lines)
-    pngs = sorted(ARTIFACTS.glob(f"*-x{scale}-{scheme}.png"))
-    assert len(pngs) == 15  # 8 pages, 5 more tabs, 2 diff dialogs
+    pngs = sorted((ARTIFACTS / size).glob(f"*-x{scale}-{scheme}.png"))
+    assert len(pngs) == 21  # 8 pages, 5 more tabs, 2 diff dialogs, 6 form dialogs
 
 
 def test_the_clipping_check_sees_a_clipped_label(qtbot: object) -> None:
@@ -57,3 +68,39 @@ def test_the_clipping_check_sees_a_clipped_label(qtbot: object) -> None:
     label.setWordWrap(True)
     label.setFixedSize(60, 10)
     assert "needs height" in clipped(label)
+
+
+def test_the_check_sees_a_field_cut_off_and_a_hidden_toolbar_button(qtbot: object) -> None:
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QToolBar, QWidget
+
+    from tests.ui.render_pages import combo_clipped, out_of_view, placeholder_clipped
+
+    window = QWidget()
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    row = QHBoxLayout(window)
+    pane = QWidget()  # a pane narrower than the field placed in it: the field runs off its edge
+    pane.setFixedSize(200, 40)
+    edit = QLineEdit(pane)
+    edit.setPlaceholderText("A hint far longer than the field can show")
+    edit.setGeometry(100, 5, 300, 24)
+    combo = QComboBox()
+    combo.addItem("(no council)")
+    combo.setFixedWidth(60)
+    row.addWidget(combo)
+    row.addWidget(pane)
+    window.show()
+    qtbot.waitExposed(window)  # type: ignore[attr-defined]
+    assert "only" in out_of_view(edit, window)
+    assert "text needs" in combo_clipped(combo)
+    edit.setMinimumWidth(0)
+    edit.setFixedWidth(60)
+    assert "placeholder needs" in placeholder_clipped(edit)
+    toolbar = QToolBar()
+    for number in range(12):
+        toolbar.addAction(QAction(f"Button {number}", toolbar))
+    row.addWidget(toolbar)
+    toolbar.setFixedWidth(120)
+    qtbot.waitUntil(  # type: ignore[attr-defined]
+        lambda: toolbar.findChild(QWidget, "qt_toolbar_ext_button").isVisible()
+    )

@@ -117,7 +117,8 @@ def test_approval_is_refused_with_open_comments(
     assert page.rows[sid].status == "approved"
     with workspace.reading() as session:
         log = [e.summary for e in session.scalars(select(ChangeLogEntry))]
-    assert any("not started → approved" in line for line in log)
+    # The text saved above moved it to drafting first (status follows the work).
+    assert any("drafting → approved" in line for line in log)
 
 
 def test_delete_asks_and_undo_brings_it_all_back(
@@ -272,3 +273,23 @@ def test_dropping_a_section_elsewhere_moves_it(page: SectionsPage) -> None:
     assert page.rows[risks].number == "9.1"
     assert page.outline.find_item(risks).text(0) == "9.1 Risks"  # type: ignore[union-attr]
     assert page.outline.currentItem() is page.outline.find_item(risks)
+
+
+def test_first_words_move_a_section_to_drafting(
+    qtbot: QtBot, page: SectionsPage, workspace: Workspace
+) -> None:
+    sid = _select(page, "Strategic fit")
+    assert page.status_combo.currentText() == "not started"
+    page.editor.setFocus()
+    qtbot.keyClicks(page.editor, "Fits the Priority Outcomes")
+    with qtbot.waitSignal(page.save_timer.timeout, timeout=3000):
+        pass
+    assert page.status_combo.currentText() == "drafting"
+    assert page.outline.currentItem().text(1) == "drafting"
+    with workspace.reading() as session:
+        section = session.get(Section, sid)
+        assert section is not None and section.status == "drafting"
+    # Nothing moves a section on by itself after that: it stays drafting while text changes.
+    qtbot.keyClicks(page.editor, " and the efficiency agenda")
+    page.flush_text()
+    assert page.status_combo.currentText() == "drafting"

@@ -354,3 +354,71 @@ def test_zoom_buttons_and_ctrl_wheel(page: TimetablePage) -> None:
     assert page.gantt.px_per_day == 26.0
     QTest.keyClick(page.gantt.viewport(), Qt.Key.Key_Control)  # focus; the wheel is tested below
     assert page.gantt.gantt_scene.today_line is not None
+
+
+def test_only_tasks_that_would_move_an_external_deadline_are_critical(
+    qtbot: Any, workspace: Workspace
+) -> None:
+    page = TimetablePage(workspace, today=lambda: date(2005, 7, 28))
+    qtbot.addWidget(page)
+    assert page.plan is not None
+    assert not any(t.critical for t in page.plan.tasks)  # the sample plan leaves a day spare
+    assert "0 on the critical path" in page.summary.text()
+
+
+def test_a_new_task_starts_on_the_next_working_day_for_one_working_day(
+    page: TimetablePage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def look(dialog: TaskDialog) -> None:
+        # Today is Mon 15 Aug 2005 in these tests: the next working day is Tue 16 Aug.
+        assert dialog.start.value() == date(2005, 8, 16)
+        assert dialog.due.value() == date(2005, 8, 16)
+        assert dialog.effort.text() == "1 working day"
+        dialog.effort.setValue(2)
+        assert dialog.effort.text() == "2 working days"
+        dialog.title_edit.setText("Print the copies")
+
+    seen = _drive(TaskDialog, look, monkeypatch)
+    page.add_task()
+    assert seen
+
+
+def test_anchoring_keeps_the_task_length(
+    page: TimetablePage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def anchor(dialog: TaskDialog) -> None:
+        dialog.title_edit.setText("Print and bind the copies")
+        dialog.effort.setValue(2)
+        index = next(
+            i
+            for i in range(dialog.milestone.count())
+            if dialog.milestone.itemText(i).startswith("Planned submission")
+        )
+        dialog.milestone.setCurrentIndex(index)
+        dialog.anchored.setChecked(True)
+        dialog.anchor_days.setValue(3)
+        # The note shows both ends: two working days, ending 3 working days before Thu 25 Aug.
+        assert dialog.anchor_note.text() == "= Fri 19 Aug 2005 to Mon 22 Aug 2005"
+
+    seen = _drive(TaskDialog, anchor, monkeypatch)
+    page.add_task()
+    assert seen
+    task = _task(page, "Print and bind")
+    assert (task.start_on, task.due_on) == (date(2005, 8, 19), date(2005, 8, 22))
+
+
+def test_day_names_have_two_letters(qtbot: Any) -> None:
+    from crmbid_desktop.ui.timetable.gantt import day_label
+
+    tuesday, thursday = date(2005, 8, 23), date(2005, 8, 25)
+    assert day_label(tuesday, lambda _label: True) == "Tu 23"
+    assert day_label(thursday, lambda _label: True) == "Th 25"
+    assert day_label(thursday, lambda label: len(label) <= 2) == "Th"
+    assert day_label(date(2005, 8, 1), lambda label: len(label) <= 4) == "Mo1"  # as wide as We30
+
+
+def test_sample_milestone_kinds_agree_with_external(page: TimetablePage) -> None:
+    assert page.plan is not None
+    letter = next(m for m in page.plan.milestones if m.title.startswith("Open letter"))
+    assert (letter.kind, letter.external) == ("announcement", True)
+    assert not [m.title for m in page.plan.milestones if m.kind == "internal" and m.external]

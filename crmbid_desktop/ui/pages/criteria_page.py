@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import (
@@ -29,6 +30,8 @@ from PySide6.QtWidgets import (
 
 from crmbid_desktop.domain.coverage import FULL_WEIGHT_BP, parse_weight
 from crmbid_desktop.services import criteria as criteria_service
+from crmbid_desktop.services import sections as section_service
+from crmbid_desktop.services.changes import ChangeSet
 from crmbid_desktop.services.queries import format_bp
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.ui.colours import background_colour, text_colour, text_style
@@ -57,6 +60,23 @@ class CriteriaModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows = list(rows)
         self.endResetModel()
+
+    def merge_rows(self, fresh: list[criteria_service.CriterionInfo], key: Any = None) -> int:
+        """Redraw only the criteria that changed; a criterion added, removed or moved resets.
+
+        (Their order gives the short names C1, C2... the matrix uses, so that rare case is a
+        reset.) Returns how many rows changed.
+        """
+        if [row.id for row in fresh] != [row.id for row in self.rows]:
+            self.set_rows(fresh)
+            return len(fresh)
+        changed = 0
+        for number, row in enumerate(fresh):
+            if row != self.rows[number]:
+                self.rows[number] = row
+                self.dataChanged.emit(self.index(number, 0), self.index(number, 2))
+                changed += 1
+        return changed
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
@@ -261,6 +281,7 @@ class MatrixModel(QAbstractTableModel):
 class CriteriaPage(Page):
     title = "Criteria"
     object_name = "criteriaPage"
+    shows_tables = frozenset({"criterion", "section_criterion", "section"})
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__(workspace)
@@ -280,6 +301,7 @@ class CriteriaPage(Page):
 
         self.total_label = QLabel()
         self.total_label.setObjectName("criteriaWeightTotal")
+        self.total_label.setWordWrap(True)
         add = QPushButton("Add criterion…")
         name_widget(add, "addCriterion", "Add a criterion")
         add.clicked.connect(self.add_criterion)
@@ -322,12 +344,17 @@ class CriteriaPage(Page):
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
         legend = QLabel(
-            "Which sections address which criteria (C1, C2… as numbered above; hover for "
-            "the title). Tick a cell to link; ⚠ marks a gap."
+            "Which sections address which criteria: tick a cell to link them; ⚠ marks a gap."
         )
         legend.setWordWrap(True)
         lower_layout.addWidget(legend)
         lower_layout.addWidget(self.matrix_view, 1)
+        #: The criteria's names under the matrix, whose columns are too narrow for them.
+        self.criteria_legend = QLabel()
+        self.criteria_legend.setObjectName("criteriaLegend")
+        self.criteria_legend.setWordWrap(True)
+        self.criteria_legend.setMinimumWidth(200)  # wraps, rather than widen the window
+        lower_layout.addWidget(self.criteria_legend)
         note_row = QHBoxLayout()
         note_row.addWidget(QLabel("Note:"))
         note_row.addWidget(self.note_edit, 1)
@@ -347,15 +374,39 @@ class CriteriaPage(Page):
         with self.workspace.reading() as session:
             rows = criteria_service.criteria(session)
             matrix = criteria_service.matrix(session)
+            self._heads = section_service.section_heads(session)
         self.model.set_rows(rows)
         self.table.resizeColumnToContents(TITLE)
         self.table.setColumnWidth(TITLE, min(self.table.columnWidth(TITLE), 420))
         self.table.resizeColumnToContents(WEIGHT)
         self.matrix_model.set_matrix(matrix)
-        self.matrix_view.resizeColumnsToContents()
+        # Section titles are cut short (their full text is a tooltip) so that all the criteria
+        # columns fit beside them on a 1024x768 screen.
+        vertical = self.matrix_view.verticalHeader()
+        vertical.setMaximumWidth(vertical.fontMetrics().averageCharWidth() * 30)
+        metrics = self.matrix_view.horizontalHeader().fontMetrics()
         for column in range(self.matrix_model.columnCount()):
-            width = self.matrix_view.columnWidth(column)
-            self.matrix_view.setColumnWidth(column, max(60, min(width, 160)))
+            label = str(self.matrix_model.headerData(column, Qt.Orientation.Horizontal) or "")
+            self.matrix_view.setColumnWidth(column, max(44, metrics.horizontalAdvance(label) + 16))
+        self.criteria_legend.setText(
+            " · ".join(f"<b>C{n}</b> {escape(row.title)}" for n, row in enumerate(rows, 1))
+        )
+        self._update_total()
+
+    def update_rows(self, changes: ChangeSet) -> None:
+        """Criteria rows that changed are redrawn in place; the matrix repaints its cells.
+
+        Saving a section's text changes nothing this page shows, so it is skipped: only the
+        sections' titles and places (`section_heads`) matter here.
+        """
+        with self.workspace.reading() as session:
+            heads = section_service.section_heads(session)
+            if not changes.touches("criterion", "section_criterion") and heads == self._heads:
+                return
+            self._heads = heads
+            rows = criteria_service.criteria(session)
+        self.model.merge_rows(rows, key=lambda row: row.id)
+        self.matrix_model.reload()
         self._update_total()
 
     def _criteria_edited(self) -> None:
@@ -365,7 +416,12 @@ class CriteriaPage(Page):
     def _update_total(self) -> None:
         total = sum(row.weight_bp for row in self.model.rows)
         matrix = self.matrix_model.matrix
-        self.total_label.setText(matrix.weight_message if matrix else "")
+        message = matrix.weight_message if matrix else ""
+        weights = {row.weight_bp for row in self.model.rows}
+        if message and len(weights) == 1 and len(self.model.rows) > 1:
+            # The department published no weights: equal ones are the team's assumption.
+            message += " (equal weights: assumed until ODPM says otherwise)"
+        self.total_label.setText(message)
         colour = "" if total == FULL_WEIGHT_BP else text_style("danger", self, bold=True)
         self.total_label.setStyleSheet(colour)
 
@@ -411,8 +467,7 @@ class CriteriaPage(Page):
     def add_criterion(self) -> None:
         title, ok = QInputDialog.getText(self, "New criterion", "Title of the criterion:")
         if ok and title.strip():
-            criteria_service.add_criterion(self.workspace, title)
-            self.refresh()
+            criteria_service.add_criterion(self.workspace, title)  # shown from its change set
 
     def delete_current(self) -> None:
         index = self.table.currentIndex()
@@ -426,7 +481,6 @@ class CriteriaPage(Page):
         ):
             with self.undo_stack.gathering(f"Delete criterion '{row.title}'"):
                 criteria_service.delete_criterion(self.workspace, row.id)
-            self.refresh()
 
     def select_item(self, kind: str, key: object) -> bool:
         if kind != "criterion":

@@ -33,7 +33,7 @@ from crmbid_desktop.services import dashboard as dashboard_service
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.ui.charts import RatioRing, StatusBar, word_bar_colour
 from crmbid_desktop.ui.colours import fill_colour, text_colour
-from crmbid_desktop.ui.pages.base import Page
+from crmbid_desktop.ui.pages.base import BID_TABLES, Page
 from crmbid_desktop.ui.widgets import name_widget
 
 Dashboard = dashboard_service.Dashboard
@@ -42,6 +42,23 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 ITEM_ROLE = Qt.ItemDataRole.UserRole  # (kind, key) of the item a row opens
 WORDS_ROLE = Qt.ItemDataRole.UserRole + 1  # (words, limit, level) for the bar
 WORDS_COLUMN = 2
+
+#: How each urgency of a next step reads, and its colour role (ui.colours); words and colour
+#: say the same, so the list reads right to colour-blind users and screen readers too.
+NEXT_STEP_LOOK = {
+    dashboard_service.OVERDUE: ("Overdue", "danger"),
+    dashboard_service.TODAY: ("Due today", "danger"),
+    dashboard_service.BEHIND: ("Behind", "warning"),
+    dashboard_service.THIS_WEEK: ("This week", "warning"),
+    dashboard_service.TO_DO: ("To do", ""),
+}
+SUMMARY_WORDS = {
+    dashboard_service.OVERDUE: "overdue",
+    dashboard_service.TODAY: "due today",
+    dashboard_service.BEHIND: "behind their due date",
+    dashboard_service.THIS_WEEK: "due this week",
+    dashboard_service.TO_DO: "still to sign off",
+}
 
 #: Chart colour of each section status (roles from ui.colours, so dark palettes work too).
 STATUS_FILLS = {
@@ -109,6 +126,8 @@ def _caption(name: str) -> QLabel:
 class DashboardPage(Page):
     title = "Dashboard"
     object_name = "dashboardPage"
+    # Whole-bid summaries: recomputed when shown after any change (Page.update_rows).
+    shows_tables = BID_TABLES
 
     def __init__(
         self, workspace: Workspace, today: date | Callable[[], date] | None = None
@@ -118,7 +137,7 @@ class DashboardPage(Page):
             fixed = today
             self.today: Callable[[], date] = lambda: fixed
         else:
-            self.today = today or date.today
+            self.today = today or workspace.today  # "plan as if today is …" when set
         self.board: Dashboard | None = None
 
         self.bid_title = QLabel()
@@ -134,7 +153,7 @@ class DashboardPage(Page):
         self.countdown.setWordWrap(True)
         self.countdown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
         font = self.countdown.font()
-        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setPointSizeF(font.pointSizeF() * 1.1)
         font.setBold(True)
         self.countdown.setFont(font)
         self.countdown_button = QPushButton("Show in the timetable")
@@ -142,9 +161,9 @@ class DashboardPage(Page):
             self.countdown_button, "dashboardOpenDeadline", "Show the deadline in the timetable"
         )
         self.countdown_button.clicked.connect(self._open_deadline)
-        deadline_row = QHBoxLayout(deadline_box)
-        deadline_row.addWidget(self.countdown, 1)
-        deadline_row.addWidget(self.countdown_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        deadline_column = QVBoxLayout(deadline_box)
+        deadline_column.addWidget(self.countdown)
+        deadline_column.addWidget(self.countdown_button, 0, Qt.AlignmentFlag.AlignLeft)
 
         # -- sections ---------------------------------------------------------------------
         sections_box = QGroupBox("Sections")
@@ -170,15 +189,20 @@ class DashboardPage(Page):
         sections_layout.addWidget(self.status_caption)
         sections_layout.addWidget(self.sections, 1)
 
-        # -- tasks ------------------------------------------------------------------------
-        tasks_box = QGroupBox("Tasks needing attention")
-        tasks_box.setObjectName("dashboardTasksBox")
-        self.tasks_caption = _caption("dashboardTasksCaption")
-        self.tasks = _list("dashboardTasks", "Overdue and at-risk tasks")
-        self.tasks.itemActivated.connect(self._list_item_activated)
-        tasks_layout = QVBoxLayout(tasks_box)
-        tasks_layout.addWidget(self.tasks_caption)
-        tasks_layout.addWidget(self.tasks, 1)
+        # -- what to do next ------------------------------------------------------------
+        next_box = QGroupBox("What to do next")
+        next_box.setObjectName("dashboardNextBox")
+        self.next_caption = _caption("dashboardNextCaption")
+        self.next_steps = QListWidget()
+        name_widget(self.next_steps, "dashboardNextSteps", "What to do next")
+        self.next_steps.setWordWrap(True)
+        self.next_steps.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.next_steps.setSpacing(2)
+        self.next_steps.setMinimumHeight(self.next_steps.fontMetrics().height() * 8)
+        self.next_steps.itemActivated.connect(self._list_item_activated)
+        next_layout = QVBoxLayout(next_box)
+        next_layout.addWidget(self.next_caption)
+        next_layout.addWidget(self.next_steps, 1)
 
         # -- criteria and partners ----------------------------------------------------------
         self.coverage_ring = RatioRing("dashboardCoverageChart", "Criteria coverage chart")
@@ -204,15 +228,19 @@ class DashboardPage(Page):
             self.waiting,
         )
 
+        # What to do next comes first and takes the most room; the deadline, coverage and
+        # sign-off stand beside it; every section's progress follows below.
         grid = QGridLayout()
-        grid.addWidget(deadline_box, 0, 0, 1, 2)
-        grid.addWidget(sections_box, 1, 0, 4, 1)
-        grid.addWidget(tasks_box, 1, 1)
-        grid.addWidget(coverage_box, 2, 1)
-        grid.addWidget(sign_off_box, 3, 1)
+        grid.addWidget(next_box, 0, 0, 3, 1)
+        grid.addWidget(deadline_box, 0, 1)
+        grid.addWidget(coverage_box, 1, 1)
+        grid.addWidget(sign_off_box, 2, 1)
+        grid.addWidget(sections_box, 3, 0, 1, 2)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
-        grid.setRowStretch(4, 1)
+        grid.setRowStretch(2, 1)
+        grid.setRowStretch(3, 2)
+        self.sections.setMinimumHeight(self.sections.fontMetrics().height() * 12)
         # Scrolls rather than forcing a tall window: laptops at 150% have little height.
         content = QWidget()
         content.setObjectName("dashboardContent")
@@ -230,7 +258,10 @@ class DashboardPage(Page):
         # a fifth of a second), so they follow right after the window's first paint.
         self._loaded = False
         self._timetable_scheduled = False
-        self._show_progress(dashboard_service.progress(self.workspace))
+        # Word counts are work in proportion to the bid: they come with that full read too.
+        self._show_progress(
+            dashboard_service.progress(self.workspace, self.today(), count_words=False)
+        )
         self._show_timetable_pending()
 
     @staticmethod
@@ -278,18 +309,17 @@ class DashboardPage(Page):
         self._show_sections(board)
         self._show_coverage(board)
         self._show_sign_off(board)
+        self._show_next_steps(read.next_steps, "")
 
     def _show_timetable_pending(self) -> None:
         self.countdown.setText("Working out the timetable…")
         self.countdown_button.setEnabled(False)
-        self.tasks.clear()
-        self.tasks.setVisible(False)
-        self.tasks_caption.setText("Working out which tasks are overdue or at risk…")
+        self.next_caption.setText("Working out which tasks are due…")
 
     def showEvent(self, event: QShowEvent) -> None:  # Qt names it
+        # Coming back from another page: Page.showEvent recomputes the figures when a change
+        # set arrived meanwhile (`update_rows` marks the page stale), and only then.
         super().showEvent(event)
-        if self._loaded:  # coming back from another page: its edits may change the figures
-            self.refresh()
 
     # -- reading -----------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -299,7 +329,7 @@ class DashboardPage(Page):
         self._show_title(board.title, board.funding_body)
         self._show_countdown(board)
         self._show_sections(board)
-        self._show_tasks(board)
+        self._show_next_steps(board.next_steps, board.plan_problem)
         self._show_coverage(board)
         self._show_sign_off(board)
 
@@ -312,9 +342,8 @@ class DashboardPage(Page):
             self.countdown_button.setEnabled(False)
             return
         self.countdown.setText(countdown.text)
-        self.countdown.setStyleSheet(
-            f"color: {text_colour('muted', self).name()};" if countdown.all_past else ""
-        )
+        role = {"past": "muted", "now": "danger", "soon": "warning"}.get(countdown.urgency)
+        self.countdown.setStyleSheet(f"color: {text_colour(role, self).name()};" if role else "")
         self.countdown_button.setEnabled(True)
 
     def _show_sections(self, board: Dashboard) -> None:
@@ -338,7 +367,8 @@ class DashboardPage(Page):
             )
         if near:
             limits.append(
-                f"<span style='color:{text_colour('warning', self).name()}'>{near} within 10% of it</span>"
+                f"<span style='color:{text_colour('warning', self).name()}'>{near} close to "
+                "the limit</span>"
             )
         self.status_caption.setText(legend + ("<br>" + ", ".join(limits) if limits else ""))
         self.sections.clear()
@@ -358,30 +388,40 @@ class DashboardPage(Page):
             )
             self.sections.addTopLevelItem(item)
 
-    def _show_tasks(self, board: Dashboard) -> None:
-        self.tasks.clear()
-        self.tasks.setVisible(bool(board.overdue or board.at_risk))
-        if board.plan_problem:
-            self.tasks_caption.setText(f"⚠ {board.plan_problem}")
-        elif not board.overdue and not board.at_risk:
-            self.tasks_caption.setText("No task is overdue or at risk.")
-        else:
-            self.tasks_caption.setText(
-                f"{len(board.overdue)} overdue, {len(board.at_risk)} at risk. "
-                "Press Enter or double-click to open one."
-            )
-        for alerts, role in ((board.overdue, "danger"), (board.at_risk, "warning")):
-            for alert in alerts:
-                item = QListWidgetItem(
-                    ("Overdue: " if role == "danger" else "At risk: ") + alert.text
-                )
+    def _show_next_steps(self, steps: list[dashboard_service.NextStep], problem: str) -> None:
+        self.next_steps.clear()
+        counts: dict[str, int] = {}
+        for step in steps:
+            counts[step.urgency] = counts.get(step.urgency, 0) + 1
+            words, role = NEXT_STEP_LOOK[step.urgency]
+            item = QListWidgetItem(f"{words}: {step.text}")
+            if role:
                 item.setForeground(text_colour(role, self))
-                item.setData(ITEM_ROLE, ("task", alert.id))
-                self.tasks.addItem(item)
+            item.setData(ITEM_ROLE, (step.kind, step.key))
+            item.setToolTip("Press Enter or double-click to open it.")
+            self.next_steps.addItem(item)
+        self.next_steps.setVisible(bool(steps))
+        summary = ", ".join(
+            f"{counts[urgency]} {SUMMARY_WORDS[urgency]}"
+            for urgency in dashboard_service.URGENCY_ORDER
+            if counts.get(urgency)
+        )
+        if problem:
+            text = f"⚠ {problem}"
+        elif not steps:
+            text = "Nothing is overdue or due this week, and every partner has signed off."
+        else:
+            text = f"{summary[0].upper()}{summary[1:]}. Press Enter or double-click one to open it."
+        self.next_caption.setText(text)
 
     def _show_coverage(self, board: Dashboard) -> None:
         coverage = board.coverage
-        text = f"{coverage.addressed} of {coverage.total} criteria are addressed by a section."
+        text = (
+            f"{coverage.addressed} of {coverage.total} criteria are addressed by a section "
+            "with text."
+        )
+        if coverage.linked_only:
+            text += f" {coverage.linked_only} more are linked to sections not yet written."
         if coverage.uncovered:
             text += " Not yet addressed:"
         self.coverage_ring.set_ratio(coverage.addressed, coverage.total, text)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -111,6 +112,10 @@ class PartnerForm(QWidget):
         name_widget(self.notes_edit, "partnerNotes", "Notes")
 
         form = QFormLayout()
+
+        # Narrow panes put a long row's field under its label rather than cut it off.
+
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("&Council:", self.name_edit)
         form.addRow("", self.name_message)
         form.addRow("&Type:", self.type_combo)
@@ -169,15 +174,18 @@ class PartnerForm(QWidget):
         attachments_box = QGroupBox("Letters of support and agreements")
         attachments_layout = QVBoxLayout(attachments_box)
         attachments_layout.addWidget(self.attachments_table)
-        attachment_buttons = QHBoxLayout()
-        for button in (
-            self.attach_button,
-            self.open_button,
-            self.save_copy_button,
-            self.remove_attachment_button,
+        # Two buttons a row: the four side by side are wider than the form's pane on a laptop.
+        attachment_buttons = QGridLayout()
+        for number, button in enumerate(
+            (
+                self.attach_button,
+                self.open_button,
+                self.save_copy_button,
+                self.remove_attachment_button,
+            )
         ):
-            attachment_buttons.addWidget(button)
-        attachment_buttons.addStretch()
+            attachment_buttons.addWidget(button, number // 2, number % 2)
+        attachment_buttons.setColumnStretch(2, 1)
         attachments_layout.addLayout(attachment_buttons)
 
         layout = QVBoxLayout(self)

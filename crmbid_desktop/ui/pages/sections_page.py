@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtCore import QElapsedTimer, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QBrush,
@@ -16,7 +17,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -25,10 +26,13 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
+    QStyle,
     QTabWidget,
     QToolBar,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -36,12 +40,19 @@ from PySide6.QtWidgets import (
 )
 
 from crmbid_desktop.domain.dates import format_date, parse_date
-from crmbid_desktop.domain.section_workflow import STATUSES, WorkflowError
+from crmbid_desktop.domain.section_workflow import NOT_STARTED, STATUSES, WorkflowError
 from crmbid_desktop.domain.word_meter import NEAR, OVER, meter_level, meter_text
 from crmbid_desktop.services import queries
 from crmbid_desktop.services import sections as section_service
+from crmbid_desktop.services.changes import ChangeSet
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.store.errors import BidFileError
+from crmbid_desktop.ui import icons
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from crmbid_desktop.store.models import Partner
 from crmbid_desktop.ui.colours import text_colour, text_style
 from crmbid_desktop.ui.pages.base import Page
 from crmbid_desktop.ui.sections.editor import SectionEditor, editor_toolbar
@@ -86,6 +97,9 @@ class OutlineTree(QTreeWidget):
         QTimer.singleShot(0, lambda: self.page.move_to(section_id, parent_id, index))
 
     def find_item(self, section_id: int) -> QTreeWidgetItem | None:
+        known = self.page.items.get(section_id)
+        if known is not None and known.treeWidget() is self:
+            return known  # the page keeps each section's item: no walk of the tree per lookup
         stack = [self.topLevelItem(i) for i in range(self.topLevelItemCount())]
         while stack:
             item = stack.pop()
@@ -100,10 +114,16 @@ class OutlineTree(QTreeWidget):
 class SectionsPage(Page):
     title = "Sections"
     object_name = "sectionsPage"
+    shows_tables = frozenset({"section", "comment", "partner", "bid", "section_version"})
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__(workspace)
         self.rows: dict[int, section_service.SectionInfo] = {}
+        #: Each section's outline item, so one row is found without walking the tree.
+        self.items: dict[int, QTreeWidgetItem] = {}
+        self._shape: list[tuple[str, int | None, int]] = []
+        #: How many times the outline was built (tests check a text edit does not rebuild it).
+        self.outline_builds = 0
         self.section_id: int | None = None
         self.word_counts: dict[int, int] = {}
         self.include_tables = True
@@ -143,7 +163,7 @@ class SectionsPage(Page):
         splitter.addWidget(outline_box)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([440, 800])
+        splitter.setSizes([330, 700])
         self.page_layout.addWidget(splitter, 1)
 
         self.save_timer = QTimer(self)
@@ -162,20 +182,47 @@ class SectionsPage(Page):
     def _outline_toolbar(self) -> QToolBar:
         toolbar = QToolBar("Outline")
         toolbar.setObjectName("outlineToolbar")
+        small = toolbar.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+        toolbar.setIconSize(QSize(small, small))
         toolbar.setAccessibleName("Outline actions")
-        for text, name, tip, slot in (
-            ("Add", "addSection", "Add a section after this one", self.add_section),
-            ("Add sub", "addSubSection", "Add a sub-section", self.add_sub_section),
-            ("Delete…", "deleteSection", "Delete this section", self.delete_current),
-            ("↑", "moveSectionUp", "Move section up", lambda: self._shift(-1)),
-            ("↓", "moveSectionDown", "Move section down", lambda: self._shift(1)),
-            ("→", "indentSection", "Indent: make it a sub-section of the one above", self.indent),
-            ("←", "outdentSection", "Outdent: one level up", self.outdent),
+        # Add keeps its word beside the icon; the others are icons with tooltips (and names for
+        # screen readers), so the whole row fits the outline's pane on a 1024x768 screen.
+        for text, name, tip, slot, icon, words in (
+            ("Add", "addSection", "Add a section after this one", self.add_section, "add", True),
+            (
+                "Add sub",
+                "addSubSection",
+                "Add a sub-section",
+                self.add_sub_section,
+                "add-sub",
+                False,
+            ),
+            (
+                "Delete…",
+                "deleteSection",
+                "Delete this section",
+                self.delete_current,
+                "delete",
+                True,
+            ),
+            ("↑", "moveSectionUp", "Move section up", lambda: self._shift(-1), "up", False),
+            ("↓", "moveSectionDown", "Move section down", lambda: self._shift(1), "down", False),
+            (
+                "→",
+                "indentSection",
+                "Indent: make it a sub-section of the one above",
+                self.indent,
+                "indent",
+                False,
+            ),
+            ("←", "outdentSection", "Outdent: one level up", self.outdent, "outdent", False),
             (
                 "Find…",
                 "openFindReplace",
                 "Find and replace in all sections (Ctrl+H)",
                 self.open_find_replace,
+                "find-replace",
+                False,
             ),
         ):
             action = QAction(text, toolbar)
@@ -185,9 +232,12 @@ class SectionsPage(Page):
             # The main window disables what edits the bid when the file is open read-only.
             action.setProperty("editsBid", name != "openFindReplace")
             toolbar.addAction(action)
+            icons.set_icon(action, icon)
             button = toolbar.widgetForAction(action)
-            if button is not None:
+            if isinstance(button, QToolButton):
                 name_widget(button, name, tip)
+                if words:
+                    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         return toolbar
 
     def _text_tab(self) -> QWidget:
@@ -210,13 +260,18 @@ class SectionsPage(Page):
             lambda: self._save_detail("word_limit", self.limit_spin.value() or None)
         )
         self.council_combo = QComboBox()
+        # Never narrower than "(no council)", whatever it held when first shown.
+        self.council_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.council_combo.setMinimumContentsLength(14)
         name_widget(self.council_combo, "sectionAuthorCouncil", "Author's council")
         self.council_combo.activated.connect(
             lambda _i: self._save_detail("author_partner_id", self.council_combo.currentData())
         )
         self.author_edit = QLineEdit()
         name_widget(self.author_edit, "sectionAuthorPerson", "Author")
-        self.author_edit.setPlaceholderText("Person writing it")
+        self.author_edit.setPlaceholderText("Who writes it")
         self.author_edit.editingFinished.connect(
             lambda: self._save_detail("author_person", self.author_edit.text().strip())
         )
@@ -227,7 +282,8 @@ class SectionsPage(Page):
         )
         self.due_edit = QLineEdit()
         name_widget(self.due_edit, "sectionDueOn", "Due date")
-        self.due_edit.setPlaceholderText("e.g. Mon 22 Aug 2005 or 22/08/2005")
+        self.due_edit.setPlaceholderText("e.g. 22/08/2005")
+        self.due_edit.setToolTip("A date such as Mon 22 Aug 2005 or 22/08/2005")
         self.due_edit.editingFinished.connect(self._due_changed)
         self.guidance_edit = QPlainTextEdit()
         name_widget(
@@ -242,22 +298,34 @@ class SectionsPage(Page):
         )
         self.guidance_edit.textChanged.connect(self._guidance_typed)
 
-        form = QFormLayout()
-        form.addRow("Title:", self.title_edit)
-        first = QHBoxLayout()
-        first.addWidget(self.status_combo, 1)
-        first.addWidget(QLabel("Word limit:"))
-        first.addWidget(self.limit_spin)
-        first.addWidget(QLabel("Due:"))
-        first.addWidget(self.due_edit, 1)
-        form.addRow("Status:", first)
-        second = QHBoxLayout()
-        second.addWidget(self.council_combo, 1)
-        second.addWidget(self.author_edit, 1)
-        second.addWidget(QLabel("Reviewer:"))
-        second.addWidget(self.reviewer_edit, 1)
-        form.addRow("Author:", second)
-        form.addRow("Guidance:", self.guidance_edit)
+        # Two fields a row, each label tied to its field (screen readers read the label): the
+        # whole form fits the editor's half of a 1024x768 window without scrolling sideways.
+        form = QGridLayout()
+        form.setColumnStretch(1, 1)
+        form.setColumnStretch(3, 1)
+
+        def label(text: str, buddy: QWidget) -> QLabel:
+            caption = QLabel(text)
+            caption.setBuddy(buddy)
+            return caption
+
+        form.addWidget(label("&Title:", self.title_edit), 0, 0)
+        form.addWidget(self.title_edit, 0, 1, 1, 3)
+        form.addWidget(label("&Status:", self.status_combo), 1, 0)
+        form.addWidget(self.status_combo, 1, 1)
+        form.addWidget(label("Word &limit:", self.limit_spin), 1, 2)
+        form.addWidget(self.limit_spin, 1, 3)
+        form.addWidget(label("D&ue:", self.due_edit), 2, 0)
+        form.addWidget(self.due_edit, 2, 1)
+        form.addWidget(label("Re&viewer:", self.reviewer_edit), 2, 2)
+        form.addWidget(self.reviewer_edit, 2, 3)
+        author = QHBoxLayout()
+        author.addWidget(self.council_combo, 3)
+        author.addWidget(self.author_edit, 2)
+        form.addWidget(label("&Author:", self.council_combo), 3, 0)
+        form.addLayout(author, 3, 1, 1, 3)
+        form.addWidget(label("&Guidance:", self.guidance_edit), 4, 0, Qt.AlignmentFlag.AlignTop)
+        form.addWidget(self.guidance_edit, 4, 1, 1, 3)
 
         self.editor = SectionEditor()
         name_widget(self.editor, "sectionEditor", "Section text")
@@ -280,14 +348,16 @@ class SectionsPage(Page):
 
         details = QWidget()
         details.setLayout(form)
-        # The details scroll sideways in a narrow window rather than widen the page.
+        # Below the form's natural width (a window narrower than 1024 pixels) it scrolls
+        # sideways rather than widen the whole window.
         scroller = QScrollArea()
         scroller.setObjectName("sectionDetails")
         scroller.setWidget(details)
         scroller.setWidgetResizable(True)
         scroller.setFrameShape(QScrollArea.Shape.NoFrame)
         scroller.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroller.setFixedHeight(details.sizeHint().height() + 4)
+        scroller.setMinimumHeight(details.sizeHint().height())
+        scroller.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         layout = QVBoxLayout(tab)
         layout.addWidget(scroller)
         layout.addWidget(self.toolbar)
@@ -301,31 +371,55 @@ class SectionsPage(Page):
         keep = select if select is not None else self.section_id
         with self.workspace.reading() as session:
             rows = section_service.outline(session)
+            self._shape = section_service.outline_shape(session)
             self.include_tables = section_service.count_table_words(session)
             partners = queries.partners(session)
-        self.rows = {row.id: row for row in rows}
-        self.word_counts = {
-            row.id: section_service.word_count(row.body, include_tables=self.include_tables)
-            for row in rows
-        }
+        self._fill_councils(partners)
+        self.rule_label.setToolTip(section_service.counting_rule(self.include_tables))
+        self._fill_outline(rows)
+        target = self.outline.find_item(keep) if keep in self.rows else None
+        target = target or self.outline.topLevelItem(0)
+        self.section_id = None
+        if target is not None:
+            self.outline.setCurrentItem(target)
+            self._show(int(target.data(0, ID_ROLE)))
+        else:
+            self._show(None)
+
+    def _count(self, row: section_service.SectionInfo) -> int:
+        return section_service.word_count(
+            row.body, include_tables=self.include_tables, section=row.uuid
+        )
+
+    def _fill_councils(self, partners: Sequence[Partner]) -> None:
+        self._fill_council_names([(partner.id, partner.name) for partner in partners])
+
+    def _fill_council_names(self, names: Sequence[tuple[int, str]]) -> None:
         self.council_combo.blockSignals(True)
         self.council_combo.clear()
         self.council_combo.addItem("(no council)", None)
-        for partner in partners:
-            self.council_combo.addItem(partner.name, partner.id)
+        for partner_id, name in names:
+            self.council_combo.addItem(name, partner_id)
+        current = self.rows.get(self.section_id) if self.section_id is not None else None
+        index = self.council_combo.findData(current.author_partner_id if current else None)
+        self.council_combo.setCurrentIndex(max(index, 0))
         self.council_combo.blockSignals(False)
-        self.rule_label.setToolTip(section_service.counting_rule(self.include_tables))
 
+    def _fill_outline(self, rows: list[section_service.SectionInfo]) -> None:
+        """Build the outline's items from `rows` (word counts come from the cache)."""
+        self.outline_builds += 1
+        self.rows = {row.id: row for row in rows}
+        self.word_counts = {row.id: self._count(row) for row in rows}
         self.outline.blockSignals(True)
         self.outline.clear()
+        self.items = {}
         parents: list[QTreeWidgetItem] = []
         for row in rows:
             item = QTreeWidgetItem(self._item_texts(row))
             self._paint_words(item, row)
             item.setData(0, ID_ROLE, row.id)
-            # The full title too: a narrow outline cuts long titles short.
-            title = self._item_texts(row)[0]
-            item.setToolTip(0, f"{title}\n\n{row.guidance}" if row.guidance else title)
+            self._set_tooltip(item, row)
+            self.items[row.id] = item
             del parents[row.depth - 1 :]
             if parents:
                 parents[-1].addChild(item)
@@ -335,14 +429,139 @@ class SectionsPage(Page):
         self.outline.expandAll()
         self.outline.blockSignals(False)
         self._update_total()
-        target = self.outline.find_item(keep) if keep in self.rows else None
+
+    def _set_tooltip(self, item: QTreeWidgetItem, row: section_service.SectionInfo) -> None:
+        # The full title too: a narrow outline cuts long titles short.
+        title = self._item_texts(row)[0]
+        item.setToolTip(0, f"{title}\n\n{row.guidance}" if row.guidance else title)
+
+    # -- keeping up with changes made anywhere ---------------------------------------------------
+    def update_rows(self, changes: ChangeSet) -> None:
+        """Show what `changes` did to the sections: only the rows named are read and redrawn.
+
+        The outline is rebuilt only when its shape changed (a section added, removed or moved),
+        since then numbers change down the tree; word counts come from the per-section cache.
+        """
+        with self.workspace.reading() as session:
+            if changes.touches("bid"):
+                include = section_service.count_table_words(session)
+                if include != self.include_tables:
+                    self.include_tables = include
+                    self.rule_label.setToolTip(section_service.counting_rule(include))
+                    self._recount_all()
+            if changes.touches("partner"):
+                names = queries.partner_names(session)
+                shown = [
+                    (self.council_combo.itemData(i), self.council_combo.itemText(i))
+                    for i in range(1, self.council_combo.count())
+                ]
+                if names != shown:  # a council added, removed or renamed
+                    self._fill_council_names(names)
+            if changes.touches("section"):
+                shape = section_service.outline_shape(session)
+                if shape != self._shape:
+                    self._shape = shape
+                    self._fill_outline(section_service.outline(session))
+                    self._keep_current()
+                    return
+            wanted = set(changes.changed_in("section"))
+            if changes.touches("comment"):
+                wanted |= self._sections_with_new_comment_counts(session)
+            rows = section_service.outline(session, only=wanted) if wanted else []
+        self._show_rows(rows)
+        if self.section_id is not None and changes.touches("section_version"):
+            self.history.show_section(self.section_id)
+        if self.section_id is not None and changes.touches("comment"):
+            self.reviews.show_section(self.section_id)
+
+    def _sections_with_new_comment_counts(self, session: Session) -> set[str]:
+        counts = section_service.unresolved_counts(session)
+        return {
+            row.uuid
+            for row in self.rows.values()
+            if counts.get(row.id, 0) != row.unresolved_comments
+        }
+
+    def _show_rows(self, rows: list[section_service.SectionInfo]) -> None:
+        for row in rows:
+            self.rows[row.id] = row
+            self.word_counts[row.id] = self._count(row)
+            item = self.items.get(row.id)
+            if item is not None:
+                for column, text in enumerate(self._item_texts(row)):
+                    item.setText(column, text)
+                self._paint_words(item, row)
+                self._set_tooltip(item, row)
+            if row.id == self.section_id:
+                self._show_current_fields(row)
+        if rows:
+            self._update_meter()
+            self._update_total()
+            self._update_review_tab()
+
+    def _show_current_fields(self, row: section_service.SectionInfo) -> None:
+        """The open section's details as saved, without disturbing a field being typed in."""
+        self._loading = True
+        try:
+            if self.title_edit.text() != row.title and not self.title_edit.isModified():
+                self.title_edit.setText(row.title)
+            self.status_combo.setCurrentText(row.status)
+            if not self.limit_spin.hasFocus():
+                self.limit_spin.setValue(row.word_limit or 0)
+            index = self.council_combo.findData(row.author_partner_id)
+            self.council_combo.setCurrentIndex(max(index, 0))
+            for edit, value in (
+                (self.author_edit, row.author_person),
+                (self.reviewer_edit, row.reviewer),
+                (self.due_edit, format_date(row.due_on) if row.due_on else ""),
+            ):
+                if edit.text() != value and not edit.isModified():
+                    edit.setText(value)
+            if (
+                self.guidance_edit.toPlainText() != row.guidance
+                and not self.guidance_timer.isActive()
+            ):
+                self.guidance_edit.setPlainText(row.guidance)
+            if row.body != self._saved_text and not self.editor.document().isModified():
+                # Changed elsewhere (undo, a partner's returned text, a restore): show it.
+                self.editor.load_markdown(row.body)
+                self._saved_text = row.body
+        finally:
+            self._loading = False
+
+    def _recount_all(self) -> None:
+        self.word_counts = {sid: self._count(row) for sid, row in self.rows.items()}
+        for sid, row in self.rows.items():
+            item = self.items.get(sid)
+            if item is not None:
+                item.setText(2, self._item_texts(row)[2])
+                self._paint_words(item, row)
+        self._update_meter()
+        self._update_total()
+
+    def _keep_current(self) -> None:
+        """After the outline was rebuilt: the same section stays open, or the first one."""
+        current = self.section_id if self.section_id in self.rows else None
+        target = self.items.get(current) if current is not None else None
         target = target or self.outline.topLevelItem(0)
-        self.section_id = None
-        if target is not None:
-            self.outline.setCurrentItem(target)
-            self._show(int(target.data(0, ID_ROLE)))
-        else:
+        if target is None:
             self._show(None)
+            return
+        self.outline.blockSignals(True)
+        self.outline.setCurrentItem(target)
+        self.outline.blockSignals(False)
+        target_id = int(target.data(0, ID_ROLE))
+        if target_id != self.section_id:
+            self._show(target_id)
+        else:
+            self._show_current_fields(self.rows[target_id])
+            self._update_meter()
+            self._update_review_tab()
+
+    def select_section(self, section_id: int | None) -> None:
+        item = self.items.get(section_id) if section_id is not None else None
+        if item is not None:
+            self.outline.setCurrentItem(item)
 
     def _item_texts(self, row: section_service.SectionInfo) -> list[str]:
         count = self.word_counts.get(row.id, 0)
@@ -435,6 +654,9 @@ class SectionsPage(Page):
         self._saved_text = text
         self.editor.document().setModified(False)
         row = self.rows[self.section_id]
+        if row.status == NOT_STARTED:
+            self._reload_row()  # the first words moved it to drafting: show the new status
+            return
         item = self.outline.find_item(self.section_id)
         if item is not None:
             item.setText(2, self._item_texts(row)[2])
@@ -507,30 +729,19 @@ class SectionsPage(Page):
         self._reload_row()
 
     def _reload_row(self) -> None:
+        """The open section's row again (one row read, however long the outline)."""
+        row = self.rows.get(self.section_id) if self.section_id is not None else None
+        if row is None:
+            return
         with self.workspace.reading() as session:
-            rows = section_service.outline(session)
-        self.rows = {row.id: row for row in rows}
-        for row in rows:
-            item = self.outline.find_item(row.id)
-            if item is not None:
-                for column, text in enumerate(self._item_texts(row)):
-                    item.setText(column, text)
-                self._paint_words(item, row)
-        current = self.rows.get(self.section_id) if self.section_id is not None else None
-        if current is not None:
-            self._loading = True
-            self.status_combo.setCurrentText(current.status)
-            self.title_edit.setText(current.title)
-            self._loading = False
-        self._update_meter()
-        self._update_total()
-        self._update_review_tab()
+            rows = section_service.outline(session, only=[row.uuid])
+        self._show_rows(rows)
 
     def _reviews_changed(self) -> None:
         self._reload_row()
 
     def _version_restored(self) -> None:
-        self.refresh()
+        # The restored text arrives as the restore's change set, like any other write.
         self.tabs.setCurrentWidget(self.history)
 
     def _update_review_tab(self) -> None:
@@ -557,7 +768,7 @@ class SectionsPage(Page):
             new_id = section_service.add_section(
                 self.workspace, title, parent_id=parent, after_id=self.section_id
             )
-            self.refresh(select=new_id)
+            self.select_section(new_id)  # the outline already shows it, from the change set
 
     def add_sub_section(self) -> None:
         if self.section_id is None:
@@ -565,7 +776,7 @@ class SectionsPage(Page):
         title = self._ask_title("Title of the new sub-section:")
         if title:
             new_id = section_service.add_section(self.workspace, title, parent_id=self.section_id)
-            self.refresh(select=new_id)
+            self.select_section(new_id)
 
     def delete_current(self) -> None:
         row = self.rows.get(self.section_id) if self.section_id is not None else None
@@ -581,7 +792,6 @@ class SectionsPage(Page):
             self.flush_text()
             with self.undo_stack.gathering(f"Delete section {row.label}"):
                 section_service.delete_section(self.workspace, row.id)
-            self.refresh()
 
     def _outline_change(self, change: Callable[[int], object]) -> None:
         if self.section_id is None:
@@ -591,7 +801,13 @@ class SectionsPage(Page):
             change(self.section_id)
         except section_service.SectionError as error:
             self._tell("Section not moved", str(error))
-        self.refresh()
+            self._restore_outline()
+
+    def _restore_outline(self) -> None:
+        """A refused move: put the outline back as saved (a drag may have moved an item)."""
+        with self.workspace.reading() as session:
+            self._fill_outline(section_service.outline(session))
+        self._keep_current()
 
     def _shift(self, step: int) -> None:
         self._outline_change(lambda sid: section_service.shift_section(self.workspace, sid, step))
@@ -604,14 +820,22 @@ class SectionsPage(Page):
 
     def move_to(self, section_id: int, parent_id: int | None, index: int) -> None:
         self.flush_text()
+        builds = self.outline_builds
         try:
             section_service.move_section(self.workspace, section_id, parent_id, index)
         except section_service.SectionError as error:
             self._tell("Section not moved", str(error))
-        self.refresh(select=section_id)
+            self._restore_outline()
+            return
+        if self.outline_builds == builds:
+            # A drop where it already was changes nothing, so no change set rebuilt the outline
+            # the drag disturbed: put it back as saved.
+            self._restore_outline()
+        self.select_section(section_id)
 
     def find_replace_dialog(self) -> FindReplaceDialog:
-        return FindReplaceDialog(self.workspace, self.flush_text, self.refresh, self)
+        # Replacements reach the outline and editor as change sets: nothing to reload afterwards.
+        return FindReplaceDialog(self.workspace, self.flush_text, self._reload_row, self)
 
     def open_find_replace(self) -> None:
         self.find_replace_dialog().exec()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QInputDialog, QTextEdit, QToolBar, QWidget
 
 from crmbid_desktop.services.paste_cleanup import clean_pasted_html
 from crmbid_desktop.services.sections import markdown_to_html
+from crmbid_desktop.ui import icons
 from crmbid_desktop.ui.sections.markdown_writer import CachedDocumentText, document_markdown
 
 HEADING_SIZES = {1: 1.5, 2: 1.25}
@@ -182,9 +183,13 @@ def editor_toolbar(editor: SectionEditor, parent: QWidget) -> QToolBar:
     toolbar.setObjectName("sectionFormattingToolbar")
     toolbar.setAccessibleName("Text formatting")
 
-    def add(text: str, name: str, slot: object, shortcut: str = "", tip: str = "") -> QAction:
+    def add(
+        text: str, name: str, slot: object, shortcut: str = "", tip: str = "", icon: str = ""
+    ) -> QAction:
         action = QAction(text, toolbar)
         action.setObjectName(name)
+        if icon:
+            icons.set_icon(action, icon)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -207,14 +212,28 @@ def editor_toolbar(editor: SectionEditor, parent: QWidget) -> QToolBar:
         ("I", "italic", editor.toggle_italic, "font-style: italic"),
         ("U", "underline", editor.toggle_underline, "text-decoration: underline"),
     ):
-        add(letter, f"{name}Action", slot, f"Ctrl+{letter}", name.capitalize())
+        add(letter, f"{name}Action", slot, f"Ctrl+{letter}", name.capitalize(), name)
         button = toolbar.findChild(QWidget, f"{name}ActionButton")
         if button is not None:
             button.setStyleSheet(style)
     toolbar.addSeparator()
-    add("Heading 1", "heading1Action", lambda: editor.set_heading(1), "Ctrl+Alt+1", "Heading 1")
-    add("Heading 2", "heading2Action", lambda: editor.set_heading(2), "Ctrl+Alt+2", "Heading 2")
-    add("Body", "bodyTextAction", lambda: editor.set_heading(0), "Ctrl+Alt+0", "Body text")
+    add(
+        "Heading 1",
+        "heading1Action",
+        lambda: editor.set_heading(1),
+        "Ctrl+Alt+1",
+        "Heading 1",
+        "heading-1",
+    )
+    add(
+        "Heading 2",
+        "heading2Action",
+        lambda: editor.set_heading(2),
+        "Ctrl+Alt+2",
+        "Heading 2",
+        "heading-2",
+    )
+    add("Body", "bodyTextAction", lambda: editor.set_heading(0), "Ctrl+Alt+0", "Body text", "body")
     toolbar.addSeparator()
     add(
         "• List",
@@ -222,6 +241,7 @@ def editor_toolbar(editor: SectionEditor, parent: QWidget) -> QToolBar:
         lambda: editor.toggle_list(QTextListFormat.Style.ListDisc),
         "Ctrl+Shift+8",
         "Bulleted list",
+        "bullets",
     )
     add(
         "1. List",
@@ -229,12 +249,27 @@ def editor_toolbar(editor: SectionEditor, parent: QWidget) -> QToolBar:
         lambda: editor.toggle_list(QTextListFormat.Style.ListDecimal),
         "Ctrl+Shift+7",
         "Numbered list",
+        "numbers",
     )
-    add("→", "nestListAction", lambda: editor.change_list_level(1), "", "Nest list item (Tab)")
-    add("←", "unnestListAction", lambda: editor.change_list_level(-1), "", "Un-nest (Shift+Tab)")
+    add(
+        "→",
+        "nestListAction",
+        lambda: editor.change_list_level(1),
+        "",
+        "Nest list item (Tab)",
+        "indent",
+    )
+    add(
+        "←",
+        "unnestListAction",
+        lambda: editor.change_list_level(-1),
+        "",
+        "Un-nest (Shift+Tab)",
+        "outdent",
+    )
     toolbar.addSeparator()
-    add("Table", "insertTableAction", editor.insert_table, "", "Insert a table")
-    add("Link…", "insertLinkAction", ask_link, "Ctrl+K", "Insert link")
+    add("Table", "insertTableAction", editor.insert_table, "", "Insert a table", "table")
+    add("Link…", "insertLinkAction", ask_link, "Ctrl+K", "Insert link", "link")
 
     # B, I and U show whether the text at the cursor has them, as in Word.
     states: dict[str, Callable[[], bool]] = {

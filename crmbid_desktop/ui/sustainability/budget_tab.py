@@ -10,7 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QFont, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -74,6 +81,7 @@ class BudgetModel(QAbstractTableModel):
 
     def __init__(self, set_amount: AmountSetter) -> None:
         super().__init__()
+        self.empty = True  # no figures at all: the balance row shows none
         self._set_amount = set_amount
         self._years: list[int] = []
         self._rows: list[DisplayRow] = []
@@ -82,6 +90,7 @@ class BudgetModel(QAbstractTableModel):
         self.beginResetModel()
         self._years = list(table.years)
         self._rows = display_rows(table)
+        self.empty = table.is_empty
         self.endResetModel()
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
@@ -122,7 +131,8 @@ class BudgetModel(QAbstractTableModel):
             if value is None:
                 return ""
             if row.style == "balance":
-                return budget.balance_cell(value)
+                # An empty budget does not "break even": there is nothing in it yet.
+                return "—" if self.empty else budget.balance_cell(value)
             return format_pence(value)
         if role == Qt.ItemDataRole.EditRole:
             return format_pence_plain(value) if value is not None else row.label
@@ -134,7 +144,7 @@ class BudgetModel(QAbstractTableModel):
             font.setItalic(bool(row.line and row.line.drawn_from))
             return font
         if role == Qt.ItemDataRole.BackgroundRole:
-            if row.style == "balance" and value is not None:
+            if row.style == "balance" and value is not None and not self.empty:
                 role_name = SURPLUS if value > 0 else GAP if value < 0 else HEADING
                 return QBrush(background_colour(role_name))
             if row.style == "heading":
@@ -196,6 +206,11 @@ class BudgetTab(QWidget):
         super().__init__()
         self.setObjectName("budgetTab")
         self.workspace = workspace
+        self._inputs: tuple[int, int, tuple[int, int]] | None = None
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(0)
+        self._refresh_timer.timeout.connect(self.refresh)
         self.undo_stack = undo_stack
 
         self.first_year_box = QComboBox()
@@ -252,6 +267,7 @@ class BudgetTab(QWidget):
     def refresh(self) -> None:
         with self.workspace.reading() as session:
             table = budget.budget_table(session)
+            self._inputs = budget.drawn_inputs(session)
         self._loading = True
         forms.select_data(self.first_year_box, table.years[0])
         self.year_count_spin.setValue(len(table.years))
@@ -259,14 +275,21 @@ class BudgetTab(QWidget):
         self.model.set_table(table)
         self.view.resizeColumnsToContents()
         header = self.view.horizontalHeader()
-        header.resizeSection(0, max(header.sectionSize(0), 240))
+        # Five years beside the line names fit a 1024x768 window without scrolling sideways.
+        header.resizeSection(0, min(max(header.sectionSize(0), 180), 240))
         for column in range(1, self.model.columnCount()):
-            header.resizeSection(column, max(header.sectionSize(column), 120))
+            header.resizeSection(column, max(header.sectionSize(column), 90))
         parts = [
             f"<span style='color:{text_colour('ok' if t.balance_pence >= 0 else 'danger', self).name()}'>"
             f"<b>{t.label}</b>: {balance_words(t.balance_pence)}</span>"
             for t in table.totals
         ]
+        if table.is_empty:
+            parts = [
+                "No figures yet: double-click a year's cell (or select it and start typing) to "
+                "enter income and costs; partners' contributions and product costs come from "
+                "their registers."
+            ]
         self.balance_summary.setText(" · ".join(parts))
 
     def show_error(self, message: str) -> None:
@@ -277,14 +300,22 @@ class BudgetTab(QWidget):
         # One saved edit; the bid's history makes it undoable like every other.
         budget.set_amount(self.workspace, kind, source, year, pence)
         self.error.hide()
-        # Refresh after Qt finishes the edit: resetting the model inside setData confuses the view.
-        from PySide6.QtCore import QTimer
-
-        QTimer.singleShot(0, self._after_edit)
-
-    def _after_edit(self) -> None:
-        self.refresh()
+        # The grid is worked out again from the edit's change set (`schedule_refresh`), after Qt
+        # finishes the edit: resetting the model inside setData confuses the view.
         self.changed.emit()
+
+    def follow_sources(self) -> None:
+        """Partners, products or the bid changed: work the grid out again only if what it draws
+        from them (contributions, maintenance, years) moved."""
+        with self.workspace.reading() as session:
+            inputs = budget.drawn_inputs(session)
+        if inputs != self._inputs:
+            self.refresh()
+
+    def schedule_refresh(self) -> None:
+        """Work the grid out again once control returns to the event loop (several changes in a
+        row cost one refresh; never inside the model's own setData)."""
+        self._refresh_timer.start()
 
     def _years_changed(self) -> None:
         if self._loading:

@@ -88,6 +88,8 @@ class RisksTab(QWidget):
 
         self.model: forms.RegisterModel[RiskRow] = forms.RegisterModel(RISK_COLUMNS)
         self.table = FilterableTable(self.model, "risks", "risks")
+        self.table.view.empty_text = "No risks yet: press New risk to add one."
+        self.table.view.setProperty("keyColumns", 3)  # score, rating and the risk stay in view
         self.table.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         self.table.view.selectionModel().selectionChanged.connect(self._selection_changed)
         left = QWidget()
@@ -102,6 +104,8 @@ class RisksTab(QWidget):
         self.form_box = QGroupBox("Risk details (saved as you type)")
         self.form_box.setObjectName("riskForm")
         form = QFormLayout(self.form_box)
+        # Narrow panes put a long row's field under its label rather than cut it off.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.description_edit = forms.text_edit("riskDescription", "Risk description", 2)
         self.description_message = forms.field_message("riskDescriptionMessage")
         self.cause_edit = forms.text_edit("riskCause", "Cause", 2)
@@ -188,6 +192,23 @@ class RisksTab(QWidget):
         self._update_summary()
         self.current_id = None  # so the form is filled again from what was just read
         self._apply_cell_filter(keep)
+
+    def update_rows(self) -> None:
+        """Risks changed somewhere: redraw the rows that differ, the heat map and the summary."""
+        with self.workspace.reading() as session:
+            self._all_rows = risks.risk_rows(session)
+        self._update_summary()
+        rows = self._all_rows
+        if self.cell_filter is not None:
+            rows = [row for row in rows if row.cell == self.cell_filter]
+        self.model.merge_rows(rows, key=lambda row: row.id)
+        self._update_filter_label()
+        current = next((row for row in rows if row.id == self.current_id), None)
+        if self.current_id is not None and current is None:
+            self.current_id = None
+            self._select(None)
+        elif current is not None and current.fields != self._saved and not self.saver.dirty:
+            self._show(current)
 
     def _update_summary(self) -> None:
         counts = risks.heat_map(self._all_rows)
@@ -299,7 +320,7 @@ class RisksTab(QWidget):
             self.show_error(error)
             return
         self.table.filter_box.clear()
-        self.refresh(select_id=new_id)
+        self._select(new_id)  # the table shows it already, from the change set
         self.changed.emit()
         self.description_edit.setFocus()
         self.description_edit.selectAll()
@@ -397,5 +418,6 @@ class RisksTab(QWidget):
         self._after_change()
 
     def _after_change(self) -> None:
-        self.refresh()
+        # The table already shows the change (its change set); the form follows the selection.
+        self._select(self.current_id)
         self.changed.emit()

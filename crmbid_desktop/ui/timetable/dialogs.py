@@ -35,6 +35,7 @@ from crmbid_desktop.services.planning import (
     TASK_STATUSES,
     MilestoneInput,
     TaskInput,
+    anchored_dates,
 )
 from crmbid_desktop.ui.colours import text_style
 from crmbid_desktop.ui.widgets import name_widget
@@ -122,6 +123,8 @@ class _FormDialog(QDialog):
         name_widget(self, name, title)
         self._submit = submit
         self.form = QFormLayout()
+        # Narrow panes put a long row's field under its label rather than cut it off.
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.error = QLabel()
         self.error.setObjectName(f"{name}Error")
         self.error.setWordWrap(True)
@@ -254,11 +257,15 @@ class TaskDialog(_FormDialog):
         choices: TaskChoices,
         submit: Submit,
         data: TaskInput | None = None,
+        today: date | None = None,
     ) -> None:
         super().__init__(parent, "Edit task" if data else "Add task", "taskDialog", submit)
         self._calendar = calendar
         self._milestone_days = {m[0]: m[2] for m in choices.milestones}
-        data = data or TaskInput("", start_on=DEFAULT_DAY, due_on=DEFAULT_DAY)
+        if data is None:
+            # A new task starts on the next working day and takes one working day.
+            first = calendar.next_working_day(today or DEFAULT_DAY)
+            data = TaskInput("", start_on=first, due_on=first, effort_days=1)
         self.title_edit = QLineEdit(data.title)
         name_widget(self.title_edit, "taskTitle", "Task title")
         self.description = QPlainTextEdit(data.description)
@@ -284,8 +291,9 @@ class TaskDialog(_FormDialog):
         name_widget(self.priority, "taskPriority", "Priority")
         self.effort = QSpinBox()
         self.effort.setRange(0, 500)
-        self.effort.setSuffix(" working days")
+        self.effort.valueChanged.connect(self._effort_suffix)
         self.effort.setValue(data.effort_days)
+        self._effort_suffix(self.effort.value())
         name_widget(self.effort, "taskEffort", "Effort in working days")
         status_row = QHBoxLayout()
         status_row.addWidget(self.status)
@@ -339,10 +347,14 @@ class TaskDialog(_FormDialog):
             self.anchored.toggled,
             self.anchor_days.valueChanged,
             self.milestone.currentIndexChanged,
+            self.effort.valueChanged,
         ):
             signal.connect(self._update_anchor)
         self._update_anchor()
         self.resize(720, 640)
+
+    def _effort_suffix(self, value: int) -> None:
+        self.effort.setSuffix(" working day" if value == 1 else " working days")
 
     def _update_anchor(self) -> None:
         milestone_id = self.milestone.currentData()
@@ -350,10 +362,17 @@ class TaskDialog(_FormDialog):
         self.anchor_days.setEnabled(on)
         self.due.setEnabled(not on)
         if on and milestone_id in self._milestone_days:
-            due = self._calendar.working_days_before(
-                self._milestone_days[milestone_id], self.anchor_days.value()
+            start, due = anchored_dates(
+                self._calendar,
+                self._milestone_days[milestone_id],
+                self.anchor_days.value(),
+                self.start.value(),
+                self.due.value(),
+                self.effort.value(),
             )
-            self.anchor_note.setText(f"= {format_date(due)}")
+            # The task keeps its length: the note says where both ends land.
+            begins = f"{format_date(start)} to " if start is not None and start != due else ""
+            self.anchor_note.setText(f"= {begins}{format_date(due)}")
         elif on:
             self.anchor_note.setText("choose a milestone")
         else:

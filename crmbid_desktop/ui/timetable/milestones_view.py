@@ -40,6 +40,12 @@ class MilestonesView(QWidget):
         super().__init__()
         self.model: RowTableModel[MilestoneRow] = RowTableModel(MILESTONE_COLUMNS)
         self.table = FilterableTable(self.model, "milestones", "milestones")
+        self.table.view.empty_text = (
+            "No milestones yet: press Add milestone… for each date the department sets "
+            "(a deadline, a meeting) and each date the team sets itself."
+        )
+        # Date, title, kind, external and the weekday flag stay in view; notes may scroll.
+        self.table.view.setProperty("keyColumns", 5)
         self.table.view.doubleClicked.connect(self._edit_selected)
         self.add_button = QPushButton("Add milestone…")
         name_widget(self.add_button, "addMilestoneButton", "Add milestone")

@@ -20,11 +20,9 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,7 +31,7 @@ from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.services.planning import TASK_STATUSES, TaskRow
 from crmbid_desktop.ui.colours import background_colour
 from crmbid_desktop.ui.table_model import ROW_ROLE, SORT_ROLE
-from crmbid_desktop.ui.widgets import name_widget
+from crmbid_desktop.ui.widgets import ColumnFitter, EmptyStateTableView, name_widget
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -111,6 +109,32 @@ class TaskTableModel(QAbstractTableModel):
         if self.sort_column >= 0:  # a refresh keeps the order the user chose
             self._reorder(self._sorted_order(self.sort_column, self.sort_order))
         self.endResetModel()
+
+    def update_rows(self, rows: Sequence[TaskRow]) -> int:
+        """Show a new plan by touching only the rows that differ; returns how many did.
+
+        A task added or removed changes the row count, so that (rare) case resets the model;
+        an edit, a drag or a renamed council changes rows in place, keeping selection, scroll
+        position and filters, and only rows whose values changed are formatted again.
+        """
+        if {row.id for row in rows} != {row.id for row in self._rows}:
+            self.set_rows(rows)
+            return len(rows)
+        fresh = {row.id: row for row in rows}
+        changed = 0
+        for number, old in enumerate(self._rows):
+            new = fresh[old.id]
+            if new != old:
+                self._rows[number] = new
+                self._cells[number] = None
+                self._sort[number] = None
+                self._colour[number] = self._highlight(new)
+                last = self.index(number, len(TASK_COLUMNS) - 1)
+                self.dataChanged.emit(self.index(number, 0), last)
+                changed += 1
+        if changed and self.sort_column >= 0:
+            self.sort(self.sort_column, self.sort_order)
+        return changed
 
     # -- sorting in Python: a proxy sort asks data() twice per comparison, 1 s for 10,000 rows --
     def _column_key(self, column: int) -> Callable[[int], Any]:
@@ -363,7 +387,9 @@ class TasksView(QWidget):
         self.edit_button.clicked.connect(self._edit_selected)
         self.delete_button.clicked.connect(self._delete_selected)
 
-        self.view = QTableView()
+        self.view = EmptyStateTableView(
+            "No tasks yet: press Add task… and anchor each to the milestone it leads to."
+        )
         name_widget(self.view, "tasksTable", "Table of tasks")
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
@@ -373,8 +399,9 @@ class TasksView(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().setVisible(False)
         self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.setWordWrap(False)
+        # Task, flags, start, due and status stay in view; the rest scroll sideways.
+        self.fitter = ColumnFitter(self.view, key_columns=5)
         self.view.doubleClicked.connect(self._edit_selected)
         self.count_label = QLabel()
         self.count_label.setObjectName("tasksCount")
@@ -385,14 +412,17 @@ class TasksView(QWidget):
 
         filters = QHBoxLayout()
         filters.addWidget(self.text_filter, 2)
-        # The combos' first items say what they filter ("Any council"), so no captions: the
-        # row must fit a small laptop window next to the page list.
-        for combo in (
-            self.council_filter,
-            self.person_filter,
-            self.status_filter,
-            self.show_filter,
+        # Each combo box has a short caption tied to it (its buddy): a screen reader reads
+        # "Council, Any council" rather than the value alone.
+        for caption, combo in (
+            ("&Council:", self.council_filter),
+            ("&Person:", self.person_filter),
+            ("Stat&us:", self.status_filter),
+            ("Sho&w:", self.show_filter),
         ):
+            label = QLabel(caption)
+            label.setBuddy(combo)
+            filters.addWidget(label)
             filters.addWidget(combo, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
@@ -417,8 +447,20 @@ class TasksView(QWidget):
             self._fitted = True
         self._update_count()
 
+    def update_rows(self, rows: Sequence[TaskRow], councils: Sequence[tuple[int, str]]) -> int:
+        """Like `set_rows`, but only rows that changed are touched (see TaskTableModel)."""
+        self._refill(self.council_filter, "Any council", councils)
+        people = sorted({row.owner_person for row in rows if row.owner_person})
+        self._refill(self.person_filter, "Any person", [(p, p) for p in people])
+        changed = self.model.update_rows(rows)
+        self._update_count()
+        return changed
+
     @staticmethod
     def _refill(combo: QComboBox, any_text: str, items: Sequence[tuple[object, str]]) -> None:
+        shown = [(combo.itemData(i), combo.itemText(i)) for i in range(1, combo.count())]
+        if combo.count() and shown == list(items):
+            return  # unchanged: keep the list (and any open popup) as it is
         current = combo.currentData()
         combo.blockSignals(True)
         combo.clear()
@@ -430,20 +472,8 @@ class TasksView(QWidget):
         combo.blockSignals(False)
 
     def fit_columns(self) -> None:
-        """Size columns to the header and the first rows' text, capped so none takes over.
-
-        Measured here rather than with resizeColumnsToContents(), which asks the model for
-        thousands of cells on a 10,000-task plan and doubled the time the table takes to open.
-        """
-        metrics = self.view.fontMetrics()
-        header = self.view.horizontalHeader()
-        sample = range(min(self.model.rowCount(), 100))
-        for column, (title, _, _) in enumerate(TASK_COLUMNS):
-            widest = metrics.horizontalAdvance(title) + 28  # room for the sort arrow
-            for row in sample:
-                text = self.model.cells_at(row)[column]
-                widest = max(widest, metrics.horizontalAdvance(text) + 14)
-            header.resizeSection(column, min(widest, 360))
+        """Size columns to the header and the first rows' text (see ColumnFitter)."""
+        self.fitter.fit()
 
     def _update_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()

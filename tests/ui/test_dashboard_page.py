@@ -1,0 +1,67 @@
+"""The dashboard leads with what to do next: urgency in colour and words, each item a link."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel, QListWidget, QTableView
+
+from crmbid_desktop.ui.colours import text_colour
+from crmbid_desktop.ui.main_window import MainWindow
+from crmbid_desktop.ui.pages.dashboard_page import ITEM_ROLE, DashboardPage
+from crmbid_desktop.ui.table_model import ROW_ROLE
+
+
+def _dashboard(main_window: MainWindow, today: date) -> DashboardPage:
+    page = main_window.page(0)
+    assert isinstance(page, DashboardPage)
+    page.today = lambda: today
+    page.refresh()
+    return page
+
+
+def test_what_to_do_next_comes_first_with_urgency_in_colour_and_words(
+    main_window: MainWindow,
+) -> None:
+    page = _dashboard(main_window, date(2005, 8, 4))
+    steps = page.findChild(QListWidget, "dashboardNextSteps")
+    box = page.findChild(QLabel, "dashboardNextCaption")
+    assert box.text().startswith("2 overdue, 3 due this week, 2 still to sign off.")
+    texts = [steps.item(row).text() for row in range(steps.count())]
+    assert texts[0].startswith("Overdue: Decide whether to bid and with whom")
+    assert any(text.startswith("This week: Write and send the expression") for text in texts)
+    assert texts[-1] == "To do: London Borough of Newham has not signed off yet (it is interested)."
+    colours = {
+        steps.item(row).text().split(":")[0]: steps.item(row) for row in range(steps.count())
+    }
+    assert colours["Overdue"].foreground().color() == text_colour("danger", page)
+    assert colours["This week"].foreground().color() == text_colour("warning", page)
+    # What to do next sits above the sections' list (it leads the page).
+    sections = page.findChild(QListWidget, "dashboardNextSteps")
+    assert (
+        sections.mapTo(page, sections.rect().topLeft()).y()
+        < page.sections.mapTo(page, page.sections.rect().topLeft()).y()
+    )
+
+
+def test_enter_on_a_next_step_opens_the_task(qtbot: object, main_window: MainWindow) -> None:
+    page = _dashboard(main_window, date(2005, 8, 4))
+    steps = page.findChild(QListWidget, "dashboardNextSteps")
+    steps.setFocus()
+    steps.setCurrentRow(0)
+    _kind, key = steps.item(0).data(ITEM_ROLE)
+    QTest.keyClick(steps, Qt.Key.Key_Return)
+    assert main_window.current_page().object_name == "timetablePage"
+    tasks = main_window.findChild(QTableView, "tasksTable")
+    selected = tasks.selectionModel().selectedRows()
+    assert selected and selected[0].data(ROW_ROLE).id == key
+
+
+def test_deadline_day_reads_in_the_danger_colour(main_window: MainWindow) -> None:
+    page = _dashboard(main_window, date(2005, 8, 8))
+    assert page.countdown.text() == "Today, Mon 8 Aug 2005: Expressions of interest due."
+    assert text_colour("danger", page).name() in page.countdown.styleSheet()
+    page = _dashboard(main_window, date(2005, 7, 1))
+    assert page.countdown.styleSheet() == ""
