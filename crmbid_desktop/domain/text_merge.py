@@ -78,7 +78,10 @@ def merge_texts(base: str, ours: str, theirs: str) -> Merged:
 
     a, b, c = _lines(base), _lines(ours), _lines(theirs)
     hunks: list[Hunk] = []
-    for region in merge3.Merge3(a, b, c).merge_regions():
+    from crmbid_desktop.domain.textdiff import DeadlineMatcher
+
+    # difflib's matcher is quadratic on a hostile copy; this one has a deadline.
+    for region in merge3.Merge3(a, b, c, sequence_matcher=DeadlineMatcher).merge_regions():
         kind = region[0]
         if kind == "unchanged":
             text = "".join(a[region[1] : region[2]])

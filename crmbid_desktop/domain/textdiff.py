@@ -1,9 +1,16 @@
-"""Side-by-side comparison of two versions of a section's text, line by line and word by word."""
+"""Side-by-side comparison of two versions of a section's text, line by line and word by word.
+
+Differences are found by diff-match-patch (Myers' algorithm with a deadline) over tokens mapped
+to single characters, so the time grows with the text times the number of edits, not with the
+square of its length, and a hostile pair of texts is cut off at `DEADLINE_SECONDS` with a
+correct (if coarser) answer.
+"""
 
 from __future__ import annotations
 
-import difflib
 import re
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 # Kinds of row in a comparison.
@@ -11,6 +18,18 @@ SAME = "same"
 CHANGED = "changed"
 ADDED = "added"
 REMOVED = "removed"
+
+# What a token diff reports for a run of tokens.
+EQUAL = "equal"
+DELETE = "delete"
+INSERT = "insert"
+
+#: After this long the search for the smallest set of edits stops and the rest is shown as
+#: replaced: the comparison stays correct, only less fine-grained.
+DEADLINE_SECONDS = 0.5
+
+#: Code points a token may be mapped to; Python strings hold any of them, surrogates included.
+_MAX_TOKENS = 0x110000
 
 
 @dataclass(frozen=True)
@@ -26,38 +45,163 @@ class DiffRow:
     right: tuple[Span, ...]  # empty for a removed line
 
 
-_WORDS = re.compile(r"\s+|\w+|[^\w\s]")
+WORDS = re.compile(r"\s+|\w+|[^\w\s]")
 
 
-def _word_spans(old: str, new: str) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
-    a, b = _WORDS.findall(old), _WORDS.findall(new)
+def token_diff(
+    a: Sequence[str],
+    b: Sequence[str],
+    *,
+    deadline: float = DEADLINE_SECONDS,
+    semantic: bool = True,
+) -> list[tuple[str, int, int, int, int]]:
+    """Opcodes (EQUAL|DELETE|INSERT, i1, i2, j1, j2) turning tokens `a` into tokens `b`.
+
+    `semantic` merges edits split by a lone shared token (a space between two changed words);
+    lines are compared without it, so an unchanged line between two changed ones stays.
+    """
+    from diff_match_patch import diff_match_patch
+
+    codes: dict[str, str] = {}
+
+    def encode(tokens: Sequence[str]) -> str | None:
+        chars = []
+        for token in tokens:
+            char = codes.get(token)
+            if char is None:
+                if len(codes) >= _MAX_TOKENS:
+                    return None
+                char = codes[token] = chr(len(codes))
+            chars.append(char)
+        return "".join(chars)
+
+    if deadline <= 0:  # the caller's time is spent (diff-match-patch takes 0 as "no limit")
+        return _coarse(a, b)
+    left, right = encode(a), encode(b)
+    if left is None or right is None:  # over a million distinct words: show it all as replaced
+        return _replaced(len(a), len(b))
+    matcher = diff_match_patch()
+    matcher.Diff_Timeout = deadline
+    diffs = matcher.diff_main(left, right, False)
+    if semantic:
+        matcher.diff_cleanupSemantic(diffs)
+    opcodes: list[tuple[str, int, int, int, int]] = []
+    i = j = 0
+    for op, text in diffs:
+        size = len(text)
+        if op == matcher.DIFF_EQUAL:
+            opcodes.append((EQUAL, i, i + size, j, j + size))
+            i, j = i + size, j + size
+        elif op == matcher.DIFF_DELETE:
+            opcodes.append((DELETE, i, i + size, j, j))
+            i += size
+        else:
+            opcodes.append((INSERT, i, i, j, j + size))
+            j += size
+    return opcodes
+
+
+class DeadlineMatcher:
+    """difflib.SequenceMatcher's `get_matching_blocks` from `token_diff`, for merge3.
+
+    merge3 compares the common version with each side through a SequenceMatcher; this one has
+    the same answer shape but near-linear time and a deadline, so a hostile copy cannot make a
+    merge quadratic.
+    """
+
+    def __init__(
+        self,
+        isjunk: object = None,
+        a: Sequence[str] = (),
+        b: Sequence[str] = (),
+        autojunk: bool = True,
+    ) -> None:
+        self.a, self.b = a, b
+
+    def get_matching_blocks(self) -> list[tuple[int, int, int]]:
+        blocks = [
+            (i1, j1, i2 - i1)
+            for tag, i1, i2, j1, _j2 in token_diff(self.a, self.b, semantic=False)
+            if tag == EQUAL
+        ]
+        blocks.append((len(self.a), len(self.b), 0))
+        return blocks
+
+
+def _coarse(a: Sequence[str], b: Sequence[str]) -> list[tuple[str, int, int, int, int]]:
+    """Common start and end kept, the middle replaced: linear, for when time has run out."""
+    start = 0
+    limit = min(len(a), len(b))
+    while start < limit and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < limit - start and a[len(a) - 1 - end] == b[len(b) - 1 - end]:
+        end += 1
+    ops: list[tuple[str, int, int, int, int]] = []
+    if start:
+        ops.append((EQUAL, 0, start, 0, start))
+    for tag, i1, i2, j1, j2 in _replaced(len(a) - start - end, len(b) - start - end):
+        ops.append((tag, i1 + start, i2 + start, j1 + start, j2 + start))
+    if end:
+        ops.append((EQUAL, len(a) - end, len(a), len(b) - end, len(b)))
+    return ops
+
+
+def _replaced(left: int, right: int) -> list[tuple[str, int, int, int, int]]:
+    ops = []
+    if left:
+        ops.append((DELETE, 0, left, 0, 0))
+    if right:
+        ops.append((INSERT, left, left, 0, right))
+    return ops
+
+
+def _word_spans(old: str, new: str, deadline: float) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
+    a, b = WORDS.findall(old), WORDS.findall(new)
     left: list[Span] = []
     right: list[Span] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in token_diff(a, b, deadline=deadline):
         if i2 > i1:
-            left.append(Span("".join(a[i1:i2]), tag != "equal"))
+            left.append(Span("".join(a[i1:i2]), tag != EQUAL))
         if j2 > j1:
-            right.append(Span("".join(b[j1:j2]), tag != "equal"))
+            right.append(Span("".join(b[j1:j2]), tag != EQUAL))
     return tuple(left), tuple(right)
 
 
-def compare(old: str, new: str) -> list[DiffRow]:
-    """Rows pairing the lines of `old` and `new`, with changed words marked."""
+def compare(old: str, new: str, *, deadline: float = 2 * DEADLINE_SECONDS) -> list[DiffRow]:
+    """Rows pairing the lines of `old` and `new`, with changed words marked.
+
+    The whole comparison shares one `deadline`: once it has passed, changed lines are shown
+    whole rather than word by word, so many hostile lines cannot add up to minutes.
+    """
+    stop = time.monotonic() + deadline
     a, b = old.splitlines(), new.splitlines()
     rows: list[DiffRow] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag == "equal":
+    pending_old: list[str] = []
+    pending_new: list[str] = []
+
+    def flush() -> None:
+        paired = min(len(pending_old), len(pending_new))
+        for k in range(paired):
+            remaining = min(DEADLINE_SECONDS, stop - time.monotonic())
+            left, right = _word_spans(pending_old[k], pending_new[k], remaining)
+            rows.append(DiffRow(CHANGED, left, right))
+        rows.extend(DiffRow(REMOVED, (Span(line, True),), ()) for line in pending_old[paired:])
+        rows.extend(DiffRow(ADDED, (), (Span(line, True),)) for line in pending_new[paired:])
+        pending_old.clear()
+        pending_new.clear()
+
+    # A deletion next to an insertion is one changed block, paired line by line.
+    for tag, i1, i2, j1, j2 in token_diff(a, b, semantic=False):
+        if tag == EQUAL:
+            flush()
             rows.extend(
                 DiffRow(SAME, (Span(line, False),), (Span(line, False),)) for line in a[i1:i2]
             )
-            continue
-        old_lines, new_lines = a[i1:i2], b[j1:j2]
-        paired = min(len(old_lines), len(new_lines))
-        for k in range(paired):
-            left, right = _word_spans(old_lines[k], new_lines[k])
-            rows.append(DiffRow(CHANGED, left, right))
-        rows.extend(DiffRow(REMOVED, (Span(line, True),), ()) for line in old_lines[paired:])
-        rows.extend(DiffRow(ADDED, (), (Span(line, True),)) for line in new_lines[paired:])
+        else:
+            pending_old.extend(a[i1:i2])
+            pending_new.extend(b[j1:j2])
+    flush()
     return rows
 
 

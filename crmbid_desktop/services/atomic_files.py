@@ -9,6 +9,7 @@ clear error when the target is held open by another program (Word, Excel).
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
 import os
 import tempfile
@@ -29,6 +30,39 @@ class TargetLockedError(OSError):
         )
 
 
+class PathTooLongError(OSError):
+    """The target's name or path is longer than the file system allows; says by how much."""
+
+    def __init__(self, target: Path, limit: int, length: int, what: str) -> None:
+        self.target = Path(target)
+        super().__init__(
+            f"Cannot save “{self.target.name[:60]}…”: its {what} is {length} characters long, "
+            f"and this computer allows at most {limit}. Choose a shorter name or folder."
+        )
+
+
+#: Longest file name (bytes on POSIX, characters on Windows) most file systems accept.
+NAME_MAX = 255
+#: Windows' classic limit on a whole path, unless long paths are enabled for the machine.
+WINDOWS_PATH_MAX = 259
+#: How much of the target's name a temporary file repeats: enough to say what it belongs to,
+#: short enough that a target with a 244-character name still has room for its temporary file.
+_TEMP_STEM = 24
+
+
+def check_path_length(target: Path) -> None:
+    """Refuse, with a message, a target the file system would refuse with a bare error."""
+    name_length = len(os.fsencode(target.name)) if os.name == "posix" else len(target.name)
+    if name_length > NAME_MAX:
+        raise PathTooLongError(target, NAME_MAX, name_length, "file name")
+    if os.name == "nt" and len(str(target.absolute())) > WINDOWS_PATH_MAX:
+        raise PathTooLongError(target, WINDOWS_PATH_MAX, len(str(target.absolute())), "path")
+
+
+def _temporary_prefix(target: Path) -> str:
+    return f"~${target.stem[:_TEMP_STEM]}."
+
+
 def _default_mode() -> int:
     """The permissions a newly created file would get (mkstemp makes files private)."""
     mask = os.umask(0)
@@ -43,12 +77,19 @@ def atomic_write(target: Path, write: Callable[[Path], object]) -> Path:
     atomic); on any error it is removed and the old target is untouched.
     """
     target = Path(target)
+    check_path_length(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(target)
-    # A name Word and Explorer treat as a temporary file, and that says what it belongs to.
-    descriptor, name = tempfile.mkstemp(
-        prefix=f"~${target.stem}.", suffix=f"{target.suffix}.tmp", dir=target.parent
-    )
+    # A name Word and Explorer treat as a temporary file, and that says what it belongs to
+    # (shortened, so it is never the name that makes a long path too long).
+    try:
+        descriptor, name = tempfile.mkstemp(
+            prefix=_temporary_prefix(target), suffix=f"{target.suffix}.tmp", dir=target.parent
+        )
+    except OSError as error:
+        if error.errno == errno.ENAMETOOLONG:
+            raise PathTooLongError(target, NAME_MAX, len(str(target)), "path") from error
+        raise
     if hasattr(os, "fchmod"):
         os.fchmod(descriptor, _default_mode())
     os.close(descriptor)
@@ -77,7 +118,8 @@ LEFTOVER_AGE_SECONDS = 15 * 60
 def _remove_leftovers(target: Path) -> None:
     """Tidy temporary files an earlier, killed write of the same target left beside it."""
     now = time.time()
-    for leftover in target.parent.glob(f"~${glob.escape(target.stem)}.*{target.suffix}.tmp"):
+    pattern = f"{glob.escape(_temporary_prefix(target))}*{glob.escape(target.suffix)}.tmp"
+    for leftover in target.parent.glob(pattern):
         with contextlib.suppress(OSError):
             if now - leftover.stat().st_mtime > LEFTOVER_AGE_SECONDS:
                 leftover.unlink()

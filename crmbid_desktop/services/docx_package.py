@@ -51,11 +51,14 @@ def xml_safe(text: str) -> str:
 
 def load_document(template: Path) -> Document:
     """Open a .docx or .dotx as a document; python-docx refuses a template's content type."""
-    data = template.read_bytes()
+    from crmbid_desktop.services.zip_safety import WORD_TEMPLATE, GuardedZip
+
+    # A council's template is untrusted like any file from outside: every part is read through
+    # the guarded reader (sizes, ratios, encryption, DOCTYPE) before python-docx sees it.
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            blob = src.read(info)
+    with GuardedZip(Path(template), WORD_TEMPLATE) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infos.values():
+            blob = src.read(info.filename)
             if info.filename == "[Content_Types].xml":
                 blob = blob.replace(_TEMPLATE_MAIN, _DOCUMENT_MAIN)
             dst.writestr(info, blob, compress_type=zipfile.ZIP_DEFLATED)

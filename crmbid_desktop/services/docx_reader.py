@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from crmbid_desktop.services.docx_safety import SafePackage
+from crmbid_desktop.services.docx_safety import SafePackage, UnsafeDocumentError
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
@@ -313,7 +313,7 @@ class _Context:
             for prefix, ordered in (("list bullet", False), ("list number", True)):
                 if name.startswith(prefix):
                     suffix = name[len(prefix) :].strip()
-                    return ordered, int(suffix) - 1 if suffix.isdigit() else 0, prefix
+                    return ordered, max(0, _int(suffix, 1) - 1), prefix
             return None
         if name.startswith("heading") or "subheading" in name:
             return None
@@ -708,7 +708,23 @@ def _flatten(children: Iterable[_Element]) -> Iterator[_Element]:
 
 
 def read_document(package: SafePackage) -> ReturnedDocument:
-    """The body as blocks with their markers; nothing is decided about sections here."""
+    """The body as blocks with their markers; nothing is decided about sections here.
+
+    Whatever a crafted file trips over in here is reported as `UnsafeDocumentError` naming the
+    file, so the dialogs and the command line show a message rather than a traceback.
+    """
+    try:
+        return _read_document(package)
+    except UnsafeDocumentError:
+        raise
+    except (ValueError, LookupError, TypeError, AttributeError, RecursionError) as error:
+        raise UnsafeDocumentError(
+            package.path,
+            f"its content is not laid out as Word writes it ({type(error).__name__}: {error}).",
+        ) from error
+
+
+def _read_document(package: SafePackage) -> ReturnedDocument:
     ctx = _Context(package)
     root = package.xml(package.main_part)
     body = root.find(f"{W}body") if root is not None else None

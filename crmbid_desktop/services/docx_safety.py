@@ -1,12 +1,11 @@
 """Reading a .docx from outside safely: zip sizes checked before reading, XML without entities.
 
-A returned Word file is untrusted. Nothing here writes a file, so no path inside the archive is
-ever used on disk; parts are read into memory only after their declared sizes pass the limits.
+A returned Word file is untrusted. `zip_safety` checks the package and each part before any of it
+is parsed; nothing here writes a file, so no path inside the archive is ever used on disk.
 """
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,27 +13,14 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from crmbid_desktop.services.zip_safety import WORD_FILE, GuardedZip, UnsafeFileError
+
 if TYPE_CHECKING:
     from lxml.etree import _Element
 
-#: Refuse a package whose parts would unpack to more than this (the issue's limit).
-MAX_TOTAL_BYTES = 100 * 1024 * 1024
-#: One XML part may not unpack larger than this; document.xml of a 300-page bid is ~5 MB.
-MAX_PART_BYTES = 60 * 1024 * 1024
-#: Deflate rarely beats 1:100 on real Word XML; zip bombs run at 1:1000 and more.
-MAX_RATIO = 200
-#: Below this, a high ratio is harmless (a run of spaces compresses very well).
-RATIO_FLOOR_BYTES = 1024 * 1024
-MAX_ENTRIES = 2000
 
-
-class UnsafeDocumentError(ValueError):
+class UnsafeDocumentError(UnsafeFileError):
     """The file is not a Word document we will read; the message names the file and reason."""
-
-    def __init__(self, path: Path, reason: str) -> None:
-        super().__init__(f"Cannot read “{path.name}”: {reason}")
-        self.path = path
-        self.reason = reason
 
 
 def _parser() -> etree.XMLParser:
@@ -64,10 +50,6 @@ class SafePackage:
         data = self.parts.get(name)
         if data is None:
             return None
-        if b"<!ENTITY" in data or b"<!DOCTYPE" in data:
-            raise UnsafeDocumentError(
-                self.path, f"its part {name} declares XML entities, which Word never writes."
-            )
         try:
             return etree.fromstring(data, _parser())
         except etree.XMLSyntaxError as error:
@@ -91,51 +73,24 @@ WANTED_PARTS = (
 
 
 def open_package(path: Path) -> SafePackage:
-    """Check the zip's directory, then read only the XML parts we need."""
+    """Check the zip's directory, then read only the XML parts we need, each checked."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise UnsafeDocumentError(path, f"the file cannot be opened ({error.strerror}).") from error
-    if size > MAX_TOTAL_BYTES:
-        raise UnsafeDocumentError(path, "the file is larger than 100 MB.")
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as error:
-        raise UnsafeDocumentError(
-            path, "it is not a Word (.docx) file: the file is not a zip package."
-        ) from error
+        archive = GuardedZip(path, WORD_FILE)
+    except UnsafeFileError as error:
+        raise UnsafeDocumentError(path, error.reason, part=error.part) from error
     with archive:
-        infos = archive.infolist()
-        if len(infos) > MAX_ENTRIES:
-            raise UnsafeDocumentError(path, f"it holds {len(infos)} parts; Word writes far fewer.")
-        total = 0
-        for info in infos:
-            total += info.file_size
-            if total > MAX_TOTAL_BYTES:
-                raise UnsafeDocumentError(
-                    path, "it would unpack to more than 100 MB (a “zip bomb”), so it was refused."
-                )
-            if info.file_size > RATIO_FLOOR_BYTES and info.file_size > MAX_RATIO * max(
-                info.compress_size, 1
-            ):
-                raise UnsafeDocumentError(
-                    path,
-                    f"its part {info.filename} is compressed suspiciously well "
-                    f"({info.file_size // max(info.compress_size, 1)}:1), so it was refused.",
-                )
-        names = {info.filename: info for info in infos}
 
         def read(name: str) -> bytes | None:
-            info = names.get(name)
-            if info is None:
+            if not archive.has(name):
                 return None
-            if info.file_size > MAX_PART_BYTES:
-                raise UnsafeDocumentError(path, f"its part {name} is larger than 60 MB.")
-            return _read_bounded(archive, info, path)
+            try:
+                return archive.read(name)
+            except UnsafeFileError as error:
+                raise UnsafeDocumentError(path, error.reason, part=error.part) from error
 
         aliases = _main_part_aliases(path, read)
-        if DOCUMENT_PART not in names and DOCUMENT_PART not in aliases.values():
+        if not archive.has(DOCUMENT_PART) and DOCUMENT_PART not in aliases.values():
             raise UnsafeDocumentError(path, "it has no document body (word/document.xml).")
         parts: dict[str, bytes] = {}
         for name in WANTED_PARTS:
@@ -192,17 +147,3 @@ def _main_part_aliases(path: Path, read: Callable[[str], bytes | None]) -> dict[
 
 
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-
-
-def _read_bounded(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> bytes:
-    """Read at most the declared size (+1 byte to catch a lying header)."""
-    try:
-        with archive.open(info) as handle:
-            data = handle.read(info.file_size + 1)
-    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as error:
-        raise UnsafeDocumentError(
-            path, f"its part {info.filename} is damaged ({error})."
-        ) from error
-    if len(data) > info.file_size:
-        raise UnsafeDocumentError(path, f"its part {info.filename} is larger than it declares.")
-    return data

@@ -118,6 +118,9 @@ def importers() -> list[Handler]:
 
 
 def export(workspace: Workspace, target: Path, options: ExportOptions) -> ExportResult:
+    from crmbid_desktop.services.atomic_files import check_path_length
+
+    check_path_length(Path(target))  # a clear message, not "[Errno 36]" from the first stat
     _load_handlers()
     document = options.document
     if document is None and options.sections:
@@ -163,4 +166,13 @@ def _load_handlers() -> None:
 
     for module in HANDLER_MODULES:
         importlib.import_module(module)
+    # A module imported earlier (the take-back dialog imports section_exchange) registered its
+    # handlers first; the list's order, which decides the default per extension, is restored.
+    for handlers in (_exporters, _importers):
+        handlers.sort(key=_module_rank)
     _loaded = True
+
+
+def _module_rank(handler: Handler) -> int:
+    module = getattr(handler.run, "__module__", "")
+    return HANDLER_MODULES.index(module) if module in HANDLER_MODULES else len(HANDLER_MODULES)

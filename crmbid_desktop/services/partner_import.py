@@ -192,9 +192,14 @@ def _read_contact(row: SourceRow, problems: list[str]) -> ContactFields | None:
     return contact if contact.name else None
 
 
-def build_preview(workspace: Workspace, source: Path) -> ImportPreview:
-    """Read `source` and say what importing it would do; nothing is written."""
-    table = read_table(source, PARTNER_FIELDS + CONTACT_FIELDS)
+def build_preview(
+    workspace: Workspace, source: Path, progress: Callable[[int, int], None] | None = None
+) -> ImportPreview:
+    """Read `source` and say what importing it would do; nothing is written.
+
+    `progress(done, total)` is called while the file is read; raising `Cancelled` from it stops.
+    """
+    table = read_table(source, PARTNER_FIELDS + CONTACT_FIELDS, progress=progress)
     rejected: list[RejectedRow] = []
     plans: dict[str, PlannedPartner] = {}
     for row in table.rows:
@@ -218,7 +223,7 @@ def build_preview(workspace: Workspace, source: Path) -> ImportPreview:
     if source.suffix.lower() in (".xlsx", ".xlsm"):
         sheet = next((s for s in xlsx_sheet_names(source)[1:] if s.casefold() == "contacts"), None)
         if sheet is not None:
-            _read_contacts_sheet(source, sheet, plans, rejected)
+            _read_contacts_sheet(source, sheet, plans, rejected, progress)
 
     existing = {rules.council_key(row.fields.name): row for row in partner_rows(workspace)}
     existing_contacts = _existing_contacts(workspace)
@@ -258,10 +263,14 @@ def build_preview(workspace: Workspace, source: Path) -> ImportPreview:
 
 
 def _read_contacts_sheet(
-    source: Path, sheet: str, plans: dict[str, PlannedPartner], rejected: list[RejectedRow]
+    source: Path,
+    sheet: str,
+    plans: dict[str, PlannedPartner],
+    rejected: list[RejectedRow],
+    progress: Callable[[int, int], None] | None,
 ) -> None:
     fields = (PARTNER_FIELDS[0], *CONTACT_FIELDS)
-    table = read_table(source, fields, sheet=sheet)
+    table = read_table(source, fields, sheet=sheet, progress=progress)
     for row in table.rows:
         key = rules.council_key(row.values.get("name", ""))
         problems: list[str] = []

@@ -472,12 +472,38 @@ def save_attachment_copy(
     return written
 
 
+#: What the program hands to the system to open: documents, PDFs, pictures and spreadsheets.
+#: Anything else (.exe, .js, .hta, macro-enabled Office files...) could run code when opened,
+#: and a partner's copy can carry any file, so it is only ever saved to a folder.
+DOCUMENT_SUFFIXES = frozenset(
+    (
+        *(".doc", ".docx", ".dotx", ".rtf", ".odt", ".txt", ".pdf"),
+        *(".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff"),
+        *(".xls", ".xlsx", ".ods", ".csv"),
+    )
+)
+
+
+def opens_as_document(filename: str) -> bool:
+    """Whether an attachment may be opened with the system's program for its type."""
+    name = filename.strip().rstrip(". ")  # Windows ignores trailing dots and spaces
+    return Path(name).suffix.lower() in DOCUMENT_SUFFIXES and name == filename
+
+
 def attachment_for_opening(
     workspace: Workspace, attachment_id: int, progress: AttachmentProgress | None = None
 ) -> Path:
-    """A temporary copy to open in Word, Acrobat or a picture viewer (edits there are not saved)."""
+    """A temporary copy to open in Word, Acrobat or a picture viewer (edits there are not saved).
+
+    Refused (`PartnerError`) for a file that is not a document type: see `opens_as_document`.
+    """
     report = progress or _no_progress
     report(0, 2)
+    if not opens_as_document(attachment_name(workspace, attachment_id)):
+        raise PartnerError(
+            "Only documents, PDFs, pictures and spreadsheets are opened from the bid; save a "
+            "copy of this file to a folder instead."
+        )
     name, data = attachment_bytes(workspace, attachment_id)
     report(1, 2)  # cancelled here: no temporary file made
     folder = Path(tempfile.mkdtemp(prefix="crmbid-attachment-"))

@@ -114,6 +114,8 @@ class ProductsImportPlan:
     added: int
     updated: int
     rejected: int
+    #: Rows naming a product whose stored values already match (left out of `parsed`).
+    unchanged: int = 0
 
     @property
     def has_changes(self) -> bool:
@@ -124,7 +126,7 @@ def read_products_file(
     workspace: Workspace, source: Path, progress: Callable[[int, int], None] | None = None
 ) -> ProductsImportPlan:
     """Read and check every row; changes nothing. Bad rows are listed, not lost."""
-    table = read_table(source, FIELDS)
+    table = read_table(source, FIELDS, progress=progress)
     with workspace.reading() as session:
         owners = {p.name.casefold(): p.id for p in queries.partners(session)}
         existing = {row.name.casefold(): row for row in products.product_rows(session)}
@@ -135,7 +137,7 @@ def read_products_file(
         lines.append("Ignored columns: " + ", ".join(table.ignored_columns) + ".")
     parsed: list[_Parsed] = []
     seen: dict[str, int] = {}
-    rejected = 0
+    rejected = unchanged = 0
     present = (
         frozenset(_MODEL_FIELD.get(name, name) for name in table.rows[0].values)
         if (table.rows)
@@ -158,18 +160,36 @@ def read_products_file(
             )
             continue
         seen[key] = row.number
+        current = existing.get(key)
+        if current is not None and not _differences(current.fields, fields, present):
+            unchanged += 1  # re-importing our own export changes nothing and logs nothing
+            continue
         parsed.append(_Parsed(row.number, fields, present))
     added = sum(1 for item in parsed if item.fields.name.casefold() not in existing)
-    return ProductsImportPlan(source, lines, parsed, added, len(parsed) - added, rejected)
+    return ProductsImportPlan(
+        source, lines, parsed, added, len(parsed) - added, rejected, unchanged
+    )
+
+
+def _differences(stored: ProductFields, incoming: ProductFields, present: frozenset[str]) -> bool:
+    """Whether importing `incoming` would change a stored product (only columns in the file)."""
+    return any(
+        getattr(stored, key) != value
+        for key, value in vars(incoming).items()
+        if key in present and key != "name"
+    ) or (stored.name != incoming.name and "name" in present)
 
 
 def plan_summary(plan: ProductsImportPlan, dry_run: bool) -> str:
+    same = f", {plan.unchanged} unchanged" if plan.unchanged else ""
     if dry_run:
         return (
-            f"Would add {plan.added} products, would update {plan.updated}; "
+            f"Would add {plan.added} products, would update {plan.updated}{same}; "
             f"{plan.rejected} rows skipped."
         )
-    return f"Added {plan.added} products, updated {plan.updated}; {plan.rejected} rows skipped."
+    return (
+        f"Added {plan.added} products, updated {plan.updated}{same}; {plan.rejected} rows skipped."
+    )
 
 
 def apply_products_import(

@@ -602,8 +602,15 @@ def check_template(template: Path) -> None:
             f"The template “{name}” is damaged or not really a Word file (it is not a zip "
             "package). Open it in Word and save it again as .docx or .dotx."
         )
+    from crmbid_desktop.services.zip_safety import UnsafeFileError
+
     try:
         load_document(template)
+    except UnsafeFileError as error:
+        raise TemplateError(
+            f"The template “{name}” cannot be used: {error.reason} Choose another template, or "
+            "open it in Word and save it again."
+        ) from error
     except Exception as error:  # python-docx and lxml raise many kinds for a bad package
         raise TemplateError(
             f"The template “{name}” cannot be read as a Word document ({type(error).__name__}: "
@@ -612,6 +619,12 @@ def check_template(template: Path) -> None:
 
 
 def check_target(target: Path) -> None:
+    from crmbid_desktop.services.atomic_files import PathTooLongError, check_path_length
+
+    try:
+        check_path_length(target)
+    except PathTooLongError as error:
+        raise ExportError(str(error)) from error
     if target.suffix.lower() != ".docx":
         raise ExportError(f"“{target.name}” must end in .docx to be written as a Word document.")
     if not target.parent.is_dir():

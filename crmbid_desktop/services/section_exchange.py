@@ -680,15 +680,19 @@ def _add_comments(
 
 # ----- differences ---------------------------------------------------------------------------
 
-_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
-
 
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:
-    """("equal"|"delete"|"insert", text) pieces that turn `old` into `new`, word by word."""
-    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    """("equal"|"delete"|"insert", text) pieces that turn `old` into `new`, word by word.
+
+    Near-linear for lightly edited text and cut off at a deadline for a hostile file
+    (`domain.textdiff.token_diff`): a 3,000-word section takes well under a second.
+    """
+    from crmbid_desktop.domain.textdiff import EQUAL, WORDS, token_diff
+
+    a, b = WORDS.findall(old), WORDS.findall(new)
     pieces: list[tuple[str, str]] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
+    for op, i1, i2, j1, j2 in token_diff(a, b):
+        if op == EQUAL:
             pieces.append(("equal", "".join(a[i1:i2])))
         else:
             if i2 > i1:

@@ -14,7 +14,13 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, defer
 
 from crmbid_desktop.domain.dates import format_date
-from crmbid_desktop.domain.outline import OutlineItem, number_outline
+from crmbid_desktop.domain.outline import (
+    MAX_DEPTH,
+    OutlineItem,
+    number_outline,
+    outline_depth,
+    subtree_height,
+)
 from crmbid_desktop.domain.section_versions import (
     AUTOSAVE_NOTE,
     LatestVersion,
@@ -192,6 +198,10 @@ def add_section(
     title = title.strip()
     if not title:
         raise SectionError("A section needs a title.")
+    if parent_id is not None:
+        with workspace.reading() as session:
+            parents = _parents(session)
+        _check_depth(parents, parent_id, 1, f"“{title}”")
     section = Section(title=title, parent_id=parent_id)
     with workspace.edit(f"Added section '{title}'", action="add", entity="section") as session:
         siblings = _siblings(session, parent_id)
@@ -214,6 +224,9 @@ def move_section(workspace: Workspace, section_id: int, parent_id: int | None, i
     descendants = _subtree_ids(rows, section_id)
     if parent_id is not None and parent_id in descendants:
         raise SectionError(f"Section {info.label} cannot go inside one of its own sub-sections.")
+    if parent_id is not None:
+        parents = {row.id: row.parent_id for row in rows}
+        _check_depth(parents, parent_id, subtree_height(parents, section_id), info.label)
     where = "the top level" if parent_id is None else "another section"
     with workspace.edit(
         f"Moved section {info.label} ('{info.title}') to {where}",
@@ -230,6 +243,30 @@ def move_section(workspace: Workspace, section_id: int, parent_id: int | None, i
         new_siblings.insert(index, section)
         section.parent_id = parent_id
         _renumber(new_siblings)
+
+
+def _parents(session: Session) -> dict[int, int | None]:
+    return {row.id: row.parent_id for row in session.execute(select(Section.id, Section.parent_id))}
+
+
+def _check_depth(parents: dict[int, int | None], parent_id: int, levels: int, what: str) -> None:
+    """Refuse an edit that would put a section below the outline's last level."""
+    depth = outline_depth(_chain_to(parents, parent_id))
+    if depth + levels > MAX_DEPTH:
+        raise SectionError(
+            f"Section {what} cannot go there: the outline has at most {MAX_DEPTH} levels "
+            f"(1 to 1.1.1.1.1.1.1.1.1), and this would make {depth + levels}."
+        )
+
+
+def _chain_to(parents: dict[int, int | None], key: int) -> dict[int, int | None]:
+    """Only `key` and its ancestors, so the depth of one place is measured, not the deepest."""
+    chain: dict[int, int | None] = {}
+    current: int | None = key
+    while current is not None and current in parents and current not in chain:
+        chain[current] = parents[current]
+        current = parents[current]
+    return chain
 
 
 def _subtree_ids(rows: list[SectionInfo], root_id: int) -> set[int]:

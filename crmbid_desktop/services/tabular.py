@@ -8,7 +8,6 @@ a file behind.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import re
@@ -17,7 +16,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
+
+from crmbid_desktop.services.cancel import Cancelled
+
+if TYPE_CHECKING:
+    from crmbid_desktop.services.zip_safety import GuardedZip
+
+#: Called with (rows read, rows expected or 0); raises `Cancelled` when the user cancels.
+Progress = Callable[[int, int], None]
 
 #: How many rows from the top we look through for the header row (title rows, notes above it).
 HEADER_SEARCH_ROWS = 20
@@ -75,19 +82,27 @@ def _field_keys(fields: Sequence[FieldSpec]) -> dict[str, str]:
 # -- reading --------------------------------------------------------------------------------------
 
 
-def read_table(path: Path, fields: Sequence[FieldSpec], *, sheet: str | None = None) -> TableRead:
+def read_table(
+    path: Path,
+    fields: Sequence[FieldSpec],
+    *,
+    sheet: str | None = None,
+    progress: Progress | None = None,
+) -> TableRead:
     """Read the rows of a .csv or .xlsx file into the given fields.
 
-    `sheet` names the worksheet of a workbook to read (default: the first one).
+    `sheet` names the worksheet of a workbook to read (default: the first one). `progress(done,
+    total)` is called every few thousand rows (total 0 when unknown); if it raises `Cancelled`,
+    reading stops and the file is closed.
 
     Raises `TabularError` when the file cannot be read as a table or lacks a required column;
     row-level problems are for the caller, which knows what each field means.
     """
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt"):
-        numbered = _csv_rows(path)
+        numbered = _csv_rows(path, progress)
     elif suffix in (".xlsx", ".xlsm"):
-        numbered = _xlsx_rows(path, sheet)
+        numbered = _xlsx_rows(path, sheet, progress)
     elif suffix == ".xls":
         raise TabularError(
             f"“{path.name}” is an old Excel 97-2003 workbook (.xls), which cannot be read. "
@@ -192,8 +207,17 @@ def _count_unquoted(line: str, delimiter: str) -> int:
     return count
 
 
-def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
+#: A CSV larger than this is not a register (5,000 councils with contacts is about 2 MB).
+MAX_CSV_BYTES = 100 * 1024 * 1024
+
+
+def _csv_rows(path: Path, progress: Progress | None = None) -> list[tuple[int, list[str]]]:
     try:
+        if path.stat().st_size > MAX_CSV_BYTES:
+            raise TabularError(
+                f"“{path.name}” is larger than {MAX_CSV_BYTES // (1024 * 1024)} MB; a register "
+                "this program reads is far smaller."
+            )
         raw = path.read_bytes()
     except FileNotFoundError:
         raise TabularError(f"“{path}” does not exist.") from None
@@ -209,10 +233,19 @@ def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
     rows: list[tuple[int, list[str]]] = []
     previous_line = 0
     try:
-        for cells in reader:
+        for count, cells in enumerate(reader, start=1):
             # A quoted cell may span lines: the record starts on the line after the last one read.
             start = previous_line + 1
             previous_line = reader.line_num
+            if progress is not None and count % PROGRESS_EVERY == 0:
+                progress(count, 0)
+            if count > MAX_ROWS:
+                raise TabularError(
+                    f"“{path.name}” has more than {MAX_ROWS:,} rows; a register this program "
+                    "reads is far smaller. Split it, or remove the extra rows."
+                )
+            if len(cells) > MAX_COLUMNS:
+                cells = cells[:MAX_COLUMNS]
             if any(cell.strip() for cell in cells):
                 rows.append((start, [_undo_neutralise(cell) for cell in cells]))
     except csv.Error as error:
@@ -244,11 +277,151 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+#: Bounds on what a register spreadsheet may hold; a real one (400 councils, 41 products) is far
+#: below each. Past them the file is refused with a message rather than read for minutes.
+MAX_ROWS = 100_000
+MAX_COLUMNS = 256
+MAX_CELLS = 2_000_000
+MAX_SHARED_STRINGS = 1_000_000
+#: Styles are read whole by openpyxl; a real styles.xml is well under 1 MB.
+MAX_STYLES_BYTES = 20 * 1024 * 1024
+#: Progress is reported (and Cancel noticed) every so many rows.
+PROGRESS_EVERY = 1000
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _guard_workbook(path: Path) -> int:
+    """The zip checks every input gets, plus the parts openpyxl reads whole (strings, styles).
+
+    Returns the widest column any worksheet uses, so rows are read no wider than that.
+    """
+    from crmbid_desktop.services.zip_safety import SPREADSHEET, GuardedZip, UnsafeFileError
+
+    widest = 1
+    try:
+        with GuardedZip(path, SPREADSHEET) as archive:
+            archive.check_all_xml()
+            for name, info in archive.infos.items():
+                lowered = name.lower()
+                if lowered.endswith("styles.xml") and info.file_size > MAX_STYLES_BYTES:
+                    raise UnsafeFileError(
+                        path, f"its part {name} (the cell styles) is larger than 20 MB.", part=name
+                    )
+                if lowered.endswith("sharedstrings.xml"):
+                    _count_shared_strings(archive, name)
+                if lowered.startswith("xl/worksheets/") and lowered.endswith(".xml"):
+                    widest = max(widest, _check_sheet_extent(archive, name))
+    except UnsafeFileError as error:
+        raise TabularError(str(error)) from error
+    return widest
+
+
+def _count_shared_strings(archive: GuardedZip, name: str) -> None:
+    """Stream the shared-strings part, refusing it past `MAX_SHARED_STRINGS` entries."""
+    from lxml import etree
+
+    from crmbid_desktop.services.zip_safety import UnsafeFileError
+
+    count = 0
+    parser = etree.iterparse(
+        archive.open_stream(name),
+        events=("end",),
+        tag=f"{_MAIN_NS}si",
+        resolve_entities=False,
+        load_dtd=False,
+        no_network=True,
+    )
+    try:
+        for _event, element in parser:
+            count += 1
+            if count > MAX_SHARED_STRINGS:
+                raise UnsafeFileError(
+                    archive.path,
+                    f"its part {name} holds more than {MAX_SHARED_STRINGS:,} texts, far more "
+                    "than a register needs, so it was refused.",
+                    part=name,
+                )
+            # Drop what was counted, so a million entries never sit in memory together.
+            element.clear(keep_tail=False)
+            parent = element.getparent()
+            while parent is not None and element.getprevious() is not None:
+                del parent[0]
+    except etree.XMLSyntaxError as error:
+        raise UnsafeFileError(
+            archive.path, f"its part {name} is not valid XML ({error}).", part=name
+        ) from error
+
+
+def _check_sheet_extent(archive: GuardedZip, name: str) -> int:
+    """Refuse a worksheet with data past the bounds, before openpyxl walks to it; returns the
+    widest column its rows use (`MAX_COLUMNS` when a cell does not say where it is).
+
+    Rows and their last cells are looked at as lxml streams the part (the cells in between are
+    never touched from Python), so a real register costs little and a row at 1,000,000,000 or a
+    cell in column XFD is named in a message instead of being walked to or silently dropped.
+    """
+    from lxml import etree
+
+    from crmbid_desktop.services.zip_safety import UnsafeFileError
+
+    parser = etree.iterparse(
+        archive.open_stream(name),
+        events=("end",),
+        tag=f"{_MAIN_NS}row",
+        resolve_entities=False,
+        load_dtd=False,
+        no_network=True,
+    )
+    widest = 1
+    try:
+        for _event, row in parser:
+            if len(row):
+                number = row.get("r") or ""
+                past = number.isdigit() and int(number) > MAX_ROWS
+                if past and any(len(cell) for cell in row):  # a value, not just a style
+                    raise UnsafeFileError(
+                        archive.path,
+                        f"its worksheet {name} has data in row {int(number):,}; a register this "
+                        f"program reads has at most {MAX_ROWS:,} rows. Remove the rows past it.",
+                        part=name,
+                    )
+                last = row[-1].get("r") or ""
+                letters = last.rstrip("0123456789")
+                column = _column(letters) if letters.isalpha() else MAX_COLUMNS
+                widest = max(widest, min(column, MAX_COLUMNS))
+                if len(row[-1]) and column > MAX_COLUMNS:
+                    raise UnsafeFileError(
+                        archive.path,
+                        f"its worksheet {name} has data in cell {last}; a register this program "
+                        f"reads has at most {MAX_COLUMNS} columns. Remove the columns past it.",
+                        part=name,
+                    )
+            row.clear(keep_tail=False)
+            parent = row.getparent()
+            while parent is not None and row.getprevious() is not None:
+                del parent[0]
+    except etree.XMLSyntaxError as error:
+        raise UnsafeFileError(
+            archive.path, f"its part {name} is not valid XML ({error}).", part=name
+        ) from error
+    return widest
+
+
+def _column(letters: str) -> int:
+    from openpyxl.utils.cell import column_index_from_string
+
+    try:
+        return int(column_index_from_string(letters.upper()))
+    except ValueError:  # more than three letters: past Excel's last column, XFD
+        return MAX_COLUMNS + 1
+
+
 def xlsx_sheet_names(path: Path) -> list[str]:
     """The worksheet names of a workbook, or [] when it cannot be read."""
     from openpyxl import load_workbook
 
     try:
+        _guard_workbook(path)
         workbook = load_workbook(path, read_only=True)
     except Exception:  # the caller's read_table reports what is wrong with the file
         return []
@@ -258,19 +431,16 @@ def xlsx_sheet_names(path: Path) -> list[str]:
         workbook.close()
 
 
-def _xlsx_rows(path: Path, sheet_name: str | None) -> list[tuple[int, list[str]]]:
-    import zipfile
-
+def _xlsx_rows(
+    path: Path, sheet_name: str | None, progress: Progress | None = None
+) -> list[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
     if not path.exists():
         raise TabularError(f"“{path}” does not exist.")
+    widest = _guard_workbook(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise TabularError(
-            f"“{path.name}” is not a readable Excel workbook (.xlsx): {error}."
-        ) from None
     except Exception as error:  # openpyxl raises many types on damaged files
         raise TabularError(
             f"“{path.name}” is not a readable Excel workbook (.xlsx): {error}."
@@ -284,18 +454,54 @@ def _xlsx_rows(path: Path, sheet_name: str | None) -> list[tuple[int, list[str]]
             sheet = workbook[sheet_name]
         else:
             raise TabularError(f"“{path.name}” has no worksheet named “{sheet_name}”.")
-        # Some programs write a wrong <dimension>; reading without it gets every row.
-        with contextlib.suppress(AttributeError):
-            sheet.reset_dimensions()
-        rows: list[tuple[int, list[str]]] = []
-        # Read-only sheets yield empty rows for gaps, so the count is Excel's row number.
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = [_cell_text(value) for value in values]
-            if any(cell.strip() for cell in cells):
-                rows.append((number, cells))
-        return rows
+        try:
+            return _bounded_rows(path, sheet, widest, progress)
+        except (TabularError, Cancelled):
+            raise
+        except Exception as error:  # a damaged sheet part: openpyxl's parser raises many types
+            raise TabularError(
+                f"“{path.name}”, worksheet “{sheet.title}”, cannot be read: {error}."
+            ) from None
     finally:
         workbook.close()
+
+
+def _bounded_rows(
+    path: Path, sheet: Any, widest: int, progress: Progress | None
+) -> list[tuple[int, list[str]]]:
+    """Rows read with explicit bounds, so the sheet's own <dimension> (true, wrong or hostile)
+    never decides how far we walk; read-only openpyxl yields empty rows for gaps, so the count
+    is Excel's row number, and it stops at the first row past the bound."""
+    declared = sheet.max_row if isinstance(sheet.max_row, int) else 0
+    total = declared if 0 < declared <= MAX_ROWS else 0
+    rows: list[tuple[int, list[str]]] = []
+    cells_seen = 0
+    for number, values in enumerate(
+        sheet.iter_rows(min_row=1, max_row=MAX_ROWS + 1, max_col=widest, values_only=True),
+        start=1,
+    ):
+        if progress is not None and number % PROGRESS_EVERY == 0:
+            progress(number, total)
+        end = len(values)
+        while end and values[end - 1] is None:
+            end -= 1
+        if not end:
+            continue
+        if number > MAX_ROWS:
+            raise TabularError(
+                f"“{path.name}”, worksheet “{sheet.title}”, has more than {MAX_ROWS:,} rows; "
+                "a register this program reads is far smaller. Split it, or remove the extra rows."
+            )
+        cells = [_cell_text(value) for value in values[:end]]
+        cells_seen += end
+        if cells_seen > MAX_CELLS:
+            raise TabularError(
+                f"“{path.name}”, worksheet “{sheet.title}”, holds more than {MAX_CELLS:,} cells "
+                f"(stopped at row {number}); a register this program reads is far smaller."
+            )
+        if any(cell.strip() for cell in cells):
+            rows.append((number, cells))
+    return rows
 
 
 # -- writing --------------------------------------------------------------------------------------

@@ -38,8 +38,11 @@ class ProgressDialog(QProgressDialog):
         self.canceled.connect(self._cancel)
 
     def _on_progress(self, done: int, total: int) -> None:
-        self.setMaximum(max(total, 1))
-        self.setValue(min(done, max(total, 1)))
+        if total <= 0:  # not known yet (rows of a spreadsheet being read): a busy bar
+            self.setMaximum(0)
+            return
+        self.setMaximum(total)
+        self.setValue(min(done, total))
 
     def _cancel(self) -> None:
         self.setLabelText("Cancelling…")

@@ -50,7 +50,7 @@ def test_export_then_import_round_trips(workspace: Workspace, tmp_path: Path, su
 
     report = file_formats.import_file(workspace, target, ImportOptions())
     assert report.rejected == 0, report.lines
-    assert "Added 0 products, updated 8; 0 rows skipped." in report.lines
+    assert "Added 0 products, updated 0, 8 unchanged; 0 rows skipped." in report.lines
     after = _rows(workspace)
     reason = after[first].decision_reason
     assert reason.lstrip("'") == "=HYPERLINK(evil)"

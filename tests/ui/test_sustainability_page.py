@@ -350,7 +350,7 @@ def test_products_export_and_import_from_the_tab(
     )
     page.products.import_button.click()
     assert runs == ["Reading products.csv…", "Adding the products from products.csv…"]
-    assert "Would add 1 products, would update 8; 1 rows skipped." in asked[0]
+    assert "Would add 1 products, would update 0, 8 unchanged; 1 rows skipped." in asked[0]
     title, text = shown[-1]
     assert title == "Products imported"
     assert "Row 11: skipped: Category “leaflet”" in text

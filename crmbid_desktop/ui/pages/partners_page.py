@@ -433,6 +433,15 @@ class PartnersPage(Page):
         from crmbid_desktop.ui.progress import CANCELLED, run_with_progress
 
         try:
+            name = service.attachment_name(self.workspace, attachment_id)
+        except service.PartnerError as error:
+            QMessageBox.warning(self, "Cannot open the attachment", str(error))
+            return
+        if not service.opens_as_document(name):
+            # A file that could run code (perhaps from a partner's copy) is never opened.
+            self._save_attachment_to_folder(attachment_id, name)
+            return
+        try:
             path = run_with_progress(
                 self,
                 "Open the attachment",
@@ -452,6 +461,42 @@ class PartnersPage(Page):
                 "No program to open it",
                 f"Windows has no program for {path.suffix} files. Use Save a copy… instead.",
             )
+
+    def _save_attachment_to_folder(self, attachment_id: int, name: str) -> None:
+        from crmbid_desktop.ui.progress import CANCELLED, run_with_progress
+
+        QMessageBox.information(
+            self,
+            "Not opened",
+            f"“{name}” is not a document, PDF, picture or spreadsheet, so it is not opened from "
+            "the bid: a file like this could run a program. Choose a folder to save it in, and "
+            "check it there before opening it.",
+        )
+        folder = QFileDialog.getExistingDirectory(self, f"Save {name} in")
+        if not folder:
+            return
+        target = Path(folder) / Path(name).name
+        if target.exists():
+            QMessageBox.warning(
+                self,
+                "Not saved",
+                f"{target} already exists; nothing was overwritten. Choose another folder.",
+            )
+            return
+        try:
+            result = run_with_progress(
+                self,
+                "Save the attachment",
+                f"Saving {target.name}…",
+                lambda progress: service.save_attachment_copy(
+                    self.workspace, attachment_id, target, progress
+                ),
+            )
+        except (service.PartnerError, OSError) as error:
+            QMessageBox.warning(self, "Cannot save the copy", str(error))
+            return
+        if result is not CANCELLED:
+            QMessageBox.information(self, "Saved", f"Saved {target}.")
 
     def _save_attachment(self, attachment_id: int) -> None:
         from crmbid_desktop.ui.progress import run_with_progress
@@ -505,7 +550,7 @@ class PartnersPage(Page):
                 self,
                 "Import partners",
                 f"Reading {Path(path).name}…",
-                lambda _progress: partner_import.build_preview(self.workspace, Path(path)),
+                lambda progress: partner_import.build_preview(self.workspace, Path(path), progress),
             )
         except TabularError as error:
             QMessageBox.warning(self, "Cannot import this file", str(error))

@@ -1,0 +1,118 @@
+"""Word and line differences: always correct, near-linear on real edits, bounded on hostile text."""
+
+from __future__ import annotations
+
+import random
+import time
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crmbid_desktop.domain import textdiff
+from crmbid_desktop.domain.textdiff import EQUAL, DeadlineMatcher, token_diff
+from crmbid_desktop.services.section_exchange import word_diff
+
+words = st.lists(st.sampled_from(["the", "council", "bid", " ", "\n", ",", "Leeds", "é"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(words, words)
+def test_opcodes_turn_one_sequence_into_the_other(a: list[str], b: list[str]) -> None:
+    rebuilt: list[str] = []
+    i = j = 0
+    for tag, i1, i2, j1, j2 in token_diff(a, b):
+        assert (i1, j1) == (i, j)  # contiguous, in order
+        if tag == EQUAL:
+            assert a[i1:i2] == b[j1:j2]
+        rebuilt += b[j1:j2]
+        i, j = i2, j2
+    assert (i, j) == (len(a), len(b))
+    assert rebuilt == b
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80), st.text(max_size=80))
+def test_word_diff_pieces_rebuild_both_texts(old: str, new: str) -> None:
+    pieces = word_diff(old, new)
+    assert "".join(text for op, text in pieces if op != "insert") == old
+    assert "".join(text for op, text in pieces if op != "delete") == new
+
+
+def test_word_diff_marks_the_changed_word() -> None:
+    assert word_diff("the old text", "the new text") == [
+        ("equal", "the "),
+        ("delete", "old"),
+        ("insert", "new"),
+        ("equal", " text"),
+    ]
+
+
+def _section(count: int, seed: int) -> str:
+    rng = random.Random(seed)
+    vocabulary = [
+        "council",
+        "bid",
+        "product",
+        "academy",
+        "roadmap",
+        "partner",
+        "funding",
+        "review",
+        "risk",
+    ]
+    return " ".join(rng.choice(vocabulary) for _ in range(count))
+
+
+def test_3000_lightly_edited_words_take_well_under_a_second() -> None:
+    old = _section(3_000, 1)
+    tokens = old.split(" ")
+    for index in range(0, len(tokens), 50):
+        tokens[index] = "amended"
+    new = " ".join(tokens)
+    started = time.perf_counter()
+    pieces = word_diff(old, new)
+    assert time.perf_counter() - started < 1.0
+    assert sum(1 for op, _t in pieces if op == "insert") == 60
+
+
+def test_a_hostile_pair_is_cut_off_by_the_deadline_and_still_correct() -> None:
+    old = _section(40_000, 2)
+    new = " ".join(reversed(old.split(" ")))
+    started = time.perf_counter()
+    pieces = word_diff(old, new)
+    assert time.perf_counter() - started < 5
+    assert "".join(t for op, t in pieces if op != "insert") == old
+    started = time.perf_counter()
+    rows = textdiff.compare("\n".join(old.split(" ")), "\n".join(new.split(" ")))
+    assert time.perf_counter() - started < 5
+    assert textdiff.change_count(rows) > 0
+
+
+def test_compare_keeps_unchanged_lines_between_changes() -> None:
+    rows = textdiff.compare("a\nsame\nb", "x\nsame\ny")
+    assert [row.kind for row in rows] == [textdiff.CHANGED, textdiff.SAME, textdiff.CHANGED]
+
+
+def test_deadline_matcher_answers_like_difflib() -> None:
+    import difflib
+
+    a = ["one\n", "two\n", "three\n", "four\n"]
+    b = ["zero\n", "one\n", "three\n", "four\n", "five\n"]
+    ours = DeadlineMatcher(None, a, b).get_matching_blocks()
+    theirs = [tuple(m) for m in difflib.SequenceMatcher(None, a, b).get_matching_blocks()]
+    assert ours == theirs
+
+
+def test_a_three_way_merge_of_hostile_text_is_bounded() -> None:
+    from crmbid_desktop.services.bid_merge import _merge_text
+
+    base = "\n".join(_section(20_000, 3).split(" "))
+    ours = "\n".join(reversed(base.split("\n")))
+    theirs = "\n".join(sorted(base.split("\n")))
+    started = time.perf_counter()
+    merged, conflicted = _merge_text(base, ours, theirs)
+    assert time.perf_counter() - started < 20
+    assert conflicted and merged
+    # Separate edits on each side still merge cleanly, as with difflib's matcher.
+    clean, clashed = _merge_text("a\nb\nc\nd\ne\n", "a\nB\nc\nd\ne\n", "a\nb\nc\nD\ne\n")
+    assert (clean.rstrip("\n"), clashed) == ("a\nB\nc\nD\ne", False)
