@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from crmbid_desktop.domain.coverage import Coverage, coverage, weight_message
+from crmbid_desktop.domain.coverage import Coverage, coverage, has_text, weight_message
 from crmbid_desktop.services import sections as section_service
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.store.models import Criterion, SectionCriterion
@@ -60,7 +60,12 @@ def matrix(session: Session) -> Matrix:
         (link.section_id, link.criterion_id): link.note
         for link in session.scalars(select(SectionCriterion))
     }
-    gaps = coverage([c.id for c in listed], [s.id for s in section_rows], links.keys())
+    gaps = coverage(
+        [c.id for c in listed],
+        [s.id for s in section_rows],
+        links.keys(),
+        written=[s.id for s in section_rows if has_text(s.body)],
+    )
     return Matrix(listed, section_rows, links, gaps)
 
 

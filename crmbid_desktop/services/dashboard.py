@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crmbid_desktop.domain.coverage import coverage
+from crmbid_desktop.domain.coverage import coverage, has_text
 from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.domain.outline import OutlineItem, number_outline
 from crmbid_desktop.domain.partner_rules import WITHDRAWN
@@ -379,13 +379,11 @@ def progress(workspace: Workspace, today: date | None = None) -> Progress:
 
     # A criterion is addressed only by a section that says something: links to empty
     # sections are plans, not coverage.
-    written = {section.id for section in sections if section.words > 0}
-    found = coverage(
-        [c.id for c in criteria], [r.id for r in rows], [k for k in links if k[0] in written]
-    )
-    linked = {criterion_id for _, criterion_id in links}
+    # The rule is domain.coverage's, shared with the Criteria page's gap line.
+    written = [row.id for row in rows if has_text(row.body or "")]
+    found = coverage([c.id for c in criteria], [r.id for r in rows], links, written=written)
     uncovered = tuple((c.id, c.title) for c in criteria if c.id in found.uncovered_criteria)
-    linked_only = sum(1 for criterion_id, _ in uncovered if criterion_id in linked)
+    linked_only = len(found.linked_only)
     active = [p for p in partners if p.status != WITHDRAWN]
     waiting = tuple((p.id, p.name, p.status) for p in active if p.status != SIGNED_OFF)
     sign_off = SignOff(len(active) - len(waiting), len(active), waiting)

@@ -197,7 +197,9 @@ class MatrixModel(QAbstractTableModel):
             gap = criterion.id in self.matrix.gaps.uncovered_criteria
             label = f"C{section + 1}"
             tip = f"{criterion.title} ({format_bp(criterion.weight_bp)})"
-            if gap:
+            if criterion.id in self.matrix.gaps.linked_only:
+                tip += " — linked only to sections with no text yet"
+            elif gap:
                 tip += " — addressed by no section"
         else:
             row = self.matrix.sections[section]
@@ -393,17 +395,29 @@ class CriteriaPage(Page):
         if matrix is None:
             return
         self._update_total()
-        uncovered = [c.title for c in matrix.criteria if c.id in matrix.gaps.uncovered_criteria]
+        gaps = matrix.gaps
+        # Same rule as the dashboard (domain.coverage): only a section with text addresses.
+        uncovered = [
+            c.title
+            for c in matrix.criteria
+            if c.id in gaps.uncovered_criteria and c.id not in gaps.linked_only
+        ]
+        unwritten = [c.title for c in matrix.criteria if c.id in gaps.linked_only]
         idle = [
             f"{s.number} {s.title}" for s in matrix.sections if s.id in matrix.gaps.idle_sections
         ]
         parts = []
         if uncovered:
             parts.append("⚠ Criteria addressed by no section: " + "; ".join(uncovered) + ".")
+        if unwritten:
+            parts.append(
+                "⚠ Criteria linked only to sections with no text yet: " + "; ".join(unwritten) + "."
+            )
         if idle:
             parts.append("⚠ Sections serving no criterion: " + "; ".join(idle) + ".")
         self.gap_label.setText(
-            " ".join(parts) or "Every criterion is addressed and every section serves one."
+            " ".join(parts)
+            or "Every criterion is addressed by a section with text, and every section serves one."
         )
         self.gap_label.setStyleSheet(text_style(GAP_TEXT, self) if parts else "")
 
