@@ -1,0 +1,86 @@
+"""Everyday tasks done with the keyboard alone: only key events, the result checked in the bid."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+from sqlalchemy import select
+
+from crmbid_desktop.store.models import Comment, Section
+from crmbid_desktop.ui.main_window import MainWindow
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+#: More Tab presses than any page has controls: a target never reached is a keyboard gap.
+MAX_TABS = 80
+
+
+def _start(qtbot: Any, window: MainWindow) -> None:
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+
+
+def _focused() -> QWidget | None:
+    return QApplication.focusWidget()
+
+
+def _tab_to(qtbot: Any, name: str) -> QWidget:
+    """Press Tab until the control called `name` has the focus, as a keyboard user would."""
+    for _ in range(MAX_TABS):
+        widget = _focused()
+        if widget is not None and widget.objectName() == name:
+            return widget
+        assert widget is not None, "nothing has the keyboard focus"
+        qtbot.keyClick(widget, Qt.Key.Key_Tab)
+    raise AssertionError(f"Tab never reaches {name!r}: a keyboard user cannot get there")
+
+
+def _go(qtbot: Any, window: MainWindow, number: int, page: str) -> None:
+    qtbot.keyClick(window, getattr(Qt.Key, f"Key_{number}"), CTRL)  # Go > page
+    assert window.current_page().object_name == page
+
+
+def _to_section(qtbot: Any, window: MainWindow, label: str) -> None:
+    """Go to Sections and move down the outline to the section whose text starts `label`."""
+    _go(qtbot, window, 4, "sectionsPage")
+    outline = _tab_to(qtbot, "sectionsOutline")
+    for _ in range(40):
+        current = outline.currentItem()  # type: ignore[attr-defined]
+        if current is not None and current.text(0).startswith(label):
+            return
+        qtbot.keyClick(outline, Qt.Key.Key_Down)
+    raise AssertionError(f"no section {label!r} in the outline")
+
+
+def _section(window: MainWindow, title: str) -> Section:
+    with window.workspace.reading() as session:
+        section = session.scalars(select(Section).where(Section.title == title)).one()
+        session.expunge(section)
+        return section
+
+
+def test_write_a_section_by_keyboard(qtbot: Any, main_window: MainWindow) -> None:
+    _start(qtbot, main_window)
+    _to_section(qtbot, main_window, "9 Governance")
+    editor = _tab_to(qtbot, "sectionEditor")
+    qtbot.keyClicks(editor, "A joint board of the four councils meets monthly.")
+    qtbot.keyClick(editor, Qt.Key.Key_S, CTRL)  # File > Save: what is typed is saved
+    section = _section(main_window, "Governance")
+    assert "A joint board of the four councils meets monthly." in section.body
+    assert section.status == "drafting"
+
+
+def test_comment_on_a_section_by_keyboard(qtbot: Any, main_window: MainWindow) -> None:
+    _start(qtbot, main_window)
+    _to_section(qtbot, main_window, "9 Governance")
+    tabs = _tab_to(qtbot, "sectionTabBar")
+    qtbot.keyClick(tabs, Qt.Key.Key_Right)  # Text -> Reviews
+    box = _tab_to(qtbot, "newReviewComment")
+    qtbot.keyClicks(box, "Name the chair.")
+    button = _tab_to(qtbot, "addReviewComment")
+    qtbot.keyClick(button, Qt.Key.Key_Space)
+    section_id = _section(main_window, "Governance").id
+    with main_window.workspace.reading() as session:
+        texts = list(session.scalars(select(Comment.text).where(Comment.section_id == section_id)))
+    assert texts == ["Name the chair."]
