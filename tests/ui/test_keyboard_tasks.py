@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import select
 
+from crmbid_desktop.services import sections as section_service
 from crmbid_desktop.store.models import Comment, Section
 from crmbid_desktop.ui.main_window import MainWindow
 
@@ -25,14 +26,17 @@ def _focused() -> QWidget | None:
     return QApplication.focusWidget()
 
 
-def _tab_to(qtbot: Any, name: str) -> QWidget:
-    """Press Tab until the control called `name` has the focus, as a keyboard user would."""
+def _tab_to(qtbot: Any, name: str, key: Qt.Key = Qt.Key.Key_Tab) -> QWidget:
+    """Press Tab (or Shift+Tab: Key_Backtab) until the control called `name` has the focus."""
     for _ in range(MAX_TABS):
         widget = _focused()
         if widget is not None and widget.objectName() == name:
             return widget
         assert widget is not None, "nothing has the keyboard focus"
-        qtbot.keyClick(widget, Qt.Key.Key_Tab)
+        if key == Qt.Key.Key_Backtab:
+            qtbot.keyClick(widget, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+        else:
+            qtbot.keyClick(widget, key)
     raise AssertionError(f"Tab never reaches {name!r}: a keyboard user cannot get there")
 
 
@@ -84,3 +88,18 @@ def test_comment_on_a_section_by_keyboard(qtbot: Any, main_window: MainWindow) -
     with main_window.workspace.reading() as session:
         texts = list(session.scalars(select(Comment.text).where(Comment.section_id == section_id)))
     assert texts == ["Name the chair."]
+
+
+def test_approve_a_section_by_keyboard(qtbot: Any, main_window: MainWindow) -> None:
+    # Setting up: the section is already written (writing it by keys is its own test).
+    governance = _section(main_window, "Governance")
+    section_service.save_body(main_window.workspace, governance.id, "A joint board meets monthly.")
+    _start(qtbot, main_window)
+    _to_section(qtbot, main_window, "9 Governance")
+    reviewer = _tab_to(qtbot, "sectionReviewer")
+    qtbot.keyClicks(reviewer, "Ann Lee")
+    status = _tab_to(qtbot, "sectionStatus", Qt.Key.Key_Backtab)  # Shift+Tab back up
+    qtbot.keyClicks(status, "approved")  # a closed list selects by typing, as in Windows
+    section = _section(main_window, "Governance")
+    assert section.reviewer == "Ann Lee"
+    assert section.status == "approved"
