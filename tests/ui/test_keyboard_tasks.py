@@ -103,3 +103,33 @@ def test_approve_a_section_by_keyboard(qtbot: Any, main_window: MainWindow) -> N
     section = _section(main_window, "Governance")
     assert section.reviewer == "Ann Lee"
     assert section.status == "approved"
+
+
+def test_answer_a_clarification_by_keyboard(qtbot: Any, main_window: MainWindow) -> None:
+    from crmbid_desktop.store.models import Clarification
+
+    _start(qtbot, main_window)
+    _go(qtbot, main_window, 6, "clarificationsPage")
+    new = _tab_to(qtbot, "newClarification")
+    qtbot.keyClick(new, Qt.Key.Key_Space)  # New question: the cursor goes to the question
+    question = _focused()
+    assert question is not None and question.objectName() == "clarificationQuestion"
+    qtbot.keyClicks(question, "May the lead council be a county?")
+    save = _tab_to(qtbot, "saveClarification")
+    qtbot.keyClick(save, Qt.Key.Key_Space)
+    answer = _tab_to(qtbot, "clarificationAnswer")
+    qtbot.keyClicks(answer, "Yes, any English local authority.")
+    answered_on = _tab_to(qtbot, "clarificationAnsweredOn")
+    qtbot.keyClicks(answered_on, "01/09/2005")
+    record = _tab_to(qtbot, "recordClarificationAnswer")
+    qtbot.keyClick(record, Qt.Key.Key_Space)
+    with main_window.workspace.reading() as session:
+        rows = [
+            (c.question, c.answer, c.answered_on.isoformat() if c.answered_on else "")
+            for c in session.scalars(select(Clarification))
+        ]
+    assert (
+        "May the lead council be a county?",
+        "Yes, any English local authority.",
+        "2005-09-01",
+    ) in rows
