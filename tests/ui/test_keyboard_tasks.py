@@ -133,3 +133,33 @@ def test_answer_a_clarification_by_keyboard(qtbot: Any, main_window: MainWindow)
         "Yes, any English local authority.",
         "2005-09-01",
     ) in rows
+
+
+def test_edit_the_budget_by_keyboard(qtbot: Any, main_window: MainWindow) -> None:
+    from crmbid_desktop.services import budget
+
+    _start(qtbot, main_window)
+    _go(qtbot, main_window, 7, "sustainabilityPage")
+    tabs = _tab_to(qtbot, "sustainabilityTabBar")
+    qtbot.keyClick(tabs, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)  # &Budget
+    table = _tab_to(qtbot, "budgetTable")
+    model = table.model()  # type: ignore[attr-defined]
+    qtbot.keyClick(table, Qt.Key.Key_Home, CTRL)  # top-left cell
+    for _ in range(model.rowCount()):
+        if table.currentIndex().data() == "Subscriptions":  # type: ignore[attr-defined]
+            break
+        qtbot.keyClick(table, Qt.Key.Key_Down)
+    qtbot.keyClick(table, Qt.Key.Key_Right)  # the first year
+    qtbot.keyClick(table, Qt.Key.Key_1)  # typing starts the edit, as in a spreadsheet
+    editor = _focused()
+    assert editor is not None and editor is not table
+    qtbot.keyClicks(editor, "2500.50")  # the rest goes where the keys now go: the cell's box
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+
+    def saved() -> int:
+        with main_window.workspace.reading() as session:
+            read = budget.budget_table(session)
+        row = next(row for row in read.income if row.label == "Subscriptions")
+        return row.amount(read.years[0])
+
+    qtbot.waitUntil(lambda: saved() == 1_250_050)
