@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -116,10 +117,12 @@ def count_text_words(text: str) -> int:
     return sum(_count_token(tok) for tok in tokens if tok)
 
 
-@lru_cache(maxsize=512)
 def count_words(markdown: str, *, include_tables: bool) -> int:
-    """Words in a section body as Word will count them (see COUNTING_RULE)."""
-    # Cached: the outline recounts every section on refresh, and most bodies have not changed.
+    """Words in a section body as Word will count them (see COUNTING_RULE).
+
+    Not cached here: callers that count sections again and again use `SECTION_WORDS`, which
+    remembers each section's count for the text it was counted on, however many sections.
+    """
     if _MARKUP.search(markdown) is None:
         return count_text_words(markdown)
     return sum(
@@ -127,3 +130,36 @@ def count_words(markdown: str, *, include_tables: bool) -> int:
         for block in _blocks(markdown)
         if include_tables or not block.in_table
     )
+
+
+class SectionWordCounts:
+    """Each section's word count, kept for the version of its text it was counted on.
+
+    Keyed by section (its uuid) and checked against the text's length and hash, so a count is
+    worked out once per version of a section's text and never pushed out by other sections: a
+    bid of 1,400 sections costs one parse per changed section, not one per section per refresh.
+    Holds one small entry per section seen; `forget` drops removed ones.
+    """
+
+    def __init__(self) -> None:
+        self._counts: dict[tuple[str, bool], tuple[int, int, int]] = {}
+        self.parsed = 0  # how many bodies were counted (not found): for tests and benchmarks
+
+    def count(self, section: str, markdown: str, *, include_tables: bool) -> int:
+        version = (len(markdown), hash(markdown))
+        known = self._counts.get((section, include_tables))
+        if known is not None and known[:2] == version:
+            return known[2]
+        words = count_words(markdown, include_tables=include_tables)
+        self.parsed += 1
+        self._counts[(section, include_tables)] = (*version, words)
+        return words
+
+    def forget(self, sections: Iterable[str]) -> None:
+        for section in sections:
+            for include_tables in (False, True):
+                self._counts.pop((section, include_tables), None)
+
+
+#: The counts of every open bid's sections (sections are keyed by uuid, unique across bids).
+SECTION_WORDS = SectionWordCounts()

@@ -91,19 +91,27 @@ class BudgetTable:
 
 def partner_contributions_pence(session: Session) -> int:
     """A year's contributions from every partner still in the partnership."""
-    return sum(
-        partner.contribution_pence
-        for partner in session.scalars(select(Partner))
-        if partner.status != "withdrawn"
-    )
+    # Two columns, not whole rows: this is read again whenever a council changes.
+    rows = session.execute(select(Partner.contribution_pence, Partner.status))
+    return sum(pence for pence, status in rows if status != "withdrawn")
 
 
 def product_maintenance_pence(session: Session) -> int:
     """A year's cost of maintaining every product not being retired."""
-    return sum(
-        product.yearly_cost_pence
-        for product in session.scalars(select(Product))
-        if product_rules.is_maintained(product.decision)
+    rows = session.execute(select(Product.yearly_cost_pence, Product.decision))
+    return sum(pence for pence, decision in rows if product_rules.is_maintained(decision))
+
+
+def drawn_inputs(session: Session) -> tuple[int, int, tuple[int, int]]:
+    """What the budget draws from elsewhere: contributions, maintenance, its years.
+
+    The budget tab compares this before and after a change to the partners or products, so an
+    edit that moves none of them (a council's region, a product's description) costs nothing.
+    """
+    return (
+        partner_contributions_pence(session),
+        product_maintenance_pence(session),
+        budget_settings(session),
     )
 
 

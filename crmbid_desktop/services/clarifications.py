@@ -35,7 +35,7 @@ class ClarificationRow:
 
 
 def clarifications(session: Session) -> list[ClarificationRow]:
-    labels = {row.id: row.label for row in section_service.outline(session)}
+    labels = {row.id: row.label for row in section_service.outline(session, text=False)}
     order = {sid: i for i, sid in enumerate(labels)}
     affected: dict[int, list[int]] = {}
     for link in session.scalars(select(ClarificationSection)):
@@ -135,7 +135,7 @@ def record_answer(
         row = next((r for r in clarifications(session) if r.id == clarification_id), None)
         if row is None:
             raise ClarificationError("That question no longer exists (it may have been deleted).")
-        infos = {info.id: info for info in section_service.outline(session)}
+        infos = {info.id: info for info in section_service.outline(session, text=False)}
     sent_back = [
         infos[sid]
         for sid in row.section_ids

@@ -55,7 +55,9 @@ def criteria(session: Session) -> list[CriterionInfo]:
 def matrix(session: Session) -> Matrix:
     listed = criteria(session)
     # Appendices are not marked against the criteria.
-    section_rows = [row for row in section_service.outline(session) if not row.is_appendix]
+    section_rows = [
+        row for row in section_service.outline(session, text=False) if not row.is_appendix
+    ]
     links = {
         (link.section_id, link.criterion_id): link.note
         for link in session.scalars(select(SectionCriterion))
@@ -135,7 +137,9 @@ def set_link(
     """Tick (or untick) that a section addresses a criterion, with a note saying where."""
     with workspace.reading() as session:
         criterion = _criterion(session, criterion_id)
-        info = next((s for s in section_service.outline(session) if s.id == section_id), None)
+        info = next(
+            (s for s in section_service.outline(session, text=False) if s.id == section_id), None
+        )
         if info is None:
             raise CriterionError("That section no longer exists.")
         existing = session.scalars(

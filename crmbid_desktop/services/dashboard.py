@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
 from crmbid_desktop.domain.coverage import coverage, has_text
@@ -16,7 +16,7 @@ from crmbid_desktop.domain.partner_rules import WITHDRAWN
 from crmbid_desktop.domain.preflight import SIGN_OFF, PreflightItem
 from crmbid_desktop.domain.section_workflow import STATUSES as SECTION_STATUSES
 from crmbid_desktop.domain.word_meter import meter_level
-from crmbid_desktop.domain.wordcount import count_words
+from crmbid_desktop.domain.wordcount import SECTION_WORDS
 from crmbid_desktop.domain.working_days import WorkingCalendar
 from crmbid_desktop.services.workspace import Workspace
 
@@ -314,11 +314,15 @@ class TimetableFigures:
     next_steps: list[NextStep] = field(default_factory=list)  # tasks only
 
 
-def progress(workspace: Workspace, today: date | None = None) -> Progress:
+def progress(
+    workspace: Workspace, today: date | None = None, *, count_words: bool = True
+) -> Progress:
     """Sections, criteria coverage and sign-off: cheap, so the first paint can show them.
 
     With `today`, the next steps for sections behind their due date and partners still to sign
-    off come too.
+    off come too. Without `count_words` no section text is read or counted (words show as 0):
+    counting is work in proportion to the bid, so before the first paint the dashboard leaves it
+    to the full read that follows straight after.
     """
     s_, c_, l_, p_, b_ = (
         section_table.c,
@@ -334,12 +338,13 @@ def progress(workspace: Workspace, today: date | None = None) -> Progress:
         rows = session.execute(
             select(
                 s_.id,
+                s_.uuid,
                 s_.parent_id,
                 s_.position,
                 s_.title,
                 s_.status,
                 s_.word_limit,
-                s_.body,
+                s_.body if count_words else literal("").label("body"),
                 s_.is_appendix,
                 s_.due_on,
             )
@@ -359,7 +364,11 @@ def progress(workspace: Workspace, today: date | None = None) -> Progress:
     for item in number_outline(OutlineItem(r.id, r.parent_id, r.position) for r in rows):
         row = by_id[item.key]
         number = "" if row.is_appendix else item.number
-        words = count_words(row.body or "", include_tables=include_tables)
+        words = (
+            SECTION_WORDS.count(row.uuid, row.body or "", include_tables=include_tables)
+            if count_words
+            else 0
+        )
         sections.append(
             SectionProgress(
                 row.id,

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import mimetypes
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, undefer
@@ -217,16 +218,39 @@ def validate_contacts(contacts: Sequence[ContactFields]) -> list[ContactFields]:
 # -- reading ---------------------------------------------------------------------------------------
 
 
-def _counts(session: Session, model: type[Contact] | type[Attachment]) -> dict[int, int]:
+def _counts(
+    session: Session, model: type[Contact] | type[Attachment], among: Any = None
+) -> dict[int, int]:
     query = select(model.partner_id, func.count()).group_by(model.partner_id)
+    if among is not None:
+        query = query.where(model.partner_id.in_(among))
     return {partner_id: count for partner_id, count in session.execute(query) if partner_id}
 
 
-def partner_rows(workspace: Workspace) -> list[PartnerRow]:
+def partner_counts(workspace: Workspace) -> dict[str, tuple[int, int]]:
+    """Each council's (contacts, attachments) by uuid: what moves when contacts change."""
     with workspace.reading() as session:
         contacts = _counts(session, Contact)
         attachments = _counts(session, Attachment)
-        partners = session.scalars(select(Partner).order_by(Partner.position, Partner.id))
+        return {
+            uuid: (contacts.get(partner_id, 0), attachments.get(partner_id, 0))
+            for partner_id, uuid in session.execute(select(Partner.id, Partner.uuid))
+        }
+
+
+def partner_rows(workspace: Workspace, uuids: Collection[str] | None = None) -> list[PartnerRow]:
+    """Every council in order, or just those with these `uuids` (what a change set named)."""
+    with workspace.reading() as session:
+        query = select(Partner).order_by(Partner.position, Partner.id)
+        if uuids is not None:
+            query = query.where(Partner.uuid.in_(list(uuids)))
+            ids = select(Partner.id).where(Partner.uuid.in_(list(uuids)))
+            contacts = _counts(session, Contact, ids)
+            attachments = _counts(session, Attachment, ids)
+        else:
+            contacts = _counts(session, Contact)
+            attachments = _counts(session, Attachment)
+        partners = session.scalars(query)
         return [
             PartnerRow(p.id, p.uuid, _fields_of(p), contacts.get(p.id, 0), attachments.get(p.id, 0))
             for p in partners

@@ -88,6 +88,12 @@ def partners(session: Session) -> list[Partner]:
     return list(session.scalars(select(Partner).order_by(Partner.position, Partner.id)))
 
 
+def partner_names(session: Session) -> list[tuple[int, str]]:
+    """(id, name) of every council in register order: what choice lists of councils show."""
+    rows = session.execute(select(Partner.id, Partner.name).order_by(Partner.position, Partner.id))
+    return [(int(partner_id), str(name)) for partner_id, name in rows]
+
+
 def milestones(session: Session) -> list[Milestone]:
     return list(session.scalars(select(Milestone).order_by(Milestone.due_on, Milestone.id)))
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, defer
 
 from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.domain.outline import OutlineItem, number_outline
@@ -73,26 +74,44 @@ class SectionInfo:
         return self.number or f"'{self.title}'"
 
 
-def outline(session: Session) -> list[SectionInfo]:
-    """Every section in reading order with its number."""
-    sections = {section.id: section for section in session.scalars(select(Section))}
+def outline(
+    session: Session, only: Collection[str] | None = None, *, text: bool = True
+) -> list[SectionInfo]:
+    """Every section in reading order with its number; or just those with the uuids `only`.
+
+    Numbering needs the whole tree, but only its shape (ids, parents, positions) is read for
+    every section: with `only`, the texts of the other sections are not read at all. Without
+    `text`, no section's text is read (`body` is empty): for lists that show numbers and titles.
+    """
+    shape = session.execute(
+        select(Section.id, Section.parent_id, Section.position, Section.uuid)
+    ).all()
+    known = {row.id for row in shape}
+    query = select(Section) if text else select(Section).options(defer(Section.body))
+    comments = select(Comment.section_id).where(Comment.resolved.is_(False))
+    if only is not None:
+        wanted = list(only)
+        query = query.where(Section.uuid.in_(wanted))
+        comments = comments.join(Section, Section.id == Comment.section_id).where(
+            Section.uuid.in_(wanted)
+        )
+    sections = {section.id: section for section in session.scalars(query)}
     unresolved: dict[int, int] = {}
-    for comment in session.scalars(select(Comment).where(Comment.resolved.is_(False))):
-        unresolved[comment.section_id] = unresolved.get(comment.section_id, 0) + 1
-    numbered = number_outline(
-        OutlineItem(section.id, section.parent_id, section.position)
-        for section in sections.values()
-    )
+    for section_id in session.scalars(comments):
+        unresolved[section_id] = unresolved.get(section_id, 0) + 1
+    numbered = number_outline(OutlineItem(row.id, row.parent_id, row.position) for row in shape)
     rows = []
     for item in numbered:
-        s = sections[item.key]
+        s = sections.get(item.key)
+        if s is None:
+            continue
         rows.append(
             SectionInfo(
                 id=s.id,
                 uuid=s.uuid,
                 number="" if s.is_appendix else item.number,
                 depth=item.depth,
-                parent_id=s.parent_id if s.parent_id in sections else None,
+                parent_id=s.parent_id if s.parent_id in known else None,
                 position=s.position,
                 title=s.title,
                 guidance=s.guidance,
@@ -104,15 +123,44 @@ def outline(session: Session) -> list[SectionInfo]:
                 due_on=s.due_on,
                 is_appendix=s.is_appendix,
                 unresolved_comments=unresolved.get(s.id, 0),
-                body=s.body,
+                body=s.body if text else "",
             )
         )
     return rows
 
 
+def unresolved_counts(session: Session) -> dict[int, int]:
+    """Open comments by section id (one grouped query)."""
+    query = (
+        select(Comment.section_id, func.count())
+        .where(Comment.resolved.is_(False))
+        .group_by(Comment.section_id)
+    )
+    return {int(section_id): int(count) for section_id, count in session.execute(query)}
+
+
+def section_heads(session: Session) -> list[tuple[int, str, int | None, int, bool]]:
+    """(id, title, parent id, position, appendix) of every section: what lists of sections show.
+
+    Pages that name sections compare this before and after a change, so saving a section's
+    text (which changes none of it) costs them nothing.
+    """
+    rows = session.execute(
+        select(Section.id, Section.title, Section.parent_id, Section.position, Section.is_appendix)
+    )
+    return sorted((int(i), str(t), p, int(n), bool(a)) for i, t, p, n, a in rows)
+
+
+def outline_shape(session: Session) -> list[tuple[str, int | None, int]]:
+    """(uuid, parent id, position) of every section: what decides the outline's numbers."""
+    rows = session.execute(select(Section.uuid, Section.parent_id, Section.position)).all()
+    return sorted((str(uuid), parent, position) for uuid, parent, position in rows)
+
+
 def _info(session: Session, section_id: int) -> SectionInfo:
-    for row in outline(session):
-        if row.id == section_id:
+    uuid = session.scalar(select(Section.uuid).where(Section.id == section_id))
+    if uuid is not None:
+        for row in outline(session, only=[uuid]):
             return row
     raise SectionError("That section no longer exists (it may have been deleted).")
 
@@ -162,7 +210,7 @@ def move_section(workspace: Workspace, section_id: int, parent_id: int | None, i
     """Put a section (with its sub-sections) under `parent_id` at `index` among its siblings."""
     with workspace.reading() as session:
         info = _info(session, section_id)
-        rows = outline(session)
+        rows = outline(session, text=False)
     descendants = _subtree_ids(rows, section_id)
     if parent_id is not None and parent_id in descendants:
         raise SectionError(f"Section {info.label} cannot go inside one of its own sub-sections.")
@@ -203,7 +251,7 @@ def _sibling_rows(rows: list[SectionInfo], parent_id: int | None) -> list[Sectio
 def indent_section(workspace: Workspace, section_id: int) -> None:
     """Make a section the last sub-section of the section above it."""
     with workspace.reading() as session:
-        rows = outline(session)
+        rows = outline(session, text=False)
     me = next(row for row in rows if row.id == section_id)
     siblings = _sibling_rows(rows, me.parent_id)
     place = [row.id for row in siblings].index(section_id)
@@ -218,7 +266,7 @@ def indent_section(workspace: Workspace, section_id: int) -> None:
 def outdent_section(workspace: Workspace, section_id: int) -> None:
     """Make a section the next sibling of its parent."""
     with workspace.reading() as session:
-        rows = outline(session)
+        rows = outline(session, text=False)
     me = next(row for row in rows if row.id == section_id)
     if me.parent_id is None:
         raise SectionError(f"Section {me.label} is already at the top level.")
@@ -231,7 +279,7 @@ def outdent_section(workspace: Workspace, section_id: int) -> None:
 def shift_section(workspace: Workspace, section_id: int, step: int) -> None:
     """Move a section up (-1) or down (+1) among its siblings."""
     with workspace.reading() as session:
-        rows = outline(session)
+        rows = outline(session, text=False)
     me = next(row for row in rows if row.id == section_id)
     siblings = _sibling_rows(rows, me.parent_id)
     place = [row.id for row in siblings].index(section_id)
@@ -317,7 +365,7 @@ def delete_section(workspace: Workspace, section_id: int) -> None:
     """Delete a section and its sub-sections with what hung on them; Edit > Undo puts it all back
     (the bid's history records every row the delete removed or unlinked)."""
     with workspace.reading() as session:
-        rows = outline(session)
+        rows = outline(session, text=False)
         info = _info(session, section_id)
     ids = _subtree_ids(rows, section_id)
     with workspace.edit(
@@ -502,10 +550,13 @@ def count_table_words(session: Session) -> bool:
     return True if bid is None else bid.count_table_words
 
 
-def word_count(body: str, *, include_tables: bool) -> int:
+def word_count(body: str, *, include_tables: bool, section: str = "") -> int:
+    """Words in `body`; given the section's uuid, counted once per version of its text."""
     # Imported here: markdown-it is not needed to start the main window.
-    from crmbid_desktop.domain.wordcount import count_words
+    from crmbid_desktop.domain.wordcount import SECTION_WORDS, count_words
 
+    if section:
+        return SECTION_WORDS.count(section, body, include_tables=include_tables)
     return count_words(body, include_tables=include_tables)
 
 
@@ -519,7 +570,7 @@ def counting_rule(include_tables: bool) -> str:
 def proposal_word_total(session: Session) -> int:
     include = count_table_words(session)
     return sum(
-        word_count(s.body, include_tables=include)
+        word_count(s.body, include_tables=include, section=s.uuid)
         for s in session.scalars(select(Section).where(Section.is_appendix.is_(False)))
     )
 

@@ -12,8 +12,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crmbid_desktop.services.changes import ChangeSet, change_set
 from crmbid_desktop.store import table_clauses
 from crmbid_desktop.store.bidfile import BidFile
+from crmbid_desktop.store.sqlite import RowChange
 
 # The ORM models (store/models.py) are imported where an edit needs them, not here: opening a
 # bid and painting the main window's first screen must not wait for them to be declared.
@@ -23,14 +25,15 @@ SavedListener = Callable[[str], None]
 
 @dataclass(frozen=True)
 class RecordedEdit:
-    """A committed edit and the statements that take it back (its rows' earlier values).
+    """A committed edit and the rows it touched, with their earlier values (what takes it back).
 
     Made by `Workspace.edit` for every edit, so undo needs no code per kind of edit: the store's
-    triggers saw every row touched, children removed by a cascade included.
+    triggers saw every row touched, children removed by a cascade included. It keeps only what
+    changed (a removed letter's bytes by reference), so undo costs what the edit cost.
     """
 
     summary: str
-    inverse: tuple[str, ...]
+    rows: tuple[RowChange, ...]
     action: str = "edit"
     entity: str = ""
     entity_uuid: str = ""
@@ -38,11 +41,16 @@ class RecordedEdit:
     def then(self, later: RecordedEdit, summary: str) -> RecordedEdit:
         """This edit followed by `later` as one step: undo takes `later` back first."""
         return RecordedEdit(
-            summary, later.inverse + self.inverse, self.action, self.entity, self.entity_uuid
+            summary, self.rows + later.rows, self.action, self.entity, self.entity_uuid
         )
+
+    def size(self) -> int:
+        """About how many bytes of memory this step keeps alive."""
+        return 128 + len(self.summary) + sum(row.size() for row in self.rows)
 
 
 RecordedListener = Callable[[RecordedEdit], None]
+ChangeListener = Callable[[ChangeSet], None]
 
 
 def default_user_name() -> str:
@@ -67,6 +75,7 @@ class Workspace:
         self.plan_today: date | None = None
         self._saved_listeners: list[SavedListener] = []
         self._recorded_listeners: list[RecordedListener] = []
+        self._change_listeners: list[ChangeListener] = []
 
     @property
     def path(self) -> Path:
@@ -96,6 +105,17 @@ class Workspace:
         if listener in self._recorded_listeners:
             self._recorded_listeners.remove(listener)
 
+    def on_changed(self, listener: ChangeListener) -> None:
+        """Be told of every write's change set, undo and redo included (pages update from it).
+
+        Called on the thread that wrote: a listener that touches widgets must hand it over.
+        """
+        self._change_listeners.append(listener)
+
+    def remove_change_listener(self, listener: ChangeListener) -> None:
+        if listener in self._change_listeners:
+            self._change_listeners.remove(listener)
+
     @contextlib.contextmanager
     def edit(
         self, summary: str, *, action: str = "edit", entity: str = "", entity_uuid: str = ""
@@ -106,7 +126,7 @@ class Workspace:
         with self.bid.transaction() as session:
             self.bid.start_recording(session)
             yield session
-            inverse = self.bid.recorded_inverse(session)
+            rows = self.bid.recorded_changes(session)
             session.add(
                 ChangeLogEntry(
                     who=self.user,
@@ -117,24 +137,26 @@ class Workspace:
                 )
             )
         self._tell_saved(summary)
-        if inverse:
-            recorded = RecordedEdit(summary, tuple(inverse), action, entity, entity_uuid)
+        if rows:
+            recorded = RecordedEdit(summary, tuple(rows), action, entity, entity_uuid)
             for listener in list(self._recorded_listeners):
                 listener(recorded)
+            self._tell_changed(change_set(rows, summary=summary, who=self.user))
 
     def take_back(self, edit: RecordedEdit, verb: str = "Undid") -> RecordedEdit:
         """Put back the rows `edit` changed, in one transaction logged as "Undid …"/"Redid …".
 
         Returns the edit that reverses this one, so undo gives redo and redo gives undo again.
-        Other listeners are not told of it as a new edit: it is a step through the history.
+        Listeners of recorded edits are not told of it as a new edit (it is a step through the
+        history); change listeners get its change set like any other write's.
         """
         from crmbid_desktop.store.models import ChangeLogEntry
 
         summary = f"{verb} {edit.summary[:1].lower()}{edit.summary[1:]}"
         with self.bid.transaction() as session:
             self.bid.start_recording(session)
-            self.bid.replay(session, list(edit.inverse))
-            inverse = self.bid.recorded_inverse(session)
+            self.bid.take_back_changes(session, edit.rows)
+            rows = self.bid.recorded_changes(session)
             session.add(
                 ChangeLogEntry(
                     who=self.user,
@@ -145,9 +167,9 @@ class Workspace:
                 )
             )
         self._tell_saved(summary)
-        return RecordedEdit(
-            edit.summary, tuple(inverse), edit.action, edit.entity, edit.entity_uuid
-        )
+        kind = "undo" if verb == "Undid" else "redo"
+        self._tell_changed(change_set(rows, summary=summary, who=self.user, kind=kind))
+        return RecordedEdit(edit.summary, tuple(rows), edit.action, edit.entity, edit.entity_uuid)
 
     def row_id(self, entity: str, entity_uuid: str) -> int | None:
         """The id of the `entity` row ("section", "partner"...) with this uuid, if it exists."""
@@ -170,6 +192,11 @@ class Workspace:
                 select(title).order_by(table_clauses.bid.c.id).limit(1)
             ).scalar_one_or_none()
         return found or ""
+
+    def _tell_changed(self, changes: ChangeSet) -> None:
+        if changes:
+            for listener in list(self._change_listeners):
+                listener(changes)
 
     def _tell_saved(self, summary: str) -> None:
         for listener in list(self._saved_listeners):

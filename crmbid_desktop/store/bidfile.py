@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -178,18 +178,20 @@ class BidFile:
             yield session
 
     def start_recording(self, session: Session) -> None:
-        """Record the inverse of what `session`'s transaction changes from now on (for undo)."""
+        """Record every row `session`'s transaction changes from now on (change sets and undo)."""
         sqlite_store.start_recording(session.connection())
 
-    def recorded_inverse(self, session: Session) -> list[str]:
-        """Statements undoing what `session` changed since `start_recording` (flushes first)."""
+    def recorded_changes(self, session: Session) -> list[sqlite_store.RowChange]:
+        """The rows `session` changed since `start_recording`, oldest first (flushes first)."""
         session.flush()
-        return sqlite_store.recorded_inverse(session.connection())
+        return sqlite_store.recorded_changes(session.connection())
 
-    def replay(self, session: Session, statements: list[str]) -> None:
-        """Apply statements from `recorded_inverse` inside `session`'s transaction."""
+    def take_back_changes(
+        self, session: Session, changes: Sequence[sqlite_store.RowChange]
+    ) -> None:
+        """Put the rows in `changes` back as they were, inside `session`'s transaction."""
         session.flush()
-        sqlite_store.replay(session.connection(), statements)
+        sqlite_store.take_back_changes(session.connection(), changes)
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[Session]:

@@ -7,9 +7,11 @@ shared PostgreSQL server.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -140,15 +142,21 @@ def checkpoint(engine: Engine) -> None:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-# -- change recording for undo -------------------------------------------------------------------
-# Every edit's inverse is written by temporary triggers, as SQL, into a per-connection temporary
-# table (the technique of sqlite.org/undoredo.html). Triggers see every row an edit touches,
-# including rows removed by ON DELETE CASCADE, so undoing a deletion restores what went with it
-# without each edit listing its own children. Nothing is written to the bid file's schema.
+# -- change recording: what each edit changed, row by row ---------------------------------------
+# Temporary triggers note every row an edit touches, cascades included, in a per-connection
+# temporary table: which table, which row (rowid and uuid), and for updates and deletions the
+# earlier values as JSON (updates keep only the columns that changed). That one record gives both
+# the change set the pages are told about and the undo step, so undo costs what the edit cost.
+# Large BLOBs (letters of support) never become SQL or JSON text: a deletion hands the bytes to
+# Python by reference (`KeptBlob`), held by the undo step until it falls off the history.
+# Nothing is written to the bid file's schema, and every identifier put into SQL is quoted.
 
 #: Tables whose changes are never undone: the change log says what happened, undo included.
 UNRECORDED_TABLES = frozenset({"change_log", "alembic_version"})
-_TRIGGER_PREFIX = "undo_"
+_TRIGGER_PREFIX = "rowchange_"
+_LOG_NAME = "crmbid_row_changes"  # unqualified inside triggers, as SQLite requires
+_LOG = f"temp.{_LOG_NAME}"
+_KEEP_FUNCTION = "crmbid_keep_blob"
 
 
 def quote_name(name: str) -> str:
@@ -156,46 +164,135 @@ def quote_name(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _literal(sql: str) -> str:
-    """SQL text placed inside a '...' string literal."""
-    return sql.replace("'", "''")
+def _quote_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
-def _recording_sql(table: str, columns: list[str]) -> list[str]:
-    # Every name is quoted (and escaped again where it sits inside a string literal): the
-    # schema gate already refuses unknown names, and a name must never be able to end a
-    # statement even if one slipped past it.
-    quoted = [quote_name(column) for column in columns]
-    values = "||','||".join(f"quote(old.{name})" for name in quoted)
-    sets = "||','||".join(f"'{_literal(name)}='||quote(old.{name})" for name in quoted)
-    target = quote_name(table)
-    text_target, text_columns = _literal(target), _literal(",".join(quoted))
-    trigger = {kind: quote_name(f"{_TRIGGER_PREFIX}{table}_{kind}") for kind in "iud"}
+class KeptBlob:
+    """The bytes of a BLOB an edit overwrote or removed, held by reference for undo."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, KeptBlob) and other.data == self.data
+
+    def __hash__(self) -> int:
+        return hash(len(self.data))
+
+    def __repr__(self) -> str:
+        return f"KeptBlob({len(self.data)} bytes)"
+
+
+@dataclass(frozen=True)
+class RowChange:
+    """One row an edit touched: `op` is "insert", "update" or "delete".
+
+    `old` holds the row's earlier values (only the changed columns for an update; none for an
+    insert); BLOB values in it are `KeptBlob`s.
+    """
+
+    table: str
+    op: str
+    row_id: int
+    uuid: str
+    old: Mapping[str, object] | None = None
+
+    def size(self) -> int:
+        """Roughly how many bytes this record keeps alive (for the undo history's budget)."""
+        total = 64 + len(self.table) + len(self.uuid)
+        for column, value in (self.old or {}).items():
+            total += 16 + len(column)
+            if isinstance(value, KeptBlob | str | bytes):
+                total += len(value)
+        return total
+
+
+class _BlobKeeper:
+    """Bytes handed over by the triggers of one connection, until the edit's record is read."""
+
+    def __init__(self) -> None:
+        self.kept: dict[int, bytes] = {}
+        self._next = 0
+
+    def keep(self, data: object) -> int | None:
+        if data is None:
+            return None
+        self._next += 1
+        self.kept[self._next] = data if isinstance(data, bytes) else bytes(str(data), "utf-8")
+        return self._next
+
+
+def _keeper(connection: Any) -> _BlobKeeper:
+    """The keeper of `connection`'s DBAPI connection, registered as an SQL function once.
+
+    Kept in the pool's per-connection `info`, which lives exactly as long as that connection.
+    """
+    pooled = connection.connection
+    keeper = pooled.info.get(_KEEP_FUNCTION)
+    if not isinstance(keeper, _BlobKeeper):
+        keeper = pooled.info[_KEEP_FUNCTION] = _BlobKeeper()
+        pooled.driver_connection.create_function(_KEEP_FUNCTION, 1, keeper.keep)
+    return keeper
+
+
+def _recording_sql(table: str, columns: list[tuple[str, bool]]) -> list[str]:
+    """The three triggers for `table`; `columns` are (name, is a BLOB)."""
+    target = f"main.{quote_name(table)}"
+    name = _quote_literal(table)
+    has_uuid = any(column == "uuid" for column, _ in columns)
+    new_uuid = 'new."uuid"' if has_uuid else "NULL"
+    old_uuid = 'old."uuid"' if has_uuid else "NULL"
+
+    def old_value(column: str, blob: bool) -> str:
+        value = f"old.{quote_name(column)}"
+        return f"{_KEEP_FUNCTION}({value})" if blob else value
+
+    def as_json(parts: list[str]) -> str:
+        return f"json_object({','.join(parts)})"
+
+    every = [f"{_quote_literal(c)},{old_value(c, blob)}" for c, blob in columns]
+    changed = []
+    removals = []
+    for column, blob in columns:
+        differs = f"old.{quote_name(column)} IS NOT new.{quote_name(column)}"
+        value = old_value(column, blob)
+        changed.append(f"{_quote_literal(column)},CASE WHEN {differs} THEN {value} END")
+        path = _quote_literal(f'$."{column}"')
+        removals.append(f"CASE WHEN {differs} THEN '$.\"~\"' ELSE {path} END")
+    blob_names = _quote_literal(",".join(column for column, blob in columns if blob))
+    insert = f"INSERT INTO {_LOG_NAME}(tbl, op, row_id, uuid, old, blobs) VALUES"
+    prefix = f"CREATE TEMP TRIGGER IF NOT EXISTS {quote_name(_TRIGGER_PREFIX + table)}"
     return [
-        f"CREATE TEMP TRIGGER IF NOT EXISTS {trigger['i']} AFTER INSERT ON main.{target} "
-        f"BEGIN INSERT INTO undo_log(statement) "
-        f"VALUES('DELETE FROM {text_target} WHERE rowid='||new.rowid); END",
-        f"CREATE TEMP TRIGGER IF NOT EXISTS {trigger['u']} AFTER UPDATE ON main.{target} "
-        f"BEGIN INSERT INTO undo_log(statement) "
-        f"VALUES('UPDATE {text_target} SET '||{sets}||' WHERE rowid='||old.rowid); END",
-        f"CREATE TEMP TRIGGER IF NOT EXISTS {trigger['d']} BEFORE DELETE ON main.{target} "
-        f"BEGIN INSERT INTO undo_log(statement) "
-        f"VALUES('INSERT INTO {text_target}(rowid,{text_columns}) "
-        f"VALUES('||old.rowid||','||{values}||')'); END",
+        f'{prefix[:-1]}_i" AFTER INSERT ON {target} BEGIN {insert}'
+        f"({name},'insert',new.rowid,{new_uuid},NULL,''); END",
+        f'{prefix[:-1]}_u" AFTER UPDATE ON {target} BEGIN {insert}'
+        f"({name},'update',old.rowid,{new_uuid},"
+        f"json_remove({as_json(changed)},{','.join(removals)}),{blob_names}); END",
+        f'{prefix[:-1]}_d" BEFORE DELETE ON {target} BEGIN {insert}'
+        f"({name},'delete',old.rowid,{old_uuid},{as_json(every)},{blob_names}); END",
     ]
 
 
 def start_recording(connection: Any) -> None:
-    """Make sure `connection` records the inverse of its changes, and forget earlier ones.
+    """Make sure `connection` records the rows its changes touch, and forget earlier records.
 
     Called at the start of each edit: a migration that rebuilt a table drops its triggers, so
     missing ones are created again here rather than once per connection.
     """
+    keeper = _keeper(connection)
+    keeper.kept.clear()
     connection.exec_driver_sql(
-        "CREATE TEMP TABLE IF NOT EXISTS undo_log "
-        "(seq INTEGER PRIMARY KEY AUTOINCREMENT, statement TEXT NOT NULL)"
+        f"CREATE TEMP TABLE IF NOT EXISTS {_LOG} (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
+        "tbl TEXT NOT NULL, op TEXT NOT NULL, row_id INTEGER NOT NULL, uuid TEXT, old TEXT, "
+        "blobs TEXT NOT NULL DEFAULT '')"
     )
-    connection.exec_driver_sql("DELETE FROM temp.undo_log")
+    connection.exec_driver_sql(f"DELETE FROM {_LOG}")
     tables = {
         str(row[0])
         for row in connection.exec_driver_sql(
@@ -212,24 +309,62 @@ def start_recording(connection: Any) -> None:
         if {f"{_TRIGGER_PREFIX}{table}_{kind}" for kind in "iud"} <= triggers:
             continue
         columns = [
-            str(row[1])
+            (str(row[1]), "BLOB" in str(row[2]).upper())
             for row in connection.exec_driver_sql(f"PRAGMA main.table_info({quote_name(table)})")
         ]
         for statement in _recording_sql(table, columns):
             connection.exec_driver_sql(statement)
 
 
-def recorded_inverse(connection: Any) -> list[str]:
-    """The statements that undo what this connection changed since `start_recording`, in order."""
+def recorded_changes(connection: Any) -> list[RowChange]:
+    """The rows this connection changed since `start_recording`, in the order it changed them."""
+    keeper = _keeper(connection)
     rows = connection.exec_driver_sql(
-        "SELECT statement FROM temp.undo_log ORDER BY seq DESC"
+        f"SELECT tbl, op, row_id, uuid, old, blobs FROM {_LOG} ORDER BY seq"
     ).fetchall()
-    connection.exec_driver_sql("DELETE FROM temp.undo_log")
-    return [str(row[0]) for row in rows]
+    connection.exec_driver_sql(f"DELETE FROM {_LOG}")
+    changes: list[RowChange] = []
+    for table, op, row_id, uuid, old_json, blobs in rows:
+        old: dict[str, object] | None = None
+        if old_json is not None:
+            old = json.loads(old_json)
+            assert old is not None
+            for column in filter(None, str(blobs).split(",")):
+                handle = old.get(column)
+                if isinstance(handle, int):
+                    old[column] = KeptBlob(keeper.kept.pop(handle))
+            if op == "update" and not old:
+                continue  # an UPDATE that set every column to what it was
+        changes.append(RowChange(str(table), str(op), int(row_id), str(uuid or ""), old))
+    keeper.kept.clear()
+    return changes
 
 
-def replay(connection: Any, statements: list[str]) -> None:
-    """Run recorded statements; foreign keys are checked at commit so row order cannot trip them."""
+def _plain(value: object) -> object:
+    return value.data if isinstance(value, KeptBlob) else value
+
+
+def take_back_changes(connection: Any, changes: Sequence[RowChange]) -> None:
+    """Put every row in `changes` back as it was, newest change first.
+
+    Foreign keys are checked at commit, so the order rows come back in cannot trip them.
+    """
     connection.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
-    for statement in statements:
-        connection.exec_driver_sql(statement)
+    for change in reversed(changes):
+        table = quote_name(change.table)
+        old = dict(change.old or {})
+        if change.op == "insert":
+            connection.exec_driver_sql(f"DELETE FROM {table} WHERE rowid = ?", (change.row_id,))
+        elif change.op == "update":
+            sets = ", ".join(f"{quote_name(column)} = ?" for column in old)
+            connection.exec_driver_sql(
+                f"UPDATE {table} SET {sets} WHERE rowid = ?",
+                (*(_plain(value) for value in old.values()), change.row_id),
+            )
+        elif change.op == "delete":
+            names = ", ".join(["rowid", *(quote_name(column) for column in old)])
+            marks = ", ".join("?" * (len(old) + 1))
+            connection.exec_driver_sql(
+                f"INSERT INTO {table} ({names}) VALUES ({marks})",
+                (change.row_id, *(_plain(value) for value in old.values())),
+            )

@@ -23,6 +23,7 @@ bid = table(
 section = table(
     "section",
     column("id", Integer),
+    column("uuid", String),
     column("parent_id", Integer),
     column("position", Integer),
     column("title", String),

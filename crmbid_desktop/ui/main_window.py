@@ -30,11 +30,13 @@ from crmbid_desktop import APP_NAME, __version__
 from crmbid_desktop import settings as user_settings
 from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.paths import BID_SUFFIX
+from crmbid_desktop.services.changes import ChangeSet
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.settings import Settings
 from crmbid_desktop.ui import edit_commands, icons
 from crmbid_desktop.ui.colours import background_colour, text_style
 from crmbid_desktop.ui.pages.base import Page
+from crmbid_desktop.ui.undo import history_for
 from crmbid_desktop.ui.widgets import name_helper_buttons, name_widget
 from crmbid_desktop.ui.window_state import WindowState
 
@@ -187,8 +189,12 @@ class MainWindow(QMainWindow):
         previous = getattr(self, "_listening_to", None)
         if previous is not None:
             previous.remove_saved_listener(self._on_saved)
+            history_for(previous).changed.disconnect(self._on_changed)
         self.workspace = workspace
         workspace.on_saved(self._on_saved)
+        # The bid's change stream (ui/undo.py): every built page is connected to it as well,
+        # so each page hears of every write, undo and redo included, and updates its rows.
+        history_for(workspace).changed.connect(self._on_changed)
         self._listening_to: Workspace | None = workspace
         current = self.navigation.currentRow()
         for page in self._built.values():
@@ -211,8 +217,7 @@ class MainWindow(QMainWindow):
         self._update_go_menu()
         start = current if current >= 0 else self.window_state.last_page()
         self.navigation.setCurrentRow(min(max(start, 0), len(PAGES) - 1))
-        mode = " (read-only)" if workspace.read_only else ""
-        self.setWindowTitle(f"{self._bid_title()}{mode} — {workspace.path} — {APP_NAME}")
+        self._show_title()
         self.save_state_label.setText(
             "Read-only: changes cannot be saved" if workspace.read_only else "All changes saved"
         )
@@ -259,6 +264,11 @@ class MainWindow(QMainWindow):
             # The window's C++ side is gone (a page saved while the program shut down); the edit
             # itself is committed, there is just nothing left to tell.
             self.workspace.remove_saved_listener(self._on_saved)
+
+    def _on_changed(self, changes: ChangeSet) -> None:
+        """The window's own part of a write: the bid's title (pages update themselves)."""
+        if changes.touches("bid"):
+            self._show_title()
 
     # -- pages -------------------------------------------------------------------------------
     def page(self, index: int) -> Page:
@@ -378,11 +388,12 @@ class MainWindow(QMainWindow):
         dialog.deleteLater()
 
     def show_bid_changed(self) -> None:
-        """Bid-wide details changed: the title bar and every page built so far show them anew."""
+        """Bid-wide details changed: the title bar shows them (pages update from the change set)."""
+        self._show_title()
+
+    def _show_title(self) -> None:
         mode = " (read-only)" if self.workspace.read_only else ""
         self.setWindowTitle(f"{self._bid_title()}{mode} — {self.workspace.path} — {APP_NAME}")
-        for page in self._built.values():
-            page.refresh()
 
     def welcome_dialog(self) -> QDialog:
         from crmbid_desktop.ui.welcome_dialog import WelcomeDialog
@@ -551,8 +562,9 @@ class MainWindow(QMainWindow):
         redo.setProperty("commandName", "Redo")
         redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
         icons.set_icon(redo, "redo")
-        # Undo and redo reload every page, so what is being typed is saved first (and so becomes
-        # the step that Undo takes back) rather than lost: the group's own trigger is replaced.
+        # Undo and redo rewrite rows that may be open in a form, so what is being typed is saved
+        # first (and so becomes the step Undo takes back) rather than lost: the group's own
+        # trigger is replaced.
         for action, step in ((undo, self.undo_group.undo), (redo, self.undo_group.redo)):
             action.triggered.disconnect()
             action.triggered.connect(
@@ -657,9 +669,8 @@ class MainWindow(QMainWindow):
     def _partner_command(self, function: str) -> None:
         from crmbid_desktop.ui.exchange import actions
 
-        result = getattr(actions, function)(self, self.workspace)
-        if result:
-            self.current_page().refresh()
+        # What the command changed reaches every page as a change set, like any other write.
+        getattr(actions, function)(self, self.workspace)
 
     def _update_go_menu(self) -> None:
         self.go_menu.clear()
@@ -724,7 +735,10 @@ class MainWindow(QMainWindow):
         if event.isAccepted():
             # Pages save what is pending as they hide, which happens after this returns; let
             # those saves reach the status bar, then stop listening once the events are done.
-            QTimer.singleShot(0, lambda: self.workspace.remove_saved_listener(self._on_saved))
+            QTimer.singleShot(0, self._stop_listening)
+
+    def _stop_listening(self) -> None:
+        self.workspace.remove_saved_listener(self._on_saved)
 
 
 def _enable_edits(root: QWidget, enabled: bool) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -37,6 +37,60 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
+
+    def update_rows(
+        self,
+        changed: Sequence[Row],
+        removed: Collection[Hashable],
+        key: Callable[[Row], Hashable],
+    ) -> None:
+        """Show `changed` rows in place (new ones at the end) and drop the `removed` keys.
+
+        Only those rows are touched: no reset, so selection, scrolling and filters stay put.
+        """
+        where = {key(row): number for number, row in enumerate(self._rows)}
+        for number in sorted((where[k] for k in removed if k in where), reverse=True):
+            self.beginRemoveRows(QModelIndex(), number, number)
+            self._remove_at(number)
+            self.endRemoveRows()
+        if removed:
+            where = {key(row): number for number, row in enumerate(self._rows)}
+        for row in changed:
+            found = where.get(key(row))
+            if found is None:
+                end = len(self._rows)
+                self.beginInsertRows(QModelIndex(), end, end)
+                self._insert_at(end, row)
+                self.endInsertRows()
+                where[key(row)] = end
+            else:
+                self._replace_at(found, row)
+                last = self.index(found, self.columnCount() - 1)
+                self.dataChanged.emit(self.index(found, 0), last)
+
+    def merge_rows(self, fresh: Sequence[Row], key: Callable[[Row], Hashable]) -> int:
+        """Show `fresh` (every row, as just read) touching only rows that differ; returns how many.
+
+        For registers whose rows are cheap to read but costly to redraw: no reset, so the
+        selection and scroll position stay, and unchanged rows are not repainted.
+        """
+        now = {key(row): row for row in self._rows}
+        latest = {key(row) for row in fresh}
+        changed = [row for row in fresh if now.get(key(row)) != row]
+        removed = [k for k in now if k not in latest]
+        if changed or removed:
+            self.update_rows(changed, removed, key)
+        return len(changed) + len(removed)
+
+    # Hooks for models that keep something beside each row (display texts worked out once).
+    def _remove_at(self, number: int) -> None:
+        del self._rows[number]
+
+    def _insert_at(self, number: int, row: Row) -> None:
+        self._rows.insert(number, row)
+
+    def _replace_at(self, number: int, row: Row) -> None:
+        self._rows[number] = row
 
     def row_at(self, row: int) -> Row:
         return self._rows[row]

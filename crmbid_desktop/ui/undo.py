@@ -16,8 +16,16 @@ An action that saves several times and should be one step runs inside
 `history.gathering("Delete section 4")`: every edit saved in the block becomes one step. A pushed
 QUndoCommand is treated the same way (its `redo()` runs inside `gathering`).
 
+How pages hear of writes: the history is also the bid's one change stream on the GUI thread.
+It re-emits every write's change set (`Workspace.on_changed`) as `changed`, which every page of
+the bid is connected to; an undo or redo is one more write with its own change set, so no page
+reloads because of undo. `applied` only says which page to show and which row to select.
+
+Bounded: at most `MAX_STEPS` steps and `MAX_BYTES` of kept values (a removed letter's bytes
+count); beyond either, the oldest steps fall off and what they kept is freed.
+
 Typing not yet saved: Edit > Undo and Redo first ask the page shown to save it
-(`Page.save_pending`, called by the main window), because taking a step reloads every page. The
+(`Page.save_pending`, called by the main window), because taking a step rewrites its rows. The
 typing becomes its own step, the one Undo then takes back, so nothing typed is lost; while it
 cannot be saved (a council with no name), Undo waits and the status bar says why.
 
@@ -35,7 +43,13 @@ from collections.abc import Iterator
 from PySide6.QtCore import Qt, QThread, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from crmbid_desktop.services.changes import ChangeSet
 from crmbid_desktop.services.workspace import RecordedEdit, Workspace
+
+#: The history keeps at most this many steps (the README says so)...
+MAX_STEPS = 200
+#: ...and at most this many bytes of earlier values, removed letters included.
+MAX_BYTES = 64 * 1024 * 1024
 
 
 class SavedEditCommand(QUndoCommand):
@@ -46,6 +60,7 @@ class SavedEditCommand(QUndoCommand):
         self.history = history
         self.edit = edit
         self.page_name = page_name
+        self.size = edit.size()
         self._saved = True
 
     def redo(self) -> None:
@@ -64,6 +79,7 @@ class SavedEditCommand(QUndoCommand):
         try:
             with self.history.applying():
                 self.edit = workspace.take_back(self.edit, verb)
+                self.size = self.edit.size()
         except Exception as error:  # a Qt virtual must not raise; nothing was changed
             # The rows moved on in a way this step cannot follow (or the bid is read-only):
             # drop the step rather than leave one that fails every time.
@@ -77,22 +93,31 @@ class SavedEditCommand(QUndoCommand):
 class BidUndoStack(QUndoStack):
     """The undo history of one open bid, shared by every page (see the module docstring)."""
 
-    #: (page object name, entity, entity uuid) of an undone or redone edit; pages reload.
+    #: (page object name, entity, entity uuid) of an undone or redone edit: the page it was made
+    #: on is shown with the row selected (the rows themselves update from the change set).
     applied = Signal(str, str, str)
     #: A message for the user when an undo or redo could not be applied.
     failed = Signal(str)
     _recorded_elsewhere = Signal(object)
+    #: Every write's ChangeSet (edits, imports, merges, undo, redo), always on the GUI thread:
+    #: every page of the bid listens, and updates just the rows it shows that changed.
+    changed = Signal(object)
+    _changed_elsewhere = Signal(object)
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.setObjectName("bidUndoStack")
+        self.setUndoLimit(MAX_STEPS)  # only allowed while the stack is empty
+        self.max_bytes = MAX_BYTES
         self._workspace = weakref.ref(workspace)
         #: The page being shown; set by pages as they appear, so undo can go back to it.
         self.current_page = ""
         self._gathering: list[RecordedEdit] | None = None
         self._applying = False
         self._recorded_elsewhere.connect(self._push_recorded, Qt.ConnectionType.QueuedConnection)
+        self._changed_elsewhere.connect(self.changed.emit, Qt.ConnectionType.QueuedConnection)
         workspace.on_recorded(self._on_recorded)
+        workspace.on_changed(self._on_changed)
 
     @property
     def workspace(self) -> Workspace | None:
@@ -101,7 +126,7 @@ class BidUndoStack(QUndoStack):
     def push(self, command: QUndoCommand) -> None:
         """Add a step; a page's own command becomes one step holding every edit it saves."""
         if isinstance(command, SavedEditCommand):
-            super().push(command)
+            self._push_saved(command)
             return
         with self.gathering(command.text()):
             command.redo()
@@ -123,12 +148,12 @@ class BidUndoStack(QUndoStack):
                     combined = combined.then(later, text)
                 combined = RecordedEdit(
                     text or combined.summary,
-                    combined.inverse,
+                    combined.rows,
                     combined.action,
                     combined.entity,
                     combined.entity_uuid,
                 )
-                super().push(SavedEditCommand(self, combined, self.current_page))
+                self._push_saved(SavedEditCommand(self, combined, self.current_page))
 
     @contextlib.contextmanager
     def applying(self) -> Iterator[None]:
@@ -147,17 +172,55 @@ class BidUndoStack(QUndoStack):
             return
         self._push_recorded(edit)
 
+    def _on_changed(self, changes: ChangeSet) -> None:
+        if QThread.currentThread() is not self.thread():
+            self._changed_elsewhere.emit(changes)  # widgets are touched on the GUI thread only
+            return
+        self.changed.emit(changes)
+
     def _push_recorded(self, edit: RecordedEdit) -> None:
         if self._gathering is not None:
             self._gathering.append(edit)
         else:
-            super().push(SavedEditCommand(self, edit, self.current_page))
+            self._push_saved(SavedEditCommand(self, edit, self.current_page))
+
+    def kept_bytes(self) -> int:
+        """Bytes of earlier values the history keeps (what the memory budget counts)."""
+        total = 0
+        for index in range(self.count()):
+            command = self.command(index)
+            if isinstance(command, SavedEditCommand):
+                total += command.size
+        return total
+
+    def _push_saved(self, command: SavedEditCommand) -> None:
+        super().push(command)  # drops any redo steps, and the oldest beyond MAX_STEPS
+        if self.kept_bytes() <= self.max_bytes:
+            return
+        # Over the budget: keep the newest steps that fit (always the one just made). Qt cannot
+        # drop a stack's oldest commands, so the history is rebuilt from the steps kept; they
+        # have all been done, so pushing them again changes nothing in the bid.
+        kept: list[SavedEditCommand] = []
+        total = 0
+        for index in reversed(range(self.count())):
+            step = self.command(index)
+            if not isinstance(step, SavedEditCommand):
+                continue
+            total += step.size
+            if kept and total > self.max_bytes:
+                break
+            kept.append(step)
+        again = [SavedEditCommand(self, step.edit, step.page_name) for step in reversed(kept)]
+        self.clear()
+        for step_again in again:
+            super().push(step_again)
 
     def forget(self) -> None:
         """Stop listening to the bid (it is being closed)."""
         workspace = self.workspace
         if workspace is not None:
             workspace.remove_recorded_listener(self._on_recorded)
+            workspace.remove_change_listener(self._on_changed)
 
 
 _histories: weakref.WeakKeyDictionary[Workspace, BidUndoStack] = weakref.WeakKeyDictionary()

@@ -43,6 +43,19 @@ def main() -> int:
         "(default: python -m crmbid_desktop with CRMBID_STARTUP_PROBE=1)",
     )
     parser.add_argument(
+        "--keep-environment",
+        action="store_true",
+        help="run both programs as this shell would (e.g. with PYTHONDONTWRITEBYTECODE=1, which "
+        "recompiles every one of the program's modules on every start); by default both run "
+        "from cached bytecode, as an installed program does",
+    )
+    parser.add_argument(
+        "--fresh-home",
+        action="store_true",
+        help="start the program each time with an empty user folder, so it first creates the "
+        "sample bid (a first start, not the everyday one)",
+    )
+    parser.add_argument(
         "--frozen",
         type=Path,
         help="the built program (dist/CRM Bid Desktop/CRM Bid Desktop[.exe]) to time against the "
@@ -58,8 +71,18 @@ def main() -> int:
     # PYTHONDONTWRITEBYTECODE set recompiles every one of our modules from source on every start
     # while the floor's libraries come precompiled, and the ratio measures the compiler. The
     # warm-up runs write the bytecode into a folder of the benchmark's own.
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPYCACHEPREFIX"] = str(home / "bytecode")
+    if not args.keep_environment:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(home / "bytecode")
+    print(
+        "bytecode: "
+        + (
+            "as this shell has it (PYTHONDONTWRITEBYTECODE="
+            f"{env.get('PYTHONDONTWRITEBYTECODE', '')!r})"
+            if args.keep_environment
+            else "compiled once into the benchmark's own cache (as installed)"
+        )
+    )
     if args.frozen:
         return compare_frozen(args.frozen, args.runs, env)
     # The program's own entry point, as a user starts it; CRMBID_STARTUP_PROBE makes it print the
@@ -78,8 +101,9 @@ def main() -> int:
     time_once(floor_command, env)
     app_times: list[float] = []
     floor_times: list[float] = []
-    for _ in range(args.runs):
-        app_times.append(time_once(app_command, env))
+    for run in range(args.runs):
+        app_env = dict(env, CRMBID_HOME=str(home / f"fresh {run}")) if args.fresh_home else env
+        app_times.append(time_once(app_command, app_env))
         floor_times.append(time_once(floor_command, env))
     app_median = statistics.median(app_times)
     floor_median = statistics.median(floor_times)

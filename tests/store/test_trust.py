@@ -165,11 +165,13 @@ def test_recorder_keeps_a_hostile_table_name_a_name(bid_path: Path) -> None:
             owned = connection.exec_driver_sql(
                 "SELECT count(*) FROM section WHERE body = 'owned'"
             ).scalar()
-            inverse = sqlite_store.recorded_inverse(connection)
+            recorded = sqlite_store.recorded_changes(connection)
     finally:
         engine.dispose()
     assert owned == 0
-    assert inverse == ['DELETE FROM "partner" WHERE rowid=3']
+    assert [(r.table, r.op, r.row_id, r.uuid) for r in recorded] == [
+        ("partner", "insert", 3, "u-1")
+    ]
 
 
 # -- damage that slipped past the old checks -------------------------------------------------------

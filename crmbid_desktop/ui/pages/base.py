@@ -1,4 +1,11 @@
-"""What every page of the main window offers: a title, a refresh from the bid, an object name."""
+"""What every page of the main window offers: a title, a refresh from the bid, an object name.
+
+Pages stay current through change sets (services/changes.py): every write's change set, undo
+and redo included, reaches every built page's `apply_changes` through the bid's change stream
+(`BidUndoStack.changed`, ui/undo.py), and each page updates just the rows it shows that
+changed. `refresh()` is the full reload, used when a page is built and by the few whole-bid
+summaries, which recompute when next shown.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +13,21 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QVBoxLayout, QWidget
 
+from crmbid_desktop.services.changes import ChangeSet
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.settings import Settings
 from crmbid_desktop.ui.undo import BidUndoStack, history_for
 from crmbid_desktop.ui.widgets import heading
+
+#: Every table of the bid whose rows a page can show (the change log is history, not the bid).
+BID_TABLES = frozenset(
+    {
+        "bid", "partner", "contact", "attachment", "milestone", "task", "task_dependency",
+        "section", "section_version", "comment", "criterion", "section_criterion",
+        "clarification", "clarification_section", "product", "risk", "budget_line",
+        "budget_amount",
+    }
+)  # fmt: skip
 
 
 class Page(QWidget):
@@ -17,6 +35,8 @@ class Page(QWidget):
 
     title = "Page"
     object_name = "page"
+    #: Tables whose rows this page shows: a change set touching none of them leaves it alone.
+    shows_tables: frozenset[str] = frozenset()
 
     #: (kind, key): ask the main window to show an item on its own page ("task", 12)...
     open_item_requested = Signal(str, object)
@@ -33,16 +53,35 @@ class Page(QWidget):
         self.setAccessibleDescription(f"{self.title} page")
         # The bid's one undo history, shared by every page (see ui/undo.py): every saved edit is
         # on it already; `undo_stack.gathering(text)` makes several saves one step. Undo and redo
-        # reload every page and show the page the edit was made on.
+        # are writes like any other (their change sets update the pages); `applied` only shows
+        # the page the edit was made on.
         self.undo_stack: BidUndoStack = history_for(workspace)
         self.undo_stack.applied.connect(self._after_undo_or_redo)
         self.undo_stack.failed.connect(self._undo_failed)
+        self.undo_stack.changed.connect(self.apply_changes)
+        self._stale = False
         self.page_layout = QVBoxLayout(self)
         self.page_layout.addWidget(heading(self.title, f"{self.object_name}Heading"))
 
     def refresh(self) -> None:
         """Reload what the page shows from the bid file."""
         raise NotImplementedError
+
+    def apply_changes(self, changes: ChangeSet) -> None:
+        """Bring what the page shows up to date with one write (called for every built page)."""
+        if changes.touches(*self.shows_tables):
+            self.update_rows(changes)
+
+    def update_rows(self, changes: ChangeSet) -> None:
+        """Update the rows `changes` names; pages that list rows override this.
+
+        This default is for whole-bid summaries (the dashboard, the preflight): shown, they
+        recompute now; hidden, they recompute when next shown, so they are never seen stale.
+        """
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
 
     def save_pending(self) -> bool:
         """Save what the user has typed on this page but not yet saved; False if it cannot be.
@@ -61,9 +100,11 @@ class Page(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.undo_stack.current_page = self.object_name
+        if self._stale:
+            self._stale = False
+            self.refresh()
 
     def _after_undo_or_redo(self, page_name: str, entity: str, entity_uuid: str) -> None:
-        self.refresh()
         if page_name == self.object_name:
             self.show_requested.emit(page_name)
             row_id = self.workspace.row_id(entity, entity_uuid)

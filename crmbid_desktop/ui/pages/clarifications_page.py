@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from crmbid_desktop.domain.dates import parse_date
 from crmbid_desktop.services import clarifications as clarification_service
 from crmbid_desktop.services import sections as section_service
+from crmbid_desktop.services.changes import ChangeSet
 from crmbid_desktop.services.queries import optional_date
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.ui.pages.base import Page
@@ -47,6 +48,7 @@ CLARIFICATION_COLUMNS: list[Column[Row]] = [
 class ClarificationsPage(Page):
     title = "Clarifications"
     object_name = "clarificationsPage"
+    shows_tables = frozenset({"clarification", "clarification_section", "section"})
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__(workspace)
@@ -134,19 +136,17 @@ class ClarificationsPage(Page):
     def refresh(self) -> None:
         with self.workspace.reading() as session:
             rows = clarification_service.clarifications(session)
-            outline = section_service.outline(session)
-        self.sections.clear()
-        for info in outline:
-            item = QListWidgetItem(f"{info.number} {info.title}".strip())
-            item.setData(Qt.ItemDataRole.UserRole, info.id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.sections.addItem(item)
+            outline = section_service.outline(session, text=False)
+            self._heads = section_service.section_heads(session)
+        self._fill_sections(outline)
         keep = self.current_id
         self.model.set_rows(rows)
         self.table.fit_columns()
         self.current_id = None
-        for index, row in enumerate(rows):
+        self._select(keep)
+
+    def _select(self, keep: int | None) -> None:
+        for index, row in enumerate(self.model.rows):
             if row.id == keep:
                 self.table.view.selectRow(
                     self.table.proxy.mapFromSource(self.model.index(index, 0)).row()
@@ -154,6 +154,41 @@ class ClarificationsPage(Page):
                 break
         else:
             self._show(None)
+
+    def update_rows(self, changes: ChangeSet) -> None:
+        """Questions that changed are redrawn in place; the section list only if one was renamed,
+        added, removed or moved (saving a section's text changes nothing here)."""
+        with self.workspace.reading() as session:
+            heads = section_service.section_heads(session)
+            renamed = heads != self._heads
+            if not changes.touches("clarification", "clarification_section") and not renamed:
+                return
+            self._heads = heads
+            outline = section_service.outline(session, text=False) if renamed else None
+            rows = clarification_service.clarifications(session)
+        if outline is not None:
+            self._fill_sections(outline)
+        before = {row.id: row for row in self.model.rows}
+        self.model.merge_rows(rows, key=lambda row: row.id)
+        current = next((row for row in rows if row.id == self.current_id), None)
+        if self.current_id is not None and current is None:
+            self._show(None)
+        elif current is not None and (outline is not None or before.get(current.id) != current):
+            self._show(current)
+
+    def _after_own_edit(self) -> None:
+        """The change set has updated the table; keep the question worked on selected."""
+        keep, self.current_id = self.current_id, None
+        self._select(keep)
+
+    def _fill_sections(self, outline: list[section_service.SectionInfo]) -> None:
+        self.sections.clear()
+        for info in outline:
+            item = QListWidgetItem(f"{info.number} {info.title}".strip())
+            item.setData(Qt.ItemDataRole.UserRole, info.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.sections.addItem(item)
 
     def select_item(self, kind: str, key: object) -> bool:
         """The Export page's preflight opens an unanswered question here."""
@@ -229,7 +264,7 @@ class ClarificationsPage(Page):
             self._tell(str(error))
             return
         self.message.setText("Question saved.")
-        self.refresh()
+        self._after_own_edit()
 
     def record_answer(self) -> None:
         try:
@@ -260,7 +295,7 @@ class ClarificationsPage(Page):
                 else " No approved section was affected."
             )
         )
-        self.refresh()
+        self._after_own_edit()
 
     def delete_current(self) -> None:
         if self.current_id is None:
@@ -271,4 +306,3 @@ class ClarificationsPage(Page):
         ):
             with self.undo_stack.gathering("Delete question"):
                 clarification_service.delete_question(self.workspace, self.current_id)
-            self.refresh()

@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
 
 from crmbid_desktop.domain.coverage import FULL_WEIGHT_BP, parse_weight
 from crmbid_desktop.services import criteria as criteria_service
+from crmbid_desktop.services import sections as section_service
+from crmbid_desktop.services.changes import ChangeSet
 from crmbid_desktop.services.queries import format_bp
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.ui.colours import background_colour, text_colour, text_style
@@ -58,6 +60,23 @@ class CriteriaModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows = list(rows)
         self.endResetModel()
+
+    def merge_rows(self, fresh: list[criteria_service.CriterionInfo], key: Any = None) -> int:
+        """Redraw only the criteria that changed; a criterion added, removed or moved resets.
+
+        (Their order gives the short names C1, C2... the matrix uses, so that rare case is a
+        reset.) Returns how many rows changed.
+        """
+        if [row.id for row in fresh] != [row.id for row in self.rows]:
+            self.set_rows(fresh)
+            return len(fresh)
+        changed = 0
+        for number, row in enumerate(fresh):
+            if row != self.rows[number]:
+                self.rows[number] = row
+                self.dataChanged.emit(self.index(number, 0), self.index(number, 2))
+                changed += 1
+        return changed
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
@@ -264,6 +283,7 @@ class MatrixModel(QAbstractTableModel):
 class CriteriaPage(Page):
     title = "Criteria"
     object_name = "criteriaPage"
+    shows_tables = frozenset({"criterion", "section_criterion", "section"})
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__(workspace)
@@ -356,6 +376,7 @@ class CriteriaPage(Page):
         with self.workspace.reading() as session:
             rows = criteria_service.criteria(session)
             matrix = criteria_service.matrix(session)
+            self._heads = section_service.section_heads(session)
         self.model.set_rows(rows)
         self.table.resizeColumnToContents(TITLE)
         self.table.setColumnWidth(TITLE, min(self.table.columnWidth(TITLE), 420))
@@ -372,6 +393,22 @@ class CriteriaPage(Page):
         self.criteria_legend.setText(
             " · ".join(f"<b>C{n}</b> {escape(row.title)}" for n, row in enumerate(rows, 1))
         )
+        self._update_total()
+
+    def update_rows(self, changes: ChangeSet) -> None:
+        """Criteria rows that changed are redrawn in place; the matrix repaints its cells.
+
+        Saving a section's text changes nothing this page shows, so it is skipped: only the
+        sections' titles and places (`section_heads`) matter here.
+        """
+        with self.workspace.reading() as session:
+            heads = section_service.section_heads(session)
+            if not changes.touches("criterion", "section_criterion") and heads == self._heads:
+                return
+            self._heads = heads
+            rows = criteria_service.criteria(session)
+        self.model.merge_rows(rows, key=lambda row: row.id)
+        self.matrix_model.reload()
         self._update_total()
 
     def _criteria_edited(self) -> None:
@@ -444,8 +481,7 @@ class CriteriaPage(Page):
     def add_criterion(self) -> None:
         title, ok = QInputDialog.getText(self, "New criterion", "Title of the criterion:")
         if ok and title.strip():
-            criteria_service.add_criterion(self.workspace, title)
-            self.refresh()
+            criteria_service.add_criterion(self.workspace, title)  # shown from its change set
 
     def delete_current(self) -> None:
         index = self.table.currentIndex()
@@ -459,7 +495,6 @@ class CriteriaPage(Page):
         ):
             with self.undo_stack.gathering(f"Delete criterion '{row.title}'"):
                 criteria_service.delete_criterion(self.workspace, row.id)
-            self.refresh()
 
     def select_item(self, kind: str, key: object) -> bool:
         if kind != "criterion":

@@ -33,7 +33,7 @@ from crmbid_desktop.services import dashboard as dashboard_service
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.ui.charts import RatioRing, StatusBar, word_bar_colour
 from crmbid_desktop.ui.colours import fill_colour, text_colour
-from crmbid_desktop.ui.pages.base import Page
+from crmbid_desktop.ui.pages.base import BID_TABLES, Page
 from crmbid_desktop.ui.widgets import name_widget
 
 Dashboard = dashboard_service.Dashboard
@@ -128,6 +128,8 @@ def _caption(name: str) -> QLabel:
 class DashboardPage(Page):
     title = "Dashboard"
     object_name = "dashboardPage"
+    # Whole-bid summaries: recomputed when shown after any change (Page.update_rows).
+    shows_tables = BID_TABLES
 
     def __init__(
         self, workspace: Workspace, today: date | Callable[[], date] | None = None
@@ -258,7 +260,10 @@ class DashboardPage(Page):
         # a fifth of a second), so they follow right after the window's first paint.
         self._loaded = False
         self._timetable_scheduled = False
-        self._show_progress(dashboard_service.progress(self.workspace, self.today()))
+        # Word counts are work in proportion to the bid: they come with that full read too.
+        self._show_progress(
+            dashboard_service.progress(self.workspace, self.today(), count_words=False)
+        )
         self._show_timetable_pending()
 
     @staticmethod
@@ -314,9 +319,9 @@ class DashboardPage(Page):
         self.next_caption.setText("Working out which tasks are due…")
 
     def showEvent(self, event: QShowEvent) -> None:  # Qt names it
+        # Coming back from another page: Page.showEvent recomputes the figures when a change
+        # set arrived meanwhile (`update_rows` marks the page stale), and only then.
         super().showEvent(event)
-        if self._loaded:  # coming back from another page: its edits may change the figures
-            self.refresh()
 
     # -- reading -----------------------------------------------------------------------------
     def refresh(self) -> None:

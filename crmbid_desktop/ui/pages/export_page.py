@@ -31,7 +31,7 @@ from crmbid_desktop.services import proposal_export as service
 from crmbid_desktop.services import queries
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.settings import Settings
-from crmbid_desktop.ui.pages.base import Page
+from crmbid_desktop.ui.pages.base import BID_TABLES, Page
 from crmbid_desktop.ui.sustainability.heat_map import render_heat_map_png
 from crmbid_desktop.ui.widgets import name_widget
 from crmbid_desktop.ui.worker import Job
@@ -50,6 +50,8 @@ def _button(text: str, name: str, accessible: str | None = None) -> QPushButton:
 class ExportPage(Page):
     title = "Export"
     object_name = "exportPage"
+    # Whole-bid summaries: recomputed when shown after any change (Page.update_rows).
+    shows_tables = BID_TABLES
 
     #: Emitted on the GUI thread once a document is saved (its path) or an export fails.
     export_finished = Signal(Path)
@@ -241,9 +243,9 @@ class ExportPage(Page):
 
     # -- preflight ----------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
-        # The bid may have changed on other pages since the checklist was made.
+        # The bid may have changed on other pages since the checklist was made: Page.showEvent
+        # makes it again when a change set arrived meanwhile (`update_rows` marked it stale).
         super().showEvent(event)
-        self.refresh()
 
     def refresh(self) -> None:
         self.problems = service.document_preflight(self.workspace, self.document)

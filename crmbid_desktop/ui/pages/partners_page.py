@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from crmbid_desktop.domain import partner_rules as rules
 from crmbid_desktop.services import partners as service
+from crmbid_desktop.services.changes import ChangeSet
 from crmbid_desktop.services.partners import ContactFields, PartnerFields, PartnerRow
 from crmbid_desktop.services.queries import format_bp, format_pence, optional_date
 from crmbid_desktop.services.workspace import Workspace
@@ -83,6 +84,21 @@ class PartnerTableModel(RowTableModel[PartnerRow]):
         self._texts = [tuple(column.display(row) for column in PARTNER_COLUMNS) for row in rows]
         super().set_rows(rows)
 
+    def _texts_of(self, row: PartnerRow) -> tuple[str, ...]:
+        return tuple(column.display(row) for column in PARTNER_COLUMNS)
+
+    def _remove_at(self, number: int) -> None:
+        super()._remove_at(number)
+        del self._texts[number]
+
+    def _insert_at(self, number: int, row: PartnerRow) -> None:
+        super()._insert_at(number, row)
+        self._texts.insert(number, self._texts_of(row))
+
+    def _replace_at(self, number: int, row: PartnerRow) -> None:
+        super()._replace_at(number, row)
+        self._texts[number] = self._texts_of(row)
+
     def replace_row(self, updated: PartnerRow) -> None:
         """Show one council's saved values in place: no reset, so the selection stays put."""
         for number, row in enumerate(self._rows):
@@ -107,6 +123,7 @@ class PartnerTableModel(RowTableModel[PartnerRow]):
 class PartnersPage(Page):
     title = "Partners"
     object_name = "partnersPage"
+    shows_tables = frozenset({"partner", "contact", "attachment"})
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__(workspace)
@@ -183,6 +200,39 @@ class PartnersPage(Page):
             self.table.fit_columns()  # measuring thousands of rows would stall the page
         self.current_id = None
         self._select(keep if keep is not None else self._first_id())
+        self._update_totals()
+
+    def update_rows(self, changes: ChangeSet) -> None:
+        """Show the councils `changes` added, changed or removed; the rest are not read again.
+
+        Contacts and letters changed elsewhere move their councils' counts, so those counts are
+        read again (one grouped query); the council open in the form is reloaded only when its
+        saved values are no longer what the form holds (an undo, a merge), never mid-typing.
+        """
+        partners = changes.added_to("partner") | changes.changed_in("partner")
+        if changes.touches("contact", "attachment"):
+            counts = service.partner_counts(self.workspace)
+            partners |= {
+                row.uuid
+                for row in self.model.rows
+                if counts.get(row.uuid, (0, 0)) != (row.contact_count, row.attachment_count)
+            }
+        removed = changes.removed_from("partner")
+        self.model.update_rows(
+            service.partner_rows(self.workspace, partners) if partners else [],
+            removed,
+            key=lambda row: row.uuid,
+        )
+        if self.current_id is not None and self.current_id not in {r.id for r in self.model.rows}:
+            self.current_id = None
+            self._select(self._first_id())
+        elif self.current_id is not None and not self.form.dirty:
+            detail = service.partner_detail(self.workspace, self.current_id)
+            if self._loaded != (detail.row.fields, detail.contacts):
+                self._loaded = (detail.row.fields, detail.contacts)
+                self.form.load(detail.row.fields, detail.contacts, detail.attachments)
+            elif changes.touches("attachment"):
+                self.form.load_attachments(detail.attachments)
         self._update_totals()
 
     def _first_id(self) -> int | None:
@@ -338,7 +388,6 @@ class PartnersPage(Page):
         self.form.mark_saved()
         with self.undo_stack.gathering(f"Delete partner {name}"):
             service.delete_partner(self.workspace, self.current_id)
-        self.refresh()
 
     # -- attachments ------------------------------------------------------------------------------
     def _attach(self) -> None:
@@ -373,7 +422,7 @@ class PartnersPage(Page):
             return
         if row is CANCELLED:
             return
-        self._reload_attachments()
+        self._reload_attachments()  # the change set may still be on its way from the worker
 
     def _reload_attachments(self) -> None:
         if self.current_id is not None:
@@ -474,8 +523,7 @@ class PartnersPage(Page):
         )
         if result is CANCELLED:
             return
-        added, updated = result
-        self.refresh()
+        added, updated = result  # the councils arrive as the import's change set
         QMessageBox.information(
             self, "Partners imported", f"{added} councils added, {updated} updated."
         )

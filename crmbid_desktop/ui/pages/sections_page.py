@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QElapsedTimer, QSize, Qt, QTimer
 from PySide6.QtGui import (
@@ -43,9 +44,15 @@ from crmbid_desktop.domain.section_workflow import NOT_STARTED, STATUSES, Workfl
 from crmbid_desktop.domain.word_meter import NEAR, OVER, meter_level, meter_text
 from crmbid_desktop.services import queries
 from crmbid_desktop.services import sections as section_service
+from crmbid_desktop.services.changes import ChangeSet
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.store.errors import BidFileError
 from crmbid_desktop.ui import icons
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from crmbid_desktop.store.models import Partner
 from crmbid_desktop.ui.colours import text_colour, text_style
 from crmbid_desktop.ui.pages.base import Page
 from crmbid_desktop.ui.sections.editor import SectionEditor, editor_toolbar
@@ -90,6 +97,9 @@ class OutlineTree(QTreeWidget):
         QTimer.singleShot(0, lambda: self.page.move_to(section_id, parent_id, index))
 
     def find_item(self, section_id: int) -> QTreeWidgetItem | None:
+        known = self.page.items.get(section_id)
+        if known is not None and known.treeWidget() is self:
+            return known  # the page keeps each section's item: no walk of the tree per lookup
         stack = [self.topLevelItem(i) for i in range(self.topLevelItemCount())]
         while stack:
             item = stack.pop()
@@ -104,10 +114,16 @@ class OutlineTree(QTreeWidget):
 class SectionsPage(Page):
     title = "Sections"
     object_name = "sectionsPage"
+    shows_tables = frozenset({"section", "comment", "partner", "bid", "section_version"})
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__(workspace)
         self.rows: dict[int, section_service.SectionInfo] = {}
+        #: Each section's outline item, so one row is found without walking the tree.
+        self.items: dict[int, QTreeWidgetItem] = {}
+        self._shape: list[tuple[str, int | None, int]] = []
+        #: How many times the outline was built (tests check a text edit does not rebuild it).
+        self.outline_builds = 0
         self.section_id: int | None = None
         self.word_counts: dict[int, int] = {}
         self.include_tables = True
@@ -357,31 +373,55 @@ class SectionsPage(Page):
         keep = select if select is not None else self.section_id
         with self.workspace.reading() as session:
             rows = section_service.outline(session)
+            self._shape = section_service.outline_shape(session)
             self.include_tables = section_service.count_table_words(session)
             partners = queries.partners(session)
-        self.rows = {row.id: row for row in rows}
-        self.word_counts = {
-            row.id: section_service.word_count(row.body, include_tables=self.include_tables)
-            for row in rows
-        }
+        self._fill_councils(partners)
+        self.rule_label.setToolTip(section_service.counting_rule(self.include_tables))
+        self._fill_outline(rows)
+        target = self.outline.find_item(keep) if keep in self.rows else None
+        target = target or self.outline.topLevelItem(0)
+        self.section_id = None
+        if target is not None:
+            self.outline.setCurrentItem(target)
+            self._show(int(target.data(0, ID_ROLE)))
+        else:
+            self._show(None)
+
+    def _count(self, row: section_service.SectionInfo) -> int:
+        return section_service.word_count(
+            row.body, include_tables=self.include_tables, section=row.uuid
+        )
+
+    def _fill_councils(self, partners: Sequence[Partner]) -> None:
+        self._fill_council_names([(partner.id, partner.name) for partner in partners])
+
+    def _fill_council_names(self, names: Sequence[tuple[int, str]]) -> None:
         self.council_combo.blockSignals(True)
         self.council_combo.clear()
         self.council_combo.addItem("(no council)", None)
-        for partner in partners:
-            self.council_combo.addItem(partner.name, partner.id)
+        for partner_id, name in names:
+            self.council_combo.addItem(name, partner_id)
+        current = self.rows.get(self.section_id) if self.section_id is not None else None
+        index = self.council_combo.findData(current.author_partner_id if current else None)
+        self.council_combo.setCurrentIndex(max(index, 0))
         self.council_combo.blockSignals(False)
-        self.rule_label.setToolTip(section_service.counting_rule(self.include_tables))
 
+    def _fill_outline(self, rows: list[section_service.SectionInfo]) -> None:
+        """Build the outline's items from `rows` (word counts come from the cache)."""
+        self.outline_builds += 1
+        self.rows = {row.id: row for row in rows}
+        self.word_counts = {row.id: self._count(row) for row in rows}
         self.outline.blockSignals(True)
         self.outline.clear()
+        self.items = {}
         parents: list[QTreeWidgetItem] = []
         for row in rows:
             item = QTreeWidgetItem(self._item_texts(row))
             self._paint_words(item, row)
             item.setData(0, ID_ROLE, row.id)
-            # The full title too: a narrow outline cuts long titles short.
-            title = self._item_texts(row)[0]
-            item.setToolTip(0, f"{title}\n\n{row.guidance}" if row.guidance else title)
+            self._set_tooltip(item, row)
+            self.items[row.id] = item
             del parents[row.depth - 1 :]
             if parents:
                 parents[-1].addChild(item)
@@ -391,14 +431,139 @@ class SectionsPage(Page):
         self.outline.expandAll()
         self.outline.blockSignals(False)
         self._update_total()
-        target = self.outline.find_item(keep) if keep in self.rows else None
+
+    def _set_tooltip(self, item: QTreeWidgetItem, row: section_service.SectionInfo) -> None:
+        # The full title too: a narrow outline cuts long titles short.
+        title = self._item_texts(row)[0]
+        item.setToolTip(0, f"{title}\n\n{row.guidance}" if row.guidance else title)
+
+    # -- keeping up with changes made anywhere ---------------------------------------------------
+    def update_rows(self, changes: ChangeSet) -> None:
+        """Show what `changes` did to the sections: only the rows named are read and redrawn.
+
+        The outline is rebuilt only when its shape changed (a section added, removed or moved),
+        since then numbers change down the tree; word counts come from the per-section cache.
+        """
+        with self.workspace.reading() as session:
+            if changes.touches("bid"):
+                include = section_service.count_table_words(session)
+                if include != self.include_tables:
+                    self.include_tables = include
+                    self.rule_label.setToolTip(section_service.counting_rule(include))
+                    self._recount_all()
+            if changes.touches("partner"):
+                names = queries.partner_names(session)
+                shown = [
+                    (self.council_combo.itemData(i), self.council_combo.itemText(i))
+                    for i in range(1, self.council_combo.count())
+                ]
+                if names != shown:  # a council added, removed or renamed
+                    self._fill_council_names(names)
+            if changes.touches("section"):
+                shape = section_service.outline_shape(session)
+                if shape != self._shape:
+                    self._shape = shape
+                    self._fill_outline(section_service.outline(session))
+                    self._keep_current()
+                    return
+            wanted = set(changes.changed_in("section"))
+            if changes.touches("comment"):
+                wanted |= self._sections_with_new_comment_counts(session)
+            rows = section_service.outline(session, only=wanted) if wanted else []
+        self._show_rows(rows)
+        if self.section_id is not None and changes.touches("section_version"):
+            self.history.show_section(self.section_id)
+        if self.section_id is not None and changes.touches("comment"):
+            self.reviews.show_section(self.section_id)
+
+    def _sections_with_new_comment_counts(self, session: Session) -> set[str]:
+        counts = section_service.unresolved_counts(session)
+        return {
+            row.uuid
+            for row in self.rows.values()
+            if counts.get(row.id, 0) != row.unresolved_comments
+        }
+
+    def _show_rows(self, rows: list[section_service.SectionInfo]) -> None:
+        for row in rows:
+            self.rows[row.id] = row
+            self.word_counts[row.id] = self._count(row)
+            item = self.items.get(row.id)
+            if item is not None:
+                for column, text in enumerate(self._item_texts(row)):
+                    item.setText(column, text)
+                self._paint_words(item, row)
+                self._set_tooltip(item, row)
+            if row.id == self.section_id:
+                self._show_current_fields(row)
+        if rows:
+            self._update_meter()
+            self._update_total()
+            self._update_review_tab()
+
+    def _show_current_fields(self, row: section_service.SectionInfo) -> None:
+        """The open section's details as saved, without disturbing a field being typed in."""
+        self._loading = True
+        try:
+            if self.title_edit.text() != row.title and not self.title_edit.isModified():
+                self.title_edit.setText(row.title)
+            self.status_combo.setCurrentText(row.status)
+            if not self.limit_spin.hasFocus():
+                self.limit_spin.setValue(row.word_limit or 0)
+            index = self.council_combo.findData(row.author_partner_id)
+            self.council_combo.setCurrentIndex(max(index, 0))
+            for edit, value in (
+                (self.author_edit, row.author_person),
+                (self.reviewer_edit, row.reviewer),
+                (self.due_edit, format_date(row.due_on) if row.due_on else ""),
+            ):
+                if edit.text() != value and not edit.isModified():
+                    edit.setText(value)
+            if (
+                self.guidance_edit.toPlainText() != row.guidance
+                and not self.guidance_timer.isActive()
+            ):
+                self.guidance_edit.setPlainText(row.guidance)
+            if row.body != self._saved_text and not self.editor.document().isModified():
+                # Changed elsewhere (undo, a partner's returned text, a restore): show it.
+                self.editor.load_markdown(row.body)
+                self._saved_text = row.body
+        finally:
+            self._loading = False
+
+    def _recount_all(self) -> None:
+        self.word_counts = {sid: self._count(row) for sid, row in self.rows.items()}
+        for sid, row in self.rows.items():
+            item = self.items.get(sid)
+            if item is not None:
+                item.setText(2, self._item_texts(row)[2])
+                self._paint_words(item, row)
+        self._update_meter()
+        self._update_total()
+
+    def _keep_current(self) -> None:
+        """After the outline was rebuilt: the same section stays open, or the first one."""
+        current = self.section_id if self.section_id in self.rows else None
+        target = self.items.get(current) if current is not None else None
         target = target or self.outline.topLevelItem(0)
-        self.section_id = None
-        if target is not None:
-            self.outline.setCurrentItem(target)
-            self._show(int(target.data(0, ID_ROLE)))
-        else:
+        if target is None:
             self._show(None)
+            return
+        self.outline.blockSignals(True)
+        self.outline.setCurrentItem(target)
+        self.outline.blockSignals(False)
+        target_id = int(target.data(0, ID_ROLE))
+        if target_id != self.section_id:
+            self._show(target_id)
+        else:
+            self._show_current_fields(self.rows[target_id])
+            self._update_meter()
+            self._update_review_tab()
+
+    def select_section(self, section_id: int | None) -> None:
+        item = self.items.get(section_id) if section_id is not None else None
+        if item is not None:
+            self.outline.setCurrentItem(item)
 
     def _item_texts(self, row: section_service.SectionInfo) -> list[str]:
         count = self.word_counts.get(row.id, 0)
@@ -566,30 +731,19 @@ class SectionsPage(Page):
         self._reload_row()
 
     def _reload_row(self) -> None:
+        """The open section's row again (one row read, however long the outline)."""
+        row = self.rows.get(self.section_id) if self.section_id is not None else None
+        if row is None:
+            return
         with self.workspace.reading() as session:
-            rows = section_service.outline(session)
-        self.rows = {row.id: row for row in rows}
-        for row in rows:
-            item = self.outline.find_item(row.id)
-            if item is not None:
-                for column, text in enumerate(self._item_texts(row)):
-                    item.setText(column, text)
-                self._paint_words(item, row)
-        current = self.rows.get(self.section_id) if self.section_id is not None else None
-        if current is not None:
-            self._loading = True
-            self.status_combo.setCurrentText(current.status)
-            self.title_edit.setText(current.title)
-            self._loading = False
-        self._update_meter()
-        self._update_total()
-        self._update_review_tab()
+            rows = section_service.outline(session, only=[row.uuid])
+        self._show_rows(rows)
 
     def _reviews_changed(self) -> None:
         self._reload_row()
 
     def _version_restored(self) -> None:
-        self.refresh()
+        # The restored text arrives as the restore's change set, like any other write.
         self.tabs.setCurrentWidget(self.history)
 
     def _update_review_tab(self) -> None:
@@ -616,7 +770,7 @@ class SectionsPage(Page):
             new_id = section_service.add_section(
                 self.workspace, title, parent_id=parent, after_id=self.section_id
             )
-            self.refresh(select=new_id)
+            self.select_section(new_id)  # the outline already shows it, from the change set
 
     def add_sub_section(self) -> None:
         if self.section_id is None:
@@ -624,7 +778,7 @@ class SectionsPage(Page):
         title = self._ask_title("Title of the new sub-section:")
         if title:
             new_id = section_service.add_section(self.workspace, title, parent_id=self.section_id)
-            self.refresh(select=new_id)
+            self.select_section(new_id)
 
     def delete_current(self) -> None:
         row = self.rows.get(self.section_id) if self.section_id is not None else None
@@ -640,7 +794,6 @@ class SectionsPage(Page):
             self.flush_text()
             with self.undo_stack.gathering(f"Delete section {row.label}"):
                 section_service.delete_section(self.workspace, row.id)
-            self.refresh()
 
     def _outline_change(self, change: Callable[[int], object]) -> None:
         if self.section_id is None:
@@ -650,7 +803,13 @@ class SectionsPage(Page):
             change(self.section_id)
         except section_service.SectionError as error:
             self._tell("Section not moved", str(error))
-        self.refresh()
+            self._restore_outline()
+
+    def _restore_outline(self) -> None:
+        """A refused move: put the outline back as saved (a drag may have moved an item)."""
+        with self.workspace.reading() as session:
+            self._fill_outline(section_service.outline(session))
+        self._keep_current()
 
     def _shift(self, step: int) -> None:
         self._outline_change(lambda sid: section_service.shift_section(self.workspace, sid, step))
@@ -663,14 +822,22 @@ class SectionsPage(Page):
 
     def move_to(self, section_id: int, parent_id: int | None, index: int) -> None:
         self.flush_text()
+        builds = self.outline_builds
         try:
             section_service.move_section(self.workspace, section_id, parent_id, index)
         except section_service.SectionError as error:
             self._tell("Section not moved", str(error))
-        self.refresh(select=section_id)
+            self._restore_outline()
+            return
+        if self.outline_builds == builds:
+            # A drop where it already was changes nothing, so no change set rebuilt the outline
+            # the drag disturbed: put it back as saved.
+            self._restore_outline()
+        self.select_section(section_id)
 
     def find_replace_dialog(self) -> FindReplaceDialog:
-        return FindReplaceDialog(self.workspace, self.flush_text, self.refresh, self)
+        # Replacements reach the outline and editor as change sets: nothing to reload afterwards.
+        return FindReplaceDialog(self.workspace, self.flush_text, self._reload_row, self)
 
     def open_find_replace(self) -> None:
         self.find_replace_dialog().exec()

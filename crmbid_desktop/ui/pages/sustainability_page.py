@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QTabWidget
 
+from crmbid_desktop.services.changes import ChangeSet
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.ui.pages.base import Page
 from crmbid_desktop.ui.sustainability.budget_tab import BudgetTab
@@ -15,6 +15,7 @@ from crmbid_desktop.ui.widgets import name_widget, select_row_by_id
 
 class SustainabilityPage(Page):
     title = "Sustainability"
+    shows_tables = frozenset({"product", "risk", "budget_line", "budget_amount", "partner", "bid"})
     object_name = "sustainabilityPage"
 
     def __init__(self, workspace: Workspace) -> None:
@@ -28,8 +29,7 @@ class SustainabilityPage(Page):
         self.tabs.addTab(self.products, "&Products")
         self.tabs.addTab(self.risks, "&Risks")
         self.tabs.addTab(self.budget, "&Budget")
-        # Product costs feed the budget's maintenance line.
-        self.products.changed.connect(self.budget.refresh)
+        # Product costs feed the budget's maintenance line: that arrives as the change set.
         self.page_layout.addWidget(self.tabs, 1)
         self.refresh()
 
@@ -43,11 +43,22 @@ class SustainabilityPage(Page):
         self.risks.refresh()
         self.budget.refresh()
 
-    def showEvent(self, event: QShowEvent) -> None:
-        # Partners edited on their page change the budget's contributions line.
-        self.budget.refresh()
-        self.products.refresh()
-        super().showEvent(event)
+    def update_rows(self, changes: ChangeSet) -> None:
+        """Each register updates the rows `changes` touched; the budget grid follows its sources.
+
+        Partners edited on their page change product owners and the budget's contributions
+        line; product costs feed its maintenance line.
+        """
+        if changes.touches("product", "partner", "bid"):
+            self.products.update_rows(changes)
+        if changes.touches("risk"):
+            self.risks.update_rows()
+        # The budget is a small grid of lines by years, worked out as a whole. Its own cell edits
+        # arrive while its model is still inside setData, so those wait for the event loop.
+        if changes.touches("budget_line", "budget_amount"):
+            self.budget.schedule_refresh()
+        elif changes.touches("product", "partner", "bid"):
+            self.budget.follow_sources()
 
     def select_item(self, kind: str, key: object) -> bool:
         if kind == "product":

@@ -19,10 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from crmbid_desktop.domain.critical_path import DependencyCycleError
 from crmbid_desktop.domain.dates import format_date
-from crmbid_desktop.services import planning
+from crmbid_desktop.services import planning, queries
+from crmbid_desktop.services.changes import ChangeSet
 from crmbid_desktop.services.planning import (
     MilestoneInput,
     PlanningError,
@@ -31,7 +33,7 @@ from crmbid_desktop.services.planning import (
 )
 from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.store.errors import BidFileError
-from crmbid_desktop.store.models import Partner, Section
+from crmbid_desktop.store.models import Section
 from crmbid_desktop.ui.colours import text_colour
 from crmbid_desktop.ui.pages.base import Page
 from crmbid_desktop.ui.timetable.dialogs import MilestoneDialog, TaskChoices, TaskDialog
@@ -54,6 +56,7 @@ EDIT_ERRORS = (PlanningError, DependencyCycleError, BidFileError)
 class TimetablePage(Page):
     title = "Timetable & Tasks"
     object_name = "timetablePage"
+    shows_tables = frozenset({"task", "milestone", "task_dependency", "partner", "section", "bid"})
 
     def __init__(self, workspace: Workspace, today: Callable[[], date] | None = None) -> None:
         super().__init__(workspace)
@@ -143,14 +146,58 @@ class TimetablePage(Page):
         today = self.today()
         self.plan = planning.plan_view(self.workspace, today)
         with self.workspace.reading() as session:
-            self._councils = [
-                (p.id, p.name)
-                for p in session.scalars(select(Partner).order_by(Partner.position, Partner.id))
-            ]
+            self._councils = self._read_councils(session)
         self.milestones.set_rows(self.plan.milestones)
         self.tasks.set_rows(self.plan.tasks, self._councils)
         self.gantt.show_plan(GanttData.from_plan(self.plan))
         self._update_summary()
+
+    def update_rows(self, changes: ChangeSet) -> None:
+        """Show what `changes` did to the plan, touching only the rows and bars that changed.
+
+        The plan (critical path, slack, flags) is worked out again, since moving one task can
+        move others; the tables then update just the rows that differ and the chart moves just
+        the bars that moved. A council or section change matters only for a renamed one.
+        """
+        planning_tables = ("task", "milestone", "task_dependency", "bid")
+        with self.workspace.reading() as session:
+            councils = self._read_councils(session)
+            renamed_section = changes.touches("section") and self._section_renamed(
+                session, changes.rows("section")
+            )
+        unchanged = not changes.touches(*planning_tables) and councils == self._councils
+        if unchanged and not renamed_section:
+            return
+        self._councils = councils
+        old = self.plan
+        self.plan = planning.plan_view(self.workspace, self.today())
+        if old is None:
+            self.refresh()
+            return
+        before = set(old.milestones)
+        self.milestones.model.update_rows(
+            [m for m in self.plan.milestones if m not in before],
+            {m.id for m in old.milestones} - {m.id for m in self.plan.milestones},
+            key=lambda row: row.id,
+        )
+        self.tasks.update_rows(self.plan.tasks, self._councils)
+        self.gantt.update_plan(GanttData.from_plan(self.plan))
+        self._update_summary()
+
+    def _read_councils(self, session: Session) -> list[tuple[int, str]]:
+        return queries.partner_names(session)
+
+    def _section_renamed(self, session: Session, uuids: frozenset[str]) -> bool:
+        """True when a section a task names was renamed or removed."""
+        assert self.plan is not None
+        named = {t.section_id: t.section_title for t in self.plan.tasks if t.section_id}
+        if not named:
+            return False
+        found = session.execute(
+            select(Section.id, Section.title).where(Section.id.in_(list(named)))
+        )
+        now = {int(section_id): str(title) for section_id, title in found}
+        return any(now.get(section_id) != title for section_id, title in named.items())
 
     def _update_summary(self) -> None:
         plan = self.plan
@@ -188,14 +235,17 @@ class TimetablePage(Page):
     # -- editing -----------------------------------------------------------------------------
 
     def run_edit(self, edit: Callable[[], object]) -> bool:
-        """Run one service edit, refresh, and tell the user plainly if it was refused."""
+        """Run one service edit and tell the user plainly if it was refused.
+
+        What the edit changed arrives as its change set (`update_rows`), like any other write.
+        """
         try:
             edit()
         except EDIT_ERRORS as error:
             self.show_error(str(getattr(error, "user_message", error)))
-            self.refresh()
+            if self.plan is not None:  # a refused drag leaves its bar where it was dropped
+                self.gantt.show_plan(GanttData.from_plan(self.plan))
             return False
-        self.refresh()
         return True
 
     def show_error(self, message: str) -> None:
@@ -220,7 +270,6 @@ class TimetablePage(Page):
 
         dialog = MilestoneDialog(self, self.calendar, submit)
         if dialog.exec() and created:
-            self.refresh()
             self.milestones.select_milestone(created[0])
 
     def edit_milestone(self, milestone_id: int) -> None:
@@ -239,8 +288,7 @@ class TimetablePage(Page):
             )
 
         dialog = MilestoneDialog(self, self.calendar, submit, old)
-        if dialog.exec() and saved:
-            self.refresh()
+        dialog.exec()
 
     def delete_milestone(self, milestone_id: int) -> None:
         self.run_edit(lambda: planning.delete_milestone(self.workspace, milestone_id))
@@ -254,7 +302,6 @@ class TimetablePage(Page):
 
         dialog = TaskDialog(self, self.calendar, self._choices(), submit, today=self.today())
         if dialog.exec() and created:
-            self.refresh()
             self.tasks.select_task(created[0])
 
     def edit_task(self, task_id: int) -> None:
@@ -268,7 +315,6 @@ class TimetablePage(Page):
 
         dialog = TaskDialog(self, self.calendar, self._choices(task_id), submit, old)
         if dialog.exec() and saved:
-            self.refresh()
             self.tasks.select_task(task_id)
 
     def delete_task(self, task_id: int) -> None:

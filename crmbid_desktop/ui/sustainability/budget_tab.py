@@ -10,7 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QFont, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -199,6 +206,11 @@ class BudgetTab(QWidget):
         super().__init__()
         self.setObjectName("budgetTab")
         self.workspace = workspace
+        self._inputs: tuple[int, int, tuple[int, int]] | None = None
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(0)
+        self._refresh_timer.timeout.connect(self.refresh)
         self.undo_stack = undo_stack
 
         self.first_year_box = QComboBox()
@@ -255,6 +267,7 @@ class BudgetTab(QWidget):
     def refresh(self) -> None:
         with self.workspace.reading() as session:
             table = budget.budget_table(session)
+            self._inputs = budget.drawn_inputs(session)
         self._loading = True
         forms.select_data(self.first_year_box, table.years[0])
         self.year_count_spin.setValue(len(table.years))
@@ -287,14 +300,22 @@ class BudgetTab(QWidget):
         # One saved edit; the bid's history makes it undoable like every other.
         budget.set_amount(self.workspace, kind, source, year, pence)
         self.error.hide()
-        # Refresh after Qt finishes the edit: resetting the model inside setData confuses the view.
-        from PySide6.QtCore import QTimer
-
-        QTimer.singleShot(0, self._after_edit)
-
-    def _after_edit(self) -> None:
-        self.refresh()
+        # The grid is worked out again from the edit's change set (`schedule_refresh`), after Qt
+        # finishes the edit: resetting the model inside setData confuses the view.
         self.changed.emit()
+
+    def follow_sources(self) -> None:
+        """Partners, products or the bid changed: work the grid out again only if what it draws
+        from them (contributions, maintenance, years) moved."""
+        with self.workspace.reading() as session:
+            inputs = budget.drawn_inputs(session)
+        if inputs != self._inputs:
+            self.refresh()
+
+    def schedule_refresh(self) -> None:
+        """Work the grid out again once control returns to the event loop (several changes in a
+        row cost one refresh; never inside the model's own setData)."""
+        self._refresh_timer.start()
 
     def _years_changed(self) -> None:
         if self._loading:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from crmbid_desktop.domain import product_rules
 from crmbid_desktop.domain.money import format_pence, parse_money
 from crmbid_desktop.services import products, queries
+from crmbid_desktop.services.changes import ChangeSet
 from crmbid_desktop.services.file_formats import ExportOptions, ImportReport
 from crmbid_desktop.services.products import ProductFields, ProductRow
 from crmbid_desktop.services.workspace import Workspace
@@ -223,6 +224,36 @@ class ProductsTab(QWidget):
         self.current_id = None  # so the form is filled again from what was just read
         self._select(keep)
 
+    def update_rows(self, changes: ChangeSet) -> None:
+        """Redraw just the products that changed; the form follows only a change made elsewhere
+        (an undo, an import), never while the user is typing in it."""
+        with self.workspace.reading() as session:
+            names = queries.partner_names(session) if changes.touches("partner") else None
+            shown = [
+                (self.owner_box.itemData(i), self.owner_box.itemText(i))
+                for i in range(1, self.owner_box.count())
+            ]
+            if names is not None and names != shown:
+                partners = [(name, partner_id) for partner_id, name in names]
+                with self.saver.loading():
+                    current_owner = self.owner_box.currentData()
+                    self.owner_box.clear()
+                    self.owner_box.addItem("(none)", None)
+                    for name, partner_id in partners:
+                        self.owner_box.addItem(name, partner_id)
+                    forms.select_data(self.owner_box, current_owner)
+            if not changes.touches("product", "bid"):
+                return
+            rows = products.product_rows(session)
+            self.counter.setText(products.product_count_text(session))
+        self.model.merge_rows(rows, key=lambda row: row.id)
+        current = next((row for row in rows if row.id == self.current_id), None)
+        if self.current_id is not None and current is None:
+            self.current_id = None
+            self._select(None)
+        elif current is not None and current.fields != self._saved and not self.saver.dirty:
+            self._show(current)
+
     def _select(self, product_id: int | None) -> None:
         view = self.table.view
         for proxy_row in range(self.table.proxy.rowCount()):
@@ -296,7 +327,7 @@ class ProductsTab(QWidget):
             self.show_error(error)
             return
         self.table.filter_box.clear()
-        self.refresh(select_id=new_id)
+        self._select(new_id)  # the table shows it already, from the change set
         self.changed.emit()
         self.name_edit.setFocus()
         self.name_edit.selectAll()
@@ -492,5 +523,6 @@ class ProductsTab(QWidget):
         QMessageBox.information(self, "Products exported", result.summary)
 
     def _after_change(self) -> None:
-        self.refresh()
+        # The table already shows the change (its change set); the form follows the selection.
+        self._select(self.current_id)
         self.changed.emit()

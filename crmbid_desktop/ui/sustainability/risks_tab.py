@@ -193,6 +193,23 @@ class RisksTab(QWidget):
         self.current_id = None  # so the form is filled again from what was just read
         self._apply_cell_filter(keep)
 
+    def update_rows(self) -> None:
+        """Risks changed somewhere: redraw the rows that differ, the heat map and the summary."""
+        with self.workspace.reading() as session:
+            self._all_rows = risks.risk_rows(session)
+        self._update_summary()
+        rows = self._all_rows
+        if self.cell_filter is not None:
+            rows = [row for row in rows if row.cell == self.cell_filter]
+        self.model.merge_rows(rows, key=lambda row: row.id)
+        self._update_filter_label()
+        current = next((row for row in rows if row.id == self.current_id), None)
+        if self.current_id is not None and current is None:
+            self.current_id = None
+            self._select(None)
+        elif current is not None and current.fields != self._saved and not self.saver.dirty:
+            self._show(current)
+
     def _update_summary(self) -> None:
         counts = risks.heat_map(self._all_rows)
         self.heat_map.set_counts(counts)
@@ -303,7 +320,7 @@ class RisksTab(QWidget):
             self.show_error(error)
             return
         self.table.filter_box.clear()
-        self.refresh(select_id=new_id)
+        self._select(new_id)  # the table shows it already, from the change set
         self.changed.emit()
         self.description_edit.setFocus()
         self.description_edit.selectAll()
@@ -401,5 +418,6 @@ class RisksTab(QWidget):
         self._after_change()
 
     def _after_change(self) -> None:
-        self.refresh()
+        # The table already shows the change (its change set); the form follows the selection.
+        self._select(self.current_id)
         self.changed.emit()

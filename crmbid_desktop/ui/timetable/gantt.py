@@ -347,6 +347,17 @@ class TaskBar(QGraphicsItem):
             self.bar.title,
         )
 
+    def show_bar(self, bar: GanttBar, label_width: float) -> None:
+        """Show the task's new dates, status or title in place (the scene stays as it is)."""
+        self.prepareGeometryChange()
+        self.bar = bar
+        self._label_width = label_width
+        left = self._layout.x(bar.start)
+        self._rect = QRectF(0, 0, self._layout.x(bar.due) + self._layout.px - left, BAR_HEIGHT)
+        self._home_x = left
+        self.setToolTip(bar.tooltip)
+        self.update()
+
     @property
     def days_dragged(self) -> int:
         return round((self.x() - self._home_x) / self._layout.px)
@@ -382,6 +393,10 @@ class GanttScene(QGraphicsScene):
         self.arrows: QGraphicsPathItem | None = None
         self.on_drop: object = None  # set by the view: Callable[[int, int], None]
         self.colours = ChartColours.of(self.palette())
+        self.layout: _Layout | None = None
+        self.span: tuple[date, date] | None = None
+        #: How many times the whole chart was built (a drag should move bars, not rebuild).
+        self.builds = 0
 
     def build(self, data: GanttData, px_per_day: float) -> None:
         # Colours are read afresh on every build so a switch to dark mode shows on the next one.
@@ -403,6 +418,8 @@ class GanttScene(QGraphicsScene):
         self.calendar.preload(first.year, last.year)
         rows = len(data.milestones) + len(data.bars)
         lay = _Layout(first, last, px_per_day, rows)
+        self.layout, self.span = lay, span
+        self.builds += 1
         metrics = QFontMetricsF(QFont())
         label_widths = [min(metrics.horizontalAdvance(bar.title) + 4, 900.0) for bar in data.bars]
         edges = [
@@ -489,6 +506,39 @@ class GanttScene(QGraphicsScene):
         self.arrows = self.addPath(path, pen)
         self.arrows.setZValue(-1)
 
+    def move_bars(self, old: GanttData, new: GanttData) -> bool:
+        """Show `new` by moving and repainting only the bars that changed; False if it cannot.
+
+        Possible when the rows are the same tasks and milestones in the same order and every
+        date still falls inside the chart's span; then only changed bars and the one arrows
+        item are redrawn, instead of the whole scene with its calendar and labels.
+        """
+        lay, span = self.layout, self.span
+        if lay is None or span is None or new.milestones != old.milestones:
+            return False
+        if [b.task_id for b in new.bars] != [b.task_id for b in old.bars]:
+            return False
+        if new.date_range() != span or new.today != old.today:
+            return False
+        metrics = QFontMetricsF(QFont())
+        first_bar_row = len(new.milestones)
+        moved = False
+        for offset, (before, after) in enumerate(zip(old.bars, new.bars, strict=True)):
+            if before == after:
+                continue
+            item = self.bars.get(after.task_id)
+            if item is None:
+                return False
+            label_width = min(metrics.horizontalAdvance(after.title) + 4, 900.0)
+            item.show_bar(after, label_width)
+            item.setPos(lay.x(after.start), lay.y(first_bar_row + offset) + 4)
+            moved = True
+        if moved or new.dependencies != old.dependencies:
+            if self.arrows is not None:
+                self.removeItem(self.arrows)
+            self._add_arrows(lay, new.dependencies)
+        return True
+
     def bar_dropped(self, item: TaskBar) -> None:
         """Turn the days a bar was dragged into working days and report them (or snap back)."""
         days = item.days_dragged
@@ -534,6 +584,12 @@ class GanttView(QGraphicsView):
     def show_plan(self, data: GanttData) -> None:
         self._data = data
         self.gantt_scene.build(data, self.px_per_day)
+
+    def update_plan(self, data: GanttData) -> None:
+        """Show a changed plan, moving only what moved when the chart's frame still fits."""
+        old, self._data = self._data, data
+        if old is None or not self.gantt_scene.move_bars(old, data):
+            self.gantt_scene.build(data, self.px_per_day)
 
     def set_zoom(self, px_per_day: float) -> None:
         if px_per_day == self.px_per_day:
