@@ -377,6 +377,7 @@ class CriteriaPage(Page):
             rows = criteria_service.criteria(session)
             matrix = criteria_service.matrix(session)
             self._heads = section_service.section_heads(session)
+            self._written = criteria_service.written_sections(session)
         self.model.set_rows(rows)
         self.table.resizeColumnToContents(TITLE)
         self.table.setColumnWidth(TITLE, min(self.table.columnWidth(TITLE), 420))
@@ -403,9 +404,16 @@ class CriteriaPage(Page):
         """
         with self.workspace.reading() as session:
             heads = section_service.section_heads(session)
-            if not changes.touches("criterion", "section_criterion") and heads == self._heads:
+            # A section's first words (or its last removed) change which criteria are covered.
+            written = criteria_service.written_sections(session)
+            if (
+                not changes.touches("criterion", "section_criterion")
+                and heads == self._heads
+                and written == self._written
+            ):
                 return
             self._heads = heads
+            self._written = written
             rows = criteria_service.criteria(session)
         self.model.merge_rows(rows, key=lambda row: row.id)
         self.matrix_model.reload()
