@@ -100,6 +100,7 @@ def _on_bid(path: Path, work: Callable[[Workspace], int], *, writes: bool = Fals
 
     from sqlalchemy.exc import DBAPIError
 
+    from crmbid_desktop import settings as user_settings
     from crmbid_desktop.paths import AppPaths
     from crmbid_desktop.services.bid_files import command_workspace
     from crmbid_desktop.services.file_formats import UnknownFormatError
@@ -107,7 +108,11 @@ def _on_bid(path: Path, work: Callable[[Workspace], int], *, writes: bool = Fals
     from crmbid_desktop.store.errors import BidFileError
 
     try:
-        with command_workspace(path, AppPaths.for_user().ensure(), writes=writes) as workspace:
+        paths = AppPaths.for_user().ensure()
+        with command_workspace(path, paths, writes=writes) as workspace:
+            # Imports and merges are signed as the program signs them: the name and council
+            # from File > Settings ("Unnamed user" without one), never the computer login.
+            workspace.user = user_settings.load(paths.config_dir).signature
             for notice in workspace.bid.notices:
                 print(f"note: {notice}", file=sys.stderr)
             return work(workspace)

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from crmbid_desktop.domain.coverage import Coverage, coverage, weight_message
+from crmbid_desktop.domain.coverage import Coverage, coverage, has_text, weight_message
 from crmbid_desktop.services import sections as section_service
 from crmbid_desktop.services.workspace import Workspace
-from crmbid_desktop.store.models import Criterion, SectionCriterion
+from crmbid_desktop.store.models import Criterion, Section, SectionCriterion
 
 
 class CriterionError(ValueError):
@@ -62,8 +62,19 @@ def matrix(session: Session) -> Matrix:
         (link.section_id, link.criterion_id): link.note
         for link in session.scalars(select(SectionCriterion))
     }
-    gaps = coverage([c.id for c in listed], [s.id for s in section_rows], links.keys())
+    gaps = coverage(
+        [c.id for c in listed],
+        [s.id for s in section_rows],
+        links.keys(),
+        written_sections(session),
+    )
     return Matrix(listed, section_rows, links, gaps)
+
+
+def written_sections(session: Session) -> frozenset[int]:
+    """Sections with text (domain.coverage.has_text): only they address a criterion."""
+    rows = session.execute(select(Section.id, Section.body))
+    return frozenset(int(i) for i, body in rows if has_text(body or ""))
 
 
 def _criterion(session: Session, criterion_id: int) -> Criterion:

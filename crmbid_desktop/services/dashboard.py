@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING
 from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
-from crmbid_desktop.domain.coverage import coverage
+from crmbid_desktop.domain.coverage import coverage, has_text
 from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.domain.outline import OutlineItem, number_outline
 from crmbid_desktop.domain.partner_rules import WITHDRAWN
+from crmbid_desktop.domain.preflight import SIGN_OFF, PreflightItem
 from crmbid_desktop.domain.section_workflow import STATUSES as SECTION_STATUSES
 from crmbid_desktop.domain.word_meter import meter_level
 from crmbid_desktop.domain.wordcount import SECTION_WORDS
@@ -100,7 +101,9 @@ def countdown(session: Session, today: date, calendar: WorkingCalendar) -> Count
 
 #: Urgency of a next step, most urgent first; the page colours them danger, warning, or plain.
 OVERDUE, TODAY, THIS_WEEK, BEHIND, TO_DO = "overdue", "today", "this week", "behind", "to do"
-URGENCY_ORDER = (OVERDUE, TODAY, BEHIND, THIS_WEEK, TO_DO)
+#: A preflight problem (domain/preflight.py): to fix before the final proposal goes out.
+BEFORE_EXPORT = "before export"
+URGENCY_ORDER = (OVERDUE, TODAY, BEHIND, THIS_WEEK, TO_DO, BEFORE_EXPORT)
 #: "Due this week": due within this many calendar days from today.
 WEEK_DAYS = 7
 
@@ -192,6 +195,19 @@ def task_steps(tasks: list[planning.TaskRow], today: date) -> list[NextStep]:
                 )
             )
     return steps
+
+
+def preflight_steps(items: list[PreflightItem], already: list[NextStep]) -> list[NextStep]:
+    """The Export page's preflight problems as steps, each opening the place that fixes it.
+
+    A partner already listed as still to sign off is not listed twice for the same reason.
+    """
+    listed = {(step.kind, step.key) for step in already if step.kind == "partner"}
+    return [
+        NextStep(BEFORE_EXPORT, item.item_kind or "bid", item.item_key or 0, item.message)
+        for item in items
+        if not (item.kind == SIGN_OFF and (item.item_kind, item.item_key) in listed)
+    ]
 
 
 def order_steps(steps: list[NextStep]) -> list[NextStep]:
@@ -372,13 +388,11 @@ def progress(
 
     # A criterion is addressed only by a section that says something: links to empty
     # sections are plans, not coverage.
-    written = {section.id for section in sections if section.words > 0}
-    found = coverage(
-        [c.id for c in criteria], [r.id for r in rows], [k for k in links if k[0] in written]
-    )
-    linked = {criterion_id for _, criterion_id in links}
+    # The rule is domain.coverage's, shared with the Criteria page's gap line.
+    written = [row.id for row in rows if has_text(row.body or "")]
+    found = coverage([c.id for c in criteria], [r.id for r in rows], links, written=written)
     uncovered = tuple((c.id, c.title) for c in criteria if c.id in found.uncovered_criteria)
-    linked_only = sum(1 for criterion_id, _ in uncovered if criterion_id in linked)
+    linked_only = len(found.linked_only)
     active = [p for p in partners if p.status != WITHDRAWN]
     waiting = tuple((p.id, p.name, p.status) for p in active if p.status != SIGNED_OFF)
     sign_off = SignOff(len(active) - len(waiting), len(active), waiting)
@@ -420,6 +434,11 @@ def dashboard(workspace: Workspace, today: date) -> Dashboard:
     """Everything the dashboard shows, read in one go."""
     read = progress(workspace, today)
     figures = timetable_figures(workspace, today)
+    steps = figures.next_steps + read.next_steps
+    # The export module (python-docx behind it) is loaded only here, after the first paint.
+    from crmbid_desktop.services import proposal_export
+
+    problems = proposal_export.preflight(workspace, today=today)
     return Dashboard(
         title=read.title,
         funding_body=read.funding_body,
@@ -432,5 +451,6 @@ def dashboard(workspace: Workspace, today: date) -> Dashboard:
         coverage=read.coverage,
         sign_off=read.sign_off,
         plan_problem=figures.plan_problem,
-        next_steps=order_steps(figures.next_steps + read.next_steps),
+        # Preflight keeps its own order (section by section), after everything with a date.
+        next_steps=order_steps(steps) + preflight_steps(problems, steps),
     )

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from crmbid_desktop.domain import textdiff
-from crmbid_desktop.domain.coverage import coverage, parse_weight, weight_message
+from crmbid_desktop.domain.coverage import coverage, has_text, parse_weight, weight_message
 from crmbid_desktop.domain.section_versions import (
     AUTOSAVE_NOTE,
     LatestVersion,
@@ -68,6 +68,16 @@ def test_versions_fold_within_a_minute_and_skip_duplicates() -> None:
     assert version_action(latest, "ab", T0 + timedelta(seconds=60)) is VersionAction.NEW
     restored = LatestVersion("a", T0, "restored from Mon 22 Aug 2005 08:00")
     assert version_action(restored, "ab", T0 + timedelta(seconds=1)) is VersionAction.NEW
+
+
+def test_only_a_section_with_text_covers_a_criterion() -> None:
+    # 10 has text, 11 is linked but empty: criterion 2 is linked only, 3 is linked to nothing.
+    result = coverage([1, 2, 3], [10, 11, 12], [(10, 1), (11, 2)], written=[10])
+    assert result.uncovered_criteria == {2, 3}
+    assert result.linked_only == {2}
+    assert result.idle_sections == {12}  # serving no criterion is about links, not text
+    assert has_text("We will.") and has_text("| a |\n|---|\n| Year 1 |\n")
+    assert not has_text("") and not has_text("  \n## \n---\n")
 
 
 def test_coverage_finds_unaddressed_criteria_and_idle_sections() -> None:

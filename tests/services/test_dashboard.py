@@ -106,12 +106,22 @@ def test_what_to_do_next_on_thursday_4_august(workspace: Workspace) -> None:
     eoi = next(s for s in this_week if s.text.startswith("Write and send the expression"))
     assert "due Fri 5 Aug 2005, in 1 day." in eoi.text
     assert all(s.due_on is not None and s.due_on < date(2005, 8, 11) for s in this_week)
-    partners = [s for s in board.next_steps if s.kind == "partner"]
+    partners = [s for s in board.next_steps if s.kind == "partner" and s.urgency == svc.TO_DO]
     assert [s.text for s in partners] == [
         "Leeds City Council has not signed off yet (it is interested).",
         "London Borough of Newham has not signed off yet (it is interested).",
     ]
     assert not any("slack" in s.text or "-1" in s.text for s in board.next_steps)
+
+
+def test_preflight_problems_follow_the_dated_steps(workspace: Workspace) -> None:
+    """The Export page's problems are next steps too, once each, each opening its place."""
+    board = svc.dashboard(workspace, date(2005, 8, 4))
+    before = [s for s in board.next_steps if s.urgency == svc.BEFORE_EXPORT]
+    assert board.next_steps[-len(before) :] == before
+    assert any(s.kind == "section" and s.text.endswith("has no text yet.") for s in before)
+    assert any(s.kind == "bid" for s in before)
+    assert not any("has not signed off" in s.text for s in before)
 
 
 def test_a_section_behind_its_due_date_is_a_next_step(workspace: Workspace) -> None:

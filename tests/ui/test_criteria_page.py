@@ -65,7 +65,18 @@ def test_bad_weight_is_refused_with_a_message(
     assert "Capacity and partnership" in said[0] and "'lots' is not a weight" in said[0]
 
 
+def _write_every_section(workspace: Workspace) -> None:
+    from crmbid_desktop.services import sections as section_service
+
+    with workspace.reading() as session:
+        ids = [row.id for row in section_service.outline(session)]
+    for section_id in ids:
+        section_service.save_body(workspace, section_id, "Our partnership will do this.")
+
+
 def test_unticking_shows_gaps_and_notes_are_kept(page: CriteriaPage, workspace: Workspace) -> None:
+    _write_every_section(workspace)
+    page.refresh()
     model = page.matrix_model
     assert model.matrix is not None
     # Section 8 (row 7) is the only one addressing criterion C5 (column 4).
@@ -88,6 +99,41 @@ def test_unticking_shows_gaps_and_notes_are_kept(page: CriteriaPage, workspace: 
         notes = [link.note for link in session.scalars(select(SectionCriterion))]
     assert "Budget table, years 1–3" in notes
     assert page.gap_label.text().startswith("Every criterion is addressed")
+
+
+def test_a_link_to_a_section_without_text_is_not_coverage(
+    page: CriteriaPage, workspace: Workspace
+) -> None:
+    """The gap line and the dashboard use one rule: only a section with text addresses."""
+    from crmbid_desktop.services import dashboard as dashboard_service
+    from crmbid_desktop.services import sections as section_service
+
+    # The sample's sections are linked but empty: no criterion is addressed yet.
+    text = page.gap_label.text()
+    assert text.startswith("⚠ Criteria linked only to sections with no text yet: ")
+    assert "A financially sustainable" in text
+    assert page.matrix_model.headerData(4, Qt.Orientation.Horizontal).startswith("⚠ C5")
+    tip = page.matrix_model.headerData(4, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert tip.endswith("linked only to sections with no text yet")
+
+    # Section 8 alone addresses C5: once it has words, C5 is covered on both pages.
+    section_8 = page.matrix_model.matrix.sections[7]  # type: ignore[union-attr]
+    section_service.save_body(workspace, section_8.id, "Councils pay a yearly subscription.")
+    page.refresh()
+    assert "A financially sustainable" not in page.gap_label.text()
+    assert not page.matrix_model.headerData(4, Qt.Orientation.Horizontal).startswith("⚠")
+    board = dashboard_service.progress(workspace)
+    uncovered = [title for _id, title in board.coverage.uncovered]
+    gap_titles = [
+        c.title
+        for c in page.matrix_model.matrix.criteria  # type: ignore[union-attr]
+        if c.id in page.matrix_model.matrix.gaps.uncovered_criteria  # type: ignore[union-attr]
+    ]
+    assert uncovered == gap_titles and len(uncovered) == 9
+    # Markup alone is not text.
+    section_service.save_body(workspace, section_8.id, "## \n\n---\n")
+    page.refresh()
+    assert "A financially sustainable" in page.gap_label.text()
 
 
 def test_delete_criterion_is_undoable(

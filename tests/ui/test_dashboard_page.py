@@ -28,11 +28,17 @@ def test_what_to_do_next_comes_first_with_urgency_in_colour_and_words(
     page = _dashboard(main_window, date(2005, 8, 4))
     steps = page.findChild(QListWidget, "dashboardNextSteps")
     box = page.findChild(QLabel, "dashboardNextCaption")
-    assert box.text().startswith("2 overdue, 3 due this week, 2 still to sign off.")
+    assert box.text().startswith(
+        "2 overdue, 3 due this week, 2 still to sign off, 42 to fix before export."
+    )
     texts = [steps.item(row).text() for row in range(steps.count())]
     assert texts[0].startswith("Overdue: Decide whether to bid and with whom")
     assert any(text.startswith("This week: Write and send the expression") for text in texts)
-    assert texts[-1] == "To do: London Borough of Newham has not signed off yet (it is interested)."
+    to_do = [text for text in texts if text.startswith("To do:")]
+    assert to_do[-1] == "To do: London Borough of Newham has not signed off yet (it is interested)."
+    assert texts.index(to_do[-1]) < texts.index(
+        "Before export: The bid's named contact has no name, e-mail or telephone."
+    )
     colours = {
         steps.item(row).text().split(":")[0]: steps.item(row) for row in range(steps.count())
     }
@@ -57,6 +63,29 @@ def test_enter_on_a_next_step_opens_the_task(qtbot: object, main_window: MainWin
     tasks = main_window.findChild(QTableView, "tasksTable")
     selected = tasks.selectionModel().selectedRows()
     assert selected and selected[0].data(ROW_ROLE).id == key
+
+
+def test_preflight_problems_are_listed_and_enter_opens_their_place(
+    qtbot: object, main_window: MainWindow
+) -> None:
+    page = _dashboard(main_window, date(2005, 8, 4))
+    steps = page.findChild(QListWidget, "dashboardNextSteps")
+    texts = [steps.item(row).text() for row in range(steps.count())]
+    # The same problems the Export page lists, each once, after the dated steps.
+    assert "Before export: Section 9 “Governance” has no text yet." in texts
+    assert any("is flagged" in text and text.startswith("Before export:") for text in texts)
+    # A partner still to sign off is listed once, not again as a preflight problem.
+    assert sum("Newham has not signed off" in text for text in texts) == 1
+    # Its other problems (no contribution, no letter) are still listed before export.
+    assert any(text.startswith("Before export: London Borough of Newham") for text in texts)
+    row = texts.index("Before export: Section 9 “Governance” has no text yet.")
+    steps.setFocus()
+    steps.setCurrentRow(row)
+    kind, key = steps.item(row).data(ITEM_ROLE)
+    assert kind == "section"
+    QTest.keyClick(steps, Qt.Key.Key_Return)
+    assert main_window.current_page().object_name == "sectionsPage"
+    assert main_window.current_page().section_id == key
 
 
 def test_deadline_day_reads_in_the_danger_colour(main_window: MainWindow) -> None:

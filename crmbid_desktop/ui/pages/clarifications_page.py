@@ -64,6 +64,8 @@ class ClarificationsPage(Page):
         self.question = QPlainTextEdit()
         name_widget(self.question, "clarificationQuestion", "Question put to the department")
         self.question.setMaximumHeight(70)
+        # Tab moves on from both boxes: otherwise a keyboard user is stuck typing tabs.
+        self.question.setTabChangesFocus(True)
         self.asked_on = QLineEdit()
         name_widget(self.asked_on, "clarificationAskedOn", "Asked on")
         self.asked_on.setPlaceholderText("e.g. Tue 30 Aug 2005")
@@ -72,6 +74,7 @@ class ClarificationsPage(Page):
         self.answer = QPlainTextEdit()
         name_widget(self.answer, "clarificationAnswer", "The department's answer")
         self.answer.setMaximumHeight(70)
+        self.answer.setTabChangesFocus(True)
         self.answered_on = QLineEdit()
         name_widget(self.answered_on, "clarificationAnsweredOn", "Answered on")
         self.answered_on.setPlaceholderText("e.g. Thu 1 Sep 2005")

@@ -216,7 +216,9 @@ class MatrixModel(QAbstractTableModel):
             gap = criterion.id in self.matrix.gaps.uncovered_criteria
             label = f"C{section + 1}"
             tip = f"{criterion.title} ({format_bp(criterion.weight_bp)})"
-            if gap:
+            if criterion.id in self.matrix.gaps.linked_only:
+                tip += " — linked only to sections with no text yet"
+            elif gap:
                 tip += " — addressed by no section"
         else:
             row = self.matrix.sections[section]
@@ -375,6 +377,7 @@ class CriteriaPage(Page):
             rows = criteria_service.criteria(session)
             matrix = criteria_service.matrix(session)
             self._heads = section_service.section_heads(session)
+            self._written = criteria_service.written_sections(session)
         self.model.set_rows(rows)
         self.table.resizeColumnToContents(TITLE)
         self.table.setColumnWidth(TITLE, min(self.table.columnWidth(TITLE), 420))
@@ -401,9 +404,16 @@ class CriteriaPage(Page):
         """
         with self.workspace.reading() as session:
             heads = section_service.section_heads(session)
-            if not changes.touches("criterion", "section_criterion") and heads == self._heads:
+            # A section's first words (or its last removed) change which criteria are covered.
+            written = criteria_service.written_sections(session)
+            if (
+                not changes.touches("criterion", "section_criterion")
+                and heads == self._heads
+                and written == self._written
+            ):
                 return
             self._heads = heads
+            self._written = written
             rows = criteria_service.criteria(session)
         self.model.merge_rows(rows, key=lambda row: row.id)
         self.matrix_model.reload()
@@ -430,17 +440,29 @@ class CriteriaPage(Page):
         if matrix is None:
             return
         self._update_total()
-        uncovered = [c.title for c in matrix.criteria if c.id in matrix.gaps.uncovered_criteria]
+        gaps = matrix.gaps
+        # Same rule as the dashboard (domain.coverage): only a section with text addresses.
+        uncovered = [
+            c.title
+            for c in matrix.criteria
+            if c.id in gaps.uncovered_criteria and c.id not in gaps.linked_only
+        ]
+        unwritten = [c.title for c in matrix.criteria if c.id in gaps.linked_only]
         idle = [
             f"{s.number} {s.title}" for s in matrix.sections if s.id in matrix.gaps.idle_sections
         ]
         parts = []
         if uncovered:
             parts.append("⚠ Criteria addressed by no section: " + "; ".join(uncovered) + ".")
+        if unwritten:
+            parts.append(
+                "⚠ Criteria linked only to sections with no text yet: " + "; ".join(unwritten) + "."
+            )
         if idle:
             parts.append("⚠ Sections serving no criterion: " + "; ".join(idle) + ".")
         self.gap_label.setText(
-            " ".join(parts) or "Every criterion is addressed and every section serves one."
+            " ".join(parts)
+            or "Every criterion is addressed by a section with text, and every section serves one."
         )
         self.gap_label.setStyleSheet(text_style(GAP_TEXT, self) if parts else "")
 

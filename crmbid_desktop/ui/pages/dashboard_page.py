@@ -51,6 +51,7 @@ NEXT_STEP_LOOK = {
     dashboard_service.BEHIND: ("Behind", "warning"),
     dashboard_service.THIS_WEEK: ("This week", "warning"),
     dashboard_service.TO_DO: ("To do", ""),
+    dashboard_service.BEFORE_EXPORT: ("Before export", ""),
 }
 SUMMARY_WORDS = {
     dashboard_service.OVERDUE: "overdue",
@@ -58,6 +59,7 @@ SUMMARY_WORDS = {
     dashboard_service.BEHIND: "behind their due date",
     dashboard_service.THIS_WEEK: "due this week",
     dashboard_service.TO_DO: "still to sign off",
+    dashboard_service.BEFORE_EXPORT: "to fix before export",
 }
 
 #: Chart colour of each section status (roles from ui.colours, so dark palettes work too).

@@ -290,6 +290,8 @@ class SectionsPage(Page):
             self.guidance_edit, "sectionGuidance", "Guidance: what the evaluators want to read"
         )
         self.guidance_edit.setMaximumHeight(60)
+        # Tab moves on (a keyboard user could not leave the box otherwise); notes need no tabs.
+        self.guidance_edit.setTabChangesFocus(True)
         self.guidance_timer = QTimer(self)
         self.guidance_timer.setSingleShot(True)
         self.guidance_timer.setInterval(SAVE_DELAY_MS)

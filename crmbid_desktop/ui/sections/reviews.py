@@ -42,6 +42,8 @@ class ReviewsPanel(QWidget):
         name_widget(self.new_comment, "newReviewComment", "New review comment")
         self.new_comment.setPlaceholderText("Write a review comment on this section…")
         self.new_comment.setMaximumHeight(80)
+        # Tab reaches "Add comment" (a keyboard user could not leave the box otherwise).
+        self.new_comment.setTabChangesFocus(True)
         self.add_button = QPushButton("Add comment")
         name_widget(self.add_button, "addReviewComment", "Add review comment")
         self.add_button.clicked.connect(self.add_comment)
