@@ -21,9 +21,14 @@ from pathlib import Path
 MEMORY_LIMIT = 4 * 1024**3
 
 _CHILD = r"""
-import json, resource, sys, traceback
+import json, sys, traceback
 limit = int(sys.argv[1])
-resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+try:
+    import resource
+except ImportError:  # Windows has no address-space limit to set; the clock still bounds the read
+    resource = None
+if resource is not None:
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 from pathlib import Path
 
 def read(kind, path):

@@ -22,7 +22,7 @@ from crmbid_desktop.store.locks import BidLock, lock_path, read_holder
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
 def test_backups_and_their_folders_are_private_to_the_user(
     bid_path: Path, app_paths: AppPaths
 ) -> None:
