@@ -278,23 +278,7 @@ def check(
                 )
             )
     if contact is not None:
-        missing = [
-            label
-            for label, value in (
-                ("name", contact.name),
-                ("e-mail", contact.email),
-                ("telephone", contact.phone),
-            )
-            if not value.strip()
-        ]
-        if missing:
-            items.append(
-                PreflightItem(
-                    CONTACT,
-                    f"The bid's named contact has no {_words(missing)}.",
-                    "bid",
-                )
-            )
+        items.extend(_contact_items(contact))
     for clarification in clarifications:
         if not clarification.answered:
             question = " ".join(clarification.question.split())
@@ -333,6 +317,22 @@ def check(
                 )
             )
     return items
+
+
+def _contact_items(contact: ContactFacts) -> list[PreflightItem]:
+    """The named contact's missing name, e-mail or telephone, as one item (proposal and letter)."""
+    missing = [
+        label
+        for label, value in (
+            ("name", contact.name),
+            ("e-mail", contact.email),
+            ("telephone", contact.phone),
+        )
+        if not value.strip()
+    ]
+    if not missing:
+        return []
+    return [PreflightItem(CONTACT, f"The bid's named contact has no {_words(missing)}.", "bid")]
 
 
 def _words(parts: Sequence[str]) -> str:
@@ -401,19 +401,5 @@ def check_letter(letter: LetterFacts, contact: ContactFacts) -> list[PreflightIt
                 letter.lead_key,
             )
         )
-    missing_contact = [
-        label
-        for label, value in (
-            ("name", contact.name),
-            ("e-mail", contact.email),
-            ("telephone", contact.phone),
-        )
-        if not value.strip()
-    ]
-    if missing_contact:
-        items.append(
-            PreflightItem(
-                CONTACT, f"The bid's named contact has no {_words(missing_contact)}.", "bid"
-            )
-        )
+    items.extend(_contact_items(contact))
     return items
