@@ -316,6 +316,14 @@ def _guard_workbook(path: Path) -> int:
     return widest
 
 
+def _forget(element: Any) -> None:
+    """Free a parsed element and its earlier siblings, so streaming a huge part stays small."""
+    element.clear(keep_tail=False)
+    parent = element.getparent()
+    while parent is not None and element.getprevious() is not None:
+        del parent[0]
+
+
 def _count_shared_strings(archive: GuardedZip, name: str) -> None:
     """Stream the shared-strings part, refusing it past `MAX_SHARED_STRINGS` entries."""
     from lxml import etree
@@ -342,10 +350,7 @@ def _count_shared_strings(archive: GuardedZip, name: str) -> None:
                     part=name,
                 )
             # Drop what was counted, so a million entries never sit in memory together.
-            element.clear(keep_tail=False)
-            parent = element.getparent()
-            while parent is not None and element.getprevious() is not None:
-                del parent[0]
+            _forget(element)
     except etree.XMLSyntaxError as error:
         raise UnsafeFileError(
             archive.path, f"its part {name} is not valid XML ({error}).", part=name
@@ -396,10 +401,7 @@ def _check_sheet_extent(archive: GuardedZip, name: str) -> int:
                         f"reads has at most {MAX_COLUMNS} columns. Remove the columns past it.",
                         part=name,
                     )
-            row.clear(keep_tail=False)
-            parent = row.getparent()
-            while parent is not None and row.getprevious() is not None:
-                del parent[0]
+            _forget(row)
     except etree.XMLSyntaxError as error:
         raise UnsafeFileError(
             archive.path, f"its part {name} is not valid XML ({error}).", part=name
