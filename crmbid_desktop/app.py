@@ -104,8 +104,8 @@ def _run(argv: list[str], *, command: bool) -> int:
 CORE_MODULES = (
     "sqlalchemy.dialects.sqlite",
     "crmbid_desktop.settings",
-    "crmbid_desktop.services.bid_files",
-    "crmbid_desktop.services.dashboard",
+    "crmbid_desktop.services.bid.bid_files",
+    "crmbid_desktop.services.views.dashboard",
     "crmbid_desktop.store.backups",
     "crmbid_desktop.store.locks",
 )

@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from crmbid_desktop.services.workspace import Workspace
+    from crmbid_desktop.services.bid.workspace import Workspace
 
 COMMANDS = ("new", "check", "export", "import", "merge")
 
 
 def build_parser() -> argparse.ArgumentParser:
     # Imported here: the GUI imports this module for COMMANDS and must not load the ORM models.
-    from crmbid_desktop.services.bid_template import DEFAULT_TEMPLATE, TEMPLATES
+    from crmbid_desktop.services.bid.bid_template import DEFAULT_TEMPLATE, TEMPLATES
 
     parser = argparse.ArgumentParser(prog="crmbid-desktop", description="CRM Bid Desktop commands")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -102,8 +102,8 @@ def _on_bid(path: Path, work: Callable[[Workspace], int], *, writes: bool = Fals
 
     from crmbid_desktop import settings as user_settings
     from crmbid_desktop.paths import AppPaths
-    from crmbid_desktop.services.bid_files import command_workspace
-    from crmbid_desktop.services.file_formats import UnknownFormatError
+    from crmbid_desktop.services.bid.bid_files import command_workspace
+    from crmbid_desktop.services.formats import UnknownFormatError
     from crmbid_desktop.store.bidfile import classify_sqlite_error
     from crmbid_desktop.store.errors import BidFileError
 
@@ -131,9 +131,9 @@ def _on_bid(path: Path, work: Callable[[Workspace], int], *, writes: bool = Fals
 
 
 def _export(args: argparse.Namespace, heat_map_renderer: HeatMapRenderer | None = None) -> int:
-    from crmbid_desktop.services import file_formats
+    from crmbid_desktop.services import formats
 
-    options = file_formats.ExportOptions(
+    options = formats.ExportOptions(
         document=args.document,
         template=args.template,
         draft=args.draft,
@@ -143,10 +143,10 @@ def _export(args: argparse.Namespace, heat_map_renderer: HeatMapRenderer | None 
     )
 
     def work(workspace: Workspace) -> int:
-        from crmbid_desktop.services.proposal_export import FinalExportRefused
+        from crmbid_desktop.services.word.proposal_export import FinalExportRefused
 
         try:
-            result = file_formats.export(workspace, args.output, options)
+            result = formats.export(workspace, args.output, options)
         except FinalExportRefused as refused:
             # The same checklist the Export page shows, each with where to fix it.
             for problem in refused.problems:
@@ -163,9 +163,9 @@ def _export(args: argparse.Namespace, heat_map_renderer: HeatMapRenderer | None 
 
 
 def _import(args: argparse.Namespace) -> int:
-    from crmbid_desktop.services import file_formats
+    from crmbid_desktop.services import formats
 
-    options = file_formats.ImportOptions(
+    options = formats.ImportOptions(
         document=args.document,
         dry_run=args.dry_run,
         into_section=args.into_section,
@@ -173,7 +173,7 @@ def _import(args: argparse.Namespace) -> int:
     )
 
     def work(workspace: Workspace) -> int:
-        report = file_formats.import_file(workspace, args.source, options)
+        report = formats.import_file(workspace, args.source, options)
         for line in report.lines:
             print(line)
         return 1 if report.rejected else 0
@@ -182,7 +182,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _merge(args: argparse.Namespace) -> int:
-    from crmbid_desktop.services import bid_merge
+    from crmbid_desktop.services.exchange import bid_merge
 
     def work(workspace: Workspace) -> int:
         try:
@@ -202,7 +202,7 @@ def _merge(args: argparse.Namespace) -> int:
 
 
 def _new(path: Path, template: str) -> int:
-    from crmbid_desktop.services.bid_template import create_bid
+    from crmbid_desktop.services.bid.bid_template import create_bid
     from crmbid_desktop.store.errors import BidFileError
 
     try:

@@ -42,7 +42,7 @@ def no_page_layout(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def bid_path(tmp_path: Path) -> Path:
     """A fresh bid made from the ODPM template, closed, ready to open."""
-    from crmbid_desktop.services.bid_template import create_bid
+    from crmbid_desktop.services.bid.bid_template import create_bid
 
     path = tmp_path / "bid.crmbid"
     create_bid(path).close()
@@ -51,7 +51,7 @@ def bid_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def workspace(bid_path: Path, app_paths: AppPaths) -> Iterator[object]:
-    from crmbid_desktop.services.bid_files import open_workspace
+    from crmbid_desktop.services.bid.bid_files import open_workspace
 
     opened = open_workspace(bid_path, app_paths)
     yield opened

@@ -23,7 +23,7 @@ from crmbid_desktop import settings as user_settings
 from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.domain.risky_places import RiskyPlace
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.services import bid_files
+from crmbid_desktop.services.bid import bid_files
 from crmbid_desktop.store import backups
 from crmbid_desktop.store.errors import (
     BidBusyError,
@@ -639,7 +639,7 @@ class BidController:
 
         The copy runs off the GUI thread with Cancel; a cancelled restore deletes the new file.
         """
-        from crmbid_desktop.services.cancel import Cancelled
+        from crmbid_desktop.services.bid.cancel import Cancelled
         from crmbid_desktop.ui.progress import CANCELLED, run_with_progress
 
         open_path = self.window.workspace.path if self.window is not None else None

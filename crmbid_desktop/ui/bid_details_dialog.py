@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crmbid_desktop.services import bid_details
-from crmbid_desktop.services.bid_details import BidDetails, BidDetailsError
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid import bid_details
+from crmbid_desktop.services.bid.bid_details import BidDetails, BidDetailsError
+from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.ui.colours import text_style
 from crmbid_desktop.ui.widgets import name_widget
 

@@ -30,8 +30,8 @@ from crmbid_desktop import APP_NAME, __version__
 from crmbid_desktop import settings as user_settings
 from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.paths import BID_SUFFIX
-from crmbid_desktop.services.changes import ChangeSet
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.changes import ChangeSet
+from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.settings import Settings
 from crmbid_desktop.ui import edit_commands, icons
 from crmbid_desktop.ui.colours import background_colour, text_style

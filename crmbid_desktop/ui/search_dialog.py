@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crmbid_desktop.services import search as service
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.views import search as service
 from crmbid_desktop.ui.widgets import name_widget
 
 #: Wait this long after the last key before searching, so typing a word runs one search.

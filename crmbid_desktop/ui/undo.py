@@ -43,8 +43,8 @@ from collections.abc import Iterator
 from PySide6.QtCore import Qt, QThread, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from crmbid_desktop.services.changes import ChangeSet
-from crmbid_desktop.services.workspace import RecordedEdit, Workspace
+from crmbid_desktop.services.bid.changes import ChangeSet
+from crmbid_desktop.services.bid.workspace import RecordedEdit, Workspace
 
 #: The history keeps at most this many steps (the README says so)...
 MAX_STEPS = 200

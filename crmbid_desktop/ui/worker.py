@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from crmbid_desktop.services.cancel import Cancelled
+from crmbid_desktop.services.bid.cancel import Cancelled
 
 log = logging.getLogger(__name__)
 

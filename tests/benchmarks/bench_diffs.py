@@ -12,7 +12,7 @@ import random
 import time
 
 from crmbid_desktop.domain import textdiff
-from crmbid_desktop.services.section_exchange import word_diff
+from crmbid_desktop.services.exchange.section_exchange import word_diff
 
 VOCABULARY = [
     *[

@@ -10,10 +10,10 @@ from pathlib import Path
 from sqlalchemy import select
 
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.services.bid_files import open_workspace
-from crmbid_desktop.services.bid_merge import apply_merge, plan_merge, save_partner_copy
-from crmbid_desktop.services.bid_template import create_bid
-from crmbid_desktop.services.section_exchange import preview_returned, send_sections
+from crmbid_desktop.services.bid.bid_files import open_workspace
+from crmbid_desktop.services.bid.bid_template import create_bid
+from crmbid_desktop.services.exchange.bid_merge import apply_merge, plan_merge, save_partner_copy
+from crmbid_desktop.services.exchange.section_exchange import preview_returned, send_sections
 from crmbid_desktop.store.models import Section
 
 PARAGRAPH = "The partnership will **sustain** the products with *care* and <u>rigour</u>. " * 6

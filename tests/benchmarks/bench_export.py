@@ -14,8 +14,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from crmbid_desktop.domain.wordcount import count_words
-from crmbid_desktop.services.docx_export import write_proposal
-from crmbid_desktop.services.proposal_content import (
+from crmbid_desktop.services.word.docx_export import write_proposal
+from crmbid_desktop.services.word.proposal_content import (
     PartnerRow,
     ProposalContent,
     SectionContent,

@@ -28,10 +28,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_export import as_markdown, body
 
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.services.bid_files import open_workspace
-from crmbid_desktop.services.bid_template import create_bid
-from crmbid_desktop.services.file_formats import ExportOptions
-from crmbid_desktop.services.proposal_export import export, proposal_content
+from crmbid_desktop.services.bid.bid_files import open_workspace
+from crmbid_desktop.services.bid.bid_template import create_bid
+from crmbid_desktop.services.formats import ExportOptions
+from crmbid_desktop.services.word.proposal_export import export, proposal_content
 from crmbid_desktop.store.models import Partner, Section, Task, TaskDependency
 
 RUNS = 5

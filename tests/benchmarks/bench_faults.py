@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.services.bid_template import create_bid
+from crmbid_desktop.services.bid.bid_template import create_bid
 from crmbid_desktop.store import backups
 from crmbid_desktop.store import sqlite as sqlite_store
 from tests.helpers.export_writer import check_export, export_bytes

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "export"))
 def _tables(count: int, *, ours: bool) -> float:
     from docx.shared import Emu
 
-    from crmbid_desktop.services.docx_export import _Builder
+    from crmbid_desktop.services.word.docx_export import _Builder
 
     builder = _Builder(None)
     rows = [[f"Row {i}", "Leeds City Council", "£12,000"] for i in range(10)]
@@ -53,9 +53,9 @@ def main() -> None:
 
     from crmbid_desktop.domain import wordcount
     from crmbid_desktop.paths import AppPaths
-    from crmbid_desktop.services import proposal_export as service
-    from crmbid_desktop.services.bid_files import open_workspace
-    from crmbid_desktop.services.bid_template import create_bid
+    from crmbid_desktop.services.bid.bid_files import open_workspace
+    from crmbid_desktop.services.bid.bid_template import create_bid
+    from crmbid_desktop.services.word import proposal_export as service
 
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)

@@ -16,9 +16,9 @@ from pathlib import Path
 from sqlalchemy import func, insert, select
 
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.services.bid_files import open_workspace
-from crmbid_desktop.services.bid_merge import apply_merge, plan_merge, save_partner_copy
-from crmbid_desktop.services.bid_template import create_bid
+from crmbid_desktop.services.bid.bid_files import open_workspace
+from crmbid_desktop.services.bid.bid_template import create_bid
+from crmbid_desktop.services.exchange.bid_merge import apply_merge, plan_merge, save_partner_copy
 from crmbid_desktop.store.models import ExchangeBase, Product, new_uuid
 
 

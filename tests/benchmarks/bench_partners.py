@@ -48,9 +48,9 @@ def timed(label: str, action: Any) -> float:
 def main() -> None:
     app = QApplication([])
     from crmbid_desktop.paths import AppPaths
-    from crmbid_desktop.services import partner_import
-    from crmbid_desktop.services.bid_files import open_workspace
-    from crmbid_desktop.services.bid_template import create_bid
+    from crmbid_desktop.services.bid.bid_files import open_workspace
+    from crmbid_desktop.services.bid.bid_template import create_bid
+    from crmbid_desktop.services.spreadsheets import partner_import
     from crmbid_desktop.ui.pages.partners_page import PartnersPage
 
     folder = Path(tempfile.mkdtemp())

@@ -9,11 +9,11 @@ from pathlib import Path
 from PySide6.QtGui import QGuiApplication
 
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.services import budget, risks
-from crmbid_desktop.services.bid_files import open_workspace
-from crmbid_desktop.services.bid_template import create_bid
-from crmbid_desktop.services.budget_xlsx import export_budget_xlsx
-from crmbid_desktop.services.file_formats import ExportOptions
+from crmbid_desktop.services.bid.bid_files import open_workspace
+from crmbid_desktop.services.bid.bid_template import create_bid
+from crmbid_desktop.services.formats import ExportOptions
+from crmbid_desktop.services.registers import budget, risks
+from crmbid_desktop.services.spreadsheets.budget_xlsx import export_budget_xlsx
 from crmbid_desktop.store.models import Product, Risk
 from crmbid_desktop.ui.sustainability.heat_map import render_heat_map_png
 

@@ -84,7 +84,7 @@ def measure(bid: Path) -> dict[str, float]:
     )
 
     from crmbid_desktop.paths import AppPaths
-    from crmbid_desktop.services.bid_files import open_workspace
+    from crmbid_desktop.services.bid.bid_files import open_workspace
     from crmbid_desktop.ui.main_window import PAGES, MainWindow
     from crmbid_desktop.ui.window_state import WindowState
 

@@ -22,9 +22,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QTextEdit
 
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.services import sections as section_service
-from crmbid_desktop.services.bid_files import open_workspace
-from crmbid_desktop.services.bid_template import create_bid
+from crmbid_desktop.services.bid.bid_files import open_workspace
+from crmbid_desktop.services.bid.bid_template import create_bid
+from crmbid_desktop.services.registers import sections as section_service
 from crmbid_desktop.ui.pages.sections_page import SectionsPage
 
 KEYS = 300

@@ -19,10 +19,10 @@ import docx
 from sqlalchemy import select
 
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.services.bid_files import open_workspace
-from crmbid_desktop.services.bid_template import create_bid
-from crmbid_desktop.services.markdown_compare import _signature, blocks, rendered
-from crmbid_desktop.services.section_exchange import preview_returned, send_sections
+from crmbid_desktop.services.bid.bid_files import open_workspace
+from crmbid_desktop.services.bid.bid_template import create_bid
+from crmbid_desktop.services.exchange.markdown_compare import _signature, blocks, rendered
+from crmbid_desktop.services.exchange.section_exchange import preview_returned, send_sections
 from crmbid_desktop.store.models import Section
 
 WORDS = [

@@ -25,10 +25,10 @@ from sqlalchemy import insert
 import crmbid_desktop.ui  # noqa: F401  (PySide6 6.12 / Python 3.11 guard)
 from crmbid_desktop.domain.critical_path import critical_path
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.services import planning
-from crmbid_desktop.services.bid_files import open_workspace
-from crmbid_desktop.services.bid_template import create_bid
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.bid_files import open_workspace
+from crmbid_desktop.services.bid.bid_template import create_bid
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers import planning
 from crmbid_desktop.store.models import Task, TaskDependency, new_uuid
 from crmbid_desktop.ui.timetable.gantt import WEEK_ZOOM, GanttData, GanttView
 from crmbid_desktop.ui.timetable.tasks_view import TASK_COLUMNS, TasksView

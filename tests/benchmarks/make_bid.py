@@ -20,12 +20,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from crmbid_desktop.services import criteria as criteria_service
-from crmbid_desktop.services import partners as partner_service
-from crmbid_desktop.services import planning, products, risks
-from crmbid_desktop.services import sections as section_service
-from crmbid_desktop.services.bid_template import create_bid
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.bid_template import create_bid
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers import criteria as criteria_service
+from crmbid_desktop.services.registers import partners as partner_service
+from crmbid_desktop.services.registers import planning, products, risks
+from crmbid_desktop.services.registers import sections as section_service
 
 WORDS = [
     "the",
@@ -78,7 +78,7 @@ def make(scale: int, target: Path, letter_kb: int = 1024) -> dict[str, int]:
         raise SystemExit(f"{target} exists already: choose a new file name.")
     create_bid(target).close()
     from crmbid_desktop.paths import AppPaths
-    from crmbid_desktop.services.bid_files import open_workspace
+    from crmbid_desktop.services.bid.bid_files import open_workspace
 
     home = Path(tempfile.mkdtemp(prefix="make-bid-"))
     workspace = open_workspace(target, AppPaths.under(home).ensure())

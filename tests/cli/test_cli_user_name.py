@@ -11,8 +11,8 @@ from sqlalchemy import select
 from crmbid_desktop import settings as user_settings
 from crmbid_desktop.app import main
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.services.bid_files import open_workspace
-from crmbid_desktop.services.bid_merge import save_partner_copy
+from crmbid_desktop.services.bid.bid_files import open_workspace
+from crmbid_desktop.services.exchange.bid_merge import save_partner_copy
 from crmbid_desktop.store.models import ChangeLogEntry, Section, SectionVersion
 
 SIGNED = "Jo Smith (London Borough of Newham)"

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from crmbid_desktop.domain import textdiff
 from crmbid_desktop.domain.textdiff import EQUAL, DeadlineMatcher, token_diff
-from crmbid_desktop.services.section_exchange import word_diff
+from crmbid_desktop.services.exchange.section_exchange import word_diff
 
 words = st.lists(st.sampled_from(["the", "council", "bid", " ", "\n", ",", "Leeds", "é"]))
 
@@ -104,7 +104,7 @@ def test_deadline_matcher_answers_like_difflib() -> None:
 
 
 def test_a_three_way_merge_of_hostile_text_is_bounded() -> None:
-    from crmbid_desktop.services.bid_merge import _merge_text
+    from crmbid_desktop.services.exchange.bid_merge import _merge_text
 
     base = "\n".join(_section(20_000, 3).split(" "))
     ours = "\n".join(reversed(base.split("\n")))

@@ -6,8 +6,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from crmbid_desktop.services import budget as budget_service
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers import budget as budget_service
 from crmbid_desktop.store.models import (
     Attachment,
     Bid,

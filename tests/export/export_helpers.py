@@ -13,7 +13,7 @@ import docx
 import pytest
 from openxml_audit import OpenXmlValidator
 
-from crmbid_desktop.services.proposal_content import (
+from crmbid_desktop.services.word.proposal_content import (
     CriterionRow,
     LetterRow,
     PartnerRow,

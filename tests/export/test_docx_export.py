@@ -13,10 +13,10 @@ import pytest
 from docx.opc.constants import CONTENT_TYPE as CT
 from export_helpers import check_file, document_xml, parts_xml, sample_content
 
-from crmbid_desktop.services import atomic_files
-from crmbid_desktop.services.docx_export import write_eoi, write_proposal, xml_safe
-from crmbid_desktop.services.docx_package import ExportTargetLockedError
-from crmbid_desktop.services.proposal_content import EoiContent, PartnerRow, SectionContent
+from crmbid_desktop.services.bid import atomic_files
+from crmbid_desktop.services.word.docx_export import write_eoi, write_proposal, xml_safe
+from crmbid_desktop.services.word.docx_package import ExportTargetLockedError
+from crmbid_desktop.services.word.proposal_content import EoiContent, PartnerRow, SectionContent
 
 
 def _names(content_titles: list[str], partners: list[PartnerRow]) -> list[str]:
@@ -269,7 +269,7 @@ def test_no_temp_files_on_success(tmp_path: Path) -> None:
 
 
 def test_heading_pages_skip_the_contents_and_follow_reading_order() -> None:
-    from crmbid_desktop.services.docx_layout import heading_pages
+    from crmbid_desktop.services.word.docx_layout import heading_pages
 
     pages = [
         "Cover",
@@ -284,7 +284,7 @@ def test_heading_pages_skip_the_contents_and_follow_reading_order() -> None:
 def test_without_libreoffice_the_contents_is_left_for_word(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from crmbid_desktop.services import docx_layout
+    from crmbid_desktop.services.word import docx_layout
 
     monkeypatch.setenv("CRMBID_PAGE_LAYOUT", "on")
     monkeypatch.setattr(docx_layout, "find_soffice", lambda: None)

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as hst
 from lxml import etree
 
-from crmbid_desktop.services.docx_export import _Builder
-from crmbid_desktop.services.docx_markdown import (
+from crmbid_desktop.services.word.docx_export import _Builder
+from crmbid_desktop.services.word.docx_markdown import (
     MarkdownRenderer,
     simple_spans,
 )

@@ -9,8 +9,8 @@ from export_helpers import check_file, sample_content
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crmbid_desktop.services.docx_export import write_proposal
-from crmbid_desktop.services.proposal_content import PartnerRow, SectionContent, TimetableRow
+from crmbid_desktop.services.word.docx_export import write_proposal
+from crmbid_desktop.services.word.proposal_content import PartnerRow, SectionContent, TimetableRow
 
 text = st.text(max_size=40)
 

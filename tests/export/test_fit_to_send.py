@@ -24,11 +24,11 @@ from export_helpers import check_file, document_xml, parts_xml
 from crmbid_desktop import app
 from crmbid_desktop.domain.risk_rules import IMPACT_LABELS, LIKELIHOOD_LABELS
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.services import proposal_export as service
-from crmbid_desktop.services.bid_files import open_workspace
-from crmbid_desktop.services.bid_template import create_bid
-from crmbid_desktop.services.docx_layout import normalise
-from crmbid_desktop.services.docx_tables import CELL_MARGINS, text_twips
+from crmbid_desktop.services.bid.bid_files import open_workspace
+from crmbid_desktop.services.bid.bid_template import create_bid
+from crmbid_desktop.services.word import proposal_export as service
+from crmbid_desktop.services.word.docx_layout import normalise
+from crmbid_desktop.services.word.docx_tables import CELL_MARGINS, text_twips
 
 pytestmark = [
     pytest.mark.slow,

@@ -16,10 +16,11 @@ from sqlalchemy import select
 from crmbid_desktop import cli
 from crmbid_desktop.domain import preflight as rules
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.services import atomic_files, file_formats
-from crmbid_desktop.services import proposal_export as service
-from crmbid_desktop.services.bid_files import open_workspace
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services import formats
+from crmbid_desktop.services.bid import atomic_files
+from crmbid_desktop.services.bid.bid_files import open_workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.word import proposal_export as service
 from crmbid_desktop.store.models import (
     Attachment,
     Bid,
@@ -235,7 +236,7 @@ def test_partnership_columns_share_the_width_by_need(workspace: Workspace, tmp_p
     assert table.rows[0].cells[3].text == "Contribution"
     assert widths[3] > widths[4]
     # Every column holds its longest word on one line (no "Contributi on").
-    from crmbid_desktop.services.docx_tables import CELL_MARGINS, text_twips
+    from crmbid_desktop.services.word.docx_tables import CELL_MARGINS, text_twips
 
     for index, cell in enumerate(table.rows[0].cells):
         longest = max(cell.text.split(), key=len)
@@ -243,7 +244,7 @@ def test_partnership_columns_share_the_width_by_need(workspace: Workspace, tmp_p
 
 
 def test_handlers_are_registered() -> None:
-    docx_handlers = [h for h in file_formats.exporters() if h.suffix == ".docx"]
+    docx_handlers = [h for h in formats.exporters() if h.suffix == ".docx"]
     assert [h.document for h in docx_handlers][:2] == ["proposal", "eoi"]
 
 

@@ -10,8 +10,8 @@ from export_helpers import check_file, document_xml
 from sqlalchemy import select
 
 from crmbid_desktop import app, cli
-from crmbid_desktop.services import budget
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers import budget
 from crmbid_desktop.store.models import Section
 
 
@@ -112,7 +112,7 @@ def test_an_empty_budget_is_not_printed(workspace: Workspace, tmp_path: Path) ->
 
 @pytest.mark.parametrize("line", ["[[Products]]", "  [[ risks register ]]  ", "[[BUDGET]]"])
 def test_placeholder_forms(line: str) -> None:
-    from crmbid_desktop.services.docx_export import REGISTER_PLACEHOLDER
+    from crmbid_desktop.services.word.docx_export import REGISTER_PLACEHOLDER
 
     assert REGISTER_PLACEHOLDER.search(f"Before\n{line}\nAfter")
     assert not REGISTER_PLACEHOLDER.search(f"Inline {line} is text")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from export_helpers import RICH_BODY, _findings
 
-from crmbid_desktop.services.section_exchange import bookmark_name, send_sections
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.exchange.section_exchange import bookmark_name, send_sections
 from tests.services.test_section_exchange import _section, _set_body
 
 
@@ -45,7 +45,7 @@ def test_cover_sheet_says_what_for_whom_to_whom_and_by_when(
 
     import docx
 
-    from crmbid_desktop.services.section_exchange import preview_returned
+    from crmbid_desktop.services.exchange.section_exchange import preview_returned
     from crmbid_desktop.store.models import Task
 
     with workspace.edit("task") as session:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from crmbid_desktop.domain.wordcount import count_words
-from crmbid_desktop.services.docx_export import _Builder
+from crmbid_desktop.services.word.docx_export import _Builder
 
 SAMPLES = {
     "prose with formatting": (

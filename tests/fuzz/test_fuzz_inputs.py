@@ -44,7 +44,7 @@ FINDINGS: list[str] = []
 def seeds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     """Real files the program wrote: a Word file for a partner, a template, two spreadsheets."""
     from crmbid_desktop.app import main
-    from crmbid_desktop.services.docx_export import default_template
+    from crmbid_desktop.services.word.docx_export import default_template
 
     folder = tmp_path_factory.mktemp("seeds")
     os.environ.setdefault("CRMBID_HOME", str(folder / "home"))

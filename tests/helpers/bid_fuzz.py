@@ -86,7 +86,7 @@ class Sources:
 
 def make_sources(folder: Path) -> Sources:
     sys.path.insert(0, str(ROOT))
-    from crmbid_desktop.services.bid_template import create_bid
+    from crmbid_desktop.services.bid.bid_template import create_bid
     from crmbid_desktop.store import sqlite as sqlite_store
     from crmbid_desktop.store.bidfile import open_bid
 

@@ -33,24 +33,24 @@ from pathlib import Path
 
 def read(kind, path):
     if kind == "docx":
-        from crmbid_desktop.services.docx_reader import read_document
-        from crmbid_desktop.services.docx_safety import open_package
+        from crmbid_desktop.services.word.docx_reader import read_document
+        from crmbid_desktop.services.word.docx_safety import open_package
         document = read_document(open_package(Path(path)))
         whole = document.convert(document.blocks)  # every block to Markdown, as take-back does
         return f"{len(document.blocks)} blocks, {len(whole.text('accept'))} characters"
     if kind == "template":
-        from crmbid_desktop.services.proposal_export import check_template
+        from crmbid_desktop.services.word.proposal_export import check_template
         check_template(Path(path))
         return "template usable"
     if kind == "xlsx":
-        from crmbid_desktop.services.partner_import import PARTNER_FIELDS, CONTACT_FIELDS
-        from crmbid_desktop.services.tabular import read_table
+        from crmbid_desktop.services.spreadsheets.partner_import import PARTNER_FIELDS, CONTACT_FIELDS
+        from crmbid_desktop.services.spreadsheets.tabular import read_table
         table = read_table(Path(path), PARTNER_FIELDS + CONTACT_FIELDS)
         return f"{len(table.rows)} rows"
     if kind in ("products", "csv"):
-        from crmbid_desktop.services.partner_import import PARTNER_FIELDS, CONTACT_FIELDS
-        from crmbid_desktop.services.products_io import FIELDS
-        from crmbid_desktop.services.tabular import read_table
+        from crmbid_desktop.services.spreadsheets.partner_import import PARTNER_FIELDS, CONTACT_FIELDS
+        from crmbid_desktop.services.spreadsheets.products_io import FIELDS
+        from crmbid_desktop.services.spreadsheets.tabular import read_table
         fields = FIELDS if kind == "products" else PARTNER_FIELDS + CONTACT_FIELDS
         table = read_table(Path(path), fields)
         return f"{len(table.rows)} rows"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from crmbid_desktop.services.atomic_files import atomic_write
+from crmbid_desktop.services.bid.atomic_files import atomic_write
 
 CHUNK = b"The long-term sustainability strategy for the CRM National Project. " * 1000
 

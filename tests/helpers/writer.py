@@ -13,7 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.services.bid_files import open_workspace
+from crmbid_desktop.services.bid.bid_files import open_workspace
 from crmbid_desktop.store.models import Partner
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from crmbid_desktop.services import atomic_files
-from crmbid_desktop.services.atomic_files import TargetLockedError, atomic_write_bytes
+from crmbid_desktop.services.bid import atomic_files
+from crmbid_desktop.services.bid.atomic_files import TargetLockedError, atomic_write_bytes
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")

@@ -6,9 +6,9 @@ from dataclasses import replace
 
 import pytest
 
-from crmbid_desktop.services import bid_details
-from crmbid_desktop.services.bid_details import BidDetailsError
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid import bid_details
+from crmbid_desktop.services.bid.bid_details import BidDetailsError
+from crmbid_desktop.services.bid.workspace import Workspace
 
 
 def test_template_details_are_read(workspace: Workspace) -> None:

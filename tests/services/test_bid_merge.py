@@ -10,14 +10,14 @@ from sqlalchemy import func, select
 
 from crmbid_desktop.app import main
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.services.bid_files import open_workspace
-from crmbid_desktop.services.bid_merge import (
+from crmbid_desktop.services.bid.bid_files import open_workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.exchange.bid_merge import (
     MergeError,
     apply_merge,
     plan_merge,
     save_partner_copy,
 )
-from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.store.models import ChangeLogEntry, Risk, Section
 
 LINES = "line one\nline two\nline three\nline four\nline five"
@@ -151,7 +151,7 @@ def test_cli_merge_exit_codes(pair: tuple, capsys: pytest.CaptureFixture[str]) -
 
 
 def test_copy_of_another_bid_refused(workspace: Workspace, tmp_path: Path) -> None:
-    from crmbid_desktop.services.bid_template import create_bid
+    from crmbid_desktop.services.bid.bid_template import create_bid
 
     other = tmp_path / "other.crmbid"
     create_bid(other).close()

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from crmbid_desktop import cli
-from crmbid_desktop.services import budget
-from crmbid_desktop.services.budget_xlsx import BALANCE_FORMAT
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers import budget
+from crmbid_desktop.services.spreadsheets.budget_xlsx import BALANCE_FORMAT
 from crmbid_desktop.store.models import Partner, Product
 
 

@@ -9,10 +9,11 @@ from pathlib import Path
 
 from icalendar import Calendar
 
-from crmbid_desktop.services import file_formats, planning
-from crmbid_desktop.services.calendar_export import build_calendar, event_uid
-from crmbid_desktop.services.planning import MilestoneInput
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services import formats
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers import planning
+from crmbid_desktop.services.registers.planning import MilestoneInput
+from crmbid_desktop.services.spreadsheets.calendar_export import build_calendar, event_uid
 
 TODAY = date(2005, 8, 15)
 
@@ -80,7 +81,7 @@ def test_timed_milestone_in_london_time_and_edits_raise_the_sequence(workspace: 
 
 def test_registry_chooses_the_calendar_for_ics(workspace: Workspace, tmp_path: Path) -> None:
     target = tmp_path / "timetable.ics"
-    result = file_formats.export(workspace, target, file_formats.ExportOptions())
+    result = formats.export(workspace, target, formats.ExportOptions())
     assert result.summary == f"Wrote 20 calendar events to {target}"
     assert len(_events(target.read_bytes())) == 20
 

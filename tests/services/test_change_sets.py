@@ -6,10 +6,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from crmbid_desktop.services import partners as partner_service
-from crmbid_desktop.services import sections as section_service
-from crmbid_desktop.services.changes import ChangeSet, change_set
-from crmbid_desktop.services.workspace import RecordedEdit, Workspace
+from crmbid_desktop.services.bid.changes import ChangeSet, change_set
+from crmbid_desktop.services.bid.workspace import RecordedEdit, Workspace
+from crmbid_desktop.services.registers import partners as partner_service
+from crmbid_desktop.services.registers import sections as section_service
 from crmbid_desktop.store.models import Attachment, Contact, Partner, Section, Task
 from crmbid_desktop.store.sqlite import KeptBlob, RowChange
 

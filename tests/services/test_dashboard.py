@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from crmbid_desktop.services import dashboard as svc
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.views import dashboard as svc
 from crmbid_desktop.store.models import Milestone, Partner, Section, SectionCriterion
 
 
@@ -34,7 +34,7 @@ def test_known_countdown_over_a_bank_holiday(workspace: Workspace) -> None:
             Milestone(title="Test deadline", due_on=date(2005, 1, 4), external=True)  # Tue
         )
     with workspace.reading() as session:
-        from crmbid_desktop.services.planning import working_calendar
+        from crmbid_desktop.services.registers.planning import working_calendar
 
         found = svc.countdown(session, date(2004, 12, 31), working_calendar())  # Fri
     assert found is not None

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.services import bid_files
+from crmbid_desktop.services.bid import bid_files
 from crmbid_desktop.store import backups
 from crmbid_desktop.store import sqlite as sqlite_store
 from crmbid_desktop.store.errors import BidFileError, BidLockedError, ReadOnlyBidError

@@ -14,19 +14,19 @@ from pathlib import Path
 
 import pytest
 
-from crmbid_desktop.services.cancel import Cancelled
-from crmbid_desktop.services.docx_safety import UnsafeDocumentError, open_package
-from crmbid_desktop.services.proposal_export import TemplateError, check_template
-from crmbid_desktop.services.section_exchange import preview_returned, send_sections
-from crmbid_desktop.services.tabular import (
+from crmbid_desktop.services.bid.cancel import Cancelled
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.bid.zip_safety import UnsafeFileError
+from crmbid_desktop.services.exchange.section_exchange import preview_returned, send_sections
+from crmbid_desktop.services.spreadsheets.tabular import (
     MAX_ROWS,
     FieldSpec,
     TabularError,
     read_table,
     write_xlsx,
 )
-from crmbid_desktop.services.workspace import Workspace
-from crmbid_desktop.services.zip_safety import UnsafeFileError
+from crmbid_desktop.services.word.docx_safety import UnsafeDocumentError, open_package
+from crmbid_desktop.services.word.proposal_export import TemplateError, check_template
 from tests.helpers.bounded import read_bounded
 from tests.helpers.hostile_zips import (
     corrupt_data,
@@ -138,7 +138,7 @@ def test_list_level_that_is_not_a_number_reads(
 def test_unreadable_content_names_the_file(
     workspace: Workspace, sent: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from crmbid_desktop.services import docx_reader
+    from crmbid_desktop.services.word import docx_reader
 
     def broken(_package: object) -> None:
         raise IndexError("list index out of range")
@@ -168,7 +168,7 @@ def test_cli_import_of_hostile_docx_prints_a_message(
 
 
 def _default_template() -> Path:
-    from crmbid_desktop.services.docx_export import default_template
+    from crmbid_desktop.services.word.docx_export import default_template
 
     return default_template()
 

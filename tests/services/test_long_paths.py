@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from crmbid_desktop.app import main
-from crmbid_desktop.services.atomic_files import PathTooLongError, atomic_write_bytes
+from crmbid_desktop.services.bid.atomic_files import PathTooLongError, atomic_write_bytes
 
 #: Longest whole path Windows accepts when long paths are not turned on (MAX_PATH less the NUL).
 _WINDOWS_PATH_LIMIT = 259

@@ -11,8 +11,9 @@ from sqlalchemy import func, insert, select
 
 from crmbid_desktop.app import main
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.services.bid_files import open_workspace
-from crmbid_desktop.services.bid_merge import (
+from crmbid_desktop.services.bid.bid_files import open_workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.exchange.bid_merge import (
     MergeError,
     apply_merge,
     dump_snapshot,
@@ -20,7 +21,6 @@ from crmbid_desktop.services.bid_merge import (
     plan_merge,
     save_partner_copy,
 )
-from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.store.models import ChangeLogEntry, ExchangeBase, Product, new_uuid
 
 

@@ -9,16 +9,16 @@ import pytest
 from sqlalchemy import select
 
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.services import bid_merge
-from crmbid_desktop.services.bid_files import open_workspace
-from crmbid_desktop.services.bid_merge import (
+from crmbid_desktop.services.bid.bid_files import open_workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.exchange import bid_merge
+from crmbid_desktop.services.exchange.bid_merge import (
     MergeError,
     apply_merge,
     plan_merge,
     report_lines,
     save_partner_copy,
 )
-from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.store.models import Contact, Partner, Section
 
 

@@ -11,11 +11,11 @@ from sqlalchemy import bindparam, insert, select, update
 
 from crmbid_desktop.domain.outline import MAX_DEPTH, OutlineItem, number_outline, outline_depth
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.services import sections
-from crmbid_desktop.services.bid_files import open_workspace
-from crmbid_desktop.services.bid_merge import MergeError, plan_merge, save_partner_copy
-from crmbid_desktop.services.queries import section_rows
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.bid_files import open_workspace
+from crmbid_desktop.services.bid.queries import section_rows
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.exchange.bid_merge import MergeError, plan_merge, save_partner_copy
+from crmbid_desktop.services.registers import sections
 from crmbid_desktop.store.models import Section, new_uuid
 
 

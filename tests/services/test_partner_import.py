@@ -9,10 +9,10 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from crmbid_desktop.cli import run as cli_run
-from crmbid_desktop.services import partner_export, partner_import
-from crmbid_desktop.services import partners as service
-from crmbid_desktop.services.file_formats import ExportOptions
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.formats import ExportOptions
+from crmbid_desktop.services.registers import partners as service
+from crmbid_desktop.services.spreadsheets import partner_export, partner_import
 
 MESSY = (
     "\ufeffAuthority;Type;Role;Share;E-mail;Contact name;Favourite colour\r\n"

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from crmbid_desktop.domain.critical_path import DependencyCycleError
-from crmbid_desktop.services import planning
-from crmbid_desktop.services.planning import MilestoneInput, PlanningError, TaskInput
-from crmbid_desktop.services.workspace import RecordedEdit, Workspace
+from crmbid_desktop.services.bid.workspace import RecordedEdit, Workspace
+from crmbid_desktop.services.registers import planning
+from crmbid_desktop.services.registers.planning import MilestoneInput, PlanningError, TaskInput
 from crmbid_desktop.store.models import ChangeLogEntry, TaskDependency
 
 TODAY = date(2005, 8, 15)

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from crmbid_desktop.services import products
-from crmbid_desktop.services.products import ProductFields
-from crmbid_desktop.services.workspace import RecordedEdit, Workspace
+from crmbid_desktop.services.bid.workspace import RecordedEdit, Workspace
+from crmbid_desktop.services.registers import products
+from crmbid_desktop.services.registers.products import ProductFields
 
 
 def test_default_bid_counts_eight_of_forty_one(workspace: Workspace) -> None:

@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 
 from crmbid_desktop import cli
-from crmbid_desktop.services import file_formats, products, queries
-from crmbid_desktop.services.file_formats import ExportOptions, ImportOptions
-from crmbid_desktop.services.products import ProductFields
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services import formats
+from crmbid_desktop.services.bid import queries
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.formats import ExportOptions, ImportOptions
+from crmbid_desktop.services.registers import products
+from crmbid_desktop.services.registers.products import ProductFields
 
 
 def _rows(workspace: Workspace) -> dict[str, ProductFields]:
@@ -43,12 +45,12 @@ def test_export_then_import_round_trips(workspace: Workspace, tmp_path: Path, su
     )
     before = _rows(workspace)
     target = tmp_path / f"products{suffix}"
-    result = file_formats.export(workspace, target, ExportOptions())
+    result = formats.export(workspace, target, ExportOptions())
     assert "Wrote 8 products" in result.summary
     if suffix == ".csv":
         assert "'=HYPERLINK(evil)" in target.read_text(encoding="utf-8-sig")
 
-    report = file_formats.import_file(workspace, target, ImportOptions())
+    report = formats.import_file(workspace, target, ImportOptions())
     assert report.rejected == 0, report.lines
     assert "Added 0 products, updated 0, 8 unchanged; 0 rows skipped." in report.lines
     after = _rows(workspace)
@@ -77,11 +79,11 @@ MESSY = (
 def test_messy_file_is_read_and_every_bad_row_named(workspace: Workspace, tmp_path: Path) -> None:
     source = tmp_path / "audit products.csv"
     source.write_text(MESSY, encoding="cp1252")
-    dry = file_formats.import_file(workspace, source, ImportOptions(dry_run=True))
+    dry = formats.import_file(workspace, source, ImportOptions(dry_run=True))
     assert "Dry run: nothing was changed." in dry.lines
     assert len(_rows(workspace)) == 8
 
-    report = file_formats.import_file(workspace, source, ImportOptions())
+    report = formats.import_file(workspace, source, ImportOptions())
     text = "\n".join(report.lines)
     assert "(headings on row 3)" in text
     assert "Ignored columns: Colour." in text
@@ -114,4 +116,4 @@ def test_file_without_a_product_column_is_refused(workspace: Workspace, tmp_path
     source = tmp_path / "products.csv"
     source.write_text("Colour,Size\nblue,4\n", encoding="utf-8")
     with pytest.raises(ValueError, match="no header row this program recognises"):
-        file_formats.import_file(workspace, source, ImportOptions())
+        formats.import_file(workspace, source, ImportOptions())

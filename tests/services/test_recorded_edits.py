@@ -6,7 +6,7 @@ import threading
 
 from sqlalchemy import func, select
 
-from crmbid_desktop.services.workspace import RecordedEdit, Workspace
+from crmbid_desktop.services.bid.workspace import RecordedEdit, Workspace
 from crmbid_desktop.store.models import ChangeLogEntry, Contact, Partner, Task
 
 
@@ -76,8 +76,8 @@ def test_a_cancelled_import_apply_leaves_no_partial_change(
 
     import pytest
 
-    from crmbid_desktop.services import partner_import
-    from crmbid_desktop.services.cancel import Cancelled
+    from crmbid_desktop.services.bid.cancel import Cancelled
+    from crmbid_desktop.services.spreadsheets import partner_import
 
     source = Path(str(tmp_path)) / "many.csv"
     source.write_text(

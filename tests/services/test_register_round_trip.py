@@ -9,16 +9,16 @@ import pytest
 from sqlalchemy import func, select
 
 from crmbid_desktop.app import main
-from crmbid_desktop.services import products
-from crmbid_desktop.services.partners import partner_rows
-from crmbid_desktop.services.products import ProductFields
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers import products
+from crmbid_desktop.services.registers.partners import partner_rows
+from crmbid_desktop.services.registers.products import ProductFields
 from crmbid_desktop.store.models import ChangeLogEntry
 
 
 def _open(bid: Path) -> Workspace:
     from crmbid_desktop.paths import AppPaths
-    from crmbid_desktop.services.bid_files import open_workspace
+    from crmbid_desktop.services.bid.bid_files import open_workspace
 
     return open_workspace(bid, AppPaths.for_user())
 

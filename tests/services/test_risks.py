@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from crmbid_desktop.services import risks
-from crmbid_desktop.services.risks import RiskFields
-from crmbid_desktop.services.workspace import RecordedEdit, Workspace
+from crmbid_desktop.services.bid.workspace import RecordedEdit, Workspace
+from crmbid_desktop.services.registers import risks
+from crmbid_desktop.services.registers.risks import RiskFields
 
 
 def test_default_risks_sorted_by_score(workspace: Workspace) -> None:

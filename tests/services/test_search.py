@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from crmbid_desktop.services import search as svc
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.views import search as svc
 from crmbid_desktop.store.models import Contact, Partner, Product, Risk, Section, Task
 
 

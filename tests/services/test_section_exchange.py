@@ -13,9 +13,9 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from sqlalchemy import select
 
-from crmbid_desktop.services import file_formats
-from crmbid_desktop.services.docx_safety import UnsafeDocumentError, open_package
-from crmbid_desktop.services.section_exchange import (
+from crmbid_desktop.services import formats
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.exchange.section_exchange import (
     ReturnedFileError,
     SectionSelectionError,
     apply_returned,
@@ -23,7 +23,7 @@ from crmbid_desktop.services.section_exchange import (
     send_sections,
     word_diff,
 )
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.word.docx_safety import UnsafeDocumentError, open_package
 from crmbid_desktop.store.models import ChangeLogEntry, Comment, Section
 
 BODY = """The partnership brings **seven** councils together.
@@ -34,7 +34,7 @@ Old paragraph to delete."""
 
 
 def _section(workspace: Workspace, number: str) -> Section:
-    from crmbid_desktop.services.queries import section_rows
+    from crmbid_desktop.services.bid.queries import section_rows
 
     with workspace.reading() as session:
         row = next(r for r in section_rows(session) if r.number == number)
@@ -167,16 +167,16 @@ def test_any_docx_into_chosen_section(workspace: Workspace, tmp_path: Path) -> N
 def test_cli_style_import_dry_run_and_apply(workspace: Workspace, tmp_path: Path) -> None:
     _set_body(workspace, "2", BODY)
     sent = tmp_path / "sections.docx"
-    result = file_formats.export(workspace, sent, file_formats.ExportOptions(sections=("2",)))
+    result = formats.export(workspace, sent, formats.ExportOptions(sections=("2",)))
     assert "1 section" in result.summary
     _partner_edits(sent)
     returned = tmp_path / "returned.docx"
     sent.rename(returned)
-    report = file_formats.import_file(workspace, returned, file_formats.ImportOptions(dry_run=True))
+    report = formats.import_file(workspace, returned, formats.ImportOptions(dry_run=True))
     text = "\n".join(report.lines)
     assert "(1 insertion, 1 deletion) accepted" in text and "Dry run" in text
     assert _section(workspace, "2").body == BODY
-    file_formats.import_file(workspace, returned, file_formats.ImportOptions())
+    formats.import_file(workspace, returned, formats.ImportOptions())
     assert "Leeds joined in August." in _section(workspace, "2").body
 
 
@@ -274,7 +274,7 @@ def test_not_a_zip_is_named(tmp_path: Path) -> None:
 
 
 def test_loose_list_word_cannot_keep_is_not_a_change() -> None:
-    from crmbid_desktop.services.section_exchange import same_text
+    from crmbid_desktop.services.exchange.section_exchange import same_text
 
     assert same_text("- a\n- b\n\n- c", "- a\n- b\n- c")
     assert not same_text("one\n\ntwo", "one\ntwo")

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from crmbid_desktop.domain.section_workflow import APPROVED, WorkflowError
-from crmbid_desktop.services import sections as svc
-from crmbid_desktop.services.workspace import RecordedEdit, Workspace
+from crmbid_desktop.services.bid.workspace import RecordedEdit, Workspace
+from crmbid_desktop.services.registers import sections as svc
 from crmbid_desktop.store.models import (
     ChangeLogEntry,
     Comment,

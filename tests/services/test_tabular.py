@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from crmbid_desktop.services.tabular import (
+from crmbid_desktop.services.spreadsheets.tabular import (
     FieldSpec,
     TabularError,
     read_table,

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crmbid_desktop.services.section_exchange import preview_returned, send_sections
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.exchange.section_exchange import preview_returned, send_sections
 from tests.services.test_section_exchange import _set_body
 from tests.services.test_take_back_word_processors import libreoffice_resave
 

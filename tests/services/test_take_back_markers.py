@@ -12,13 +12,13 @@ import pytest
 from lxml import etree
 
 from crmbid_desktop.app import main
-from crmbid_desktop.services import file_formats
-from crmbid_desktop.services.section_exchange import (
+from crmbid_desktop.services import formats
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.exchange.section_exchange import (
     apply_returned,
     preview_returned,
     send_sections,
 )
-from crmbid_desktop.services.workspace import Workspace
 from tests.services.test_section_exchange import _section, _set_body
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -153,7 +153,7 @@ def test_emptied_section_is_flagged_and_not_taken(
     one = preview.changes[0]
     assert one.warnings("accept") == ["came back empty"]
     assert not one.ticked_by_default("accept")
-    report = file_formats.import_file(workspace, sent, file_formats.ImportOptions())
+    report = formats.import_file(workspace, sent, formats.ImportOptions())
     assert any("came back empty" in line for line in report.lines)
     assert _section(workspace, "1").body == BODIES["1"]
 
@@ -206,7 +206,7 @@ def test_cli_rejects_tracked_changes_on_request(
     bid = tmp_path / "bid.crmbid"
     assert main(["new", str(bid)]) == 0
     from crmbid_desktop.paths import AppPaths
-    from crmbid_desktop.services.bid_files import open_workspace
+    from crmbid_desktop.services.bid.bid_files import open_workspace
 
     workspace = open_workspace(bid, AppPaths.for_user().ensure())
     try:

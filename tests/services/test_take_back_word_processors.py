@@ -15,13 +15,13 @@ from pathlib import Path
 import docx
 import pytest
 
-from crmbid_desktop.services.section_exchange import (
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.exchange.section_exchange import (
     TakeBackPreview,
     apply_returned,
     preview_returned,
     send_sections,
 )
-from crmbid_desktop.services.workspace import Workspace
 from tests.services.test_section_exchange import _section, _set_body
 
 LO_EDIT = Path(__file__).resolve().parents[1] / "helpers" / "lo_edit.py"
@@ -175,10 +175,10 @@ def test_libreoffice_edits_come_back_exactly(
 def test_cli_import_of_a_libreoffice_resave_changes_nothing(
     workspace: Workspace, sent: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from crmbid_desktop.services import file_formats
+    from crmbid_desktop.services import formats
 
     returned = libreoffice_resave(sent, via_odt=True)
-    report = file_formats.import_file(workspace, returned, file_formats.ImportOptions())
+    report = formats.import_file(workspace, returned, formats.ImportOptions())
     text = "\n".join(report.lines)
     for number, title in (("1", "Executive summary"), ("2", "The bidding partnership")):
         assert f"Section {number} {title}: unchanged." in text

@@ -19,12 +19,12 @@ from hypothesis.stateful import RuleBasedStateMachine, rule, run_state_machine_a
 from sqlalchemy import select, text
 
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.services import partners as partner_service
-from crmbid_desktop.services import planning, products, risks
-from crmbid_desktop.services import sections as section_service
-from crmbid_desktop.services.bid_files import open_workspace
-from crmbid_desktop.services.bid_template import create_bid
-from crmbid_desktop.services.workspace import RecordedEdit, Workspace
+from crmbid_desktop.services.bid.bid_files import open_workspace
+from crmbid_desktop.services.bid.bid_template import create_bid
+from crmbid_desktop.services.bid.workspace import RecordedEdit, Workspace
+from crmbid_desktop.services.registers import partners as partner_service
+from crmbid_desktop.services.registers import planning, products, risks
+from crmbid_desktop.services.registers import sections as section_service
 from crmbid_desktop.store.models import Partner, Product, Risk, Section, Task
 
 #: What a refused edit raises (a service saying no is fine: nothing was written).

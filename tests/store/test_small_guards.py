@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.services.bid_files import open_guarded
+from crmbid_desktop.services.bid.bid_files import open_guarded
 from crmbid_desktop.store import backups
 from crmbid_desktop.store.errors import SuspectLockError
 from crmbid_desktop.store.locks import BidLock, lock_path, read_holder

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.sql import TableClause
 
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.services.bid_files import open_workspace
+from crmbid_desktop.services.bid.bid_files import open_workspace
 from crmbid_desktop.store import table_clauses
 from crmbid_desktop.store.models import Base
 

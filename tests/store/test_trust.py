@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.services.bid_files import open_workspace
+from crmbid_desktop.services.bid.bid_files import open_workspace
 from crmbid_desktop.store import sqlite as sqlite_store
 from crmbid_desktop.store import sqlite_trust
 from crmbid_desktop.store.bidfile import check_bid, inspect_file, open_bid
@@ -416,7 +416,7 @@ def test_a_bid_in_a_read_only_folder_is_read_and_checked_where_it_is(
 def test_a_bid_name_of_255_bytes_is_refused_for_editing_with_a_reason(
     bid_path: Path, app_paths: AppPaths, tmp_path: Path
 ) -> None:
-    from crmbid_desktop.services.bid_files import open_guarded
+    from crmbid_desktop.services.bid.bid_files import open_guarded
     from crmbid_desktop.store.locks import lock_path
 
     long = tmp_path / ("L" * (255 - len(".crmbid")) + ".crmbid")

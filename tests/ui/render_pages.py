@@ -212,8 +212,8 @@ def main() -> int:
         app.setPalette(dark_palette())
 
     from crmbid_desktop.paths import AppPaths
-    from crmbid_desktop.services.bid_files import open_workspace
-    from crmbid_desktop.services.bid_template import create_bid
+    from crmbid_desktop.services.bid.bid_files import open_workspace
+    from crmbid_desktop.services.bid.bid_template import create_bid
     from crmbid_desktop.ui.main_window import PAGES, MainWindow
     from crmbid_desktop.ui.window_state import WindowState
 
@@ -334,7 +334,7 @@ def _render_diff_dialogs(app: QApplication, out: Path, suffix: str) -> int:
 
     from PySide6.QtWidgets import QHBoxLayout, QTextBrowser
 
-    from crmbid_desktop.services.sections import VersionRow
+    from crmbid_desktop.services.registers.sections import VersionRow
     from crmbid_desktop.ui.exchange.take_back_dialog import diff_html
     from crmbid_desktop.ui.sections.history import CompareDialog
 

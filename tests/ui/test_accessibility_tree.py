@@ -20,7 +20,7 @@ import pytest
 
 from crmbid_desktop import settings as user_settings
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.services.bid_template import create_bid
+from crmbid_desktop.services.bid.bid_template import create_bid
 from crmbid_desktop.ui.main_window import PAGES
 
 ROOT = Path(__file__).resolve().parents[2]

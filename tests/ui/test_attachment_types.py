@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.services import partners as service
-from crmbid_desktop.services.bid_files import open_workspace
-from crmbid_desktop.services.bid_merge import apply_merge, plan_merge, save_partner_copy
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.bid_files import open_workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.exchange.bid_merge import apply_merge, plan_merge, save_partner_copy
+from crmbid_desktop.services.registers import partners as service
 from crmbid_desktop.ui.pages import partners_page
 from crmbid_desktop.ui.pages.partners_page import PartnersPage
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog
 
-from crmbid_desktop.services import bid_details
+from crmbid_desktop.services.bid import bid_details
 from crmbid_desktop.ui.bid_details_dialog import BidDetailsDialog
 from crmbid_desktop.ui.main_window import MainWindow
 from tests.helpers.qt import assert_controls_named

@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
 
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.services import bid_files
+from crmbid_desktop.services.bid import bid_files
 from crmbid_desktop.store import backups
 from crmbid_desktop.store.errors import ReadOnlyBidError
 from crmbid_desktop.store.locks import current_machine, lock_path, read_holder

@@ -15,7 +15,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.services import bid_files
+from crmbid_desktop.services.bid import bid_files
 from crmbid_desktop.store import backups
 from crmbid_desktop.store import sqlite as sqlite_store
 from crmbid_desktop.store.errors import ReadOnlyBidError
@@ -175,7 +175,7 @@ def test_a_backup_newer_than_the_damaged_file_is_the_default(
     _damage(bid_path)
     _made_long_ago(bid_path, 3)
     good = bid_path.with_name("good.crmbid")
-    from crmbid_desktop.services.bid_template import create_bid
+    from crmbid_desktop.services.bid.bid_template import create_bid
 
     create_bid(good).close()
     folder = backups.bid_backup_folder(app_paths.backups_dir, bid_path)
@@ -308,7 +308,7 @@ def test_a_cleaned_copy_opens_without_the_foreign_trigger(
     assert "without trigger “evil”" in answers.asked[1][1]
     assert window.workspace.path.name == "bid (cleaned).crmbid"
     assert bid_path.read_bytes() == before
-    from crmbid_desktop.services import partners
+    from crmbid_desktop.services.registers import partners
 
     partners.add_partner(window.workspace, partners.PartnerFields(name="Barnsley Council"))
     with window.workspace.reading() as session:

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from crmbid_desktop.services import partners as partner_service
-from crmbid_desktop.services import planning
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers import partners as partner_service
+from crmbid_desktop.services.registers import planning
 from crmbid_desktop.store.models import Partner, Task
 from crmbid_desktop.ui.main_window import PAGES, MainWindow
 from crmbid_desktop.ui.pages.base import Page

@@ -10,9 +10,9 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from crmbid_desktop.domain.section_workflow import APPROVED, DRAFTING, READY_FOR_REVIEW
-from crmbid_desktop.services import clarifications as svc
-from crmbid_desktop.services import sections as section_service
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers import clarifications as svc
+from crmbid_desktop.services.registers import sections as section_service
 from crmbid_desktop.ui.pages.clarifications_page import ClarificationsPage
 from tests.helpers.qt import assert_controls_named
 

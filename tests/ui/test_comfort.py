@@ -136,7 +136,7 @@ def test_settings_name_the_user_when_a_bid_opens(
     window = MainWindow(workspace, WindowState(app_paths.settings_file))  # type: ignore[arg-type]
     qtbot.addWidget(window)  # type: ignore[attr-defined]
     assert window.workspace.user == "Jane Smith (Newham)"
-    from crmbid_desktop.services import sections
+    from crmbid_desktop.services.registers import sections
 
     with window.workspace.reading() as session:
         first = sections.outline(session)[0].id

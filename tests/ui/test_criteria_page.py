@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from crmbid_desktop.services import criteria as criteria_service
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers import criteria as criteria_service
 from crmbid_desktop.store.models import Criterion, SectionCriterion
 from crmbid_desktop.ui.colours import text_colour
 from crmbid_desktop.ui.pages.criteria_page import WEIGHT, CriteriaPage
@@ -66,7 +66,7 @@ def test_bad_weight_is_refused_with_a_message(
 
 
 def _write_every_section(workspace: Workspace) -> None:
-    from crmbid_desktop.services import sections as section_service
+    from crmbid_desktop.services.registers import sections as section_service
 
     with workspace.reading() as session:
         ids = [row.id for row in section_service.outline(session)]
@@ -105,8 +105,8 @@ def test_a_link_to_a_section_without_text_is_not_coverage(
     page: CriteriaPage, workspace: Workspace
 ) -> None:
     """The gap line and the dashboard use one rule: only a section with text addresses."""
-    from crmbid_desktop.services import dashboard as dashboard_service
-    from crmbid_desktop.services import sections as section_service
+    from crmbid_desktop.services.registers import sections as section_service
+    from crmbid_desktop.services.views import dashboard as dashboard_service
 
     # The sample's sections are linked but empty: no criterion is addressed yet.
     text = page.gap_label.text()

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QTreeWidgetItem
 from sqlalchemy import bindparam, insert, select, update
 
 from crmbid_desktop.domain.outline import MAX_DEPTH
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.store.models import Section, new_uuid
 from crmbid_desktop.ui.pages.sections_page import SectionsPage
 

@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox
 from sqlalchemy import select
 
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.services.bid_files import open_workspace
-from crmbid_desktop.services.bid_merge import plan_merge, save_partner_copy
-from crmbid_desktop.services.section_exchange import preview_returned, send_sections
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.bid_files import open_workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.exchange.bid_merge import plan_merge, save_partner_copy
+from crmbid_desktop.services.exchange.section_exchange import preview_returned, send_sections
 from crmbid_desktop.store.models import Section
 from crmbid_desktop.ui.exchange.merge_dialog import MergeDialog
 from crmbid_desktop.ui.exchange.send_dialog import SendSectionsDialog

@@ -14,14 +14,14 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 from sqlalchemy import select
 
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.services.bid_files import open_workspace
-from crmbid_desktop.services.bid_merge import apply_merge, plan_merge, save_partner_copy
-from crmbid_desktop.services.section_exchange import (
+from crmbid_desktop.services.bid.bid_files import open_workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.exchange.bid_merge import apply_merge, plan_merge, save_partner_copy
+from crmbid_desktop.services.exchange.section_exchange import (
     apply_returned,
     preview_returned,
     send_sections,
 )
-from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.store.models import Section
 from crmbid_desktop.ui import worker
 from crmbid_desktop.ui.exchange import take_back_dialog

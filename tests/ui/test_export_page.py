@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import QThread, QUrl
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from crmbid_desktop.services import docx_export
-from crmbid_desktop.services.docx_package import ExportTargetLockedError
+from crmbid_desktop.services.word import docx_export
+from crmbid_desktop.services.word.docx_package import ExportTargetLockedError
 from crmbid_desktop.ui.pages.export_page import ExportPage
 from crmbid_desktop.ui.worker import Job
 from tests.helpers.qt import assert_controls_named
@@ -232,7 +232,7 @@ def test_cancel_stops_the_export_and_keeps_the_earlier_file(
 ) -> None:
     import threading
 
-    from crmbid_desktop.services import proposal_export
+    from crmbid_desktop.services.word import proposal_export
 
     target = tmp_path / "earlier.docx"
     target.write_bytes(b"the earlier export")

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from crmbid_desktop.services.partners import partner_rows
-from crmbid_desktop.services.tabular import write_xlsx
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers.partners import partner_rows
+from crmbid_desktop.services.spreadsheets.tabular import write_xlsx
 from crmbid_desktop.ui import worker
 from crmbid_desktop.ui.pages import import_preview_dialog
 from crmbid_desktop.ui.pages.partners_page import PartnersPage

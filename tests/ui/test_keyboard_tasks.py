@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import select
 
-from crmbid_desktop.services import sections as section_service
+from crmbid_desktop.services.registers import sections as section_service
 from crmbid_desktop.store.models import Comment, Section
 from crmbid_desktop.ui.main_window import MainWindow
 
@@ -136,7 +136,7 @@ def test_answer_a_clarification_by_keyboard(qtbot: Any, main_window: MainWindow)
 
 
 def test_edit_the_budget_by_keyboard(qtbot: Any, main_window: MainWindow) -> None:
-    from crmbid_desktop.services import budget
+    from crmbid_desktop.services.registers import budget
 
     _start(qtbot, main_window)
     _go(qtbot, main_window, 7, "sustainabilityPage")

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from crmbid_desktop.services import partners as service
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers import partners as service
 from crmbid_desktop.ui import worker
 from crmbid_desktop.ui.pages import partners_page
 from crmbid_desktop.ui.pages.partners_page import PartnersPage

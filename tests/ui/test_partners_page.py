@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton
 
-from crmbid_desktop.services import partners as service
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers import partners as service
 from crmbid_desktop.ui.pages import partners_page
 from crmbid_desktop.ui.pages.import_preview_dialog import ImportPreviewDialog
 from crmbid_desktop.ui.pages.partners_page import PartnersPage, PartnerTableModel

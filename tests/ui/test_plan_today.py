@@ -9,7 +9,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QListWidget
 
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.ui.main_window import MainWindow
 from crmbid_desktop.ui.plan_today_dialog import PlanTodayDialog
 from crmbid_desktop.ui.window_state import WindowState

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from crmbid_desktop.services import sections as svc
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers import sections as svc
 from crmbid_desktop.store.models import ChangeLogEntry, Section, SectionVersion
 from crmbid_desktop.ui.colours import text_colour
 from crmbid_desktop.ui.pages.sections_page import SectionsPage
@@ -231,7 +231,7 @@ def test_awkward_text_is_shown_and_kept(page: SectionsPage, workspace: Workspace
 
 
 def test_read_only_bid_cannot_be_typed_into(qtbot: QtBot, bid_path: Any, app_paths: Any) -> None:
-    from crmbid_desktop.services.bid_files import open_workspace
+    from crmbid_desktop.services.bid.bid_files import open_workspace
 
     workspace = open_workspace(bid_path, app_paths, read_only=True)
     try:

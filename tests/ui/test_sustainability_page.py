@@ -9,9 +9,9 @@ from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLineEdit, QPushButton, QTableView
 
-from crmbid_desktop.services import budget, products, risks
-from crmbid_desktop.services.queries import format_pence
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.queries import format_pence
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers import budget, products, risks
 from crmbid_desktop.ui.pages.sustainability_page import SustainabilityPage
 from crmbid_desktop.ui.sustainability.budget_tab import BudgetModel
 from crmbid_desktop.ui.sustainability.heat_map import (
@@ -364,7 +364,7 @@ def test_cancelling_a_products_import_changes_nothing(
 
     from PySide6.QtWidgets import QMessageBox
 
-    from crmbid_desktop.services import products_io
+    from crmbid_desktop.services.spreadsheets import products_io
     from crmbid_desktop.ui.progress import ProgressDialog
 
     source = tmp_path / "many.csv"

@@ -13,8 +13,8 @@ from PySide6.QtGui import QImage, QMouseEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QMessageBox
 
-from crmbid_desktop.services import planning
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers import planning
 from crmbid_desktop.ui.pages.timetable_page import TimetablePage
 from crmbid_desktop.ui.table_model import ROW_ROLE
 from crmbid_desktop.ui.timetable.dialogs import MilestoneDialog, TaskDialog

@@ -6,9 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from crmbid_desktop.services import partners as partner_service
-from crmbid_desktop.services import sections as section_service
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers import partners as partner_service
+from crmbid_desktop.services.registers import sections as section_service
 from crmbid_desktop.ui.main_window import PAGES, MainWindow
 
 
@@ -138,7 +138,7 @@ def test_edit_undo_waits_while_what_is_typed_cannot_be_saved(
 def test_edit_undo_saves_a_product_description_being_typed(
     main_window: MainWindow, workspace: Workspace
 ) -> None:
-    from crmbid_desktop.services import products as product_service
+    from crmbid_desktop.services.registers import products as product_service
 
     def description() -> str:
         with workspace.reading() as session:

@@ -8,8 +8,8 @@ from pytestqt.qtbot import QtBot
 
 from crmbid_desktop import settings as user_settings
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.services import sections
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers import sections
 from crmbid_desktop.settings import UNNAMED, Settings
 from crmbid_desktop.ui.main_window import MainWindow
 from crmbid_desktop.ui.welcome_dialog import WelcomeDialog

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QLineEdit, QMenu, QTableView, QTextEdit
 
-from crmbid_desktop.services import sections as section_service
+from crmbid_desktop.services.registers import sections as section_service
 from crmbid_desktop.ui.main_window import MainWindow
 from crmbid_desktop.ui.pages.sections_page import SectionsPage
 from crmbid_desktop.ui.widgets import EmptyStateTableView
@@ -140,7 +140,7 @@ def test_buttons_qt_adds_inside_fields_are_named(main_window: MainWindow) -> Non
 def test_a_council_is_added_and_named_by_keyboard_alone(
     qtbot: Any, main_window: MainWindow
 ) -> None:
-    from crmbid_desktop.services import partners as partner_service
+    from crmbid_desktop.services.registers import partners as partner_service
 
     main_window.activateWindow()
     qtbot.waitUntil(main_window.isActiveWindow)

@@ -52,7 +52,7 @@ def attributes(path: Path) -> int:
 def test_export_over_a_proposal_word_has_open_names_it_and_keeps_it(
     bid_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from crmbid_desktop.services.proposal_export import alternative_name
+    from crmbid_desktop.services.word.proposal_export import alternative_name
 
     target = tmp_path / "Leeds proposal.docx"
     target.write_bytes(b"the copy Word has open")
@@ -73,7 +73,7 @@ def test_export_over_a_proposal_word_has_open_names_it_and_keeps_it(
 
 
 def test_the_lock_file_is_hidden_while_the_bid_is_open(bid_path: Path, app_paths: AppPaths) -> None:
-    from crmbid_desktop.services.bid_files import open_guarded
+    from crmbid_desktop.services.bid.bid_files import open_guarded
     from crmbid_desktop.store.locks import lock_path
 
     guarded = open_guarded(bid_path, app_paths)
@@ -114,7 +114,7 @@ def documents_folder_redirected_to(folder: Path) -> Iterator[None]:
 def test_default_bid_follows_documents_redirected_to_onedrive(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from crmbid_desktop.services.bid_files import place_risk
+    from crmbid_desktop.services.bid.bid_files import place_risk
 
     monkeypatch.delenv(HOME_OVERRIDE_ENV)
     onedrive = Path(os.environ["USERPROFILE"]) / "OneDrive - Leeds City Council"
@@ -145,7 +145,7 @@ def test_data_settings_logs_and_backups_live_under_localappdata(
 
 def _new_check_export_open(bid: Path, app_paths: AppPaths) -> None:
     """Create, check, export and open (lock, backup) a bid at `bid`, as a user would."""
-    from crmbid_desktop.services.bid_files import open_guarded
+    from crmbid_desktop.services.bid.bid_files import open_guarded
     from crmbid_desktop.store.locks import lock_path
 
     assert main(["new", str(bid)]) == 0

@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from crmbid_desktop.paths import BID_SUFFIX
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.workspace import Workspace
 
 WORD_FILTER = "Word documents (*.docx);;All files (*)"
 _NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|]')
@@ -26,7 +26,7 @@ def _problem(parent: QWidget, title: str, error: Exception) -> None:
 
 
 def send_sections(parent: QWidget, workspace: Workspace) -> Path | None:
-    from crmbid_desktop.services.section_exchange import send_sections as send
+    from crmbid_desktop.services.exchange.section_exchange import send_sections as send
     from crmbid_desktop.ui.exchange.send_dialog import SendSectionsDialog
 
     dialog = SendSectionsDialog(workspace, parent)
@@ -70,7 +70,7 @@ def send_sections(parent: QWidget, workspace: Workspace) -> Path | None:
 
 
 def take_back(parent: QWidget, workspace: Workspace) -> list[str]:
-    from crmbid_desktop.services.section_exchange import (
+    from crmbid_desktop.services.exchange.section_exchange import (
         ReturnedFileError,
         preview_returned,
     )
@@ -120,7 +120,7 @@ def take_back(parent: QWidget, workspace: Workspace) -> list[str]:
 
 
 def save_copy_for_partner(parent: QWidget, workspace: Workspace) -> Path | None:
-    from crmbid_desktop.services.bid_merge import save_partner_copy
+    from crmbid_desktop.services.exchange.bid_merge import save_partner_copy
 
     partner, ok = QInputDialog.getText(
         parent, "Save a copy for a partner", "Who is the copy for (name and council)?"
@@ -159,7 +159,7 @@ def save_copy_for_partner(parent: QWidget, workspace: Workspace) -> Path | None:
 
 
 def merge_copy(parent: QWidget, workspace: Workspace) -> list[str]:
-    from crmbid_desktop.services.bid_merge import plan_merge
+    from crmbid_desktop.services.exchange.bid_merge import plan_merge
     from crmbid_desktop.store.errors import BidFileError
     from crmbid_desktop.ui.exchange.merge_dialog import MergeDialog
     from crmbid_desktop.ui.progress import CANCELLED, run_with_progress

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from crmbid_desktop.domain.text_merge import Choice, Merged
-from crmbid_desktop.services.markdown_compare import readable
-from crmbid_desktop.services.section_exchange import word_diff
+from crmbid_desktop.services.exchange.markdown_compare import readable
+from crmbid_desktop.services.exchange.section_exchange import word_diff
 from crmbid_desktop.ui.colours import PaletteSource, background_colour, text_colour
 from crmbid_desktop.ui.widgets import name_widget
 

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from crmbid_desktop.domain.text_merge import Merged, merge_texts
-from crmbid_desktop.services.bid_merge import Conflict, MergePlan, Resolution, apply_merge
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.exchange.bid_merge import Conflict, MergePlan, Resolution, apply_merge
 from crmbid_desktop.ui.exchange.conflict_panel import CHOICE_WORDS, ConflictPanel
 from crmbid_desktop.ui.widgets import name_widget
 

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crmbid_desktop.services.queries import partners, section_rows
-from crmbid_desktop.services.section_exchange import suggested_return_date
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.queries import partners, section_rows
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.exchange.section_exchange import suggested_return_date
 from crmbid_desktop.ui.widgets import name_widget
 
 

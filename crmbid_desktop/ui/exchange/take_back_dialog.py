@@ -23,14 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 from crmbid_desktop.domain.text_merge import plain_counts
-from crmbid_desktop.services.docx_reader import TrackedChoice
-from crmbid_desktop.services.section_exchange import (
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.exchange.section_exchange import (
     SectionChange,
     TakeBackPreview,
     apply_returned,
 )
-from crmbid_desktop.services.section_matching import BY_MARKER
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.exchange.section_matching import BY_MARKER
+from crmbid_desktop.services.word.docx_reader import TrackedChoice
 from crmbid_desktop.ui.colours import PaletteSource
 from crmbid_desktop.ui.exchange import conflict_panel
 from crmbid_desktop.ui.exchange.conflict_panel import CHOICE_WORDS, ConflictPanel

@@ -1,6 +1,6 @@
 """What every page of the main window offers: a title, a refresh from the bid, an object name.
 
-Pages stay current through change sets (services/changes.py): every write's change set, undo
+Pages stay current through change sets (services/bid/changes.py): every write's change set, undo
 and redo included, reaches every built page's `apply_changes` through the bid's change stream
 (`BidUndoStack.changed`, ui/undo.py), and each page updates just the rows it shows that
 changed. `refresh()` is the full reload, used when a page is built and by the few whole-bid
@@ -13,8 +13,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QVBoxLayout, QWidget
 
-from crmbid_desktop.services.changes import ChangeSet
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.changes import ChangeSet
+from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.settings import Settings
 from crmbid_desktop.ui.undo import BidUndoStack, history_for
 from crmbid_desktop.ui.widgets import heading

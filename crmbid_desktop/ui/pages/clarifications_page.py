@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from crmbid_desktop.domain.dates import parse_date
-from crmbid_desktop.services import clarifications as clarification_service
-from crmbid_desktop.services import sections as section_service
-from crmbid_desktop.services.changes import ChangeSet
-from crmbid_desktop.services.queries import optional_date
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.changes import ChangeSet
+from crmbid_desktop.services.bid.queries import optional_date
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers import clarifications as clarification_service
+from crmbid_desktop.services.registers import sections as section_service
 from crmbid_desktop.ui.pages.base import Page
 from crmbid_desktop.ui.table_model import ROW_ROLE, Column, RowTableModel
 from crmbid_desktop.ui.widgets import FilterableTable, name_widget, select_row_by_id

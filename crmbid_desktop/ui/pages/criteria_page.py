@@ -29,11 +29,11 @@ from PySide6.QtWidgets import (
 )
 
 from crmbid_desktop.domain.coverage import FULL_WEIGHT_BP, parse_weight
-from crmbid_desktop.services import criteria as criteria_service
-from crmbid_desktop.services import sections as section_service
-from crmbid_desktop.services.changes import ChangeSet
-from crmbid_desktop.services.queries import format_bp
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.changes import ChangeSet
+from crmbid_desktop.services.bid.queries import format_bp
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers import criteria as criteria_service
+from crmbid_desktop.services.registers import sections as section_service
 from crmbid_desktop.ui.colours import background_colour, text_colour, text_style
 from crmbid_desktop.ui.pages.base import Page
 from crmbid_desktop.ui.widgets import name_widget

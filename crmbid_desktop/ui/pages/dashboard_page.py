@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crmbid_desktop.services import dashboard as dashboard_service
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.views import dashboard as dashboard_service
 from crmbid_desktop.ui.charts import RatioRing, StatusBar, word_bar_colour
 from crmbid_desktop.ui.colours import fill_colour, text_colour
 from crmbid_desktop.ui.pages.base import BID_TABLES, Page

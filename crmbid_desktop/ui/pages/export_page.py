@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from crmbid_desktop.domain.preflight import PreflightItem
-from crmbid_desktop.services import proposal_export as service
-from crmbid_desktop.services import queries
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid import queries
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.word import proposal_export as service
 from crmbid_desktop.settings import Settings
 from crmbid_desktop.ui.pages.base import BID_TABLES, Page
 from crmbid_desktop.ui.sustainability.heat_map import render_heat_map_png
@@ -369,7 +369,7 @@ class ExportPage(Page):
         self.export_finished.emit(self.exported)
 
     def _on_failed(self, error: object) -> None:
-        from crmbid_desktop.services.docx_package import ExportTargetLockedError
+        from crmbid_desktop.services.word.docx_package import ExportTargetLockedError
 
         self._set_busy(False)
         self.progress_bar.setRange(0, 1)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crmbid_desktop.services.partner_import import ImportPreview, report_lines
+from crmbid_desktop.services.spreadsheets.partner_import import ImportPreview, report_lines
 from crmbid_desktop.ui.widgets import name_widget
 
 

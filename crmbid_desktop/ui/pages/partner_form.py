@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 
 from crmbid_desktop.domain import partner_rules as rules
 from crmbid_desktop.domain.dates import format_date, parse_date
-from crmbid_desktop.services.partners import AttachmentRow, ContactFields, PartnerFields
-from crmbid_desktop.services.queries import optional_date
+from crmbid_desktop.services.bid.queries import optional_date
+from crmbid_desktop.services.registers.partners import AttachmentRow, ContactFields, PartnerFields
 from crmbid_desktop.ui.colours import text_style
 from crmbid_desktop.ui.widgets import name_widget
 

@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from crmbid_desktop.domain import partner_rules as rules
-from crmbid_desktop.services import partners as service
-from crmbid_desktop.services.changes import ChangeSet
-from crmbid_desktop.services.partners import ContactFields, PartnerFields, PartnerRow
-from crmbid_desktop.services.queries import format_bp, format_pence, optional_date
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.changes import ChangeSet
+from crmbid_desktop.services.bid.queries import format_bp, format_pence, optional_date
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers import partners as service
+from crmbid_desktop.services.registers.partners import ContactFields, PartnerFields, PartnerRow
 from crmbid_desktop.store.errors import BidFileError
 from crmbid_desktop.ui.colours import text_colour, text_style
 from crmbid_desktop.ui.pages.base import Page
@@ -531,8 +531,8 @@ class PartnersPage(Page):
 
     # -- import and export ------------------------------------------------------------------------
     def _import(self) -> None:
-        from crmbid_desktop.services import partner_import
-        from crmbid_desktop.services.tabular import TabularError
+        from crmbid_desktop.services.spreadsheets import partner_import
+        from crmbid_desktop.services.spreadsheets.tabular import TabularError
         from crmbid_desktop.ui.pages.import_preview_dialog import ImportPreviewDialog
 
         self.flush()
@@ -574,8 +574,8 @@ class PartnersPage(Page):
         )
 
     def _export(self) -> None:
-        from crmbid_desktop.services import partner_export
-        from crmbid_desktop.services.file_formats import ExportOptions
+        from crmbid_desktop.services.formats import ExportOptions
+        from crmbid_desktop.services.spreadsheets import partner_export
 
         path, _ = QFileDialog.getSaveFileName(
             self,

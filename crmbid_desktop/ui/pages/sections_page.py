@@ -42,10 +42,10 @@ from PySide6.QtWidgets import (
 from crmbid_desktop.domain.dates import format_date, parse_date
 from crmbid_desktop.domain.section_workflow import NOT_STARTED, STATUSES, WorkflowError
 from crmbid_desktop.domain.word_meter import NEAR, OVER, meter_level, meter_text
-from crmbid_desktop.services import queries
-from crmbid_desktop.services import sections as section_service
-from crmbid_desktop.services.changes import ChangeSet
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid import queries
+from crmbid_desktop.services.bid.changes import ChangeSet
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers import sections as section_service
 from crmbid_desktop.store.errors import BidFileError
 from crmbid_desktop.ui import icons
 

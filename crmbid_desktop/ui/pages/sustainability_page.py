@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget
 
-from crmbid_desktop.services.changes import ChangeSet
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.changes import ChangeSet
+from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.ui.pages.base import Page
 from crmbid_desktop.ui.sustainability.budget_tab import BudgetTab
 from crmbid_desktop.ui.sustainability.products_tab import ProductsTab

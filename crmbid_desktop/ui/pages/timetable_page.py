@@ -23,15 +23,16 @@ from sqlalchemy.orm import Session
 
 from crmbid_desktop.domain.critical_path import DependencyCycleError
 from crmbid_desktop.domain.dates import format_date
-from crmbid_desktop.services import planning, queries
-from crmbid_desktop.services.changes import ChangeSet
-from crmbid_desktop.services.planning import (
+from crmbid_desktop.services.bid import queries
+from crmbid_desktop.services.bid.changes import ChangeSet
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers import planning
+from crmbid_desktop.services.registers.planning import (
     MilestoneInput,
     PlanningError,
     PlanView,
     TaskInput,
 )
-from crmbid_desktop.services.workspace import Workspace
 from crmbid_desktop.store.errors import BidFileError
 from crmbid_desktop.store.models import Section
 from crmbid_desktop.ui.colours import text_colour
@@ -335,13 +336,13 @@ class TimetablePage(Page):
             self.export_calendar(Path(target))
 
     def export_calendar(self, target: Path) -> None:
-        from crmbid_desktop.services import file_formats
+        from crmbid_desktop.services import formats
 
         if target.suffix.lower() != ".ics":
             target = target.with_name(target.name + ".ics")
         try:
-            result = file_formats.export(
-                self.workspace, target, file_formats.ExportOptions(document="timetable")
+            result = formats.export(
+                self.workspace, target, formats.ExportOptions(document="timetable")
             )
         except (OSError, ValueError) as error:
             self.show_error(f"Could not export the calendar to {target}: {error}")

@@ -19,10 +19,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QInputDialog, QTextEdit, QToolBar, QWidget
 
-from crmbid_desktop.services.paste_cleanup import clean_pasted_html
-from crmbid_desktop.services.sections import markdown_to_html
+from crmbid_desktop.services.registers.sections import markdown_to_html
 from crmbid_desktop.ui import icons
 from crmbid_desktop.ui.sections.markdown_writer import CachedDocumentText, document_markdown
+from crmbid_desktop.ui.sections.paste_cleanup import clean_pasted_html
 
 HEADING_SIZES = {1: 1.5, 2: 1.25}
 

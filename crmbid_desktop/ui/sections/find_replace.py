@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crmbid_desktop.services import sections as section_service
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers import sections as section_service
 from crmbid_desktop.ui.widgets import name_widget
 
 

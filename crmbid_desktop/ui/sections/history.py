@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from crmbid_desktop.domain import textdiff
-from crmbid_desktop.services import sections as section_service
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers import sections as section_service
 from crmbid_desktop.ui.colours import PaletteSource, background_colour, text_colour
 from crmbid_desktop.ui.widgets import name_widget
 

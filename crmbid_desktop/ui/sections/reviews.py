@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from crmbid_desktop.domain.dates import format_date
-from crmbid_desktop.services import sections as section_service
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers import sections as section_service
 from crmbid_desktop.ui.widgets import name_widget
 
 

@@ -33,9 +33,9 @@ from PySide6.QtWidgets import (
 
 from crmbid_desktop.domain.budget_rules import MAX_YEARS, balance_words, financial_year_label
 from crmbid_desktop.domain.money import format_pence, format_pence_plain, parse_money
-from crmbid_desktop.services import budget
-from crmbid_desktop.services.budget import BudgetRow, BudgetTable
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers import budget
+from crmbid_desktop.services.registers.budget import BudgetRow, BudgetTable
 from crmbid_desktop.ui.colours import background_colour, text_colour
 from crmbid_desktop.ui.sustainability import forms
 from crmbid_desktop.ui.widgets import name_widget

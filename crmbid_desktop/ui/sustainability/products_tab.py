@@ -21,11 +21,12 @@ from PySide6.QtWidgets import (
 
 from crmbid_desktop.domain import product_rules
 from crmbid_desktop.domain.money import format_pence, parse_money
-from crmbid_desktop.services import products, queries
-from crmbid_desktop.services.changes import ChangeSet
-from crmbid_desktop.services.file_formats import ExportOptions, ImportReport
-from crmbid_desktop.services.products import ProductFields, ProductRow
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid import queries
+from crmbid_desktop.services.bid.changes import ChangeSet
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.formats import ExportOptions, ImportReport
+from crmbid_desktop.services.registers import products
+from crmbid_desktop.services.registers.products import ProductFields, ProductRow
 from crmbid_desktop.ui.sustainability import forms
 from crmbid_desktop.ui.table_model import ROW_ROLE, Column
 from crmbid_desktop.ui.widgets import FilterableTable, name_widget
@@ -453,7 +454,7 @@ class ProductsTab(QWidget):
         Both steps show a progress window with Cancel; a cancelled apply rolls back, so the
         bid is left exactly as it was. Rows with problems are listed in the report, not lost.
         """
-        from crmbid_desktop.services import products_io
+        from crmbid_desktop.services.spreadsheets import products_io
         from crmbid_desktop.ui.progress import CANCELLED, run_with_progress
 
         self.flush()
@@ -506,7 +507,7 @@ class ProductsTab(QWidget):
             self.export_to(Path(target))
 
     def export_to(self, target: Path) -> None:
-        from crmbid_desktop.services import products_io
+        from crmbid_desktop.services.spreadsheets import products_io
 
         if target.suffix.lower() not in (".csv", ".xlsx"):
             target = target.with_suffix(".xlsx")

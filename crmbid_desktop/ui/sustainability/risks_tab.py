@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from crmbid_desktop.domain import risk_rules
-from crmbid_desktop.services import risks
-from crmbid_desktop.services.risks import RiskFields, RiskRow
-from crmbid_desktop.services.workspace import Workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers import risks
+from crmbid_desktop.services.registers.risks import RiskFields, RiskRow
 from crmbid_desktop.ui.sustainability import forms
 from crmbid_desktop.ui.sustainability.heat_map import HeatMapWidget
 from crmbid_desktop.ui.table_model import ROW_ROLE, Column

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.domain.working_days import WorkingCalendar
-from crmbid_desktop.services.planning import (
+from crmbid_desktop.services.registers.planning import (
     MILESTONE_KINDS,
     TASK_PRIORITIES,
     TASK_STATUSES,

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.domain.working_days import WorkingCalendar
-from crmbid_desktop.services.planning import PlanView
+from crmbid_desktop.services.registers.planning import PlanView
 from crmbid_desktop.ui import colours
 
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from crmbid_desktop.domain.dates import format_date_time
-from crmbid_desktop.services.planning import MilestoneRow
+from crmbid_desktop.services.registers.planning import MilestoneRow
 from crmbid_desktop.ui.table_model import ROW_ROLE, Column, RowTableModel
 from crmbid_desktop.ui.widgets import FilterableTable, name_widget
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from crmbid_desktop.domain.dates import format_date
-from crmbid_desktop.services.planning import TASK_STATUSES, TaskRow
+from crmbid_desktop.services.registers.planning import TASK_STATUSES, TaskRow
 from crmbid_desktop.ui.colours import background_colour
 from crmbid_desktop.ui.table_model import ROW_ROLE, SORT_ROLE
 from crmbid_desktop.ui.widgets import ColumnFitter, EmptyStateTableView, name_widget

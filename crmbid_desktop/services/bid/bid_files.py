@@ -1,0 +1,314 @@
+"""Opening, creating and copying bid files for the GUI and the command line.
+
+The GUI opens bids through `open_guarded`: one writer at a time (a lock file), a backup on open,
+every 10 minutes while the bid changes and on close, and recovery of a damaged file from its
+newest good backup.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from crmbid_desktop.domain.risky_places import RiskyPlace, risky_place
+from crmbid_desktop.paths import BID_SUFFIX, AppPaths
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.store import backups
+from crmbid_desktop.store import sqlite as sqlite_store
+from crmbid_desktop.store.bidfile import FileInspection, inspect_file, open_bid
+from crmbid_desktop.store.errors import BidFileError, CannotEditError
+from crmbid_desktop.store.locks import BidLock
+from crmbid_desktop.store.sqlite_trust import edit_obstacle
+
+log = logging.getLogger(__name__)
+
+
+def open_workspace(
+    path: Path, paths: AppPaths, *, read_only: bool = False, reason: str = ""
+) -> Workspace:
+    """Open a bid without a lock or backups (command line, tests); the GUI uses `open_guarded`."""
+    return Workspace(
+        open_bid(path, backups_dir=paths.backups_dir, read_only=read_only, read_only_reason=reason)
+    )
+
+
+@contextlib.contextmanager
+def command_workspace(path: Path, paths: AppPaths, *, writes: bool) -> Iterator[Workspace]:
+    """The bid for one command-line command, closed (and its lock released) afterwards.
+
+    A command that `writes` holds the bid's lock, as the program does, so it is refused at once
+    (naming who has it) while the bid is open for editing elsewhere. A command that only reads
+    opens a bid it cannot change (read-only file or folder) read-only.
+    """
+    path = Path(path).resolve()
+    lock = BidLock.acquire(path) if writes and path.is_file() else None
+    try:
+        try:
+            workspace = open_workspace(path, paths)
+        except CannotEditError as error:
+            if writes:
+                raise
+            workspace = open_workspace(path, paths, read_only=True, reason=error.obstacle)
+        try:
+            yield workspace
+        finally:
+            workspace.close()
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def new_workspace(path: Path, template: str | None = None) -> Workspace:
+    """A new bid from `template` (bid_template's default when None), opened without a lock."""
+    # Imported here: bid_template needs the ORM models, which opening a bid does not.
+    from crmbid_desktop.services.bid.bid_template import DEFAULT_TEMPLATE, create_bid
+
+    return Workspace(create_bid(path, template or DEFAULT_TEMPLATE))
+
+
+def open_default_bid(paths: AppPaths) -> Workspace:
+    """The bid a first start opens: created from the ODPM template when it does not exist yet."""
+    if paths.default_bid.exists():
+        return open_workspace(paths.default_bid, paths)
+    return new_workspace(paths.default_bid)
+
+
+def save_copy(workspace: Workspace, target: Path) -> None:
+    """A consistent copy of the open bid as a new file; never over the open bid itself."""
+    target = Path(target).resolve()
+    if target == workspace.path:
+        raise BidFileError(target, "a copy cannot replace the bid that is open.")
+    sqlite_store.backup_file(workspace.path, target)
+
+
+@dataclass
+class GuardedBid:
+    """An open bid with its lock and backup schedule; `close()` backs up and releases the lock."""
+
+    workspace: Workspace
+    paths: AppPaths
+    lock: BidLock | None
+    schedule: backups.BackupSchedule = field(default_factory=backups.BackupSchedule)
+    last_backup: Path | None = None
+    #: Why the last backup failed ("" when it did not): the GUI warns, work goes on.
+    backup_error: str = ""
+    closed: bool = False
+
+    @property
+    def read_only(self) -> bool:
+        return self.workspace.read_only
+
+    def backup_now(self) -> Path | None:
+        if self.read_only:
+            return None
+        try:
+            self.last_backup = backups.take_backup(self.workspace.path, self.paths.backups_dir)
+        except Exception as error:  # a failed backup must not stop work: log it, tell, go on
+            log.error("Backup of %s failed: %s", self.workspace.path, error)
+            self.backup_error = backups.describe_failure(error, self.paths.backups_dir)
+            return None
+        self.backup_error = ""
+        self.schedule.note_backup()
+        return self.last_backup
+
+    def tick(self) -> Path | None:
+        """Called every minute by the GUI: refresh the lock, back up when one is due."""
+        if self.lock is not None:
+            self.lock.refresh()
+        return self.backup_now() if self.schedule.due() else None
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        try:
+            self.workspace.close()
+            # After close the write-ahead log is folded in: the backup is of the final file.
+            if self.schedule.changed:
+                self.backup_now()
+        finally:
+            if self.lock is not None:
+                self.lock.release()
+
+
+def open_guarded(
+    path: Path,
+    paths: AppPaths,
+    *,
+    read_only: bool = False,
+    user: str | None = None,
+    read_only_reason: str = "",
+    take_over_suspect: bool = False,
+    inspection: FileInspection | None = None,
+) -> GuardedBid:
+    """Open a bid for the GUI: take its lock (or raise `BidLockedError`), back it up, watch edits.
+
+    A bid that cannot be changed where it is raises `CannotEditError` before any lock is
+    taken (the GUI then opens it read-only, saying why). Read-only opening takes no lock and
+    no backups. `take_over_suspect` takes over a lock dated in the future.
+    """
+    path = Path(path).resolve()
+    if not read_only and path.exists():
+        obstacle = edit_obstacle(path)
+        if obstacle is not None:
+            raise CannotEditError(path, obstacle)
+    lock = (
+        None if read_only else BidLock.acquire(path, user=user, take_over_suspect=take_over_suspect)
+    )
+    # Decided before the bid is opened: opening creates its write-ahead log, whose fresh time
+    # would otherwise count as a change and take a needless copy of the whole bid every start.
+    newest = None if read_only else backups.newest_backup_time(path, paths.backups_dir)
+    needs_backup = not read_only and (newest is None or backups.bid_changed_since(path, newest))
+    try:
+        workspace = Workspace(
+            open_bid(
+                path,
+                backups_dir=paths.backups_dir,
+                read_only=read_only,
+                read_only_reason=read_only_reason,
+                inspection=inspection,
+            ),
+            user,
+        )
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+    guarded = GuardedBid(workspace, paths, lock)
+    workspace.on_saved(lambda _summary: guarded.schedule.note_change())
+    if needs_backup:
+        guarded.backup_now()
+    elif not read_only:
+        guarded.schedule.note_backup()
+    return guarded
+
+
+def inspect(path: Path) -> FileInspection:
+    """The read-only check opening makes (integrity, schema, rows, log), on its own.
+
+    The GUI runs it off the GUI thread for a big file and hands the result to `open_guarded`.
+    """
+    return inspect_file(Path(path).resolve())
+
+
+def create_guarded(path: Path, paths: AppPaths, template: str | None = None) -> GuardedBid:
+    """Create a bid from a template (bid_template's default when None) and open it guarded."""
+    new_workspace(Path(path), template).close()
+    return open_guarded(path, paths)
+
+
+# -- risky places -------------------------------------------------------------------------------
+def place_risk(path: Path) -> RiskyPlace | None:
+    return risky_place(Path(path).absolute())
+
+
+def _free_name(folder: Path, stem: str) -> Path:
+    candidate = folder / f"{stem}{BID_SUFFIX}"
+    number = 2
+    while candidate.exists():
+        candidate = folder / f"{stem} ({number}){BID_SUFFIX}"
+        number += 1
+    return candidate
+
+
+def make_local_copy(path: Path, paths: AppPaths) -> Path:
+    """Copy a bid from a risky place into the user's Documents folder; returns the copy's path."""
+    path = Path(path)
+    paths.documents_dir.mkdir(parents=True, exist_ok=True)
+    target = _free_name(paths.documents_dir, f"{path.stem} (local copy)")
+    backups.restore_backup(path, target)
+    log.info("Copied %s from a risky place to %s", path, target)
+    return target
+
+
+# -- foreign objects ----------------------------------------------------------------------------
+def save_cleaned_copy(path: Path, paths: AppPaths) -> tuple[Path, list[str]]:
+    """A copy of a bid refused for foreign objects, without them: beside it, or in Documents.
+
+    Returns the copy's path and what was left out. The received file is never changed.
+    """
+    from crmbid_desktop.store.bidfile import save_cleaned_copy as clean
+
+    path = Path(path).resolve()
+    folder = path.parent if os.access(path.parent, os.W_OK) else paths.documents_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    target = _free_name(folder, f"{path.stem} (cleaned)")
+    dropped = clean(path, target)
+    log.warning("Saved %s without %s as %s", path, ", ".join(dropped), target)
+    return target, dropped
+
+
+# -- damage -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Recovery:
+    """What recovering a damaged bid did, for the message to the user."""
+
+    path: Path
+    damaged_kept_as: Path
+    restored_from: Path
+
+
+def damaged_name(path: Path, now: datetime) -> Path:
+    return path.with_name(f"{path.stem} (damaged {now:%Y-%m-%d %H%M}){path.suffix}")
+
+
+def recover_damaged(path: Path, paths: AppPaths, *, now: datetime | None = None) -> Recovery:
+    """Put a damaged bid aside (renamed, never written to) and restore its newest good backup.
+
+    Raises `BidFileError` when the bid has no good backup; the damaged file is then left as is.
+    """
+    path = Path(path).resolve()
+    backup = backups.newest_good_backup(path, paths.backups_dir)
+    if backup is None:
+        raise BidFileError(
+            path, "it is damaged and there is no sound backup of it to restore from."
+        )
+    aside = damaged_name(path, now or datetime.now())
+    number = 2
+    while aside.exists():
+        aside = aside.with_name(f"{aside.stem} {number}{aside.suffix}")
+        number += 1
+    os.replace(path, aside)
+    # A write-ahead log left beside the damaged file would be replayed into the restored copy.
+    for extra in ("-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.replace(path.with_name(path.name + extra), aside.with_name(aside.name + extra))
+    sqlite_store.backup_file(backup, path)
+    log.warning("Restored %s from %s; the damaged file is kept as %s", path, backup, aside)
+    return Recovery(path=path, damaged_kept_as=aside, restored_from=backup)
+
+
+@dataclass(frozen=True)
+class BackupComparison:
+    """A damaged bid beside the backup offered for it: when each was saved, what each holds."""
+
+    file_modified: datetime
+    file_counts: tuple[int | None, int | None, int | None] | None
+    backup_taken: datetime
+    backup_counts: tuple[int | None, int | None, int | None]
+
+
+def compare_with_backup(path: Path, backup: Path) -> BackupComparison:
+    """Dates and (partners, tasks, sections) of a damaged bid and a backup, both read-only."""
+    path = Path(path)
+    modified = datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
+    wal = path.with_name(path.name + "-wal")
+    with contextlib.suppress(OSError):
+        modified = max(modified, datetime.fromtimestamp(wal.stat().st_mtime).replace(microsecond=0))
+    taken = backups.taken_at_from_name(backup.name)
+    taken = (taken or datetime.fromtimestamp(backup.stat().st_mtime)).replace(microsecond=0)
+    return BackupComparison(
+        file_modified=modified,
+        file_counts=backups.counts_of(path),
+        backup_taken=taken,
+        backup_counts=backups.counts_of(backup),
+    )
+
+
+def newest_good_backup(path: Path, paths: AppPaths) -> Path | None:
+    return backups.newest_good_backup(Path(path).resolve(), paths.backups_dir)

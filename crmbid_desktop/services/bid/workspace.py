@@ -1,0 +1,211 @@
+"""The open bid as the GUI and command line use it: one committed transaction per user edit."""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crmbid_desktop.services.bid.changes import ChangeSet, change_set
+from crmbid_desktop.store import table_clauses
+from crmbid_desktop.store.bidfile import BidFile
+from crmbid_desktop.store.sqlite import RowChange
+
+# The ORM models (store/models.py) are imported where an edit needs them, not here: opening a
+# bid and painting the main window's first screen must not wait for them to be declared.
+
+SavedListener = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class RecordedEdit:
+    """A committed edit and the rows it touched, with their earlier values (what takes it back).
+
+    Made by `Workspace.edit` for every edit, so undo needs no code per kind of edit: the store's
+    triggers saw every row touched, children removed by a cascade included. It keeps only what
+    changed (a removed letter's bytes by reference), so undo costs what the edit cost.
+    """
+
+    summary: str
+    rows: tuple[RowChange, ...]
+    action: str = "edit"
+    entity: str = ""
+    entity_uuid: str = ""
+
+    def then(self, later: RecordedEdit, summary: str) -> RecordedEdit:
+        """This edit followed by `later` as one step: undo takes `later` back first."""
+        return RecordedEdit(
+            summary, self.rows + later.rows, self.action, self.entity, self.entity_uuid
+        )
+
+    def size(self) -> int:
+        """About how many bytes of memory this step keeps alive."""
+        return 128 + len(self.summary) + sum(row.size() for row in self.rows)
+
+
+RecordedListener = Callable[[RecordedEdit], None]
+ChangeListener = Callable[[ChangeSet], None]
+
+
+def default_user_name() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name on some locked-down machines
+        return "unknown user"
+
+
+class Workspace:
+    """An open bid plus who is editing it.
+
+    Every edit goes through `edit()`: it commits one transaction holding the change and its
+    change-log line, and only then tells listeners it was saved.
+    """
+
+    def __init__(self, bid: BidFile, user: str | None = None) -> None:
+        self.bid = bid
+        self.user = user or default_user_name()
+        #: "Plan as if today is …" for this bid (rehearsals, looking back): the day the dashboard
+        #: and timetable count from; None for the computer's date. See `today`.
+        self.plan_today: date | None = None
+        self._saved_listeners: list[SavedListener] = []
+        self._recorded_listeners: list[RecordedListener] = []
+        self._change_listeners: list[ChangeListener] = []
+
+    @property
+    def path(self) -> Path:
+        return self.bid.path
+
+    def today(self) -> date:
+        """The day the plan counts from: `plan_today` when set, else the computer's date."""
+        return self.plan_today or date.today()
+
+    @property
+    def read_only(self) -> bool:
+        return self.bid.read_only
+
+    def on_saved(self, listener: SavedListener) -> None:
+        self._saved_listeners.append(listener)
+
+    def remove_saved_listener(self, listener: SavedListener) -> None:
+        """Stop telling `listener` (a window that closes must not be called afterwards)."""
+        if listener in self._saved_listeners:
+            self._saved_listeners.remove(listener)
+
+    def on_recorded(self, listener: RecordedListener) -> None:
+        """Be told of each committed edit with what takes it back (the ui's undo history)."""
+        self._recorded_listeners.append(listener)
+
+    def remove_recorded_listener(self, listener: RecordedListener) -> None:
+        if listener in self._recorded_listeners:
+            self._recorded_listeners.remove(listener)
+
+    def on_changed(self, listener: ChangeListener) -> None:
+        """Be told of every write's change set, undo and redo included (pages update from it).
+
+        Called on the thread that wrote: a listener that touches widgets must hand it over.
+        """
+        self._change_listeners.append(listener)
+
+    def remove_change_listener(self, listener: ChangeListener) -> None:
+        if listener in self._change_listeners:
+            self._change_listeners.remove(listener)
+
+    @contextlib.contextmanager
+    def edit(
+        self, summary: str, *, action: str = "edit", entity: str = "", entity_uuid: str = ""
+    ) -> Iterator[Session]:
+        """One user edit: yields a session, commits it with a change-log line, then notifies."""
+        from crmbid_desktop.store.models import ChangeLogEntry
+
+        with self.bid.transaction() as session:
+            self.bid.start_recording(session)
+            yield session
+            rows = self.bid.recorded_changes(session)
+            session.add(
+                ChangeLogEntry(
+                    who=self.user,
+                    action=action,
+                    entity=entity,
+                    entity_uuid=entity_uuid,
+                    summary=summary,
+                )
+            )
+        self._tell_saved(summary)
+        if rows:
+            recorded = RecordedEdit(summary, tuple(rows), action, entity, entity_uuid)
+            for listener in list(self._recorded_listeners):
+                listener(recorded)
+            self._tell_changed(change_set(rows, summary=summary, who=self.user))
+
+    def take_back(self, edit: RecordedEdit, verb: str = "Undid") -> RecordedEdit:
+        """Put back the rows `edit` changed, in one transaction logged as "Undid …"/"Redid …".
+
+        Returns the edit that reverses this one, so undo gives redo and redo gives undo again.
+        Listeners of recorded edits are not told of it as a new edit (it is a step through the
+        history); change listeners get its change set like any other write's.
+        """
+        from crmbid_desktop.store.models import ChangeLogEntry
+
+        summary = f"{verb} {edit.summary[:1].lower()}{edit.summary[1:]}"
+        with self.bid.transaction() as session:
+            self.bid.start_recording(session)
+            self.bid.take_back_changes(session, edit.rows)
+            rows = self.bid.recorded_changes(session)
+            session.add(
+                ChangeLogEntry(
+                    who=self.user,
+                    action=verb.lower(),
+                    entity=edit.entity,
+                    entity_uuid=edit.entity_uuid,
+                    summary=summary,
+                )
+            )
+        self._tell_saved(summary)
+        kind = "undo" if verb == "Undid" else "redo"
+        self._tell_changed(change_set(rows, summary=summary, who=self.user, kind=kind))
+        return RecordedEdit(edit.summary, tuple(rows), edit.action, edit.entity, edit.entity_uuid)
+
+    def row_id(self, entity: str, entity_uuid: str) -> int | None:
+        """The id of the `entity` row ("section", "partner"...) with this uuid, if it exists."""
+        from crmbid_desktop.store.models import Base
+
+        table = Base.metadata.tables.get(entity)
+        if table is None or not entity_uuid or "uuid" not in table.c:
+            return None
+        with self.reading() as session:
+            found = session.execute(
+                select(table.c.id).where(table.c.uuid == entity_uuid)
+            ).scalar_one_or_none()
+        return None if found is None else int(found)
+
+    def bid_title(self) -> str:
+        """The bid's title, as the window title and the dashboard show it."""
+        title = table_clauses.bid.c.title
+        with self.reading() as session:
+            found = session.execute(
+                select(title).order_by(table_clauses.bid.c.id).limit(1)
+            ).scalar_one_or_none()
+        return found or ""
+
+    def _tell_changed(self, changes: ChangeSet) -> None:
+        if changes:
+            for listener in list(self._change_listeners):
+                listener(changes)
+
+    def _tell_saved(self, summary: str) -> None:
+        for listener in list(self._saved_listeners):
+            listener(summary)
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Session]:
+        with self.bid.reading() as session:
+            yield session
+
+    def close(self) -> None:
+        self.bid.close()

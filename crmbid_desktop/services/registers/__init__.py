@@ -1,0 +1,1 @@
+"""Editing each part of the bid: partners, tasks, sections, criteria, clarifications, products, risks."""

@@ -1,0 +1,259 @@
+"""The multi-year budget: standard income and cost lines, lines drawn from the partner and products
+registers, per-year amounts, totals and surplus or gap, and rows for print."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from crmbid_desktop.domain import product_rules
+from crmbid_desktop.domain.budget_rules import (
+    COST,
+    INCOME,
+    LineAmounts,
+    YearTotals,
+    balance_words,
+    budget_years,
+    financial_year_label,
+    year_totals,
+)
+from crmbid_desktop.domain.money import format_pence
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.store.models import Bid, BudgetAmount, BudgetLine, Partner, Product
+
+#: Sources whose amounts are computed from another register, never typed in.
+PARTNERS_SOURCE = "partners"
+PRODUCTS_SOURCE = "products"
+DRAWN_FROM = {PARTNERS_SOURCE: "partner register", PRODUCTS_SOURCE: "products register"}
+
+
+@dataclass(frozen=True)
+class StandardLine:
+    kind: str
+    source: str
+    label: str
+
+
+#: Every bid's budget shows these lines, in this order, whether or not any amount is stored yet.
+STANDARD_LINES = (
+    StandardLine(INCOME, PARTNERS_SOURCE, "Partner contributions"),
+    StandardLine(INCOME, "subscriptions", "Subscriptions"),
+    StandardLine(INCOME, "paid services", "Paid services"),
+    StandardLine(INCOME, "sponsorship", "Sponsorship"),
+    StandardLine(INCOME, "grant", "Grant"),
+    StandardLine(COST, "staff", "Staff"),
+    StandardLine(COST, "hosting", "Hosting"),
+    StandardLine(COST, PRODUCTS_SOURCE, "Product maintenance"),
+    StandardLine(COST, "promotion and events", "Promotion and events"),
+)
+
+
+class ReadOnlyLineError(ValueError):
+    """An amount on a line drawn from another register was typed into."""
+
+
+@dataclass(frozen=True)
+class BudgetRow:
+    kind: str
+    source: str
+    label: str
+    amounts: dict[int, int] = field(default_factory=dict)  # year -> pence
+
+    @property
+    def drawn_from(self) -> str:
+        """ "" for a typed-in line, else the register the amounts come from."""
+        return DRAWN_FROM.get(self.source, "")
+
+    def amount(self, year: int) -> int:
+        return self.amounts.get(year, 0)
+
+
+@dataclass(frozen=True)
+class BudgetTable:
+    years: list[int]
+    income: list[BudgetRow]
+    costs: list[BudgetRow]
+    totals: list[YearTotals]
+
+    @property
+    def year_labels(self) -> list[str]:
+        return [financial_year_label(year) for year in self.years]
+
+    @property
+    def is_empty(self) -> bool:
+        """No income or cost entered or drawn in any year: nothing yet to balance."""
+        return not any(
+            row.amount(year) for row in (*self.income, *self.costs) for year in self.years
+        )
+
+
+def partner_contributions_pence(session: Session) -> int:
+    """A year's contributions from every partner still in the partnership."""
+    # Two columns, not whole rows: this is read again whenever a council changes.
+    rows = session.execute(select(Partner.contribution_pence, Partner.status))
+    return sum(pence for pence, status in rows if status != "withdrawn")
+
+
+def product_maintenance_pence(session: Session) -> int:
+    """A year's cost of maintaining every product not being retired."""
+    rows = session.execute(select(Product.yearly_cost_pence, Product.decision))
+    return sum(pence for pence, decision in rows if product_rules.is_maintained(decision))
+
+
+def drawn_inputs(session: Session) -> tuple[int, int, tuple[int, int]]:
+    """What the budget draws from elsewhere: contributions, maintenance, its years.
+
+    The budget tab compares this before and after a change to the partners or products, so an
+    edit that moves none of them (a council's region, a product's description) costs nothing.
+    """
+    return (
+        partner_contributions_pence(session),
+        product_maintenance_pence(session),
+        budget_settings(session),
+    )
+
+
+def budget_settings(session: Session) -> tuple[int, int]:
+    bid = session.scalars(select(Bid)).one()
+    return bid.budget_first_year, bid.budget_year_count
+
+
+def budget_table(session: Session) -> BudgetTable:
+    first_year, count = budget_settings(session)
+    years = budget_years(first_year, count)
+    stored = {
+        (line.kind, line.source): line
+        for line in session.scalars(
+            select(BudgetLine)
+            .options(selectinload(BudgetLine.amounts))
+            .order_by(BudgetLine.position, BudgetLine.id)
+        )
+    }
+    drawn = {
+        PARTNERS_SOURCE: partner_contributions_pence(session),
+        PRODUCTS_SOURCE: product_maintenance_pence(session),
+    }
+
+    def row(kind: str, source: str, label: str) -> BudgetRow:
+        if source in drawn:
+            return BudgetRow(kind, source, label, dict.fromkeys(years, drawn[source]))
+        line = stored.get((kind, source))
+        amounts = {amount.year: amount.amount_pence for amount in line.amounts} if line else {}
+        return BudgetRow(kind, source, line.label if line else label, amounts)
+
+    rows = [row(line.kind, line.source, line.label) for line in STANDARD_LINES]
+    standard = {(line.kind, line.source) for line in STANDARD_LINES}
+    # Lines a later version (or another council's copy) added keep their place after the standard.
+    rows += [
+        row(line.kind, line.source, line.label)
+        for key, line in stored.items()
+        if key not in standard and line.kind in (INCOME, COST)
+    ]
+    income = [r for r in rows if r.kind == INCOME]
+    costs = [r for r in rows if r.kind == COST]
+    totals = year_totals((LineAmounts(r.kind, r.amounts) for r in rows), years)
+    return BudgetTable(years, income, costs, totals)
+
+
+def _standard(kind: str, source: str) -> StandardLine | None:
+    return next((s for s in STANDARD_LINES if (s.kind, s.source) == (kind, source)), None)
+
+
+def set_amount(workspace: Workspace, kind: str, source: str, year: int, pence: int) -> int:
+    """Store one line's amount for one year; returns the amount it replaced (for undo)."""
+    if source in DRAWN_FROM:
+        raise ReadOnlyLineError(
+            f"This line is drawn from the {DRAWN_FROM[source]}: change the amounts there."
+        )
+    with workspace.reading() as session:
+        first_year, count = budget_settings(session)
+    if year not in budget_years(first_year, count):
+        raise ValueError(f"{financial_year_label(year)} is outside the budget's years.")
+    with workspace.edit(
+        f"Budget: {source} {financial_year_label(year)} set to {format_pence(pence)}",
+        entity="budget_line",
+    ) as session:
+        line = session.scalars(
+            select(BudgetLine).where(BudgetLine.kind == kind, BudgetLine.source == source)
+        ).first()
+        if line is None:
+            standard = _standard(kind, source)
+            if standard is None:
+                raise LookupError(f"There is no {kind} line {source!r} in this budget.")
+            line = BudgetLine(
+                kind=kind,
+                source=source,
+                label=standard.label,
+                position=STANDARD_LINES.index(standard),
+            )
+            session.add(line)
+            session.flush()
+        amount = session.scalars(
+            select(BudgetAmount).where(BudgetAmount.line_id == line.id, BudgetAmount.year == year)
+        ).first()
+        previous = amount.amount_pence if amount else 0
+        if amount is None:
+            session.add(BudgetAmount(line_id=line.id, year=year, amount_pence=pence))
+        else:
+            amount.amount_pence = pence
+        return previous
+
+
+def set_budget_years(workspace: Workspace, first_year: int, count: int) -> tuple[int, int]:
+    """Change which financial years the budget covers; stored amounts outside them are kept."""
+    budget_years(first_year, count)  # validates
+    with workspace.edit(
+        f"Budget covers {financial_year_label(first_year)} to "
+        f"{financial_year_label(first_year + count - 1)}",
+        entity="bid",
+    ) as session:
+        bid = session.scalars(select(Bid)).one()
+        previous = bid.budget_first_year, bid.budget_year_count
+        bid.budget_first_year, bid.budget_year_count = first_year, count
+        return previous
+
+
+# -- print rows for the Word proposal --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PrintRow:
+    cells: list[str]
+    #: "heading" (Income / Costs), "line", "total" or "balance": how the printed row is styled.
+    style: str
+
+
+def balance_cell(balance_pence: int) -> str:
+    """Surplus or gap in figures and words, so it reads right in black and white too."""
+    if balance_pence == 0:
+        return "£0.00 (breaks even)"
+    words = balance_words(balance_pence)
+    kind, amount = words.split(" ", 1)
+    return f"{amount} {kind}"
+
+
+def budget_print_rows(session: Session) -> tuple[list[str], list[PrintRow]]:
+    """Headers ("", "2005/06", ...) and the budget table as formatted strings."""
+    table = budget_table(session)
+    headers = ["", *table.year_labels]
+    rows: list[PrintRow] = []
+
+    def block(title: str, lines: list[BudgetRow], totals: list[int], total_label: str) -> None:
+        rows.append(PrintRow([title] + [""] * len(table.years), "heading"))
+        for line in lines:
+            label = f"{line.label} (from the {line.drawn_from})" if line.drawn_from else line.label
+            rows.append(
+                PrintRow([label] + [format_pence(line.amount(y)) for y in table.years], "line")
+            )
+        rows.append(PrintRow([total_label] + [format_pence(t) for t in totals], "total"))
+
+    block("Income", table.income, [t.income_pence for t in table.totals], "Total income")
+    block("Costs", table.costs, [t.cost_pence for t in table.totals], "Total costs")
+    rows.append(
+        PrintRow(
+            ["Surplus or gap"] + [balance_cell(t.balance_pence) for t in table.totals], "balance"
+        )
+    )
+    return headers, rows

@@ -1,0 +1,264 @@
+"""The products register: rows for the page and the Word export, edits, counter, CSV/XLSX in and out."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from crmbid_desktop.domain import product_rules
+from crmbid_desktop.domain.dates import format_date
+from crmbid_desktop.domain.money import format_pence
+from crmbid_desktop.domain.naming import first_free_name
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.store.models import Bid, Partner, Product, new_uuid
+
+
+@dataclass(frozen=True)
+class ProductFields:
+    """What the detail form (or an import row) sets on a product."""
+
+    name: str
+    category: str = "other"
+    description: str = ""
+    current_state: str = ""
+    decision: str = ""
+    decision_reason: str = ""
+    owner_partner_id: int | None = None
+    yearly_cost_pence: int = 0
+    downloads: int | None = None
+    councils_using: int | None = None
+    next_review_on: date | None = None
+
+    def checked(self) -> ProductFields:
+        """Normalised copy, or ValueError naming the field that is wrong."""
+        name = self.name.strip()
+        if not name:
+            raise ValueError("A product needs a name.")
+        for label, number in (
+            ("Yearly cost", self.yearly_cost_pence),
+            ("Downloads", self.downloads),
+            ("Councils using it", self.councils_using),
+        ):
+            if number is not None and number < 0:
+                raise ValueError(f"{label} cannot be negative.")
+        return replace(
+            self,
+            name=name,
+            category=product_rules.check_category(self.category),
+            decision=product_rules.check_decision(self.decision),
+        )
+
+
+@dataclass(frozen=True)
+class ProductRow:
+    id: int
+    uuid: str
+    fields: ProductFields
+    owner_name: str
+
+    @property
+    def name(self) -> str:
+        return self.fields.name
+
+    @property
+    def decision_text(self) -> str:
+        return product_rules.DECISIONS.get(self.fields.decision, self.fields.decision)
+
+
+def _fields_of(product: Product) -> ProductFields:
+    return ProductFields(
+        name=product.name,
+        category=product.category,
+        description=product.description,
+        current_state=product.current_state,
+        decision=product.decision,
+        decision_reason=product.decision_reason,
+        owner_partner_id=product.owner_partner_id,
+        yearly_cost_pence=product.yearly_cost_pence,
+        downloads=product.downloads,
+        councils_using=product.councils_using,
+        next_review_on=product.next_review_on,
+    )
+
+
+def product_rows(session: Session) -> list[ProductRow]:
+    owners = {partner.id: partner.name for partner in session.scalars(select(Partner))}
+    return [
+        ProductRow(
+            product.id,
+            product.uuid,
+            _fields_of(product),
+            owners.get(product.owner_partner_id, "") if product.owner_partner_id else "",
+        )
+        for product in session.scalars(select(Product).order_by(Product.id))
+    ]
+
+
+def product_count(session: Session) -> tuple[int, int]:
+    """(recorded, expected): the expected total is the bid setting (41 for the CRM Academy)."""
+    recorded = session.scalar(select(func.count()).select_from(Product)) or 0
+    expected = session.scalars(select(Bid.expected_products)).one()
+    return recorded, expected
+
+
+def product_count_text(session: Session) -> str:
+    return product_rules.count_text(*product_count(session))
+
+
+def _apply(product: Product, fields: ProductFields) -> None:
+    for key, value in asdict(fields).items():
+        setattr(product, key, value)
+
+
+def add_product(workspace: Workspace, fields: ProductFields) -> int:
+    fields = fields.checked()
+    product = Product(uuid=new_uuid(), name=fields.name)
+    _apply(product, fields)
+    with workspace.edit(
+        f"Added product “{fields.name}”", action="add", entity="product", entity_uuid=product.uuid
+    ) as session:
+        session.add(product)
+        session.flush()
+        return product.id
+
+
+#: How each field is named in an undo step and the change log ("Changed the decision of …").
+FIELD_LABELS = {
+    "category": "category",
+    "description": "description",
+    "current_state": "current state",
+    "decision": "decision",
+    "decision_reason": "reason for the decision",
+    "owner_partner_id": "owner council",
+    "yearly_cost_pence": "yearly cost",
+    "downloads": "downloads",
+    "councils_using": "councils using it",
+    "next_review_on": "next review date",
+}
+#: Long text is named, not quoted, in the description of a change.
+_LONG_TEXT = {"description", "decision_reason"}
+
+
+def describe_change(
+    old: ProductFields, new: ProductFields, owner_names: dict[int, str] | None = None
+) -> str:
+    """One line for the undo menu and change log; "" when nothing changed.
+
+    One field reads "Changed the decision of “CRM roadmaps” to keep"; several name the fields.
+    """
+    changed = [key for key in asdict(new) if getattr(old, key) != getattr(new, key)]
+    if not changed:
+        return ""
+    if changed == ["name"]:
+        return f"Renamed product “{old.name}” to “{new.name}”"
+    fields = [key for key in changed if key != "name"]
+    if len(changed) > 1:
+        labels = ", ".join(FIELD_LABELS[key] for key in fields)
+        renamed = f" (was “{old.name}”)" if "name" in changed else ""
+        return f"Changed the {labels} of product “{new.name}”{renamed}"
+    key = fields[0]
+    value = getattr(new, key)
+    label = FIELD_LABELS[key]
+    if value is None or value == "":
+        if key == "decision":
+            return f"Set the decision of “{new.name}” to not decided"
+        return f"Cleared the {label} of “{new.name}”"
+    if key in _LONG_TEXT:
+        return f"Changed the {label} of “{new.name}”"
+    return f"Changed the {label} of “{new.name}” to {_value_text(key, value, owner_names or {})}"
+
+
+def _value_text(key: str, value: Any, owner_names: dict[int, str]) -> str:
+    if key == "yearly_cost_pence":
+        return format_pence(value)
+    if key == "next_review_on":
+        return format_date(value)
+    if key in ("downloads", "councils_using"):
+        return f"{value:,}"
+    if key == "decision":
+        return str(product_rules.DECISIONS.get(value, value))
+    if key == "owner_partner_id":
+        return owner_names.get(value, "another council")
+    return f"“{value}”" if key == "current_state" else str(value)
+
+
+def update_product(workspace: Workspace, product_id: int, fields: ProductFields) -> str:
+    """Save the product's fields as one edit; returns its description ("" if nothing changed)."""
+    fields = fields.checked()
+    with workspace.reading() as session:
+        product = session.get(Product, product_id)
+        if product is None:
+            raise LookupError("That product is no longer in the bid (deleted elsewhere?).")
+        old, uuid = _fields_of(product), product.uuid
+        owners = {partner.id: partner.name for partner in session.scalars(select(Partner))}
+    summary = describe_change(old, fields, owners)
+    if not summary:
+        return ""
+    with workspace.edit(summary, entity="product", entity_uuid=uuid) as session:
+        product = session.get(Product, product_id)
+        if product is None:
+            raise LookupError("That product is no longer in the bid (deleted elsewhere?).")
+        _apply(product, fields)
+    return summary
+
+
+def new_product_name(session: Session, base: str = "New product") -> str:
+    """“New product”, or “New product 2”… when that name is taken, so each new row stands out."""
+    return first_free_name(base, session.scalars(select(Product.name)))
+
+
+def delete_product(workspace: Workspace, product_id: int) -> None:
+    """Delete one product; Edit > Undo puts it back whole (uuid included), as for every edit."""
+    with workspace.reading() as session:
+        product = session.get(Product, product_id)
+        if product is None:
+            raise LookupError("That product is no longer in the bid (deleted elsewhere?).")
+        summary, uuid = f"Deleted product “{product.name}”", product.uuid
+    with workspace.edit(summary, action="delete", entity="product", entity_uuid=uuid) as session:
+        found = session.get(Product, product_id)
+        if found is not None:
+            session.delete(found)
+
+
+# -- print rows for the Word proposal --------------------------------------------------------------
+
+PRINT_HEADERS = (
+    "Product",
+    "Category",
+    "Decision",
+    "Reason",
+    "Owner",
+    "Yearly cost",
+    "Evidence of use",
+    "Next review",
+)
+
+
+def evidence_text(fields: ProductFields) -> str:
+    parts = []
+    if fields.downloads is not None:
+        parts.append(f"{fields.downloads:,} downloads")
+    if fields.councils_using is not None:
+        parts.append(f"{fields.councils_using:,} councils")
+    return ", ".join(parts)
+
+
+def products_print_rows(session: Session) -> list[list[str]]:
+    """The products table as the proposal prints it (headers: PRINT_HEADERS)."""
+    return [
+        [
+            row.name,
+            row.fields.category,
+            row.decision_text,
+            row.fields.decision_reason,
+            row.owner_name,
+            format_pence(row.fields.yearly_cost_pence),
+            evidence_text(row.fields),
+            format_date(row.fields.next_review_on) if row.fields.next_review_on else "",
+        ]
+        for row in product_rows(session)
+    ]

@@ -1,0 +1,1 @@
+"""CSV and Excel in and out (partners, products, budget) and the Outlook calendar."""

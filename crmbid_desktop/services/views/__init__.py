@@ -1,0 +1,1 @@
+"""Read-only views across the bid: the dashboard and search."""

@@ -1,0 +1,1 @@
+"""Writing and reading Word documents: the proposal, its styles, tables and layout, the guarded reader."""
