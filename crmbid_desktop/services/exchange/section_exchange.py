@@ -8,7 +8,6 @@ changes the bid until `apply_returned` is called with the sections the user acce
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -733,14 +732,9 @@ def change_lines(change: SectionChange, choice: TrackedChoice) -> list[str]:
         lines.append(f"{head}: left as it is; settle the conflicts in File > Take back.")
     else:
         old, new = readable(change.current), readable(change.text(choice))
-        diff = difflib.unified_diff(
-            normalise(old).splitlines(),
-            normalise(new).splitlines(),
-            "current",
-            "returned",
-            lineterm="",
-            n=0,
-        )
+        from crmbid_desktop.domain.textdiff import changed_lines
+
+        diff = changed_lines(normalise(old).splitlines(), normalise(new).splitlines())
         added = removed = 0
         for piece in word_diff(old, new):
             if piece[1].strip():
@@ -749,7 +743,7 @@ def change_lines(change: SectionChange, choice: TrackedChoice) -> list[str]:
                 elif piece[0] == "delete":
                     removed += len(piece[1].split())
         lines.append(f"{head}: {_plural(added, 'word')} added, {removed} removed.")
-        lines += ["    " + line for line in list(diff)[2:]]
+        lines += ["    " + line for line in diff]
     if change.comments:
         lines.append(f"{head}: {_plural(len(change.comments), 'Word comment')}.")
     return lines
