@@ -371,6 +371,7 @@ class SectionChange:
     settled: str | None = None
     settled_how: str = ""
     _spelt: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _merged: dict[str, Merged] = field(default_factory=dict, repr=False, compare=False)
 
     def returned_text(self, choice: TrackedChoice) -> str:
         """The partner's text, with untouched paragraphs spelt as they were sent."""
@@ -383,7 +384,10 @@ class SectionChange:
         """sent → returned merged with sent → the bid now, when the bid changed since sending."""
         if not self.changed_in_bid_since_sent or self.sent is None:
             return None
-        return merge_texts(self.sent, self.current, self.returned_text(choice))
+        # Asked for many times per redraw of the take-back window: merge each choice once.
+        if choice not in self._merged:
+            self._merged[choice] = merge_texts(self.sent, self.current, self.returned_text(choice))
+        return self._merged[choice]
 
     def conflicts(self, choice: TrackedChoice) -> int:
         merged = self.merged(choice)
