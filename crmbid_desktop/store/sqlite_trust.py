@@ -90,6 +90,12 @@ def reading_uri(path: Path, *, immutable: bool) -> str:
     return f"file:{quoted}?mode=ro" + ("&immutable=1" if immutable else "")
 
 
+#: How long a check waits for another program's lock before calling the file busy. SQLite's
+#: usual wait (5 s) would keep the user staring at nothing before "Try again / Open read-only";
+#: a healthy writer holds its lock for milliseconds, so a short wait loses nothing.
+INSPECT_BUSY_TIMEOUT_S = 0.5
+
+
 @contextlib.contextmanager
 def inspecting(path: Path, *, ignore_wal: bool = False) -> Iterator[sqlite3.Connection]:
     """A raw read-only connection for checks; text that is not UTF-8 comes back repaired.
@@ -98,7 +104,9 @@ def inspecting(path: Path, *, ignore_wal: bool = False) -> Iterator[sqlite3.Conn
     undecodable, and a check must report damage rather than stumble on it.
     """
     immutable = ignore_wal or no_trace_possible(path)
-    connection = sqlite3.connect(reading_uri(path, immutable=immutable), uri=True, timeout=5)
+    connection = sqlite3.connect(
+        reading_uri(path, immutable=immutable), uri=True, timeout=INSPECT_BUSY_TIMEOUT_S
+    )
     connection.text_factory = lambda raw: raw.decode("utf-8", "replace")
     try:
         yield connection
