@@ -227,17 +227,23 @@ def make_local_copy(path: Path, paths: AppPaths) -> Path:
 
 
 # -- foreign objects ----------------------------------------------------------------------------
-def save_cleaned_copy(path: Path, paths: AppPaths) -> tuple[Path, list[str]]:
-    """A copy of a bid refused for foreign objects, without them: beside it, or in Documents.
+def save_cleaned_copy(
+    path: Path, paths: AppPaths, target: Path | None = None
+) -> tuple[Path, list[str]]:
+    """A copy of a bid refused for foreign objects, without them: at `target`, or else beside
+    it (in Documents when its folder cannot be written) as "NAME (cleaned)".
 
-    Returns the copy's path and what was left out. The received file is never changed.
+    Returns the copy's path and what was left out. The received file is never changed, and an
+    existing `target` is refused, never overwritten.
     """
     from crmbid_desktop.store.bidfile import save_cleaned_copy as clean
 
     path = Path(path).resolve()
-    folder = path.parent if os.access(path.parent, os.W_OK) else paths.documents_dir
-    folder.mkdir(parents=True, exist_ok=True)
-    target = _free_name(folder, f"{path.stem} (cleaned)")
+    if target is None:
+        folder = path.parent if os.access(path.parent, os.W_OK) else paths.documents_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        target = _free_name(folder, f"{path.stem} (cleaned)")
+    target = Path(target).resolve()
     dropped = clean(path, target)
     log.warning("Saved %s without %s as %s", path, ", ".join(dropped), target)
     return target, dropped
