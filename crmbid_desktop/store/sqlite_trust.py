@@ -442,27 +442,42 @@ def new_identity() -> int:
 
 
 def stamp_identity(connection: sqlite3.Connection, path: Path) -> bool:
-    """Make sure the file carries an identity matching the one beside its log.
+    """Give the file a new identity for this editing session and write it beside the log.
 
-    Stamped only while the log is empty (no other program has the bid open): written beside
-    first, then in the file and checkpointed at once. A crash in between leaves a log whose
-    only change is the stamp; it is set aside, losing nothing. Returns False when skipped.
+    Every session gets its own number, not only the file's first: a copy made outside the
+    program (Explorer's copy and paste) carries its original's number, and after the next
+    session on either the two differ, so a log left by a crash of one is never replayed into
+    the other. Stamped only while the log is empty: written beside first, then in the file and
+    checkpointed at once. A crash in between leaves a log whose only change is the stamp; it is
+    set aside, losing nothing. The file's modification time is put back, as the stamp is no
+    change of the user's (it would otherwise take a needless backup of the whole bid).
+    Returns False when the stamp could not be made now (the previous number is kept).
     """
     stamped = file_identity(path)
-    if stamped != 0:
-        # Stamped before: the log (if any) was judged its own already, so only the number
-        # beside it is written again; the bid itself is not touched (no needless backup).
-        if recorded_identity(path) != stamped:
-            _record_identity(path, stamped)
+    if stamped != 0 and wal_has_changes(path):
+        # This file's own log from a crash (judged so before opening): keep its number until
+        # the log is folded in; the next session gets a new one.
+        _keep_identity(path, stamped)
         return True
+    before = path.stat()
     busy = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     if busy is None or busy[0] != 0 or wal_has_changes(path):
+        _keep_identity(path, stamped)  # another program has it open: nothing is re-keyed
         return False
     identity = new_identity()
+    while identity == stamped:
+        identity = new_identity()
     _record_identity(path, identity)
     connection.execute(f"PRAGMA user_version = {identity:d}")
     connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with contextlib.suppress(OSError):
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     return True
+
+
+def _keep_identity(path: Path, stamped: int) -> None:
+    if stamped != 0 and recorded_identity(path) != stamped:
+        _record_identity(path, stamped)
 
 
 def _record_identity(path: Path, identity: int) -> None:
