@@ -661,15 +661,15 @@ def _write(
     deferred: list[tuple[Table, str, str, str]] = []  # self-references set after the inserts
     for table in tables:
         fks = _foreign_keys(table)
-        convert = _converters(table)
         # Rows go in as one executemany per set of columns: a statement per row spent most of
-        # a 200,000-row merge building and caching SQL (158 s before).
+        # a 200,000-row merge building and caching SQL (158 s before). Values stay as the
+        # snapshot holds them; `_insert_many` converts them a column at a time.
         batches: dict[tuple[str, ...], list[Row]] = {}
         for uuid, row in inserts.get(table.name, {}).items():
             values: Row = {"uuid": uuid}
             for name, value in row.items():
                 if name not in fks and name != "data":
-                    values[name] = convert[name](value) if name in convert else value
+                    values[name] = value
                 elif name in fks:
                     if value is None:
                         values[name] = None
@@ -720,33 +720,37 @@ def _write(
 def _insert_many(
     session: Session, table: Table, columns: tuple[str, ...], batch: list[Row]
 ) -> None:
-    """Insert rows that all set `columns`, in one executemany.
+    """Insert rows that all set `columns` (dates still as the snapshot's text), in one executemany.
 
-    When they set every column but the id, no default has to be filled in, so the rows go
-    straight to the driver with each column's own bind conversion applied: SQLAlchemy's
-    per-row parameter handling cost more than SQLite's work for a 200,000-row merge.
+    Values are converted a column at a time. When the rows set every column but the id, no
+    default has to be filled in, so they go straight to the driver with each column's own bind
+    conversion applied: SQLAlchemy's per-row parameter handling cost more than SQLite's work
+    for a 200,000-row merge.
     """
     connection = session.connection()
-    if set(columns) != {column.name for column in table.c} - {"id"}:
-        connection.execute(insert(table), batch)
-        return
     dialect = connection.dialect
+    direct = set(columns) == {column.name for column in table.c} - {"id"}
+    convert = _converters(table)
+    converted: list[list[Any]] = []
+    for name in columns:
+        values = [row[name] for row in batch]
+        steps = [convert[name]] if name in convert else []
+        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if direct and process is not None:
+            steps.append(process)
+        for step in steps:
+            values = [None if value is None else step(value) for value in values]
+        converted.append(values)
+    if not direct:
+        rows = zip(*converted, strict=True)
+        connection.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+        return
     quote = dialect.identifier_preparer.quote
-    processors = [
-        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns
-    ]
     sql = (
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(name) for name in columns)}) "
         f"VALUES ({', '.join('?' for _ in columns)})"
     )
-    rows = [
-        tuple(
-            value if process is None or value is None else process(value)
-            for value, process in zip((row[name] for name in columns), processors, strict=True)
-        )
-        for row in batch
-    ]
-    connection.exec_driver_sql(sql, rows)
+    connection.exec_driver_sql(sql, list(zip(*converted, strict=True)))
 
 
 def _update_many(
