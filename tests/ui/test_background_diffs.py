@@ -81,9 +81,14 @@ def test_a_hostile_3000_word_section_is_compared_without_freezing_the_window(
     threads: list[threading.Thread] = []
     original = conflict_panel.diff_pieces
 
+    finished: list[float] = []
+
     def watched(old: str, new: str) -> conflict_panel.Pieces:
         threads.append(threading.current_thread())
-        return original(old, new)
+        try:
+            return original(old, new)
+        finally:
+            finished.append(time.perf_counter())
 
     started = time.perf_counter()
     pieces = original(" ".join(words), " ".join(shuffled))
@@ -92,17 +97,24 @@ def test_a_hostile_3000_word_section_is_compared_without_freezing_the_window(
 
     preview = preview_returned(workspace, sent)
     monkeypatch.setattr(conflict_panel, "diff_pieces", watched)
-    ticks = _Ticks()
     dialog = TakeBackDialog(workspace, preview)
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.current.toPlainText() == COMPARING
+    ticks = _Ticks()
     qtbot.waitUntil(lambda: COMPARING not in dialog.current.toPlainText(), timeout=30_000)
+    # Only while the worker compared: drawing the result afterwards is the GUI's own work.
+    ticks.timer.stop()
+    during = [t for t in ticks.times if t <= finished[0]]
+    ticks.times = during
     gap = ticks.longest_gap()
+    assert len(during) >= 3, "the GUI thread's timer hardly ran while the worker compared"
     assert threads and all(t is not threading.main_thread() for t in threads)
     assert len(threads) == 1  # worked out once for both sides
-    # The GUI thread kept its 10 ms timer going while the worker compared.
-    assert gap < max(0.25, alone / 2), f"GUI thread stalled {gap:.2f} s (diff alone {alone:.2f})"
+    # The GUI thread kept its 10 ms timer going while the worker compared: on the GUI thread
+    # the two diffs of the old code stalled it for about twice `alone` in one stretch. (The
+    # bound is loose because other programs on a loaded machine delay the timer too.)
+    assert gap < max(0.5, alone), f"GUI thread stalled {gap:.2f} s (diff alone {alone:.2f})"
     assert "line-through" in dialog.current.toHtml() and "underline" in dialog.returned.toHtml()
     assert any(op == "delete" for op, _ in pieces)
 
@@ -127,13 +139,15 @@ def test_each_section_is_compared_once_and_stale_requests_are_dropped(
         return original(old, new)
 
     monkeypatch.setattr(conflict_panel, "diff_pieces", slow)
+    started = time.perf_counter()
     dialog = TakeBackDialog(workspace, preview)
     qtbot.addWidget(dialog)
     dialog.show()
+    assert time.perf_counter() - started < 10  # the diff waits up to 30 s, the window did not
     # Section 2's comparison is stuck; the window still answers and says so.
     ticks = _Ticks()
-    qtbot.wait(200)
-    assert ticks.longest_gap() < 0.15 and len(ticks.times) >= 5
+    qtbot.wait(300)
+    assert len(ticks.times) >= 3 and ticks.longest_gap() < 1.0
     assert dialog.current.toPlainText() == COMPARING
     dialog.sections.setCurrentRow(1)  # waits behind section 2 …
     dialog.sections.setCurrentRow(2)  # … and is dropped: section 4 waits instead
@@ -176,11 +190,13 @@ def test_version_compare_works_off_the_gui_thread_once_per_pair(
     monkeypatch.setattr(textdiff, "compare", slow)
     host = QWidget()
     qtbot.addWidget(host)
+    started = time.perf_counter()
     dialog = CompareDialog(versions, host)
     dialog.show()
+    assert time.perf_counter() - started < 10  # the comparison waits up to 30 s
     ticks = _Ticks()
-    qtbot.wait(200)
-    assert ticks.longest_gap() < 0.15
+    qtbot.wait(300)
+    assert len(ticks.times) >= 3 and ticks.longest_gap() < 1.0
     assert dialog.view.toPlainText() == COMPARING
     dialog.older.setCurrentIndex(2)  # waits, then is dropped by the next choice
     dialog.older.setCurrentIndex(1)  # back to the pair already running
