@@ -94,6 +94,7 @@ class BidDetailsDialog(QDialog):
         letter_form.addRow("Recipient's title:", self.recipient_title)
         self.recipient_address = QPlainTextEdit(details.letter_recipient_address)
         name_widget(self.recipient_address, "bidRecipientAddress", "Recipient's address")
+        self.recipient_address.setTabChangesFocus(True)  # Tab moves on, never types a tab
         self.recipient_address.setPlaceholderText("One line per line of the address")
         self.recipient_address.setFixedHeight(self.fontMetrics().lineSpacing() * 5)
         letter_form.addRow("Address:", self.recipient_address)
