@@ -63,7 +63,10 @@ class PlanTodayDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
-        self.resize(self.fontMetrics().averageCharWidth() * 70, self.sizeHint().height())
+        # As wide as 70 characters and as tall as the wrapped text then needs (not the
+        # height the text would need at its own preferred width, which cut the last line).
+        width = self.fontMetrics().averageCharWidth() * 70
+        self.resize(width, layout.heightForWidth(width) if layout.hasHeightForWidth() else 0)
         self._day: date | None = current
 
     def day(self) -> date | None:

@@ -98,6 +98,17 @@ class FormScrollArea(QScrollArea):
         return super().eventFilter(watched, event)
 
 
+def show_from_start(form: QWidget) -> None:
+    """Show each loaded field's text from its first letter, as Windows does.
+
+    QLineEdit.setText leaves the cursor at the end, so a long value that does not fit showed
+    only its tail ("kshire and the Humber"). A field being typed in is left alone.
+    """
+    for edit in form.findChildren(QLineEdit):
+        if not edit.hasFocus():
+            edit.setCursorPosition(0)
+
+
 def heading(text: str, object_name: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName(object_name)

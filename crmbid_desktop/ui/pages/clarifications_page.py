@@ -104,7 +104,11 @@ class ClarificationsPage(Page):
         details = QWidget()
         details_layout = QHBoxLayout(details)
         details_layout.setContentsMargins(0, 0, 0, 0)
-        details_layout.addLayout(form, 3)
+        # The form keeps its rows together at the top; a tall window adds space below it.
+        form_column = QVBoxLayout()
+        form_column.addLayout(form)
+        form_column.addStretch(1)
+        details_layout.addLayout(form_column, 3)
         affects = QVBoxLayout()
         affects.addWidget(QLabel("The answer affects (tick):"))
         affects.addWidget(self.sections, 1)

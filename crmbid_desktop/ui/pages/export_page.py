@@ -34,7 +34,7 @@ from crmbid_desktop.settings import Settings
 from crmbid_desktop.ui.colours import text_style
 from crmbid_desktop.ui.pages.base import BID_TABLES, Page
 from crmbid_desktop.ui.sustainability.heat_map import render_heat_map_png
-from crmbid_desktop.ui.widgets import name_widget
+from crmbid_desktop.ui.widgets import name_widget, tidy_form
 from crmbid_desktop.ui.worker import Job
 
 WORD_FILTER = "Word documents (*.docx)"
@@ -71,7 +71,7 @@ class ExportPage(Page):
 
         # -- what to export ---------------------------------------------------------------
         what = QGroupBox("Document")
-        form = QFormLayout(what)
+        form = tidy_form(QFormLayout(what))  # the one form layout (ui/widgets.py)
         self.document_box = QComboBox()
         name_widget(self.document_box, "exportDocument", "Document to export")
         for key, label in service.DOCUMENTS.items():
@@ -158,6 +158,9 @@ class ExportPage(Page):
         actions.addWidget(self.export_button)
         actions.addWidget(self.draft_button)
         actions.addWidget(self.progress_bar, 1)
+        # Buttons keep their own width (as on every other page); the gap takes the rest while
+        # the progress bar is hidden.
+        actions.addStretch(0)
         actions.addWidget(self.cancel_button)
         self.page_layout.addLayout(actions)
 

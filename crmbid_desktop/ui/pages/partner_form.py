@@ -36,6 +36,7 @@ from crmbid_desktop.ui.widgets import (
     LABEL_GAP,
     name_widget,
     narrow_combo,
+    show_from_start,
     tidy_form,
 )
 
@@ -286,6 +287,7 @@ class PartnerForm(QWidget):
             self.load_attachments(attachments)
         finally:
             self._loading = False
+        show_from_start(self)
         self._validate()
         self._set_dirty(False)
 

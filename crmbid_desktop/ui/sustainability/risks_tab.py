@@ -23,7 +23,7 @@ from crmbid_desktop.services.registers.risks import RiskFields, RiskRow
 from crmbid_desktop.ui.sustainability import forms
 from crmbid_desktop.ui.sustainability.heat_map import HeatMapWidget
 from crmbid_desktop.ui.table_model import ROW_ROLE, Column
-from crmbid_desktop.ui.widgets import FilterableTable, name_widget, tidy_form
+from crmbid_desktop.ui.widgets import FilterableTable, name_widget, show_from_start, tidy_form
 
 RISK_COLUMNS: list[Column[RiskRow]] = [
     Column("Score", lambda r: str(r.score), sort_value=lambda r: r.score, align_right=True),
@@ -293,6 +293,7 @@ class RisksTab(QWidget):
             self.mitigation_edit.setPlainText(fields.mitigation)
             forms.select_data(self.status_box, fields.status)
             self.review_edit.setText(forms.date_text(fields.review_on))
+        show_from_start(self.form_box)
         self._update_score()
         for label in (self.description_message, self.review_message):
             forms.show_message(label, None)

@@ -38,7 +38,7 @@ from crmbid_desktop.services.registers.planning import (
     anchored_dates,
 )
 from crmbid_desktop.ui.colours import text_style
-from crmbid_desktop.ui.widgets import name_widget, tidy_form
+from crmbid_desktop.ui.widgets import GROUP_SPACING, ROW_SPACING, name_widget, tidy_form
 
 #: Returns None when the edit was saved, or a message naming what is wrong.
 Submit = Callable[[object], str | None]
@@ -297,12 +297,17 @@ class TaskDialog(_FormDialog):
         self.effort.setValue(data.effort_days)
         self._effort_suffix(self.effort.value())
         name_widget(self.effort, "taskEffort", "Effort in working days")
+        # Each label beside its own box, the three together at the left (not spread out).
         status_row = QHBoxLayout()
+        status_row.setSpacing(ROW_SPACING)
         status_row.addWidget(self.status)
+        status_row.addSpacing(GROUP_SPACING)
         status_row.addWidget(QLabel("Priority:"))
         status_row.addWidget(self.priority)
+        status_row.addSpacing(GROUP_SPACING)
         status_row.addWidget(QLabel("Effort:"))
         status_row.addWidget(self.effort)
+        status_row.addStretch(1)
         milestone_items = [(m[0], f"{m[1]} ({format_date(m[2])})") for m in choices.milestones]
         self.milestone = _combo("taskMilestone", "Milestone", "(no milestone)", milestone_items)
         _select(self.milestone, data.milestone_id)
@@ -318,6 +323,7 @@ class TaskDialog(_FormDialog):
         self.anchor_note = QLabel()
         self.anchor_note.setObjectName("taskAnchorNote")
         anchor_row = QHBoxLayout()
+        anchor_row.setSpacing(ROW_SPACING)
         anchor_row.addWidget(self.anchored)
         anchor_row.addWidget(self.anchor_days)
         anchor_row.addWidget(QLabel("working days before the milestone"))
