@@ -512,11 +512,16 @@ class MainWindow(QMainWindow):
 
     def shortcut_rows(self) -> list[object]:
         """Every shortcut, from the menus and from every page (building the pages not seen)."""
-        from crmbid_desktop.ui.shortcuts_dialog import menu_shortcuts, widget_shortcuts
+        from crmbid_desktop.ui.shortcuts_dialog import (
+            MOVING_AROUND,
+            menu_shortcuts,
+            widget_shortcuts,
+        )
 
         rows: list[object] = list(menu_shortcuts(self.menuBar()))
         for page in self.pages:
             rows.extend(widget_shortcuts(page, f"{page.title} page"))
+        rows.extend(MOVING_AROUND)
         return rows
 
     def show_shortcuts(self) -> None:

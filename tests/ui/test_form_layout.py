@@ -96,3 +96,27 @@ def test_export_buttons_keep_their_own_width(qtbot: Any, main_window: MainWindow
     for name in ("exportButton", "exportDraftButton"):
         button = page.findChild(QWidget, name)
         assert button.width() <= button.sizeHint().width() + 4, name
+
+
+def test_heat_map_impact_words_fit_a_narrow_column(qapp: QApplication) -> None:
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from crmbid_desktop.domain.risk_rules import IMPACT_LABELS
+    from crmbid_desktop.ui.sustainability.heat_map import _impact_label_font
+
+    small = QFont(qapp.font())
+    small.setPointSizeF(7.65)
+    font, stacked = _impact_label_font(small, 42)  # a 1024-pixel window's column
+    assert stacked
+    for word in IMPACT_LABELS.values():
+        assert QFontMetrics(font).horizontalAdvance(word) <= 42, word
+    wide, stacked = _impact_label_font(small, 200)  # the Word document's picture
+    assert not stacked and wide.pointSizeF() == small.pointSizeF()
+
+
+def test_the_shortcut_list_says_how_to_leave_the_section_text(
+    qtbot: Any, main_window: MainWindow
+) -> None:
+    rows = main_window.shortcut_rows()
+    keys = {(row.where, row.keys) for row in rows}  # type: ignore[attr-defined]
+    assert ("Sections page", "Ctrl+Tab, Ctrl+Shift+Tab") in keys
