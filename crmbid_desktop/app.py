@@ -42,6 +42,7 @@ def ensure_output_streams() -> None:
     file has everything that matters).
     """
     if sys.stdout is not None and sys.stderr is not None:
+        _replace_unprintable(sys.stdout, sys.stderr)
         return
     sink = None
     if sys.platform == "win32":
@@ -59,6 +60,20 @@ def ensure_output_streams() -> None:
         sys.stdout = sink
     if sys.stderr is None:
         sys.stderr = sink
+    _replace_unprintable(sys.stdout, sys.stderr)
+
+
+def _replace_unprintable(*streams: object) -> None:
+    """Print what the stream's encoding cannot show as "?" rather than fail with a traceback.
+
+    Output piped on Windows is in the ANSI code page (cp1252 in England), which has no letter
+    for some Welsh or Polish names, nor for the replacement character a damaged file's text is
+    read back with; a problem report must still print.
+    """
+    for stream in streams:
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
 
 
 def main(argv: list[str] | None = None) -> int:
