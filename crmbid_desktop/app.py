@@ -49,11 +49,14 @@ def ensure_output_streams() -> None:
         import ctypes
 
         attach_parent_process = -1
-        if ctypes.windll.kernel32.AttachConsole(attach_parent_process):
-            try:
-                sink = open("CONOUT$", "w", encoding="utf-8")  # noqa: SIM115  # lives as long as we do
-            except OSError:
-                sink = None
+        # Fails when there is no console to attach to, and also when the program already has
+        # one (Wine attaches a GUI program to its parent's console; so does a start with
+        # CREATE_NEW_CONSOLE): either way, CONOUT$ opens only if there is a console now.
+        ctypes.windll.kernel32.AttachConsole(attach_parent_process)
+        try:
+            sink = open("CONOUT$", "w", encoding="utf-8")  # noqa: SIM115  # lives as long as we do
+        except OSError:
+            sink = None
     if sink is None:
         sink = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115  # lives as long as we do
     if sys.stdout is None:

@@ -75,7 +75,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )
     app = QApplication(argv or [sys.argv[0]])
-    style = palette_following_style(sys.platform, QStyleFactory.keys(), app)
+    style = palette_following_style(sys.platform, styles_offered(QStyleFactory.keys()), app)
     if style:
         app.setStyle(style)
     app.setApplicationName(APP_NAME)
@@ -83,6 +83,20 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName(APP_NAME)
     app.setWindowIcon(app_icon())
     return app
+
+
+def styles_offered(available: list[str]) -> list[str]:
+    """The styles Qt lists, less "windows11" before Windows 11.
+
+    Qt lists "windows11" on Windows 10 too (its plugin holds both Windows styles), but draws
+    its check marks and arrows with the Segoe Fluent Icons font that only Windows 11 ships, and
+    itself starts with "windowsvista" there.
+    """
+    from PySide6.QtCore import QOperatingSystemVersion
+
+    if QOperatingSystemVersion.current() >= QOperatingSystemVersion.Windows11:
+        return available
+    return [key for key in available if key.casefold() != "windows11"]
 
 
 def palette_following_style(platform: str, available: list[str], app: QGuiApplication) -> str:
