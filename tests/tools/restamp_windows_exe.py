@@ -31,25 +31,27 @@ def restamp_exe(exe: Path, old: str, new: str) -> None:
     for fixed in pe.VS_FIXEDFILEINFO:
         fixed.FileVersionMS = fixed.ProductVersionMS = (a << 16) | b
         fixed.FileVersionLS = fixed.ProductVersionLS = (c << 16) | d
+    blocks = []
+    for entry in pe.DIRECTORY_ENTRY_RESOURCE.entries:
+        if entry.id == RT_VERSION:
+            for named in entry.directory.entries:
+                for language in named.directory.entries:
+                    data = language.data.struct
+                    blocks.append((pe.get_offset_from_rva(data.OffsetToData), data.Size))
+    # pefile writes back the structures it parsed (the version strings among them) over any
+    # byte changed beneath them: write the numbers first, then change the text in those bytes.
+    stamped = bytearray(pe.write())
+    pe.close()
     old_text, new_text = (old + "\0").encode("utf-16-le"), (new + "\0").encode("utf-16-le")
     replaced = 0
-    for entry in pe.DIRECTORY_ENTRY_RESOURCE.entries:
-        if entry.id != RT_VERSION:
-            continue
-        for named in entry.directory.entries:
-            for language in named.directory.entries:
-                data = language.data.struct
-                start = pe.get_offset_from_rva(data.OffsetToData)
-                block = pe.__data__[start : start + data.Size]
-                at = block.find(old_text)
-                while at >= 0:
-                    pe.set_bytes_at_offset(start + at, new_text)
-                    replaced += 1
-                    at = block.find(old_text, at + 1)
+    for start, size in blocks:
+        at = stamped.find(old_text, start, start + size)
+        while at >= 0:
+            stamped[at : at + len(new_text)] = new_text
+            replaced += 1
+            at = stamped.find(old_text, at + 1, start + size)
     if replaced != 2:  # FileVersion and ProductVersion
         raise SystemExit(f"restamp: found the text {old!r} {replaced} times in {exe.name}, not 2")
-    stamped = pe.write()
-    pe.close()
     pe = pefile.PE(data=bytes(stamped))
     pe.OPTIONAL_HEADER.CheckSum = pe.generate_checksum()
     exe.write_bytes(bytes(pe.write()))
