@@ -165,6 +165,14 @@ def read_table_shape(connection: sqlite3.Connection, table: str) -> TableShape:
     return TableShape(columns=columns, foreign_keys=tuple(foreign_keys))
 
 
+#: What `inspecting` puts in place of bytes that are not UTF-8.
+_UNDECODABLE = "\ufffd"
+
+
+class DamagedSchemaText(ValueError):
+    """A name in the schema pages is not valid text: the pages are damaged."""
+
+
 def read_schema(
     connection: sqlite3.Connection,
 ) -> tuple[dict[str, TableShape], dict[str, tuple[str, int, tuple[str, ...]]], list[str]]:
@@ -177,6 +185,10 @@ def read_schema(
     ).fetchall()
     for kind, name, table, sql in rows:
         kind, name, table, sql = str(kind), str(name), str(table), str(sql)
+        if _UNDECODABLE in kind + name + table:
+            # Text that was not UTF-8 (repaired by `inspecting`): damage, not someone's object.
+            # Some SQLite versions refuse such a schema themselves; others read past it.
+            raise DamagedSchemaText(f"the schema pages name {kind} “{name}”, which is not text")
         if kind == "table":
             if name in HARMLESS_INTERNAL_TABLES:
                 continue

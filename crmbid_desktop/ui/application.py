@@ -35,6 +35,7 @@ from crmbid_desktop.store.errors import (
     ReadOnlyBidError,
     SuspectLockError,
 )
+from crmbid_desktop.store.file_paths import resolved
 from crmbid_desktop.ui import crash, icons, style
 from crmbid_desktop.ui.main_window import MainWindow
 from crmbid_desktop.ui.window_state import WindowState
@@ -567,7 +568,7 @@ class BidController:
             self.guarded.paths = self.paths
 
     def open(self, path: Path) -> None:
-        if self.window is not None and Path(path).resolve() == self.window.workspace.path:
+        if self.window is not None and resolved(path) == self.window.workspace.path:
             return
         guarded = self.open_guarded(path)
         if guarded is None:
@@ -788,6 +789,11 @@ def _visit_pages_and_quit(window: MainWindow) -> None:
         window.close()
         QApplication.exit(1)
         return
-    print(f"smoke test: visited {len(window.pages)} pages of {window.workspace.path}", flush=True)
+    # The style is named so CI can see which one the built program chose under Windows.
+    style_name = QApplication.style().name()
+    print(
+        f"smoke test: visited {len(window.pages)} pages of {window.workspace.path} (style {style_name})",
+        flush=True,
+    )
     window.close()
     QApplication.exit(0)

@@ -25,10 +25,24 @@ def choose_style(available: Iterable[str], *, dark: bool = False) -> str:
     return keys.get("fusion", "")
 
 
+def styles_offered(available: list[str]) -> list[str]:
+    """The styles Qt lists, less "windows11" before Windows 11.
+
+    Qt lists "windows11" on Windows 10 too (its plugin holds both Windows styles), but draws
+    its check marks and arrows with the Segoe Fluent Icons font that only Windows 11 ships, and
+    itself starts with "windowsvista" there.
+    """
+    from PySide6.QtCore import QOperatingSystemVersion
+
+    if QOperatingSystemVersion.current() >= QOperatingSystemVersion.Windows11:
+        return available
+    return [key for key in available if key.casefold() != "windows11"]
+
+
 def apply_style(app: QApplication) -> str:
     """Set the chosen style on `app` (called once at start-up); returns its name."""
     dark = app.styleHints().colorScheme() == Qt.ColorScheme.Dark
-    style = choose_style(QStyleFactory.keys(), dark=dark)
+    style = choose_style(styles_offered(QStyleFactory.keys()), dark=dark)
     if style:
         app.setStyle(style)
     return style

@@ -7,12 +7,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from crmbid_desktop.store.file_paths import resolved
+
 MAX_RECENT = 8
 
 
 def _key(bid: Path) -> str:
     """A settings key for one bid file: its full path with no separators QSettings would split."""
-    return str(bid.resolve()).replace("/", "|").replace("\\", "|")
+    return str(resolved(bid)).replace("/", "|").replace("\\", "|")
 
 
 class WindowState:

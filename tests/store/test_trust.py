@@ -231,11 +231,18 @@ def test_export_of_a_bid_with_bad_rows_is_a_message_not_a_traceback(
 
 
 def _garble_schema_name(path: Path) -> None:
-    """Put a byte that is not UTF-8 into an index's name in the schema pages."""
+    """Put a byte that is not UTF-8 into an index's name in the schema pages.
+
+    Every copy of the name is garbled: the pages also hold stale copies (cells left in free
+    space by the migrations), and which copy comes first depends on the SQLite version.
+    """
     data = bytearray(path.read_bytes())
-    at = data.find(b"ix_comment_section_id")
+    name = b"ix_comment_section_id"
+    at = data.find(name)
     assert at > 0
-    data[at + 3] = 0xFF
+    while at >= 0:
+        data[at + 3] = 0xFF
+        at = data.find(name, at + 1)
     path.write_bytes(bytes(data))
 
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, Q
 
 from crmbid_desktop.paths import BID_SUFFIX
 from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.store.file_paths import resolved
 
 WORD_FILTER = "Word documents (*.docx);;All files (*)"
 _NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|]')
@@ -169,7 +170,7 @@ def merge_copy(parent: QWidget, workspace: Workspace) -> list[str]:
     )
     if not source:
         return []
-    if Path(source).resolve() == workspace.path.resolve():
+    if resolved(source) == resolved(workspace.path):
         QMessageBox.warning(parent, "Not merged", "That is the bid that is open; choose the copy.")
         return []
     try:
