@@ -43,8 +43,7 @@ def test_page_is_named_and_shows_the_counter(qtbot: object, workspace: Workspace
 
 
 def _product(workspace: Workspace, product_id: int) -> products.ProductFields:
-    with workspace.reading() as session:
-        return next(r.fields for r in products.product_rows(session) if r.id == product_id)
+    return next(r.fields for r in products.product_rows(workspace) if r.id == product_id)
 
 
 def _type(qtbot: object, edit: QLineEdit, text: str) -> None:
@@ -186,8 +185,7 @@ def test_risk_score_updates_live_and_saves(qtbot: object, workspace: Workspace) 
     tab.impact_spin.setValue(5)
     assert tab.score_label.text() == "= 25 (very high)"  # live, before the pause saves it
     qtbot.waitUntil(lambda: not tab.saver.dirty)  # type: ignore[attr-defined]
-    with workspace.reading() as session:
-        row = next(r for r in risks.risk_rows(session) if r.id == risk_id)
+    row = next(r for r in risks.risk_rows(workspace) if r.id == risk_id)
     assert (row.fields.likelihood, row.fields.impact) == (5, 5)
     assert "highest score 25" in tab.summary.text()
     assert tab.table.view.model().index(0, 0).data() == "25"
@@ -209,8 +207,7 @@ def test_deleting_a_product_can_be_undone(qtbot: object, workspace: Workspace) -
     assert tab.counter.text() == "7 of 41 products recorded"
     page.undo_stack.undo()
     assert tab.counter.text() == "8 of 41 products recorded"
-    with workspace.reading() as session:
-        assert name in [row.name for row in products.product_rows(session)]
+    assert name in [row.name for row in products.product_rows(workspace)]
     page.undo_stack.redo()
     assert tab.counter.text() == "7 of 41 products recorded"
 
@@ -245,8 +242,7 @@ def test_risk_deletion_undo_and_heat_map_png(qtbot: object, workspace: Workspace
     page.undo_stack.undo()
     assert tab.model.rowCount() == 3
 
-    with workspace.reading() as session:
-        counts = risks.heat_map(risks.risk_rows(session))
+    counts = risks.heat_map(risks.risk_rows(workspace))
     png = render_heat_map_png(counts, 400, 320)
     assert png.startswith(b"\x89PNG")
     image = QImage.fromData(png)
@@ -413,8 +409,7 @@ def test_cancelling_a_products_import_changes_nothing(
     assert len(dialogs) == 2  # reading, then applying: both with Cancel
     assert shown == []  # no “imported” message
     assert page.products.counter.text() == "8 of 41 products recorded"
-    with workspace.reading() as session:
-        assert products.product_count(session)[0] == 8
+    assert products.product_count(workspace)[0] == 8
     assert page.undo_stack.count() == steps
 
 
@@ -425,8 +420,7 @@ def test_register_model_updates_a_row_in_place(qtmodeltester: object, workspace:
     from crmbid_desktop.ui.sustainability.products_tab import PRODUCT_COLUMNS
 
     model: RegisterModel[products.ProductRow] = RegisterModel(PRODUCT_COLUMNS)
-    with workspace.reading() as session:
-        model.set_rows(products.product_rows(session))
+    model.set_rows(products.product_rows(workspace))
     qtmodeltester.check(model)  # type: ignore[attr-defined]
     first = model.row_at(0)
     renamed = replace(first, fields=replace(first.fields, name="Renamed"))
