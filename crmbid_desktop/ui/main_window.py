@@ -413,12 +413,9 @@ class MainWindow(QMainWindow):
         dialog.deleteLater()
 
     def _partner_names(self) -> list[str]:
-        from sqlalchemy import select
+        from crmbid_desktop.services.registers.partners import council_names
 
-        from crmbid_desktop.store.table_clauses import partner
-
-        with self.workspace.reading() as session:
-            return list(session.scalars(select(partner.c.name).order_by(partner.c.position)))
+        return [name for _partner_id, name in council_names(self.workspace)]
 
     def plan_today_dialog(self) -> QDialog:
         from crmbid_desktop.ui.plan_today_dialog import PlanTodayDialog
