@@ -244,7 +244,7 @@ class MainWindow(QMainWindow):
 
     def _apply_read_only(self, read_only: bool) -> None:
         """Show the banner and disable what edits the bid when it is open read-only."""
-        self.read_only_banner.setText(read_only_banner_text(self.workspace.bid.read_only_reason))
+        self.read_only_banner.setText(read_only_banner_text(self.workspace.read_only_reason))
         self.read_only_banner.setVisible(read_only)
         _enable_edits(self, not read_only)
         for action in (self.undo_action, self.redo_action):
