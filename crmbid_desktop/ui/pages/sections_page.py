@@ -44,7 +44,6 @@ from crmbid_desktop.domain.word_meter import NEAR, OVER, meter_level, meter_text
 from crmbid_desktop.services.bid.changes import ChangeSet
 from crmbid_desktop.services.bid.errors import BidFileError
 from crmbid_desktop.services.bid.workspace import Workspace
-from crmbid_desktop.services.registers import partners
 from crmbid_desktop.services.registers import sections as section_service
 from crmbid_desktop.ui import icons
 from crmbid_desktop.ui.colours import text_colour, text_style
@@ -441,7 +440,10 @@ class SectionsPage(Page):
                 self.rule_label.setToolTip(section_service.counting_rule(include))
                 self._recount_all()
         if changes.touches("partner"):
-            names = partners.council_names(self.workspace)
+            # Imported here: the partners service is not needed to show the first page.
+            from crmbid_desktop.services.registers.partners import council_names
+
+            names = council_names(self.workspace)
             shown = [
                 (self.council_combo.itemData(i), self.council_combo.itemText(i))
                 for i in range(1, self.council_combo.count())
