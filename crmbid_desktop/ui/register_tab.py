@@ -36,6 +36,9 @@ class _RegisterRow(Protocol):
     def id(self) -> int: ...
 
     @property
+    def uuid(self) -> str: ...
+
+    @property
     def fields(self) -> Any: ...
 
 
@@ -145,6 +148,11 @@ class RegisterTab(QWidget, Generic[F, R]):
     def follow_changes(self, changes: ChangeSet | None) -> None:
         """Another table the form draws on may have changed (None: reload whatever it draws on)."""
 
+    def reads_every_row(self, changes: ChangeSet) -> bool:
+        """Whether `changes` needs every row read again, not just the rows it names (a row
+        shows something of another table, or a bid setting)."""
+        return changes.touches("bid")
+
     def show_saved_row(self, row: R) -> None:
         """The saved row is shown in place, without reloading the form."""
         self.model.replace_row(row)
@@ -175,12 +183,25 @@ class RegisterTab(QWidget, Generic[F, R]):
         """Redraw just the rows that changed; the form follows only a change made elsewhere
         (an undo, an import), never while the user is typing in it."""
         self.follow_changes(changes)
-        if not changes.touches(self.register.entity, "bid"):
+        entity = self.register.entity
+        if not changes.touches(entity) and not self.reads_every_row(changes):
             return
-        self._all_rows = self.register.rows(self.workspace)
-        self.rows_read()
-        rows = self.shown(self._all_rows)
-        self.model.merge_rows(rows, key=lambda row: row.id)
+        if self.reads_every_row(changes):
+            self._all_rows = self.register.rows(self.workspace)
+            self.rows_read()
+            rows = self.shown(self._all_rows)
+            self.model.merge_rows(rows, key=lambda row: row.id)
+        else:
+            # Only the rows the change set names are read: a large register stays quick.
+            fresh = self.register.rows(self.workspace, changes.rows(entity))
+            gone = changes.removed_from(entity)
+            removed = {row.id for row in self._all_rows if row.uuid in gone}
+            by_id = {row.id: row for row in self._all_rows if row.id not in removed}
+            by_id.update((row.id, row) for row in fresh)
+            self._all_rows = sorted(by_id.values(), key=lambda row: row.id)
+            self.rows_read()
+            rows = self.shown(self._all_rows)
+            self.model.update_rows(self.shown(fresh), removed, key=lambda row: row.id)
         self.rows_shown()
         current = next((row for row in rows if row.id == self.current_id), None)
         if self.current_id is not None and current is None:

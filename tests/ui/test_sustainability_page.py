@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -427,3 +428,47 @@ def test_register_model_updates_a_row_in_place(qtmodeltester: object, workspace:
     assert model.replace_row(renamed)
     assert model.index(0, 0).data() == "Renamed"
     qtmodeltester.check(model)  # type: ignore[attr-defined]
+
+
+def test_an_edit_elsewhere_reads_only_the_products_it_names(
+    qtbot: object, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = _page(qtbot, workspace)
+    tab = page.products
+    asked: list[object] = []
+    read_rows = products.PRODUCTS.rows
+
+    def spy(ws: Workspace, uuids: object = None) -> list[products.ProductRow]:
+        asked.append(None if uuids is None else set(uuids))  # type: ignore[call-overload]
+        return read_rows(ws, uuids)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(products.PRODUCTS, "rows", spy)
+    second = tab.model.rows[1]
+    changed = replace(second.fields, decision="retire")
+    products.update_product(workspace, second.id, changed)  # another page, or an import
+    assert asked == [{second.uuid}]
+    row = next(r for r in tab.model.rows if r.id == second.id)
+    assert row.decision_text == "retire"
+    assert tab.current_id == tab.model.rows[0].id  # the product being read stays selected
+
+    products.delete_product(workspace, second.id)
+    assert asked[-1] == {second.uuid}
+    assert second.id not in [r.id for r in tab.model.rows]
+    assert tab.counter.text() == "7 of 41 products recorded"
+
+
+def test_a_council_renamed_elsewhere_renames_the_owner_of_its_products(
+    qtbot: object, workspace: Workspace
+) -> None:
+    from crmbid_desktop.services.registers import partners
+
+    page = _page(qtbot, workspace)
+    tab = page.products
+    leeds = partners.partner_rows(workspace)[0]
+    first = tab.model.rows[0]
+    products.update_product(workspace, first.id, replace(first.fields, owner_partner_id=leeds.id))
+    assert tab.model.rows[0].owner_name == leeds.fields.name
+    partners.save_partner(workspace, leeds.id, replace(leeds.fields, name="Leeds CC"))
+    assert tab.model.rows[0].owner_name == "Leeds CC"
+    assert tab.owner_box.findText("Leeds CC") > 0
+    assert tab.owner_box.currentText() == "Leeds CC"  # the product shown keeps its owner

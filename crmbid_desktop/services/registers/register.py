@@ -8,7 +8,7 @@ that every other edit gives, and callers only ever see frozen dataclasses.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from sqlalchemy import select
@@ -72,14 +72,18 @@ class Register(Generic[F, R]):
         fields: F = self.fields_type(**{name: getattr(row, name) for name in names})
         return fields
 
-    def read_rows(self, session: Session) -> list[R]:
+    def read_rows(self, session: Session, uuids: Collection[str] | None = None) -> list[R]:
         """The rows within a session another service already holds (one consistent read)."""
         table: Any = self.table
-        return self.rows_from(session, list(session.scalars(select(table).order_by(table.id))))
+        query = select(table).order_by(table.id)
+        if uuids is not None:
+            query = query.where(table.uuid.in_(list(uuids)))
+        return self.rows_from(session, list(session.scalars(query)))
 
-    def rows(self, workspace: Workspace) -> list[R]:
+    def rows(self, workspace: Workspace, uuids: Collection[str] | None = None) -> list[R]:
+        """Every row in the order shown, or just those with these `uuids` (a change set's)."""
         with workspace.reading() as session:
-            return self.read_rows(session)
+            return self.read_rows(session, uuids)
 
     def new_title_for(self, workspace: Workspace) -> str:
         """“New product”, or “New product 2”… when that is taken, so each new row stands out."""

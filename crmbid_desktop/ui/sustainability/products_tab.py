@@ -182,6 +182,10 @@ class ProductsTab(RegisterTab[ProductFields, ProductRow]):
                 self.owner_box.addItem(name, partner_id)
             forms.select_data(self.owner_box, current_owner)
 
+    def reads_every_row(self, changes: ChangeSet) -> bool:
+        # A council renamed or removed changes the owner shown on any product.
+        return changes.touches("bid", "partner")
+
     def title_edit(self) -> QLineEdit:
         return self.name_edit
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from crmbid_desktop.domain import risk_rules
+from crmbid_desktop.services.bid.changes import ChangeSet
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import risks
 from crmbid_desktop.services.registers.risks import RiskFields, RiskRow
@@ -164,6 +165,10 @@ class RisksTab(RegisterTab[RiskFields, RiskRow]):
         if self.cell_filter is None:
             return rows
         return [row for row in rows if row.cell == self.cell_filter]
+
+    def reads_every_row(self, changes: ChangeSet) -> bool:
+        # The heat map, the summary and the order by score are worked out from every risk.
+        return changes.touches("risk", "bid")
 
     def rows_shown(self) -> None:
         self._update_filter_label()
