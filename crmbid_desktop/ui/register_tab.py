@@ -28,7 +28,7 @@ from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers.register import Register, RegisterFields
 from crmbid_desktop.ui.sustainability import forms
 from crmbid_desktop.ui.table_model import ROW_ROLE, Column
-from crmbid_desktop.ui.widgets import FilterableTable, name_widget
+from crmbid_desktop.ui.widgets import FilterableTable, name_widget, show_from_start, tidy_form
 
 
 class _RegisterRow(Protocol):
@@ -92,9 +92,7 @@ class RegisterTab(QWidget, Generic[F, R]):
 
         self.form_box = QGroupBox(f"{title} details (saved as you type)")
         self.form_box.setObjectName(f"{noun}Form")
-        self.form = QFormLayout(self.form_box)
-        # Narrow panes put a long row's field under its label rather than cut it off.
-        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.form = tidy_form(QFormLayout(self.form_box))  # the one form layout (ui/widgets.py)
         #: Why the row could not be saved at all (deleted elsewhere, read-only bid).
         self.error = forms.error_label(f"{noun}Error")
         self.saver = forms.FieldSaver(self)
@@ -246,6 +244,7 @@ class RegisterTab(QWidget, Generic[F, R]):
         with self.saver.loading():
             # No row: an empty form (disabled) with each field's default.
             self.fill_form(row.fields if row else self.register.fields_type(""))
+        show_from_start(self.form_box)
         for label in self.messages():
             forms.show_message(label, None)
         self.error.hide()

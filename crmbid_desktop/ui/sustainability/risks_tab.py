@@ -90,12 +90,6 @@ class RisksTab(RegisterTab[RiskFields, RiskRow]):
         self.impact_spin = self._level_spin("riskImpact", "Impact, 1 to 5")
         self.score_label = QLabel()
         self.score_label.setObjectName("riskScore")
-        levels = QHBoxLayout()
-        levels.addWidget(QLabel("Likelihood"))
-        levels.addWidget(self.likelihood_spin)
-        levels.addWidget(QLabel("× impact"))
-        levels.addWidget(self.impact_spin)
-        levels.addWidget(self.score_label, 1)
         self.owner_edit = forms.line_edit("riskOwner", "Risk owner")
         self.mitigation_edit = forms.text_edit("riskMitigation", "Mitigation", 2)
         self.status_box = forms.combo(
@@ -107,7 +101,10 @@ class RisksTab(RegisterTab[RiskFields, RiskRow]):
         form.addRow("&Risk:", self.description_edit)
         form.addRow("", self.description_message)
         form.addRow("Cause:", self.cause_edit)
-        form.addRow("Score:", levels)
+        # One row each, so the form stays as narrow as its fields in a laptop's pane.
+        form.addRow("Likelihood:", self.likelihood_spin)
+        form.addRow("Impact:", self.impact_spin)
+        form.addRow("Score:", self.score_label)
         form.addRow("Owner:", self.owner_edit)
         form.addRow("Mitigation:", self.mitigation_edit)
         form.addRow("Status:", self.status_box)
@@ -148,7 +145,7 @@ class RisksTab(RegisterTab[RiskFields, RiskRow]):
 
     def _update_score(self) -> None:
         value = risk_rules.score(self.likelihood_spin.value(), self.impact_spin.value())
-        self.score_label.setText(f"= {value} ({risk_rules.rating(value)})")
+        self.score_label.setText(f"{value} ({risk_rules.rating(value)}): likelihood × impact")
 
     # -- the heat map ----------------------------------------------------------------------------
     def rows_read(self) -> None:
