@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.paths import BID_SUFFIX
-from crmbid_desktop.store.backups import BackupEntry
+from crmbid_desktop.services.bid.backups import BackupEntry
 from crmbid_desktop.ui.table_model import ROW_ROLE, Column, RowTableModel
 from crmbid_desktop.ui.widgets import heading, name_widget
 

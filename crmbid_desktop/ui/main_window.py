@@ -245,7 +245,7 @@ class MainWindow(QMainWindow):
 
     def _apply_read_only(self, read_only: bool) -> None:
         """Show the banner and disable what edits the bid when it is open read-only."""
-        self.read_only_banner.setText(read_only_banner_text(self.workspace.bid.read_only_reason))
+        self.read_only_banner.setText(read_only_banner_text(self.workspace.read_only_reason))
         self.read_only_banner.setVisible(read_only)
         _enable_edits(self, not read_only)
         for action in (self.undo_action, self.redo_action):
@@ -422,12 +422,9 @@ class MainWindow(QMainWindow):
         dialog.deleteLater()
 
     def _partner_names(self) -> list[str]:
-        from sqlalchemy import select
+        from crmbid_desktop.services.registers.partners import council_names
 
-        from crmbid_desktop.store.table_clauses import partner
-
-        with self.workspace.reading() as session:
-            return list(session.scalars(select(partner.c.name).order_by(partner.c.position)))
+        return [name for _partner_id, name in council_names(self.workspace)]
 
     def plan_today_dialog(self) -> QDialog:
         from crmbid_desktop.ui.plan_today_dialog import PlanTodayDialog
@@ -450,7 +447,7 @@ class MainWindow(QMainWindow):
         Saved in the bid as one undoable edit; `_on_changed` then shows it and re-plans pages.
         """
         from crmbid_desktop.services.bid import planning_date
-        from crmbid_desktop.store.errors import BidFileError
+        from crmbid_desktop.services.bid.errors import BidFileError
 
         try:
             planning_date.set_day(self.workspace, day)
@@ -464,7 +461,7 @@ class MainWindow(QMainWindow):
     def _adopt_computer_plan_today(self) -> None:
         """Move a day an earlier version kept on this computer into the bid, once."""
         from crmbid_desktop.services.bid import planning_date
-        from crmbid_desktop.store.errors import BidFileError
+        from crmbid_desktop.services.bid.errors import BidFileError
 
         path = self.workspace.path
         kept = self.window_state.plan_today(path)

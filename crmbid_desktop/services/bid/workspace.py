@@ -100,6 +100,11 @@ class Workspace:
     def read_only(self) -> bool:
         return self.bid.read_only
 
+    @property
+    def read_only_reason(self) -> str:
+        """Why the bid opened read-only (the banner says it); "" when it did not."""
+        return self.bid.read_only_reason
+
     def on_saved(self, listener: SavedListener) -> None:
         self._saved_listeners.append(listener)
 

@@ -160,8 +160,8 @@ def save_copy_for_partner(parent: QWidget, workspace: Workspace) -> Path | None:
 
 
 def merge_copy(parent: QWidget, workspace: Workspace) -> list[str]:
+    from crmbid_desktop.services.bid.errors import BidFileError
     from crmbid_desktop.services.exchange.bid_merge import plan_merge
-    from crmbid_desktop.store.errors import BidFileError
     from crmbid_desktop.ui.exchange.merge_dialog import MergeDialog
     from crmbid_desktop.ui.progress import CANCELLED, run_with_progress
 

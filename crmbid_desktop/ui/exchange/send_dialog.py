@@ -20,9 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crmbid_desktop.services.bid.queries import partners, section_rows
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.exchange.section_exchange import suggested_return_date
+from crmbid_desktop.services.registers import sections as section_service
+from crmbid_desktop.services.registers.partners import council_names
 from crmbid_desktop.ui.widgets import name_widget, tidy_form
 
 
@@ -35,9 +36,8 @@ class SendSectionsDialog(QDialog):
         self.setWindowTitle("Send sections to a partner")
         self.resize(600, 620)
         self.workspace = workspace
-        with workspace.reading() as session:
-            rows = [row for row in section_rows(session) if row.number]
-            councils = [partner.name for partner in partners(session)]
+        rows = [row for row in section_service.outline_rows(workspace, text=False) if row.number]
+        councils = [name for _partner_id, name in council_names(workspace)]
         intro = QLabel(
             "Tick the sections the partner should write or review. They get a Word file in the "
             "proposal's layout whose first page says which sections, who it is for, and to whom "

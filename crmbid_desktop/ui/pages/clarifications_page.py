@@ -134,10 +134,9 @@ class ClarificationsPage(Page):
         self.refresh()
 
     def refresh(self) -> None:
-        with self.workspace.reading() as session:
-            rows = clarification_service.clarifications(session)
-            outline = section_service.outline(session, text=False)
-            self._heads = section_service.section_heads(session)
+        rows = clarification_service.clarifications(self.workspace)
+        outline = section_service.outline_rows(self.workspace, text=False)
+        self._heads = section_service.section_head_rows(self.workspace)
         self._fill_sections(outline)
         keep = self.current_id
         self.model.set_rows(rows)
@@ -158,14 +157,13 @@ class ClarificationsPage(Page):
     def update_rows(self, changes: ChangeSet) -> None:
         """Questions that changed are redrawn in place; the section list only if one was renamed,
         added, removed or moved (saving a section's text changes nothing here)."""
-        with self.workspace.reading() as session:
-            heads = section_service.section_heads(session)
-            renamed = heads != self._heads
-            if not changes.touches("clarification", "clarification_section") and not renamed:
-                return
-            self._heads = heads
-            outline = section_service.outline(session, text=False) if renamed else None
-            rows = clarification_service.clarifications(session)
+        heads = section_service.section_head_rows(self.workspace)
+        renamed = heads != self._heads
+        if not changes.touches("clarification", "clarification_section") and not renamed:
+            return
+        self._heads = heads
+        outline = section_service.outline_rows(self.workspace, text=False) if renamed else None
+        rows = clarification_service.clarifications(self.workspace)
         if outline is not None:
             self._fill_sections(outline)
         before = {row.id: row for row in self.model.rows}

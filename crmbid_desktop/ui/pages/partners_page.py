@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
 
 from crmbid_desktop.domain import partner_rules as rules
 from crmbid_desktop.services.bid.changes import ChangeSet
+from crmbid_desktop.services.bid.errors import BidFileError
 from crmbid_desktop.services.bid.queries import format_bp, format_pence, optional_date
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import partners as service
 from crmbid_desktop.services.registers.partners import ContactFields, PartnerFields, PartnerRow
-from crmbid_desktop.store.errors import BidFileError
 from crmbid_desktop.ui.colours import text_colour, text_style
 from crmbid_desktop.ui.pages.base import Page
 from crmbid_desktop.ui.pages.partner_form import PartnerForm

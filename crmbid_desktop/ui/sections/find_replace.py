@@ -88,13 +88,12 @@ class FindReplaceDialog(QDialog):
             self.status.setText("Type the text to find.")
             return []
         self._before()  # the text being typed is saved first, so it is searched too
-        with self.workspace.reading() as session:
-            hits = section_service.find_in_sections(
-                session,
-                self.find_box.text(),
-                match_case=self.match_case.isChecked(),
-                whole_words=self.whole_words.isChecked(),
-            )
+        hits = section_service.find_in_sections(
+            self.workspace,
+            self.find_box.text(),
+            match_case=self.match_case.isChecked(),
+            whole_words=self.whole_words.isChecked(),
+        )
         for hit in hits:
             item = QListWidgetItem(f"{hit.label} {hit.title} — {hit.count}×: …{hit.excerpt}…")
             item.setData(Qt.ItemDataRole.UserRole, hit.section_id)

@@ -181,8 +181,7 @@ class HistoryPanel(QWidget):
         self.list.clear()
         self.rows = []
         if section_id is not None:
-            with self.workspace.reading() as session:
-                self.rows = section_service.versions(session, section_id)
+            self.rows = section_service.versions(self.workspace, section_id)
         for row in self.rows:
             item = QListWidgetItem(f"{row.label} ({row.saved_by or 'unknown'})")
             item.setData(Qt.ItemDataRole.UserRole, row.id)
