@@ -22,6 +22,7 @@ from crmbid_desktop import APP_NAME, __version__
 from crmbid_desktop import settings as user_settings
 from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.domain.risky_places import RiskyPlace
+from crmbid_desktop.file_paths import resolved
 from crmbid_desktop.paths import AppPaths
 from crmbid_desktop.services.bid import bid_files
 from crmbid_desktop.store import backups
@@ -35,7 +36,6 @@ from crmbid_desktop.store.errors import (
     ReadOnlyBidError,
     SuspectLockError,
 )
-from crmbid_desktop.store.file_paths import resolved
 from crmbid_desktop.ui import crash, icons, style
 from crmbid_desktop.ui.main_window import MainWindow
 from crmbid_desktop.ui.window_state import WindowState
