@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from crmbid_desktop.domain.partner_rules import bp_to_text, pence_to_text
+from crmbid_desktop.services.bid.file_io import ExportOptions, ExportResult
 from crmbid_desktop.services.bid.workspace import Workspace
-from crmbid_desktop.services.formats import ExportOptions, ExportResult, Handler
 from crmbid_desktop.services.spreadsheets.partner_import import CONTACT_FIELDS, PARTNER_FIELDS
 from crmbid_desktop.services.spreadsheets.tabular import write_csv, write_xlsx
 from crmbid_desktop.store.models import Partner
@@ -84,21 +84,3 @@ def export_partners(workspace: Workspace, target: Path, options: ExportOptions) 
     return ExportResult(
         target, f"Wrote {len(partners)} partners and {contact_count} contacts to {target}."
     )
-
-
-def register() -> None:
-    from crmbid_desktop.services.formats import register_exporter
-
-    for suffix, shape in ((".xlsx", "two sheets"), (".csv", "one row per contact")):
-        register_exporter(
-            Handler(
-                suffix,
-                "partners",
-                f"Partner councils and contacts ({suffix}, {shape})",
-                export_partners,
-                ("partner", "council"),
-            )
-        )
-
-
-register()

@@ -19,8 +19,8 @@ from sqlalchemy import func, insert, select
 
 from crmbid_desktop.domain import partner_rules as rules
 from crmbid_desktop.domain.dates import parse_date
+from crmbid_desktop.services.bid.file_io import ImportOptions, ImportReport
 from crmbid_desktop.services.bid.workspace import Workspace
-from crmbid_desktop.services.formats import Handler, ImportOptions, ImportReport
 from crmbid_desktop.services.registers.partners import (
     ContactFields,
     PartnerFields,
@@ -453,21 +453,3 @@ def run_import(workspace: Workspace, source: Path, options: ImportOptions) -> Im
 
 def current_check(workspace: Workspace) -> rules.PartnershipCheck:
     return partnership_check(partner_rows(workspace))
-
-
-def register() -> None:
-    from crmbid_desktop.services.formats import register_importer
-
-    for suffix in (".csv", ".xlsx"):
-        register_importer(
-            Handler(
-                suffix,
-                "partners",
-                f"Partner councils and contacts ({suffix})",
-                run_import,
-                ("partner", "council"),
-            )
-        )
-
-
-register()
