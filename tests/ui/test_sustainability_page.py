@@ -9,7 +9,7 @@ from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLineEdit, QPushButton, QTableView
 
-from crmbid_desktop.services.bid.queries import format_pence
+from crmbid_desktop.domain.money import format_pence
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import budget, products, risks
 from crmbid_desktop.ui.pages.sustainability_page import SustainabilityPage
@@ -433,3 +433,18 @@ def test_register_model_updates_a_row_in_place(qtmodeltester: object, workspace:
     assert model.replace_row(renamed)
     assert model.index(0, 0).data() == "Renamed"
     qtmodeltester.check(model)  # type: ignore[attr-defined]
+
+
+def test_budget_follows_the_one_money_grammar(qtbot: object, workspace: Workspace) -> None:
+    """ "1e3" is refused and "(100)" is minus £100, as the domain's grammar (and the README) say;
+    the Partners form refuses both for a contribution (tests/ui/test_partners_page.py)."""
+    page = _page(qtbot, workspace)
+    page.tabs.setCurrentIndex(2)
+    model = page.budget.model
+    hosting = _budget_cell(model, "Hosting", 1)
+    with qtbot.waitSignal(model.edit_refused) as refused:  # type: ignore[attr-defined]
+        assert not model.setData(hosting, "1e3")
+    assert "Hosting 2005/06 “1e3” is not an amount in pounds" in refused.args[0]
+    assert hosting.data() in ("", "£0.00", None)
+    assert model.setData(_budget_cell(model, "Hosting", 1), "(100)")
+    qtbot.waitUntil(lambda: _budget_cell(model, "Hosting", 1).data() == "-£100.00")  # type: ignore[attr-defined]

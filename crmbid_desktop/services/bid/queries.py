@@ -8,8 +8,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.domain.outline import OutlineItem, number_outline
+from crmbid_desktop.domain.percentages import format_percent
 from crmbid_desktop.store.models import (
     Bid,
     Criterion,
@@ -19,21 +19,6 @@ from crmbid_desktop.store.models import (
     SectionCriterion,
     Task,
 )
-
-
-def format_pence(pence: int) -> str:
-    sign = "-" if pence < 0 else ""
-    pounds, pennies = divmod(abs(pence), 100)
-    return f"{sign}£{pounds:,}.{pennies:02d}"
-
-
-def format_bp(basis_points: int) -> str:
-    whole, hundredths = divmod(basis_points, 100)
-    return f"{whole}%" if hundredths == 0 else f"{whole}.{hundredths:02d}%"
-
-
-def optional_date(day: date | None) -> str:
-    return format_date(day) if day else ""
 
 
 @dataclass(frozen=True)
@@ -120,7 +105,10 @@ def criterion_rows(session: Session) -> list[CriterionRow]:
         addressed = sorted(links.get(criterion.id, []), key=_number_key)
         rows.append(
             CriterionRow(
-                criterion.id, criterion.title, format_bp(criterion.weight_bp), ", ".join(addressed)
+                criterion.id,
+                criterion.title,
+                format_percent(criterion.weight_bp),
+                ", ".join(addressed),
             )
         )
     return rows

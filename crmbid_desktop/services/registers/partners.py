@@ -19,8 +19,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, undefer
 
 from crmbid_desktop.domain import partner_rules as rules
+from crmbid_desktop.domain.dates import optional_date
+from crmbid_desktop.domain.money import format_pence
 from crmbid_desktop.domain.partner_rules import PartnershipCheck, PartnerStanding
-from crmbid_desktop.services.bid.queries import format_bp, format_pence, optional_date
+from crmbid_desktop.domain.percentages import format_percent
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.store.models import Attachment, Contact, Partner
 
@@ -148,7 +150,7 @@ def describe_value(name: str, value: object) -> str:
     if name == "contribution_pence":
         return format_pence(int(value))  # type: ignore[call-overload]
     if name == "funding_share_bp":
-        return format_bp(int(value))  # type: ignore[call-overload]
+        return format_percent(int(value))  # type: ignore[call-overload]
     if name == "signed_on":
         return optional_date(value) or "none"  # type: ignore[arg-type]
     if name == "notes":

@@ -12,7 +12,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from crmbid_desktop.domain.partner_rules import bp_to_text, pence_to_text
+from crmbid_desktop.domain.money import format_pence_plain
+from crmbid_desktop.domain.percentages import format_percent_number
 from crmbid_desktop.services.bid.file_io import ExportOptions, ExportResult
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.spreadsheets.partner_import import CONTACT_FIELDS, PARTNER_FIELDS
@@ -32,9 +33,9 @@ def _partner_cells(partner: Partner) -> list[object]:
         partner.status,
         partner.signatory,
         partner.signed_on,
-        pence_to_text(partner.contribution_pence).replace(",", ""),
+        format_pence_plain(partner.contribution_pence),
         partner.staff_days,
-        bp_to_text(partner.funding_share_bp),
+        format_percent_number(partner.funding_share_bp),
         partner.notes,
     ]
 

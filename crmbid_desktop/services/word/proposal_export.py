@@ -17,8 +17,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from crmbid_desktop.domain.dates import format_date
+from crmbid_desktop.domain.dates import format_date, optional_date
 from crmbid_desktop.domain.money import format_money
+from crmbid_desktop.domain.percentages import format_percent
 from crmbid_desktop.domain.preflight import PreflightItem
 from crmbid_desktop.domain.risk_rules import IMPACT_LABELS, LIKELIHOOD_LABELS
 from crmbid_desktop.services.bid import queries
@@ -155,7 +156,7 @@ def _number_key(number: str) -> tuple[int, ...]:
 def _criteria(session: Session) -> list[CriterionRow]:
     where = _where_addressed(session)
     return [
-        CriterionRow(c.title, queries.format_bp(c.weight_bp), where.get(c.id, "Not yet addressed"))
+        CriterionRow(c.title, format_percent(c.weight_bp), where.get(c.id, "Not yet addressed"))
         for c in session.scalars(select(Criterion).order_by(Criterion.position, Criterion.id))
     ]
 
@@ -204,9 +205,9 @@ def _partners(session: Session, whole_pounds: bool) -> list[PartnerRow]:
             _role(p.role),
             p.status.strip().capitalize() or "Not recorded",
             format_money(p.contribution_pence, whole_pounds=whole_pounds),
-            queries.format_bp(p.funding_share_bp),
+            format_percent(p.funding_share_bp),
             p.signatory.strip() or ("Not yet" if p.signed_on is None else "Not recorded"),
-            queries.optional_date(p.signed_on) or "Not yet",
+            optional_date(p.signed_on) or "Not yet",
         )
         for p in active_partners(session)
         if p.name.strip()
@@ -251,7 +252,7 @@ def _letters(session: Session) -> list[LetterRow]:
         partner = letter.partner
         organisation = partner.name if partner else Path(letter.filename).stem
         signatory = partner.signatory if partner else ""
-        rows.append(LetterRow(organisation, signatory, queries.optional_date(letter.received_on)))
+        rows.append(LetterRow(organisation, signatory, optional_date(letter.received_on)))
     return rows
 
 
