@@ -1,4 +1,4 @@
-"""The risk register: scores, order, heat-map counts, deletion with restore, print rows."""
+"""The risk register: scores, order, heat-map counts, deletion with restore, as printed."""
 
 from __future__ import annotations
 
@@ -7,16 +7,17 @@ import pytest
 from crmbid_desktop.services.bid.workspace import RecordedEdit, Workspace
 from crmbid_desktop.services.registers import risks
 from crmbid_desktop.services.registers.risks import RiskFields
+from crmbid_desktop.services.word.proposal_export import proposal_content
 
 
 def test_default_risks_sorted_by_score(workspace: Workspace) -> None:
     with workspace.reading() as session:
         rows = risks.risk_rows(session)
-        printed = risks.risks_print_rows(session)
     assert [row.score for row in rows] == [12, 9, 8]
     assert rows[0].rating == "high"
-    assert printed[0][4] == "12 (high)"
-    assert printed[0][2] == "3 (possible)"
+    # The Word proposal names each scale as the heat map does (the proposal reads the register).
+    printed = {r.risk: r for r in proposal_content(workspace).risks}[rows[0].fields.description]
+    assert (printed.likelihood, printed.impact) == ("Possible (3)", "Major (4)")
     counts = risks.heat_map(rows)
     assert counts[(3, 4)] == 1 and counts[(2, 4)] == 1 and sum(counts.values()) == 3
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import mimetypes
 import tempfile
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from pathlib import Path
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, undefer
 from crmbid_desktop.domain import partner_rules as rules
 from crmbid_desktop.domain.dates import optional_date
 from crmbid_desktop.domain.money import format_pence
-from crmbid_desktop.domain.partner_rules import PartnershipCheck, PartnerStanding
+from crmbid_desktop.domain.partner_rules import PartnerStanding
 from crmbid_desktop.domain.percentages import format_percent
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.store.models import Attachment, Contact, Partner
@@ -257,10 +257,6 @@ def partner_rows(workspace: Workspace, uuids: Collection[str] | None = None) -> 
             PartnerRow(p.id, p.uuid, _fields_of(p), contacts.get(p.id, 0), attachments.get(p.id, 0))
             for p in partners
         ]
-
-
-def partnership_check(rows: Iterable[PartnerRow]) -> PartnershipCheck:
-    return rules.check_partnership(row.standing() for row in rows)
 
 
 def _attachment_row(attachment: Attachment) -> AttachmentRow:

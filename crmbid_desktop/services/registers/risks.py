@@ -176,36 +176,3 @@ def delete_risk(workspace: Workspace, risk_id: int) -> None:
 def _short(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-# -- print rows for the Word proposal --------------------------------------------------------------
-
-PRINT_HEADERS = (
-    "Risk",
-    "Cause",
-    "Likelihood",
-    "Impact",
-    "Score",
-    "Owner",
-    "Mitigation",
-    "Status",
-    "Review",
-)
-
-
-def risks_print_rows(session: Session) -> list[list[str]]:
-    """The risk register as the proposal prints it, worst first (headers: PRINT_HEADERS)."""
-    return [
-        [
-            row.fields.description,
-            row.fields.cause,
-            f"{row.fields.likelihood} ({risk_rules.LIKELIHOOD_LABELS[row.fields.likelihood]})",
-            f"{row.fields.impact} ({risk_rules.IMPACT_LABELS[row.fields.impact]})",
-            f"{row.score} ({row.rating})",
-            row.fields.owner,
-            row.fields.mitigation,
-            row.fields.status,
-            format_date(row.fields.review_on) if row.fields.review_on else "",
-        ]
-        for row in risk_rows(session)
-    ]

@@ -26,7 +26,6 @@ from crmbid_desktop.services.registers.partners import (
     PartnerFields,
     describe_changes,
     partner_rows,
-    partnership_check,
 )
 from crmbid_desktop.services.spreadsheets.tabular import (
     FieldSpec,
@@ -102,7 +101,6 @@ class PlannedPartner:
     rows: list[int]
     values: dict[str, Any]  # PartnerFields attribute -> new value (only cells with content)
     contacts: list[ContactFields] = field(default_factory=list)
-    existing_id: int | None = None
     changes: list[str] = field(default_factory=list)
 
 
@@ -240,7 +238,6 @@ def build_preview(
         if current is None:
             to_add.append(plan)
             continue
-        plan.existing_id = current.id
         plan.name = current.fields.name  # keep the name the bid already uses
         merged = replace(current.fields, **plan.values)
         plan.changes = describe_changes(current.fields, merged)
@@ -449,7 +446,3 @@ def run_import(workspace: Workspace, source: Path, options: ImportOptions) -> Im
     else:
         lines.append("Nothing to change.")
     return ImportReport(lines, len(preview.rejected))
-
-
-def current_check(workspace: Workspace) -> rules.PartnershipCheck:
-    return partnership_check(partner_rows(workspace))
