@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -12,27 +11,10 @@ MAX_YEARS = 10
 INCOME = "income"
 COST = "cost"
 
-_FINANCIAL_YEAR = re.compile(r"^\s*(\d{4})\s*[/-]\s*(\d{2}|\d{4})\s*$")
-
 
 def financial_year_label(first_year: int) -> str:
     """2005 -> "2005/06" (April 2005 to March 2006); 1999 -> "1999/00"."""
     return f"{first_year}/{(first_year + 1) % 100:02d}"
-
-
-def parse_financial_year(text: str) -> int:
-    """ "2005/06", "2005-06" or "2005/2006" -> 2005; the second year must follow the first."""
-    match = _FINANCIAL_YEAR.match(text)
-    if not match:
-        raise ValueError(f"“{text.strip()}” is not a financial year: write it as 2005/06.")
-    first, second = int(match.group(1)), match.group(2)
-    expected = first + 1
-    if int(second) != (expected if len(second) == 4 else expected % 100):
-        raise ValueError(
-            f"“{text.strip()}” is not a financial year: the second year must follow the first, "
-            f"as in {financial_year_label(first)}."
-        )
-    return first
 
 
 def budget_years(first_year: int, count: int) -> list[int]:

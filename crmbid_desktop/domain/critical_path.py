@@ -124,13 +124,6 @@ def _cycle_error(tasks: Sequence[PlanTask], cycle: list[str]) -> DependencyCycle
     return DependencyCycleError(cycle, [name_of.get(k, k) for k in cycle])
 
 
-def check_no_cycle(tasks: Sequence[PlanTask], edges: Iterable[Edge]) -> None:
-    """Raise DependencyCycleError naming the tasks ("Draft → Review → Draft") if any cycle."""
-    cycle = find_cycle((t.key for t in tasks), edges)
-    if cycle is not None:
-        raise _cycle_error(tasks, cycle)
-
-
 def _topological_order(
     tasks: Sequence[PlanTask], edges: Sequence[Edge]
 ) -> tuple[list[int], list[list[int]], list[list[int]], dict[str, int]]:

@@ -1,4 +1,8 @@
-"""Show and read dates the way UK council staff write them ("Fri 26 Aug 2005", "26/08/2005")."""
+"""Show and read dates the way UK council staff write them ("Fri 26 Aug 2005", "26/08/2005").
+
+Every weekday and month name the program prints comes from here: pages and tables, the Word
+proposal ("Friday 26 August 2005"), the letter ("5 August 2005") and the Gantt chart ("Fr").
+"""
 
 from __future__ import annotations
 
@@ -24,6 +28,9 @@ _MONTH_NAMES = (
     "November",
     "December",
 )
+
+#: Two letters a day, so Tuesday and Thursday (and Saturday and Sunday) are told apart.
+_WEEKDAY_INITIALS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 
 _MONTH_BY_WORD: dict[str, int] = {
     **{name.lower(): i for i, name in enumerate(_MONTHS, start=1)},
@@ -53,6 +60,26 @@ _WORDS = re.compile(
 def format_date(d: date) -> str:
     """Return ``d`` as "Fri 26 Aug 2005" (day without a leading zero)."""
     return f"{_WEEKDAYS[d.weekday()]} {d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def long_date(d: date) -> str:
+    """Return ``d`` as "Friday 26 August 2005", for the proposal's cover."""
+    return f"{_WEEKDAY_NAMES[d.weekday()]} {d.day} {_MONTH_NAMES[d.month - 1]} {d.year}"
+
+
+def letter_date(d: date) -> str:
+    """Return ``d`` as "5 August 2005", as a British letter is dated."""
+    return f"{d.day} {_MONTH_NAMES[d.month - 1]} {d.year}"
+
+
+def weekday_initials(d: date) -> str:
+    """Return ``d``'s weekday as two letters ("Fr"), where a chart has room for little more."""
+    return _WEEKDAY_INITIALS[d.weekday()]
+
+
+def optional_date(d: date | None) -> str:
+    """Return "Fri 26 Aug 2005", or "" when there is no date (an empty table cell)."""
+    return format_date(d) if d else ""
 
 
 def format_date_time(d: date, t: time | None) -> str:

@@ -1,4 +1,12 @@
-"""Money as integer pence: read what users type ("£12,500.50", "(1,000)") and show it one way."""
+"""Money as integer pence: the one grammar for amounts users type, and the ways amounts print.
+
+The grammar (also in the README): an optional sign ("-" or "−", before or after "£"), an
+optional "£" or "GBP", pounds written plainly (12500) or grouped in threes with commas
+(12,500), then up to two decimals of pence. Spaces are ignored ("GBP 1 000"), "(1,000)" is an
+accounting negative, a blank is an error (or £0 where the field allows it, see `parse_cost`).
+Scientific notation ("1e3") and misplaced commas ("12,50") are refused: neither is how anyone
+writes money, and guessing could store a thousand times the amount meant.
+"""
 
 from __future__ import annotations
 
@@ -55,6 +63,16 @@ def parse_money(text: str, what: str = "Amount") -> int:
     return -value if negative else value
 
 
+def parse_cost(text: str, what: str = "Amount") -> int:
+    """A cost or contribution: the grammar of `parse_money`, a blank is £0, never negative."""
+    if not text.strip():
+        return 0
+    pence = parse_money(text, what)
+    if pence < 0:
+        raise ValueError(f"{what} “{text.strip()}” cannot be negative.")
+    return pence
+
+
 def format_pence(pence: int) -> str:
     """12500_50 -> "£12,500.50"; negatives as "-£1,000.00"."""
     sign = "-" if pence < 0 else ""
@@ -67,6 +85,13 @@ def format_pence_plain(pence: int) -> str:
     sign = "-" if pence < 0 else ""
     pounds, pennies = divmod(abs(pence), 100)
     return f"{sign}{pounds}.{pennies:02d}"
+
+
+def format_pounds_for_field(pence: int) -> str:
+    """For a form field with "£" beside it: "12,500.50", grouped, re-readable by parse_money."""
+    sign = "-" if pence < 0 else ""
+    pounds, pennies = divmod(abs(pence), 100)
+    return f"{sign}{pounds:,}.{pennies:02d}"
 
 
 def format_whole_pounds(pence: int) -> str:

@@ -12,6 +12,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from crmbid_desktop.domain.money import parse_cost
+from crmbid_desktop.domain.percentages import (
+    FULL_BP,
+    format_percent,
+    format_percent_number,
+    parse_percent,
+)
+
 COUNCIL_TYPES = (
     "London borough",
     "metropolitan district",
@@ -31,7 +39,7 @@ STATUSES = (
     "signed off",
     WITHDRAWN,
 )
-FULL_SHARE_BP = 10_000  # 100.00%
+FULL_SHARE_BP = FULL_BP
 
 # Words people write for the same choice; compared after `_choice_key`.
 _CHOICE_SYNONYMS = {
@@ -99,44 +107,21 @@ def _decimal(text: str, what: str) -> Decimal:
 
 
 def parse_pence(text: str) -> int:
-    """'£12,500' or '12500.50' -> integer pence; blank is £0. Never negative, at most 2 decimals."""
-    if not text.strip():
-        return 0
-    value = _decimal(text, "an amount in pounds (for example £12,500.50)")
-    if value < 0:
-        raise RuleError(f"“{text}”: a contribution cannot be negative.")
-    pence = value * 100
-    if pence != pence.to_integral_value():
-        raise RuleError(f"“{text}”: pounds can have at most two decimal places (pence).")
-    return int(pence)
-
-
-def pence_to_text(pence: int) -> str:
-    """Pence as the user edits them: '12,500.50' (no £ sign, which the field shows beside it)."""
-    pounds, pennies = divmod(pence, 100)
-    return f"{pounds:,}.{pennies:02d}"
+    """A contribution as typed -> integer pence (domain/money's grammar); blank is £0, never negative."""
+    try:
+        return parse_cost(text, "Contribution")
+    except ValueError as error:
+        raise RuleError(str(error)) from None
 
 
 def parse_share_bp(text: str) -> int:
-    """'12.5', '12.5%' or '12,5' -> 1250 basis points; blank is 0%. Between 0% and 100%."""
-    stripped = text.strip().rstrip("%").strip()
-    if not stripped:
+    """A share of funding as typed -> basis points (domain/percentages' grammar); blank is 0%."""
+    if not text.strip():
         return 0
-    # Shares are at most 100, so a single comma is a decimal comma (Excel in many locales).
-    if stripped.count(",") == 1 and "." not in stripped:
-        stripped = stripped.replace(",", ".")
-    value = _decimal(stripped, "a percentage (for example 33.33)")
-    basis_points = value * 100
-    if basis_points != basis_points.to_integral_value():
-        raise RuleError(f"“{text}”: a share can have at most two decimal places.")
-    if not 0 <= basis_points <= FULL_SHARE_BP:
-        raise RuleError(f"“{text}”: a share of funding must be between 0% and 100%.")
-    return int(basis_points)
-
-
-def bp_to_text(basis_points: int) -> str:
-    whole, hundredths = divmod(basis_points, 100)
-    return str(whole) if hundredths == 0 else f"{whole}.{hundredths:02d}".rstrip("0")
+    try:
+        return parse_percent(text, "a percentage share of funding")
+    except ValueError as error:
+        raise RuleError(str(error)) from None
 
 
 def parse_staff_days(text: str) -> int:
@@ -248,7 +233,8 @@ def check_partnership(partners: Iterable[PartnerStanding]) -> PartnershipCheck:
         difference = total - FULL_SHARE_BP
         word = "over" if difference > 0 else "short of"
         problems.append(
-            f"Shares of funding total {bp_to_text(total)}%, {bp_to_text(abs(difference))} "
+            f"Shares of funding total {format_percent(total)}, "
+            f"{format_percent_number(abs(difference))} "
             f"points {word} 100% (councils that have withdrawn are left out)."
         )
     return PartnershipCheck(leads, total, len(active), tuple(problems))

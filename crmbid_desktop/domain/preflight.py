@@ -50,13 +50,6 @@ PLACES = {
     "bid": "File > Bid details…",
 }
 
-MISSED_RULE = (
-    "A milestone is missed when it is a deadline set by others (external, or of kind "
-    "'hard deadline'), its date is before today, and at least one task linked to it is not done. "
-    "A past deadline whose tasks are all done was met; one with no linked tasks cannot be judged "
-    "and is not reported."
-)
-
 
 @dataclass(frozen=True, slots=True)
 class PreflightItem:
@@ -165,7 +158,10 @@ def is_done(status: str) -> bool:
 
 
 def is_missed(milestone: MilestoneFacts, today: date) -> bool:
-    """See MISSED_RULE."""
+    """A milestone is missed when it is a deadline set by others (external, or of kind
+    'hard deadline'), its date is before today, and at least one task linked to it is not done.
+    A past deadline whose tasks are all done was met; one with no linked tasks cannot be judged
+    and is not reported."""
     set_by_others = milestone.external or milestone.kind.strip().lower() == HARD_DEADLINE_KIND
     return set_by_others and milestone.due_on < today and bool(milestone.open_tasks)
 

@@ -11,7 +11,6 @@ RISK_STATUSES = ("open", "being managed", "closed")
 
 #: (lowest score, rating), highest band first.
 RATING_BANDS = ((20, "very high"), (10, "high"), (5, "medium"), (1, "low"))
-RATINGS = tuple(rating for _lowest, rating in reversed(RATING_BANDS))
 
 
 def check_level(value: int, what: str) -> int:

@@ -1,178 +1,249 @@
-"""Which exporter or importer handles a file: chosen by the file's extension and the document asked for.
+"""Which writer or reader handles a file: one explicit table of (extension, document) → handler.
 
-Each capability registers its own handler here, so the command line and the Export page share one
-list of what the program can write and read.
+The command line and the Export, Partners, Timetable and Sustainability pages all go through
+`export` and `import_file`, so they share one list of what the program can write and read. The
+table below is the whole registry: nothing registers itself on import, and for each extension the
+entry marked `default` is used when neither the caller nor the file's name names a document.
+Handlers are loaded on first use, because they pull in python-docx, openpyxl or icalendar.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
 
+from crmbid_desktop.services.bid.file_io import (
+    ExportOptions,
+    ExportResult,
+    ImportOptions,
+    ImportReport,
+    Reader,
+    Writer,
+)
 from crmbid_desktop.services.bid.workspace import Workspace
 
+__all__ = [
+    "READERS",
+    "WRITERS",
+    "ExportOptions",
+    "ExportResult",
+    "FileFormat",
+    "ImportOptions",
+    "ImportReport",
+    "UnknownFormatError",
+    "export",
+    "import_file",
+]
 
-@dataclass(frozen=True)
-class ExportOptions:
-    """What the user asked for besides the target file."""
-
-    document: str | None = None  # e.g. "proposal", "eoi", "partners", "budget"; None = inferred
-    template: Path | None = None
-    draft: bool = False
-    sections: tuple[str, ...] = ()  # section numbers such as "4" or "6.1"
-    partner: str = ""  # who sections sent for editing are for ("Leeds City Council")
-    progress: Callable[[int, int], None] | None = None
-    #: Draws the risk heat map as PNG bytes from {(likelihood, impact): count}; painting needs
-    #: the GUI toolkit, so the caller that has one passes it in (None leaves the picture out).
-    heat_map_renderer: Callable[[dict[tuple[int, int], int]], bytes] | None = None
-
-
-@dataclass(frozen=True)
-class ImportOptions:
-    document: str | None = None
-    dry_run: bool = False
-    into_section: str | None = None
-    #: For a returned Word file: reject the partner's tracked changes instead of accepting them.
-    reject_tracked: bool = False
+H = TypeVar("H", Writer, Reader)
 
 
 @dataclass(frozen=True)
-class ExportResult:
-    target: Path
-    summary: str
-    #: Problems found before exporting (e.g. the proposal's preflight); the CLI prints them.
-    warnings: tuple[str, ...] = ()
+class FileFormat(Generic[H]):
+    """One row of the table: a document kind written to (or read from) files with one extension."""
 
-
-@dataclass(frozen=True)
-class ImportReport:
-    """What an import did (or, on a dry run, would do); `rejected` rows make the CLI exit 1."""
-
-    lines: list[str] = field(default_factory=list)
-    rejected: int = 0
-
-
-Exporter = Callable[[Workspace, Path, ExportOptions], ExportResult]
-Importer = Callable[[Workspace, Path, ImportOptions], ImportReport]
-
-
-@dataclass(frozen=True)
-class Handler:
     suffix: str  # ".docx"
     document: str  # "proposal"
     description: str
-    run: Callable[..., object]
-    #: File-name words that pick this document when --document is not given.
+    #: Imports the handler's module and returns the handler (kept lazy for start-up time).
+    load: Callable[[], H]
+    #: File-name words that pick this document when none is named; tried in table order.
     name_hints: tuple[str, ...] = ()
-
-
-_exporters: list[Handler] = []
-_importers: list[Handler] = []
+    #: The document for this extension when neither the caller nor the file name says which.
+    default: bool = False
 
 
 class UnknownFormatError(ValueError):
     pass
 
 
-def register_exporter(handler: Handler) -> None:
-    _exporters.append(handler)
+# -- handlers, imported when first used ----------------------------------------------------------
 
 
-def register_importer(handler: Handler) -> None:
-    _importers.append(handler)
+def _proposal() -> Writer:
+    from crmbid_desktop.services.word.proposal_export import export_proposal_docx
+
+    return export_proposal_docx
 
 
-def _choose(handlers: list[Handler], path: Path, document: str | None, verb: str) -> Handler:
+def _eoi() -> Writer:
+    from crmbid_desktop.services.word.proposal_export import export_eoi_docx
+
+    return export_eoi_docx
+
+
+def _sections_sent() -> Writer:
+    from crmbid_desktop.services.exchange.section_exchange import export_sections_docx
+
+    return export_sections_docx
+
+
+def _sections_returned() -> Reader:
+    from crmbid_desktop.services.exchange.section_exchange import import_returned_docx
+
+    return import_returned_docx
+
+
+def _partners_out() -> Writer:
+    from crmbid_desktop.services.spreadsheets.partner_export import export_partners
+
+    return export_partners
+
+
+def _partners_in() -> Reader:
+    from crmbid_desktop.services.spreadsheets.partner_import import run_import
+
+    return run_import
+
+
+def _budget() -> Writer:
+    from crmbid_desktop.services.spreadsheets.budget_xlsx import export_budget_xlsx
+
+    return export_budget_xlsx
+
+
+def _products_csv() -> Writer:
+    from crmbid_desktop.services.spreadsheets.products_io import export_products_csv
+
+    return export_products_csv
+
+
+def _products_xlsx() -> Writer:
+    from crmbid_desktop.services.spreadsheets.products_io import export_products_xlsx
+
+    return export_products_xlsx
+
+
+def _products_in() -> Reader:
+    from crmbid_desktop.services.spreadsheets.products_io import import_products
+
+    return import_products
+
+
+def _timetable() -> Writer:
+    from crmbid_desktop.services.spreadsheets.calendar_export import export_calendar
+
+    return export_calendar
+
+
+# -- the table -----------------------------------------------------------------------------------
+
+_PARTNER_HINTS = ("partner", "council")
+
+WRITERS: tuple[FileFormat[Writer], ...] = (
+    FileFormat(".docx", "proposal", "Word proposal", _proposal, ("proposal",), default=True),
+    FileFormat(".docx", "eoi", "Word expression-of-interest letter", _eoi, ("eoi", "expression")),
+    FileFormat(
+        ".docx", "sections", "Sections for a partner to edit in Word", _sections_sent, ("section",)
+    ),
+    FileFormat(
+        ".xlsx",
+        "partners",
+        "Partner councils and contacts (.xlsx, two sheets)",
+        _partners_out,
+        _PARTNER_HINTS,
+        default=True,
+    ),
+    FileFormat(
+        ".csv",
+        "partners",
+        "Partner councils and contacts (.csv, one row per contact)",
+        _partners_out,
+        _PARTNER_HINTS,
+        default=True,
+    ),
+    FileFormat(
+        ".xlsx", "budget", "Budget workbook with Excel formulas for totals", _budget, ("budget",)
+    ),
+    FileFormat(".csv", "products", "Products register", _products_csv, ("product",)),
+    FileFormat(".xlsx", "products", "Products register", _products_xlsx, ("product",)),
+    FileFormat(
+        ".ics",
+        "timetable",
+        "Timetable for Outlook (.ics)",
+        _timetable,
+        ("timetable", "calendar", "milestone", "task"),
+        default=True,
+    ),
+)
+
+READERS: tuple[FileFormat[Reader], ...] = (
+    FileFormat(
+        ".csv",
+        "partners",
+        "Partner councils and contacts (.csv)",
+        _partners_in,
+        _PARTNER_HINTS,
+        default=True,
+    ),
+    FileFormat(
+        ".xlsx",
+        "partners",
+        "Partner councils and contacts (.xlsx)",
+        _partners_in,
+        _PARTNER_HINTS,
+        default=True,
+    ),
+    FileFormat(".csv", "products", "Products register", _products_in, ("product",)),
+    FileFormat(".xlsx", "products", "Products register", _products_in, ("product",)),
+    FileFormat(
+        ".docx",
+        "returned",
+        "A partner's returned Word file (or any .docx into a chosen section)",
+        _sections_returned,
+        ("returned",),
+        default=True,
+    ),
+)
+
+
+# -- choosing and running ------------------------------------------------------------------------
+
+
+def _choose(
+    table: tuple[FileFormat[H], ...], path: Path, document: str | None, verb: str
+) -> FileFormat[H]:
     suffix = path.suffix.lower()
-    candidates = [handler for handler in handlers if handler.suffix == suffix]
+    candidates = [row for row in table if row.suffix == suffix]
     if not candidates:
-        known = sorted({handler.suffix for handler in handlers})
+        known = sorted({row.suffix for row in table})
         raise UnknownFormatError(
             f"Cannot {verb} “{path.name}”: the extension {suffix or '(none)'} is not one of "
-            f"{', '.join(known) or 'none yet'}."
+            f"{', '.join(known)}."
         )
     if document is not None:
-        for handler in candidates:
-            if handler.document == document:
-                return handler
-        choices = ", ".join(handler.document for handler in candidates)
+        for row in candidates:
+            if row.document == document:
+                return row
+        choices = ", ".join(row.document for row in candidates)
         raise UnknownFormatError(
             f"Cannot {verb} “{path.name}” as {document!r}: for {suffix} files choose {choices}."
         )
     name = path.stem.lower()
-    for handler in candidates:
-        if any(hint in name for hint in handler.name_hints):
-            return handler
-    return candidates[0]
-
-
-def exporters() -> list[Handler]:
-    _load_handlers()
-    return list(_exporters)
-
-
-def importers() -> list[Handler]:
-    _load_handlers()
-    return list(_importers)
+    for row in candidates:
+        if any(hint in name for hint in row.name_hints):
+            return row
+    return next(row for row in candidates if row.default)
 
 
 def export(workspace: Workspace, target: Path, options: ExportOptions) -> ExportResult:
+    """Write `target` with the writer its extension and `options.document` (or name) choose."""
     from crmbid_desktop.services.bid.atomic_files import check_path_length
 
     check_path_length(Path(target))  # a clear message, not "[Errno 36]" from the first stat
-    _load_handlers()
     document = options.document
     if document is None and options.sections:
         # --sections means "send these sections" whatever the file is called.
         suffix = target.suffix.lower()
-        if any(h.suffix == suffix and h.document == "sections" for h in _exporters):
+        if any(row.suffix == suffix and row.document == "sections" for row in WRITERS):
             document = "sections"
-    handler = _choose(_exporters, target, document, "export")
-    result = handler.run(workspace, target, options)
-    assert isinstance(result, ExportResult)
-    return result
+    writer = _choose(WRITERS, target, document, "export").load()
+    return writer(workspace, target, options)
 
 
 def import_file(workspace: Workspace, source: Path, options: ImportOptions) -> ImportReport:
-    _load_handlers()
-    handler = _choose(_importers, source, options.document, "import")
-    result = handler.run(workspace, source, options)
-    assert isinstance(result, ImportReport)
-    return result
-
-
-#: Modules that register handlers when imported; each capability adds its module here.
-HANDLER_MODULES: list[str] = [
-    "crmbid_desktop.services.spreadsheets.partner_import",
-    "crmbid_desktop.services.spreadsheets.partner_export",
-    "crmbid_desktop.services.spreadsheets.budget_xlsx",
-    "crmbid_desktop.services.spreadsheets.products_io",
-    "crmbid_desktop.services.word.proposal_export",
-    "crmbid_desktop.services.spreadsheets.calendar_export",
-    # After the proposal, so a .docx without "section" in its name stays the proposal.
-    "crmbid_desktop.services.exchange.section_exchange",
-]
-
-_loaded = False
-
-
-def _load_handlers() -> None:
-    """Import the handler modules on first use (they pull in python-docx, openpyxl...)."""
-    global _loaded
-    if _loaded:
-        return
-    import importlib
-
-    for module in HANDLER_MODULES:
-        importlib.import_module(module)
-    # A module imported earlier (the take-back dialog imports section_exchange) registered its
-    # handlers first; the list's order, which decides the default per extension, is restored.
-    for handlers in (_exporters, _importers):
-        handlers.sort(key=_module_rank)
-    _loaded = True
-
-
-def _module_rank(handler: Handler) -> int:
-    module = getattr(handler.run, "__module__", "")
-    return HANDLER_MODULES.index(module) if module in HANDLER_MODULES else len(HANDLER_MODULES)
+    """Read `source` with the reader its extension and `options.document` (or name) choose."""
+    reader = _choose(READERS, source, options.document, "import").load()
+    return reader(workspace, source, options)

@@ -53,7 +53,6 @@ class SuspectLockError(BidLockedError):
         from crmbid_desktop.store.locks import LockHolder
 
         assert isinstance(holder, LockHolder)
-        self.lock_holder = holder
         BidFileError.__init__(
             self,
             path,

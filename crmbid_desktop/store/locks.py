@@ -26,7 +26,6 @@ log = logging.getLogger(__name__)
 #: A lock not refreshed for this long belongs to a program that stopped (crash, power cut,
 #: a laptop that went to sleep on another desk); a running program refreshes every minute.
 STALE_AFTER = timedelta(minutes=15)
-REFRESH_EVERY = timedelta(minutes=1)
 #: A lock file still being written by another program may be briefly empty.
 UNREADABLE_GRACE = timedelta(seconds=30)
 

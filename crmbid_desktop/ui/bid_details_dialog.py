@@ -25,7 +25,7 @@ from crmbid_desktop.services.bid import bid_details
 from crmbid_desktop.services.bid.bid_details import BidDetails, BidDetailsError
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.ui.colours import text_style
-from crmbid_desktop.ui.widgets import name_widget, tidy_form
+from crmbid_desktop.ui.widgets import name_widget, show_dates_as_the_bid_does, tidy_form
 
 
 class BidDetailsDialog(QDialog):
@@ -102,7 +102,7 @@ class BidDetailsDialog(QDialog):
         name_widget(self.letter_date_set, "bidLetterDateSet", "Choose the letter's date")
         self.letter_date = QDateEdit()
         name_widget(self.letter_date, "bidLetterDate", "Letter date")
-        self.letter_date.setDisplayFormat("ddd d MMM yyyy")
+        show_dates_as_the_bid_does(self.letter_date)
         self.letter_date.setCalendarPopup(True)
         chosen = details.letter_date
         self.letter_date.setDate(

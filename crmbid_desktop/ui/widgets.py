@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import (
     QEvent,
     QItemSelectionModel,
+    QLocale,
     QObject,
     QSize,
     QSortFilterProxyModel,
@@ -16,6 +17,7 @@ from PySide6.QtGui import QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDateEdit,
     QFormLayout,
     QHeaderView,
     QLabel,
@@ -134,6 +136,18 @@ def name_helper_buttons(root: QWidget) -> None:
         more = toolbar.findChild(QAbstractButton, "qt_toolbar_ext_button")
         if more is not None and not more.accessibleName():
             more.setAccessibleName(f"More {toolbar.windowTitle().lower()} buttons")
+
+
+#: How a date field shows its date: as domain/dates.format_date prints it ("Fri 26 Aug 2005").
+DATE_EDIT_FORMAT = "ddd d MMM yyyy"
+# English names whatever the PC's locale, as format_date's (a Welsh PC would show "Gwe").
+_UK = QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+
+
+def show_dates_as_the_bid_does(edit: QDateEdit) -> None:
+    """Make a date field read like every other date in the program: "Fri 26 Aug 2005"."""
+    edit.setLocale(_UK)
+    edit.setDisplayFormat(DATE_EDIT_FORMAT)
 
 
 def name_widget(widget: QWidget, object_name: str, accessible_name: str) -> None:

@@ -55,6 +55,7 @@ def main() -> None:
     from crmbid_desktop.paths import AppPaths
     from crmbid_desktop.services.bid.bid_files import open_workspace
     from crmbid_desktop.services.bid.bid_template import create_bid
+    from crmbid_desktop.services.bid.preflight import preflight
     from crmbid_desktop.services.word import proposal_export as service
 
     with tempfile.TemporaryDirectory() as folder:
@@ -75,7 +76,7 @@ def main() -> None:
         wordcount.count_words = counting  # type: ignore[assignment]
         try:
             # What the Export page does: check (the list it shows), then prepare with that list.
-            problems = service.preflight(workspace, today=TODAY)
+            problems = preflight(workspace, today=TODAY)
             os.environ["CRMBID_PAGE_LAYOUT"] = "off"
             service.prepare_export(
                 workspace, out / "p.docx", today=TODAY, problems=problems

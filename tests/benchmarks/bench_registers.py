@@ -43,7 +43,7 @@ def main() -> None:
             budget.budget_table(session)
 
     def heat() -> None:
-        render_heat_map_png(risks.heat_map(risks.risk_rows(workspace)))
+        render_heat_map_png(risks.heat_map(risks.RISKS.rows(workspace)))
 
     timed("budget table (41 products)", table)
     timed(

@@ -145,11 +145,11 @@ def _fill(workspace: Workspace, scale: int, letter_kb: int, home: Path) -> dict[
             previous = planning.add_task(workspace, data)
 
     for n in range(8 * scale):
-        products.add_product(
+        products.PRODUCTS.add(
             workspace, products.ProductFields(f"Product {n + 1}", yearly_cost_pence=100_00 * n)
         )
     for n in range(5 * scale):
-        risks.add_risk(
+        risks.RISKS.add(
             workspace, risks.RiskFields(f"Risk {n + 1}", likelihood=1 + n % 5, impact=1 + n % 4)
         )
     counts = workspace.bid.counts()

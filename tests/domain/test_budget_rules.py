@@ -11,7 +11,6 @@ from crmbid_desktop.domain.budget_rules import (
     balance_words,
     budget_years,
     financial_year_label,
-    parse_financial_year,
     year_totals,
 )
 
@@ -20,17 +19,6 @@ def test_financial_year_labels() -> None:
     assert financial_year_label(2005) == "2005/06"
     assert financial_year_label(2009) == "2009/10"
     assert financial_year_label(1999) == "1999/00"
-
-
-@pytest.mark.parametrize("text", ["2005/06", "2005-06", "2005/2006", " 2005 / 06 "])
-def test_parses_financial_years(text: str) -> None:
-    assert parse_financial_year(text) == 2005
-
-
-@pytest.mark.parametrize("text", ["2005/07", "05/06", "2005"])
-def test_refuses_years_that_do_not_follow(text: str) -> None:
-    with pytest.raises(ValueError, match="financial year"):
-        parse_financial_year(text)
 
 
 def test_default_years_run_2005_06_to_2009_10() -> None:

@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crmbid_desktop.domain.money import format_pence, format_pence_plain, parse_money
+from crmbid_desktop.domain.money import (
+    format_pence,
+    format_pence_plain,
+    format_pounds_for_field,
+    parse_cost,
+    parse_money,
+)
 
 
 @pytest.mark.parametrize(
@@ -70,3 +76,35 @@ def test_tenths_add_up_exactly() -> None:
 def test_format_then_parse_round_trips(pence: int) -> None:
     assert parse_money(format_pence(pence)) == pence
     assert parse_money(format_pence_plain(pence)) == pence
+
+
+# -- the one grammar (README "Typing amounts"): the Partners form and the Budget grid agree ------
+
+
+@pytest.mark.parametrize(
+    ("text", "pence"),
+    [("(100)", -10_000), ("(1,000.50)", -100_050), ("(£250)", -25_000), ("GBP 1 000", 100_000)],
+)
+def test_accounting_negatives_and_spaced_thousands_are_amounts(text: str, pence: int) -> None:
+    assert parse_money(text) == pence
+
+
+@pytest.mark.parametrize("text", ["1e3", "1E3", "2.5e2", "inf", "NaN", "12,50", "1,2,3", "£"])
+def test_scientific_notation_and_misplaced_commas_are_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="Amount"):
+        parse_money(text)
+
+
+def test_a_cost_is_blank_for_nothing_and_never_negative() -> None:
+    assert parse_cost("") == 0
+    assert parse_cost(" £12,500.50 ") == 1_250_050
+    with pytest.raises(ValueError, match=r"Contribution “\(100\)” cannot be negative"):
+        parse_cost("(100)", "Contribution")
+    with pytest.raises(ValueError, match="not an amount in pounds"):
+        parse_cost("1e3", "Contribution")
+
+
+def test_a_form_field_shows_pounds_grouped_and_reads_them_back() -> None:
+    assert format_pounds_for_field(1_250_050) == "12,500.50"
+    assert format_pounds_for_field(-5) == "-0.05"
+    assert parse_money(format_pounds_for_field(123_456_789)) == 123_456_789

@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import pytest
 
+from crmbid_desktop.domain.money import format_pounds_for_field
 from crmbid_desktop.domain.partner_rules import (
     COUNCIL_TYPES,
     ROLES,
     STATUSES,
     PartnerStanding,
     RuleError,
-    bp_to_text,
     check_partnership,
     council_key,
     email_problem,
     parse_pence,
     parse_share_bp,
     parse_staff_days,
-    pence_to_text,
     phone_problem,
     read_choice,
 )
+from crmbid_desktop.domain.percentages import format_percent_number
 
 
 def standing(name: str, role: str = "supporting", share: int = 0, status: str = "interested"):
@@ -67,7 +67,7 @@ def test_money_is_read_exactly_with_decimal() -> None:
     for bad, message in [("12.345", "two decimal"), ("-5", "negative"), ("lots", "not an amount")]:
         with pytest.raises(RuleError, match=message):
             parse_pence(bad)
-    assert pence_to_text(1_250_050) == "12,500.50"
+    assert format_pounds_for_field(1_250_050) == "12,500.50"
 
 
 def test_shares_in_basis_points() -> None:
@@ -79,7 +79,12 @@ def test_shares_in_basis_points() -> None:
         parse_share_bp("101")
     with pytest.raises(RuleError, match="two decimal"):
         parse_share_bp("1.001")
-    assert [bp_to_text(v) for v in (10_000, 3333, 1250, 5)] == ["100", "33.33", "12.5", "0.05"]
+    assert [format_percent_number(v) for v in (10_000, 3333, 1250, 5)] == [
+        "100",
+        "33.33",
+        "12.5",
+        "0.05",
+    ]
 
 
 def test_staff_days() -> None:

@@ -95,14 +95,14 @@ def test_weights_are_read_as_percentages(text: str, bp: int) -> None:
 
 @pytest.mark.parametrize("text", ["ten", "12.345", "-5", "101", ""])
 def test_bad_weights_are_named(text: str) -> None:
-    with pytest.raises(ValueError, match=f"'{text}'"):
+    with pytest.raises(ValueError, match=f"“{text}”"):
         parse_weight(text)
 
 
 def test_weight_total_says_how_far_from_100() -> None:
     assert weight_message(10000) == "Weights total 100%"
     assert "10% still to give" in weight_message(9000)
-    assert "2.50% too much" in weight_message(10250)
+    assert "2.5% too much" in weight_message(10250)
 
 
 def test_word_meter_is_amber_within_ten_percent_and_red_over() -> None:

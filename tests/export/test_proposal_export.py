@@ -19,6 +19,7 @@ from crmbid_desktop.paths import AppPaths
 from crmbid_desktop.services import formats
 from crmbid_desktop.services.bid import atomic_files
 from crmbid_desktop.services.bid.bid_files import open_workspace
+from crmbid_desktop.services.bid.preflight import preflight
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.word import proposal_export as service
 from crmbid_desktop.store.models import (
@@ -137,7 +138,7 @@ def test_default_bid_preflight(workspace: Workspace) -> None:
         first = session.scalars(select(Section).order_by(Section.position)).first()
         assert first is not None
         first.body = "word " * 450
-    items = service.preflight(workspace, today=date(2005, 8, 1))
+    items = preflight(workspace, today=date(2005, 8, 1))
     kinds = {item.kind for item in items}
     assert rules.MISSED_MILESTONE not in kinds  # nothing was due yet on 1 August
     assert items[0].message == (
@@ -146,13 +147,13 @@ def test_default_bid_preflight(workspace: Workspace) -> None:
     assert [i.message for i in items if i.kind == rules.SIGN_OFF] == [
         "London Borough of Newham has not signed off (interested)."
     ]
-    later = service.preflight(workspace, today=date(2005, 8, 9))
+    later = preflight(workspace, today=date(2005, 8, 9))
     missed = [i.message for i in later if i.kind == rules.MISSED_MILESTONE]
     assert len(missed) == 1 and missed[0].startswith("“Expressions of interest due” was due")
     with workspace.edit("All EOI tasks done") as session:
         for task in session.scalars(select(Task)):
             task.status = "done"
-    done = service.preflight(workspace, today=date(2005, 9, 30))
+    done = preflight(workspace, today=date(2005, 9, 30))
     assert not [i for i in done if i.kind == rules.MISSED_MILESTONE]
 
 
@@ -243,9 +244,20 @@ def test_partnership_columns_share_the_width_by_need(workspace: Workspace, tmp_p
         assert widths[index].twips >= text_twips(longest, 10) + CELL_MARGINS
 
 
-def test_handlers_are_registered() -> None:
-    docx_handlers = [h for h in formats.exporters() if h.suffix == ".docx"]
-    assert [h.document for h in docx_handlers][:2] == ["proposal", "eoi"]
+def test_the_format_table_sends_an_unnamed_docx_to_the_proposal(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """The table, not import order, decides: a .docx named for nothing is the proposal."""
+    docx_writers = [row.document for row in formats.WRITERS if row.suffix == ".docx"]
+    assert docx_writers == ["proposal", "eoi", "sections"]
+    # Loading the take-back reader first (as the take-back dialog does) changes nothing.
+    import crmbid_desktop.services.exchange.section_exchange  # noqa: F401
+
+    enrich(workspace)
+    result = formats.export(workspace, tmp_path / "Our bid.docx", formats.ExportOptions(draft=True))
+    text = "\n".join(p.text for p in docx.Document(str(result.target)).paragraphs)
+    assert "Ownership of the CRM National Project" in text
+    assert "to write or review" not in text
 
 
 # -- command line ----------------------------------------------------------------------------

@@ -13,7 +13,8 @@ from crmbid_desktop import cli
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import budget
 from crmbid_desktop.services.spreadsheets.budget_xlsx import BALANCE_FORMAT
-from crmbid_desktop.store.models import Partner, Product
+from crmbid_desktop.services.word.proposal_export import proposal_content
+from crmbid_desktop.store.models import Bid, Partner, Product
 
 
 def _fill(workspace: Workspace) -> None:
@@ -93,14 +94,17 @@ def test_years_are_adjustable(workspace: Workspace) -> None:
         budget.set_budget_years(workspace, 2005, 11)
 
 
-def test_print_rows_are_formatted_strings(workspace: Workspace) -> None:
+def test_the_proposal_prints_the_budget_as_the_page_shows_it(workspace: Workspace) -> None:
+    """The Word proposal's budget table, read from the register (pounds and pence)."""
     _fill(workspace)
-    with workspace.reading() as session:
-        headers, rows = budget.budget_print_rows(session)
-    assert headers[:2] == ["", "2005/06"]
-    styles = [row.style for row in rows]
+    with workspace.edit("print pence") as session:
+        session.scalars(select(Bid)).one().money_whole_pounds = False
+    printed = proposal_content(workspace).budget
+    assert printed is not None
+    assert printed.headers[:2] == ["Budget line (£, to the penny)", "2005/06"]
+    styles = [row.style for row in printed.rows]
     assert styles[0] == "heading" and styles[-1] == "balance"
-    by_label = {row.cells[0]: row.cells for row in rows}
+    by_label = {row.cells[0]: row.cells for row in printed.rows}
     assert by_label["Partner contributions (from the partner register)"][1] == "£60,000.50"
     assert by_label["Total income"][1] == "£80,000.50"
     assert by_label["Surplus or gap"][1] == "£11,999.60 gap"

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from crmbid_desktop.domain.partner_rules import check_partnership
 from crmbid_desktop.services.bid.workspace import RecordedEdit, Workspace
 from crmbid_desktop.services.registers import partners as service
 from crmbid_desktop.store.models import ChangeLogEntry, Task
@@ -26,7 +27,8 @@ def _log(workspace: Workspace) -> list[str]:
 
 
 def test_default_bid_partnership_is_sound(workspace: Workspace) -> None:
-    check = service.partnership_check(service.partner_rows(workspace))
+    # What the Partners page checks (partners_page: rules.check_partnership over standings).
+    check = check_partnership(row.standing() for row in service.partner_rows(workspace))
     assert check.sound and check.leads == ("Leeds City Council",)
 
 

@@ -26,7 +26,7 @@ def test_export_then_import_round_trips(workspace: Workspace, tmp_path: Path, su
         leeds = queries.partners(session)[0]
     first = next(iter(_rows(workspace)))
     first_id = products.product_rows(workspace)[0].id
-    products.update_product(
+    products.PRODUCTS.update(
         workspace,
         first_id,
         ProductFields(

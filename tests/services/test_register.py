@@ -4,32 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from crmbid_desktop.services.bid.changes import ChangeSet
 from crmbid_desktop.services.bid.workspace import RecordedEdit, Workspace
 from crmbid_desktop.services.registers.products import PRODUCTS
 from crmbid_desktop.services.registers.risks import RISKS
-
-
-def test_edit_field_changes_only_that_field_and_says_so(workspace: Workspace) -> None:
-    changes: list[ChangeSet] = []
-    workspace.on_changed(changes.append)
-    first = PRODUCTS.rows(workspace)[0]
-    summary = PRODUCTS.edit_field(workspace, first.id, "decision", "retire")
-    assert summary == f"Changed the decision of “{first.name}” to retire"
-    again = next(row for row in PRODUCTS.rows(workspace) if row.id == first.id)
-    assert again.fields.decision == "retire"
-    assert again.fields.description == first.fields.description
-    assert changes[-1].changed_in("product") == {first.uuid}
-    assert PRODUCTS.edit_field(workspace, first.id, "decision", "retire") == ""  # no change
-
-
-def test_edit_field_refuses_a_bad_value_or_field_by_name(workspace: Workspace) -> None:
-    worst = RISKS.rows(workspace)[0]
-    with pytest.raises(ValueError, match="Impact must be"):
-        RISKS.edit_field(workspace, worst.id, "impact", 9)
-    with pytest.raises(ValueError, match="A risk has no field “colour”"):
-        RISKS.edit_field(workspace, worst.id, "colour", "red")
-    assert RISKS.rows(workspace)[0] == worst  # nothing saved
 
 
 def test_rows_deleted_elsewhere_are_named_not_a_traceback(workspace: Workspace) -> None:
@@ -38,7 +15,6 @@ def test_rows_deleted_elsewhere_are_named_not_a_traceback(workspace: Workspace) 
     RISKS.delete(workspace, new_id)
     for attempt in (
         lambda: RISKS.delete(workspace, new_id),
-        lambda: RISKS.edit_field(workspace, new_id, "owner", "Leeds"),
         lambda: RISKS.update(workspace, new_id, RISKS.fields_type("Back")),
     ):
         with pytest.raises(LookupError, match="That risk is no longer in the bid"):

@@ -39,7 +39,7 @@ def _rich_products(bid: Path) -> None:
         owner = next(
             row.id for row in partner_rows(workspace) if row.fields.name.startswith("Leeds")
         )
-        products.add_product(
+        products.PRODUCTS.add(
             workspace,
             ProductFields(
                 name="Roadmap = Framework, “quoted”; and more",

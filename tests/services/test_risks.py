@@ -1,4 +1,4 @@
-"""The risk register: scores, order, heat-map counts, deletion with restore, print rows."""
+"""The risk register: scores, order, heat-map counts, deletion with restore, as printed."""
 
 from __future__ import annotations
 
@@ -7,24 +7,25 @@ import pytest
 from crmbid_desktop.services.bid.workspace import RecordedEdit, Workspace
 from crmbid_desktop.services.registers import risks
 from crmbid_desktop.services.registers.risks import RiskFields
+from crmbid_desktop.services.word.proposal_export import proposal_content
 
 
 def test_default_risks_sorted_by_score(workspace: Workspace) -> None:
-    rows = risks.risk_rows(workspace)
-    printed = risks.risks_print_rows(workspace)
+    rows = risks.RISKS.rows(workspace)
     assert [row.score for row in rows] == [12, 9, 8]
     assert rows[0].rating == "high"
-    assert printed[0][4] == "12 (high)"
-    assert printed[0][2] == "3 (possible)"
+    # The Word proposal names each scale as the heat map does (the proposal reads the register).
+    printed = {r.risk: r for r in proposal_content(workspace).risks}[rows[0].fields.description]
+    assert (printed.likelihood, printed.impact) == ("Possible (3)", "Major (4)")
     counts = risks.heat_map(rows)
     assert counts[(3, 4)] == 1 and counts[(2, 4)] == 1 and sum(counts.values()) == 3
 
 
 def test_closed_risks_leave_the_heat_map(workspace: Workspace) -> None:
-    new_id = risks.add_risk(
+    new_id = risks.RISKS.add(
         workspace, RiskFields("Key officer leaves", likelihood=5, impact=5, status="Closed")
     )
-    rows = risks.risk_rows(workspace)
+    rows = risks.RISKS.rows(workspace)
     assert rows[0].id == new_id and rows[0].fields.status == "closed"
     assert risks.heat_map(rows)[(5, 5)] == 0
 
@@ -32,11 +33,11 @@ def test_closed_risks_leave_the_heat_map(workspace: Workspace) -> None:
 def test_undoing_a_delete_keeps_the_uuid(workspace: Workspace) -> None:
     recorded: list[RecordedEdit] = []
     workspace.on_recorded(recorded.append)
-    first = risks.risk_rows(workspace)[0]
-    risks.delete_risk(workspace, first.id)
-    assert all(row.id != first.id for row in risks.risk_rows(workspace))
+    first = risks.RISKS.rows(workspace)[0]
+    risks.RISKS.delete(workspace, first.id)
+    assert all(row.id != first.id for row in risks.RISKS.rows(workspace))
     workspace.take_back(recorded[-1])
-    again = next(row for row in risks.risk_rows(workspace) if row.id == first.id)
+    again = next(row for row in risks.RISKS.rows(workspace) if row.id == first.id)
     assert again.uuid == first.uuid and again.fields == first.fields
 
 
@@ -51,12 +52,12 @@ def test_undoing_a_delete_keeps_the_uuid(workspace: Workspace) -> None:
 )
 def test_bad_fields_are_refused(workspace: Workspace, fields: RiskFields, message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        risks.add_risk(workspace, fields)
+        risks.RISKS.add(workspace, fields)
 
 
 def test_update_changes_score(workspace: Workspace) -> None:
-    first = risks.risk_rows(workspace)[-1]
-    risks.update_risk(
+    first = risks.RISKS.rows(workspace)[-1]
+    risks.RISKS.update(
         workspace, first.id, RiskFields(first.fields.description, likelihood=5, impact=5)
     )
-    assert risks.risk_rows(workspace)[0].score == 25
+    assert risks.RISKS.rows(workspace)[0].score == 25

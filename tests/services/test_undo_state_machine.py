@@ -162,7 +162,7 @@ class EditsThenUndo(RuleBasedStateMachine):
     @rule(name=names, cost=st.integers(min_value=0, max_value=10**7))
     def add_product(self, name: str, cost: int) -> None:
         with contextlib.suppress(REFUSED):
-            products.add_product(
+            products.PRODUCTS.add(
                 self.workspace, products.ProductFields(name, yearly_cost_pence=cost)
             )
 
@@ -170,7 +170,7 @@ class EditsThenUndo(RuleBasedStateMachine):
     def delete_product(self, index: int) -> None:
         product_id = self._pick(Product, index)
         if product_id is not None:
-            products.delete_product(self.workspace, product_id)
+            products.PRODUCTS.delete(self.workspace, product_id)
 
     @rule(
         index=picks,
@@ -180,14 +180,14 @@ class EditsThenUndo(RuleBasedStateMachine):
     def rescore_risk(self, index: int, likelihood: int, impact: int) -> None:
         risk_id = self._pick(Risk, index)
         if risk_id is None:
-            risks.add_risk(self.workspace, risks.RiskFields("A new risk", likelihood=likelihood))
+            risks.RISKS.add(self.workspace, risks.RiskFields("A new risk", likelihood=likelihood))
             return
-        row = next(r for r in risks.risk_rows(self.workspace) if r.id == risk_id)
+        row = next(r for r in risks.RISKS.rows(self.workspace) if r.id == risk_id)
         fields = risks.RiskFields(
             **{**row.fields.__dict__, "likelihood": likelihood, "impact": impact}
         )
         with contextlib.suppress(REFUSED):
-            risks.update_risk(self.workspace, risk_id, fields)
+            risks.RISKS.update(self.workspace, risk_id, fields)
 
     def teardown(self) -> None:
         try:

@@ -62,7 +62,7 @@ def test_bad_weight_is_refused_with_a_message(
     said: list[str] = []
     monkeypatch.setattr(page, "_tell", said.append)
     assert not page.model.setData(page.model.index(1, WEIGHT), "lots")
-    assert "Capacity and partnership" in said[0] and "'lots' is not a weight" in said[0]
+    assert "Capacity and partnership" in said[0] and "“lots” is not a weight" in said[0]
 
 
 def _write_every_section(workspace: Workspace) -> None:

@@ -158,3 +158,28 @@ def test_import_through_preview_dialog(
     page._import()
     assert seen and seen[0].import_button.isEnabled()
     assert [r.fields.name for r in page.model.rows][-1] == "Kent County Council"
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("1e3", "Contribution “1e3” is not an amount in pounds"),
+        ("(100)", "Contribution “(100)” cannot be negative"),
+    ],
+)
+def test_contribution_follows_the_one_money_grammar(
+    page: PartnersPage, workspace: Workspace, qtbot: object, typed: str, said: str
+) -> None:
+    """The Budget grid reads the same text the same way (tests/ui/test_sustainability_page.py)."""
+    saved = service.partner_rows(workspace)[0].fields.contribution_pence
+    page.form.contribution_edit.clear()
+    qtbot.keyClicks(page.form.contribution_edit, typed)  # type: ignore[attr-defined]
+    page.form.contribution_edit.editingFinished.emit()
+    assert said in page.form.contribution_message.text()
+    assert page.form.contribution_message.isVisible()
+    assert service.partner_rows(workspace)[0].fields.contribution_pence == saved
+    page.form.contribution_edit.clear()
+    qtbot.keyClicks(page.form.contribution_edit, "£1,000")  # type: ignore[attr-defined]
+    page.form.contribution_edit.editingFinished.emit()
+    assert page.form.contribution_message.text() == ""
+    assert service.partner_rows(workspace)[0].fields.contribution_pence == 100_000

@@ -10,7 +10,7 @@ from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLineEdit, QPushButton, QTableView
 
-from crmbid_desktop.services.bid.queries import format_pence
+from crmbid_desktop.domain.money import format_pence
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import budget, products, risks
 from crmbid_desktop.ui.pages.sustainability_page import SustainabilityPage
@@ -188,7 +188,7 @@ def test_risk_score_updates_live_and_saves(qtbot: object, workspace: Workspace) 
         tab.score_label.text() == "25 (very high): likelihood × impact"
     )  # live, before the pause saves it
     qtbot.waitUntil(lambda: not tab.saver.dirty)  # type: ignore[attr-defined]
-    row = next(r for r in risks.risk_rows(workspace) if r.id == risk_id)
+    row = next(r for r in risks.RISKS.rows(workspace) if r.id == risk_id)
     assert (row.fields.likelihood, row.fields.impact) == (5, 5)
     assert "highest score 25" in tab.summary.text()
     assert tab.table.view.model().index(0, 0).data() == "25"
@@ -245,7 +245,7 @@ def test_risk_deletion_undo_and_heat_map_png(qtbot: object, workspace: Workspace
     page.undo_stack.undo()
     assert tab.model.rowCount() == 3
 
-    counts = risks.heat_map(risks.risk_rows(workspace))
+    counts = risks.heat_map(risks.RISKS.rows(workspace))
     png = render_heat_map_png(counts, 400, 320)
     assert png.startswith(b"\x89PNG")
     image = QImage.fromData(png)
@@ -447,13 +447,13 @@ def test_an_edit_elsewhere_reads_only_the_products_it_names(
     monkeypatch.setattr(products.PRODUCTS, "rows", spy)
     second = tab.model.rows[1]
     changed = replace(second.fields, decision="retire")
-    products.update_product(workspace, second.id, changed)  # another page, or an import
+    products.PRODUCTS.update(workspace, second.id, changed)  # another page, or an import
     assert asked == [{second.uuid}]
     row = next(r for r in tab.model.rows if r.id == second.id)
     assert row.decision_text == "retire"
     assert tab.current_id == tab.model.rows[0].id  # the product being read stays selected
 
-    products.delete_product(workspace, second.id)
+    products.PRODUCTS.delete(workspace, second.id)
     assert asked[-1] == {second.uuid}
     assert second.id not in [r.id for r in tab.model.rows]
     assert tab.counter.text() == "7 of 41 products recorded"
@@ -468,9 +468,24 @@ def test_a_council_renamed_elsewhere_renames_the_owner_of_its_products(
     tab = page.products
     leeds = partners.partner_rows(workspace)[0]
     first = tab.model.rows[0]
-    products.update_product(workspace, first.id, replace(first.fields, owner_partner_id=leeds.id))
+    products.PRODUCTS.update(workspace, first.id, replace(first.fields, owner_partner_id=leeds.id))
     assert tab.model.rows[0].owner_name == leeds.fields.name
     partners.save_partner(workspace, leeds.id, replace(leeds.fields, name="Leeds CC"))
     assert tab.model.rows[0].owner_name == "Leeds CC"
     assert tab.owner_box.findText("Leeds CC") > 0
     assert tab.owner_box.currentText() == "Leeds CC"  # the product shown keeps its owner
+
+
+def test_budget_follows_the_one_money_grammar(qtbot: object, workspace: Workspace) -> None:
+    """ "1e3" is refused and "(100)" is minus £100, as the domain's grammar (and the README) say;
+    the Partners form refuses both for a contribution (tests/ui/test_partners_page.py)."""
+    page = _page(qtbot, workspace)
+    page.tabs.setCurrentIndex(2)
+    model = page.budget.model
+    hosting = _budget_cell(model, "Hosting", 1)
+    with qtbot.waitSignal(model.edit_refused) as refused:  # type: ignore[attr-defined]
+        assert not model.setData(hosting, "1e3")
+    assert "Hosting 2005/06 “1e3” is not an amount in pounds" in refused.args[0]
+    assert hosting.data() in ("", "£0.00", None)
+    assert model.setData(_budget_cell(model, "Hosting", 1), "(100)")
+    qtbot.waitUntil(lambda: _budget_cell(model, "Hosting", 1).data() == "-£100.00")  # type: ignore[attr-defined]

@@ -72,13 +72,6 @@ def new_workspace(path: Path, template: str | None = None) -> Workspace:
     return Workspace(create_bid(path, template or DEFAULT_TEMPLATE))
 
 
-def open_default_bid(paths: AppPaths) -> Workspace:
-    """The bid a first start opens: created from the ODPM template when it does not exist yet."""
-    if paths.default_bid.exists():
-        return open_workspace(paths.default_bid, paths)
-    return new_workspace(paths.default_bid)
-
-
 def save_copy(workspace: Workspace, target: Path) -> None:
     """A consistent copy of the open bid as a new file; never over the open bid itself."""
     target = resolved(target)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from crmbid_desktop.domain.percentages import parse_percent
 from crmbid_desktop.resources import resource_path
 from crmbid_desktop.store.bidfile import BidFile, create_bid_file
 from crmbid_desktop.store.models import (
@@ -30,11 +30,6 @@ TEMPLATES = {
     "blank": None,
 }
 DEFAULT_TEMPLATE = "odpm-crm-2005"
-
-
-def percent_to_bp(text: str) -> int:
-    """'33.33' -> 3333 hundredths of a percent, exactly."""
-    return int((Decimal(text) * 100).to_integral_value())
 
 
 def load_template(name: str) -> dict[str, Any]:
@@ -74,7 +69,9 @@ def fill_from_template(session: Session, data: dict[str, Any]) -> None:
             region=item.get("region", ""),
             role=item.get("role", "supporting"),
             status=item.get("status", "approached"),
-            funding_share_bp=percent_to_bp(item.get("funding_share_pct", "0")),
+            funding_share_bp=parse_percent(
+                str(item.get("funding_share_pct", "0")), "a share of funding"
+            ),
             notes=item.get("notes", ""),
             position=position,
         )

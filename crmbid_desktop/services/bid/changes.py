@@ -53,11 +53,6 @@ class ChangeSet:
     def removed_from(self, table: str) -> frozenset[str]:
         return self.removed.get(table, frozenset())
 
-    def row_count(self) -> int:
-        return sum(
-            len(rows) for part in (self.added, self.changed, self.removed) for rows in part.values()
-        )
-
     def __bool__(self) -> bool:
         return bool(self.added or self.changed or self.removed)
 

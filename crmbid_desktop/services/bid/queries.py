@@ -3,37 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.domain.outline import OutlineItem, number_outline
 from crmbid_desktop.store.models import (
     Bid,
-    Criterion,
     Milestone,
     Partner,
     Section,
-    SectionCriterion,
     Task,
 )
-
-
-def format_pence(pence: int) -> str:
-    sign = "-" if pence < 0 else ""
-    pounds, pennies = divmod(abs(pence), 100)
-    return f"{sign}£{pounds:,}.{pennies:02d}"
-
-
-def format_bp(basis_points: int) -> str:
-    whole, hundredths = divmod(basis_points, 100)
-    return f"{whole}%" if hundredths == 0 else f"{whole}.{hundredths:02d}%"
-
-
-def optional_date(day: date | None) -> str:
-    return format_date(day) if day else ""
 
 
 @dataclass(frozen=True)
@@ -100,73 +81,3 @@ def milestones(session: Session) -> list[Milestone]:
 
 def tasks(session: Session) -> list[Task]:
     return list(session.scalars(select(Task).order_by(Task.due_on, Task.position, Task.id)))
-
-
-@dataclass(frozen=True)
-class CriterionRow:
-    id: int
-    title: str
-    weight: str
-    addressed_in: str
-
-
-def criterion_rows(session: Session) -> list[CriterionRow]:
-    numbers = {row.id: row.number or row.title for row in section_rows(session)}
-    links: dict[int, list[str]] = {}
-    for link in session.scalars(select(SectionCriterion)):
-        links.setdefault(link.criterion_id, []).append(numbers.get(link.section_id, "?"))
-    rows = []
-    for criterion in session.scalars(select(Criterion).order_by(Criterion.position)):
-        addressed = sorted(links.get(criterion.id, []), key=_number_key)
-        rows.append(
-            CriterionRow(
-                criterion.id, criterion.title, format_bp(criterion.weight_bp), ", ".join(addressed)
-            )
-        )
-    return rows
-
-
-def _number_key(number: str) -> tuple[int, ...]:
-    try:
-        return tuple(int(part) for part in number.split("."))
-    except ValueError:
-        return (10**6,)
-
-
-def total_criteria_weight_bp(session: Session) -> int:
-    return sum(criterion.weight_bp for criterion in session.scalars(select(Criterion)))
-
-
-def section_guidance(session: Session, section_id: int) -> str:
-    section = session.get(Section, section_id)
-    return section.guidance if section else ""
-
-
-@dataclass(frozen=True)
-class DeadlineRow:
-    title: str
-    due_on: date
-    days_away: int
-    flag: str
-
-
-def external_deadlines(session: Session, today: date) -> list[DeadlineRow]:
-    rows = []
-    for milestone in milestones(session):
-        if milestone.external:
-            rows.append(
-                DeadlineRow(
-                    milestone.title,
-                    milestone.due_on,
-                    (milestone.due_on - today).days,
-                    milestone.flag,
-                )
-            )
-    return rows
-
-
-def sections_by_status(session: Session) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for section in session.scalars(select(Section)):
-        counts[section.status] = counts.get(section.status, 0) + 1
-    return counts

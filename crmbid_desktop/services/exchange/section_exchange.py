@@ -20,6 +20,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crmbid_desktop.domain.text_merge import Merged, merge_texts, plain_counts
+from crmbid_desktop.services.bid.file_io import (
+    ExportOptions,
+    ExportResult,
+    ImportOptions,
+    ImportReport,
+)
 from crmbid_desktop.services.bid.queries import SectionRow, section_rows
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.exchange.markdown_compare import (
@@ -29,15 +35,6 @@ from crmbid_desktop.services.exchange.markdown_compare import (
     word_count,
 )
 from crmbid_desktop.services.exchange.section_matching import BY_MARKER, Expected, match_sections
-from crmbid_desktop.services.formats import (
-    ExportOptions,
-    ExportResult,
-    Handler,
-    ImportOptions,
-    ImportReport,
-    register_exporter,
-    register_importer,
-)
 from crmbid_desktop.services.word.docx_reader import (
     BOOKMARK_PREFIX,
     ReturnedDocument,
@@ -336,7 +333,9 @@ def _set_custom_properties(doc: object, values: dict[str, str]) -> None:
     package.relate_to(Part(PackURI("/docProps/custom.xml"), _CUSTOM_CT, xml, package), _CUSTOM_RT)
 
 
-def _export_run(workspace: Workspace, target: Path, options: ExportOptions) -> ExportResult:
+def export_sections_docx(
+    workspace: Workspace, target: Path, options: ExportOptions
+) -> ExportResult:
     return send_sections(
         workspace,
         target,
@@ -753,7 +752,9 @@ def change_lines(change: SectionChange, choice: TrackedChoice) -> list[str]:
     return lines
 
 
-def _import_run(workspace: Workspace, source: Path, options: ImportOptions) -> ImportReport:
+def import_returned_docx(
+    workspace: Workspace, source: Path, options: ImportOptions
+) -> ImportReport:
     choice: TrackedChoice = "reject" if options.reject_tracked else "accept"
     preview = preview_returned(workspace, source, into_section=options.into_section)
     lines: list[str] = [*preview.notes]
@@ -781,23 +782,3 @@ def _import_run(workspace: Workspace, source: Path, options: ImportOptions) -> I
         ]
         lines += apply_returned(workspace, preview, wanted, choice=choice)
     return ImportReport(lines, rejected=0)
-
-
-register_exporter(
-    Handler(
-        ".docx",
-        "sections",
-        "Sections for a partner to edit in Word",
-        _export_run,
-        name_hints=("section",),
-    )
-)
-register_importer(
-    Handler(
-        ".docx",
-        "returned",
-        "A partner's returned Word file (or any .docx into a chosen section)",
-        _import_run,
-        name_hints=("returned",),
-    )
-)

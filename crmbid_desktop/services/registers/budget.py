@@ -218,13 +218,6 @@ def set_budget_years(workspace: Workspace, first_year: int, count: int) -> tuple
 # -- print rows for the Word proposal --------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PrintRow:
-    cells: list[str]
-    #: "heading" (Income / Costs), "line", "total" or "balance": how the printed row is styled.
-    style: str
-
-
 def balance_cell(balance_pence: int) -> str:
     """Surplus or gap in figures and words, so it reads right in black and white too."""
     if balance_pence == 0:
@@ -232,28 +225,3 @@ def balance_cell(balance_pence: int) -> str:
     words = balance_words(balance_pence)
     kind, amount = words.split(" ", 1)
     return f"{amount} {kind}"
-
-
-def budget_print_rows(session: Session) -> tuple[list[str], list[PrintRow]]:
-    """Headers ("", "2005/06", ...) and the budget table as formatted strings."""
-    table = budget_table(session)
-    headers = ["", *table.year_labels]
-    rows: list[PrintRow] = []
-
-    def block(title: str, lines: list[BudgetRow], totals: list[int], total_label: str) -> None:
-        rows.append(PrintRow([title] + [""] * len(table.years), "heading"))
-        for line in lines:
-            label = f"{line.label} (from the {line.drawn_from})" if line.drawn_from else line.label
-            rows.append(
-                PrintRow([label] + [format_pence(line.amount(y)) for y in table.years], "line")
-            )
-        rows.append(PrintRow([total_label] + [format_pence(t) for t in totals], "total"))
-
-    block("Income", table.income, [t.income_pence for t in table.totals], "Total income")
-    block("Costs", table.costs, [t.cost_pence for t in table.totals], "Total costs")
-    rows.append(
-        PrintRow(
-            ["Surplus or gap"] + [balance_cell(t.balance_pence) for t in table.totals], "balance"
-        )
-    )
-    return headers, rows

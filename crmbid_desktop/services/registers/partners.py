@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import mimetypes
 import tempfile
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from pathlib import Path
@@ -19,9 +19,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, undefer
 
 from crmbid_desktop.domain import partner_rules as rules
-from crmbid_desktop.domain.partner_rules import PartnershipCheck, PartnerStanding
+from crmbid_desktop.domain.dates import optional_date
+from crmbid_desktop.domain.money import format_pence
+from crmbid_desktop.domain.partner_rules import PartnerStanding
+from crmbid_desktop.domain.percentages import format_percent
 from crmbid_desktop.services.bid import queries
-from crmbid_desktop.services.bid.queries import format_bp, format_pence, optional_date
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.store.models import Attachment, Contact, Partner
 
@@ -149,7 +151,7 @@ def describe_value(name: str, value: object) -> str:
     if name == "contribution_pence":
         return format_pence(int(value))  # type: ignore[call-overload]
     if name == "funding_share_bp":
-        return format_bp(int(value))  # type: ignore[call-overload]
+        return format_percent(int(value))  # type: ignore[call-overload]
     if name == "signed_on":
         return optional_date(value) or "none"  # type: ignore[arg-type]
     if name == "notes":
@@ -262,10 +264,6 @@ def partner_rows(workspace: Workspace, uuids: Collection[str] | None = None) -> 
             PartnerRow(p.id, p.uuid, _fields_of(p), contacts.get(p.id, 0), attachments.get(p.id, 0))
             for p in partners
         ]
-
-
-def partnership_check(rows: Iterable[PartnerRow]) -> PartnershipCheck:
-    return rules.check_partnership(row.standing() for row in rows)
 
 
 def _attachment_row(attachment: Attachment) -> AttachmentRow:

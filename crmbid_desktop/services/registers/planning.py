@@ -370,19 +370,6 @@ def add_dependency(workspace: Workspace, predecessor_id: int, successor_id: int)
         session.add(TaskDependency(predecessor_id=predecessor.id, successor_id=successor.id))
 
 
-def remove_dependency(workspace: Workspace, predecessor_id: int, successor_id: int) -> None:
-    with workspace.edit(
-        "Removed a dependency", action="delete", entity="task_dependency"
-    ) as session:
-        for dep in session.scalars(
-            select(TaskDependency).where(
-                TaskDependency.predecessor_id == predecessor_id,
-                TaskDependency.successor_id == successor_id,
-            )
-        ):
-            session.delete(dep)
-
-
 @dataclass(frozen=True)
 class TaskDates:
     """A task's dates and anchor, to move it or put it back."""

@@ -96,10 +96,6 @@ class ProductsRegister(Register[ProductFields, ProductRow]):
 
 PRODUCTS = ProductsRegister()
 product_rows = PRODUCTS.rows
-add_product = PRODUCTS.add
-update_product = PRODUCTS.update
-delete_product = PRODUCTS.delete
-new_product_name = PRODUCTS.new_title_for
 
 
 def product_count(workspace: Workspace) -> tuple[int, int]:
@@ -172,43 +168,3 @@ def _value_text(key: str, value: Any, owner_names: dict[int, str]) -> str:
     if key == "owner_partner_id":
         return owner_names.get(value, "another council")
     return f"“{value}”" if key == "current_state" else str(value)
-
-
-# -- print rows for the Word proposal --------------------------------------------------------------
-
-PRINT_HEADERS = (
-    "Product",
-    "Category",
-    "Decision",
-    "Reason",
-    "Owner",
-    "Yearly cost",
-    "Evidence of use",
-    "Next review",
-)
-
-
-def evidence_text(fields: ProductFields) -> str:
-    parts = []
-    if fields.downloads is not None:
-        parts.append(f"{fields.downloads:,} downloads")
-    if fields.councils_using is not None:
-        parts.append(f"{fields.councils_using:,} councils")
-    return ", ".join(parts)
-
-
-def products_print_rows(workspace: Workspace) -> list[list[str]]:
-    """The products table as the proposal prints it (headers: PRINT_HEADERS)."""
-    return [
-        [
-            row.name,
-            row.fields.category,
-            row.decision_text,
-            row.fields.decision_reason,
-            row.owner_name,
-            format_pence(row.fields.yearly_cost_pence),
-            evidence_text(row.fields),
-            format_date(row.fields.next_review_on) if row.fields.next_review_on else "",
-        ]
-        for row in product_rows(workspace)
-    ]

@@ -126,17 +126,6 @@ class Register(Generic[F, R]):
                 setattr(found, key, value)
         return summary
 
-    def edit_field(self, workspace: Workspace, row_id: int, field: str, value: object) -> str:
-        """Change one field of one row (the others as saved); returns the edit's description."""
-        with workspace.reading() as session:
-            found = session.get(self.table, row_id)
-            if found is None:
-                raise self._gone()
-            old = self.fields_of(found)
-        if field not in dataclasses.asdict(old):
-            raise ValueError(f"A {self.entity} has no field “{field}”.")
-        return self.update(workspace, row_id, dataclasses.replace(old, **{field: value}))
-
     def delete(self, workspace: Workspace, row_id: int) -> None:
         """Delete one row; Edit > Undo puts it back whole (uuid included), as for every edit."""
         with workspace.reading() as session:

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from crmbid_desktop.domain import risk_rules
 from crmbid_desktop.domain.dates import format_date
-from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers.register import Register, short
 from crmbid_desktop.store.models import Risk
 
@@ -123,41 +122,3 @@ class RisksRegister(Register[RiskFields, RiskRow]):
 
 
 RISKS = RisksRegister()
-risk_rows = RISKS.rows
-add_risk = RISKS.add
-update_risk = RISKS.update
-delete_risk = RISKS.delete
-new_risk_description = RISKS.new_title_for
-
-
-# -- print rows for the Word proposal --------------------------------------------------------------
-
-PRINT_HEADERS = (
-    "Risk",
-    "Cause",
-    "Likelihood",
-    "Impact",
-    "Score",
-    "Owner",
-    "Mitigation",
-    "Status",
-    "Review",
-)
-
-
-def risks_print_rows(workspace: Workspace) -> list[list[str]]:
-    """The risk register as the proposal prints it, worst first (headers: PRINT_HEADERS)."""
-    return [
-        [
-            row.fields.description,
-            row.fields.cause,
-            f"{row.fields.likelihood} ({risk_rules.LIKELIHOOD_LABELS[row.fields.likelihood]})",
-            f"{row.fields.impact} ({risk_rules.IMPACT_LABELS[row.fields.impact]})",
-            f"{row.score} ({row.rating})",
-            row.fields.owner,
-            row.fields.mitigation,
-            row.fields.status,
-            format_date(row.fields.review_on) if row.fields.review_on else "",
-        ]
-        for row in risk_rows(workspace)
-    ]

@@ -665,14 +665,6 @@ def counting_rule(include_tables: bool) -> str:
     return f"{COUNTING_RULE} {tables} (a bid setting)."
 
 
-def proposal_word_total(session: Session) -> int:
-    include = _count_table_words(session)
-    return sum(
-        word_count(s.body, include_tables=include, section=s.uuid)
-        for s in session.scalars(select(Section).where(Section.is_appendix.is_(False)))
-    )
-
-
 # -- the editor's view of the text -------------------------------------------------------------
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:

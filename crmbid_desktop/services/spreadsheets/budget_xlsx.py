@@ -16,13 +16,8 @@ from typing import Any
 from sqlalchemy import select
 
 from crmbid_desktop.domain.budget_rules import balance_words
+from crmbid_desktop.services.bid.file_io import ExportOptions, ExportResult
 from crmbid_desktop.services.bid.workspace import Workspace
-from crmbid_desktop.services.formats import (
-    ExportOptions,
-    ExportResult,
-    Handler,
-    register_exporter,
-)
 from crmbid_desktop.services.registers.budget import BudgetRow, BudgetTable, budget_table
 from crmbid_desktop.store.models import Bid
 
@@ -163,14 +158,3 @@ def export_budget_xlsx(workspace: Workspace, target: Path, options: ExportOption
         + "."
     )
     return ExportResult(target, summary)
-
-
-register_exporter(
-    Handler(
-        ".xlsx",
-        "budget",
-        "Budget workbook with Excel formulas for totals",
-        export_budget_xlsx,
-        name_hints=("budget",),
-    )
-)

@@ -9,13 +9,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from crmbid_desktop.domain.dates import format_date
+from crmbid_desktop.services.bid.file_io import ExportOptions, ExportResult
 from crmbid_desktop.services.bid.workspace import Workspace
-from crmbid_desktop.services.formats import (
-    ExportOptions,
-    ExportResult,
-    Handler,
-    register_exporter,
-)
 from crmbid_desktop.store.models import Bid, Milestone, Partner, Task
 
 PRODID = "-//CRM Bid Desktop//Timetable//EN"
@@ -164,14 +159,3 @@ def export_calendar(workspace: Workspace, target: Path, options: ExportOptions) 
     atomic_write_bytes(target, data)
     count = data.count(b"BEGIN:VEVENT")
     return ExportResult(target, f"Wrote {count} calendar events to {target}")
-
-
-register_exporter(
-    Handler(
-        ".ics",
-        "timetable",
-        "Timetable for Outlook (.ics)",
-        export_calendar,
-        name_hints=("timetable", "calendar", "milestone", "task"),
-    )
-)

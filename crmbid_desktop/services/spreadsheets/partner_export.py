@@ -12,9 +12,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from crmbid_desktop.domain.partner_rules import bp_to_text, pence_to_text
+from crmbid_desktop.domain.money import format_pence_plain
+from crmbid_desktop.domain.percentages import format_percent_number
+from crmbid_desktop.services.bid.file_io import ExportOptions, ExportResult
 from crmbid_desktop.services.bid.workspace import Workspace
-from crmbid_desktop.services.formats import ExportOptions, ExportResult, Handler
 from crmbid_desktop.services.spreadsheets.partner_import import CONTACT_FIELDS, PARTNER_FIELDS
 from crmbid_desktop.services.spreadsheets.tabular import write_csv, write_xlsx
 from crmbid_desktop.store.models import Partner
@@ -32,9 +33,9 @@ def _partner_cells(partner: Partner) -> list[object]:
         partner.status,
         partner.signatory,
         partner.signed_on,
-        pence_to_text(partner.contribution_pence).replace(",", ""),
+        format_pence_plain(partner.contribution_pence),
         partner.staff_days,
-        bp_to_text(partner.funding_share_bp),
+        format_percent_number(partner.funding_share_bp),
         partner.notes,
     ]
 
@@ -84,21 +85,3 @@ def export_partners(workspace: Workspace, target: Path, options: ExportOptions) 
     return ExportResult(
         target, f"Wrote {len(partners)} partners and {contact_count} contacts to {target}."
     )
-
-
-def register() -> None:
-    from crmbid_desktop.services.formats import register_exporter
-
-    for suffix, shape in ((".xlsx", "two sheets"), (".csv", "one row per contact")):
-        register_exporter(
-            Handler(
-                suffix,
-                "partners",
-                f"Partner councils and contacts ({suffix}, {shape})",
-                export_partners,
-                ("partner", "council"),
-            )
-        )
-
-
-register()

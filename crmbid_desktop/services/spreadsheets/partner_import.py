@@ -19,14 +19,13 @@ from sqlalchemy import func, insert, select
 
 from crmbid_desktop.domain import partner_rules as rules
 from crmbid_desktop.domain.dates import parse_date
+from crmbid_desktop.services.bid.file_io import ImportOptions, ImportReport
 from crmbid_desktop.services.bid.workspace import Workspace
-from crmbid_desktop.services.formats import Handler, ImportOptions, ImportReport
 from crmbid_desktop.services.registers.partners import (
     ContactFields,
     PartnerFields,
     describe_changes,
     partner_rows,
-    partnership_check,
 )
 from crmbid_desktop.services.spreadsheets.tabular import (
     FieldSpec,
@@ -102,7 +101,6 @@ class PlannedPartner:
     rows: list[int]
     values: dict[str, Any]  # PartnerFields attribute -> new value (only cells with content)
     contacts: list[ContactFields] = field(default_factory=list)
-    existing_id: int | None = None
     changes: list[str] = field(default_factory=list)
 
 
@@ -240,7 +238,6 @@ def build_preview(
         if current is None:
             to_add.append(plan)
             continue
-        plan.existing_id = current.id
         plan.name = current.fields.name  # keep the name the bid already uses
         merged = replace(current.fields, **plan.values)
         plan.changes = describe_changes(current.fields, merged)
@@ -449,25 +446,3 @@ def run_import(workspace: Workspace, source: Path, options: ImportOptions) -> Im
     else:
         lines.append("Nothing to change.")
     return ImportReport(lines, len(preview.rejected))
-
-
-def current_check(workspace: Workspace) -> rules.PartnershipCheck:
-    return partnership_check(partner_rows(workspace))
-
-
-def register() -> None:
-    from crmbid_desktop.services.formats import register_importer
-
-    for suffix in (".csv", ".xlsx"):
-        register_importer(
-            Handler(
-                suffix,
-                "partners",
-                f"Partner councils and contacts ({suffix})",
-                run_import,
-                ("partner", "council"),
-            )
-        )
-
-
-register()

@@ -13,16 +13,13 @@ from crmbid_desktop.domain import product_rules
 from crmbid_desktop.domain.dates import parse_date
 from crmbid_desktop.domain.money import format_pence_plain, parse_money
 from crmbid_desktop.services.bid import queries
-from crmbid_desktop.services.bid.workspace import Workspace
-from crmbid_desktop.services.formats import (
+from crmbid_desktop.services.bid.file_io import (
     ExportOptions,
     ExportResult,
-    Handler,
     ImportOptions,
     ImportReport,
-    register_exporter,
-    register_importer,
 )
+from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import products
 from crmbid_desktop.services.registers.products import ProductFields
 from crmbid_desktop.services.spreadsheets.tabular import (
@@ -307,12 +304,3 @@ def export_products_xlsx(
     rows = _export_rows(workspace, money_as_number=True)
     write_xlsx(target, {"Products": (EXPORT_HEADERS, rows)})
     return ExportResult(target, f"Wrote {len(rows)} products to {target}.")
-
-
-for _suffix, _export in ((".csv", export_products_csv), (".xlsx", export_products_xlsx)):
-    register_exporter(
-        Handler(_suffix, "products", "Products register", _export, name_hints=("product",))
-    )
-    register_importer(
-        Handler(_suffix, "products", "Products register", import_products, name_hints=("product",))
-    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -594,9 +594,3 @@ def _string_safe_cell(sheet: Any, cell_type: Any, value: object) -> Any:
     elif isinstance(value, date) and not isinstance(value, datetime):
         cell.number_format = "ddd d mmm yyyy"
     return cell
-
-
-def iter_field_labels(fields: Sequence[FieldSpec]) -> Iterator[str]:
-    """The headers to write for `fields`, so an exported file re-imports as it is."""
-    for spec in fields:
-        yield spec.label

@@ -434,10 +434,10 @@ def dashboard(workspace: Workspace, today: date) -> Dashboard:
     read = progress(workspace, today)
     figures = timetable_figures(workspace, today)
     steps = figures.next_steps + read.next_steps
-    # The export module (python-docx behind it) is loaded only here, after the first paint.
-    from crmbid_desktop.services.word import proposal_export
+    # Preflight reads the ORM models, which start-up keeps off the path to the first paint.
+    from crmbid_desktop.services.bid.preflight import preflight
 
-    problems = proposal_export.preflight(workspace, today=today)
+    problems = preflight(workspace, today=today)
     return Dashboard(
         title=read.title,
         funding_body=read.funding_body,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +18,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Pt, RGBColor
 
+from crmbid_desktop.domain.dates import letter_date, long_date
 from crmbid_desktop.domain.preflight import HONORIFICS
 from crmbid_desktop.services.word import docx_styles as st
 from crmbid_desktop.services.word.docx_markdown import (
@@ -68,21 +68,6 @@ TOC_INSTRUCTION = ' TOC \\o "1-3" \\h \\z \\u '
 #: Table text size (the Bid Table style) and the budget's smaller size, in points.
 TABLE_PT = 10.0
 BUDGET_PT = 8.5
-_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 
 def default_template() -> Path:
@@ -90,16 +75,6 @@ def default_template() -> Path:
     from crmbid_desktop.resources import resource_path
 
     return resource_path("templates/proposal-template.docx")
-
-
-def long_date(day: date) -> str:
-    """'Friday 26 August 2005', in English whatever the machine's locale."""
-    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-def letter_date(day: date) -> str:
-    """'5 August 2005', as a British letter is dated."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def salutation(name: str) -> str:

@@ -25,7 +25,6 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
-VT = "{http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes}"
 
 BOOKMARK_PREFIX = "crmbid_"
 
@@ -45,8 +44,6 @@ _LINE_START = re.compile(
 #: "End of section 4.2 (please keep this grey line)": the sent file's end-of-section marker.
 END_LINE = re.compile(r"^\s*End of section\s+(\d+(?:\.\d+)*)\b", re.IGNORECASE)
 M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
-WPS_TXBX = "{http://schemas.microsoft.com/office/word/2010/wordprocessingShape}txbx"
-V = "{urn:schemas-microsoft-com:vml}"
 #: Word's Symbol font puts Greek letters and maths signs at these code points (F0xx or 00xx).
 _SYMBOL_FONT = (
     dict(

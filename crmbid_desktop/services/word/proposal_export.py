@@ -17,15 +17,24 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from crmbid_desktop.domain import preflight as rules
-from crmbid_desktop.domain.dates import format_date
+from crmbid_desktop.domain.dates import format_date, optional_date
 from crmbid_desktop.domain.money import format_money
+from crmbid_desktop.domain.percentages import format_percent
 from crmbid_desktop.domain.preflight import PreflightItem
 from crmbid_desktop.domain.risk_rules import IMPACT_LABELS, LIKELIHOOD_LABELS
-from crmbid_desktop.services import formats
 from crmbid_desktop.services.bid import queries
+from crmbid_desktop.services.bid.file_io import ExportOptions, ExportResult
+from crmbid_desktop.services.bid.preflight import EOI as EOI
+from crmbid_desktop.services.bid.preflight import (
+    LETTER_OF_SUPPORT,
+    active_partners,
+    lead_partner,
+    signatory_title,
+    the_bid,
+)
+from crmbid_desktop.services.bid.preflight import PROPOSAL as PROPOSAL
+from crmbid_desktop.services.bid.preflight import document_preflight as document_preflight
 from crmbid_desktop.services.bid.workspace import Workspace
-from crmbid_desktop.services.formats import ExportOptions, ExportResult, Handler
 from crmbid_desktop.services.word.proposal_content import (
     ODPM,
     BudgetLineRow,
@@ -43,9 +52,7 @@ from crmbid_desktop.services.word.proposal_content import (
 from crmbid_desktop.store.models import (
     Attachment,
     Bid,
-    Clarification,
     Criterion,
-    Milestone,
     Partner,
     Product,
     Risk,
@@ -54,11 +61,10 @@ from crmbid_desktop.store.models import (
     Task,
 )
 
-PROPOSAL = "proposal"
-EOI = "eoi"
+# EOI, PROPOSAL and document_preflight are imported "as" themselves: the Export page reaches
+# them through this module, the one it drives.
 DOCUMENTS = {PROPOSAL: "Proposal", EOI: "Expression of interest"}
 TEMPLATE_SUFFIXES = (".docx", ".dotx", ".docm", ".dotm")
-LETTER_OF_SUPPORT = "letter of support"
 _ROLE_NAMES = {"lead": "Lead", "joint": "Joint partner", "supporting": "Supporting"}
 #: Words in a milestone's title that mark the expression-of-interest deadline.
 _EOI_WORDS = ("expression of interest", "expressions of interest")
@@ -74,25 +80,9 @@ class TemplateError(ValueError):
 # -- reading the bid -------------------------------------------------------------------------
 
 
-def _bid(session: Session) -> Bid:
-    return session.scalars(select(Bid)).one()
-
-
-def _active_partners(session: Session) -> list[Partner]:
-    return [p for p in queries.partners(session) if not rules.is_withdrawn(p.status)]
-
-
-def _lead_partner(session: Session) -> Partner | None:
-    partners = _active_partners(session)
-    lead = next((p for p in partners if p.role.strip().lower() == "lead"), None)
-    if lead is None and partners:
-        lead = partners[0]  # no lead chosen yet: the first council in the list leads the cover
-    return lead
-
-
 def _lead_and_joint(session: Session) -> tuple[str, list[str]]:
-    lead = _lead_partner(session)
-    joint = [p.name for p in _active_partners(session) if p is not lead and p.name.strip()]
+    lead = lead_partner(session)
+    joint = [p.name for p in active_partners(session) if p is not lead and p.name.strip()]
     return (lead.name if lead else ""), joint
 
 
@@ -166,7 +156,7 @@ def _number_key(number: str) -> tuple[int, ...]:
 def _criteria(session: Session) -> list[CriterionRow]:
     where = _where_addressed(session)
     return [
-        CriterionRow(c.title, queries.format_bp(c.weight_bp), where.get(c.id, "Not yet addressed"))
+        CriterionRow(c.title, format_percent(c.weight_bp), where.get(c.id, "Not yet addressed"))
         for c in session.scalars(select(Criterion).order_by(Criterion.position, Criterion.id))
     ]
 
@@ -215,11 +205,11 @@ def _partners(session: Session, whole_pounds: bool) -> list[PartnerRow]:
             _role(p.role),
             p.status.strip().capitalize() or "Not recorded",
             format_money(p.contribution_pence, whole_pounds=whole_pounds),
-            queries.format_bp(p.funding_share_bp),
+            format_percent(p.funding_share_bp),
             p.signatory.strip() or ("Not yet" if p.signed_on is None else "Not recorded"),
-            queries.optional_date(p.signed_on) or "Not yet",
+            optional_date(p.signed_on) or "Not yet",
         )
-        for p in _active_partners(session)
+        for p in active_partners(session)
         if p.name.strip()
     ]
 
@@ -262,7 +252,7 @@ def _letters(session: Session) -> list[LetterRow]:
         partner = letter.partner
         organisation = partner.name if partner else Path(letter.filename).stem
         signatory = partner.signatory if partner else ""
-        rows.append(LetterRow(organisation, signatory, queries.optional_date(letter.received_on)))
+        rows.append(LetterRow(organisation, signatory, optional_date(letter.received_on)))
     return rows
 
 
@@ -341,7 +331,7 @@ def proposal_content(
     """Everything the proposal prints, read from the bid in one transaction."""
     when = today or date.today()
     with workspace.reading() as session:
-        bid = _bid(session)
+        bid = the_bid(session)
         lead, joint = _lead_and_joint(session)
         whole = bool(bid.money_whole_pounds)
         return ProposalContent(
@@ -384,17 +374,6 @@ def default_letter_date(session: Session, today: date) -> date:
     return today
 
 
-def _signatory_title(partner: Partner | None) -> str:
-    """The signatory's job title as the partner register holds it (the contact of that name)."""
-    if partner is None or not partner.signatory.strip():
-        return ""
-    wanted = " ".join(partner.signatory.split()).casefold()
-    for contact in partner.contacts:
-        if " ".join(contact.name.split()).casefold() == wanted:
-            return contact.job_title.strip()
-    return ""
-
-
 def _address_lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
@@ -405,8 +384,8 @@ def eoi_content(
     """The expression-of-interest letter's facts: recipient, partners, contact and signatory."""
     when = today or date.today()
     with workspace.reading() as session:
-        bid = _bid(session)
-        lead_partner = _lead_partner(session)
+        bid = the_bid(session)
+        leader = lead_partner(session)
         lead, joint = _lead_and_joint(session)
         return EoiContent(
             lead_council=lead,
@@ -420,133 +399,14 @@ def eoi_content(
             recipient_name=bid.letter_recipient_name.strip(),
             recipient_title=bid.letter_recipient_title.strip(),
             recipient_address=_address_lines(bid.letter_recipient_address),
-            signatory=lead_partner.signatory.strip() if lead_partner else "",
-            signatory_title=_signatory_title(lead_partner),
+            signatory=leader.signatory.strip() if leader else "",
+            signatory_title=signatory_title(leader),
             reference=bid.reference.strip(),
             author=workspace.user,
             company=lead,
             draft=draft,
             use_template_header_footer=bool(bid.use_template_header_footer),
         )
-
-
-# -- preflight -------------------------------------------------------------------------------
-
-
-def _contact_facts(bid: Bid) -> rules.ContactFacts:
-    return rules.ContactFacts(bid.contact_name, bid.contact_email, bid.contact_phone)
-
-
-def preflight(workspace: Workspace, *, today: date | None = None) -> list[PreflightItem]:
-    """The problems to fix before a final proposal; see domain/preflight.py for the rules.
-
-    Each section's words are counted once, here; the proposal itself never counts them.
-    """
-    from crmbid_desktop.domain.wordcount import count_words  # markdown-it: not at start-up
-
-    when = today or date.today()
-    with workspace.reading() as session:
-        bid = _bid(session)
-        include_tables = bool(bid.count_table_words)
-        reviewers = {
-            row.id: row.reviewer for row in session.execute(select(Section.id, Section.reviewer))
-        }
-        parents = {p for p in session.scalars(select(Section.parent_id)) if p is not None}
-        sections = [
-            rules.SectionFacts(
-                row.number,
-                row.title,
-                row.status,
-                row.word_limit,
-                count_words(row.body, include_tables=include_tables) if row.body.strip() else 0,
-                reviewer=reviewers.get(row.id, "") or "",
-                has_subsections=row.id in parents,
-                key=row.id,
-            )
-            for row in queries.section_rows(session)
-        ]
-        linked: dict[int, int] = {}
-        for link in session.scalars(select(SectionCriterion)):
-            linked[link.criterion_id] = linked.get(link.criterion_id, 0) + 1
-        criteria = [
-            rules.CriterionFacts(c.title, linked.get(c.id, 0), c.description, c.id)
-            for c in session.scalars(select(Criterion).order_by(Criterion.position, Criterion.id))
-        ]
-        with_letters = {
-            a.partner_id
-            for a in session.scalars(select(Attachment))
-            if a.partner_id is not None and a.kind.strip().lower() == LETTER_OF_SUPPORT
-        }
-        partners = [
-            rules.PartnerFacts(
-                p.name,
-                p.status,
-                p.signed_on,
-                role=p.role,
-                contribution_pence=p.contribution_pence,
-                staff_days=p.staff_days,
-                funding_share_bp=p.funding_share_bp,
-                has_letter_of_support=p.id in with_letters,
-                key=p.id,
-            )
-            for p in queries.partners(session)
-        ]
-        open_tasks: dict[int, list[str]] = {}
-        for task in session.scalars(select(Task).order_by(Task.due_on, Task.position, Task.id)):
-            if task.milestone_id is not None and not rules.is_done(task.status):
-                open_tasks.setdefault(task.milestone_id, []).append(task.title)
-        milestones = [
-            rules.MilestoneFacts(
-                m.title,
-                m.due_on,
-                m.external,
-                m.kind,
-                tuple(open_tasks.get(m.id, ())),
-                flag=m.flag,
-                key=m.id,
-            )
-            for m in session.scalars(select(Milestone).order_by(Milestone.due_on, Milestone.id))
-        ]
-        clarifications = [
-            rules.ClarificationFacts(c.question, bool(c.answer.strip()), c.id)
-            for c in session.scalars(select(Clarification).order_by(Clarification.id))
-        ]
-        contact = _contact_facts(bid)
-    return rules.check(
-        sections=sections,
-        criteria=criteria,
-        partners=partners,
-        milestones=milestones,
-        today=when,
-        clarifications=clarifications,
-        contact=contact,
-    )
-
-
-def letter_preflight(workspace: Workspace) -> list[PreflightItem]:
-    """What the expression-of-interest letter lacks before it can be sent."""
-    with workspace.reading() as session:
-        bid = _bid(session)
-        lead = _lead_partner(session)
-        facts = rules.LetterFacts(
-            recipient_name=bid.letter_recipient_name,
-            recipient_title=bid.letter_recipient_title,
-            recipient_address=bid.letter_recipient_address,
-            lead_council=lead.name if lead else "",
-            signatory=lead.signatory if lead else "",
-            signatory_title=_signatory_title(lead),
-            lead_key=lead.id if lead else None,
-        )
-        return rules.check_letter(facts, _contact_facts(bid))
-
-
-def document_preflight(
-    workspace: Workspace, document: str, *, today: date | None = None
-) -> list[PreflightItem]:
-    """The checklist for the chosen document: the proposal's or the letter's."""
-    if document == EOI:
-        return letter_preflight(workspace)
-    return preflight(workspace, today=today)
 
 
 # -- files -----------------------------------------------------------------------------------
@@ -731,24 +591,11 @@ def export(
     return prepared.write(options.progress)
 
 
-def _export_proposal(workspace: Workspace, target: Path, options: ExportOptions) -> ExportResult:
+def export_proposal_docx(
+    workspace: Workspace, target: Path, options: ExportOptions
+) -> ExportResult:
     return export(workspace, target, options, document=PROPOSAL)
 
 
-def _export_eoi(workspace: Workspace, target: Path, options: ExportOptions) -> ExportResult:
+def export_eoi_docx(workspace: Workspace, target: Path, options: ExportOptions) -> ExportResult:
     return export(workspace, target, options, document=EOI)
-
-
-# The proposal registers first so that it is the fallback for any .docx name.
-formats.register_exporter(
-    Handler(".docx", PROPOSAL, "Word proposal", _export_proposal, name_hints=("proposal",))
-)
-formats.register_exporter(
-    Handler(
-        ".docx",
-        EOI,
-        "Word expression-of-interest letter",
-        _export_eoi,
-        name_hints=("eoi", "expression"),
-    )
-)

@@ -24,7 +24,7 @@ from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.exchange.section_exchange import suggested_return_date
 from crmbid_desktop.services.registers import sections as section_service
 from crmbid_desktop.services.registers.partners import council_names
-from crmbid_desktop.ui.widgets import name_widget, tidy_form
+from crmbid_desktop.ui.widgets import name_widget, show_dates_as_the_bid_does, tidy_form
 
 
 class SendSectionsDialog(QDialog):
@@ -65,7 +65,7 @@ class SendSectionsDialog(QDialog):
         name_widget(self.partner, "sendPartner", "Who the sections are for")
         self.return_by = QDateEdit()
         self.return_by.setCalendarPopup(True)
-        self.return_by.setDisplayFormat("ddd d MMM yyyy")
+        show_dates_as_the_bid_does(self.return_by)
         self.return_by.setDate(QDate.currentDate())  # until the sections' tasks say otherwise
         name_widget(self.return_by, "returnBy", "Date to send the file back by")
         self.no_date = QCheckBox("No date")

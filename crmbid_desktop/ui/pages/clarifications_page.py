@@ -20,9 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crmbid_desktop.domain.dates import parse_date
+from crmbid_desktop.domain.dates import optional_date, parse_date
 from crmbid_desktop.services.bid.changes import ChangeSet
-from crmbid_desktop.services.bid.queries import optional_date
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import clarifications as clarification_service
 from crmbid_desktop.services.registers import sections as section_service

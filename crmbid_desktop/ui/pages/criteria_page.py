@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from crmbid_desktop.domain.coverage import FULL_WEIGHT_BP, parse_weight
+from crmbid_desktop.domain.percentages import format_percent
 from crmbid_desktop.services.bid.changes import ChangeSet
-from crmbid_desktop.services.bid.queries import format_bp
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import criteria as criteria_service
 from crmbid_desktop.services.registers import sections as section_service
@@ -94,9 +94,9 @@ class CriteriaModel(QAbstractTableModel):
                 return row.title
             if column == WEIGHT:
                 return (
-                    format_bp(row.weight_bp).removesuffix("%")
+                    format_percent(row.weight_bp).removesuffix("%")
                     if role == Qt.ItemDataRole.EditRole
-                    else format_bp(row.weight_bp)
+                    else format_percent(row.weight_bp)
                 )
             return row.description
         if role == Qt.ItemDataRole.ToolTipRole and column == DESCRIPTION:
@@ -215,7 +215,7 @@ class MatrixModel(QAbstractTableModel):
             criterion = self.matrix.criteria[section]
             gap = criterion.id in self.matrix.gaps.uncovered_criteria
             label = f"C{section + 1}"
-            tip = f"{criterion.title} ({format_bp(criterion.weight_bp)})"
+            tip = f"{criterion.title} ({format_percent(criterion.weight_bp)})"
             if criterion.id in self.matrix.gaps.linked_only:
                 tip += " — linked only to sections with no text yet"
             elif gap:

@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from crmbid_desktop.domain import partner_rules as rules
-from crmbid_desktop.domain.dates import format_date, parse_date
-from crmbid_desktop.services.bid.queries import optional_date
+from crmbid_desktop.domain.dates import format_date, optional_date, parse_date
+from crmbid_desktop.domain.money import format_pounds_for_field
+from crmbid_desktop.domain.percentages import format_percent_number
 from crmbid_desktop.services.registers.partners import AttachmentRow, ContactFields, PartnerFields
 from crmbid_desktop.ui.colours import text_style
 from crmbid_desktop.ui.widgets import (
@@ -277,9 +278,9 @@ class PartnerForm(QWidget):
             self.status_combo.setCurrentIndex(max(0, self.status_combo.findText(values.status)))
             self.signatory_edit.setText(values.signatory)
             self.signed_edit.setText(optional_date(values.signed_on))
-            self.contribution_edit.setText(rules.pence_to_text(values.contribution_pence))
+            self.contribution_edit.setText(format_pounds_for_field(values.contribution_pence))
             self.staff_days_spin.setValue(values.staff_days)
-            self.share_edit.setText(rules.bp_to_text(values.funding_share_bp))
+            self.share_edit.setText(format_percent_number(values.funding_share_bp))
             self.notes_edit.setPlainText(values.notes)
             self.contacts_table.setRowCount(0)
             for contact in contacts:

@@ -19,9 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from crmbid_desktop.domain import partner_rules as rules
+from crmbid_desktop.domain.dates import optional_date
+from crmbid_desktop.domain.money import format_pence
+from crmbid_desktop.domain.percentages import format_percent, format_percent_number
 from crmbid_desktop.services.bid.changes import ChangeSet
 from crmbid_desktop.services.bid.errors import BidFileError
-from crmbid_desktop.services.bid.queries import format_bp, format_pence, optional_date
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import partners as service
 from crmbid_desktop.services.registers.partners import ContactFields, PartnerFields, PartnerRow
@@ -39,7 +41,7 @@ PARTNER_COLUMNS: list[Column[PartnerRow]] = [
     Column("Status", lambda p: p.fields.status),
     Column(
         "Share",
-        lambda p: format_bp(p.fields.funding_share_bp),
+        lambda p: format_percent(p.fields.funding_share_bp),
         sort_value=lambda p: p.fields.funding_share_bp,
         align_right=True,
     ),
@@ -286,7 +288,7 @@ class PartnersPage(Page):
                 standings.append(live)
         check = rules.check_partnership(standings)
         text = (
-            f"Shares of funding (councils not withdrawn): {rules.bp_to_text(check.total_share_bp)}%"
+            f"Shares of funding (councils not withdrawn): {format_percent_number(check.total_share_bp)}%"
             f" · Lead: {', '.join(check.leads) or 'none'}"
             f" · {check.active_count} active councils"
         )

@@ -45,14 +45,6 @@ def _spans(spans: tuple[textdiff.Span, ...], style: str) -> str:
     )
 
 
-def comparison_html(old: str, new: str, source: PaletteSource = None) -> str:
-    """Two columns, old on the left and new on the right, changed words highlighted.
-
-    Colours suit `source`'s palette (a widget, a palette, or the application's), light or dark.
-    """
-    return rows_html(textdiff.compare(old, new), source)
-
-
 def rows_html(rows: list[textdiff.DiffRow], source: PaletteSource = None) -> str:
     """The comparison table for `textdiff.compare`'s rows (worked out beforehand, off-thread)."""
     removed, added = _span_style("removed", source), _span_style("added", source)

@@ -90,11 +90,6 @@ def date_text(day: date | None) -> str:
     return format_date(day) if day else ""
 
 
-def set_fields_enabled(widgets: list[QWidget], enabled: bool) -> None:
-    for widget in widgets:
-        widget.setEnabled(enabled)
-
-
 def scrolling(widget: QWidget, name: str) -> QScrollArea:
     """A form in a scroll area, so a small laptop window can still shrink the page."""
     # The form keeps its natural height at the top: a tall window must not spread its rows

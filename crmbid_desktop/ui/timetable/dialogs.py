@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, time
 
-from PySide6.QtCore import QDate, QLocale, Qt, QTime
+from PySide6.QtCore import QDate, Qt, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -38,14 +38,17 @@ from crmbid_desktop.services.registers.planning import (
     anchored_dates,
 )
 from crmbid_desktop.ui.colours import text_style
-from crmbid_desktop.ui.widgets import GROUP_SPACING, ROW_SPACING, name_widget, tidy_form
+from crmbid_desktop.ui.widgets import (
+    GROUP_SPACING,
+    ROW_SPACING,
+    name_widget,
+    show_dates_as_the_bid_does,
+    tidy_form,
+)
 
 #: Returns None when the edit was saved, or a message naming what is wrong.
 Submit = Callable[[object], str | None]
 
-# English names whatever the PC's locale, matching format_date ("Fri 26 Aug 2005").
-_UK = QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
-DATE_FORMAT = "ddd d MMM yyyy"
 DEFAULT_DAY = date(2005, 8, 1)
 
 
@@ -75,8 +78,7 @@ class DateField(QWidget):
         # One line high: in a form row the field must not stretch when the dialog does.
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.edit = QDateEdit()
-        self.edit.setLocale(_UK)
-        self.edit.setDisplayFormat(DATE_FORMAT)
+        show_dates_as_the_bid_does(self.edit)
         self.edit.setCalendarPopup(True)
         self.edit.setDate(_qdate(value or fallback))
         name_widget(self.edit, f"{name}Date", label)

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crmbid_desktop.domain.dates import format_date
+from crmbid_desktop.domain.dates import format_date, weekday_initials
 from crmbid_desktop.domain.working_days import WorkingCalendar
 from crmbid_desktop.services.registers.planning import PlanView
 from crmbid_desktop.ui import colours
@@ -93,14 +93,12 @@ STATUS_FILLS = {
     "done": "ok",
 }
 HEADER_HEIGHT = 40.0
-#: Two letters a day, so Tuesday and Thursday (and Saturday and Sunday) are told apart.
-DAY_NAMES = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 
 
 def day_label(day: date, fits: Callable[[str], bool]) -> str:
     """The day's column heading: "Th 25" when the widest such label fits a day's column, else
     "Th25", else "Th", else "25"; one form for every day, so the row reads evenly."""
-    name = DAY_NAMES[day.weekday()]
+    name = weekday_initials(day)  # two letters: Tu and Th, Sa and Su told apart
     forms = (f"{name} {day.day}", f"{name}{day.day}", name)
     for number, widest in enumerate(("We 30", "We30", "We")):
         if fits(widest):
