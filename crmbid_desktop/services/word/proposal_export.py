@@ -43,9 +43,7 @@ from crmbid_desktop.services.word.proposal_content import (
 from crmbid_desktop.store.models import (
     Attachment,
     Bid,
-    Clarification,
     Criterion,
-    Milestone,
     Partner,
     Product,
     Risk,
@@ -440,87 +438,12 @@ def _contact_facts(bid: Bid) -> rules.ContactFacts:
 def preflight(workspace: Workspace, *, today: date | None = None) -> list[PreflightItem]:
     """The problems to fix before a final proposal; see domain/preflight.py for the rules.
 
-    Each section's words are counted once, here; the proposal itself never counts them.
+    The facts come from the bid's checklist (services/views/checklist.py), which the dashboard
+    and the Export page share: each section's words are counted once per version of its text.
     """
-    from crmbid_desktop.domain.wordcount import count_words  # markdown-it: not at start-up
+    from crmbid_desktop.services.views.checklist import checklist_for
 
-    when = today or date.today()
-    with workspace.reading() as session:
-        bid = _bid(session)
-        include_tables = bool(bid.count_table_words)
-        reviewers = {
-            row.id: row.reviewer for row in session.execute(select(Section.id, Section.reviewer))
-        }
-        parents = {p for p in session.scalars(select(Section.parent_id)) if p is not None}
-        sections = [
-            rules.SectionFacts(
-                row.number,
-                row.title,
-                row.status,
-                row.word_limit,
-                count_words(row.body, include_tables=include_tables) if row.body.strip() else 0,
-                reviewer=reviewers.get(row.id, "") or "",
-                has_subsections=row.id in parents,
-                key=row.id,
-            )
-            for row in queries.section_rows(session)
-        ]
-        linked: dict[int, int] = {}
-        for link in session.scalars(select(SectionCriterion)):
-            linked[link.criterion_id] = linked.get(link.criterion_id, 0) + 1
-        criteria = [
-            rules.CriterionFacts(c.title, linked.get(c.id, 0), c.description, c.id)
-            for c in session.scalars(select(Criterion).order_by(Criterion.position, Criterion.id))
-        ]
-        with_letters = {
-            a.partner_id
-            for a in session.scalars(select(Attachment))
-            if a.partner_id is not None and a.kind.strip().lower() == LETTER_OF_SUPPORT
-        }
-        partners = [
-            rules.PartnerFacts(
-                p.name,
-                p.status,
-                p.signed_on,
-                role=p.role,
-                contribution_pence=p.contribution_pence,
-                staff_days=p.staff_days,
-                funding_share_bp=p.funding_share_bp,
-                has_letter_of_support=p.id in with_letters,
-                key=p.id,
-            )
-            for p in queries.partners(session)
-        ]
-        open_tasks: dict[int, list[str]] = {}
-        for task in session.scalars(select(Task).order_by(Task.due_on, Task.position, Task.id)):
-            if task.milestone_id is not None and not rules.is_done(task.status):
-                open_tasks.setdefault(task.milestone_id, []).append(task.title)
-        milestones = [
-            rules.MilestoneFacts(
-                m.title,
-                m.due_on,
-                m.external,
-                m.kind,
-                tuple(open_tasks.get(m.id, ())),
-                flag=m.flag,
-                key=m.id,
-            )
-            for m in session.scalars(select(Milestone).order_by(Milestone.due_on, Milestone.id))
-        ]
-        clarifications = [
-            rules.ClarificationFacts(c.question, bool(c.answer.strip()), c.id)
-            for c in session.scalars(select(Clarification).order_by(Clarification.id))
-        ]
-        contact = _contact_facts(bid)
-    return rules.check(
-        sections=sections,
-        criteria=criteria,
-        partners=partners,
-        milestones=milestones,
-        today=when,
-        clarifications=clarifications,
-        contact=contact,
-    )
+    return checklist_for(workspace).preflight(today or date.today())
 
 
 def letter_preflight(workspace: Workspace) -> list[PreflightItem]:

@@ -34,6 +34,7 @@ from crmbid_desktop.services.views import dashboard as dashboard_service
 from crmbid_desktop.ui.charts import RatioRing, StatusBar, word_bar_colour
 from crmbid_desktop.ui.colours import fill_colour, text_colour
 from crmbid_desktop.ui.pages.base import BID_TABLES, Page
+from crmbid_desktop.ui.pages.word_counting import words_counted
 from crmbid_desktop.ui.widgets import name_widget
 
 Dashboard = dashboard_service.Dashboard
@@ -141,6 +142,10 @@ class DashboardPage(Page):
         else:
             self.today = today or workspace.today  # "plan as if today is …" when set
         self.board: Dashboard | None = None
+        # What the sections tree and the next steps list show now, row by row: a refresh
+        # rewrites only the rows that differ.
+        self._shown_sections: list[dashboard_service.SectionProgress] = []
+        self._shown_steps: list[dashboard_service.NextStep] = []
 
         self.bid_title = QLabel()
         self.bid_title.setObjectName("dashboardBidTitle")
@@ -326,6 +331,11 @@ class DashboardPage(Page):
     # -- reading -----------------------------------------------------------------------------
     def refresh(self) -> None:
         self._loaded = True
+        if not words_counted(self.workspace, self._words_counted):
+            # A big bid's first figures wait for its words to be counted off the GUI thread;
+            # what the first paint showed stays meanwhile.
+            self.next_caption.setText("Counting the words of every section…")
+            return
         board = dashboard_service.dashboard(self.workspace, self.today())
         self.board = board
         self._show_title(board.title, board.funding_body)
@@ -334,6 +344,12 @@ class DashboardPage(Page):
         self._show_next_steps(board.next_steps, board.plan_problem)
         self._show_coverage(board)
         self._show_sign_off(board)
+
+    def _words_counted(self, _result: object = None) -> None:
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
 
     def _show_countdown(self, board: Dashboard) -> None:
         countdown = board.countdown
@@ -373,35 +389,60 @@ class DashboardPage(Page):
                 "the limit</span>"
             )
         self.status_caption.setText(legend + ("<br>" + ", ".join(limits) if limits else ""))
-        self.sections.clear()
-        for section in board.sections:
-            item = QTreeWidgetItem([section.label, section.status, section.words_text])
-            item.setData(0, ITEM_ROLE, ("section", section.id))
-            item.setData(
-                WORDS_COLUMN,
-                WORDS_ROLE,
-                (section.words, section.word_limit, section.level) if section.word_limit else None,
-            )
-            item.setToolTip(
-                WORDS_COLUMN,
-                {"over": "Over the word limit", "near": "Within 10% of the word limit"}.get(
-                    section.level, ""
-                ),
-            )
-            self.sections.addTopLevelItem(item)
+        shown = self._shown_sections
+        if [s.id for s in shown] == [s.id for s in board.sections]:
+            # The same sections in the same order: redraw just the rows that changed.
+            for row, (before, section) in enumerate(zip(shown, board.sections, strict=True)):
+                if before != section:
+                    item = self.sections.topLevelItem(row)
+                    if item is not None:
+                        self._fill_section_item(item, section)
+        else:
+            self.sections.clear()
+            for section in board.sections:
+                item = QTreeWidgetItem()
+                item.setData(0, ITEM_ROLE, ("section", section.id))
+                self._fill_section_item(item, section)
+                self.sections.addTopLevelItem(item)
+        self._shown_sections = list(board.sections)
+
+    @staticmethod
+    def _fill_section_item(
+        item: QTreeWidgetItem, section: dashboard_service.SectionProgress
+    ) -> None:
+        for column, text in enumerate((section.label, section.status, section.words_text)):
+            item.setText(column, text)
+        item.setData(
+            WORDS_COLUMN,
+            WORDS_ROLE,
+            (section.words, section.word_limit, section.level) if section.word_limit else None,
+        )
+        item.setToolTip(
+            WORDS_COLUMN,
+            {"over": "Over the word limit", "near": "Within 10% of the word limit"}.get(
+                section.level, ""
+            ),
+        )
 
     def _show_next_steps(self, steps: list[dashboard_service.NextStep], problem: str) -> None:
-        self.next_steps.clear()
         counts: dict[str, int] = {}
         for step in steps:
             counts[step.urgency] = counts.get(step.urgency, 0) + 1
-            words, role = NEXT_STEP_LOOK[step.urgency]
-            item = QListWidgetItem(f"{words}: {step.text}")
-            if role:
-                item.setForeground(text_colour(role, self))
-            item.setData(ITEM_ROLE, (step.kind, step.key))
-            item.setToolTip("Press Enter or double-click to open it.")
-            self.next_steps.addItem(item)
+        shown = self._shown_steps
+        if len(shown) == len(steps):
+            # As many steps as before (the usual edit): rewrite just the rows that differ.
+            for row, (before, step) in enumerate(zip(shown, steps, strict=True)):
+                item = self.next_steps.item(row)
+                if before != step and item is not None:
+                    self._fill_step_item(item, step)
+        else:
+            self.next_steps.clear()
+            for step in steps:
+                item = QListWidgetItem()
+                item.setToolTip("Press Enter or double-click to open it.")
+                self._fill_step_item(item, step)
+                self.next_steps.addItem(item)
+        self._shown_steps = list(steps)
         self.next_steps.setVisible(bool(steps))
         summary = ", ".join(
             f"{counts[urgency]} {SUMMARY_WORDS[urgency]}"
@@ -415,6 +456,15 @@ class DashboardPage(Page):
         else:
             text = f"{summary[0].upper()}{summary[1:]}. Press Enter or double-click one to open it."
         self.next_caption.setText(text)
+
+    def _fill_step_item(self, item: QListWidgetItem, step: dashboard_service.NextStep) -> None:
+        words, role = NEXT_STEP_LOOK[step.urgency]
+        item.setText(f"{words}: {step.text}")
+        if role:
+            item.setForeground(text_colour(role, self))
+        else:  # back to the palette's text colour (a rewritten row may have been red)
+            item.setData(Qt.ItemDataRole.ForegroundRole, None)
+        item.setData(ITEM_ROLE, (step.kind, step.key))
 
     def _show_coverage(self, board: Dashboard) -> None:
         coverage = board.coverage

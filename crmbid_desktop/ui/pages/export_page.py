@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from crmbid_desktop.domain.preflight import PreflightItem
-from crmbid_desktop.services.bid import queries
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.word import proposal_export as service
 from crmbid_desktop.settings import Settings
 from crmbid_desktop.ui.pages.base import BID_TABLES, Page
+from crmbid_desktop.ui.pages.word_counting import words_counted
 from crmbid_desktop.ui.sustainability.heat_map import render_heat_map_png
 from crmbid_desktop.ui.widgets import name_widget
 from crmbid_desktop.ui.worker import Job
@@ -183,8 +183,7 @@ class ExportPage(Page):
         return str(self.document_box.currentData())
 
     def _bid_title(self) -> str:
-        with self.workspace.reading() as session:
-            return queries.bid_summary(session).title
+        return self.workspace.bid_title()
 
     def _default_target(self) -> Path:
         folder = self.workspace.path.parent
@@ -248,14 +247,34 @@ class ExportPage(Page):
         super().showEvent(event)
 
     def refresh(self) -> None:
-        self.problems = service.document_preflight(self.workspace, self.document)
-        self.preflight_list.clear()
-        for problem in self.problems:
-            where = f" — fix in {problem.place}" if problem.place else ""
-            item = QListWidgetItem(f"{problem.kind.capitalize()}: {problem.message}{where}")
-            item.setToolTip(f"{problem.message}\nDouble-click or press Enter to open it.")
-            item.setData(Qt.ItemDataRole.UserRole, problem)
-            self.preflight_list.addItem(item)
+        """Check the bid again; a big bid's first check waits for its words to be counted."""
+        if self.document != service.EOI and not words_counted(self.workspace, self._words_counted):
+            self.preflight_summary.setText("Checking the bid: counting the words of every section…")
+            return
+        self._check()
+
+    def _words_counted(self, _result: object = None) -> None:
+        if self.isVisible():
+            self._check()
+        else:
+            self._stale = True
+
+    def _check(self) -> None:
+        problems = service.document_preflight(self.workspace, self.document)
+        shown = self.problems
+        self.problems = problems
+        if len(shown) == len(problems):
+            # As many problems as before (the usual edit): rewrite just the rows that differ.
+            for row, (before, problem) in enumerate(zip(shown, problems, strict=True)):
+                item = self.preflight_list.item(row)
+                if before != problem and item is not None:
+                    self._fill_problem(item, problem)
+        else:
+            self.preflight_list.clear()
+            for problem in problems:
+                item = QListWidgetItem()
+                self._fill_problem(item, problem)
+                self.preflight_list.addItem(item)
         count = len(self.problems)
         what = "the letter" if self.document == service.EOI else "a final export"
         if count:
@@ -268,6 +287,13 @@ class ExportPage(Page):
             self.preflight_summary.setText("No problems found: ready for a final export.")
         self.preflight_list.setEnabled(bool(count))
 
+    @staticmethod
+    def _fill_problem(item: QListWidgetItem, problem: PreflightItem) -> None:
+        where = f" — fix in {problem.place}" if problem.place else ""
+        item.setText(f"{problem.kind.capitalize()}: {problem.message}{where}")
+        item.setToolTip(f"{problem.message}\nDouble-click or press Enter to open it.")
+        item.setData(Qt.ItemDataRole.UserRole, problem)
+
     def _open_problem(self, item: QListWidgetItem) -> None:
         """Go to the place that fixes this problem (a section, partner, Bid details…)."""
         problem = item.data(Qt.ItemDataRole.UserRole)
@@ -278,7 +304,7 @@ class ExportPage(Page):
     def start_export(self, *, draft: bool, target: Path | None = None) -> None:
         if self.job is not None and self.job.running:
             return
-        self.refresh()
+        self._check()  # now, whatever it costs: the export must know the problems
         if not draft and self.problems:
             count = len(self.problems)
             answer = QMessageBox.question(
