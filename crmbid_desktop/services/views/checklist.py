@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -177,6 +178,7 @@ class BidChecklist:
         # Bumped by every change set that touches a group: a read that a write overtook is
         # used once but not kept.
         self._generation: dict[str, int] = {}
+        self._seen: deque[ChangeSet] = deque(maxlen=16)  # the last change sets taken
         self.reads: dict[str, int] = {}  # how often each part was read: for tests
         self._plan: tuple[date, Any, tuple[tuple[int, str], ...]] | None = None
         workspace.on_changed(self.apply_changes)
@@ -190,8 +192,15 @@ class BidChecklist:
 
     # -- change sets ---------------------------------------------------------------------------
     def apply_changes(self, changes: ChangeSet) -> None:
-        """Forget just what `changes` made out of date (called on the writing thread)."""
+        """Forget just what `changes` made out of date (called on the writing thread).
+
+        A page that is told of a write may be told before this checklist is (listeners run in
+        the order they came): it calls this first itself. A change set is taken once.
+        """
         with self._lock:
+            if any(seen is changes for seen in self._seen):
+                return
+            self._seen.append(changes)
             if changes.touches("section"):
                 # Removed rows too: reading them again finds nothing and drops them, even when
                 # a read already under way puts back what it had.

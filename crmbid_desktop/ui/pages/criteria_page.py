@@ -33,6 +33,7 @@ from crmbid_desktop.services.bid.changes import ChangeSet
 from crmbid_desktop.services.bid.queries import format_bp
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import criteria as criteria_service
+from crmbid_desktop.services.views.checklist import checklist_for
 from crmbid_desktop.ui.colours import background_colour, text_colour, text_style
 from crmbid_desktop.ui.pages.base import Page
 from crmbid_desktop.ui.pages.word_counting import words_counted
@@ -403,6 +404,7 @@ class CriteriaPage(Page):
         """
         if self._written is None:  # still counting: `_words_counted` shows it all
             return
+        checklist_for(self.workspace).apply_changes(changes)  # before reading from it
         heads = criteria_service.section_heads(self.workspace)
         # A section's first words (or its last removed) change which criteria are covered.
         written = criteria_service.written_sections(self.workspace)

@@ -29,8 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crmbid_desktop.services.bid.changes import ChangeSet
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.views import dashboard as dashboard_service
+from crmbid_desktop.services.views.checklist import checklist_for
 from crmbid_desktop.ui.charts import RatioRing, StatusBar, word_bar_colour
 from crmbid_desktop.ui.colours import fill_colour, text_colour
 from crmbid_desktop.ui.pages.base import BID_TABLES, Page
@@ -129,7 +131,7 @@ def _caption(name: str) -> QLabel:
 class DashboardPage(Page):
     title = "Dashboard"
     object_name = "dashboardPage"
-    # Whole-bid summaries: recomputed when shown after any change (Page.update_rows).
+    # A whole-bid summary: every table can change what it shows (see `update_rows`).
     shows_tables = BID_TABLES
 
     def __init__(
@@ -146,6 +148,8 @@ class DashboardPage(Page):
         # rewrites only the rows that differ.
         self._shown_sections: list[dashboard_service.SectionProgress] = []
         self._shown_steps: list[dashboard_service.NextStep] = []
+        self.rows_rewritten = 0  # rows of the sections and next-steps lists written: for tests
+        self._changes_waiting = False
 
         self.bid_title = QLabel()
         self.bid_title.setObjectName("dashboardBidTitle")
@@ -324,9 +328,30 @@ class DashboardPage(Page):
         self.next_caption.setText("Working out which tasks are due…")
 
     def showEvent(self, event: QShowEvent) -> None:  # Qt names it
-        # Coming back from another page: Page.showEvent recomputes the figures when a change
-        # set arrived meanwhile (`update_rows` marks the page stale), and only then.
         super().showEvent(event)
+        # Coming back from another page: the figures are brought up to date when a change set
+        # arrived meanwhile (`update_rows` noted it), and only then.
+        if self._changes_waiting:
+            self._changes_waiting = False
+            self._update_figures()
+
+    def update_rows(self, changes: ChangeSet) -> None:
+        """Bring the figures up to date with one write, without a full reload.
+
+        The figures come from the bid's checklist (services/views/checklist.py), which reads
+        again only the sections `changes` names and the small tables it touched; then only the
+        rows of the lists that differ are rewritten. Hidden, the page does it when next shown.
+        """
+        checklist_for(self.workspace).apply_changes(changes)  # before reading from it
+        if self.isVisible():
+            self._update_figures()
+        else:
+            self._changes_waiting = True
+
+    def _update_figures(self) -> None:
+        self._loaded = True  # (a change before the first full read makes that read now)
+        if words_counted(self.workspace, self._words_counted):
+            self._show_board()
 
     # -- reading -----------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -336,6 +361,9 @@ class DashboardPage(Page):
             # what the first paint showed stays meanwhile.
             self.next_caption.setText("Counting the words of every section…")
             return
+        self._show_board()
+
+    def _show_board(self) -> None:
         board = dashboard_service.dashboard(self.workspace, self.today())
         self.board = board
         self._show_title(board.title, board.funding_body)
@@ -397,6 +425,7 @@ class DashboardPage(Page):
                     item = self.sections.topLevelItem(row)
                     if item is not None:
                         self._fill_section_item(item, section)
+                        self.rows_rewritten += 1
         else:
             self.sections.clear()
             for section in board.sections:
@@ -404,6 +433,7 @@ class DashboardPage(Page):
                 item.setData(0, ITEM_ROLE, ("section", section.id))
                 self._fill_section_item(item, section)
                 self.sections.addTopLevelItem(item)
+                self.rows_rewritten += 1
         self._shown_sections = list(board.sections)
 
     @staticmethod
@@ -435,6 +465,7 @@ class DashboardPage(Page):
                 item = self.next_steps.item(row)
                 if before != step and item is not None:
                     self._fill_step_item(item, step)
+                    self.rows_rewritten += 1
         else:
             self.next_steps.clear()
             for step in steps:
@@ -442,6 +473,7 @@ class DashboardPage(Page):
                 item.setToolTip("Press Enter or double-click to open it.")
                 self._fill_step_item(item, step)
                 self.next_steps.addItem(item)
+                self.rows_rewritten += 1
         self._shown_steps = list(steps)
         self.next_steps.setVisible(bool(steps))
         summary = ", ".join(

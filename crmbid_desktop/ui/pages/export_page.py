@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from crmbid_desktop.domain.preflight import PreflightItem
+from crmbid_desktop.services.bid.changes import ChangeSet
 from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.views.checklist import checklist_for
 from crmbid_desktop.services.word import proposal_export as service
 from crmbid_desktop.settings import Settings
 from crmbid_desktop.ui.pages.base import BID_TABLES, Page
@@ -50,7 +52,7 @@ def _button(text: str, name: str, accessible: str | None = None) -> QPushButton:
 class ExportPage(Page):
     title = "Export"
     object_name = "exportPage"
-    # Whole-bid summaries: recomputed when shown after any change (Page.update_rows).
+    # A whole-bid summary: every table can change what it shows (see `update_rows`).
     shows_tables = BID_TABLES
 
     #: Emitted on the GUI thread once a document is saved (its path) or an export fails.
@@ -67,6 +69,8 @@ class ExportPage(Page):
         self.job: Job | None = None
         self._pending: service.PreparedExport | None = None
         self.problems: list[PreflightItem] = []
+        self.rows_rewritten = 0  # rows of the checklist written: for tests
+        self._changes_waiting = False
 
         # -- what to export ---------------------------------------------------------------
         what = QGroupBox("Document")
@@ -242,12 +246,31 @@ class ExportPage(Page):
 
     # -- preflight ----------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
-        # The bid may have changed on other pages since the checklist was made: Page.showEvent
-        # makes it again when a change set arrived meanwhile (`update_rows` marked it stale).
         super().showEvent(event)
+        # The bid may have changed on other pages since the checklist was made: it is brought
+        # up to date when a change set arrived meanwhile (`update_rows` noted it), and only then.
+        if self._changes_waiting:
+            self._changes_waiting = False
+            self._check_when_counted()
+
+    def update_rows(self, changes: ChangeSet) -> None:
+        """Bring the checklist up to date with one write, without a full reload.
+
+        The problems come from the bid's checklist (services/views/checklist.py), which reads
+        again only the sections `changes` names and the small tables it touched; only the rows
+        of the list that differ are rewritten. Hidden, the page does it when next shown.
+        """
+        checklist_for(self.workspace).apply_changes(changes)  # before reading from it
+        if self.isVisible():
+            self._check_when_counted()
+        else:
+            self._changes_waiting = True
 
     def refresh(self) -> None:
         """Check the bid again; a big bid's first check waits for its words to be counted."""
+        self._check_when_counted()
+
+    def _check_when_counted(self) -> None:
         if self.document != service.EOI and not words_counted(self.workspace, self._words_counted):
             self.preflight_summary.setText("Checking the bid: counting the words of every section…")
             return
@@ -269,12 +292,14 @@ class ExportPage(Page):
                 item = self.preflight_list.item(row)
                 if before != problem and item is not None:
                     self._fill_problem(item, problem)
+                    self.rows_rewritten += 1
         else:
             self.preflight_list.clear()
             for problem in problems:
                 item = QListWidgetItem()
                 self._fill_problem(item, problem)
                 self.preflight_list.addItem(item)
+                self.rows_rewritten += 1
         count = len(self.problems)
         what = "the letter" if self.document == service.EOI else "a final export"
         if count:
