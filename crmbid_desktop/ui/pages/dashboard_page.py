@@ -192,8 +192,10 @@ class DashboardPage(Page):
         header = self.sections.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(WORDS_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
+        # Sized to their contents once per rebuild (`_show_sections`), not on every cell change:
+        # ResizeToContents would measure every row again for each rewritten cell.
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(WORDS_COLUMN, QHeaderView.ResizeMode.Interactive)
         self.sections.itemActivated.connect(self._tree_item_activated)
         sections_layout = QVBoxLayout(sections_box)
         sections_layout.addWidget(self.status_bar)
@@ -420,21 +422,42 @@ class DashboardPage(Page):
         shown = self._shown_sections
         if [s.id for s in shown] == [s.id for s in board.sections]:
             # The same sections in the same order: redraw just the rows that changed.
+            changed = []
             for row, (before, section) in enumerate(zip(shown, board.sections, strict=True)):
                 if before != section:
                     item = self.sections.topLevelItem(row)
                     if item is not None:
                         self._fill_section_item(item, section)
                         self.rows_rewritten += 1
+                        changed.append(section)
+            self._widen_for(changed)
         else:
             self.sections.clear()
+            items = []
             for section in board.sections:
                 item = QTreeWidgetItem()
                 item.setData(0, ITEM_ROLE, ("section", section.id))
                 self._fill_section_item(item, section)
-                self.sections.addTopLevelItem(item)
-                self.rows_rewritten += 1
+                items.append(item)
+            self.sections.addTopLevelItems(items)  # filled first, added at once
+            self.rows_rewritten += len(items)
+            self.sections.resizeColumnToContents(1)
+            self.sections.resizeColumnToContents(WORDS_COLUMN)
         self._shown_sections = list(board.sections)
+
+    def _widen_for(self, sections: list[dashboard_service.SectionProgress]) -> None:
+        """Widen the status or words column if a rewritten row no longer fits (rarely)."""
+        metrics = self.sections.fontMetrics()
+        room = metrics.averageCharWidth() * 8  # the bar's margins, as WordBarDelegate.sizeHint
+        for column, width in (
+            (1, max((metrics.horizontalAdvance(s.status) for s in sections), default=0)),
+            (
+                WORDS_COLUMN,
+                max((metrics.horizontalAdvance(s.words_text) for s in sections), default=0),
+            ),
+        ):
+            if width + room > self.sections.columnWidth(column):
+                self.sections.resizeColumnToContents(column)
 
     @staticmethod
     def _fill_section_item(
