@@ -164,6 +164,16 @@ def count_texts(texts: Iterable[tuple[str, str]]) -> int:
     return counted
 
 
+def warm_up_plan() -> None:
+    """Load what working out the plan first needs (the planning code and the bank-holiday
+    tables, a few hundred milliseconds of imports); plain Python, safe on a worker thread."""
+    import holidays
+
+    from crmbid_desktop.services.registers import planning  # noqa: F401  (imported to load it)
+
+    holidays.country_holidays("GB", subdiv="ENG", years=2005)
+
+
 class BidChecklist:
     """The facts of one open bid that its whole-bid summaries need, updated by change sets."""
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable
 
+from PySide6.QtCore import QCoreApplication
+
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.views import checklist
 from crmbid_desktop.ui.worker import Job
@@ -21,6 +23,12 @@ _RUNNING: weakref.WeakKeyDictionary[Workspace, Job] = weakref.WeakKeyDictionary(
 #: Up to this much uncounted text (about 40 ms of counting) is counted at once on the GUI thread:
 #: a small bid shows its figures straight away; a big one shows them when the count is done.
 COUNT_NOW_CHARACTERS = 150_000
+
+
+def _count_and_warm_up(texts: list[tuple[str, str]]) -> int:
+    counted = checklist.count_texts(texts)
+    checklist.warm_up_plan()  # the dashboard's next need, loaded here rather than on the GUI
+    return counted
 
 
 def words_counted(workspace: Workspace, then: Callable[[object], None]) -> bool:
@@ -39,8 +47,12 @@ def words_counted(workspace: Workspace, then: Callable[[object], None]) -> bool:
         if sum(len(text) for _uuid, text in texts) <= COUNT_NOW_CHARACTERS:
             checklist.count_texts(texts)
             return True
-        job = Job(lambda _report: checklist.count_texts(texts))
-        _RUNNING[workspace] = job  # kept (not popped) so it outlives its own signals
+        # Owned by the application, so closing the bid meanwhile cannot delete it under its
+        # own thread; it deletes itself once it has told everyone.
+        job = Job(lambda _report: _count_and_warm_up(texts), QCoreApplication.instance())
+        job.finished.connect(job.deleteLater)
+        job.failed.connect(job.deleteLater)
+        _RUNNING[workspace] = job
         job.start()
     job.finished.connect(then)
     job.failed.connect(then)
