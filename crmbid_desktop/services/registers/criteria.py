@@ -70,9 +70,14 @@ def _matrix(session: Session, written: frozenset[int] | None) -> Matrix:
     section_rows = [
         row for row in section_service.outline(session, text=False) if not row.is_appendix
     ]
+    # Plain columns, not model objects: a big bid has thousands of ticks.
     links = {
-        (link.section_id, link.criterion_id): link.note
-        for link in session.scalars(select(SectionCriterion))
+        (int(section_id), int(criterion_id)): note or ""
+        for section_id, criterion_id, note in session.execute(
+            select(
+                SectionCriterion.section_id, SectionCriterion.criterion_id, SectionCriterion.note
+            )
+        )
     }
     gaps = coverage(
         [c.id for c in listed],
