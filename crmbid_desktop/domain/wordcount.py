@@ -132,6 +132,21 @@ def count_words(markdown: str, *, include_tables: bool) -> int:
     )
 
 
+def count_both(markdown: str) -> tuple[int, int]:
+    """(words without tables, words with tables) of one body, from a single parse."""
+    if _MARKUP.search(markdown) is None:
+        words = count_text_words(markdown)
+        return words, words
+    outside = inside = 0
+    for block in _blocks(markdown):
+        words = count_text_words(block.text)
+        if block.in_table:
+            inside += words
+        else:
+            outside += words
+    return outside, outside + inside
+
+
 class SectionWordCounts:
     """Each section's word count, kept for the version of its text it was counted on.
 
@@ -154,6 +169,32 @@ class SectionWordCounts:
         self.parsed += 1
         self._counts[(section, include_tables)] = (*version, words)
         return words
+
+    def counts(self, section: str, markdown: str) -> tuple[int, int]:
+        """(words without tables, words with tables): both from one parse when either is new."""
+        version = (len(markdown), hash(markdown))
+        without = self._counts.get((section, False))
+        within = self._counts.get((section, True))
+        if (
+            without is not None
+            and within is not None
+            and without[:2] == version
+            and within[:2] == version
+        ):
+            return without[2], within[2]
+        both = count_both(markdown)
+        self.parsed += 1
+        self._counts[(section, False)] = (*version, both[0])
+        self._counts[(section, True)] = (*version, both[1])
+        return both
+
+    def known(self, section: str, markdown: str) -> bool:
+        """Whether both counts of this version of the text are kept already (no parse needed)."""
+        version = (len(markdown), hash(markdown))
+        return all(
+            (kept := self._counts.get((section, tables))) is not None and kept[:2] == version
+            for tables in (False, True)
+        )
 
     def forget(self, sections: Iterable[str]) -> None:
         for section in sections:

@@ -92,7 +92,7 @@ def make(scale: int, target: Path, letter_kb: int = 1024) -> dict[str, int]:
 def _fill(workspace: Workspace, scale: int, letter_kb: int, home: Path) -> dict[str, int]:
     with workspace.reading() as session:
         template = [row for row in section_service.outline(session) if row.parent_id is None]
-        criteria = criteria_service.criteria(session)
+    criteria = criteria_service.criteria(workspace)
     letter = home / "letter of support.pdf"
     letter.write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * (letter_kb * 4))
 

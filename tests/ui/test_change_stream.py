@@ -140,10 +140,11 @@ def test_renaming_a_council_shows_on_every_page_without_a_reload(
         assert "Leeds City Council (lead authority)" in shown_text(_page(window, name)), name
     _no_reloads(counted)
 
-    # The dashboard is a whole-bid summary: it works its figures out again when shown.
+    # The dashboard is a whole-bid summary: it brings its figures up to date when shown,
+    # from the change set, without a full reload.
     _go(window, "dashboardPage")
     assert "Leeds City Council (lead authority)" in shown_text(_page(window, "dashboardPage"))
-    assert counted["dashboardPage"] == 1
+    assert counted["dashboardPage"] == 0
 
     # Undo goes the same way: every page shows the old name again, none reloads.
     window.undo_action.trigger()
@@ -305,3 +306,88 @@ def test_the_history_is_bounded_by_steps_and_by_memory(
 
         back = list(session.scalars(select(Attachment.data)))
     assert back == [letter.read_bytes()]
+
+
+ALL_PAGES = tuple(spec.object_name for spec in PAGES)
+
+LEEDS_CSV = (
+    "Council name,Type,Region,Role\nKent County Council,county council,South East,supporting\n"
+)
+
+
+def _all_visited(window: MainWindow) -> None:
+    """Show every page once (as a user clicking through), ending on Partners."""
+    from PySide6.QtWidgets import QApplication
+
+    for name in ALL_PAGES:
+        _go(window, name)
+        QApplication.processEvents()  # what a page does after its first paint, it does now
+    _go(window, "partnersPage")
+
+
+def test_all_eight_pages_follow_an_edit_an_undo_and_an_import_without_a_reload(
+    main_window: MainWindow, workspace: Workspace, counted: dict[str, int], tmp_path: Any
+) -> None:
+    """Each write reaches every page; none of the eight reloads whole, the two whole-bid
+    summaries included: they rewrite only the rows that differ and the bid's checklist reads
+    again only the section that changed."""
+    from crmbid_desktop.services.spreadsheets import partner_import
+    from crmbid_desktop.services.views.checklist import checklist_for
+
+    window = main_window
+    assert set(counted) == set(ALL_PAGES) and len(ALL_PAGES) == 8
+    _all_visited(window)
+    for name in counted:  # from here on: the dashboard's first full read is behind us
+        counted[name] = 0
+    dashboard, export = _page(window, "dashboardPage"), _page(window, "exportPage")
+    checklist = checklist_for(workspace)
+    full_reads = checklist.reads.get("all sections", 0)
+    assert full_reads == 1  # read once, when the dashboard first showed its figures
+
+    # 1. An edit on another page: a section renamed on Sections.
+    _go(window, "sectionsPage")
+    sections = _page(window, "sectionsPage")
+    first = sections.section_id
+    old_title = sections.title_edit.text()
+    assert first is not None and old_title
+    shown_rows = dashboard.sections.topLevelItemCount()
+    before = dashboard.rows_rewritten, export.rows_rewritten
+    sections.title_edit.setText("Executive summary, as sent")
+    sections.title_edit.editingFinished.emit()
+    for name in ("criteriaPage", "clarificationsPage", "sectionsPage"):
+        assert "Executive summary, as sent" in shown_text(_page(window, name)), name
+    _go(window, "dashboardPage")
+    assert "Executive summary, as sent" in shown_text(dashboard)
+    # One row of the sections list (and the steps naming it) rewritten, not the whole list.
+    assert 1 <= dashboard.rows_rewritten - before[0] < shown_rows
+    _go(window, "exportPage")
+    assert export.rows_rewritten - before[1] < max(len(export.problems), 1)
+    assert checklist.reads.get("all sections", 0) == full_reads
+    assert checklist.reads.get("changed sections", 0) >= 1
+    assert all(count == 0 for count in counted.values()), counted
+
+    # 2. Undo (from the Edit menu, on another page than the edit's).
+    window.undo_action.trigger()
+    for name in ("criteriaPage", "clarificationsPage", "sectionsPage", "dashboardPage"):
+        _go(window, name)  # a hidden summary brings itself up to date when shown
+        text = shown_text(_page(window, name))
+        assert "Executive summary, as sent" not in text, name
+        assert old_title in text, name
+    assert all(count == 0 for count in counted.values()), counted
+
+    # 3. An import: a council added from a spreadsheet, as the Partners page's import does.
+    source = tmp_path / "councils.csv"
+    source.write_text(LEEDS_CSV, encoding="utf-8")
+    added, _updated = partner_import.apply_preview(
+        workspace, partner_import.build_preview(workspace, source)
+    )
+    assert added == 1
+    for name in ("partnersPage", "timetablePage", "sustainabilityPage"):
+        _go(window, name)
+        assert "Kent County Council" in shown_text(_page(window, name)), name
+    _go(window, "dashboardPage")
+    assert "Kent County Council" in shown_text(dashboard)  # still to sign off
+    _go(window, "exportPage")
+    assert "Kent County Council" in shown_text(export)  # no letter of support yet
+    assert checklist.reads.get("all sections", 0) == full_reads
+    assert all(count == 0 for count in counted.values()), counted

@@ -155,8 +155,7 @@ def test_delete_criterion_is_undoable(
 
 def test_add_criterion_service(workspace: Workspace) -> None:
     new_id = criteria_service.add_criterion(workspace, "Value for money", 500)
-    with workspace.reading() as session:
-        matrix = criteria_service.matrix(session)
+    matrix = criteria_service.matrix(workspace)
     assert new_id in matrix.gaps.uncovered_criteria
     assert matrix.weight_message.startswith("Weights total 105%")
     with pytest.raises(criteria_service.CriterionError, match="needs a title"):

@@ -9,25 +9,11 @@ from sqlalchemy.orm import Session
 
 from crmbid_desktop.domain.outline import OutlineItem, number_outline
 from crmbid_desktop.store.models import (
-    Bid,
     Milestone,
     Partner,
     Section,
     Task,
 )
-
-
-@dataclass(frozen=True)
-class BidSummary:
-    title: str
-    funding_body: str
-    reference: str
-    status: str
-
-
-def bid_summary(session: Session) -> BidSummary:
-    bid = session.scalars(select(Bid)).one()
-    return BidSummary(bid.title, bid.funding_body, bid.reference, bid.status)
 
 
 @dataclass(frozen=True)

@@ -157,6 +157,33 @@ def budget_table(session: Session) -> BudgetTable:
     return BudgetTable(years, income, costs, totals)
 
 
+@dataclass(frozen=True)
+class BudgetView:
+    """What the budget grid shows, and the figures it draws from the other registers."""
+
+    table: BudgetTable
+    #: (partners' contributions, products' maintenance, (first year, years)): see drawn_inputs.
+    inputs: tuple[int, int, tuple[int, int]]
+
+
+def read_budget(workspace: Workspace) -> BudgetView:
+    """The budget grid and what it draws from partners, products and the bid, in one read."""
+    with workspace.reading() as session:
+        return BudgetView(budget_table(session), drawn_inputs(session))
+
+
+def read_drawn_inputs(workspace: Workspace) -> tuple[int, int, tuple[int, int]]:
+    """What the grid draws from the other registers: it needs working out again if this moved."""
+    with workspace.reading() as session:
+        return drawn_inputs(session)
+
+
+def read_budget_years(workspace: Workspace) -> tuple[int, int]:
+    """(first year, how many years) the budget covers."""
+    with workspace.reading() as session:
+        return budget_settings(session)
+
+
 def _standard(kind: str, source: str) -> StandardLine | None:
     return next((s for s in STANDARD_LINES if (s.kind, s.source) == (kind, source)), None)
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from crmbid_desktop.domain.coverage import Coverage, coverage, has_text, weight_message
+from crmbid_desktop.domain.coverage import Coverage, coverage, weight_message
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import sections as section_service
-from crmbid_desktop.store.models import Criterion, Section, SectionCriterion
+from crmbid_desktop.store.models import Criterion, SectionCriterion
 
 
 class CriterionError(ValueError):
@@ -45,36 +45,90 @@ class Matrix:
         return weight_message(self.total_weight_bp)
 
 
-def criteria(session: Session) -> list[CriterionInfo]:
+@dataclass(frozen=True)
+class CriteriaView:
+    """Everything the Criteria page shows, read in one go."""
+
+    criteria: list[CriterionInfo]
+    matrix: Matrix
+    #: (id, title, parent id, position, appendix) of every section (section_service.section_heads).
+    heads: list[tuple[int, str, int | None, int, bool]]
+    #: Sections with text, or None while their words are still being counted.
+    written: frozenset[int] | None
+
+
+def _criteria(session: Session) -> list[CriterionInfo]:
     return [
         CriterionInfo(c.id, c.uuid, c.title, c.description, c.weight_bp, c.position)
         for c in session.scalars(select(Criterion).order_by(Criterion.position, Criterion.id))
     ]
 
 
-def matrix(session: Session) -> Matrix:
-    listed = criteria(session)
+def _matrix(session: Session, written: frozenset[int] | None) -> Matrix:
+    listed = _criteria(session)
     # Appendices are not marked against the criteria.
     section_rows = [
         row for row in section_service.outline(session, text=False) if not row.is_appendix
     ]
+    # Plain columns, not model objects: a big bid has thousands of ticks.
     links = {
-        (link.section_id, link.criterion_id): link.note
-        for link in session.scalars(select(SectionCriterion))
+        (int(section_id), int(criterion_id)): note or ""
+        for section_id, criterion_id, note in session.execute(
+            select(
+                SectionCriterion.section_id, SectionCriterion.criterion_id, SectionCriterion.note
+            )
+        )
     }
     gaps = coverage(
         [c.id for c in listed],
         [s.id for s in section_rows],
         links.keys(),
-        written_sections(session),
+        written,
     )
     return Matrix(listed, section_rows, links, gaps)
 
 
-def written_sections(session: Session) -> frozenset[int]:
-    """Sections with text (domain.coverage.has_text): only they address a criterion."""
-    rows = session.execute(select(Section.id, Section.body))
-    return frozenset(int(i) for i, body in rows if has_text(body or ""))
+def criteria(workspace: Workspace) -> list[CriterionInfo]:
+    """Every criterion in the bid's order."""
+    with workspace.reading() as session:
+        return _criteria(session)
+
+
+def matrix(workspace: Workspace) -> Matrix:
+    """The criteria against the sections, with the gaps (counting sections' words if need be)."""
+    written = written_sections(workspace)
+    with workspace.reading() as session:
+        return _matrix(session, written)
+
+
+def criteria_view(workspace: Workspace, *, written: bool = True) -> CriteriaView:
+    """The criteria, the matrix, the sections' heads and which sections have text.
+
+    With `written` False the sections' words are not counted (a big bid counts them off the
+    GUI thread first): every linked section then counts as addressing its criteria, and
+    `CriteriaView.written` is None.
+    """
+    with_text = written_sections(workspace) if written else None
+    with workspace.reading() as session:
+        found = _matrix(session, with_text)
+        heads = section_service.section_heads(session)
+    return CriteriaView(found.criteria, found, heads, with_text)
+
+
+def section_heads(workspace: Workspace) -> list[tuple[int, str, int | None, int, bool]]:
+    """(id, title, parent id, position, appendix) of every section, for comparing."""
+    with workspace.reading() as session:
+        return section_service.section_heads(session)
+
+
+def written_sections(workspace: Workspace) -> frozenset[int]:
+    """Sections with text (domain.coverage.has_text): only they address a criterion.
+
+    From the bid's checklist, which counts each section's words once per version of its text.
+    """
+    from crmbid_desktop.services.views.checklist import checklist_for
+
+    return frozenset(s.fact.id for s in checklist_for(workspace).sections() if s.fact.has_text)
 
 
 def _criterion(session: Session, criterion_id: int) -> Criterion:
@@ -89,7 +143,7 @@ def add_criterion(workspace: Workspace, title: str, weight_bp: int = 0) -> int:
     if not title:
         raise CriterionError("A criterion needs a title.")
     with workspace.edit(f"Added criterion '{title}'", action="add", entity="criterion") as session:
-        position = len(criteria(session))
+        position = len(_criteria(session))
         criterion = Criterion(title=title, weight_bp=weight_bp, position=position)
         session.add(criterion)
         session.flush()
@@ -103,7 +157,8 @@ def update_criterion(
     title: str | None = None,
     description: str | None = None,
     weight_bp: int | None = None,
-) -> None:
+) -> CriterionInfo:
+    """Save the fields given and return the criterion as saved (for the one row that shows it)."""
     if title is not None and not title.strip():
         raise CriterionError("A criterion needs a title.")
     if weight_bp is not None and not 0 <= weight_bp <= 10_000:
@@ -121,6 +176,15 @@ def update_criterion(
             criterion.description = description
         if weight_bp is not None:
             criterion.weight_bp = weight_bp
+        session.flush()
+        return CriterionInfo(
+            criterion.id,
+            criterion.uuid,
+            criterion.title,
+            criterion.description,
+            criterion.weight_bp,
+            criterion.position,
+        )
 
 
 def delete_criterion(workspace: Workspace, criterion_id: int) -> None:

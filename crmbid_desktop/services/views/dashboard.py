@@ -6,17 +6,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import literal, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crmbid_desktop.domain.coverage import coverage, has_text
+from crmbid_desktop.domain.coverage import coverage
 from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.domain.outline import OutlineItem, number_outline
 from crmbid_desktop.domain.partner_rules import WITHDRAWN
 from crmbid_desktop.domain.preflight import SIGN_OFF, PreflightItem
 from crmbid_desktop.domain.section_workflow import STATUSES as SECTION_STATUSES
 from crmbid_desktop.domain.word_meter import meter_level
-from crmbid_desktop.domain.wordcount import SECTION_WORDS
 from crmbid_desktop.domain.working_days import WorkingCalendar
 from crmbid_desktop.services.bid.workspace import Workspace
 
@@ -323,6 +322,44 @@ def progress(
     counting is work in proportion to the bid, so before the first paint the dashboard leaves it
     to the full read that follows straight after.
     """
+    if not count_words:
+        return _first_paint_progress(workspace, today)
+    from crmbid_desktop.services.views.checklist import checklist_for
+
+    checklist = checklist_for(workspace)
+    bid = checklist.bid()
+    numbered = checklist.sections()
+    sections = [
+        SectionProgress(
+            s.fact.id,
+            f"{s.number} {s.fact.title}".strip(),
+            s.fact.status,
+            words := s.fact.words_counted(bid.count_table_words),
+            s.fact.word_limit,
+            meter_level(words, s.fact.word_limit),
+            s.fact.due_on,
+        )
+        for s in numbered
+    ]
+    found = checklist.criteria()
+    criteria = [(key, title) for key, title, _description in found.criteria]
+    written = [s.fact.id for s in numbered if s.fact.has_text]
+    partners = [(p.id, p.name, p.status) for p in checklist.partners()]
+    return _progress(
+        bid.title,
+        bid.funding_body,
+        sections,
+        criteria,
+        [s.fact.id for s in numbered],
+        list(found.links),
+        written,
+        partners,
+        today,
+    )
+
+
+def _first_paint_progress(workspace: Workspace, today: date | None) -> Progress:
+    """Progress read through table clauses, before the ORM models load, counting no words."""
     s_, c_, l_, p_, b_ = (
         section_table.c,
         criterion_table.c,
@@ -331,19 +368,15 @@ def progress(
         bid_table.c,
     )
     with workspace.reading() as session:
-        heading = session.execute(
-            select(b_.title, b_.funding_body, b_.count_table_words).order_by(b_.id).limit(1)
-        ).one()
+        heading = session.execute(select(b_.title, b_.funding_body).order_by(b_.id).limit(1)).one()
         rows = session.execute(
             select(
                 s_.id,
-                s_.uuid,
                 s_.parent_id,
                 s_.position,
                 s_.title,
                 s_.status,
                 s_.word_limit,
-                s_.body if count_words else literal("").label("body"),
                 s_.is_appendix,
                 s_.due_on,
             )
@@ -356,29 +389,46 @@ def progress(
         partners = session.execute(
             select(p_.id, p_.name, p_.status).order_by(p_.position, p_.id)
         ).all()
-
-    include_tables = bool(heading.count_table_words)
     by_id = {row.id: row for row in rows}
     sections = []
     for item in number_outline(OutlineItem(r.id, r.parent_id, r.position) for r in rows):
         row = by_id[item.key]
         number = "" if row.is_appendix else item.number
-        words = (
-            SECTION_WORDS.count(row.uuid, row.body or "", include_tables=include_tables)
-            if count_words
-            else 0
-        )
         sections.append(
             SectionProgress(
                 row.id,
                 f"{number} {row.title}".strip(),
                 row.status,
-                words,
+                0,
                 row.word_limit,
-                meter_level(words, row.word_limit),
+                meter_level(0, row.word_limit),
                 row.due_on,
             )
         )
+    return _progress(
+        heading.title,
+        heading.funding_body,
+        sections,
+        [(c.id, c.title) for c in criteria],
+        [r.id for r in rows],
+        links,
+        [],  # no text read yet: no criterion counts as addressed until the full read
+        [(p.id, p.name, p.status) for p in partners],
+        today,
+    )
+
+
+def _progress(
+    title: str,
+    funding_body: str,
+    sections: list[SectionProgress],
+    criteria: list[tuple[int, str]],
+    section_ids: list[int],
+    links: list[tuple[int, int]],
+    written: list[int],
+    partners: list[tuple[int, str, str]],
+    today: date | None,
+) -> Progress:
     counts: dict[str, int] = {}
     for section in sections:
         counts[section.status] = counts.get(section.status, 0) + 1
@@ -388,17 +438,16 @@ def progress(
     # A criterion is addressed only by a section that says something: links to empty
     # sections are plans, not coverage.
     # The rule is domain.coverage's, shared with the Criteria page's gap line.
-    written = [row.id for row in rows if has_text(row.body or "")]
-    found = coverage([c.id for c in criteria], [r.id for r in rows], links, written=written)
-    uncovered = tuple((c.id, c.title) for c in criteria if c.id in found.uncovered_criteria)
+    found = coverage([key for key, _ in criteria], section_ids, links, written=written)
+    uncovered = tuple((key, name) for key, name in criteria if key in found.uncovered_criteria)
     linked_only = len(found.linked_only)
-    active = [p for p in partners if p.status != WITHDRAWN]
-    waiting = tuple((p.id, p.name, p.status) for p in active if p.status != SIGNED_OFF)
+    active = [p for p in partners if p[2] != WITHDRAWN]
+    waiting = tuple(p for p in active if p[2] != SIGNED_OFF)
     sign_off = SignOff(len(active) - len(waiting), len(active), waiting)
     steps = section_steps(sections, today) + sign_off_steps(sign_off) if today else []
     return Progress(
-        title=heading.title,
-        funding_body=heading.funding_body,
+        title=title,
+        funding_body=funding_body,
         sections=sections,
         by_status=by_status,
         coverage=CriteriaCoverage(
@@ -412,9 +461,10 @@ def progress(
 def timetable_figures(workspace: Workspace, today: date) -> TimetableFigures:
     """The countdown in working days and the overdue and at-risk tasks."""
     from crmbid_desktop.services.registers import planning
+    from crmbid_desktop.services.views.checklist import checklist_for
 
     calendar = planning.working_calendar()
-    plan = planning.plan_view(workspace, today)
+    plan = checklist_for(workspace).plan(today)
     with workspace.reading() as session:
         next_deadline = countdown(session, today, calendar)
     overdue = [_alert(t, "overdue") for t in plan.tasks if t.overdue]
@@ -434,10 +484,9 @@ def dashboard(workspace: Workspace, today: date) -> Dashboard:
     read = progress(workspace, today)
     figures = timetable_figures(workspace, today)
     steps = figures.next_steps + read.next_steps
-    # Preflight reads the ORM models, which start-up keeps off the path to the first paint.
-    from crmbid_desktop.services.bid.preflight import preflight
+    from crmbid_desktop.services.views.checklist import checklist_for
 
-    problems = preflight(workspace, today=today)
+    problems = checklist_for(workspace).preflight(today)
     return Dashboard(
         title=read.title,
         funding_body=read.funding_body,

@@ -33,9 +33,10 @@ from crmbid_desktop.domain.percentages import format_percent
 from crmbid_desktop.services.bid.changes import ChangeSet
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import criteria as criteria_service
-from crmbid_desktop.services.registers import sections as section_service
+from crmbid_desktop.services.views.checklist import checklist_for
 from crmbid_desktop.ui.colours import background_colour, text_colour, text_style
 from crmbid_desktop.ui.pages.base import Page
+from crmbid_desktop.ui.pages.word_counting import words_counted
 from crmbid_desktop.ui.widgets import name_widget
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -129,21 +130,19 @@ class CriteriaModel(QAbstractTableModel):
         text = str(value)
         try:
             if index.column() == TITLE:
-                criteria_service.update_criterion(self.workspace, row.id, title=text)
+                saved = criteria_service.update_criterion(self.workspace, row.id, title=text)
             elif index.column() == WEIGHT:
-                criteria_service.update_criterion(
+                saved = criteria_service.update_criterion(
                     self.workspace, row.id, weight_bp=parse_weight(text)
                 )
             else:
-                criteria_service.update_criterion(self.workspace, row.id, description=text)
+                saved = criteria_service.update_criterion(self.workspace, row.id, description=text)
         except ValueError as error:
             self.problem.emit(f"Criterion '{row.title}': {error}")
             return False
-        with self.workspace.reading() as session:
-            self.rows[index.row()] = next(
-                c for c in criteria_service.criteria(session) if c.id == row.id
-            )
-        self.dataChanged.emit(index, index)
+        # The one criterion saved, as saved: no other row is read or redrawn.
+        self.rows[index.row()] = saved
+        self.dataChanged.emit(self.index(index.row(), TITLE), self.index(index.row(), DESCRIPTION))
         return True
 
 
@@ -258,9 +257,9 @@ class MatrixModel(QAbstractTableModel):
         criteria_service.set_link(self.workspace, section_id, criterion_id, True, note.strip())
         self.reload()
 
-    def reload(self) -> None:
-        with self.workspace.reading() as session:
-            matrix = criteria_service.matrix(session)
+    def reload(self, matrix: criteria_service.Matrix | None = None) -> None:
+        if matrix is None:
+            matrix = criteria_service.matrix(self.workspace)
         # Same shape: repaint in place so the view keeps its current cell and scroll position.
         if (
             self.matrix is not None
@@ -375,11 +374,12 @@ class CriteriaPage(Page):
         self.refresh()
 
     def refresh(self) -> None:
-        with self.workspace.reading() as session:
-            rows = criteria_service.criteria(session)
-            matrix = criteria_service.matrix(session)
-            self._heads = section_service.section_heads(session)
-            self._written = criteria_service.written_sections(session)
+        # A big bid's sections are counted off the GUI thread first; meanwhile the gaps wait.
+        counted = words_counted(self.workspace, self._words_counted)
+        view = criteria_service.criteria_view(self.workspace, written=counted)
+        rows, matrix = view.criteria, view.matrix
+        self._heads = view.heads
+        self._written = view.written
         self.model.set_rows(rows)
         self.table.resizeColumnToContents(TITLE)
         self.table.setColumnWidth(TITLE, min(self.table.columnWidth(TITLE), 420))
@@ -404,22 +404,27 @@ class CriteriaPage(Page):
         Saving a section's text changes nothing this page shows, so it is skipped: only the
         sections' titles and places (`section_heads`) matter here.
         """
-        with self.workspace.reading() as session:
-            heads = section_service.section_heads(session)
-            # A section's first words (or its last removed) change which criteria are covered.
-            written = criteria_service.written_sections(session)
-            if (
-                not changes.touches("criterion", "section_criterion")
-                and heads == self._heads
-                and written == self._written
-            ):
-                return
-            self._heads = heads
-            self._written = written
-            rows = criteria_service.criteria(session)
-        self.model.merge_rows(rows, key=lambda row: row.id)
-        self.matrix_model.reload()
+        if self._written is None:  # still counting: `_words_counted` shows it all
+            return
+        checklist_for(self.workspace).apply_changes(changes)  # before reading from it
+        heads = criteria_service.section_heads(self.workspace)
+        # A section's first words (or its last removed) change which criteria are covered.
+        written = criteria_service.written_sections(self.workspace)
+        if (
+            not changes.touches("criterion", "section_criterion")
+            and heads == self._heads
+            and written == self._written
+        ):
+            return
+        self._heads = heads
+        self._written = written
+        view = criteria_service.criteria_view(self.workspace)
+        self.model.merge_rows(view.criteria, key=lambda row: row.id)
+        self.matrix_model.reload(view.matrix)
         self._update_total()
+
+    def _words_counted(self, _result: object = None) -> None:
+        self.refresh()
 
     def _criteria_edited(self) -> None:
         self._update_total()
@@ -442,6 +447,10 @@ class CriteriaPage(Page):
         if matrix is None:
             return
         self._update_total()
+        if self._written is None:
+            self.gap_label.setText("Counting the words of every section to find the gaps…")
+            self.gap_label.setStyleSheet("")
+            return
         gaps = matrix.gaps
         # Same rule as the dashboard (domain.coverage): only a section with text addresses.
         uncovered = [

@@ -29,11 +29,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crmbid_desktop.services.bid.changes import ChangeSet
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.views import dashboard as dashboard_service
+from crmbid_desktop.services.views.checklist import checklist_for
 from crmbid_desktop.ui.charts import RatioRing, StatusBar, word_bar_colour
 from crmbid_desktop.ui.colours import fill_colour, text_colour
 from crmbid_desktop.ui.pages.base import BID_TABLES, Page
+from crmbid_desktop.ui.pages.word_counting import words_counted
 from crmbid_desktop.ui.widgets import name_widget
 
 Dashboard = dashboard_service.Dashboard
@@ -128,7 +131,7 @@ def _caption(name: str) -> QLabel:
 class DashboardPage(Page):
     title = "Dashboard"
     object_name = "dashboardPage"
-    # Whole-bid summaries: recomputed when shown after any change (Page.update_rows).
+    # A whole-bid summary: every table can change what it shows (see `update_rows`).
     shows_tables = BID_TABLES
 
     def __init__(
@@ -141,6 +144,12 @@ class DashboardPage(Page):
         else:
             self.today = today or workspace.today  # "plan as if today is …" when set
         self.board: Dashboard | None = None
+        # What the sections tree and the next steps list show now, row by row: a refresh
+        # rewrites only the rows that differ.
+        self._shown_sections: list[dashboard_service.SectionProgress] = []
+        self._shown_steps: list[dashboard_service.NextStep] = []
+        self.rows_rewritten = 0  # rows of the sections and next-steps lists written: for tests
+        self._changes_waiting = False
 
         self.bid_title = QLabel()
         self.bid_title.setObjectName("dashboardBidTitle")
@@ -183,8 +192,10 @@ class DashboardPage(Page):
         header = self.sections.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(WORDS_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
+        # Sized to their contents once per rebuild (`_show_sections`), not on every cell change:
+        # ResizeToContents would measure every row again for each rewritten cell.
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(WORDS_COLUMN, QHeaderView.ResizeMode.Interactive)
         self.sections.itemActivated.connect(self._tree_item_activated)
         sections_layout = QVBoxLayout(sections_box)
         sections_layout.addWidget(self.status_bar)
@@ -319,13 +330,42 @@ class DashboardPage(Page):
         self.next_caption.setText("Working out which tasks are due…")
 
     def showEvent(self, event: QShowEvent) -> None:  # Qt names it
-        # Coming back from another page: Page.showEvent recomputes the figures when a change
-        # set arrived meanwhile (`update_rows` marks the page stale), and only then.
         super().showEvent(event)
+        # Coming back from another page: the figures are brought up to date when a change set
+        # arrived meanwhile (`update_rows` noted it), and only then.
+        if self._changes_waiting:
+            self._changes_waiting = False
+            self._update_figures()
+
+    def update_rows(self, changes: ChangeSet) -> None:
+        """Bring the figures up to date with one write, without a full reload.
+
+        The figures come from the bid's checklist (services/views/checklist.py), which reads
+        again only the sections `changes` names and the small tables it touched; then only the
+        rows of the lists that differ are rewritten. Hidden, the page does it when next shown.
+        """
+        checklist_for(self.workspace).apply_changes(changes)  # before reading from it
+        if self.isVisible():
+            self._update_figures()
+        else:
+            self._changes_waiting = True
+
+    def _update_figures(self) -> None:
+        self._loaded = True  # (a change before the first full read makes that read now)
+        if words_counted(self.workspace, self._words_counted):
+            self._show_board()
 
     # -- reading -----------------------------------------------------------------------------
     def refresh(self) -> None:
         self._loaded = True
+        if not words_counted(self.workspace, self._words_counted):
+            # A big bid's first figures wait for its words to be counted off the GUI thread;
+            # what the first paint showed stays meanwhile.
+            self.next_caption.setText("Counting the words of every section…")
+            return
+        self._show_board()
+
+    def _show_board(self) -> None:
         board = dashboard_service.dashboard(self.workspace, self.today())
         self.board = board
         self._show_title(board.title, board.funding_body)
@@ -334,6 +374,12 @@ class DashboardPage(Page):
         self._show_next_steps(board.next_steps, board.plan_problem)
         self._show_coverage(board)
         self._show_sign_off(board)
+
+    def _words_counted(self, _result: object = None) -> None:
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
 
     def _show_countdown(self, board: Dashboard) -> None:
         countdown = board.countdown
@@ -373,35 +419,85 @@ class DashboardPage(Page):
                 "the limit</span>"
             )
         self.status_caption.setText(legend + ("<br>" + ", ".join(limits) if limits else ""))
-        self.sections.clear()
-        for section in board.sections:
-            item = QTreeWidgetItem([section.label, section.status, section.words_text])
-            item.setData(0, ITEM_ROLE, ("section", section.id))
-            item.setData(
+        shown = self._shown_sections
+        if [s.id for s in shown] == [s.id for s in board.sections]:
+            # The same sections in the same order: redraw just the rows that changed.
+            changed = []
+            for row, (before, section) in enumerate(zip(shown, board.sections, strict=True)):
+                if before != section:
+                    item = self.sections.topLevelItem(row)
+                    if item is not None:
+                        self._fill_section_item(item, section)
+                        self.rows_rewritten += 1
+                        changed.append(section)
+            self._widen_for(changed)
+        else:
+            self.sections.clear()
+            items = []
+            for section in board.sections:
+                item = QTreeWidgetItem()
+                item.setData(0, ITEM_ROLE, ("section", section.id))
+                self._fill_section_item(item, section)
+                items.append(item)
+            self.sections.addTopLevelItems(items)  # filled first, added at once
+            self.rows_rewritten += len(items)
+            self.sections.resizeColumnToContents(1)
+            self.sections.resizeColumnToContents(WORDS_COLUMN)
+        self._shown_sections = list(board.sections)
+
+    def _widen_for(self, sections: list[dashboard_service.SectionProgress]) -> None:
+        """Widen the status or words column if a rewritten row no longer fits (rarely)."""
+        metrics = self.sections.fontMetrics()
+        room = metrics.averageCharWidth() * 8  # the bar's margins, as WordBarDelegate.sizeHint
+        for column, width in (
+            (1, max((metrics.horizontalAdvance(s.status) for s in sections), default=0)),
+            (
                 WORDS_COLUMN,
-                WORDS_ROLE,
-                (section.words, section.word_limit, section.level) if section.word_limit else None,
-            )
-            item.setToolTip(
-                WORDS_COLUMN,
-                {"over": "Over the word limit", "near": "Within 10% of the word limit"}.get(
-                    section.level, ""
-                ),
-            )
-            self.sections.addTopLevelItem(item)
+                max((metrics.horizontalAdvance(s.words_text) for s in sections), default=0),
+            ),
+        ):
+            if width + room > self.sections.columnWidth(column):
+                self.sections.resizeColumnToContents(column)
+
+    @staticmethod
+    def _fill_section_item(
+        item: QTreeWidgetItem, section: dashboard_service.SectionProgress
+    ) -> None:
+        for column, text in enumerate((section.label, section.status, section.words_text)):
+            item.setText(column, text)
+        item.setData(
+            WORDS_COLUMN,
+            WORDS_ROLE,
+            (section.words, section.word_limit, section.level) if section.word_limit else None,
+        )
+        item.setToolTip(
+            WORDS_COLUMN,
+            {"over": "Over the word limit", "near": "Within 10% of the word limit"}.get(
+                section.level, ""
+            ),
+        )
 
     def _show_next_steps(self, steps: list[dashboard_service.NextStep], problem: str) -> None:
-        self.next_steps.clear()
         counts: dict[str, int] = {}
         for step in steps:
             counts[step.urgency] = counts.get(step.urgency, 0) + 1
-            words, role = NEXT_STEP_LOOK[step.urgency]
-            item = QListWidgetItem(f"{words}: {step.text}")
-            if role:
-                item.setForeground(text_colour(role, self))
-            item.setData(ITEM_ROLE, (step.kind, step.key))
-            item.setToolTip("Press Enter or double-click to open it.")
-            self.next_steps.addItem(item)
+        shown = self._shown_steps
+        if len(shown) == len(steps):
+            # As many steps as before (the usual edit): rewrite just the rows that differ.
+            for row, (before, step) in enumerate(zip(shown, steps, strict=True)):
+                item = self.next_steps.item(row)
+                if before != step and item is not None:
+                    self._fill_step_item(item, step)
+                    self.rows_rewritten += 1
+        else:
+            self.next_steps.clear()
+            for step in steps:
+                item = QListWidgetItem()
+                item.setToolTip("Press Enter or double-click to open it.")
+                self._fill_step_item(item, step)
+                self.next_steps.addItem(item)
+                self.rows_rewritten += 1
+        self._shown_steps = list(steps)
         self.next_steps.setVisible(bool(steps))
         summary = ", ".join(
             f"{counts[urgency]} {SUMMARY_WORDS[urgency]}"
@@ -415,6 +511,15 @@ class DashboardPage(Page):
         else:
             text = f"{summary[0].upper()}{summary[1:]}. Press Enter or double-click one to open it."
         self.next_caption.setText(text)
+
+    def _fill_step_item(self, item: QListWidgetItem, step: dashboard_service.NextStep) -> None:
+        words, role = NEXT_STEP_LOOK[step.urgency]
+        item.setText(f"{words}: {step.text}")
+        if role:
+            item.setForeground(text_colour(role, self))
+        else:  # back to the palette's text colour (a rewritten row may have been red)
+            item.setData(Qt.ItemDataRole.ForegroundRole, None)
+        item.setData(ITEM_ROLE, (step.kind, step.key))
 
     def _show_coverage(self, board: Dashboard) -> None:
         coverage = board.coverage

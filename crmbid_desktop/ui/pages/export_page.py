@@ -27,12 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from crmbid_desktop.domain.preflight import PreflightItem
-from crmbid_desktop.services.bid import queries
+from crmbid_desktop.services.bid.changes import ChangeSet
 from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.views.checklist import checklist_for, document_checklist
 from crmbid_desktop.services.word import proposal_export as service
 from crmbid_desktop.settings import Settings
 from crmbid_desktop.ui.colours import text_style
 from crmbid_desktop.ui.pages.base import BID_TABLES, Page
+from crmbid_desktop.ui.pages.word_counting import words_counted
 from crmbid_desktop.ui.sustainability.heat_map import render_heat_map_png
 from crmbid_desktop.ui.widgets import name_widget, tidy_form
 from crmbid_desktop.ui.worker import Job
@@ -51,7 +53,7 @@ def _button(text: str, name: str, accessible: str | None = None) -> QPushButton:
 class ExportPage(Page):
     title = "Export"
     object_name = "exportPage"
-    # Whole-bid summaries: recomputed when shown after any change (Page.update_rows).
+    # A whole-bid summary: every table can change what it shows (see `update_rows`).
     shows_tables = BID_TABLES
 
     #: Emitted on the GUI thread once a document is saved (its path) or an export fails.
@@ -68,6 +70,8 @@ class ExportPage(Page):
         self.job: Job | None = None
         self._pending: service.PreparedExport | None = None
         self.problems: list[PreflightItem] = []
+        self.rows_rewritten = 0  # rows of the checklist written: for tests
+        self._changes_waiting = False
 
         # -- what to export ---------------------------------------------------------------
         what = QGroupBox("Document")
@@ -196,8 +200,7 @@ class ExportPage(Page):
         return str(self.document_box.currentData())
 
     def _bid_title(self) -> str:
-        with self.workspace.reading() as session:
-            return queries.bid_summary(session).title
+        return self.workspace.bid_title()
 
     def _default_target(self) -> Path:
         folder = self.workspace.path.parent
@@ -279,19 +282,60 @@ class ExportPage(Page):
 
     # -- preflight ----------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
-        # The bid may have changed on other pages since the checklist was made: Page.showEvent
-        # makes it again when a change set arrived meanwhile (`update_rows` marked it stale).
         super().showEvent(event)
+        # The bid may have changed on other pages since the checklist was made: it is brought
+        # up to date when a change set arrived meanwhile (`update_rows` noted it), and only then.
+        if self._changes_waiting:
+            self._changes_waiting = False
+            self._check_when_counted()
+
+    def update_rows(self, changes: ChangeSet) -> None:
+        """Bring the checklist up to date with one write, without a full reload.
+
+        The problems come from the bid's checklist (services/views/checklist.py), which reads
+        again only the sections `changes` names and the small tables it touched; only the rows
+        of the list that differ are rewritten. Hidden, the page does it when next shown.
+        """
+        checklist_for(self.workspace).apply_changes(changes)  # before reading from it
+        if self.isVisible():
+            self._check_when_counted()
+        else:
+            self._changes_waiting = True
 
     def refresh(self) -> None:
-        self.problems = service.document_preflight(self.workspace, self.document)
-        self.preflight_list.clear()
-        for problem in self.problems:
-            where = f" — fix in {problem.place}" if problem.place else ""
-            item = QListWidgetItem(f"{problem.kind.capitalize()}: {problem.message}{where}")
-            item.setToolTip(f"{problem.message}\nDouble-click or press Enter to open it.")
-            item.setData(Qt.ItemDataRole.UserRole, problem)
-            self.preflight_list.addItem(item)
+        """Check the bid again; a big bid's first check waits for its words to be counted."""
+        self._check_when_counted()
+
+    def _check_when_counted(self) -> None:
+        if self.document != service.EOI and not words_counted(self.workspace, self._words_counted):
+            self.preflight_summary.setText("Checking the bid: counting the words of every section…")
+            return
+        self._check()
+
+    def _words_counted(self, _result: object = None) -> None:
+        if self.isVisible():
+            self._check()
+        else:
+            self._stale = True
+
+    def _check(self) -> None:
+        problems = document_checklist(self.workspace, self.document)
+        shown = self.problems
+        self.problems = problems
+        if len(shown) == len(problems):
+            # As many problems as before (the usual edit): rewrite just the rows that differ.
+            for row, (before, problem) in enumerate(zip(shown, problems, strict=True)):
+                item = self.preflight_list.item(row)
+                if before != problem and item is not None:
+                    self._fill_problem(item, problem)
+                    self.rows_rewritten += 1
+        else:
+            self.preflight_list.clear()
+            for problem in problems:
+                item = QListWidgetItem()
+                self._fill_problem(item, problem)
+                self.preflight_list.addItem(item)
+                self.rows_rewritten += 1
         count = len(self.problems)
         what = "the letter" if self.document == service.EOI else "a final export"
         if count:
@@ -303,6 +347,13 @@ class ExportPage(Page):
         else:
             self.preflight_summary.setText("No problems found: ready for a final export.")
         self.preflight_list.setEnabled(bool(count))
+
+    @staticmethod
+    def _fill_problem(item: QListWidgetItem, problem: PreflightItem) -> None:
+        where = f" — fix in {problem.place}" if problem.place else ""
+        item.setText(f"{problem.kind.capitalize()}: {problem.message}{where}")
+        item.setToolTip(f"{problem.message}\nDouble-click or press Enter to open it.")
+        item.setData(Qt.ItemDataRole.UserRole, problem)
 
     def _open_problem(self, item: QListWidgetItem) -> None:
         """Go to the place that fixes this problem (a section, partner, Bid details…)."""
@@ -317,7 +368,7 @@ class ExportPage(Page):
         if target is None and not self._target_typed():
             self.target_edit.setFocus()  # the message under Save as says what to change
             return
-        self.refresh()
+        self._check()  # now, whatever it costs: the export must know the problems
         if not draft and self.problems:
             count = len(self.problems)
             answer = QMessageBox.question(

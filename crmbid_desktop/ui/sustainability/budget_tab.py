@@ -266,9 +266,9 @@ class BudgetTab(QWidget):
         self._loading = False
 
     def refresh(self) -> None:
-        with self.workspace.reading() as session:
-            table = budget.budget_table(session)
-            self._inputs = budget.drawn_inputs(session)
+        view = budget.read_budget(self.workspace)
+        table = view.table
+        self._inputs = view.inputs
         self._loading = True
         forms.select_data(self.first_year_box, table.years[0])
         self.year_count_spin.setValue(len(table.years))
@@ -308,9 +308,7 @@ class BudgetTab(QWidget):
     def follow_sources(self) -> None:
         """Partners, products or the bid changed: work the grid out again only if what it draws
         from them (contributions, maintenance, years) moved."""
-        with self.workspace.reading() as session:
-            inputs = budget.drawn_inputs(session)
-        if inputs != self._inputs:
+        if budget.read_drawn_inputs(self.workspace) != self._inputs:
             self.refresh()
 
     def schedule_refresh(self) -> None:
@@ -323,9 +321,7 @@ class BudgetTab(QWidget):
             return
         first = self.first_year_box.currentData()
         count = self.year_count_spin.value()
-        with self.workspace.reading() as session:
-            current = budget.budget_settings(session)
-        if (first, count) == current:
+        if (first, count) == budget.read_budget_years(self.workspace):
             return
         try:
             budget.set_budget_years(self.workspace, first, count)

@@ -1,0 +1,94 @@
+"""The bid's checklist follows change sets: it reads again only the sections a write names, and
+what it works out is always what a checklist reading the whole bid afresh works out."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from crmbid_desktop.domain.word_meter import meter_level
+from crmbid_desktop.domain.wordcount import SECTION_WORDS
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers import criteria as criteria_service
+from crmbid_desktop.services.registers import partners as partner_service
+from crmbid_desktop.services.registers import sections as section_service
+from crmbid_desktop.services.views import dashboard
+from crmbid_desktop.services.views.checklist import BidChecklist, checklist_for
+
+TODAY = date(2005, 8, 15)
+
+
+def _afresh(workspace: Workspace) -> BidChecklist:
+    """A checklist that has followed nothing: it reads the whole bid."""
+    return BidChecklist(workspace)
+
+
+def _section_ids(workspace: Workspace) -> list[int]:
+    return [s.fact.id for s in _afresh(workspace).sections()]
+
+
+def test_saving_one_section_reads_and_counts_only_that_section(workspace: Workspace) -> None:
+    checklist = checklist_for(workspace)
+    checklist.preflight(TODAY)
+    assert checklist.reads == {
+        "all sections": 1, "bid": 1, "criteria": 1, "partners": 1, "timetable": 1,
+        "clarifications": 1,
+    }  # fmt: skip
+    first = _section_ids(workspace)[0]
+    parsed = SECTION_WORDS.parsed
+    section_service.save_body(workspace, first, "Leeds and Newham will keep the **Academy**.")
+    problems = checklist.preflight(TODAY)
+    assert checklist.reads["all sections"] == 1  # not read again
+    assert checklist.reads["changed sections"] == 1
+    assert SECTION_WORDS.parsed == parsed + 1  # one text counted, not every section's
+    assert checklist.reads["partners"] == 1 and checklist.reads["criteria"] == 1
+    assert problems == _afresh(workspace).preflight(TODAY)
+    shown = next(s for s in checklist.sections() if s.fact.id == first)
+    assert shown.fact.words == 7 and shown.fact.has_text
+
+
+def test_every_kind_of_write_leaves_the_checklist_as_a_fresh_read_would(
+    workspace: Workspace,
+) -> None:
+    checklist = checklist_for(workspace)
+    checklist.preflight(TODAY)
+    ids = _section_ids(workspace)
+    added = section_service.add_section(workspace, "Appendix C: letters")
+    section_service.save_body(workspace, ids[1], "| a | b |\n|---|---|\n| one | two |\n")
+    section_service.update_details(workspace, ids[2], title="Strategic fit, revised")
+    section_service.delete_section(workspace, ids[3])
+    leeds = partner_service.partner_rows(workspace)[0]
+    partner_service.save_partner(
+        workspace, leeds.id, partner_service.PartnerFields("Leeds City Council (lead)"), []
+    )
+    criterion = criteria_service.criteria(workspace)[0]
+    criteria_service.set_link(workspace, added, criterion.id, True, "")
+    criteria_service.update_criterion(workspace, criterion.id, description="What ODPM wants")
+    fresh = _afresh(workspace)
+    assert checklist.preflight(TODAY) == fresh.preflight(TODAY)
+    assert checklist.sections() == fresh.sections()
+    assert checklist.reads["all sections"] == 1
+    # The dashboard reads through the same checklist and agrees with a fresh read.
+    tables = fresh.bid().count_table_words
+    assert dashboard.progress(workspace, TODAY).sections == [
+        dashboard.SectionProgress(
+            s.fact.id,
+            f"{s.number} {s.fact.title}".strip(),
+            s.fact.status,
+            s.fact.words_counted(tables),
+            s.fact.word_limit,
+            meter_level(s.fact.words_counted(tables), s.fact.word_limit),
+            s.fact.due_on,
+        )
+        for s in fresh.sections()
+    ]
+
+
+def test_a_section_text_edit_keeps_the_worked_out_plan(workspace: Workspace) -> None:
+    checklist = checklist_for(workspace)
+    plan = checklist.plan(TODAY)
+    first = _section_ids(workspace)[0]
+    section_service.save_body(workspace, first, "Some words at last.")
+    assert checklist.plan(TODAY) is plan  # the text of a section is not in the plan
+    section_service.update_details(workspace, first, title="Summary")
+    assert checklist.plan(TODAY) is not plan  # a task may name the section by its title
+    assert checklist.reads["plan"] == 2
