@@ -81,6 +81,11 @@ class Workspace:
     def path(self) -> Path:
         return self.bid.path
 
+    @property
+    def place(self) -> Path | str:
+        """How to open this bid again: a file's path, or a postgresql:// address."""
+        return self.bid.place
+
     def today(self) -> date:
         """The day the plan counts from: `plan_today` when set, else the computer's date."""
         return self.plan_today or date.today()
