@@ -692,6 +692,25 @@ def move_file_to_server(path: Path, location: ServerLocation, *, user: str = "")
         engine.dispose()
 
 
+def _schema_differences(differences: list[Any]) -> list[str]:
+    """Alembic's differences in words, without the foreign keys this backend made DEFERRABLE
+    (each shows as the same key removed and added again)."""
+    removed = {getattr(item[1], "name", None) for item in differences if item[0] == "remove_fk"}
+    added = {getattr(item[1], "name", None) for item in differences if item[0] == "add_fk"}
+    remade = (removed & added) - {None}
+    lines = []
+    for item in differences:
+        if isinstance(item, tuple) and item[0] in ("remove_fk", "add_fk"):
+            if getattr(item[1], "name", None) in remade:
+                continue
+        if isinstance(item, tuple) and len(item) >= 2:
+            subject = getattr(item[1], "name", None) or item[1]
+            lines.append(f"{str(item[0]).replace('_', ' ')} {subject}")
+        else:
+            lines.append(str(item))
+    return lines
+
+
 def check_server_bid(location: ServerLocation) -> tuple[str, list[str]]:
     """Read-only check of a bid on a server: its revision and the problems found.
 
@@ -717,7 +736,9 @@ def check_server_bid(location: ServerLocation) -> tuple[str, list[str]]:
                 ]
             context = MigrationContext.configure(connection)
             differences = compare_metadata(context, Base.metadata)
-            return revision, [f"the schema differs: {difference}" for difference in differences]
+            return revision, [
+                f"the schema differs: {line}" for line in _schema_differences(differences)
+            ]
     except DBAPIError as error:
         raise describe_connection_error(location, error) from error
     finally:
