@@ -700,9 +700,9 @@ def _schema_differences(differences: list[Any]) -> list[str]:
     remade = (removed & added) - {None}
     lines = []
     for item in differences:
-        if isinstance(item, tuple) and item[0] in ("remove_fk", "add_fk"):
-            if getattr(item[1], "name", None) in remade:
-                continue
+        fk = isinstance(item, tuple) and item[0] in ("remove_fk", "add_fk")
+        if fk and getattr(item[1], "name", None) in remade:
+            continue
         if isinstance(item, tuple) and len(item) >= 2:
             subject = getattr(item[1], "name", None) or item[1]
             lines.append(f"{str(item[0]).replace('_', ' ')} {subject}")
