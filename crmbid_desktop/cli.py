@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from crmbid_desktop.services.bid.workspace import Workspace
 
-COMMANDS = ("new", "check", "export", "import", "merge")
+COMMANDS = ("new", "check", "export", "import", "merge", "server")
 
 
 _PLACE_HELP = "the .crmbid file, or a postgresql://host/database address of a bid on a server"
@@ -79,6 +79,22 @@ def build_parser() -> argparse.ArgumentParser:
     merge.add_argument(
         "--dry-run", action="store_true", help="report what would change, change nothing"
     )
+    server = commands.add_parser("server", help="set up a bid on a PostgreSQL server (for IT)")
+    server_commands = server.add_subparsers(dest="server_command", required=True)
+    init = server_commands.add_parser(
+        "init",
+        help="make the bid's tables, the bid and its roles in an empty database; prints each step",
+    )
+    init.add_argument("url", type=_place, help="postgresql://host/database (no password)")
+    init.add_argument(
+        "--council",
+        action="append",
+        default=[],
+        help="a council that works on the bid (repeat for each); each gets its own role",
+    )
+    start = init.add_mutually_exclusive_group()
+    start.add_argument("--from", dest="source", type=Path, help="a .crmbid file to move in")
+    start.add_argument("--template", choices=sorted(TEMPLATES), help="start a new bid from this")
     return parser
 
 
@@ -99,7 +115,30 @@ def run(argv: list[str], *, heat_map_renderer: HeatMapRenderer | None = None) ->
         return _import(args)
     if args.command == "merge":
         return _merge(args)
+    if args.command == "server":
+        return _server_init(args)
     return 2
+
+
+def _server_init(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import DBAPIError
+
+    from crmbid_desktop.services.bid.bid_files import init_server
+    from crmbid_desktop.store.errors import BidFileError
+
+    if not isinstance(args.url, str):
+        print("error: server init needs a postgresql://host/database address.", file=sys.stderr)
+        return 1
+    try:
+        for line in init_server(args.url, args.council, source=args.source, template=args.template):
+            print(line)
+    except BidFileError as error:
+        print(f"error: {error.user_message}", file=sys.stderr)
+        return 1
+    except DBAPIError as error:
+        print(f"error: the server refused a step: {error.orig}", file=sys.stderr)
+        return 1
+    return 0
 
 
 class CommandFailed(Exception):

@@ -743,3 +743,62 @@ def check_server_bid(location: ServerLocation) -> tuple[str, list[str]]:
         raise describe_connection_error(location, error) from error
     finally:
         engine.dispose()
+
+
+# -- setting a server up for a team ------------------------------------------------------------------
+def role_name(database: str, who: str) -> str:
+    """A role name for `who` ("admin" or a council) on this bid's database: lower-case letters,
+    digits and underscores, at most 63 characters (roles are shared by every database)."""
+    import re
+
+    slug = re.sub(r"[^a-z0-9]+", "_", f"{database} {who}".lower()).strip("_")
+    return slug[:63]
+
+
+def grant_team_roles(
+    location: ServerLocation, connection: Connection, councils: Sequence[str]
+) -> list[str]:
+    """Group roles for the bid: one admin role for the lead council's IT and one per council.
+
+    Each may read and write every table of the bid (row-level rules per council are not yet
+    enforced); the admin role may also update the schema. People are given a login role of
+    their own by IT and made members of their council's role. Returns what was done, in words.
+    """
+    done: list[str] = []
+    existing = {str(row[0]) for row in connection.execute(text("SELECT rolname FROM pg_roles"))}
+    admin = role_name(location.database, "admin")
+    wanted = [(admin, "the lead council's administrators")] + [
+        (role_name(location.database, council), council) for council in councils
+    ]
+    for role, who in wanted:
+        if role in existing:
+            done.append(f"Role {role} ({who}) already exists: kept.")
+        else:
+            connection.execute(text(f"CREATE ROLE {quote_name(role)} NOLOGIN"))
+            done.append(f"Created role {role} ({who}).")
+        connection.execute(
+            text(
+                f"GRANT CONNECT, TEMPORARY ON DATABASE {quote_name(location.database)} "
+                f"TO {quote_name(role)}"
+            )
+        )
+        connection.execute(text(f"GRANT USAGE ON SCHEMA public TO {quote_name(role)}"))
+        connection.execute(
+            text(
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public "
+                f"TO {quote_name(role)}"
+            )
+        )
+        connection.execute(
+            text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quote_name(role)}")
+        )
+        done.append(f"Granted {role} reading and writing every table of the bid.")
+    # Updating the schema (a newer program) takes the tables' owner: the admin role becomes it.
+    for table in _copied_tables():
+        connection.execute(
+            text(f"ALTER TABLE {quote_name(table.name)} OWNER TO {quote_name(admin)}")
+        )
+    connection.execute(text(f"ALTER TABLE alembic_version OWNER TO {quote_name(admin)}"))
+    connection.execute(text(f"ALTER FUNCTION crmbid_record_row() OWNER TO {quote_name(admin)}"))
+    done.append(f"Made {admin} the owner of the bid's tables (it updates the schema).")
+    return done

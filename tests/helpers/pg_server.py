@@ -70,6 +70,8 @@ def _as_unprivileged(bin_dir: Path) -> list[str]:
 class TestServer:
     """A running server: `url(database)` gives a postgresql:// address on it."""
 
+    __test__ = False  # a helper, not a test class
+
     host: str
     port: int
     user: str

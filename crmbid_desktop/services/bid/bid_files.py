@@ -146,6 +146,45 @@ def move_to_server(path: Path, url: str, *, user: str = "") -> dict[str, int]:
     return move_file_to_server(Path(path), ServerLocation.parse(url), user=user)
 
 
+def init_server(
+    url: str, councils: list[str], *, source: Path | None = None, template: str | None = None
+) -> list[str]:
+    """Set up an empty database for a team: the bid (a file moved in, or a new one from a
+    template), then an admin role and one role per council. Returns what was done, in words.
+
+    Run by IT as the database's owner (the password from pgpass or a service file).
+    """
+    import tempfile
+
+    from crmbid_desktop.services.bid.bid_template import DEFAULT_TEMPLATE, create_bid
+    from crmbid_desktop.store.postgres import ServerLocation, grant_team_roles, make_engine
+
+    location = ServerLocation.parse(url)
+    done: list[str] = []
+    if source is None:
+        with tempfile.TemporaryDirectory() as folder:
+            made = Path(folder) / f"new{BID_SUFFIX}"
+            create_bid(made, template or DEFAULT_TEMPLATE).close()
+            copied = move_to_server(made, url)
+        done.append(
+            f"Created the bid's tables and a new bid from the {template or DEFAULT_TEMPLATE} "
+            f"template in {location.describe()}."
+        )
+    else:
+        copied = move_to_server(source, url)
+        done.append(
+            f"Created the bid's tables in {location.describe()} and copied “{source.name}” in "
+            f"({sum(copied.values())} rows)."
+        )
+    engine = make_engine(location)
+    try:
+        with engine.begin() as connection:
+            done += grant_team_roles(location, connection, councils)
+    finally:
+        engine.dispose()
+    return done
+
+
 @dataclass
 class GuardedBid:
     """An open bid with its lock and backup schedule; `close()` backs up and releases the lock."""
