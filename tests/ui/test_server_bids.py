@@ -62,6 +62,7 @@ def test_open_from_server_shows_the_bid_and_remembers_the_address(
     assert window is not None
     qtbot.addWidget(window)  # type: ignore[attr-defined]
     monkeypatch.setattr(server_dialog, "ask_server_address", lambda *_args: server_bid)
+    backups_of_the_file = sorted(controller.paths.backups_dir.glob("*"))
     action = window.findChild(QAction, "openFromServerAction")
     assert action is not None
     action.trigger()
@@ -76,6 +77,9 @@ def test_open_from_server_shows_the_bid_and_remembers_the_address(
         assert partner is not None
         partner.name = "Leeds"
     assert controller.guarded is not None and controller.guarded.backup_now() is None
+    controller.tick()  # the minute timer: no timed file backup of a bid on a server
+    assert controller.backup_job is None
+    assert sorted(controller.paths.backups_dir.glob("*")) == backups_of_the_file
 
 
 def test_move_to_a_server_copies_the_file_and_opens_it_there(
