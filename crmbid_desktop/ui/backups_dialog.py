@@ -80,6 +80,7 @@ class BackupsDialog(QDialog):
 
         self.view = QTableView()
         name_widget(self.view, "backupsTable", "Table of backups")
+        self.view.setTabKeyNavigation(False)  # arrows move between rows; Tab leaves
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

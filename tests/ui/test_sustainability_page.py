@@ -184,7 +184,9 @@ def test_risk_score_updates_live_and_saves(qtbot: object, workspace: Workspace) 
     tab.likelihood_spin.setValue(5)
     qtbot.waitUntil(lambda: not tab.saver.dirty)  # type: ignore[attr-defined]
     tab.impact_spin.setValue(5)
-    assert tab.score_label.text() == "= 25 (very high)"  # live, before the pause saves it
+    assert (
+        tab.score_label.text() == "25 (very high): likelihood × impact"
+    )  # live, before the pause saves it
     qtbot.waitUntil(lambda: not tab.saver.dirty)  # type: ignore[attr-defined]
     with workspace.reading() as session:
         row = next(r for r in risks.risk_rows(session) if r.id == risk_id)

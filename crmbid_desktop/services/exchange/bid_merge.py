@@ -40,6 +40,9 @@ MAX_COPY_BYTES = 200 * 1024 * 1024
 
 #: Fields that follow from others and never conflict on their own.
 _IGNORED = {"id", "uuid", "created_at", "modified_at"}
+#: Fields each bid keeps for itself: a partner rehearsing on their copy ("plan as if today is")
+#: must not move the lead's planning day, so the lead's bid keeps its own, set or not.
+_KEPT_HERE = {"bid": frozenset({"planning_date"})}
 _MISSING = object()
 
 
@@ -425,8 +428,9 @@ def _plan_fields(
     take: Row = {}
     clashes: dict[str, tuple[Any, Any]] = {}
     merged_body = ""
+    kept_here = _KEPT_HERE.get(table, frozenset())
     for name, their_value in theirs.items():
-        if name in _IGNORED:
+        if name in _IGNORED or name in kept_here:
             continue
         our_value = ours.get(name)
         if our_value == their_value:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from crmbid_desktop.services.bid.queries import partners, section_rows
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.exchange.section_exchange import suggested_return_date
-from crmbid_desktop.ui.widgets import name_widget
+from crmbid_desktop.ui.widgets import name_widget, tidy_form
 
 
 class SendSectionsDialog(QDialog):
@@ -78,7 +78,7 @@ class SendSectionsDialog(QDialog):
         date_row.addWidget(self.return_by)
         date_row.addWidget(self.no_date)
         date_row.addStretch(1)
-        form = QFormLayout()
+        form = tidy_form(QFormLayout())
         form.addRow("For:", self.partner)
         form.addRow("Send back by:", date_row)
 

@@ -28,7 +28,7 @@ from crmbid_desktop.services.registers import clarifications as clarification_se
 from crmbid_desktop.services.registers import sections as section_service
 from crmbid_desktop.ui.pages.base import Page
 from crmbid_desktop.ui.table_model import ROW_ROLE, Column, RowTableModel
-from crmbid_desktop.ui.widgets import FilterableTable, name_widget, select_row_by_id
+from crmbid_desktop.ui.widgets import FilterableTable, name_widget, select_row_by_id, tidy_form
 
 Row = clarification_service.ClarificationRow
 
@@ -96,11 +96,7 @@ class ClarificationsPage(Page):
         self.message.setObjectName("clarificationMessage")
         self.message.setWordWrap(True)
 
-        form = QFormLayout()
-
-        # Narrow panes put a long row's field under its label rather than cut it off.
-
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form = tidy_form(QFormLayout())  # the one form layout (ui/widgets.py)
         form.addRow("Question:", self.question)
         form.addRow("Asked on:", self.asked_on)
         form.addRow("Answer:", self.answer)
@@ -108,7 +104,11 @@ class ClarificationsPage(Page):
         details = QWidget()
         details_layout = QHBoxLayout(details)
         details_layout.setContentsMargins(0, 0, 0, 0)
-        details_layout.addLayout(form, 3)
+        # The form keeps its rows together at the top; a tall window adds space below it.
+        form_column = QVBoxLayout()
+        form_column.addLayout(form)
+        form_column.addStretch(1)
+        details_layout.addLayout(form_column, 3)
         affects = QVBoxLayout()
         affects.addWidget(QLabel("The answer affects (tick):"))
         affects.addWidget(self.sections, 1)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import sections as section_service
-from crmbid_desktop.ui.widgets import name_widget
+from crmbid_desktop.ui.widgets import name_widget, tidy_form
 
 
 class FindReplaceDialog(QDialog):
@@ -62,7 +62,7 @@ class FindReplaceDialog(QDialog):
         self.replace_button.clicked.connect(self.replace_all)
         close.clicked.connect(self.accept)
         self.find_box.returnPressed.connect(self.find_text)
-        form = QFormLayout()
+        form = tidy_form(QFormLayout())
         form.addRow("Find:", self.find_box)
         form.addRow("Replace with:", self.replace_box)
         options = QHBoxLayout()

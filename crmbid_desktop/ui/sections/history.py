@@ -25,7 +25,7 @@ from crmbid_desktop.domain import textdiff
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import sections as section_service
 from crmbid_desktop.ui.colours import PaletteSource, background_colour, text_colour
-from crmbid_desktop.ui.widgets import name_widget
+from crmbid_desktop.ui.widgets import name_widget, tidy_form
 
 
 def _span_style(kind: str, source: PaletteSource) -> str:
@@ -86,7 +86,7 @@ class CompareDialog(QDialog):
         self.newer.setCurrentIndex(0)
         self.view = QTextBrowser()
         name_widget(self.view, "versionComparison", "Comparison of the two versions")
-        form = QFormLayout()
+        form = tidy_form(QFormLayout())
         form.addRow("Older (left):", self.older)
         form.addRow("Newer (right):", self.newer)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

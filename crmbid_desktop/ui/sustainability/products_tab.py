@@ -29,7 +29,7 @@ from crmbid_desktop.services.registers import products
 from crmbid_desktop.services.registers.products import ProductFields, ProductRow
 from crmbid_desktop.ui.sustainability import forms
 from crmbid_desktop.ui.table_model import ROW_ROLE, Column
-from crmbid_desktop.ui.widgets import FilterableTable, name_widget
+from crmbid_desktop.ui.widgets import FilterableTable, name_widget, show_from_start, tidy_form
 
 SPREADSHEET_FILTER = "Spreadsheets (*.xlsx *.csv);;Excel workbook (*.xlsx);;CSV (*.csv)"
 
@@ -119,9 +119,7 @@ class ProductsTab(QWidget):
 
         self.form_box = QGroupBox("Product details (saved as you type)")
         self.form_box.setObjectName("productForm")
-        form = QFormLayout(self.form_box)
-        # Narrow panes put a long row's field under its label rather than cut it off.
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form = tidy_form(QFormLayout(self.form_box))  # the one form layout (ui/widgets.py)
         self.name_edit = forms.line_edit("productName", "Product name")
         self.name_message = forms.field_message("productNameMessage")
         self.category_box = forms.combo(
@@ -301,6 +299,7 @@ class ProductsTab(QWidget):
             self.downloads_edit.setText(_optional_int(fields.downloads))
             self.councils_edit.setText(_optional_int(fields.councils_using))
             self.review_edit.setText(forms.date_text(fields.next_review_on))
+        show_from_start(self.form_box)
         for label in self._messages():
             forms.show_message(label, None)
         self.error.hide()

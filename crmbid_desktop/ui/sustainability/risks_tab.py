@@ -23,7 +23,7 @@ from crmbid_desktop.services.registers.risks import RiskFields, RiskRow
 from crmbid_desktop.ui.sustainability import forms
 from crmbid_desktop.ui.sustainability.heat_map import HeatMapWidget
 from crmbid_desktop.ui.table_model import ROW_ROLE, Column
-from crmbid_desktop.ui.widgets import FilterableTable, name_widget
+from crmbid_desktop.ui.widgets import FilterableTable, name_widget, show_from_start, tidy_form
 
 RISK_COLUMNS: list[Column[RiskRow]] = [
     Column("Score", lambda r: str(r.score), sort_value=lambda r: r.score, align_right=True),
@@ -103,9 +103,7 @@ class RisksTab(QWidget):
 
         self.form_box = QGroupBox("Risk details (saved as you type)")
         self.form_box.setObjectName("riskForm")
-        form = QFormLayout(self.form_box)
-        # Narrow panes put a long row's field under its label rather than cut it off.
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form = tidy_form(QFormLayout(self.form_box))  # the one form layout (ui/widgets.py)
         self.description_edit = forms.text_edit("riskDescription", "Risk description", 2)
         self.description_message = forms.field_message("riskDescriptionMessage")
         self.cause_edit = forms.text_edit("riskCause", "Cause", 2)
@@ -113,12 +111,6 @@ class RisksTab(QWidget):
         self.impact_spin = self._level_spin("riskImpact", "Impact, 1 to 5")
         self.score_label = QLabel()
         self.score_label.setObjectName("riskScore")
-        levels = QHBoxLayout()
-        levels.addWidget(QLabel("Likelihood"))
-        levels.addWidget(self.likelihood_spin)
-        levels.addWidget(QLabel("× impact"))
-        levels.addWidget(self.impact_spin)
-        levels.addWidget(self.score_label, 1)
         self.owner_edit = forms.line_edit("riskOwner", "Risk owner")
         self.mitigation_edit = forms.text_edit("riskMitigation", "Mitigation", 2)
         self.status_box = forms.combo(
@@ -129,7 +121,10 @@ class RisksTab(QWidget):
         form.addRow("&Risk:", self.description_edit)
         form.addRow("", self.description_message)
         form.addRow("Cause:", self.cause_edit)
-        form.addRow("Score:", levels)
+        # One row each, so the form stays as narrow as its fields in a laptop's pane.
+        form.addRow("Likelihood:", self.likelihood_spin)
+        form.addRow("Impact:", self.impact_spin)
+        form.addRow("Score:", self.score_label)
         form.addRow("Owner:", self.owner_edit)
         form.addRow("Mitigation:", self.mitigation_edit)
         form.addRow("Status:", self.status_box)
@@ -181,7 +176,7 @@ class RisksTab(QWidget):
 
     def _update_score(self) -> None:
         value = risk_rules.score(self.likelihood_spin.value(), self.impact_spin.value())
-        self.score_label.setText(f"= {value} ({risk_rules.rating(value)})")
+        self.score_label.setText(f"{value} ({risk_rules.rating(value)}): likelihood × impact")
 
     # -- loading ---------------------------------------------------------------------------------
     def refresh(self, select_id: int | None = None) -> None:
@@ -298,6 +293,7 @@ class RisksTab(QWidget):
             self.mitigation_edit.setPlainText(fields.mitigation)
             forms.select_data(self.status_box, fields.status)
             self.review_edit.setText(forms.date_text(fields.review_on))
+        show_from_start(self.form_box)
         self._update_score()
         for label in (self.description_message, self.review_message):
             forms.show_message(label, None)
