@@ -17,7 +17,12 @@ def build_gui_parser() -> argparse.ArgumentParser:
         description=f"{APP_NAME}: opens a bid file (or the default bid) in the main window. "
         "Commands: new FILE, check FILE (run 'crmbid-desktop COMMAND --help').",
     )
-    parser.add_argument("file", nargs="?", type=Path, help="the .crmbid file to open")
+    parser.add_argument(
+        "file",
+        nargs="?",
+        type=_place,
+        help="the .crmbid file to open, or a postgresql://host/database address",
+    )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     parser.add_argument(
         "--smoke-test",
@@ -30,6 +35,12 @@ def build_gui_parser() -> argparse.ArgumentParser:
         help="log unexpected errors without showing a dialog (for automated runs)",
     )
     return parser
+
+
+def _place(text: str) -> Path | str:
+    from crmbid_desktop.cli import _place as place
+
+    return place(text)
 
 
 def ensure_output_streams() -> None:

@@ -11,7 +11,24 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from crmbid_desktop.services.bid.workspace import Workspace
 
-COMMANDS = ("new", "check", "clean", "export", "import", "merge")
+COMMANDS = ("new", "check", "clean", "export", "import", "merge", "server")
+
+
+_PLACE_HELP = "the .crmbid file, or a postgresql://host/database address of a bid on a server"
+
+
+def _place(text: str) -> Path | str:
+    """A bid's place on the command line: a postgresql:// address (checked) or a file path."""
+    from crmbid_desktop.store.backend import is_server_location
+
+    if not is_server_location(text):
+        return Path(text)
+    from crmbid_desktop.store.postgres import ServerLocation, ServerLocationError
+
+    try:
+        return ServerLocation.parse(text).url()
+    except ServerLocationError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("file", type=Path)
     new.add_argument("--template", choices=sorted(TEMPLATES), default=DEFAULT_TEMPLATE)
     check = commands.add_parser("check", help="integrity check, schema version and counts")
-    check.add_argument("file", type=Path)
+    check.add_argument("file", type=_place, help="a .crmbid file or a postgresql:// address")
     clean = commands.add_parser(
         "clean",
         help="copy a received bid without the tables, triggers, views, indexes or columns "
@@ -37,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser(
         "export", help="write a document from the bid; the format follows the output's extension"
     )
-    export.add_argument("file", type=Path, help="the .crmbid file")
+    export.add_argument("file", type=_place, help=_PLACE_HELP)
     export.add_argument("output", type=Path, help="e.g. proposal.docx, timetable.ics")
     export.add_argument("--document", help="which document, e.g. proposal, eoi, partners, budget")
     export.add_argument("--template", type=Path, help="a council's own .docx or .dotx template")
@@ -45,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--sections", help="section numbers to send, e.g. 4,6.1")
     export.add_argument("--partner", default="", help="who the sections are for, with --sections")
     imp = commands.add_parser("import", help="read a file into the bid")
-    imp.add_argument("file", type=Path, help="the .crmbid file")
+    imp.add_argument("file", type=_place, help=_PLACE_HELP)
     imp.add_argument("source", type=Path, help="e.g. partners.csv, partners.xlsx")
     imp.add_argument("--document", help="what the file holds, e.g. partners, products")
     imp.add_argument(
@@ -66,11 +83,27 @@ def build_parser() -> argparse.ArgumentParser:
     merge = commands.add_parser(
         "merge", help="merge a partner's offline copy of the bid; exit 2 if conflicts remain"
     )
-    merge.add_argument("file", type=Path, help="the .crmbid file")
+    merge.add_argument("file", type=_place, help=_PLACE_HELP)
     merge.add_argument("copy", type=Path, help="the partner's copy (.crmbid)")
     merge.add_argument(
         "--dry-run", action="store_true", help="report what would change, change nothing"
     )
+    server = commands.add_parser("server", help="set up a bid on a PostgreSQL server (for IT)")
+    server_commands = server.add_subparsers(dest="server_command", required=True)
+    init = server_commands.add_parser(
+        "init",
+        help="make the bid's tables, the bid and its roles in an empty database; prints each step",
+    )
+    init.add_argument("url", type=_place, help="postgresql://host/database (no password)")
+    init.add_argument(
+        "--council",
+        action="append",
+        default=[],
+        help="a council that works on the bid (repeat for each); each gets its own role",
+    )
+    start = init.add_mutually_exclusive_group()
+    start.add_argument("--from", dest="source", type=Path, help="a .crmbid file to move in")
+    start.add_argument("--template", choices=sorted(TEMPLATES), help="start a new bid from this")
     return parser
 
 
@@ -93,14 +126,37 @@ def run(argv: list[str], *, heat_map_renderer: HeatMapRenderer | None = None) ->
         return _import(args)
     if args.command == "merge":
         return _merge(args)
+    if args.command == "server":
+        return _server_init(args)
     return 2
+
+
+def _server_init(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import DBAPIError
+
+    from crmbid_desktop.services.bid.bid_files import init_server
+    from crmbid_desktop.store.errors import BidFileError
+
+    if not isinstance(args.url, str):
+        print("error: server init needs a postgresql://host/database address.", file=sys.stderr)
+        return 1
+    try:
+        for line in init_server(args.url, args.council, source=args.source, template=args.template):
+            print(line)
+    except BidFileError as error:
+        print(f"error: {error.user_message}", file=sys.stderr)
+        return 1
+    except DBAPIError as error:
+        print(f"error: the server refused a step: {error.orig}", file=sys.stderr)
+        return 1
+    return 0
 
 
 class CommandFailed(Exception):
     """A command stops with a one-line message for the user (printed as "error: ...")."""
 
 
-def _on_bid(path: Path, work: Callable[[Workspace], int], *, writes: bool = False) -> int:
+def _on_bid(path: Path | str, work: Callable[[Workspace], int], *, writes: bool = False) -> int:
     """Open the bid, run `work` on it, close it; a refused file or failed step is one clear line.
 
     A command that changes the bid (`writes`) takes the bid's lock first, so a second import
@@ -120,10 +176,12 @@ def _on_bid(path: Path, work: Callable[[Workspace], int], *, writes: bool = Fals
 
     try:
         paths = AppPaths.for_user().ensure()
-        with command_workspace(path, paths, writes=writes) as workspace:
-            # Imports and merges are signed as the program signs them: the name and council
-            # from File > Settings ("Unnamed user" without one), never the computer login.
-            workspace.user = user_settings.load(paths.config_dir).signature
+        # Imports and merges are signed as the program signs them: the name and council from
+        # File > Settings ("Unnamed user" without one), never the computer login; on a server
+        # the same words name the connection (application_name).
+        signature = user_settings.load(paths.config_dir).signature
+        with command_workspace(path, paths, writes=writes, user=signature) as workspace:
+            workspace.user = signature
             for notice in workspace.bid.notices:
                 print(f"note: {notice}", file=sys.stderr)
             return work(workspace)
@@ -263,9 +321,42 @@ def _clean(path: Path, output: Path | None) -> int:
     return 0
 
 
-def _check(path: Path) -> int:
+def _check_server(url: str) -> int:
+    from crmbid_desktop.store.errors import BidFileError
+    from crmbid_desktop.store.postgres import PostgresBackend, ServerLocation, check_server_bid
+
+    location = ServerLocation.parse(url)
+    print(f"Bid on a server: {location.url()}")
+    try:
+        revision, problems = check_server_bid(location)
+        if revision:
+            print(f"Schema version: {revision}")
+        if not problems:
+            bid = PostgresBackend(location).open(read_only=True)
+            try:
+                c = bid.counts()
+            finally:
+                bid.close()
+            print(
+                f"Contents: {c.partners} partners, {c.milestones} milestones, {c.tasks} tasks, "
+                f"{c.sections} sections, {c.criteria} criteria"
+            )
+    except BidFileError as error:
+        problems = [error.reason]
+    if not problems:
+        print("Result: sound")
+        return 0
+    for problem in problems:
+        print(f"Problem: {problem}")
+    print("Result: NOT sound")
+    return 1
+
+
+def _check(path: Path | str) -> int:
     from crmbid_desktop.store.bidfile import check_bid
 
+    if isinstance(path, str):
+        return _check_server(path)
     report = check_bid(path)
     print(f"File: {report.path}")
     if report.revision:

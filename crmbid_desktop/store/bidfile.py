@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from crmbid_desktop.file_paths import resolved
 from crmbid_desktop.store import sqlite as sqlite_store
 from crmbid_desktop.store import sqlite_trust
+from crmbid_desktop.store.backend import RowChange, StoreBackend
 from crmbid_desktop.store.errors import (
     BidBusyError,
     BidFileError,
@@ -159,10 +160,20 @@ class BidFile:
     """An open bid: its engine and short-lived sessions, one transaction per user edit."""
 
     def __init__(
-        self, path: Path, engine: Engine, *, read_only: bool = False, read_only_reason: str = ""
+        self,
+        path: Path,
+        engine: Engine,
+        *,
+        read_only: bool = False,
+        read_only_reason: str = "",
+        backend: StoreBackend | None = None,
     ) -> None:
+        #: The file's path; for a bid on a server, a name in words ("bid on host") that save
+        #: dialogs start from (see `backend` and `on_server`).
         self.path = path
         self.engine = engine
+        #: Where the bid lives and what only that place can do (store/backend.py).
+        self.backend: StoreBackend = backend or sqlite_store.SqliteBackend(path)
         self.read_only = read_only
         #: Why it is read-only, in words completing "Read-only: …" (the main window's banner).
         self.read_only_reason = read_only_reason
@@ -180,19 +191,31 @@ class BidFile:
 
     def start_recording(self, session: Session) -> None:
         """Record every row `session`'s transaction changes from now on (change sets and undo)."""
-        sqlite_store.start_recording(session.connection())
+        self.backend.start_recording(session.connection())
 
-    def recorded_changes(self, session: Session) -> list[sqlite_store.RowChange]:
+    def recorded_changes(self, session: Session) -> list[RowChange]:
         """The rows `session` changed since `start_recording`, oldest first (flushes first)."""
         session.flush()
-        return sqlite_store.recorded_changes(session.connection())
+        return self.backend.recorded_changes(session.connection())
 
-    def take_back_changes(
-        self, session: Session, changes: Sequence[sqlite_store.RowChange]
-    ) -> None:
+    def take_back_changes(self, session: Session, changes: Sequence[RowChange]) -> None:
         """Put the rows in `changes` back as they were, inside `session`'s transaction."""
         session.flush()
-        sqlite_store.take_back_changes(session.connection(), changes)
+        self.backend.take_back_changes(session.connection(), changes)
+
+    @property
+    def place(self) -> Path | str:
+        """How to open this bid again: the file's path, or the server's postgresql:// address."""
+        return self.backend.place()
+
+    @property
+    def on_server(self) -> bool:
+        """True for a bid in a PostgreSQL database rather than a file."""
+        return self.backend.kind == "server"
+
+    def copy_to_file(self, target: Path) -> None:
+        """A consistent copy of the whole bid as a new bid file (never over an existing one)."""
+        self.backend.copy_to_file(self.engine, target)
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[Session]:
@@ -222,11 +245,9 @@ class BidFile:
             )
 
     def close(self) -> None:
-        if not self.read_only:
-            with contextlib.suppress(Exception):
-                sqlite_store.checkpoint(self.engine)
-        self.engine.dispose()
-        if not self.read_only:
+        """Finish with the bid; a failure is raised (and logged by the caller), not hidden."""
+        self.backend.close(self.engine, read_only=self.read_only)
+        if not self.read_only and not self.on_server:
             sqlite_trust.forget_identity(self.path)
 
     def __enter__(self) -> BidFile:

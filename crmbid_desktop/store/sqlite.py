@@ -8,14 +8,23 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
+
+from crmbid_desktop.store.backend import UNRECORDED_TABLES, KeptBlob, RowChange
+
+if TYPE_CHECKING:
+    from crmbid_desktop.store.bidfile import BidFile
+
+__all__ = ["UNRECORDED_TABLES", "KeptBlob", "RowChange", "SqliteBackend"]
+
+log = logging.getLogger(__name__)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -151,8 +160,6 @@ def checkpoint(engine: Engine) -> None:
 # Python by reference (`KeptBlob`), held by the undo step until it falls off the history.
 # Nothing is written to the bid file's schema, and every identifier put into SQL is quoted.
 
-#: Tables whose changes are never undone: the change log says what happened, undo included.
-UNRECORDED_TABLES = frozenset({"change_log", "alembic_version"})
 _TRIGGER_PREFIX = "rowchange_"
 _LOG_NAME = "crmbid_row_changes"  # unqualified inside triggers, as SQLite requires
 _LOG = f"temp.{_LOG_NAME}"
@@ -166,51 +173,6 @@ def quote_name(name: str) -> str:
 
 def _quote_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
-
-
-class KeptBlob:
-    """The bytes of a BLOB an edit overwrote or removed, held by reference for undo."""
-
-    __slots__ = ("data",)
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-    def __len__(self) -> int:
-        return len(self.data)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, KeptBlob) and other.data == self.data
-
-    def __hash__(self) -> int:
-        return hash(len(self.data))
-
-    def __repr__(self) -> str:
-        return f"KeptBlob({len(self.data)} bytes)"
-
-
-@dataclass(frozen=True)
-class RowChange:
-    """One row an edit touched: `op` is "insert", "update" or "delete".
-
-    `old` holds the row's earlier values (only the changed columns for an update; none for an
-    insert); BLOB values in it are `KeptBlob`s.
-    """
-
-    table: str
-    op: str
-    row_id: int
-    uuid: str
-    old: Mapping[str, object] | None = None
-
-    def size(self) -> int:
-        """Roughly how many bytes this record keeps alive (for the undo history's budget)."""
-        total = 64 + len(self.table) + len(self.uuid)
-        for column, value in (self.old or {}).items():
-            total += 16 + len(column)
-            if isinstance(value, KeptBlob | str | bytes):
-                total += len(value)
-        return total
 
 
 class _BlobKeeper:
@@ -368,3 +330,62 @@ def take_back_changes(connection: Any, changes: Sequence[RowChange]) -> None:
                 f"INSERT INTO {table} ({names}) VALUES ({marks})",
                 (change.row_id, *(_plain(value) for value in old.values())),
             )
+
+
+# -- the backend ---------------------------------------------------------------------------------
+class SqliteBackend:
+    """A bid file on disk: the embedded default, and the way bids travel by email."""
+
+    kind = "file"
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def describe(self) -> str:
+        return str(self.path)
+
+    def place(self) -> Path | str:
+        return self.path
+
+    def open(self, *, backups_dir: Path, read_only: bool = False) -> BidFile:
+        from crmbid_desktop.store.bidfile import open_bid
+
+        return open_bid(self.path, backups_dir=backups_dir, read_only=read_only)
+
+    def create(self, *, title: str) -> BidFile:
+        from crmbid_desktop.store.bidfile import create_bid_file
+
+        return create_bid_file(self.path, title=title)
+
+    def inspect(self) -> str:
+        from crmbid_desktop.store.bidfile import inspect_file
+
+        return inspect_file(self.path).revision
+
+    def start_recording(self, connection: Any) -> None:
+        start_recording(connection)
+
+    def recorded_changes(self, connection: Any) -> list[RowChange]:
+        return recorded_changes(connection)
+
+    def take_back_changes(self, connection: Any, changes: Sequence[RowChange]) -> None:
+        take_back_changes(connection, changes)
+
+    def copy_to_file(self, engine: Engine, target: Path) -> None:
+        backup_file(self.path, target)
+
+    def close(self, engine: Engine, *, read_only: bool) -> None:
+        if not read_only:
+            try:
+                checkpoint(engine)
+            except Exception as error:
+                # Another program reading the file can keep the log from being folded in; the
+                # log stays beside the file and is applied at the next open, so nothing is lost.
+                # Anything else is a real fault and is raised.
+                cause = getattr(error, "orig", error)
+                code = int(getattr(cause, "sqlite_errorcode", 0) or 0) & 0xFF
+                if code not in (5, 6):  # SQLITE_BUSY, SQLITE_LOCKED
+                    engine.dispose()
+                    raise
+                log.warning("The log of %s could not be folded in yet: %s", self.path, error)
+        engine.dispose()

@@ -26,6 +26,7 @@ from crmbid_desktop.file_paths import resolved
 from crmbid_desktop.paths import AppPaths
 from crmbid_desktop.services.bid import bid_files
 from crmbid_desktop.store import backups
+from crmbid_desktop.store.backend import is_server_location
 from crmbid_desktop.store.errors import (
     BidBusyError,
     BidFileError,
@@ -355,8 +356,10 @@ class BidController:
         )
 
     # -- opening -------------------------------------------------------------------------------
-    def open_guarded(self, path: Path) -> bid_files.GuardedBid | None:
+    def open_guarded(self, path: Path | str) -> bid_files.GuardedBid | None:
         """Open a bid with its lock and backups, asking the user about risky, locked or damaged files."""
+        if is_server_location(path):
+            return self._open_server(str(path))
         path = Path(path)
         place = bid_files.place_risk(path) if path.exists() else None
         if place is not None:
@@ -373,6 +376,21 @@ class BidController:
         if guarded is not None:
             self._tell_about_opening(guarded)
         return guarded
+
+    def _open_server(self, url: str) -> bid_files.GuardedBid | None:
+        """Open a bid on a server: no lock file, no file backups (IT backs the server up)."""
+        from crmbid_desktop.store.postgres import ServerLocationError
+
+        signature = user_settings.load(self.window_state.config_dir).signature
+        try:
+            return bid_files.open_guarded(url, self.paths, user=signature)
+        except BidFileError as error:
+            self.show_error(self.window, "Cannot open the bid", error.user_message)
+        except ServerLocationError as error:
+            # Not the address itself: it may hold the very password being refused (and this is
+            # logged).
+            self.show_error(self.window, "Cannot open the bid", f"The server's address: {error}")
+        return None
 
     def _inspect_big_file(self, path: Path) -> object:
         """Check a big bid on a worker thread with a progress window; None for a small one.
@@ -523,7 +541,7 @@ class BidController:
             )
         return guarded
 
-    def start(self, path: Path | None) -> MainWindow | None:
+    def start(self, path: Path | str | None) -> MainWindow | None:
         if path is None:
             path = self.paths.default_bid
             if not path.exists():
@@ -567,12 +585,15 @@ class BidController:
         if self.guarded is not None:
             self.guarded.paths = self.paths
 
-    def open(self, path: Path) -> None:
-        if self.window is not None and resolved(path) == self.window.workspace.path:
+    def open(self, path: Path | str) -> None:
+        if is_server_location(path):
+            if self.window is not None and path == self.window.workspace.place:
+                return
+        elif self.window is not None and resolved(path) == self.window.workspace.path:
             return
         guarded = self.open_guarded(path)
         if guarded is None:
-            if self.window is not None and not Path(path).exists():
+            if self.window is not None and not is_server_location(path) and not Path(path).exists():
                 self.window_state.remove_recent_file(Path(path))
             return
         self._show(guarded)
@@ -742,7 +763,7 @@ def read_only_excepthook(
 
 
 def run_gui(
-    paths: AppPaths, path: Path | None, *, smoke_test: bool = False, crash_dialog: bool = True
+    paths: AppPaths, path: Path | str | None, *, smoke_test: bool = False, crash_dialog: bool = True
 ) -> int:
     """Show the main window on a bid; with `smoke_test`, visit every page and exit."""
     app = make_application()

@@ -118,7 +118,7 @@ def read_only_banner_text(reason: str) -> str:
 class MainWindow(QMainWindow):
     """One open bid. Requests to open or create another bid go out as signals."""
 
-    open_requested = Signal(Path)
+    open_requested = Signal(object)  # a file's Path, or a bid on a server's postgresql:// address
     new_requested = Signal(str, Path)  # template name, target file
     copy_requested = Signal(Path)
     backups_requested = Signal()
@@ -223,7 +223,7 @@ class MainWindow(QMainWindow):
             "Read-only: changes cannot be saved" if workspace.read_only else "All changes saved"
         )
         self._apply_read_only(workspace.read_only)
-        self.window_state.add_recent_file(workspace.path)
+        self.window_state.add_recent_file(workspace.place)
         self._update_recent_menu()
 
     def _fit_navigation(self) -> None:
@@ -563,6 +563,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(
             self._action("&Open…", "openAction", self._ask_open, "Ctrl+O", "open-file")
         )
+        file_menu.addAction(
+            self._action("Open from ser&ver…", "openFromServerAction", self._ask_open_from_server)
+        )
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.setObjectName("recentMenu")
         # Every change is saved as it is made; Ctrl+S, pressed out of habit, saves what is still
@@ -570,6 +573,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action("&Save", "saveAction", self.save_now, "Ctrl+S", "save"))
         file_menu.addAction(
             self._action("Save a &Copy As…", "saveCopyAction", self._ask_copy, "Ctrl+Shift+S")
+        )
+        file_menu.addAction(
+            self._action("&Move to a server…", "moveToServerAction", self._ask_move_to_server)
         )
         details = self._action(
             "Bid &details…", "bidDetailsAction", self.edit_bid_details, "", "details"
@@ -749,6 +755,67 @@ class MainWindow(QMainWindow):
         )
         if target:
             self.open_requested.emit(Path(target))
+
+    def _ask_open_from_server(self) -> None:
+        from crmbid_desktop.ui.server_dialog import ask_server_address
+
+        start = str(self.workspace.place) if self.workspace.bid.on_server else ""
+        url = ask_server_address(
+            self,
+            "Open a bid from a server",
+            "Open a bid that your team shares on a PostgreSQL server.",
+            start,
+        )
+        if url:
+            self.open_requested.emit(url)
+
+    def _ask_move_to_server(self) -> None:
+        """Copy this bid file, history, versions and letters included, into an empty database."""
+        from crmbid_desktop.services.bid import bid_files
+        from crmbid_desktop.services.bid.errors import BidFileError
+        from crmbid_desktop.ui.progress import CANCELLED, run_with_progress
+        from crmbid_desktop.ui.server_dialog import ask_server_address
+
+        if self.workspace.bid.on_server:
+            QMessageBox.information(
+                self,
+                "Already on a server",
+                "This bid is already on a server. File > Save a Copy As… makes a file of it.",
+            )
+            return
+        url = ask_server_address(
+            self,
+            "Move this bid to a server",
+            f"Copy “{self.workspace.path.name}” (its history, versions and letters included) "
+            "into an empty database on a PostgreSQL server, so your team can work on it at once. "
+            "The file itself is not changed.",
+        )
+        if not url:
+            return
+        self.save_now()
+        try:
+            copied = run_with_progress(
+                self,
+                "Moving the bid to a server",
+                f"Copying “{self.workspace.path.name}” to the server…",
+                lambda _progress: bid_files.move_to_server(
+                    self.workspace.path, url, user=self.workspace.user
+                ),
+            )
+        except (BidFileError, ValueError, OSError) as error:
+            message = error.user_message if isinstance(error, BidFileError) else str(error)
+            QMessageBox.warning(self, "The bid was not moved", message)
+            return
+        if copied is CANCELLED:
+            return
+        answer = QMessageBox.question(
+            self,
+            "The bid is on the server",
+            f"The bid was copied to {url}. Open it there now? From then on, work on the server "
+            "copy: edits made to the file are not seen by the team.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.open_requested.emit(url)
 
     def _ask_copy(self) -> None:
         start = str(self.workspace.path.with_name(f"{self.workspace.path.stem} copy{BID_SUFFIX}"))

@@ -40,17 +40,25 @@ class WindowState:
     def save_last_page(self, index: int) -> None:
         self._settings.setValue("main_window/page", index)
 
-    def recent_files(self) -> list[Path]:
+    def recent_files(self) -> list[Path | str]:
+        """Recent bids, newest first: file paths, and postgresql:// addresses of bids on servers
+        (kept as they are: a Path would fold their "//"). No address holds a password."""
+        from crmbid_desktop.services.bid.locations import is_server_location
+
         value = self._settings.value("recent_files", [])
         items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-        return [Path(str(item)) for item in items if item]
+        return [
+            str(item) if is_server_location(str(item)) else Path(str(item))
+            for item in items
+            if item
+        ]
 
-    def add_recent_file(self, path: Path) -> None:
+    def add_recent_file(self, path: Path | str) -> None:
         recent = [item for item in self.recent_files() if item != path]
         recent.insert(0, path)
         self._settings.setValue("recent_files", [str(item) for item in recent[:MAX_RECENT]])
 
-    def remove_recent_file(self, path: Path) -> None:
+    def remove_recent_file(self, path: Path | str) -> None:
         recent = [str(item) for item in self.recent_files() if item != path]
         self._settings.setValue("recent_files", recent)
 

@@ -141,7 +141,7 @@ def test_cli_merge_exit_codes(pair: tuple, capsys: pytest.CaptureFixture[str]) -
     _edit(theirs, u[1], body=LINES.replace("line two", "their two"))
     _edit(theirs, u[3], status="ready for review")
     theirs.close()
-    path = ours.path
+    path = ours.place
     ours.close()
     assert main(["merge", str(path), str(copy), "--dry-run"]) == 2
     out = capsys.readouterr().out

@@ -155,7 +155,7 @@ def test_cli_exports_a_workbook_whose_formulas_compute_the_app_totals(
         table = budget.budget_table(session)
     workspace.close()
     target = tmp_path / "budget.xlsx"
-    assert cli.run(["export", str(workspace.path), str(target)]) == 0
+    assert cli.run(["export", str(workspace.place), str(target)]) == 0
     assert "2005/06 gap £11,999.60" in capsys.readouterr().out
 
     sheet = load_workbook(target).active

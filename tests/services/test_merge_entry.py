@@ -31,6 +31,7 @@ def _counts(workspace: Workspace) -> tuple[int, int]:
     return log, bases
 
 
+@pytest.mark.file_only  # the open bid's own file, given as the partner's copy
 def test_merging_the_open_bid_into_itself_is_refused(workspace: Workspace) -> None:
     before = _counts(workspace)
     with pytest.raises(MergeError, match="is the bid that is open"):
@@ -38,6 +39,7 @@ def test_merging_the_open_bid_into_itself_is_refused(workspace: Workspace) -> No
     assert _counts(workspace) == before  # no change-log line, no snapshot
 
 
+@pytest.mark.file_only  # a link to the open bid's own file
 def test_merging_through_a_link_to_itself_is_refused(workspace: Workspace, tmp_path: Path) -> None:
     link = tmp_path / "link.crmbid"
     os.symlink(workspace.path, link)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import criteria as criteria_service
+from crmbid_desktop.services.views.checklist import written_sections
 from crmbid_desktop.store.models import Criterion, SectionCriterion
 from crmbid_desktop.ui.colours import text_colour
 from crmbid_desktop.ui.pages.criteria_page import WEIGHT, CriteriaPage
@@ -155,7 +156,7 @@ def test_delete_criterion_is_undoable(
 
 def test_add_criterion_service(workspace: Workspace) -> None:
     new_id = criteria_service.add_criterion(workspace, "Value for money", 500)
-    matrix = criteria_service.matrix(workspace)
+    matrix = criteria_service.matrix(workspace, written_sections(workspace))
     assert new_id in matrix.gaps.uncovered_criteria
     assert matrix.weight_message.startswith("Weights total 105%")
     with pytest.raises(criteria_service.CriterionError, match="needs a title"):

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crmbid_desktop.domain.risky_places import RiskyPlace, risky_place
 from crmbid_desktop.file_paths import resolved
@@ -21,31 +22,75 @@ from crmbid_desktop.paths import BID_SUFFIX, AppPaths
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.store import backups
 from crmbid_desktop.store import sqlite as sqlite_store
+from crmbid_desktop.store.backend import is_server_location
 from crmbid_desktop.store.bidfile import FileInspection, inspect_file, open_bid
 from crmbid_desktop.store.errors import BidFileError, CannotEditError
 from crmbid_desktop.store.locks import BidLock
 from crmbid_desktop.store.sqlite_trust import edit_obstacle
 
+if TYPE_CHECKING:
+    from crmbid_desktop.store.postgres import PostgresBackend
+
 log = logging.getLogger(__name__)
 
 
+#: A bid's place: a file's path, or a postgresql:// address of a bid on a server.
+BidPlace = Path | str
+
+
+def server_backend(url: str, *, user: str = "", council: str = "") -> PostgresBackend:
+    """The backend of a bid on a server; a bad address (a password in it) raises ValueError."""
+    from crmbid_desktop.store.postgres import PostgresBackend, ServerLocation
+
+    return PostgresBackend(ServerLocation.parse(url), user=user, council=council)
+
+
 def open_workspace(
-    path: Path, paths: AppPaths, *, read_only: bool = False, reason: str = ""
+    path: BidPlace,
+    paths: AppPaths,
+    *,
+    read_only: bool = False,
+    reason: str = "",
+    user: str | None = None,
 ) -> Workspace:
-    """Open a bid without a lock or backups (command line, tests); the GUI uses `open_guarded`."""
+    """Open a bid without a lock or backups (command line, tests); the GUI uses `open_guarded`.
+
+    `path` may be a postgresql:// address: the bid on that server is opened (and migrated under
+    the server's advisory lock when it is older).
+    """
+    if is_server_location(path):
+        bid = server_backend(str(path), user=user or "").open(read_only=read_only)
+        bid.read_only_reason = reason
+        return Workspace(bid, user)
     return Workspace(
-        open_bid(path, backups_dir=paths.backups_dir, read_only=read_only, read_only_reason=reason)
+        open_bid(
+            Path(path),
+            backups_dir=paths.backups_dir,
+            read_only=read_only,
+            read_only_reason=reason,
+        ),
+        user,
     )
 
 
 @contextlib.contextmanager
-def command_workspace(path: Path, paths: AppPaths, *, writes: bool) -> Iterator[Workspace]:
+def command_workspace(
+    path: BidPlace, paths: AppPaths, *, writes: bool, user: str | None = None
+) -> Iterator[Workspace]:
     """The bid for one command-line command, closed (and its lock released) afterwards.
 
     A command that `writes` holds the bid's lock, as the program does, so it is refused at once
     (naming who has it) while the bid is open for editing elsewhere. A command that only reads
-    opens a bid it cannot change (read-only file or folder) read-only.
+    opens a bid it cannot change (read-only file or folder) read-only. A bid on a server has no
+    lock file: the server itself keeps concurrent writers apart.
     """
+    if is_server_location(path):
+        workspace = open_workspace(path, paths, user=user)
+        try:
+            yield workspace
+        finally:
+            workspace.close()
+        return
     path = resolved(path)
     lock = BidLock.acquire(path) if writes and path.is_file() else None
     try:
@@ -73,11 +118,65 @@ def new_workspace(path: Path, template: str | None = None) -> Workspace:
 
 
 def save_copy(workspace: Workspace, target: Path) -> None:
-    """A consistent copy of the open bid as a new file; never over the open bid itself."""
+    """A consistent copy of the open bid as a new file; never over the open bid itself.
+
+    From a server this is "Save a copy as a file": every row, ids and UUIDs kept, into a new
+    bid file (the user's own snapshot; the server's backups are IT's).
+    """
     target = resolved(target)
-    if target == workspace.path:
+    if not workspace.bid.on_server and target == workspace.path:
         raise BidFileError(target, "a copy cannot replace the bid that is open.")
-    sqlite_store.backup_file(workspace.path, target)
+    workspace.bid.copy_to_file(target)
+
+
+def move_to_server(path: Path, url: str, *, user: str = "") -> dict[str, int]:
+    """Copy a bid file into an empty database on a server; returns rows copied per table.
+
+    The file is only read and stays as it is; open the address afterwards to work on the
+    server. A database that is not empty is refused, unchanged.
+    """
+    from crmbid_desktop.store.postgres import ServerLocation, move_file_to_server
+
+    return move_file_to_server(Path(path), ServerLocation.parse(url), user=user)
+
+
+def init_server(
+    url: str, councils: list[str], *, source: Path | None = None, template: str | None = None
+) -> list[str]:
+    """Set up an empty database for a team: the bid (a file moved in, or a new one from a
+    template), then an admin role and one role per council. Returns what was done, in words.
+
+    Run by IT as the database's owner (the password from pgpass or a service file).
+    """
+    import tempfile
+
+    from crmbid_desktop.services.bid.bid_template import DEFAULT_TEMPLATE, create_bid
+    from crmbid_desktop.store.postgres import ServerLocation, grant_team_roles, make_engine
+
+    location = ServerLocation.parse(url)
+    done: list[str] = []
+    if source is None:
+        with tempfile.TemporaryDirectory() as folder:
+            made = Path(folder) / f"new{BID_SUFFIX}"
+            create_bid(made, template or DEFAULT_TEMPLATE).close()
+            copied = move_to_server(made, url)
+        done.append(
+            f"Created the bid's tables and a new bid from the {template or DEFAULT_TEMPLATE} "
+            f"template in {location.describe()}."
+        )
+    else:
+        copied = move_to_server(source, url)
+        done.append(
+            f"Created the bid's tables in {location.describe()} and copied “{source.name}” in "
+            f"({sum(copied.values())} rows)."
+        )
+    engine = make_engine(location)
+    try:
+        with engine.begin() as connection:
+            done += grant_team_roles(location, connection, councils)
+    finally:
+        engine.dispose()
+    return done
 
 
 @dataclass
@@ -98,7 +197,8 @@ class GuardedBid:
         return self.workspace.read_only
 
     def backup_now(self) -> Path | None:
-        if self.read_only:
+        # A bid on a server is backed up by IT (pg_dump); the timed file backups are off there.
+        if self.read_only or self.workspace.bid.on_server:
             return None
         try:
             self.last_backup = backups.take_backup(self.workspace.path, self.paths.backups_dir)
@@ -131,7 +231,7 @@ class GuardedBid:
 
 
 def open_guarded(
-    path: Path,
+    path: BidPlace,
     paths: AppPaths,
     *,
     read_only: bool = False,
@@ -146,6 +246,11 @@ def open_guarded(
     taken (the GUI then opens it read-only, saying why). Read-only opening takes no lock and
     no backups. `take_over_suspect` takes over a lock dated in the future.
     """
+    if is_server_location(path):
+        # No lock file and no file backups: the server keeps writers apart and IT backs it up.
+        workspace = open_workspace(path, paths, read_only=read_only, user=user)
+        workspace.bid.read_only_reason = read_only_reason
+        return GuardedBid(workspace, paths, None)
     path = resolved(path)
     if not read_only and path.exists():
         obstacle = edit_obstacle(path)

@@ -79,6 +79,11 @@ class Workspace:
         return self.bid.path
 
     @property
+    def place(self) -> Path | str:
+        """How to open this bid again: a file's path, or a postgresql:// address."""
+        return self.bid.place
+
+    @property
     def plan_today(self) -> date | None:
         """The bid's "plan as if today is …" day (rehearsals, looking back), or None.
 

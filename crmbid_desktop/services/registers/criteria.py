@@ -94,21 +94,24 @@ def criteria(workspace: Workspace) -> list[CriterionInfo]:
         return _criteria(session)
 
 
-def matrix(workspace: Workspace) -> Matrix:
-    """The criteria against the sections, with the gaps (counting sections' words if need be)."""
-    written = written_sections(workspace)
+def matrix(workspace: Workspace, written: frozenset[int] | None = None) -> Matrix:
+    """The criteria against the sections, with the gaps.
+
+    `written` names the sections with text (views/checklist.written_sections counts them); with
+    None every linked section counts as addressing its criteria.
+    """
     with workspace.reading() as session:
         return _matrix(session, written)
 
 
-def criteria_view(workspace: Workspace, *, written: bool = True) -> CriteriaView:
+def criteria_view(workspace: Workspace, *, written: frozenset[int] | None) -> CriteriaView:
     """The criteria, the matrix, the sections' heads and which sections have text.
 
-    With `written` False the sections' words are not counted (a big bid counts them off the
-    GUI thread first): every linked section then counts as addressing its criteria, and
-    `CriteriaView.written` is None.
+    `written` is views/checklist.written_sections, or None while a big bid's words are still
+    being counted off the GUI thread: every linked section then counts as addressing its
+    criteria, and `CriteriaView.written` is None.
     """
-    with_text = written_sections(workspace) if written else None
+    with_text = written
     with workspace.reading() as session:
         found = _matrix(session, with_text)
         heads = section_service.section_heads(session)
@@ -119,16 +122,6 @@ def section_heads(workspace: Workspace) -> list[tuple[int, str, int | None, int,
     """(id, title, parent id, position, appendix) of every section, for comparing."""
     with workspace.reading() as session:
         return section_service.section_heads(session)
-
-
-def written_sections(workspace: Workspace) -> frozenset[int]:
-    """Sections with text (domain.coverage.has_text): only they address a criterion.
-
-    From the bid's checklist, which counts each section's words once per version of its text.
-    """
-    from crmbid_desktop.services.views.checklist import checklist_for
-
-    return frozenset(s.fact.id for s in checklist_for(workspace).sections() if s.fact.has_text)
 
 
 def _criterion(session: Session, criterion_id: int) -> Criterion:

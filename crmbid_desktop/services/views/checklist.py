@@ -508,3 +508,11 @@ def document_checklist(
     if document == EOI:
         return letter_preflight(workspace)
     return checklist_for(workspace).preflight(today or date.today())
+
+
+def written_sections(workspace: Workspace) -> frozenset[int]:
+    """Sections with text (domain.coverage.has_text): only they address a criterion.
+
+    From the bid's checklist, which counts each section's words once per version of its text.
+    """
+    return frozenset(s.fact.id for s in checklist_for(workspace).sections() if s.fact.has_text)

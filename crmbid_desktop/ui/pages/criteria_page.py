@@ -33,7 +33,7 @@ from crmbid_desktop.domain.percentages import format_percent
 from crmbid_desktop.services.bid.changes import ChangeSet
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import criteria as criteria_service
-from crmbid_desktop.services.views.checklist import checklist_for
+from crmbid_desktop.services.views.checklist import checklist_for, written_sections
 from crmbid_desktop.ui.colours import background_colour, text_colour, text_style
 from crmbid_desktop.ui.pages.base import Page
 from crmbid_desktop.ui.pages.word_counting import words_counted
@@ -259,7 +259,7 @@ class MatrixModel(QAbstractTableModel):
 
     def reload(self, matrix: criteria_service.Matrix | None = None) -> None:
         if matrix is None:
-            matrix = criteria_service.matrix(self.workspace)
+            matrix = criteria_service.matrix(self.workspace, written_sections(self.workspace))
         # Same shape: repaint in place so the view keeps its current cell and scroll position.
         if (
             self.matrix is not None
@@ -376,7 +376,9 @@ class CriteriaPage(Page):
     def refresh(self) -> None:
         # A big bid's sections are counted off the GUI thread first; meanwhile the gaps wait.
         counted = words_counted(self.workspace, self._words_counted)
-        view = criteria_service.criteria_view(self.workspace, written=counted)
+        view = criteria_service.criteria_view(
+            self.workspace, written=written_sections(self.workspace) if counted else None
+        )
         rows, matrix = view.criteria, view.matrix
         self._heads = view.heads
         self._written = view.written
@@ -409,7 +411,7 @@ class CriteriaPage(Page):
         checklist_for(self.workspace).apply_changes(changes)  # before reading from it
         heads = criteria_service.section_heads(self.workspace)
         # A section's first words (or its last removed) change which criteria are covered.
-        written = criteria_service.written_sections(self.workspace)
+        written = written_sections(self.workspace)
         if (
             not changes.touches("criterion", "section_criterion")
             and heads == self._heads
@@ -418,7 +420,7 @@ class CriteriaPage(Page):
             return
         self._heads = heads
         self._written = written
-        view = criteria_service.criteria_view(self.workspace)
+        view = criteria_service.criteria_view(self.workspace, written=written)
         self.model.merge_rows(view.criteria, key=lambda row: row.id)
         self.matrix_model.reload(view.matrix)
         self._update_total()

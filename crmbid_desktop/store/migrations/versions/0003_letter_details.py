@@ -22,8 +22,12 @@ _COLUMNS = (
 
 
 def upgrade() -> None:
+    # SQLite stores a boolean as 1; PostgreSQL wants the word (the file's schema is unchanged).
+    on_server = op.get_bind().dialect.name == "postgresql"
     with op.batch_alter_table("bid") as batch_op:
         for name, kind, default in _COLUMNS:
+            if on_server and isinstance(kind, sa.Boolean):
+                default = "true"
             batch_op.add_column(
                 sa.Column(name, kind, nullable=False, server_default=sa.text(default))
             )
