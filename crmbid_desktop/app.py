@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import logging
 import os
 import sys
 from pathlib import Path
@@ -62,6 +63,7 @@ def ensure_output_streams() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    crash_trace = _trace_native_crashes()  # first: a native crash from here on leaves a trace
     ensure_output_streams()
     argv = list(sys.argv[1:] if argv is None else argv)
     from crmbid_desktop.cli import COMMANDS
@@ -74,17 +76,30 @@ def main(argv: list[str] | None = None) -> int:
         # once the main window has painted (ui/application.py: resume_garbage_collection).
         gc.disable()
     try:
-        return _run(argv, command=command)
+        return _run(argv, command=command, crash_trace=crash_trace)
     finally:
         gc.enable()  # whatever happened: nothing after start-up runs without the collector
 
 
-def _run(argv: list[str], *, command: bool) -> int:
+def _trace_native_crashes() -> Path | None:
+    from crmbid_desktop.logs import trace_native_crashes
+    from crmbid_desktop.paths import AppPaths
+
+    return trace_native_crashes(AppPaths.for_user().crash_trace_file, __version__)
+
+
+def _run(argv: list[str], *, command: bool, crash_trace: Path | None) -> int:
     from crmbid_desktop.logs import setup_logging
     from crmbid_desktop.paths import AppPaths
 
     paths = AppPaths.for_user().ensure()
     setup_logging(paths.log_file)
+    if crash_trace is None:
+        logging.getLogger(__name__).warning(
+            "Native crashes are not traced to %s (it cannot be written, or faulthandler was "
+            "already on)",
+            paths.crash_trace_file,
+        )
     if command:
         from crmbid_desktop.cli import run
 
@@ -94,7 +109,11 @@ def _run(argv: list[str], *, command: bool) -> int:
     from crmbid_desktop.ui.application import run_gui
 
     return run_gui(
-        paths, args.file, smoke_test=args.smoke_test, crash_dialog=not args.no_crash_dialog
+        paths,
+        args.file,
+        smoke_test=args.smoke_test,
+        crash_dialog=not args.no_crash_dialog,
+        crash_trace=crash_trace,
     )
 
 

@@ -112,7 +112,7 @@ def _on_bid(path: Path, work: Callable[[Workspace], int], *, writes: bool = Fals
         with command_workspace(path, paths, writes=writes) as workspace:
             # Imports and merges are signed as the program signs them: the name and council
             # from File > Settings ("Unnamed user" without one), never the computer login.
-            workspace.user = user_settings.load(paths.config_dir).signature
+            workspace.user = user_settings.UserSettings(paths.config_dir).current.signature
             for notice in workspace.bid.notices:
                 print(f"note: {notice}", file=sys.stderr)
             return work(workspace)

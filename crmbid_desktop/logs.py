@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import faulthandler
 import logging
 import logging.handlers
+import os
+import time
 from pathlib import Path
+from typing import TextIO
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -20,3 +25,43 @@ def setup_logging(log_file: Path, *, level: int = logging.INFO) -> logging.Handl
     root.addHandler(handler)
     root.setLevel(min(root.level or level, level))
     return handler
+
+
+#: The native-crash file is started afresh (the old one kept as ``.old``) once it reaches this.
+CRASH_TRACE_MAX_BYTES = 1_000_000
+
+#: The open native-crash file: faulthandler writes to its descriptor, which must stay open.
+_crash_trace: TextIO | None = None
+
+
+def trace_native_crashes(trace_file: Path, version: str) -> Path | None:
+    """Have a native crash (a segfault or abort in Qt, SQLite or Python itself) leave a trace.
+
+    Such a crash kills the process before logging or the crash dialog can run, so Python's
+    faulthandler writes every thread's stack straight to `trace_file`. Each start adds one dated
+    line, so a trace below it says when and in which version the crash happened. Returns the
+    file, or None when it cannot be written (the program still starts) or when faulthandler is
+    already on (``python -X faulthandler``, PYTHONFAULTHANDLER, a test runner): whoever turned
+    it on chose where its traces go.
+    """
+    global _crash_trace
+    if faulthandler.is_enabled() and _crash_trace is None:
+        return None
+    try:
+        trace_file.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            if trace_file.stat().st_size >= CRASH_TRACE_MAX_BYTES:
+                os.replace(trace_file, trace_file.with_name(trace_file.name + ".old"))
+        handle = open(trace_file, "a", encoding="utf-8")  # noqa: SIM115  # open while we run
+        handle.write(
+            f"-- CRM Bid Desktop {version} started {time.strftime('%Y-%m-%d %H:%M:%S')}, "
+            f"process {os.getpid()}\n"
+        )
+        handle.flush()
+    except OSError:
+        return None
+    faulthandler.enable(handle, all_threads=True)
+    if _crash_trace is not None and _crash_trace is not handle:
+        _crash_trace.close()
+    _crash_trace = handle
+    return trace_file

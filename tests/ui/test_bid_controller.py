@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.ui.application import BidController
+from crmbid_desktop.ui.bid_controller import BidController
 from crmbid_desktop.ui.window_state import WindowState
 
 
@@ -95,3 +95,27 @@ def test_save_a_copy_is_a_sound_bid_and_the_open_bid_stays(
     assert report.sound and report.counts is not None and report.counts.partners == 2
     controller.copy(original)
     assert "cannot replace the bid that is open" in controller.errors[-1][1]  # type: ignore[attr-defined]
+
+
+def test_the_window_and_the_controller_use_the_one_settings_object(
+    app_paths: AppPaths, tmp_path: Path, qtbot: object
+) -> None:
+    from crmbid_desktop.settings import Settings, UserSettings
+
+    user = UserSettings(app_paths.config_dir)
+    user.save(Settings("Jane Smith", "London Borough of Newham", name_asked="yes"))
+    controller = BidController(app_paths, WindowState(app_paths.settings_file, user))
+    try:
+        window = controller.start(None)
+        assert window is not None
+        qtbot.addWidget(window)  # type: ignore[attr-defined]
+        assert window.window_state.user is user and window.settings is user.current
+        assert window.workspace.user == "Jane Smith (London Borough of Newham)"
+        elsewhere = tmp_path / "team share backups"
+        window.apply_settings(Settings("Jane Smith", backups_dir=str(elsewhere)))
+        # Saved through the one object, and the controller's backups follow it at once.
+        assert user.current.backups_path == elsewhere
+        assert controller.paths.backups_dir == elsewhere
+        assert controller.guarded is not None and controller.guarded.paths.backups_dir == elsewhere
+    finally:
+        controller.close()

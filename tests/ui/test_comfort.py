@@ -147,12 +147,13 @@ def test_settings_name_the_user_when_a_bid_opens(
 
 
 def test_backups_folder_setting_reaches_the_controller(app_paths: AppPaths, tmp_path: Path) -> None:
-    from crmbid_desktop.ui.application import BidController
+    from crmbid_desktop.ui.bid_controller import BidController
 
     state = WindowState(app_paths.settings_file)
     assert BidController(app_paths, state).paths.backups_dir == app_paths.backups_dir
-    user_settings.save(app_paths.config_dir, Settings(backups_dir=str(tmp_path / "elsewhere")))
-    controller = BidController(app_paths, state)
+    # Chosen in File > Settings: saved through the one settings object, read by the next start.
+    state.user.save(Settings(backups_dir=str(tmp_path / "elsewhere")))
+    controller = BidController(app_paths, WindowState(app_paths.settings_file))
     assert controller.paths.backups_dir == tmp_path / "elsewhere"
     controller.use_settings(Settings())
     assert controller.paths.backups_dir == app_paths.backups_dir
