@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from crmbid_desktop.ui.window_state import WindowState
 @pytest.fixture
 def controller(
     app_paths: AppPaths, qtbot: object, monkeypatch: pytest.MonkeyPatch
-) -> BidController:
+) -> Iterator[BidController]:
     made = BidController(app_paths, WindowState(app_paths.settings_file))
     errors: list[tuple[str, str]] = []
     monkeypatch.setattr(
@@ -39,6 +40,7 @@ def test_open_a_file_that_is_not_a_bid_tells_the_user_and_keeps_the_window(
     controller: BidController, tmp_path: Path, qtbot: object
 ) -> None:
     window = controller.start(None)
+    assert window is not None
     qtbot.addWidget(window)  # type: ignore[attr-defined]
     before = window.workspace.path
     bad = tmp_path / "minutes.crmbid"
@@ -55,6 +57,7 @@ def test_new_blank_bid_then_open_the_previous_one_again(
     controller: BidController, tmp_path: Path, qtbot: object
 ) -> None:
     window = controller.start(None)
+    assert window is not None
     qtbot.addWidget(window)  # type: ignore[attr-defined]
     first = window.workspace.path
     controller.create("blank", tmp_path / "blank.crmbid")
@@ -72,6 +75,7 @@ def test_new_bid_over_an_existing_file_is_refused(
     controller: BidController, tmp_path: Path, qtbot: object
 ) -> None:
     window = controller.start(None)
+    assert window is not None
     qtbot.addWidget(window)  # type: ignore[attr-defined]
     existing = tmp_path / "taken.crmbid"
     existing.write_bytes(b"keep me")
@@ -86,6 +90,7 @@ def test_save_a_copy_is_a_sound_bid_and_the_open_bid_stays(
     from crmbid_desktop.store.bidfile import check_bid
 
     window = controller.start(None)
+    assert window is not None
     qtbot.addWidget(window)  # type: ignore[attr-defined]
     original = window.workspace.path
     copy = tmp_path / "copy for Newham.crmbid"

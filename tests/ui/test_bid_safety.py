@@ -88,7 +88,8 @@ def test_locked_bid_offers_read_only_and_shows_the_banner(
     assert not window.undo_action.isVisible()
     with pytest.raises(ReadOnlyBidError), window.workspace.edit("Renamed"):
         pass
-    assert read_holder(bid_path.resolve()).user == "sam.newham"  # their lock left alone
+    holder = read_holder(bid_path.resolve())
+    assert holder is not None and holder.user == "sam.newham"  # their lock left alone
     assert_controls_named(window)
 
 
@@ -142,7 +143,8 @@ def test_stale_lock_is_recovered_silently(
     assert window.read_only_banner.isHidden()
     assert controller.guarded is not None and controller.guarded.lock is not None
     assert controller.guarded.lock.taken_over is not None
-    assert read_holder(bid_path.resolve()).token == controller.guarded.lock.holder.token
+    holder = read_holder(bid_path.resolve())
+    assert holder is not None and holder.token == controller.guarded.lock.holder.token
     controller.close()
     assert not lock_path(bid_path.resolve()).exists()
 

@@ -16,7 +16,12 @@ def test_the_crash_dialog_names_the_log_and_the_native_crash_file(
     app_paths: AppPaths, qapp: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shown: list[QMessageBox] = []
-    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box) or 0)
+
+    def exec_(box: QMessageBox) -> int:
+        shown.append(box)
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
     hook = crash.make_excepthook(
         show_dialog=True,
         log_file=str(app_paths.log_file),
