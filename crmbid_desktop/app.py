@@ -8,8 +8,12 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crmbid_desktop import APP_NAME, __version__
+
+if TYPE_CHECKING:
+    from crmbid_desktop.logs import CrashTrace
 
 
 def build_gui_parser() -> argparse.ArgumentParser:
@@ -81,19 +85,26 @@ def main(argv: list[str] | None = None) -> int:
         gc.enable()  # whatever happened: nothing after start-up runs without the collector
 
 
-def _trace_native_crashes() -> Path | None:
+def _trace_native_crashes() -> CrashTrace | None:
     from crmbid_desktop.logs import trace_native_crashes
     from crmbid_desktop.paths import AppPaths
 
     return trace_native_crashes(AppPaths.for_user().crash_trace_file, __version__)
 
 
-def _run(argv: list[str], *, command: bool, crash_trace: Path | None) -> int:
+def _run(argv: list[str], *, command: bool, crash_trace: CrashTrace | None) -> int:
     from crmbid_desktop.logs import setup_logging
     from crmbid_desktop.paths import AppPaths
 
     paths = AppPaths.for_user().ensure()
     setup_logging(paths.log_file)
+    if crash_trace is not None and crash_trace.previous_crash:
+        # The crash itself could not log: this start says so, so the log points at the trace.
+        logging.getLogger(__name__).error(
+            "The last run (%s) ended in a native crash; its stack trace is in %s",
+            crash_trace.previous_crash,
+            crash_trace.file,
+        )
     if crash_trace is None:
         logging.getLogger(__name__).warning(
             "Native crashes are not traced to %s (it cannot be written, or faulthandler was "
@@ -113,7 +124,7 @@ def _run(argv: list[str], *, command: bool, crash_trace: Path | None) -> int:
         args.file,
         smoke_test=args.smoke_test,
         crash_dialog=not args.no_crash_dialog,
-        crash_trace=crash_trace,
+        crash_trace=crash_trace.file if crash_trace is not None else None,
     )
 
 

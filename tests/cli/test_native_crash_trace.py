@@ -96,3 +96,37 @@ def test_a_full_trace_file_is_started_afresh_and_the_old_one_kept(tmp_path: Path
     assert result.returncode != 0
     assert trace.with_name(trace.name + ".old").stat().st_size == CRASH_TRACE_MAX_BYTES
     assert "check_the_bid" in trace.read_text(encoding="utf-8")
+
+
+def test_the_next_start_logs_that_the_last_run_crashed_and_where_its_trace_is(
+    tmp_path: Path,
+) -> None:
+    home = tmp_path / "after a crash"
+    version = "import sys\nfrom crmbid_desktop.app import main\nsys.exit(main(['--version']))"
+    assert crash(CRASH_IN_COMMAND, home).returncode != 0
+    paths = AppPaths.under(home)
+    assert "native crash" not in paths.log_file.read_text(encoding="utf-8")
+    assert crash(version, home).returncode == 0
+    logged = paths.log_file.read_text(encoding="utf-8")
+    assert "ended in a native crash" in logged and str(paths.crash_trace_file) in logged
+    assert f"CRM Bid Desktop {__version__} started " in logged  # which run it was
+    # Said once: the start after that one ended normally, so the next says nothing.
+    assert crash(version, home).returncode == 0
+    assert paths.log_file.read_text(encoding="utf-8").count("ended in a native crash") == 1
+
+
+def test_a_clean_last_run_is_not_taken_for_a_crash(tmp_path: Path) -> None:
+    from crmbid_desktop.logs import last_run_crashed
+
+    trace = tmp_path / "native-crash.log"
+    assert last_run_crashed(trace) == ""  # no file yet
+    trace.write_text(
+        "-- CRM Bid Desktop 0.1.0 started 2005-08-22 09:00:00, process 1\n"
+        'Fatal Python error: Segmentation fault\n\n  File "x.py", line 1 in f\n'
+        "-- CRM Bid Desktop 0.1.0 started 2005-08-22 09:05:00, process 2\n",
+        encoding="utf-8",
+    )
+    assert last_run_crashed(trace) == ""  # the crash was two runs ago, and was reported then
+    with trace.open("a", encoding="utf-8") as handle:
+        handle.write("Fatal Python error: Aborted\n")
+    assert last_run_crashed(trace) == "CRM Bid Desktop 0.1.0 started 2005-08-22 09:05:00, process 2"
