@@ -5,11 +5,14 @@
 # it, and check what is left.
 
 msi_old="$WORK/CRM Bid Desktop $VERSION.msi"
-# The upgrade: the same program packaged as the next patch version (a new ProductCode, the same
-# UpgradeCode), as a newer release would be.
+# The upgrade: a newer build of the program, version $newer (a new ProductCode, the same
+# UpgradeCode). It is this build stamped as a release step would stamp it
+# (tests/tools/restamp_windows_exe.py: the BUILD_VERSION the program reads at run time and the
+# .exe's version resource), which saves a second ten-minute PyInstaller run.
 IFS=. read -r major minor patch <<<"$VERSION"
 newer="$major.$minor.$((patch + 1))"
 msi_new="$WORK/CRM Bid Desktop $newer.msi"
+newer_bundle="$WORK/dist-newer/CRM Bid Desktop"
 drive_c="$WINEPREFIX/drive_c"
 installed_dir="$drive_c/Program Files/CRM Bid Desktop"
 installed_exe="$installed_dir/CRM Bid Desktop.exe"
@@ -19,7 +22,12 @@ products() { winpy tests/tools/installed_programs.py | tr -d '\r'; }
 
 step "MSI: build ($VERSION and $newer) with wixl"
 installer/build-msi "$BUNDLE" "$msi_old" "$VERSION"
-installer/build-msi "$BUNDLE" "$msi_new" "$newer"
+rm -rf "$WORK/dist-newer"
+mkdir -p "$WORK/dist-newer"
+cp -a "$BUNDLE" "$newer_bundle"
+"$HOST_PYTHON" tests/tools/restamp_windows_exe.py "$newer_bundle" "$newer"
+CRMBID_VERSION=$newer "$HOST_PYTHON" tests/tools/check_windows_exe.py "$newer_bundle/CRM Bid Desktop.exe"
+installer/build-msi "$newer_bundle" "$msi_new" "$newer"
 properties=$(msiinfo export "$msi_old" Property | tr -d '\r')
 grep -qP "^UpgradeCode\t\{7D3C1B52-8E4A-4F63-9A0B-2C5D1E7F0A21\}$" <<<"$properties" ||
   fail "the MSI has not the program's UpgradeCode (a newer MSI would not replace an older one)"
@@ -40,7 +48,9 @@ echo "$listed"
   fail "Installed apps should list CRM Bid Desktop $VERSION once, not: $listed"
 
 step "MSI: the installed program's smoke test"
-wine_run "$installed_exe" --version
+printed=$(wine_run "$installed_exe" --version | tr -d '\r')
+echo "$printed"
+[ "$printed" = "CRM Bid Desktop $VERSION" ] || fail "the installed program says \"$printed\""
 wine_run "$installed_exe" --smoke-test --no-crash-dialog
 
 step "MSI: upgrade to $newer (msiexec /i ... /qn)"
@@ -51,6 +61,10 @@ echo "$listed"
   fail "after the upgrade Installed apps should list only CRM Bid Desktop $newer, not: $listed"
 [ -f "$installed_exe" ] || fail "the upgrade left no $installed_exe"
 [ "$(shortcuts | wc -l)" -eq 1 ] || fail "after the upgrade expected one shortcut, found: $(shortcuts)"
+cmp -s "$installed_exe" "$newer_bundle/CRM Bid Desktop.exe" || fail "the upgrade did not install the newer program"
+printed=$(wine_run "$installed_exe" --version | tr -d '\r')
+echo "$printed"
+[ "$printed" = "CRM Bid Desktop $newer" ] || fail "after the upgrade the program says \"$printed\", not $newer"
 wine_run "$installed_exe" --smoke-test --no-crash-dialog
 code=$(echo "$listed" | cut -d' ' -f5)
 

@@ -47,23 +47,41 @@ def ensure_output_streams() -> None:
     file has everything that matters).
     """
     if sys.stdout is not None and sys.stderr is not None:
+        _replace_unprintable(sys.stdout, sys.stderr)
         return
     sink = None
     if sys.platform == "win32":
         import ctypes
 
         attach_parent_process = -1
-        if ctypes.windll.kernel32.AttachConsole(attach_parent_process):
-            try:
-                sink = open("CONOUT$", "w", encoding="utf-8")  # noqa: SIM115  # lives as long as we do
-            except OSError:
-                sink = None
+        # Fails when there is no console to attach to, and also when the program already has
+        # one (Wine attaches a GUI program to its parent's console; so does a start with
+        # CREATE_NEW_CONSOLE): either way, CONOUT$ opens only if there is a console now.
+        ctypes.windll.kernel32.AttachConsole(attach_parent_process)
+        try:
+            sink = open("CONOUT$", "w", encoding="utf-8")  # noqa: SIM115  # lives as long as we do
+        except OSError:
+            sink = None
     if sink is None:
         sink = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115  # lives as long as we do
     if sys.stdout is None:
         sys.stdout = sink
     if sys.stderr is None:
         sys.stderr = sink
+    _replace_unprintable(sys.stdout, sys.stderr)
+
+
+def _replace_unprintable(*streams: object) -> None:
+    """Print what the stream's encoding cannot show as "?" rather than fail with a traceback.
+
+    Output piped on Windows is in the ANSI code page (cp1252 in England), which has no letter
+    for some Welsh or Polish names, nor for the replacement character a damaged file's text is
+    read back with; a problem report must still print.
+    """
+    for stream in streams:
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
 
 
 def main(argv: list[str] | None = None) -> int:

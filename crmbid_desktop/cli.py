@@ -1,4 +1,4 @@
-"""The command line without Qt: new, check, and (later) export, import and merge."""
+"""The command line without Qt: new, check, clean, export, import and merge."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from crmbid_desktop.services.bid.workspace import Workspace
 
-COMMANDS = ("new", "check", "export", "import", "merge")
+COMMANDS = ("new", "check", "clean", "export", "import", "merge")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,6 +25,15 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--template", choices=sorted(TEMPLATES), default=DEFAULT_TEMPLATE)
     check = commands.add_parser("check", help="integrity check, schema version and counts")
     check.add_argument("file", type=Path)
+    clean = commands.add_parser(
+        "clean",
+        help="copy a received bid without the tables, triggers, views, indexes or columns "
+        "this version never makes; the file itself is not changed",
+    )
+    clean.add_argument("file", type=Path, help="the received .crmbid file")
+    clean.add_argument(
+        "--output", type=Path, help='where to save the copy (default: "NAME (cleaned).crmbid")'
+    )
     export = commands.add_parser(
         "export", help="write a document from the bid; the format follows the output's extension"
     )
@@ -76,6 +85,8 @@ def run(argv: list[str], *, heat_map_renderer: HeatMapRenderer | None = None) ->
         return _new(args.file, args.template)
     if args.command == "check":
         return _check(args.file)
+    if args.command == "clean":
+        return _clean(args.file, args.output)
     if args.command == "export":
         return _export(args, heat_map_renderer)
     if args.command == "import":
@@ -217,6 +228,38 @@ def _new(path: Path, template: str) -> int:
         f"{counts.milestones} milestones, {counts.tasks} tasks, {counts.sections} sections, "
         f"{counts.criteria} criteria."
     )
+    return 0
+
+
+def _clean(path: Path, output: Path | None) -> int:
+    """Save a copy of a received bid without foreign objects, as the GUI's "Open a cleaned copy"."""
+    from crmbid_desktop.paths import AppPaths
+    from crmbid_desktop.services.bid.bid_files import save_cleaned_copy
+    from crmbid_desktop.store.bidfile import inspect_file
+    from crmbid_desktop.store.errors import BidFileError, ForeignSchemaError
+
+    try:
+        inspect_file(path)
+    except ForeignSchemaError as error:
+        print(f"“{path.name}” holds what this version never makes: {', '.join(error.objects)}.")
+    except BidFileError as error:
+        print(f"error: {error.user_message}", file=sys.stderr)
+        return 1
+    else:
+        print(f"“{path.name}” holds nothing this version does not make, so no copy was made.")
+        return 0
+    try:
+        copy, dropped = save_cleaned_copy(path, AppPaths.for_user().ensure(), output)
+    except BidFileError as error:
+        print(f"error: {error.user_message}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"error: the cleaned copy could not be saved ({error}).", file=sys.stderr)
+        return 1
+    print(f"Saved a cleaned copy as {copy}")
+    for item in dropped:
+        print(f"Removed: {item}")
+    print(f"“{path.name}” itself was not changed.")
     return 0
 
 

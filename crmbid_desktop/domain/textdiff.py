@@ -205,5 +205,43 @@ def compare(old: str, new: str, *, deadline: float = 2 * DEADLINE_SECONDS) -> li
     return rows
 
 
+def _hunk_range(start: int, stop: int) -> str:
+    """A hunk's line range as `diff -u` writes it: 1-based, "start,count", or "start" for one."""
+    count = stop - start
+    if count == 1:
+        return str(start + 1)
+    return f"{start if count == 0 else start + 1},{count}"
+
+
+def changed_lines(
+    old: Sequence[str], new: Sequence[str], *, deadline: float = DEADLINE_SECONDS
+) -> list[str]:
+    """The changed lines of `old` -> `new` as unified-diff hunks without context (`diff -U0`).
+
+    Each run of removed and added lines gets an "@@ -a,b +c,d @@" line, then "-" and "+" lines.
+    Found by `token_diff` over whole lines, so a hostile file is bounded by `deadline`.
+    """
+    out: list[str] = []
+    group: list[tuple[str, int, int, int, int]] = []
+
+    def flush() -> None:
+        if not group:
+            return
+        i1, j1 = group[0][1], group[0][3]
+        i2, j2 = group[-1][2], group[-1][4]
+        out.append(f"@@ -{_hunk_range(i1, i2)} +{_hunk_range(j1, j2)} @@")
+        out.extend("-" + line for line in old[i1:i2])
+        out.extend("+" + line for line in new[j1:j2])
+        group.clear()
+
+    for opcode in token_diff(old, new, deadline=deadline, semantic=False):
+        if opcode[0] == EQUAL:
+            flush()
+        else:
+            group.append(opcode)
+    flush()
+    return out
+
+
 def change_count(rows: list[DiffRow]) -> int:
     return sum(1 for row in rows if row.kind != SAME)

@@ -21,6 +21,7 @@ from pathlib import Path
 from crmbid_desktop.domain.backup_retention import backups_to_remove
 from crmbid_desktop.store import sqlite as sqlite_store
 from crmbid_desktop.store.errors import BidFileError
+from crmbid_desktop.store.file_paths import resolved
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +62,8 @@ def bid_backup_folder(backups_dir: Path, bid_path: Path) -> Path:
 
     The hash keeps two bids of the same name in different folders apart.
     """
-    resolved = str(Path(bid_path).resolve())
-    digest = hashlib.sha256(resolved.lower().encode("utf-8")).hexdigest()[:8]
+    where = str(resolved(bid_path))
+    digest = hashlib.sha256(where.lower().encode("utf-8")).hexdigest()[:8]
     return backups_dir / f"{_short_stem(Path(bid_path).stem, backups_dir)} {digest}"
 
 
@@ -230,8 +231,8 @@ def newest_good_backup(bid_path: Path, backups_dir: Path) -> Path | None:
 
 def restore_backup(backup: Path, target: Path, *, open_bid: Path | None = None) -> Path:
     """Copy a backup to a new file the user named; never over an existing file or the open bid."""
-    target = Path(target).resolve()
-    if open_bid is not None and target == Path(open_bid).resolve():
+    target = resolved(target)
+    if open_bid is not None and target == resolved(open_bid):
         raise BidFileError(target, "a backup cannot be restored over the bid that is open.")
     if target.exists():
         raise BidFileError(

@@ -28,6 +28,7 @@ from crmbid_desktop.store.errors import (
     NotABidError,
     ReadOnlyBidError,
 )
+from crmbid_desktop.store.file_paths import resolved
 from crmbid_desktop.store.schema import SCHEMA_HEAD
 
 log = logging.getLogger(__name__)
@@ -259,8 +260,8 @@ def open_bid(
     same name is set aside (never replayed) and said in `BidFile.notices`. An `inspection`
     just made (off the GUI thread, for a big file) is used rather than made again.
     """
-    path = Path(path).resolve()
-    if inspection is None or inspection.path.resolve() != path:
+    path = resolved(path)
+    if inspection is None or resolved(inspection.path) != path:
         inspection = inspect_file(path)
     if not read_only:
         obstacle = sqlite_trust.edit_obstacle(path)
@@ -358,7 +359,7 @@ def create_bid_file(path: Path, *, title: str) -> BidFile:
     from crmbid_desktop.store.models import Bid
     from crmbid_desktop.store.schema import upgrade_to_head
 
-    path = Path(path).resolve()
+    path = resolved(path)
     if path.exists():
         raise BidFileError(path, "a file of that name already exists; it has not been changed.")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -401,7 +402,7 @@ def check_bid(path: Path) -> CheckReport:
     Leaves nothing beside the file when nothing else has it open, and never folds a
     write-ahead log into it.
     """
-    path = Path(path).resolve()
+    path = resolved(path)
     foreign: list[str] = []
     try:
         inspection = inspect_file(path)
@@ -444,7 +445,7 @@ def save_cleaned_copy(source: Path, target: Path) -> list[str]:
     The received file is only read. The copy is checked like any bid before it is handed back;
     a copy that still fails is deleted and the check's error raised.
     """
-    source, target = Path(source).resolve(), Path(target).resolve()
+    source, target = resolved(source), resolved(target)
     if target.exists():
         raise BidFileError(target, "a file of that name already exists; it has not been changed.")
     revision = ""

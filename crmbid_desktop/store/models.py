@@ -84,6 +84,9 @@ class Bid(Tracked, Base):
     use_template_header_footer: Mapped[bool] = mapped_column(
         Boolean, default=True, server_default="1"
     )
+    #: "Plan as if today is …": the day the dashboard and timetable count from (rehearsals,
+    #: training, looking back); None: the computer's real today.
+    planning_date: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
 class Partner(Tracked, Base):

@@ -90,6 +90,12 @@ def reading_uri(path: Path, *, immutable: bool) -> str:
     return f"file:{quoted}?mode=ro" + ("&immutable=1" if immutable else "")
 
 
+#: How long a check waits for another program's lock before calling the file busy. SQLite's
+#: usual wait (5 s) would keep the user staring at nothing before "Try again / Open read-only";
+#: a healthy writer holds its lock for milliseconds, so a short wait loses nothing.
+INSPECT_BUSY_TIMEOUT_S = 0.5
+
+
 @contextlib.contextmanager
 def inspecting(path: Path, *, ignore_wal: bool = False) -> Iterator[sqlite3.Connection]:
     """A raw read-only connection for checks; text that is not UTF-8 comes back repaired.
@@ -98,7 +104,9 @@ def inspecting(path: Path, *, ignore_wal: bool = False) -> Iterator[sqlite3.Conn
     undecodable, and a check must report damage rather than stumble on it.
     """
     immutable = ignore_wal or no_trace_possible(path)
-    connection = sqlite3.connect(reading_uri(path, immutable=immutable), uri=True, timeout=5)
+    connection = sqlite3.connect(
+        reading_uri(path, immutable=immutable), uri=True, timeout=INSPECT_BUSY_TIMEOUT_S
+    )
     connection.text_factory = lambda raw: raw.decode("utf-8", "replace")
     try:
         yield connection
@@ -157,6 +165,14 @@ def read_table_shape(connection: sqlite3.Connection, table: str) -> TableShape:
     return TableShape(columns=columns, foreign_keys=tuple(foreign_keys))
 
 
+#: What `inspecting` puts in place of bytes that are not UTF-8.
+_UNDECODABLE = "\ufffd"
+
+
+class DamagedSchemaText(ValueError):
+    """A name in the schema pages is not valid text: the pages are damaged."""
+
+
 def read_schema(
     connection: sqlite3.Connection,
 ) -> tuple[dict[str, TableShape], dict[str, tuple[str, int, tuple[str, ...]]], list[str]]:
@@ -169,6 +185,10 @@ def read_schema(
     ).fetchall()
     for kind, name, table, sql in rows:
         kind, name, table, sql = str(kind), str(name), str(table), str(sql)
+        if _UNDECODABLE in kind + name + table:
+            # Text that was not UTF-8 (repaired by `inspecting`): damage, not someone's object.
+            # Some SQLite versions refuse such a schema themselves; others read past it.
+            raise DamagedSchemaText(f"the schema pages name {kind} “{name}”, which is not text")
         if kind == "table":
             if name in HARMLESS_INTERNAL_TABLES:
                 continue
@@ -434,27 +454,42 @@ def new_identity() -> int:
 
 
 def stamp_identity(connection: sqlite3.Connection, path: Path) -> bool:
-    """Make sure the file carries an identity matching the one beside its log.
+    """Give the file a new identity for this editing session and write it beside the log.
 
-    Stamped only while the log is empty (no other program has the bid open): written beside
-    first, then in the file and checkpointed at once. A crash in between leaves a log whose
-    only change is the stamp; it is set aside, losing nothing. Returns False when skipped.
+    Every session gets its own number, not only the file's first: a copy made outside the
+    program (Explorer's copy and paste) carries its original's number, and after the next
+    session on either the two differ, so a log left by a crash of one is never replayed into
+    the other. Stamped only while the log is empty: written beside first, then in the file and
+    checkpointed at once. A crash in between leaves a log whose only change is the stamp; it is
+    set aside, losing nothing. The file's modification time is put back, as the stamp is no
+    change of the user's (it would otherwise take a needless backup of the whole bid).
+    Returns False when the stamp could not be made now (the previous number is kept).
     """
     stamped = file_identity(path)
-    if stamped != 0:
-        # Stamped before: the log (if any) was judged its own already, so only the number
-        # beside it is written again; the bid itself is not touched (no needless backup).
-        if recorded_identity(path) != stamped:
-            _record_identity(path, stamped)
+    if stamped != 0 and wal_has_changes(path):
+        # This file's own log from a crash (judged so before opening): keep its number until
+        # the log is folded in; the next session gets a new one.
+        _keep_identity(path, stamped)
         return True
+    before = path.stat()
     busy = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     if busy is None or busy[0] != 0 or wal_has_changes(path):
+        _keep_identity(path, stamped)  # another program has it open: nothing is re-keyed
         return False
     identity = new_identity()
+    while identity == stamped:
+        identity = new_identity()
     _record_identity(path, identity)
     connection.execute(f"PRAGMA user_version = {identity:d}")
     connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with contextlib.suppress(OSError):
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     return True
+
+
+def _keep_identity(path: Path, stamped: int) -> None:
+    if stamped != 0 and recorded_identity(path) != stamped:
+        _record_identity(path, stamped)
 
 
 def _record_identity(path: Path, identity: int) -> None:

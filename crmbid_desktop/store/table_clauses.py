@@ -18,6 +18,7 @@ bid = table(
     column("title", String),
     column("funding_body", String),
     column("count_table_words", Boolean),
+    column("planning_date", Date),
 )
 
 section = table(

@@ -16,13 +16,13 @@ from types import TracebackType
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from crmbid_desktop import APP_NAME, __version__
 from crmbid_desktop.paths import AppPaths
 from crmbid_desktop.settings import UserSettings
 from crmbid_desktop.store.errors import ReadOnlyBidError
-from crmbid_desktop.ui import crash, icons
+from crmbid_desktop.ui import crash, icons, style
 from crmbid_desktop.ui.bid_controller import BidController
 from crmbid_desktop.ui.main_window import MainWindow
 from crmbid_desktop.ui.window_state import WindowState
@@ -47,30 +47,12 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )
     app = QApplication(argv or [sys.argv[0]])
-    style = palette_following_style(sys.platform, QStyleFactory.keys(), app)
-    if style:
-        app.setStyle(style)
+    style.apply_style(app)  # Windows 11's own look where Qt has it (ui/style.py)
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_NAME)
     app.setWindowIcon(app_icon())
     return app
-
-
-def palette_following_style(platform: str, available: list[str], app: QGuiApplication) -> str:
-    """The widget style that follows the system's light or dark palette, or "" for Qt's choice.
-
-    On Windows, "windows11" (Qt 6.7+) follows dark mode; the older "windowsvista" draws light
-    controls in dark mode, so Fusion (which draws whatever palette Qt reads from Windows) takes
-    its place when the system is dark. Elsewhere Fusion follows the palette everywhere.
-    """
-    keys = {key.casefold(): key for key in available}
-    if platform == "win32":
-        if "windows11" in keys:
-            return keys["windows11"]
-        dark = app.styleHints().colorScheme() == Qt.ColorScheme.Dark
-        return keys.get("fusion", "") if dark else ""
-    return keys.get("fusion", "")
 
 
 def app_icon() -> QIcon:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.paths import BID_SUFFIX
-from crmbid_desktop.store.backups import BackupEntry
+from crmbid_desktop.services.bid.backups import BackupEntry
 from crmbid_desktop.ui.table_model import ROW_ROLE, Column, RowTableModel
 from crmbid_desktop.ui.widgets import heading, name_widget
 
@@ -80,6 +80,7 @@ class BackupsDialog(QDialog):
 
         self.view = QTableView()
         name_widget(self.view, "backupsTable", "Table of backups")
+        self.view.setTabKeyNavigation(False)  # arrows move between rows; Tab leaves
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -25,7 +25,7 @@ from crmbid_desktop.services.bid import bid_details
 from crmbid_desktop.services.bid.bid_details import BidDetails, BidDetailsError
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.ui.colours import text_style
-from crmbid_desktop.ui.widgets import name_widget
+from crmbid_desktop.ui.widgets import name_widget, tidy_form
 
 
 class BidDetailsDialog(QDialog):
@@ -47,7 +47,7 @@ class BidDetailsDialog(QDialog):
             form.addRow(f"{label}:", edit)
             return edit
 
-        form = QFormLayout()
+        form = tidy_form(QFormLayout())
         self.title_edit = line("bidTitle", "Title", details.title)
         self.funding_body = line("bidFundingBody", "Funding body", details.funding_body)
         self.reference = line("bidReference", "Reference", details.reference)
@@ -84,7 +84,7 @@ class BidDetailsDialog(QDialog):
 
         # -- the expression-of-interest letter -------------------------------------------
         letter = QGroupBox("Expression-of-interest letter")
-        letter_form = QFormLayout(letter)
+        letter_form = tidy_form(QFormLayout(letter))
         self.recipient_name = QLineEdit(details.letter_recipient_name)
         name_widget(self.recipient_name, "bidRecipientName", "Recipient's name")
         self.recipient_name.setPlaceholderText("e.g. Mr Julian Bowrey (Mr/Ms/Dr gives “Dear …”)")
@@ -94,6 +94,7 @@ class BidDetailsDialog(QDialog):
         letter_form.addRow("Recipient's title:", self.recipient_title)
         self.recipient_address = QPlainTextEdit(details.letter_recipient_address)
         name_widget(self.recipient_address, "bidRecipientAddress", "Recipient's address")
+        self.recipient_address.setTabChangesFocus(True)  # Tab moves on, never types a tab
         self.recipient_address.setPlaceholderText("One line per line of the address")
         self.recipient_address.setFixedHeight(self.fontMetrics().lineSpacing() * 5)
         letter_form.addRow("Address:", self.recipient_address)

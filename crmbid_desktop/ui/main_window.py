@@ -171,6 +171,7 @@ class MainWindow(QMainWindow):
         self.plan_today_label = QLabel()
         self.plan_today_label.setObjectName("planTodayState")
         self.plan_today_label.hide()
+        self._shown_plan_today: date | None = None
         self.statusBar().addPermanentWidget(self.plan_today_label)
         self.statusBar().addPermanentWidget(self.save_state_label)
 
@@ -211,7 +212,7 @@ class MainWindow(QMainWindow):
         self._fit_navigation()
         self.navigation.blockSignals(False)
         workspace.user = self.settings.signature
-        workspace.plan_today = self.window_state.plan_today(workspace.path)
+        self._adopt_computer_plan_today()
         self._show_plan_today()
         self._update_go_menu()
         start = current if current >= 0 else self.window_state.last_page()
@@ -243,7 +244,7 @@ class MainWindow(QMainWindow):
 
     def _apply_read_only(self, read_only: bool) -> None:
         """Show the banner and disable what edits the bid when it is open read-only."""
-        self.read_only_banner.setText(read_only_banner_text(self.workspace.bid.read_only_reason))
+        self.read_only_banner.setText(read_only_banner_text(self.workspace.read_only_reason))
         self.read_only_banner.setVisible(read_only)
         _enable_edits(self, not read_only)
         for action in (self.undo_action, self.redo_action):
@@ -265,9 +266,17 @@ class MainWindow(QMainWindow):
             self.workspace.remove_saved_listener(self._on_saved)
 
     def _on_changed(self, changes: ChangeSet) -> None:
-        """The window's own part of a write: the bid's title (pages update themselves)."""
+        """The window's own part of a write: the bid's title and planning day.
+
+        Pages update their own rows; a new "plan as if today is" day (set, undone, merged)
+        changes every date sum, so every built page plans again.
+        """
         if changes.touches("bid"):
             self._show_title()
+            if self.workspace.plan_today != self._shown_plan_today:
+                self._show_plan_today()
+                for page in self._built.values():
+                    page.refresh()
 
     # -- pages -------------------------------------------------------------------------------
     def page(self, index: int) -> Page:
@@ -412,12 +421,9 @@ class MainWindow(QMainWindow):
         dialog.deleteLater()
 
     def _partner_names(self) -> list[str]:
-        from sqlalchemy import select
+        from crmbid_desktop.services.registers.partners import council_names
 
-        from crmbid_desktop.store.table_clauses import partner
-
-        with self.workspace.reading() as session:
-            return list(session.scalars(select(partner.c.name).order_by(partner.c.position)))
+        return [name for _partner_id, name in council_names(self.workspace)]
 
     def plan_today_dialog(self) -> QDialog:
         from crmbid_desktop.ui.plan_today_dialog import PlanTodayDialog
@@ -435,18 +441,47 @@ class MainWindow(QMainWindow):
         dialog.deleteLater()
 
     def set_plan_today(self, day: date | None) -> None:
-        """Plan the open bid as if today were `day` (None: the computer's date), and show it."""
-        self.workspace.plan_today = day
-        self.window_state.save_plan_today(self.workspace.path, day)
-        self._show_plan_today()
-        for page in self._built.values():
-            page.refresh()
+        """Plan the open bid as if today were `day` (None: the computer's date).
+
+        Saved in the bid as one undoable edit; `_on_changed` then shows it and re-plans pages.
+        """
+        from crmbid_desktop.services.bid import planning_date
+        from crmbid_desktop.services.bid.errors import BidFileError
+
+        try:
+            planning_date.set_day(self.workspace, day)
+        except (BidFileError, OSError) as error:  # a locked or vanished file: say so
+            QMessageBox.warning(
+                self,
+                "Cannot change the planning day",
+                f"“Plan as if today is” could not be saved in the bid: {error}",
+            )
+
+    def _adopt_computer_plan_today(self) -> None:
+        """Move a day an earlier version kept on this computer into the bid, once."""
+        from crmbid_desktop.services.bid import planning_date
+        from crmbid_desktop.services.bid.errors import BidFileError
+
+        path = self.workspace.path
+        kept = self.window_state.plan_today(path)
+        if kept is None or self.workspace.read_only:
+            return  # read-only: it stays here until the bid is opened for editing
+        try:
+            planning_date.adopt_computer_day(self.workspace, kept)
+        except (BidFileError, OSError):
+            return  # kept here to try again next time; the bid's own day (or none) is used
+        self.window_state.save_plan_today(path, None)
 
     def _show_plan_today(self) -> None:
         day = self.workspace.plan_today
+        self._shown_plan_today = day
         self.plan_today_label.setVisible(day is not None)
         if day is not None:
-            self.plan_today_label.setText(f"Planning as if today is {format_date(day)}")
+            self.plan_today_label.setText(f"This bid plans as if today is {format_date(day)}")
+            self.plan_today_label.setToolTip(
+                "Kept in the bid, so everyone with this bid or a partner's copy of it plans from "
+                "the same day. File > Plan as if today is… changes it."
+            )
             self.plan_today_label.setStyleSheet(text_style("warning", self, bold=True))
 
     def edit_settings(self) -> None:
@@ -473,11 +508,16 @@ class MainWindow(QMainWindow):
 
     def shortcut_rows(self) -> list[object]:
         """Every shortcut, from the menus and from every page (building the pages not seen)."""
-        from crmbid_desktop.ui.shortcuts_dialog import menu_shortcuts, widget_shortcuts
+        from crmbid_desktop.ui.shortcuts_dialog import (
+            MOVING_AROUND,
+            menu_shortcuts,
+            widget_shortcuts,
+        )
 
         rows: list[object] = list(menu_shortcuts(self.menuBar()))
         for page in self.pages:
             rows.extend(widget_shortcuts(page, f"{page.title} page"))
+        rows.extend(MOVING_AROUND)
         return rows
 
     def show_shortcuts(self) -> None:

@@ -31,7 +31,8 @@ class PlanTodayDialog(QDialog):
         intro = QLabel(
             "To rehearse, train, or look back at a finished bid, the dashboard and the timetable "
             "can count from another day than the computer's date. The status bar says so while "
-            "it is on. It is kept for this bid on this computer only."
+            "it is on. The day is the bid's own: it is saved in the bid, so everyone who opens "
+            "it, and every partner's copy, plans from the same day; Edit > Undo takes it back."
         )
         intro.setWordWrap(True)
         self.enabled = QCheckBox("&Plan as if today is:")
@@ -62,7 +63,10 @@ class PlanTodayDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
-        self.resize(self.fontMetrics().averageCharWidth() * 70, self.sizeHint().height())
+        # As wide as 70 characters and as tall as the wrapped text then needs (not the
+        # height the text would need at its own preferred width, which cut the last line).
+        width = self.fontMetrics().averageCharWidth() * 70
+        self.resize(width, layout.heightForWidth(width) if layout.hasHeightForWidth() else 0)
         self._day: date | None = current
 
     def day(self) -> date | None:

@@ -96,8 +96,7 @@ class SearchDialog(QDialog):
             self.hits = []
             self.status.setText("Type at least two letters.")
             return
-        with self.workspace.reading() as session:
-            self.hits = service.search(session, text)
+        self.hits = service.search_bid(self.workspace, text)
         for hit in self.hits:
             item = QTreeWidgetItem([hit.kind_label, hit.title, hit.snippet])
             item.setData(0, HIT_ROLE, (hit.kind, hit.key))

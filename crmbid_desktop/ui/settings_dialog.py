@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from crmbid_desktop.settings import Settings
 from crmbid_desktop.ui.colours import text_style
-from crmbid_desktop.ui.widgets import name_widget
+from crmbid_desktop.ui.widgets import name_widget, tidy_form
 
 TEMPLATE_FILTER = "Word documents and templates (*.docx *.dotx);;All files (*)"
 
@@ -52,7 +52,7 @@ class SettingsDialog(QDialog):
         name_widget(backups_button, "settingsChooseBackups", "Choose the backups folder")
         backups_button.clicked.connect(self._choose_backups)
 
-        form = QFormLayout()
+        form = tidy_form(QFormLayout())
         form.addRow("Your &name:", self.user_name)
         form.addRow("Your &council:", self.council)
         form.addRow("Default export &template:", _row(self.template, template_button))

@@ -60,6 +60,18 @@ def menu_shortcuts(menu_bar: QMenuBar) -> list[ShortcutRow]:
     return rows
 
 
+#: Keys handled by widgets themselves rather than by a command, listed so they can be found.
+MOVING_AROUND = (
+    ShortcutRow("Everywhere", "Next field, or back (Shift)", "Tab, Shift+Tab"),
+    ShortcutRow(
+        "Sections page",
+        "Leave the section text (Tab there indents a list item)",
+        "Ctrl+Tab, Ctrl+Shift+Tab",
+    ),
+    ShortcutRow("Tables", "Move between rows and cells", "Arrow keys"),
+)
+
+
 def widget_shortcuts(root: QWidget, where: str) -> list[ShortcutRow]:
     """Shortcuts that belong to a page: its actions (toolbars) and QShortcuts."""
     rows: list[ShortcutRow] = []

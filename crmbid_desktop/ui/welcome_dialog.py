@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from crmbid_desktop.settings import Settings
-from crmbid_desktop.ui.widgets import name_widget
+from crmbid_desktop.ui.widgets import name_widget, tidy_form
 
 
 class WelcomeDialog(QDialog):
@@ -50,7 +50,7 @@ class WelcomeDialog(QDialog):
         assert typed is not None  # an editable combo box has its line edit
         typed.setAccessibleName("Your council")
         typed.setPlaceholderText("e.g. Leeds City Council")
-        form = QFormLayout()
+        form = tidy_form(QFormLayout())
         label = QLabel("Your &name:")
         label.setBuddy(self.user_name)
         form.addRow(label, self.user_name)

@@ -4,19 +4,109 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QObject,
+    QSize,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtGui import QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
+    QFormLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from crmbid_desktop.ui.table_model import ROW_ROLE, SORT_ROLE, RowTableModel
+
+#: The one spacing scale of every page and dialog, in pixels: between a form's rows and between
+#: related controls (ROW), between a label and its field (LABEL_GAP), between groups (GROUP).
+ROW_SPACING = 6
+LABEL_GAP = 8
+GROUP_SPACING = 12
+
+
+def tidy_form(form: QFormLayout) -> QFormLayout:
+    """Lay `form` out the same way everywhere: labels left and level with their fields.
+
+    A field never drops under its label (narrow panes scroll instead), every field but a
+    fixed-size one fills the field column so the right edges line up, and the spacing is the
+    scale above. Returns `form`.
+    """
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    form.setFormAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    form.setHorizontalSpacing(LABEL_GAP)
+    form.setVerticalSpacing(ROW_SPACING)
+    return form
+
+
+def narrow_combo(combo: QComboBox, characters: int = 12) -> QComboBox:
+    """Let a combo box be narrower than its longest choice (the form column decides its width).
+
+    A combo box asks for its longest item's width, which in a laptop's narrow form pane pushes
+    it under its label or out of view; the full text stays in its list and its tooltip.
+    """
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(characters)
+    return combo
+
+
+class FormScrollArea(QScrollArea):
+    """Scrolls a form up and down, never sideways: it is never narrower than the form itself.
+
+    A plain scroll area may be squeezed narrower than its form, cutting every field's right
+    edge off (and a splitter beside it happily does so); this one asks for the form's minimum
+    width, kept up to date as the form changes (icons arrive after the first paint).
+    """
+
+    def __init__(self, form: QWidget) -> None:
+        super().__init__()
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Not a Tab stop of its own: Tab goes from field to field, and the area still scrolls
+        # to show the field that has the focus.
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setWidget(form)
+        form.installEventFilter(self)
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        form = self.widget()
+        if form is None:
+            return hint
+        width = (
+            form.minimumSizeHint().width()
+            + self.verticalScrollBar().sizeHint().width()
+            + 2 * self.frameWidth()
+        )
+        return QSize(max(hint.width(), width), hint.height())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return super().eventFilter(watched, event)
+
+
+def show_from_start(form: QWidget) -> None:
+    """Show each loaded field's text from its first letter, as Windows does.
+
+    QLineEdit.setText leaves the cursor at the end, so a long value that does not fit showed
+    only its tail ("kshire and the Humber"). A field being typed in is left alone.
+    """
+    for edit in form.findChildren(QLineEdit):
+        if not edit.hasFocus():
+            edit.setCursorPosition(0)
 
 
 def heading(text: str, object_name: str) -> QLabel:
@@ -61,6 +151,9 @@ class EmptyStateTableView(QTableView):
     def __init__(self, empty_text: str = "") -> None:
         super().__init__()
         self.empty_text = empty_text
+        # Arrows move between cells; Tab leaves the table (cell-by-cell Tab kept a keyboard
+        # user in any table with rows).
+        self.setTabKeyNavigation(False)
 
     def message(self) -> str:
         """What the empty table says now ("" while it shows rows)."""

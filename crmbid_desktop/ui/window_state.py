@@ -11,14 +11,18 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
+<<<<<<< HEAD
 from crmbid_desktop.settings import UserSettings
+=======
+from crmbid_desktop.store.file_paths import resolved
+>>>>>>> main
 
 MAX_RECENT = 8
 
 
 def _key(bid: Path) -> str:
     """A settings key for one bid file: its full path with no separators QSettings would split."""
-    return str(bid.resolve()).replace("/", "|").replace("\\", "|")
+    return str(resolved(bid)).replace("/", "|").replace("\\", "|")
 
 
 class WindowState:
@@ -65,7 +69,11 @@ class WindowState:
         self._settings.setValue("recent_files", recent)
 
     def plan_today(self, bid: Path) -> date | None:
-        """The day the bid at `bid` is planned as if it were today (a rehearsal), or None."""
+        """The "plan as if today is" day an earlier version kept here for `bid`, or None.
+
+        The day now belongs to the bid (bid.planning_date); the main window moves this one into
+        the bid on first open and then forgets it (`save_plan_today(bid, None)`).
+        """
         value = self._settings.value(f"plan_today/{_key(bid)}", "")
         try:
             return date.fromisoformat(str(value)) if value else None

@@ -43,8 +43,7 @@ def main() -> None:
             budget.budget_table(session)
 
     def heat() -> None:
-        with workspace.reading() as session:
-            render_heat_map_png(risks.heat_map(risks.risk_rows(session)))
+        render_heat_map_png(risks.heat_map(risks.risk_rows(workspace)))
 
     timed("budget table (41 products)", table)
     timed(

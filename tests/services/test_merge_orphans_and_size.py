@@ -119,3 +119,57 @@ def test_copy_over_the_size_limit_is_refused_before_opening(
 def test_missing_copy_is_a_clear_message(workspace: Workspace, tmp_path: Path) -> None:
     with pytest.raises(MergeError, match="cannot be read"):
         plan_merge(workspace, tmp_path / "gone.crmbid")
+
+
+def _stored(path: Path, table: str, uuid: str) -> tuple:
+    """A row exactly as SQLite holds it, bar its id (each file numbers rows its own way)."""
+    import sqlite3
+
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+        connection.row_factory = sqlite3.Row
+        row = connection.execute(f"SELECT * FROM {table} WHERE uuid = ?", (uuid,)).fetchone()
+    return tuple((key, row[key]) for key in row.keys() if key not in ("id", "owner_partner_id"))  # noqa: SIM118 (sqlite3.Row iterates values)
+
+
+def test_rows_added_by_merge_are_stored_exactly_as_in_the_partners_copy(pair: tuple) -> None:
+    # The merge writes whole new rows straight to the driver; dates, times, date-times,
+    # booleans and empty values must be stored as SQLAlchemy stores them.
+    from datetime import date, datetime, time
+
+    from crmbid_desktop.store.models import Milestone, Product
+
+    ours, theirs, copy = pair
+    with theirs.edit("add rows") as session:
+        milestone = Milestone(
+            title="Meet ODPM",
+            due_on=date(2005, 8, 10),
+            due_time=time(14, 30),
+            external=True,
+            created_at=datetime(2005, 8, 2, 9, 15, 30, 123456),
+        )
+        product = Product(name="Roadmap", next_review_on=None, downloads=None)
+        session.add_all([milestone, product])
+        session.flush()
+        added = [("milestone", milestone.uuid), ("product", product.uuid)]
+    theirs.close()
+    apply_merge(ours, plan_merge(ours, copy))
+    for table, uuid in added:
+        assert _stored(ours.path, table, uuid) == _stored(copy, table, uuid)
+
+
+def test_many_rows_added_under_a_deleted_council_are_all_conflicts_quickly(pair: tuple) -> None:
+    import time
+
+    ours, theirs, copy = pair
+    with ours.reading() as session:
+        partner_uuid = session.scalars(select(Partner.uuid)).first()
+    with theirs.edit("add contacts") as session:
+        council = session.scalars(select(Partner).where(Partner.uuid == partner_uuid)).one()
+        session.add_all(Contact(partner_id=council.id, name="Same name") for _ in range(3_000))
+    theirs.close()
+    _delete(ours, Partner, partner_uuid)
+    started = time.perf_counter()
+    plan = plan_merge(ours, copy)
+    assert time.perf_counter() - started < 30
+    assert sum(c.kind == "add/orphan" for c in plan.conflicts) >= 3_000
+    assert not any("Same name" in line for line in plan.clean)

@@ -12,9 +12,8 @@ from crmbid_desktop.services.registers.products import ProductFields
 
 
 def test_default_bid_counts_eight_of_forty_one(workspace: Workspace) -> None:
-    with workspace.reading() as session:
-        assert products.product_count_text(session) == "8 of 41 products recorded"
-        rows = products.product_rows(session)
+    assert products.product_count_text(workspace) == "8 of 41 products recorded"
+    rows = products.product_rows(workspace)
     assert rows[0].name == "Integrated e-Government Delivery Roadmap Framework"
 
 
@@ -32,10 +31,9 @@ def test_add_update_delete_and_restore(workspace: Workspace) -> None:
             next_review_on=date(2006, 3, 31),
         ),
     )
-    with workspace.reading() as session:
-        row = next(r for r in products.product_rows(session) if r.id == new_id)
-        assert products.product_count_text(session) == "9 of 41 products recorded"
-        printed = products.products_print_rows(session)[-1]
+    row = next(r for r in products.product_rows(workspace) if r.id == new_id)
+    assert products.product_count_text(workspace) == "9 of 41 products recorded"
+    printed = products.products_print_rows(workspace)[-1]
     assert row.name == "Channel migration toolkit"
     assert row.fields.category == "toolkit"
     assert row.decision_text == "merge into another product"
@@ -54,11 +52,9 @@ def test_add_update_delete_and_restore(workspace: Workspace) -> None:
     recorded: list[RecordedEdit] = []
     workspace.on_recorded(recorded.append)
     products.delete_product(workspace, new_id)
-    with workspace.reading() as session:
-        assert products.product_count(session) == (8, 41)
+    assert products.product_count(workspace) == (8, 41)
     workspace.take_back(recorded[-1])  # what Edit > Undo does
-    with workspace.reading() as session:
-        again = next(r for r in products.product_rows(session) if r.id == new_id)
+    again = next(r for r in products.product_rows(workspace) if r.id == new_id)
     assert again.uuid == row.uuid and again.name == "Renamed" and again.fields.decision == "retire"
 
 

@@ -17,8 +17,7 @@ from crmbid_desktop.services.registers.products import ProductFields
 
 
 def _rows(workspace: Workspace) -> dict[str, ProductFields]:
-    with workspace.reading() as session:
-        return {row.name: row.fields for row in products.product_rows(session)}
+    return {row.name: row.fields for row in products.product_rows(workspace)}
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
@@ -26,8 +25,7 @@ def test_export_then_import_round_trips(workspace: Workspace, tmp_path: Path, su
     with workspace.reading() as session:
         leeds = queries.partners(session)[0]
     first = next(iter(_rows(workspace)))
-    with workspace.reading() as session:
-        first_id = products.product_rows(session)[0].id
+    first_id = products.product_rows(workspace)[0].id
     products.update_product(
         workspace,
         first_id,

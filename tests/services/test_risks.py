@@ -10,9 +10,8 @@ from crmbid_desktop.services.registers.risks import RiskFields
 
 
 def test_default_risks_sorted_by_score(workspace: Workspace) -> None:
-    with workspace.reading() as session:
-        rows = risks.risk_rows(session)
-        printed = risks.risks_print_rows(session)
+    rows = risks.risk_rows(workspace)
+    printed = risks.risks_print_rows(workspace)
     assert [row.score for row in rows] == [12, 9, 8]
     assert rows[0].rating == "high"
     assert printed[0][4] == "12 (high)"
@@ -25,8 +24,7 @@ def test_closed_risks_leave_the_heat_map(workspace: Workspace) -> None:
     new_id = risks.add_risk(
         workspace, RiskFields("Key officer leaves", likelihood=5, impact=5, status="Closed")
     )
-    with workspace.reading() as session:
-        rows = risks.risk_rows(session)
+    rows = risks.risk_rows(workspace)
     assert rows[0].id == new_id and rows[0].fields.status == "closed"
     assert risks.heat_map(rows)[(5, 5)] == 0
 
@@ -34,14 +32,11 @@ def test_closed_risks_leave_the_heat_map(workspace: Workspace) -> None:
 def test_undoing_a_delete_keeps_the_uuid(workspace: Workspace) -> None:
     recorded: list[RecordedEdit] = []
     workspace.on_recorded(recorded.append)
-    with workspace.reading() as session:
-        first = risks.risk_rows(session)[0]
+    first = risks.risk_rows(workspace)[0]
     risks.delete_risk(workspace, first.id)
-    with workspace.reading() as session:
-        assert all(row.id != first.id for row in risks.risk_rows(session))
+    assert all(row.id != first.id for row in risks.risk_rows(workspace))
     workspace.take_back(recorded[-1])
-    with workspace.reading() as session:
-        again = next(row for row in risks.risk_rows(session) if row.id == first.id)
+    again = next(row for row in risks.risk_rows(workspace) if row.id == first.id)
     assert again.uuid == first.uuid and again.fields == first.fields
 
 
@@ -60,10 +55,8 @@ def test_bad_fields_are_refused(workspace: Workspace, fields: RiskFields, messag
 
 
 def test_update_changes_score(workspace: Workspace) -> None:
-    with workspace.reading() as session:
-        first = risks.risk_rows(session)[-1]
+    first = risks.risk_rows(workspace)[-1]
     risks.update_risk(
         workspace, first.id, RiskFields(first.fields.description, likelihood=5, impact=5)
     )
-    with workspace.reading() as session:
-        assert risks.risk_rows(session)[0].score == 25
+    assert risks.risk_rows(workspace)[0].score == 25

@@ -182,6 +182,9 @@ def test_cli_style_import_dry_run_and_apply(workspace: Workspace, tmp_path: Path
     report = formats.import_file(workspace, returned, formats.ImportOptions(dry_run=True))
     text = "\n".join(report.lines)
     assert "(1 insertion, 1 deletion) accepted" in text and "Dry run" in text
+    # The changed lines as diff -U0 hunks (diff-match-patch with a deadline, not difflib).
+    assert any(line.startswith("    @@ -") for line in report.lines)
+    assert any(line.startswith("    +") and "Leeds joined" in line for line in report.lines)
     assert _section(workspace, "2").body == BODY
     formats.import_file(workspace, returned, formats.ImportOptions())
     assert "Leeds joined in August." in _section(workspace, "2").body

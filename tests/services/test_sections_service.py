@@ -133,8 +133,7 @@ def test_versions_at_most_one_a_minute_and_no_duplicates(workspace: Workspace) -
     assert svc.save_body(workspace, sid, "abc", now=t0 + timedelta(seconds=90)) is None
     svc.save_body(workspace, sid, "abcd", now=t0 + timedelta(seconds=90))
     assert _version_count(workspace, sid) == 2
-    with workspace.reading() as session:
-        bodies = [v.body for v in svc.versions(session, sid)]
+    bodies = [v.body for v in svc.versions(workspace, sid)]
     assert bodies == ["abcd", "abc"]
 
 
@@ -143,11 +142,10 @@ def test_restoring_a_version_is_itself_a_new_version(workspace: Workspace) -> No
     t0 = utc_now() - timedelta(minutes=10)
     svc.save_body(workspace, sid, "first text", now=t0)
     svc.save_body(workspace, sid, "second text", now=t0 + timedelta(minutes=2))
-    with workspace.reading() as session:
-        old = svc.versions(session, sid)[-1]
+    old = svc.versions(workspace, sid)[-1]
     svc.restore_version(workspace, old.id)
     with workspace.reading() as session:
-        rows = svc.versions(session, sid)
+        rows = svc.versions(workspace, sid)
         assert session.get(Section, sid).body == "first text"  # type: ignore[union-attr]
     assert len(rows) == 3
     assert rows[0].body == "first text" and rows[0].note.startswith("restored from")
@@ -157,9 +155,8 @@ def test_find_and_replace_across_sections(workspace: Workspace) -> None:
     rows = _outline(workspace)
     svc.save_body(workspace, rows[0].id, "The CRM Academy and the crm academy site.")
     svc.save_body(workspace, rows[5].id, "Promote the CRM Academy widely.")
-    with workspace.reading() as session:
-        hits = svc.find_in_sections(session, "CRM Academy")
-        exact = svc.find_in_sections(session, "CRM Academy", match_case=True)
+    hits = svc.find_in_sections(workspace, "CRM Academy")
+    exact = svc.find_in_sections(workspace, "CRM Academy", match_case=True)
     assert [(h.label, h.count) for h in hits] == [("1", 2), ("6", 1)]
     assert sum(h.count for h in exact) == 2
     assert svc.replace_in_sections(workspace, "CRM Academy", "Academy", match_case=True) == 2

@@ -182,8 +182,7 @@ class EditsThenUndo(RuleBasedStateMachine):
         if risk_id is None:
             risks.add_risk(self.workspace, risks.RiskFields("A new risk", likelihood=likelihood))
             return
-        with self.workspace.reading() as session:
-            row = next(r for r in risks.risk_rows(session) if r.id == risk_id)
+        row = next(r for r in risks.risk_rows(self.workspace) if r.id == risk_id)
         fields = risks.RiskFields(
             **{**row.fields.__dict__, "likelihood": likelihood, "impact": impact}
         )

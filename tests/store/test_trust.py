@@ -71,7 +71,7 @@ def test_expected_schema_module_matches_the_shipped_migrations() -> None:
     )
 
 
-@pytest.mark.parametrize("start", ["0001", "0002_exchange"])
+@pytest.mark.parametrize("start", ["0001", "0002_exchange", "0003_letter_details"])
 def test_an_updated_older_bid_has_exactly_the_schema_a_new_one_has(
     start: str, tmp_path: Path, app_paths: AppPaths
 ) -> None:
@@ -97,6 +97,12 @@ def test_an_updated_older_bid_has_exactly_the_schema_a_new_one_has(
         report = sqlite_trust.compare_schema(connection, SCHEMA_HEAD)
     assert report.matches, report.describe()
     assert check_bid(path).sound
+    # An older bid plans from the computer's date until someone chooses a day for it.
+    workspace = open_workspace(path, app_paths)
+    try:
+        assert workspace.plan_today is None and workspace.bid_title() == "Old"
+    finally:
+        workspace.close()
 
 
 def test_a_bid_made_by_the_program_passes_every_check(bid_path: Path) -> None:
@@ -225,11 +231,18 @@ def test_export_of_a_bid_with_bad_rows_is_a_message_not_a_traceback(
 
 
 def _garble_schema_name(path: Path) -> None:
-    """Put a byte that is not UTF-8 into an index's name in the schema pages."""
+    """Put a byte that is not UTF-8 into an index's name in the schema pages.
+
+    Every copy of the name is garbled: the pages also hold stale copies (cells left in free
+    space by the migrations), and which copy comes first depends on the SQLite version.
+    """
     data = bytearray(path.read_bytes())
-    at = data.find(b"ix_comment_section_id")
+    name = b"ix_comment_section_id"
+    at = data.find(name)
     assert at > 0
-    data[at + 3] = 0xFF
+    while at >= 0:
+        data[at + 3] = 0xFF
+        at = data.find(name, at + 1)
     path.write_bytes(bytes(data))
 
 

@@ -10,6 +10,7 @@ Exit 1 naming what is wrong.
 
 from __future__ import annotations
 
+import re
 import runpy
 import struct
 import sys
@@ -18,7 +19,7 @@ from pathlib import Path
 import pefile
 
 ROOT = Path(__file__).resolve().parents[2]
-RT_ICON, RT_GROUP_ICON = 3, 14
+RT_ICON, RT_GROUP_ICON, RT_MANIFEST = 3, 14, 24
 
 
 def ico_images(ico: bytes) -> list[bytes]:
@@ -45,7 +46,7 @@ def resource_data(pe: pefile.PE, kind: int) -> list[bytes]:
 
 def problems(exe: Path) -> list[str]:
     version = runpy.run_path(str(ROOT / "tests" / "tools" / "windows_version.py"))
-    expected = version["package_version"](ROOT)
+    expected = version["build_version"](ROOT)
     numbers = version["version_tuple"](expected)
     pe = pefile.PE(str(exe))
     found: list[str] = []
@@ -82,10 +83,15 @@ def problems(exe: Path) -> list[str]:
         found.append(
             f"the {len(icons)} icon images are not the {len(expected_icons)} of resources/icons/app.ico"
         )
+    manifest = b"".join(resource_data(pe, RT_MANIFEST))
+    if not re.search(rb"<longPathAware[^>]*>\s*true\s*</longPathAware>", manifest):
+        # Without it Windows keeps the program to 259-character paths even when IT has turned
+        # long paths on (store/file_paths.py relies on the manifest saying so).
+        found.append("the manifest does not declare longPathAware")
     if not found:
         print(
             f"{exe.name}: GUI program, version {expected} {file_version}, "
-            f"{len(icons)} icon images from app.ico"
+            f"{len(icons)} icon images from app.ico, long-path aware"
         )
     return found
 

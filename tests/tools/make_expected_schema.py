@@ -93,9 +93,10 @@ def source() -> str:
 
 
 def formatted(text: str) -> str:
-    ruff = Path(sys.executable).with_name("ruff")
+    # `python -m ruff` finds ruff's program wherever the installer put it (bin/ beside python on
+    # Linux, Scripts\ on Windows), where a path built from sys.executable works only on Linux.
     done = subprocess.run(
-        [str(ruff), "format", "--stdin-filename", str(TARGET), "-"],
+        [sys.executable, "-m", "ruff", "format", "--stdin-filename", str(TARGET), "-"],
         input=text,
         capture_output=True,
         text=True,

@@ -348,6 +348,7 @@ def _render_diff_dialogs(app: QApplication, out: Path, suffix: str) -> int:
     compare = CompareDialog(versions, host)
     compare.resize(900, 420)
     compare.show()
+    compare.diffs.wait_idle()  # the comparison is worked out on a worker thread
     _settle(app)
     compare.grab().save(str(out / f"90-compare-versions-{suffix}"))
     problems = _report_clipped(compare, compare, "compare-versions")

@@ -45,9 +45,8 @@ def test_answer_sends_approved_sections_back_with_a_note(workspace: Workspace) -
     after = {row.id: row for row in _sections(workspace)}
     assert after[funding.id].status == READY_FOR_REVIEW
     assert after[governance.id].status == DRAFTING  # only approved sections go back
-    with workspace.reading() as session:
-        notes = section_service.comments(session, funding.id)
-        logged = svc.clarifications(session)[0]
+    notes = section_service.comments(workspace, funding.id)
+    logged = svc.clarifications(workspace)[0]
     assert notes[-1].author == svc.CLARIFICATION_AUTHOR and not notes[-1].resolved
     assert "Thu 1 Sep 2005" in notes[-1].text and "premium products" in notes[-1].text
     assert logged.answer == "Yes, if the core stays free." and logged.section_labels == "8, 9"

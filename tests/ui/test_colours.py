@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
@@ -73,14 +75,35 @@ def test_blend_goes_part_of_the_way() -> None:
     assert mixed.red() == mixed.green() == mixed.blue()
 
 
-def test_the_style_follows_the_system_palette(qapp: QApplication) -> None:
-    from crmbid_desktop.ui.application import palette_following_style
+def test_the_style_is_windows_11_then_vista_then_fusion() -> None:
+    from crmbid_desktop.ui.style import choose_style
 
-    windows = ["windowsvista", "Windows", "Fusion"]
-    assert palette_following_style("win32", [*windows, "windows11"], qapp) == "windows11"
-    assert palette_following_style("win32", windows, qapp) in ("", "Fusion")
-    assert palette_following_style("linux", ["Windows", "Fusion"], qapp) == "Fusion"
-    assert palette_following_style("darwin", ["macOS", "Fusion"], qapp) == "Fusion"
+    # Style lists as Qt reports them: Windows 11 with Qt 6.7+, Windows 10, Linux, macOS.
+    windows_11 = ["windows11", "windowsvista", "Windows", "Fusion"]
+    windows_10 = ["windowsvista", "Windows", "Fusion"]
+    assert choose_style(windows_11) == "windows11"
+    assert choose_style(windows_11, dark=True) == "windows11"
+    assert choose_style(windows_10) == "windowsvista"
+    # Vista's style draws light controls in dark mode: Fusion follows the dark palette.
+    assert choose_style(windows_10, dark=True) == "Fusion"
+    assert choose_style(["Windows", "Fusion"]) == "Fusion"
+    assert choose_style(["macOS", "Fusion"]) == "Fusion"
+    assert choose_style(["WINDOWS11", "Fusion"]) == "WINDOWS11"  # names compare ignoring case
+    assert choose_style(["Windows"]) == ""  # Qt's own choice when nothing fits
+
+
+def test_start_up_applies_the_chosen_style(qapp: QApplication, monkeypatch: Any) -> None:
+    from PySide6.QtWidgets import QStyleFactory
+
+    from crmbid_desktop.ui import style
+
+    monkeypatch.setattr(QStyleFactory, "keys", lambda: ["Windows", "Fusion"])
+    before = qapp.style().name()
+    try:
+        assert style.apply_style(qapp) == "Fusion"
+        assert qapp.style().name().casefold() == "fusion"
+    finally:
+        qapp.setStyle(before)
 
 
 def test_fractional_scaling_passes_through(qapp: QApplication) -> None:

@@ -141,8 +141,7 @@ def test_settings_name_the_user_when_a_bid_opens(
     with window.workspace.reading() as session:
         first = sections.outline(session)[0].id
     comment = sections.add_comment(window.workspace, first, "Looks good")
-    with window.workspace.reading() as session:
-        rows = sections.comments(session, first)
+    rows = sections.comments(window.workspace, first)
     assert next(r for r in rows if r.id == comment).author == "Jane Smith (Newham)"
 
 

@@ -17,6 +17,7 @@ from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.exchange.bid_merge import plan_merge, save_partner_copy
 from crmbid_desktop.services.exchange.section_exchange import preview_returned, send_sections
 from crmbid_desktop.store.models import Section
+from crmbid_desktop.ui.background_diffs import COMPARING
 from crmbid_desktop.ui.exchange.merge_dialog import MergeDialog
 from crmbid_desktop.ui.exchange.send_dialog import SendSectionsDialog
 from crmbid_desktop.ui.exchange.take_back_dialog import TakeBackDialog
@@ -30,6 +31,11 @@ def _shot(widget: Any, name: str) -> None:
     if SHOTS:
         widget.resize(1024, 768)
         widget.grab().save(str(Path(SHOTS) / f"{name}.png"))
+
+
+def _compared(qtbot: Any, *views: Any) -> None:
+    """Wait until the worker's comparison has reached every view."""
+    qtbot.waitUntil(lambda: all(COMPARING not in view.toPlainText() for view in views))
 
 
 def test_take_back_dialog_accept_and_reject(
@@ -46,10 +52,12 @@ def test_take_back_dialog_accept_and_reject(
     dialog.show()
     assert_controls_named(dialog)
     assert dialog.accept_tracked.isEnabled()
+    _compared(qtbot, dialog.current, dialog.returned)
     assert "line-through" in dialog.current.toHtml() or "text-decoration" in dialog.current.toHtml()
     assert "Leeds joined" in dialog.returned.toPlainText()
     _shot(dialog, "take_back")
     dialog.reject_tracked.setChecked(True)
+    _compared(qtbot, dialog.current, dialog.returned)
     assert "Tracked removal." in dialog.returned.toPlainText()
     dialog.accept_tracked.setChecked(True)
     # Accept section 2 (shown first), reject section 3.
@@ -183,6 +191,7 @@ def test_take_back_dialog_holds_back_emptied_and_settles_conflicts(
     assert three.checkState() == Qt.CheckState.Unchecked and "came back empty" in three.text()
     assert dialog.conflict.isVisibleTo(dialog) and not dialog.compare.isVisibleTo(dialog)
     assert "1 conflict" in dialog.conflict.header.text()
+    _compared(qtbot, dialog.conflict.ours, dialog.conflict.theirs)
     assert "bid team" in dialog.conflict.ours.toPlainText()
     assert "City Council" in dialog.conflict.theirs.toPlainText()
     if SHOTS:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+import pytest
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import select
 
@@ -163,3 +165,172 @@ def test_edit_the_budget_by_keyboard(qtbot: Any, main_window: MainWindow) -> Non
         return row.amount(read.years[0])
 
     qtbot.waitUntil(lambda: saved() == 1_250_050)
+
+
+def test_balance_the_shares_by_keyboard(qtbot: Any, main_window: MainWindow) -> None:
+    from crmbid_desktop.services.registers import partners as partner_service
+
+    _start(qtbot, main_window)
+    _go(qtbot, main_window, 2, "partnersPage")
+    for share in ("60", "40"):  # Leeds City Council, then London Borough of Newham
+        box = _tab_to(qtbot, "partnerShare")
+        qtbot.keyClick(box, Qt.Key.Key_A, CTRL)
+        qtbot.keyClicks(box, share)
+        qtbot.keyClick(box, Qt.Key.Key_Tab)  # leaving the field saves it
+        table = _tab_to(qtbot, "partnersTable", Qt.Key.Key_Backtab)
+        qtbot.keyClick(table, Qt.Key.Key_Down)  # the next council
+    shares = {
+        row.fields.name: row.fields.funding_share_bp
+        for row in partner_service.partner_rows(main_window.workspace)
+    }
+    assert shares == {"Leeds City Council": 6000, "London Borough of Newham": 4000}
+    totals = main_window.current_page().findChild(QWidget, "partnershipTotals")
+    assert totals.text().startswith("Shares of funding (councils not withdrawn): 100%")  # type: ignore[attr-defined]
+
+
+def test_add_an_anchored_task_by_keyboard(qtbot: Any, main_window: MainWindow) -> None:
+    from datetime import date
+
+    from crmbid_desktop.store.models import Milestone, Task
+
+    _start(qtbot, main_window)
+    _go(qtbot, main_window, 3, "timetablePage")
+    add = _tab_to(qtbot, "addTaskButton")
+    filled: list[str] = []
+
+    def fill_in() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert dialog is not None and dialog.objectName() == "taskDialog"
+        try:
+            type_task(dialog)
+        except BaseException:
+            dialog.close()  # a failure here must not leave the test waiting on the dialog
+            raise
+
+    def type_task(dialog: QWidget) -> None:
+        def focus_in_dialog() -> bool:
+            focused = _focused()
+            return focused is not None and focused.window() is dialog
+
+        qtbot.waitUntil(focus_in_dialog)  # the keys go where a user's would: into the dialog
+        title = _focused()
+        assert title is not None and title.objectName() == "taskTitle"  # the title comes first
+        qtbot.keyClicks(title, "Print and post the signed copies")
+        milestone = _tab_to(qtbot, "taskMilestone")
+        qtbot.keyClicks(milestone, "Proposal")  # a closed list selects by typing (Space opens it)
+        anchored = _tab_to(qtbot, "taskAnchored")
+        qtbot.keyClick(anchored, Qt.Key.Key_Space)
+        days = _tab_to(qtbot, "taskAnchorDays")
+        qtbot.keyClick(days, Qt.Key.Key_A, CTRL)
+        qtbot.keyClicks(days, "2")
+        filled.append(dialog.findChild(QWidget, "taskAnchorNote").text())  # type: ignore[attr-defined]
+        qtbot.keyClick(days, Qt.Key.Key_Return)  # OK is the dialog's default button
+
+    QTimer.singleShot(0, fill_in)
+    qtbot.keyClick(add, Qt.Key.Key_Space)  # opens the Add task dialog until Enter accepts it
+    assert filled == ["= Wed 24 Aug 2005"]
+    with main_window.workspace.reading() as session:
+        task = session.scalars(
+            select(Task).where(Task.title == "Print and post the signed copies")
+        ).one()
+        milestone = session.get(Milestone, task.milestone_id)
+        assert milestone is not None
+        assert milestone.title == "Proposal and long-term sustainability strategy due"
+        assert task.anchor_working_days == 2
+        assert task.due_on == date(2005, 8, 24)  # two working days before Fri 26 Aug
+
+
+def test_export_a_draft_by_keyboard(qtbot: Any, main_window: MainWindow, tmp_path: Path) -> None:
+    from docx import Document
+
+    _start(qtbot, main_window)
+    _go(qtbot, main_window, 8, "exportPage")
+    page = main_window.current_page()
+    target = _tab_to(qtbot, "exportTarget")
+    # A folder that does not exist: the message says so, nothing is written, the field keeps
+    # what was typed and gets the focus back.
+    missing = tmp_path / "no such folder" / "Draft.docx"
+    qtbot.keyClick(target, Qt.Key.Key_A, CTRL)
+    qtbot.keyClicks(target, str(missing))
+    draft = _tab_to(qtbot, "exportDraftButton")
+    qtbot.keyClick(draft, Qt.Key.Key_Space)
+    message = page.findChild(QWidget, "exportTargetMessage")
+    assert message.isVisible() and "does not exist" in message.text()  # type: ignore[attr-defined]
+    assert _focused() is target and target.text() == str(missing)  # type: ignore[attr-defined]
+    assert not missing.parent.exists()
+
+    wanted = tmp_path / "Draft for Leeds"  # no extension typed: .docx is added
+    qtbot.keyClick(target, Qt.Key.Key_A, CTRL)
+    qtbot.keyClicks(target, str(wanted))
+    draft = _tab_to(qtbot, "exportDraftButton")
+    assert not message.isVisible()
+    with qtbot.waitSignal(page.export_finished, timeout=60_000):  # type: ignore[attr-defined]
+        qtbot.keyClick(draft, Qt.Key.Key_Space)
+    saved = tmp_path / "Draft for Leeds.docx"
+    assert saved.is_file()
+    document = Document(str(saved))
+    texts = [p.text for p in document.paragraphs]
+    for section in document.sections:
+        texts += [p.text for p in section.header.paragraphs]
+    assert any("DRAFT" in text for text in texts)
+    assert any("Ownership of the CRM National Project" in text for text in texts)
+
+
+@pytest.mark.parametrize(
+    ("number", "page"),
+    [
+        (1, "dashboardPage"),
+        (2, "partnersPage"),
+        (3, "timetablePage"),
+        (4, "sectionsPage"),
+        (5, "criteriaPage"),
+        (6, "clarificationsPage"),
+        (7, "sustainabilityPage"),
+        (8, "exportPage"),
+    ],
+)
+def test_tab_goes_round_every_page_and_never_keeps_the_focus(
+    qtbot: Any, main_window: MainWindow, number: int, page: str
+) -> None:
+    """From the page list, Tab visits the page's controls and comes back: no control keeps it.
+
+    The section text keeps Tab for itself (it indents lists, as in Word): Ctrl+Tab leaves it.
+    """
+    _start(qtbot, main_window)
+    _go(qtbot, main_window, number, page)
+    navigation = main_window.findChild(QWidget, "pageNavigation")
+    navigation.setFocus()  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: _focused() is navigation)
+    seen: list[str] = []
+    for _ in range(MAX_TABS):
+        widget = _focused()
+        assert widget is not None, f"nothing has the focus after {seen}"
+        if widget.objectName() == "sectionEditor":
+            qtbot.keyClick(widget, Qt.Key.Key_Tab, CTRL)
+        else:
+            qtbot.keyClick(widget, Qt.Key.Key_Tab)
+        focused = _focused()
+        seen.append(focused.objectName() if focused is not None else "")
+        if focused is navigation:
+            break
+    else:
+        raise AssertionError(f"Tab never comes back to the page list on {page}: {seen[-8:]}")
+    assert len(set(seen)) > 2, seen  # it went through the page's controls on its way
+
+
+def test_ctrl_tab_and_ctrl_shift_tab_leave_the_section_text(
+    qtbot: Any, main_window: MainWindow
+) -> None:
+    _start(qtbot, main_window)
+    _to_section(qtbot, main_window, "9 Governance")
+    editor = _tab_to(qtbot, "sectionEditor")
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)  # Tab is the text's own: typed, not a move
+    assert _focused() is editor
+    qtbot.keyClick(editor, Qt.Key.Key_Tab, CTRL)
+    after = _focused()
+    assert after is not None and after is not editor
+    qtbot.keyClick(after, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    assert _focused() is editor  # Shift+Tab from the next control comes back into the text
+    qtbot.keyClick(editor, Qt.Key.Key_Backtab, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    before = _focused()
+    assert before is not None and before is not editor and before is not after

@@ -183,7 +183,9 @@ def test_indent_and_outdent_renumber(page: SectionsPage) -> None:
     assert page.rows[sid].number == "3"
 
 
-def test_history_compares_and_restores(page: SectionsPage, workspace: Workspace) -> None:
+def test_history_compares_and_restores(
+    qtbot: QtBot, page: SectionsPage, workspace: Workspace
+) -> None:
     sid = _select(page, "Transition plan")
     svc.save_body(workspace, sid, "Handover from Newham in October.\n")
     with workspace.edit("age the version") as session:
@@ -198,6 +200,7 @@ def test_history_compares_and_restores(page: SectionsPage, workspace: Workspace)
     dialog = page.history.compare_dialog()
     assert dialog is not None
     assert_controls_named(dialog)
+    qtbot.waitUntil(lambda: "lines differ" in dialog.view.toPlainText())
     shown = dialog.view.toHtml()
     assert "October" in shown and "November" in shown and "1 lines differ" in shown
     page.history.list.clearSelection()

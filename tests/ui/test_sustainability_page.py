@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -43,8 +44,7 @@ def test_page_is_named_and_shows_the_counter(qtbot: object, workspace: Workspace
 
 
 def _product(workspace: Workspace, product_id: int) -> products.ProductFields:
-    with workspace.reading() as session:
-        return next(r.fields for r in products.product_rows(session) if r.id == product_id)
+    return next(r.fields for r in products.product_rows(workspace) if r.id == product_id)
 
 
 def _type(qtbot: object, edit: QLineEdit, text: str) -> None:
@@ -184,10 +184,11 @@ def test_risk_score_updates_live_and_saves(qtbot: object, workspace: Workspace) 
     tab.likelihood_spin.setValue(5)
     qtbot.waitUntil(lambda: not tab.saver.dirty)  # type: ignore[attr-defined]
     tab.impact_spin.setValue(5)
-    assert tab.score_label.text() == "= 25 (very high)"  # live, before the pause saves it
+    assert (
+        tab.score_label.text() == "25 (very high): likelihood × impact"
+    )  # live, before the pause saves it
     qtbot.waitUntil(lambda: not tab.saver.dirty)  # type: ignore[attr-defined]
-    with workspace.reading() as session:
-        row = next(r for r in risks.risk_rows(session) if r.id == risk_id)
+    row = next(r for r in risks.risk_rows(workspace) if r.id == risk_id)
     assert (row.fields.likelihood, row.fields.impact) == (5, 5)
     assert "highest score 25" in tab.summary.text()
     assert tab.table.view.model().index(0, 0).data() == "25"
@@ -209,8 +210,7 @@ def test_deleting_a_product_can_be_undone(qtbot: object, workspace: Workspace) -
     assert tab.counter.text() == "7 of 41 products recorded"
     page.undo_stack.undo()
     assert tab.counter.text() == "8 of 41 products recorded"
-    with workspace.reading() as session:
-        assert name in [row.name for row in products.product_rows(session)]
+    assert name in [row.name for row in products.product_rows(workspace)]
     page.undo_stack.redo()
     assert tab.counter.text() == "7 of 41 products recorded"
 
@@ -245,8 +245,7 @@ def test_risk_deletion_undo_and_heat_map_png(qtbot: object, workspace: Workspace
     page.undo_stack.undo()
     assert tab.model.rowCount() == 3
 
-    with workspace.reading() as session:
-        counts = risks.heat_map(risks.risk_rows(session))
+    counts = risks.heat_map(risks.risk_rows(workspace))
     png = render_heat_map_png(counts, 400, 320)
     assert png.startswith(b"\x89PNG")
     image = QImage.fromData(png)
@@ -413,8 +412,7 @@ def test_cancelling_a_products_import_changes_nothing(
     assert len(dialogs) == 2  # reading, then applying: both with Cancel
     assert shown == []  # no “imported” message
     assert page.products.counter.text() == "8 of 41 products recorded"
-    with workspace.reading() as session:
-        assert products.product_count(session)[0] == 8
+    assert products.product_count(workspace)[0] == 8
     assert page.undo_stack.count() == steps
 
 
@@ -425,11 +423,54 @@ def test_register_model_updates_a_row_in_place(qtmodeltester: object, workspace:
     from crmbid_desktop.ui.sustainability.products_tab import PRODUCT_COLUMNS
 
     model: RegisterModel[products.ProductRow] = RegisterModel(PRODUCT_COLUMNS)
-    with workspace.reading() as session:
-        model.set_rows(products.product_rows(session))
+    model.set_rows(products.product_rows(workspace))
     qtmodeltester.check(model)  # type: ignore[attr-defined]
     first = model.row_at(0)
     renamed = replace(first, fields=replace(first.fields, name="Renamed"))
     assert model.replace_row(renamed)
     assert model.index(0, 0).data() == "Renamed"
     qtmodeltester.check(model)  # type: ignore[attr-defined]
+
+
+def test_an_edit_elsewhere_reads_only_the_products_it_names(
+    qtbot: object, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = _page(qtbot, workspace)
+    tab = page.products
+    asked: list[object] = []
+    read_rows = products.PRODUCTS.rows
+
+    def spy(ws: Workspace, uuids: object = None) -> list[products.ProductRow]:
+        asked.append(None if uuids is None else set(uuids))  # type: ignore[call-overload]
+        return read_rows(ws, uuids)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(products.PRODUCTS, "rows", spy)
+    second = tab.model.rows[1]
+    changed = replace(second.fields, decision="retire")
+    products.update_product(workspace, second.id, changed)  # another page, or an import
+    assert asked == [{second.uuid}]
+    row = next(r for r in tab.model.rows if r.id == second.id)
+    assert row.decision_text == "retire"
+    assert tab.current_id == tab.model.rows[0].id  # the product being read stays selected
+
+    products.delete_product(workspace, second.id)
+    assert asked[-1] == {second.uuid}
+    assert second.id not in [r.id for r in tab.model.rows]
+    assert tab.counter.text() == "7 of 41 products recorded"
+
+
+def test_a_council_renamed_elsewhere_renames_the_owner_of_its_products(
+    qtbot: object, workspace: Workspace
+) -> None:
+    from crmbid_desktop.services.registers import partners
+
+    page = _page(qtbot, workspace)
+    tab = page.products
+    leeds = partners.partner_rows(workspace)[0]
+    first = tab.model.rows[0]
+    products.update_product(workspace, first.id, replace(first.fields, owner_partner_id=leeds.id))
+    assert tab.model.rows[0].owner_name == leeds.fields.name
+    partners.save_partner(workspace, leeds.id, replace(leeds.fields, name="Leeds CC"))
+    assert tab.model.rows[0].owner_name == "Leeds CC"
+    assert tab.owner_box.findText("Leeds CC") > 0
+    assert tab.owner_box.currentText() == "Leeds CC"  # the product shown keeps its owner

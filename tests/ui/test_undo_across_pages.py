@@ -141,8 +141,7 @@ def test_edit_undo_saves_a_product_description_being_typed(
     from crmbid_desktop.services.registers import products as product_service
 
     def description() -> str:
-        with workspace.reading() as session:
-            return product_service.product_rows(session)[0].fields.description
+        return product_service.product_rows(workspace)[0].fields.description
 
     _go(main_window, "sustainabilityPage")
     tab = main_window.current_page().products  # type: ignore[attr-defined]

@@ -67,13 +67,12 @@ def test_first_start_asks_and_the_name_signs_comments_and_versions(
         first = sections.outline(session)[0].id
     comment = sections.add_comment(window.workspace, first, "Needs figures")
     sections.save_body(window.workspace, first, "Some words")
-    with window.workspace.reading() as session:
-        assert next(c for c in sections.comments(session, first) if c.id == comment).author == (
-            "Jo Smith (London Borough of Newham)"
-        )
-        assert sections.versions(session, first)[0].saved_by == (
-            "Jo Smith (London Borough of Newham)"
-        )
+    assert next(
+        c for c in sections.comments(window.workspace, first) if c.id == comment
+    ).author == ("Jo Smith (London Borough of Newham)")
+    assert sections.versions(window.workspace, first)[0].saved_by == (
+        "Jo Smith (London Borough of Newham)"
+    )
     # Asked once: a second start does not ask again.
     window.ask_name_on_first_start()
     assert len(seen) == 1

@@ -18,6 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
+from crmbid_desktop.store.file_paths import windows_path_limit
+
 
 class TargetLockedError(OSError):
     """The target exists but cannot be replaced: another program (Word, Excel) has it open."""
@@ -37,14 +39,17 @@ class PathTooLongError(OSError):
         self.target = Path(target)
         super().__init__(
             f"Cannot save “{self.target.name[:60]}…”: its {what} is {length} characters long, "
-            f"and this computer allows at most {limit}. Choose a shorter name or folder."
+            f"and this computer allows at most {limit}. Choose a shorter name or folder"
+            + (
+                " (or ask IT to turn on Windows' long paths)."
+                if what == "path" and os.name == "nt"
+                else "."
+            )
         )
 
 
 #: Longest file name (bytes on POSIX, characters on Windows) most file systems accept.
 NAME_MAX = 255
-#: Windows' classic limit on a whole path, unless long paths are enabled for the machine.
-WINDOWS_PATH_MAX = 259
 #: How much of the target's name a temporary file repeats: enough to say what it belongs to,
 #: short enough that a target with a 244-character name still has room for its temporary file.
 _TEMP_STEM = 24
@@ -55,8 +60,11 @@ def check_path_length(target: Path) -> None:
     name_length = len(os.fsencode(target.name)) if os.name == "posix" else len(target.name)
     if name_length > NAME_MAX:
         raise PathTooLongError(target, NAME_MAX, name_length, "file name")
-    if os.name == "nt" and len(str(target.absolute())) > WINDOWS_PATH_MAX:
-        raise PathTooLongError(target, WINDOWS_PATH_MAX, len(str(target.absolute())), "path")
+    if os.name == "nt":
+        # 259 characters unless IT has turned on Windows' long paths (the program opts in).
+        limit, length = windows_path_limit(), len(str(target.absolute()))
+        if length > limit:
+            raise PathTooLongError(target, limit, length, "path")
 
 
 def _temporary_prefix(target: Path) -> str:

@@ -22,6 +22,7 @@ from crmbid_desktop.store import backups
 from crmbid_desktop.store import sqlite as sqlite_store
 from crmbid_desktop.store.bidfile import FileInspection, inspect_file, open_bid
 from crmbid_desktop.store.errors import BidFileError, CannotEditError
+from crmbid_desktop.store.file_paths import resolved
 from crmbid_desktop.store.locks import BidLock
 from crmbid_desktop.store.sqlite_trust import edit_obstacle
 
@@ -45,7 +46,7 @@ def command_workspace(path: Path, paths: AppPaths, *, writes: bool) -> Iterator[
     (naming who has it) while the bid is open for editing elsewhere. A command that only reads
     opens a bid it cannot change (read-only file or folder) read-only.
     """
-    path = Path(path).resolve()
+    path = resolved(path)
     lock = BidLock.acquire(path) if writes and path.is_file() else None
     try:
         try:
@@ -80,7 +81,7 @@ def open_default_bid(paths: AppPaths) -> Workspace:
 
 def save_copy(workspace: Workspace, target: Path) -> None:
     """A consistent copy of the open bid as a new file; never over the open bid itself."""
-    target = Path(target).resolve()
+    target = resolved(target)
     if target == workspace.path:
         raise BidFileError(target, "a copy cannot replace the bid that is open.")
     sqlite_store.backup_file(workspace.path, target)
@@ -203,7 +204,7 @@ def open_guarded(
     taken (the GUI then opens it read-only, saying why). Read-only opening takes no lock and
     no backups. `take_over_suspect` takes over a lock dated in the future.
     """
-    path = Path(path).resolve()
+    path = resolved(path)
     if not read_only and path.exists():
         obstacle = edit_obstacle(path)
         if obstacle is not None:
@@ -244,7 +245,7 @@ def inspect(path: Path) -> FileInspection:
 
     The GUI runs it off the GUI thread for a big file and hands the result to `open_guarded`.
     """
-    return inspect_file(Path(path).resolve())
+    return inspect_file(resolved(path))
 
 
 def create_guarded(path: Path, paths: AppPaths, template: str | None = None) -> GuardedBid:
@@ -278,17 +279,23 @@ def make_local_copy(path: Path, paths: AppPaths) -> Path:
 
 
 # -- foreign objects ----------------------------------------------------------------------------
-def save_cleaned_copy(path: Path, paths: AppPaths) -> tuple[Path, list[str]]:
-    """A copy of a bid refused for foreign objects, without them: beside it, or in Documents.
+def save_cleaned_copy(
+    path: Path, paths: AppPaths, target: Path | None = None
+) -> tuple[Path, list[str]]:
+    """A copy of a bid refused for foreign objects, without them: at `target`, or else beside
+    it (in Documents when its folder cannot be written) as "NAME (cleaned)".
 
-    Returns the copy's path and what was left out. The received file is never changed.
+    Returns the copy's path and what was left out. The received file is never changed, and an
+    existing `target` is refused, never overwritten.
     """
     from crmbid_desktop.store.bidfile import save_cleaned_copy as clean
 
-    path = Path(path).resolve()
-    folder = path.parent if os.access(path.parent, os.W_OK) else paths.documents_dir
-    folder.mkdir(parents=True, exist_ok=True)
-    target = _free_name(folder, f"{path.stem} (cleaned)")
+    path = resolved(path)
+    if target is None:
+        folder = path.parent if os.access(path.parent, os.W_OK) else paths.documents_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        target = _free_name(folder, f"{path.stem} (cleaned)")
+    target = resolved(target)
     dropped = clean(path, target)
     log.warning("Saved %s without %s as %s", path, ", ".join(dropped), target)
     return target, dropped
@@ -313,7 +320,7 @@ def recover_damaged(path: Path, paths: AppPaths, *, now: datetime | None = None)
 
     Raises `BidFileError` when the bid has no good backup; the damaged file is then left as is.
     """
-    path = Path(path).resolve()
+    path = resolved(path)
     backup = backups.newest_good_backup(path, paths.backups_dir)
     if backup is None:
         raise BidFileError(
@@ -362,4 +369,4 @@ def compare_with_backup(path: Path, backup: Path) -> BackupComparison:
 
 
 def newest_good_backup(path: Path, paths: AppPaths) -> Path | None:
-    return backups.newest_good_backup(Path(path).resolve(), paths.backups_dir)
+    return backups.newest_good_backup(resolved(path), paths.backups_dir)

@@ -70,9 +70,6 @@ class Workspace:
     def __init__(self, bid: BidFile, user: str | None = None) -> None:
         self.bid = bid
         self.user = user or default_user_name()
-        #: "Plan as if today is …" for this bid (rehearsals, looking back): the day the dashboard
-        #: and timetable count from; None for the computer's date. See `today`.
-        self.plan_today: date | None = None
         self._saved_listeners: list[SavedListener] = []
         self._recorded_listeners: list[RecordedListener] = []
         self._change_listeners: list[ChangeListener] = []
@@ -81,13 +78,32 @@ class Workspace:
     def path(self) -> Path:
         return self.bid.path
 
+    @property
+    def plan_today(self) -> date | None:
+        """The bid's "plan as if today is …" day (rehearsals, looking back), or None.
+
+        Read from the bid each time (one small query), so an undo or a merge is seen at once;
+        services/bid/planning_date.py changes it.
+        """
+        day = table_clauses.bid.c.planning_date
+        with self.reading() as session:
+            found: date | None = session.execute(
+                select(day).order_by(table_clauses.bid.c.id).limit(1)
+            ).scalar_one_or_none()
+        return found
+
     def today(self) -> date:
-        """The day the plan counts from: `plan_today` when set, else the computer's date."""
+        """The day the plan counts from: the bid's `plan_today` when set, else the computer's."""
         return self.plan_today or date.today()
 
     @property
     def read_only(self) -> bool:
         return self.bid.read_only
+
+    @property
+    def read_only_reason(self) -> str:
+        """Why the bid opened read-only (the banner says it); "" when it did not."""
+        return self.bid.read_only_reason
 
     def on_saved(self, listener: SavedListener) -> None:
         self._saved_listeners.append(listener)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -40,6 +41,9 @@ MAX_COPY_BYTES = 200 * 1024 * 1024
 
 #: Fields that follow from others and never conflict on their own.
 _IGNORED = {"id", "uuid", "created_at", "modified_at"}
+#: Fields each bid keeps for itself: a partner rehearsing on their copy ("plan as if today is")
+#: must not move the lead's planning day, so the lead's bid keeps its own, set or not.
+_KEPT_HERE = {"bid": frozenset({"planning_date"})}
 _MISSING = object()
 
 
@@ -71,26 +75,34 @@ def snapshot(connection: Connection | Session) -> Snapshot:
     tables = merged_tables()
     uuid_of: dict[str, dict[int, str]] = {}
     for table in tables:
-        uuid_of[table.name] = {
-            row.id: row.uuid for row in connection.execute(select(table.c.id, table.c.uuid))
-        }
+        # .all() fetches in one call; iterating a result fetches row by row (600,000 calls).
+        uuid_of[table.name] = dict(connection.execute(select(table.c.id, table.c.uuid)).all())
     snap: Snapshot = {}
     for table in tables:
         fks = _foreign_keys(table)
+        names = [column.name for column in table.c]
+        at_uuid = names.index("uuid")
+        # Per column, once: what turns a stored value into the snapshot's (this loop runs for
+        # every cell of the bid, 2.4 million for a 200,000-row copy).
+        kept = [
+            (index, name, uuid_of[fks[name]] if name in fks else None)
+            for index, name in enumerate(names)
+            if name not in ("id", "uuid")
+        ]
         rows: dict[str, Row] = {}
-        for row in connection.execute(select(table)).mappings():
+        for row in connection.execute(select(table)).all():
             fields: Row = {}
-            for name, value in row.items():
-                if name in ("id", "uuid"):
-                    continue
-                if name in fks and value is not None:
-                    value = uuid_of[fks[name]].get(value)
-                fields[name] = _plain(value)
-            rows[row["uuid"]] = fields
+            for index, name, parents in kept:
+                value = row[index]
+                if parents is not None and value is not None:
+                    value = parents.get(value)
+                fields[name] = value if type(value) in _AS_IS else _plain(value)
+            rows[row[at_uuid]] = fields
         snap[table.name] = rows
     return snap
 
 
+@functools.cache
 def _foreign_keys(table: Table) -> dict[str, str]:
     return {
         column.name: next(iter(column.foreign_keys)).column.table.name
@@ -370,6 +382,9 @@ def _orphans_to_conflicts(plan: MergePlan, numbers: dict[str, str]) -> None:
     Repeated until nothing changes, so a row added under another such row is caught too.
     """
     tables = {table.name: table for table in merged_tables()}
+    # Taken out of the clean list once at the end: removing each from the list as found would
+    # cost the list's length per orphan (minutes for a copy adding 200,000 rows under one).
+    orphaned: Counter[str] = Counter()
     found = True
     while found:
         found = False
@@ -386,12 +401,20 @@ def _orphans_to_conflicts(plan: MergePlan, numbers: dict[str, str]) -> None:
                     parent_table, {}
                 ).get(parent_uuid)
                 parent_label = _label(parent_table, parent_row, numbers, parent_uuid)
-                plan.clean.remove(f"{label}: added in the partner's copy")
+                orphaned[f"{label}: added in the partner's copy"] += 1
                 plan.conflicts.append(
                     Conflict(name, uuid, label, "add/orphan", parent_label=parent_label)
                 )
             if not rows:
                 del plan.inserts[name]
+    if orphaned:
+        clean = []
+        for line in plan.clean:  # two rows may share a label: drop as many as were orphaned
+            if orphaned[line] > 0:
+                orphaned[line] -= 1
+            else:
+                clean.append(line)
+        plan.clean = clean
 
 
 def _restore_with_parents(
@@ -425,8 +448,9 @@ def _plan_fields(
     take: Row = {}
     clashes: dict[str, tuple[Any, Any]] = {}
     merged_body = ""
+    kept_here = _KEPT_HERE.get(table, frozenset())
     for name, their_value in theirs.items():
-        if name in _IGNORED:
+        if name in _IGNORED or name in kept_here:
             continue
         our_value = ours.get(name)
         if our_value == their_value:
@@ -512,6 +536,16 @@ def _python_type(table: Table, name: str) -> type | None:
     except NotImplementedError:
         return None
     return found
+
+
+@functools.cache
+def _converters(table: Table) -> dict[str, Callable[[Any], Any]]:
+    """Per column, what turns a snapshot value back into what SQLAlchemy stores."""
+    return {
+        column.name: functools.partial(_to_db, table, column.name)
+        for column in table.c
+        if _python_type(table, column.name) in (datetime, date, time)
+    }
 
 
 def _to_db(table: Table, name: str, value: Any) -> Any:
@@ -617,9 +651,7 @@ def _write(
     ids: dict[str, dict[str, int]] = {}
 
     def refresh_ids(table: Table) -> None:
-        ids[table.name] = {
-            row.uuid: row.id for row in session.execute(select(table.c.id, table.c.uuid))
-        }
+        ids[table.name] = dict(session.execute(select(table.c.uuid, table.c.id)).all())
 
     for table in tables:
         refresh_ids(table)
@@ -631,12 +663,15 @@ def _write(
     for table in tables:
         fks = _foreign_keys(table)
         # Rows go in as one executemany per set of columns: a statement per row spent most of
-        # a 200,000-row merge building and caching SQL (158 s before).
+        # a 200,000-row merge building and caching SQL (158 s before). Values stay as the
+        # snapshot holds them; `_insert_many` converts them a column at a time.
         batches: dict[tuple[str, ...], list[Row]] = {}
         for uuid, row in inserts.get(table.name, {}).items():
             values: Row = {"uuid": uuid}
             for name, value in row.items():
-                if name in fks:
+                if name not in fks and name != "data":
+                    values[name] = value
+                elif name in fks:
                     if value is None:
                         values[name] = None
                     elif fks[name] == table.name:
@@ -651,15 +686,14 @@ def _write(
                                 "belongs to is gone from this bid."
                             )
                             break
-                elif name == "data":
-                    values[name] = plan.blobs.get(table.name, {}).get(uuid, b"")
                 else:
-                    values[name] = _to_db(table, name, value)
+                    values[name] = plan.blobs.get(table.name, {}).get(uuid, b"")
             else:
                 batches.setdefault(tuple(sorted(values)), []).append(values)
-        for batch in batches.values():
-            session.execute(insert(table), batch)
-        refresh_ids(table)
+        for columns, batch in batches.items():
+            _insert_many(session, table, columns, batch)
+        if batches:  # the new rows' ids, for rows that refer to them
+            refresh_ids(table)
         changes: dict[tuple[str, ...], list[Row]] = {}
         for uuid, fields in updates.get(table.name, {}).items():
             values = {}
@@ -683,6 +717,42 @@ def _write(
     for (table, name), batch in self_references.items():
         _update_many(session, table, (name,), batch)
     return skipped
+
+
+def _insert_many(
+    session: Session, table: Table, columns: tuple[str, ...], batch: list[Row]
+) -> None:
+    """Insert rows that all set `columns` (dates still as the snapshot's text), in one executemany.
+
+    Values are converted a column at a time. When the rows set every column but the id, no
+    default has to be filled in, so they go straight to the driver with each column's own bind
+    conversion applied: SQLAlchemy's per-row parameter handling cost more than SQLite's work
+    for a 200,000-row merge.
+    """
+    connection = session.connection()
+    dialect = connection.dialect
+    direct = set(columns) == {column.name for column in table.c} - {"id"}
+    convert = _converters(table)
+    converted: list[list[Any]] = []
+    for name in columns:
+        values = [row[name] for row in batch]
+        steps = [convert[name]] if name in convert else []
+        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if direct and process is not None:
+            steps.append(process)
+        for step in steps:
+            values = [None if value is None else step(value) for value in values]
+        converted.append(values)
+    if not direct:
+        rows = zip(*converted, strict=True)
+        connection.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+        return
+    quote = dialect.identifier_preparer.quote
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(name) for name in columns)}) "
+        f"VALUES ({', '.join('?' for _ in columns)})"
+    )
+    connection.exec_driver_sql(sql, list(zip(*converted, strict=True)))
 
 
 def _update_many(

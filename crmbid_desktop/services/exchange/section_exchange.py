@@ -8,7 +8,6 @@ changes the bid until `apply_returned` is called with the sections the user acce
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -372,6 +371,7 @@ class SectionChange:
     settled: str | None = None
     settled_how: str = ""
     _spelt: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _merged: dict[str, Merged] = field(default_factory=dict, repr=False, compare=False)
 
     def returned_text(self, choice: TrackedChoice) -> str:
         """The partner's text, with untouched paragraphs spelt as they were sent."""
@@ -384,7 +384,10 @@ class SectionChange:
         """sent → returned merged with sent → the bid now, when the bid changed since sending."""
         if not self.changed_in_bid_since_sent or self.sent is None:
             return None
-        return merge_texts(self.sent, self.current, self.returned_text(choice))
+        # Asked for many times per redraw of the take-back window: merge each choice once.
+        if choice not in self._merged:
+            self._merged[choice] = merge_texts(self.sent, self.current, self.returned_text(choice))
+        return self._merged[choice]
 
     def conflicts(self, choice: TrackedChoice) -> int:
         merged = self.merged(choice)
@@ -733,14 +736,9 @@ def change_lines(change: SectionChange, choice: TrackedChoice) -> list[str]:
         lines.append(f"{head}: left as it is; settle the conflicts in File > Take back.")
     else:
         old, new = readable(change.current), readable(change.text(choice))
-        diff = difflib.unified_diff(
-            normalise(old).splitlines(),
-            normalise(new).splitlines(),
-            "current",
-            "returned",
-            lineterm="",
-            n=0,
-        )
+        from crmbid_desktop.domain.textdiff import changed_lines
+
+        diff = changed_lines(normalise(old).splitlines(), normalise(new).splitlines())
         added = removed = 0
         for piece in word_diff(old, new):
             if piece[1].strip():
@@ -749,7 +747,7 @@ def change_lines(change: SectionChange, choice: TrackedChoice) -> list[str]:
                 elif piece[0] == "delete":
                     removed += len(piece[1].split())
         lines.append(f"{head}: {_plural(added, 'word')} added, {removed} removed.")
-        lines += ["    " + line for line in list(diff)[2:]]
+        lines += ["    " + line for line in diff]
     if change.comments:
         lines.append(f"{head}: {_plural(len(change.comments), 'Word comment')}.")
     return lines

@@ -34,7 +34,13 @@ class ClarificationRow:
     section_labels: str
 
 
-def clarifications(session: Session) -> list[ClarificationRow]:
+def clarifications(workspace: Workspace) -> list[ClarificationRow]:
+    """Every question to the department, by date asked, with the sections it affects."""
+    with workspace.reading() as session:
+        return _clarifications(session)
+
+
+def _clarifications(session: Session) -> list[ClarificationRow]:
     labels = {row.id: row.label for row in section_service.outline(session, text=False)}
     order = {sid: i for i, sid in enumerate(labels)}
     affected: dict[int, list[int]] = {}
@@ -132,7 +138,7 @@ def record_answer(
     if not answer:
         raise ClarificationError("Write the department's answer before recording it.")
     with workspace.reading() as session:
-        row = next((r for r in clarifications(session) if r.id == clarification_id), None)
+        row = next((r for r in _clarifications(session) if r.id == clarification_id), None)
         if row is None:
             raise ClarificationError("That question no longer exists (it may have been deleted).")
         infos = {info.id: info for info in section_service.outline(session, text=False)}

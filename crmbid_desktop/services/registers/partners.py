@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, undefer
 
 from crmbid_desktop.domain import partner_rules as rules
 from crmbid_desktop.domain.partner_rules import PartnershipCheck, PartnerStanding
+from crmbid_desktop.services.bid import queries
 from crmbid_desktop.services.bid.queries import format_bp, format_pence, optional_date
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.store.models import Attachment, Contact, Partner
@@ -236,6 +237,12 @@ def partner_counts(workspace: Workspace) -> dict[str, tuple[int, int]]:
             uuid: (contacts.get(partner_id, 0), attachments.get(partner_id, 0))
             for partner_id, uuid in session.execute(select(Partner.id, Partner.uuid))
         }
+
+
+def council_names(workspace: Workspace) -> list[tuple[int, str]]:
+    """(id, name) of every council in register order: what choice lists of councils show."""
+    with workspace.reading() as session:
+        return queries.partner_names(session)
 
 
 def partner_rows(workspace: Workspace, uuids: Collection[str] | None = None) -> list[PartnerRow]:

@@ -232,7 +232,7 @@ def delete_milestone(workspace: Workspace, milestone_id: int) -> None:
 # -- tasks ------------------------------------------------------------------------------------
 
 
-def task_input(session: Session, task: Task) -> TaskInput:
+def _task_input(session: Session, task: Task) -> TaskInput:
     predecessors = session.scalars(
         select(TaskDependency.predecessor_id).where(TaskDependency.successor_id == task.id)
     )
@@ -255,7 +255,7 @@ def task_input(session: Session, task: Task) -> TaskInput:
 
 def load_task_input(workspace: Workspace, task_id: int) -> TaskInput:
     with workspace.reading() as session:
-        return task_input(session, _get(session, Task, task_id, "task"))
+        return _task_input(session, _get(session, Task, task_id, "task"))
 
 
 def _fill_task(session: Session, task: Task, data: TaskInput) -> None:

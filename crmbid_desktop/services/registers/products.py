@@ -1,7 +1,8 @@
-"""The products register: rows for the page and the Word export, edits, counter, CSV/XLSX in and out."""
+"""The products register: its fields, rows, wording of changes, counter and print rows."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any
@@ -12,9 +13,9 @@ from sqlalchemy.orm import Session
 from crmbid_desktop.domain import product_rules
 from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.domain.money import format_pence
-from crmbid_desktop.domain.naming import first_free_name
 from crmbid_desktop.services.bid.workspace import Workspace
-from crmbid_desktop.store.models import Bid, Partner, Product, new_uuid
+from crmbid_desktop.services.registers.register import Register
+from crmbid_desktop.store.models import Bid, Partner, Product
 
 
 @dataclass(frozen=True)
@@ -69,61 +70,48 @@ class ProductRow:
         return product_rules.DECISIONS.get(self.fields.decision, self.fields.decision)
 
 
-def _fields_of(product: Product) -> ProductFields:
-    return ProductFields(
-        name=product.name,
-        category=product.category,
-        description=product.description,
-        current_state=product.current_state,
-        decision=product.decision,
-        decision_reason=product.decision_reason,
-        owner_partner_id=product.owner_partner_id,
-        yearly_cost_pence=product.yearly_cost_pence,
-        downloads=product.downloads,
-        councils_using=product.councils_using,
-        next_review_on=product.next_review_on,
-    )
+class ProductsRegister(Register[ProductFields, ProductRow]):
+    table = Product
+    fields_type = ProductFields
+    entity = "product"
+    title_field = "name"
+    new_title = "New product"
+
+    def rows_from(self, session: Session, found: Sequence[Any]) -> list[ProductRow]:
+        owners = {partner.id: partner.name for partner in session.scalars(select(Partner))}
+        return [
+            ProductRow(
+                product.id,
+                product.uuid,
+                self.fields_of(product),
+                owners.get(product.owner_partner_id, "") if product.owner_partner_id else "",
+            )
+            for product in found
+        ]
+
+    def describe_change(self, session: Session, old: ProductFields, new: ProductFields) -> str:
+        owners = {partner.id: partner.name for partner in session.scalars(select(Partner))}
+        return describe_change(old, new, owners)
 
 
-def product_rows(session: Session) -> list[ProductRow]:
-    owners = {partner.id: partner.name for partner in session.scalars(select(Partner))}
-    return [
-        ProductRow(
-            product.id,
-            product.uuid,
-            _fields_of(product),
-            owners.get(product.owner_partner_id, "") if product.owner_partner_id else "",
-        )
-        for product in session.scalars(select(Product).order_by(Product.id))
-    ]
+PRODUCTS = ProductsRegister()
+product_rows = PRODUCTS.rows
+add_product = PRODUCTS.add
+update_product = PRODUCTS.update
+delete_product = PRODUCTS.delete
+new_product_name = PRODUCTS.new_title_for
 
 
-def product_count(session: Session) -> tuple[int, int]:
+def product_count(workspace: Workspace) -> tuple[int, int]:
     """(recorded, expected): the expected total is the bid setting (41 for the CRM Academy)."""
-    recorded = session.scalar(select(func.count()).select_from(Product)) or 0
-    expected = session.scalars(select(Bid.expected_products)).one()
+    with workspace.reading() as session:
+        recorded = session.scalar(select(func.count()).select_from(Product)) or 0
+        expected = session.scalars(select(Bid.expected_products)).one()
     return recorded, expected
 
 
-def product_count_text(session: Session) -> str:
-    return product_rules.count_text(*product_count(session))
-
-
-def _apply(product: Product, fields: ProductFields) -> None:
-    for key, value in asdict(fields).items():
-        setattr(product, key, value)
-
-
-def add_product(workspace: Workspace, fields: ProductFields) -> int:
-    fields = fields.checked()
-    product = Product(uuid=new_uuid(), name=fields.name)
-    _apply(product, fields)
-    with workspace.edit(
-        f"Added product “{fields.name}”", action="add", entity="product", entity_uuid=product.uuid
-    ) as session:
-        session.add(product)
-        session.flush()
-        return product.id
+def product_count_text(workspace: Workspace) -> str:
+    return product_rules.count_text(*product_count(workspace))
 
 
 #: How each field is named in an undo step and the change log ("Changed the decision of …").
@@ -186,44 +174,6 @@ def _value_text(key: str, value: Any, owner_names: dict[int, str]) -> str:
     return f"“{value}”" if key == "current_state" else str(value)
 
 
-def update_product(workspace: Workspace, product_id: int, fields: ProductFields) -> str:
-    """Save the product's fields as one edit; returns its description ("" if nothing changed)."""
-    fields = fields.checked()
-    with workspace.reading() as session:
-        product = session.get(Product, product_id)
-        if product is None:
-            raise LookupError("That product is no longer in the bid (deleted elsewhere?).")
-        old, uuid = _fields_of(product), product.uuid
-        owners = {partner.id: partner.name for partner in session.scalars(select(Partner))}
-    summary = describe_change(old, fields, owners)
-    if not summary:
-        return ""
-    with workspace.edit(summary, entity="product", entity_uuid=uuid) as session:
-        product = session.get(Product, product_id)
-        if product is None:
-            raise LookupError("That product is no longer in the bid (deleted elsewhere?).")
-        _apply(product, fields)
-    return summary
-
-
-def new_product_name(session: Session, base: str = "New product") -> str:
-    """“New product”, or “New product 2”… when that name is taken, so each new row stands out."""
-    return first_free_name(base, session.scalars(select(Product.name)))
-
-
-def delete_product(workspace: Workspace, product_id: int) -> None:
-    """Delete one product; Edit > Undo puts it back whole (uuid included), as for every edit."""
-    with workspace.reading() as session:
-        product = session.get(Product, product_id)
-        if product is None:
-            raise LookupError("That product is no longer in the bid (deleted elsewhere?).")
-        summary, uuid = f"Deleted product “{product.name}”", product.uuid
-    with workspace.edit(summary, action="delete", entity="product", entity_uuid=uuid) as session:
-        found = session.get(Product, product_id)
-        if found is not None:
-            session.delete(found)
-
-
 # -- print rows for the Word proposal --------------------------------------------------------------
 
 PRINT_HEADERS = (
@@ -247,7 +197,7 @@ def evidence_text(fields: ProductFields) -> str:
     return ", ".join(parts)
 
 
-def products_print_rows(session: Session) -> list[list[str]]:
+def products_print_rows(workspace: Workspace) -> list[list[str]]:
     """The products table as the proposal prints it (headers: PRINT_HEADERS)."""
     return [
         [
@@ -260,5 +210,5 @@ def products_print_rows(session: Session) -> list[list[str]]:
             evidence_text(row.fields),
             format_date(row.fields.next_review_on) if row.fields.next_review_on else "",
         ]
-        for row in product_rows(session)
+        for row in product_rows(workspace)
     ]

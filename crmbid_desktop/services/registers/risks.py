@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crmbid_desktop.domain import risk_rules
 from crmbid_desktop.domain.dates import format_date
-from crmbid_desktop.domain.naming import first_free_name
 from crmbid_desktop.services.bid.workspace import Workspace
-from crmbid_desktop.store.models import Risk, new_uuid
+from crmbid_desktop.services.registers.register import Register, short
+from crmbid_desktop.store.models import Risk
 
 
 @dataclass(frozen=True)
@@ -58,42 +59,9 @@ class RiskRow:
         return self.fields.likelihood, self.fields.impact
 
 
-def _fields_of(risk: Risk) -> RiskFields:
-    return RiskFields(
-        description=risk.description,
-        cause=risk.cause,
-        likelihood=risk.likelihood,
-        impact=risk.impact,
-        owner=risk.owner,
-        mitigation=risk.mitigation,
-        status=risk.status,
-        review_on=risk.review_on,
-    )
-
-
-def risk_rows(session: Session) -> list[RiskRow]:
-    """Highest score first, so the register reads from the worst risk down."""
-    rows = [RiskRow(risk.id, risk.uuid, _fields_of(risk)) for risk in session.scalars(select(Risk))]
-    return sorted(rows, key=lambda row: (-row.score, row.id))
-
-
 def heat_map(rows: list[RiskRow]) -> dict[tuple[int, int], int]:
     """(likelihood, impact) -> number of risks still live there; closed risks leave the map."""
     return risk_rules.heat_map_counts(row.cell for row in rows if row.fields.status != "closed")
-
-
-def add_risk(workspace: Workspace, fields: RiskFields) -> int:
-    fields = fields.checked()
-    risk = Risk(uuid=new_uuid(), **asdict(fields))
-    with workspace.edit(
-        f"Added risk “{_short(fields.description)}”",
-        action="add",
-        entity="risk",
-        entity_uuid=risk.uuid,
-    ) as session:
-        session.add(risk)
-        session.flush()
-        return risk.id
 
 
 #: How each field is named in an undo step and the change log ("Changed the owner of …").
@@ -115,7 +83,7 @@ def describe_change(old: RiskFields, new: RiskFields) -> str:
     changed = [key for key in asdict(new) if getattr(old, key) != getattr(new, key)]
     if not changed:
         return ""
-    name = _short(new.description, 40)
+    name = short(new.description, 40)
     if len(changed) > 1:
         labels = ", ".join(FIELD_LABELS[key] for key in changed)
         return f"Changed the {labels} of risk “{name}”"
@@ -135,47 +103,31 @@ def describe_change(old: RiskFields, new: RiskFields) -> str:
     return f"Changed the {label} of risk “{name}” to {text}"
 
 
-def update_risk(workspace: Workspace, risk_id: int, fields: RiskFields) -> str:
-    """Save the risk's fields as one edit; returns its description ("" if nothing changed)."""
-    fields = fields.checked()
-    with workspace.reading() as session:
-        risk = session.get(Risk, risk_id)
-        if risk is None:
-            raise LookupError("That risk is no longer in the bid (deleted elsewhere?).")
-        old, uuid = _fields_of(risk), risk.uuid
-    summary = describe_change(old, fields)
-    if not summary:
-        return ""
-    with workspace.edit(summary, entity="risk", entity_uuid=uuid) as session:
-        risk = session.get(Risk, risk_id)
-        if risk is None:
-            raise LookupError("That risk is no longer in the bid (deleted elsewhere?).")
-        for key, value in asdict(fields).items():
-            setattr(risk, key, value)
-    return summary
+class RisksRegister(Register[RiskFields, RiskRow]):
+    table = Risk
+    fields_type = RiskFields
+    entity = "risk"
+    title_field = "description"
+    new_title = "New risk"
+
+    def title(self, fields: RiskFields) -> str:
+        return short(fields.description)
+
+    def rows_from(self, session: Session, found: Sequence[Any]) -> list[RiskRow]:
+        """Highest score first, so the register reads from the worst risk down."""
+        rows = [RiskRow(risk.id, risk.uuid, self.fields_of(risk)) for risk in found]
+        return sorted(rows, key=lambda row: (-row.score, row.id))
+
+    def describe_change(self, session: Session, old: RiskFields, new: RiskFields) -> str:
+        return describe_change(old, new)
 
 
-def new_risk_description(session: Session, base: str = "New risk") -> str:
-    """“New risk”, or “New risk 2”… when that is taken, so each new row stands out."""
-    return first_free_name(base, session.scalars(select(Risk.description)))
-
-
-def delete_risk(workspace: Workspace, risk_id: int) -> None:
-    """Delete one risk; Edit > Undo puts it back whole (uuid included), as for every edit."""
-    with workspace.reading() as session:
-        risk = session.get(Risk, risk_id)
-        if risk is None:
-            raise LookupError("That risk is no longer in the bid (deleted elsewhere?).")
-        summary, uuid = f"Deleted risk “{_short(risk.description)}”", risk.uuid
-    with workspace.edit(summary, action="delete", entity="risk", entity_uuid=uuid) as session:
-        found = session.get(Risk, risk_id)
-        if found is not None:
-            session.delete(found)
-
-
-def _short(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+RISKS = RisksRegister()
+risk_rows = RISKS.rows
+add_risk = RISKS.add
+update_risk = RISKS.update
+delete_risk = RISKS.delete
+new_risk_description = RISKS.new_title_for
 
 
 # -- print rows for the Word proposal --------------------------------------------------------------
@@ -193,7 +145,7 @@ PRINT_HEADERS = (
 )
 
 
-def risks_print_rows(session: Session) -> list[list[str]]:
+def risks_print_rows(workspace: Workspace) -> list[list[str]]:
     """The risk register as the proposal prints it, worst first (headers: PRINT_HEADERS)."""
     return [
         [
@@ -207,5 +159,5 @@ def risks_print_rows(session: Session) -> list[list[str]]:
             row.fields.status,
             format_date(row.fields.review_on) if row.fields.review_on else "",
         ]
-        for row in risk_rows(session)
+        for row in risk_rows(workspace)
     ]

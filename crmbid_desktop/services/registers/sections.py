@@ -135,14 +135,47 @@ def outline(
     return rows
 
 
-def unresolved_counts(session: Session) -> dict[int, int]:
+def outline_rows(
+    workspace: Workspace, only: Collection[str] | None = None, *, text: bool = True
+) -> list[SectionInfo]:
+    """The outline as `outline` gives it, read in a session of its own (for pages)."""
+    with workspace.reading() as session:
+        return outline(session, only, text=text)
+
+
+@dataclass(frozen=True)
+class OutlineView:
+    """What the Sections page shows on opening, read at once so it is one consistent picture."""
+
+    rows: list[SectionInfo]
+    #: (uuid, parent id, position) of every section, as `outline_shape` gives it.
+    shape: list[tuple[str, int | None, int]]
+    include_tables: bool
+    #: (id, name) of every council, in register order, for the author choice.
+    councils: list[tuple[int, str]]
+
+
+def outline_view(workspace: Workspace) -> OutlineView:
+    from crmbid_desktop.services.bid.queries import partner_names
+
+    with workspace.reading() as session:
+        return OutlineView(
+            outline(session),
+            _outline_shape(session),
+            _count_table_words(session),
+            partner_names(session),
+        )
+
+
+def unresolved_counts(workspace: Workspace) -> dict[int, int]:
     """Open comments by section id (one grouped query)."""
     query = (
         select(Comment.section_id, func.count())
         .where(Comment.resolved.is_(False))
         .group_by(Comment.section_id)
     )
-    return {int(section_id): int(count) for section_id, count in session.execute(query)}
+    with workspace.reading() as session:
+        return {int(section_id): int(count) for section_id, count in session.execute(query)}
 
 
 def section_heads(session: Session) -> list[tuple[int, str, int | None, int, bool]]:
@@ -157,10 +190,30 @@ def section_heads(session: Session) -> list[tuple[int, str, int | None, int, boo
     return sorted((int(i), str(t), p, int(n), bool(a)) for i, t, p, n, a in rows)
 
 
-def outline_shape(session: Session) -> list[tuple[str, int | None, int]]:
-    """(uuid, parent id, position) of every section: what decides the outline's numbers."""
+def section_head_rows(workspace: Workspace) -> list[tuple[int, str, int | None, int, bool]]:
+    """`section_heads`, read in a session of its own (for pages)."""
+    with workspace.reading() as session:
+        return section_heads(session)
+
+
+def section_titles(workspace: Workspace, ids: Collection[int] | None = None) -> dict[int, str]:
+    """Section id -> title, in id order; just the sections `ids` when given."""
+    query = select(Section.id, Section.title).order_by(Section.id)
+    if ids is not None:
+        query = query.where(Section.id.in_(list(ids)))
+    with workspace.reading() as session:
+        return {int(section_id): str(title) for section_id, title in session.execute(query)}
+
+
+def _outline_shape(session: Session) -> list[tuple[str, int | None, int]]:
     rows = session.execute(select(Section.uuid, Section.parent_id, Section.position)).all()
     return sorted((str(uuid), parent, position) for uuid, parent, position in rows)
+
+
+def outline_shape(workspace: Workspace) -> list[tuple[str, int | None, int]]:
+    """(uuid, parent id, position) of every section: what decides the outline's numbers."""
+    with workspace.reading() as session:
+        return _outline_shape(session)
 
 
 def _info(session: Session, section_id: int) -> SectionInfo:
@@ -378,7 +431,7 @@ def set_status(workspace: Workspace, section_id: int, status: str) -> None:
     words = 0
     if status == APPROVED:
         with workspace.reading() as session:
-            include_tables = count_table_words(session)
+            include_tables = _count_table_words(session)
         words = word_count(info.body, include_tables=include_tables)
     check_status_change(
         info.label,
@@ -486,16 +539,17 @@ class VersionRow:
         return f"{format_date(self.saved_at.date())} {self.saved_at:%H:%M} — {self.note}"
 
 
-def versions(session: Session, section_id: int) -> list[VersionRow]:
+def versions(workspace: Workspace, section_id: int) -> list[VersionRow]:
     """A section's versions, newest first."""
-    return [
-        VersionRow(v.id, v.created_at, v.saved_by, v.note, v.body)
-        for v in session.scalars(
-            select(SectionVersion)
-            .where(SectionVersion.section_id == section_id)
-            .order_by(SectionVersion.created_at.desc(), SectionVersion.id.desc())
-        )
-    ]
+    with workspace.reading() as session:
+        return [
+            VersionRow(v.id, v.created_at, v.saved_by, v.note, v.body)
+            for v in session.scalars(
+                select(SectionVersion)
+                .where(SectionVersion.section_id == section_id)
+                .order_by(SectionVersion.created_at.desc(), SectionVersion.id.desc())
+            )
+        ]
 
 
 def restore_version(workspace: Workspace, version_id: int) -> None:
@@ -536,13 +590,14 @@ class CommentRow:
     resolved: bool
 
 
-def comments(session: Session, section_id: int) -> list[CommentRow]:
-    return [
-        CommentRow(c.id, c.author, c.created_at, c.text, c.resolved)
-        for c in session.scalars(
-            select(Comment).where(Comment.section_id == section_id).order_by(Comment.id)
-        )
-    ]
+def comments(workspace: Workspace, section_id: int) -> list[CommentRow]:
+    with workspace.reading() as session:
+        return [
+            CommentRow(c.id, c.author, c.created_at, c.text, c.resolved)
+            for c in session.scalars(
+                select(Comment).where(Comment.section_id == section_id).order_by(Comment.id)
+            )
+        ]
 
 
 def add_comment(workspace: Workspace, section_id: int, text: str) -> int:
@@ -582,9 +637,15 @@ def set_comment_resolved(workspace: Workspace, comment_id: int, resolved: bool) 
 
 
 # -- words -------------------------------------------------------------------------------------
-def count_table_words(session: Session) -> bool:
+def _count_table_words(session: Session) -> bool:
     bid = session.scalars(select(Bid)).first()
     return True if bid is None else bid.count_table_words
+
+
+def count_table_words(workspace: Workspace) -> bool:
+    """Whether words in tables count towards the word limits (a bid setting)."""
+    with workspace.reading() as session:
+        return _count_table_words(session)
 
 
 def word_count(body: str, *, include_tables: bool, section: str = "") -> int:
@@ -605,7 +666,7 @@ def counting_rule(include_tables: bool) -> str:
 
 
 def proposal_word_total(session: Session) -> int:
-    include = count_table_words(session)
+    include = _count_table_words(session)
     return sum(
         word_count(s.body, include_tables=include, section=s.uuid)
         for s in session.scalars(select(Section).where(Section.is_appendix.is_(False)))
@@ -674,12 +735,12 @@ def _pattern(text: str, match_case: bool, whole_words: bool) -> re.Pattern[str]:
 
 
 def find_in_sections(
-    session: Session, text: str, *, match_case: bool = False, whole_words: bool = False
+    workspace: Workspace, text: str, *, match_case: bool = False, whole_words: bool = False
 ) -> list[FindHit]:
     """Sections whose text holds `text`, in outline order, with a count and an excerpt."""
     pattern = _pattern(text, match_case, whole_words)
     hits = []
-    for row in outline(session):
+    for row in outline_rows(workspace):
         found = list(pattern.finditer(row.body))
         if found:
             first = found[0]
@@ -700,8 +761,7 @@ def replace_in_sections(
 ) -> int:
     """Replace every occurrence in the chosen sections (all if None); returns how many."""
     pattern = _pattern(text, match_case, whole_words)
-    with workspace.reading() as session:
-        hits = find_in_sections(session, text, match_case=match_case, whole_words=whole_words)
+    hits = find_in_sections(workspace, text, match_case=match_case, whole_words=whole_words)
     hits = [hit for hit in hits if section_ids is None or hit.section_id in section_ids]
     if not hits:
         return 0

@@ -136,7 +136,7 @@ def read_products_file(
     table = read_table(source, FIELDS, progress=progress)
     with workspace.reading() as session:
         owners = {p.name.casefold(): p.id for p in queries.partners(session)}
-        existing = {row.name.casefold(): row for row in products.product_rows(session)}
+        existing = {row.name.casefold(): row for row in products.PRODUCTS.read_rows(session)}
     lines = [
         f"Read {len(table.rows)} rows from “{source.name}” (headings on row {table.header_row})."
     ]
@@ -235,8 +235,7 @@ def apply_products_import(
                     setattr(product, key, value)
         if progress is not None:
             progress(len(plan.parsed), total)  # last chance to cancel before the commit
-    with workspace.reading() as session:
-        lines.append(products.product_count_text(session) + ".")
+    lines.append(products.product_count_text(workspace) + ".")
     return ImportReport(lines, plan.rejected)
 
 
@@ -253,8 +252,7 @@ def import_products(workspace: Workspace, source: Path, options: ImportOptions) 
 
 
 def _export_rows(workspace: Workspace, money_as_number: bool) -> list[list[object]]:
-    with workspace.reading() as session:
-        rows = products.product_rows(session)
+    rows = products.product_rows(workspace)
     out: list[list[object]] = []
     for row in rows:
         f = row.fields

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from crmbid_desktop.domain.outline import OutlineItem, number_outline
+from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.store.models import (
     Contact,
     Criterion,
@@ -193,3 +194,9 @@ def _section_hits(session: Session, needle: str) -> list[SearchHit]:
             found = _first_snippet(needle, section.title, text)
             hits.append(SearchHit("section", section.id, title, found))
     return hits
+
+
+def search_bid(workspace: Workspace, text: str, limit: int = 200) -> list[SearchHit]:
+    """`search` in a session of its own: what Ctrl+F's dialog calls."""
+    with workspace.reading() as session:
+        return search(session, text, limit)

@@ -325,9 +325,9 @@ def _budget(session: Session, whole_pounds: bool) -> BudgetTable | None:
 def _heat_map_png(session: Session, renderer: HeatMapRenderer | None) -> bytes | None:
     if renderer is None:
         return None
-    from crmbid_desktop.services.registers.risks import heat_map, risk_rows
+    from crmbid_desktop.services.registers.risks import RISKS, heat_map
 
-    counts = heat_map(risk_rows(session))
+    counts = heat_map(RISKS.read_rows(session))
     return renderer(counts) if counts else None
 
 

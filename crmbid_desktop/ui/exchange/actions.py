@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, Q
 
 from crmbid_desktop.paths import BID_SUFFIX
 from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.store.file_paths import resolved
 
 WORD_FILTER = "Word documents (*.docx);;All files (*)"
 _NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|]')
@@ -159,8 +160,8 @@ def save_copy_for_partner(parent: QWidget, workspace: Workspace) -> Path | None:
 
 
 def merge_copy(parent: QWidget, workspace: Workspace) -> list[str]:
+    from crmbid_desktop.services.bid.errors import BidFileError
     from crmbid_desktop.services.exchange.bid_merge import plan_merge
-    from crmbid_desktop.store.errors import BidFileError
     from crmbid_desktop.ui.exchange.merge_dialog import MergeDialog
     from crmbid_desktop.ui.progress import CANCELLED, run_with_progress
 
@@ -169,7 +170,7 @@ def merge_copy(parent: QWidget, workspace: Workspace) -> list[str]:
     )
     if not source:
         return []
-    if Path(source).resolve() == workspace.path.resolve():
+    if resolved(source) == resolved(workspace.path):
         QMessageBox.warning(parent, "Not merged", "That is the bid that is open; choose the copy.")
         return []
     try:

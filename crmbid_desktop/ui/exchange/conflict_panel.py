@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from crmbid_desktop.domain.text_merge import Choice, Merged
 from crmbid_desktop.services.exchange.markdown_compare import readable
 from crmbid_desktop.services.exchange.section_exchange import word_diff
+from crmbid_desktop.ui.background_diffs import COMPARING
 from crmbid_desktop.ui.colours import PaletteSource, background_colour, text_colour
 from crmbid_desktop.ui.widgets import name_widget
 
@@ -42,8 +43,17 @@ def _mark(kind: str, line: str, source: PaletteSource) -> str:
     )
 
 
-def diff_html(old: str, new: str, side: str, source: PaletteSource = None) -> str:
-    """One side of a comparison of what a person reads (no Markdown escapes).
+#: ("equal"|"delete"|"insert", text) pieces of a word diff, as `word_diff` returns them.
+Pieces = list[tuple[str, str]]
+
+
+def diff_pieces(old: str, new: str) -> Pieces:
+    """The word diff of what a person reads (no Markdown escapes): the slow part, thread-safe."""
+    return word_diff(readable(old), readable(new))
+
+
+def pieces_html(pieces: Pieces, side: str, source: PaletteSource = None) -> str:
+    """One side of a comparison from its `diff_pieces`.
 
     On the "old" side removed words are struck through; on the "new" side added words are
     underlined, in colours suiting `source`'s palette.
@@ -51,7 +61,7 @@ def diff_html(old: str, new: str, side: str, source: PaletteSource = None) -> st
     deleted = _mark("removed", "line-through", source)
     inserted = _mark("added", "underline", source)
     parts: list[str] = []
-    for op, text in word_diff(readable(old), readable(new)):
+    for op, text in pieces:
         safe = escape(text).replace("\n", "<br>")
         if op == "equal":
             parts.append(safe)
@@ -63,6 +73,11 @@ def diff_html(old: str, new: str, side: str, source: PaletteSource = None) -> st
         '<div style="font-family:Segoe UI,Arial,sans-serif; white-space:pre-wrap;">'
         f"{''.join(parts)}</div>"
     )
+
+
+def diff_html(old: str, new: str, side: str, source: PaletteSource = None) -> str:
+    """One side of a comparison of `old` and `new`, worked out here and now."""
+    return pieces_html(diff_pieces(old, new), side, source)
 
 
 class ConflictPanel(QWidget):
@@ -123,18 +138,36 @@ class ConflictPanel(QWidget):
         grid.addLayout(row, 4, 0, 1, 2)
 
     def show_texts(
-        self, ours: str, theirs: str, merged: Merged | None = None, *, header: str = ""
+        self,
+        ours: str,
+        theirs: str,
+        merged: Merged | None = None,
+        *,
+        header: str = "",
+        pieces: Pieces | None = None,
+        comparing: bool = False,
     ) -> None:
-        """Show two versions; with `merged`, the buttons settle its conflicts only."""
+        """Show two versions; with `merged`, the buttons settle its conflicts only.
+
+        `pieces` is their word diff when already worked out (once, for both sides); with
+        `comparing` the sides say "Comparing…" until `show_pieces` brings it.
+        """
         self.ours_text, self.theirs_text, self.merged = ours, theirs, merged
-        self.ours.setHtml(diff_html(ours, theirs, "old", self))
-        self.theirs.setHtml(diff_html(ours, theirs, "new", self))
+        if comparing:
+            self.ours.setPlainText(COMPARING)
+            self.theirs.setPlainText(COMPARING)
+        else:
+            self.show_pieces(diff_pieces(ours, theirs) if pieces is None else pieces)
         self.header.setText(header)
         self.header.setVisible(bool(header))
         self.edited.setVisible(False)
         self.use_edited.setVisible(False)
         for button in (self.keep_ours, self.take_theirs, self.keep_both, self.edit):
             button.setEnabled(True)
+
+    def show_pieces(self, pieces: Pieces) -> None:
+        self.ours.setHtml(pieces_html(pieces, "old", self))
+        self.theirs.setHtml(pieces_html(pieces, "new", self))
 
     def show_values(self, ours: str, theirs: str, *, header: str = "") -> None:
         """Two values that are not text to merge (a title, a status): keep ours or take theirs."""

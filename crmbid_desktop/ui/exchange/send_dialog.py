@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crmbid_desktop.services.bid.queries import partners, section_rows
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.exchange.section_exchange import suggested_return_date
-from crmbid_desktop.ui.widgets import name_widget
+from crmbid_desktop.services.registers import sections as section_service
+from crmbid_desktop.services.registers.partners import council_names
+from crmbid_desktop.ui.widgets import name_widget, tidy_form
 
 
 class SendSectionsDialog(QDialog):
@@ -35,9 +36,8 @@ class SendSectionsDialog(QDialog):
         self.setWindowTitle("Send sections to a partner")
         self.resize(600, 620)
         self.workspace = workspace
-        with workspace.reading() as session:
-            rows = [row for row in section_rows(session) if row.number]
-            councils = [partner.name for partner in partners(session)]
+        rows = [row for row in section_service.outline_rows(workspace, text=False) if row.number]
+        councils = [name for _partner_id, name in council_names(workspace)]
         intro = QLabel(
             "Tick the sections the partner should write or review. They get a Word file in the "
             "proposal's layout whose first page says which sections, who it is for, and to whom "
@@ -78,7 +78,7 @@ class SendSectionsDialog(QDialog):
         date_row.addWidget(self.return_by)
         date_row.addWidget(self.no_date)
         date_row.addStretch(1)
-        form = QFormLayout()
+        form = tidy_form(QFormLayout())
         form.addRow("For:", self.partner)
         form.addRow("Send back by:", date_row)
 

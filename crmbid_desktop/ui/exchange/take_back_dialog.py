@@ -31,6 +31,7 @@ from crmbid_desktop.services.exchange.section_exchange import (
 )
 from crmbid_desktop.services.exchange.section_matching import BY_MARKER
 from crmbid_desktop.services.word.docx_reader import TrackedChoice
+from crmbid_desktop.ui.background_diffs import COMPARING, BackgroundDiffs
 from crmbid_desktop.ui.colours import PaletteSource
 from crmbid_desktop.ui.exchange import conflict_panel
 from crmbid_desktop.ui.exchange.conflict_panel import CHOICE_WORDS, ConflictPanel
@@ -96,6 +97,11 @@ class TakeBackDialog(QDialog):
         for button in (self.accept_tracked, self.reject_tracked):
             button.setEnabled(preview.has_tracked_changes)
             button.toggled.connect(self._refresh)
+
+        self._shown: tuple[str, str] | None = None
+        self.diffs = BackgroundDiffs(self)
+        self.diffs.ready.connect(self._compared)
+        self.diffs.failed.connect(self._not_compared)
 
         self.sections = QListWidget()
         name_widget(self.sections, "returnedSections", "Returned sections")
@@ -193,12 +199,20 @@ class TakeBackDialog(QDialog):
             self.current.clear()
             self.returned.clear()
             self.conflict.setVisible(False)
+            self._shown = None
             return
         change = self.preview.changes[row]
         merged = change.merged(self.choice)
         conflicted = merged is not None and bool(merged.conflicts)
         self.compare.setVisible(not conflicted)
         self.conflict.setVisible(conflicted)
+        old = change.current
+        new = change.returned_text(self.choice) if conflicted else change.text(self.choice)
+        # Keyed by the two texts: each pair is compared once, whichever way the user came back
+        # to it, and a changed choice or settled text is a new pair.
+        key = (old, new)
+        self._shown = key
+        pieces = self.diffs.get(key, lambda: conflict_panel.diff_pieces(old, new))
         if conflicted and merged is not None:
             settled = (
                 f" Settled: {CHOICE_WORDS.get(change.settled_how, change.settled_how)}."
@@ -206,19 +220,45 @@ class TakeBackDialog(QDialog):
                 else " Choose how to settle them."
             )
             self.conflict.show_texts(
-                change.current,
-                change.returned_text(self.choice),
+                old,
+                new,
                 merged,
                 header=(
                     "This section changed in the bid after it was sent, and the partner changed "
                     f"the same places: {plain_counts(merged)}.{settled}"
                 ),
+                pieces=pieces,
+                comparing=pieces is None,
             )
+        elif pieces is None:
+            self.current.setPlainText(COMPARING)
+            self.returned.setPlainText(COMPARING)
         else:
-            new = change.text(self.choice)
-            self.current.setHtml(diff_html(change.current, new, "current", self))
-            self.returned.setHtml(diff_html(change.current, new, "returned", self))
+            self._show_pieces(pieces)
         self.note.setText(_notes(change, self.choice))
+
+    def _show_pieces(self, pieces: conflict_panel.Pieces) -> None:
+        if self.conflict.isVisibleTo(self):
+            self.conflict.show_pieces(pieces)
+        else:
+            self.current.setHtml(conflict_panel.pieces_html(pieces, "old", self))
+            self.returned.setHtml(conflict_panel.pieces_html(pieces, "new", self))
+
+    def _compared(self, key: object, pieces: conflict_panel.Pieces) -> None:
+        """A comparison finished on the worker: show it if its section is still the one shown."""
+        if key == self._shown:
+            self._show_pieces(pieces)
+
+    def _not_compared(self, key: object, error: BaseException) -> None:
+        if key == self._shown:
+            message = f"These texts could not be compared ({error}); the text is kept as it is."
+            for view in (self.current, self.returned, self.conflict.ours, self.conflict.theirs):
+                view.setPlainText(message)
+
+    def done(self, result: int) -> None:
+        # A comparison still running must not call back into a closed window.
+        self.diffs.wait_idle()
+        super().done(result)
 
     def _settle(self, how: str, text: str) -> None:
         row = self.sections.currentRow()

@@ -28,7 +28,7 @@ from crmbid_desktop.services.registers import clarifications as clarification_se
 from crmbid_desktop.services.registers import sections as section_service
 from crmbid_desktop.ui.pages.base import Page
 from crmbid_desktop.ui.table_model import ROW_ROLE, Column, RowTableModel
-from crmbid_desktop.ui.widgets import FilterableTable, name_widget, select_row_by_id
+from crmbid_desktop.ui.widgets import FilterableTable, name_widget, select_row_by_id, tidy_form
 
 Row = clarification_service.ClarificationRow
 
@@ -96,11 +96,7 @@ class ClarificationsPage(Page):
         self.message.setObjectName("clarificationMessage")
         self.message.setWordWrap(True)
 
-        form = QFormLayout()
-
-        # Narrow panes put a long row's field under its label rather than cut it off.
-
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form = tidy_form(QFormLayout())  # the one form layout (ui/widgets.py)
         form.addRow("Question:", self.question)
         form.addRow("Asked on:", self.asked_on)
         form.addRow("Answer:", self.answer)
@@ -108,7 +104,11 @@ class ClarificationsPage(Page):
         details = QWidget()
         details_layout = QHBoxLayout(details)
         details_layout.setContentsMargins(0, 0, 0, 0)
-        details_layout.addLayout(form, 3)
+        # The form keeps its rows together at the top; a tall window adds space below it.
+        form_column = QVBoxLayout()
+        form_column.addLayout(form)
+        form_column.addStretch(1)
+        details_layout.addLayout(form_column, 3)
         affects = QVBoxLayout()
         affects.addWidget(QLabel("The answer affects (tick):"))
         affects.addWidget(self.sections, 1)
@@ -134,10 +134,9 @@ class ClarificationsPage(Page):
         self.refresh()
 
     def refresh(self) -> None:
-        with self.workspace.reading() as session:
-            rows = clarification_service.clarifications(session)
-            outline = section_service.outline(session, text=False)
-            self._heads = section_service.section_heads(session)
+        rows = clarification_service.clarifications(self.workspace)
+        outline = section_service.outline_rows(self.workspace, text=False)
+        self._heads = section_service.section_head_rows(self.workspace)
         self._fill_sections(outline)
         keep = self.current_id
         self.model.set_rows(rows)
@@ -158,14 +157,13 @@ class ClarificationsPage(Page):
     def update_rows(self, changes: ChangeSet) -> None:
         """Questions that changed are redrawn in place; the section list only if one was renamed,
         added, removed or moved (saving a section's text changes nothing here)."""
-        with self.workspace.reading() as session:
-            heads = section_service.section_heads(session)
-            renamed = heads != self._heads
-            if not changes.touches("clarification", "clarification_section") and not renamed:
-                return
-            self._heads = heads
-            outline = section_service.outline(session, text=False) if renamed else None
-            rows = clarification_service.clarifications(session)
+        heads = section_service.section_head_rows(self.workspace)
+        renamed = heads != self._heads
+        if not changes.touches("clarification", "clarification_section") and not renamed:
+            return
+        self._heads = heads
+        outline = section_service.outline_rows(self.workspace, text=False) if renamed else None
+        rows = clarification_service.clarifications(self.workspace)
         if outline is not None:
             self._fill_sections(outline)
         before = {row.id: row for row in self.model.rows}

@@ -292,6 +292,7 @@ class CriteriaPage(Page):
         self.model.dataChanged.connect(self._criteria_edited)
         self.table = QTableView()
         name_widget(self.table, "criteriaTable", "Evaluation criteria and their weights")
+        self.table.setTabKeyNavigation(False)  # arrows move between cells; Tab leaves
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -328,6 +329,7 @@ class CriteriaPage(Page):
         self.matrix_model = MatrixModel(workspace)
         self.matrix_view = QTableView()
         name_widget(self.matrix_view, "criteriaMatrix", "Matrix of sections against criteria")
+        self.matrix_view.setTabKeyNavigation(False)  # arrows move between cells; Tab leaves
         self.matrix_view.setModel(self.matrix_model)
         self.matrix_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.matrix_view.horizontalHeader().setDefaultSectionSize(70)

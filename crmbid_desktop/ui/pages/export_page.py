@@ -31,9 +31,10 @@ from crmbid_desktop.services.bid import queries
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.word import proposal_export as service
 from crmbid_desktop.settings import Settings
+from crmbid_desktop.ui.colours import text_style
 from crmbid_desktop.ui.pages.base import BID_TABLES, Page
 from crmbid_desktop.ui.sustainability.heat_map import render_heat_map_png
-from crmbid_desktop.ui.widgets import name_widget
+from crmbid_desktop.ui.widgets import name_widget, tidy_form
 from crmbid_desktop.ui.worker import Job
 
 WORD_FILTER = "Word documents (*.docx)"
@@ -70,7 +71,7 @@ class ExportPage(Page):
 
         # -- what to export ---------------------------------------------------------------
         what = QGroupBox("Document")
-        form = QFormLayout(what)
+        form = tidy_form(QFormLayout(what))  # the one form layout (ui/widgets.py)
         self.document_box = QComboBox()
         name_widget(self.document_box, "exportDocument", "Document to export")
         for key, label in service.DOCUMENTS.items():
@@ -78,12 +79,21 @@ class ExportPage(Page):
         self.document_box.currentIndexChanged.connect(self._document_changed)
         form.addRow("&Document:", self.document_box)
 
+        # Typed or pasted as well as chosen: a keyboard user saves where they type, with the
+        # file dialog's checks (services/word/export_target.py) and a message under the field.
         self.target_edit = QLineEdit()
-        self.target_edit.setReadOnly(True)
         name_widget(self.target_edit, "exportTarget", "Output file")
+        self.target_edit.setPlaceholderText("Where to save the Word document (.docx)")
+        self.target_edit.editingFinished.connect(self._target_typed)
         self.choose_target_button = _button("Choose…", "exportChooseTarget", "Choose output file")
         self.choose_target_button.clicked.connect(self._choose_target)
         form.addRow("&Save as:", self._row(self.target_edit, self.choose_target_button))
+        self.target_message = QLabel()
+        self.target_message.setObjectName("exportTargetMessage")
+        self.target_message.setWordWrap(True)
+        self.target_message.setStyleSheet(text_style("danger", self.target_message))
+        self.target_message.hide()
+        form.addRow("", self.target_message)
 
         self.template_edit = QLineEdit()
         self.template_edit.setReadOnly(True)
@@ -148,6 +158,9 @@ class ExportPage(Page):
         actions.addWidget(self.export_button)
         actions.addWidget(self.draft_button)
         actions.addWidget(self.progress_bar, 1)
+        # Buttons keep their own width (as on every other page); the gap takes the rest while
+        # the progress bar is hidden.
+        actions.addStretch(0)
         actions.addWidget(self.cancel_button)
         self.page_layout.addLayout(actions)
 
@@ -199,12 +212,35 @@ class ExportPage(Page):
         self.target = target
         self.target_chosen = chosen
         self.target_edit.setText(str(target))
-        self.target_edit.setToolTip(str(target))
+        self.target_edit.setToolTip(f"{target}\nType or paste another path here, or press Choose…")
+        self.target_message.hide()
 
     def _document_changed(self) -> None:
         if not self.target_chosen:
             self._set_target(self._default_target(), chosen=False)
         self.refresh()
+
+    def _target_typed(self) -> bool:
+        """Take the path typed in Save as; False (and a message under it) when it cannot be used.
+
+        What was typed stays in the field until it is put right, never replaced behind the
+        user's back.
+        """
+        from crmbid_desktop.services.word.export_target import ExportTargetError, checked_target
+
+        typed = self.target_edit.text()
+        if self.target is not None and typed == str(self.target):
+            self.target_message.hide()
+            return True
+        try:
+            path = checked_target(typed, self.workspace.path.parent)
+        except ExportTargetError as error:
+            self.target_message.setText(str(error))
+            self.target_message.show()
+            return False
+        self.target_message.hide()
+        self._set_target(path, chosen=True)
+        return True
 
     def _choose_target(self) -> None:
         start = str(self.target or self._default_target())
@@ -278,6 +314,9 @@ class ExportPage(Page):
     def start_export(self, *, draft: bool, target: Path | None = None) -> None:
         if self.job is not None and self.job.running:
             return
+        if target is None and not self._target_typed():
+            self.target_edit.setFocus()  # the message under Save as says what to change
+            return
         self.refresh()
         if not draft and self.problems:
             count = len(self.problems)
@@ -342,6 +381,7 @@ class ExportPage(Page):
             self.export_button,
             self.draft_button,
             self.document_box,
+            self.target_edit,
             self.choose_target_button,
             self.choose_template_button,
             self.default_template_button,

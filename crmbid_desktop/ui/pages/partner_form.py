@@ -31,7 +31,14 @@ from crmbid_desktop.domain.dates import format_date, parse_date
 from crmbid_desktop.services.bid.queries import optional_date
 from crmbid_desktop.services.registers.partners import AttachmentRow, ContactFields, PartnerFields
 from crmbid_desktop.ui.colours import text_style
-from crmbid_desktop.ui.widgets import name_widget
+from crmbid_desktop.ui.widgets import (
+    GROUP_SPACING,
+    LABEL_GAP,
+    name_widget,
+    narrow_combo,
+    show_from_start,
+    tidy_form,
+)
 
 CONTACT_HEADERS = ("Name", "Job title", "Email", "Phone")
 ATTACHMENT_HEADERS = ("File", "Kind", "Received", "Size")
@@ -47,6 +54,17 @@ def _message_label(name: str) -> QLabel:
     label.setWordWrap(True)
     label.hide()
     return label
+
+
+def _with_unit(field: QWidget, unit: str) -> QWidget:
+    """`field` with its unit written after it ("£ a year"), as one row of the form."""
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(LABEL_GAP)
+    layout.addWidget(field, 1)
+    layout.addWidget(QLabel(unit))
+    return row
 
 
 def _show_message(label: QLabel, message: str | None) -> None:
@@ -110,12 +128,14 @@ class PartnerForm(QWidget):
         self.notes_edit = QPlainTextEdit()
         self.notes_edit.setMaximumHeight(70)
         name_widget(self.notes_edit, "partnerNotes", "Notes")
+        # Tab moves on (it typed a tab into the notes and trapped a keyboard user there).
+        self.notes_edit.setTabChangesFocus(True)
 
-        form = QFormLayout()
-
-        # Narrow panes put a long row's field under its label rather than cut it off.
-
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        for combo in (self.type_combo, self.role_combo, self.status_combo):
+            narrow_combo(combo)
+        # Short labels with the unit after the field (as Windows forms do): the label column
+        # stays narrow, so every field keeps its row beside its label in a laptop's pane.
+        form = tidy_form(QFormLayout())
         form.addRow("&Council:", self.name_edit)
         form.addRow("", self.name_message)
         form.addRow("&Type:", self.type_combo)
@@ -125,10 +145,17 @@ class PartnerForm(QWidget):
         form.addRow("Signatory:", self.signatory_edit)
         form.addRow("Date signed:", self.signed_edit)
         form.addRow("", self.signed_message)
-        form.addRow("Contribution (£ a year):", self.contribution_edit)
+        money_row = _with_unit(self.contribution_edit, "£ a year")
+        share_row = _with_unit(self.share_edit, "% of funding")
+        units = [row.findChild(QLabel) for row in (money_row, share_row)]
+        widest = max(unit.sizeHint().width() for unit in units if unit is not None)
+        for unit in units:  # the same width, so the two fields end level
+            if unit is not None:
+                unit.setMinimumWidth(widest)
+        form.addRow("Contri&bution:", money_row)
         form.addRow("", self.contribution_message)
         form.addRow("Staff days:", self.staff_days_spin)
-        form.addRow("Share of funding (%):", self.share_edit)
+        form.addRow("Share:", share_row)
         form.addRow("", self.share_message)
         form.addRow("&Notes:", self.notes_edit)
 
@@ -138,6 +165,7 @@ class PartnerForm(QWidget):
         self.contacts_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.contacts_table.setMinimumHeight(90)
         name_widget(self.contacts_table, "partnerContacts", "Contacts at this council")
+        self.contacts_table.setTabKeyNavigation(False)  # arrows move between cells; Tab leaves
         self.contacts_message = _message_label("partnerContactsMessage")
         self.add_contact_button = QPushButton("Add contact")
         name_widget(self.add_contact_button, "addContactButton", "Add contact")
@@ -163,6 +191,7 @@ class PartnerForm(QWidget):
         )
         self.attachments_table.setMinimumHeight(80)
         name_widget(self.attachments_table, "partnerAttachments", "Letters and agreements")
+        self.attachments_table.setTabKeyNavigation(False)
         self.attach_button = QPushButton("Attach…")
         name_widget(self.attach_button, "attachButton", "Attach a letter or agreement")
         self.open_button = QPushButton("Open")
@@ -189,7 +218,8 @@ class PartnerForm(QWidget):
         attachments_layout.addLayout(attachment_buttons)
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(0, 0, LABEL_GAP, 0)  # fields stop short of the scroll bar
+        layout.setSpacing(GROUP_SPACING)
         layout.addLayout(form)
         layout.addWidget(contacts_box)
         layout.addWidget(attachments_box)
@@ -257,6 +287,7 @@ class PartnerForm(QWidget):
             self.load_attachments(attachments)
         finally:
             self._loading = False
+        show_from_start(self)
         self._validate()
         self._set_dirty(False)
 

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -21,16 +20,16 @@ from PySide6.QtWidgets import (
 
 from crmbid_desktop.domain import partner_rules as rules
 from crmbid_desktop.services.bid.changes import ChangeSet
+from crmbid_desktop.services.bid.errors import BidFileError
 from crmbid_desktop.services.bid.queries import format_bp, format_pence, optional_date
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import partners as service
 from crmbid_desktop.services.registers.partners import ContactFields, PartnerFields, PartnerRow
-from crmbid_desktop.store.errors import BidFileError
 from crmbid_desktop.ui.colours import text_colour, text_style
 from crmbid_desktop.ui.pages.base import Page
 from crmbid_desktop.ui.pages.partner_form import PartnerForm
 from crmbid_desktop.ui.table_model import ROW_ROLE, Column, RowTableModel
-from crmbid_desktop.ui.widgets import FilterableTable, name_widget, select_row_by_id
+from crmbid_desktop.ui.widgets import FilterableTable, FormScrollArea, name_widget, select_row_by_id
 
 # The columns a bid officer checks most come first, so they stay in view on a 1024x768 screen
 # beside the form; the rest scroll sideways (see ColumnFitter).
@@ -164,17 +163,15 @@ class PartnersPage(Page):
         left_layout.addWidget(self.table)
 
         self.form = PartnerForm()
-        scroll = QScrollArea()
+        scroll = FormScrollArea(self.form)
         scroll.setObjectName("partnerFormScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.form)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("partnersSplitter")
         splitter.addWidget(left)
         splitter.addWidget(scroll)
-        # Explicit minimums let the window shrink below the buttons' natural widths.
+        # An explicit minimum lets the window shrink below the buttons' natural widths; the
+        # form's pane is never narrower than the form (FormScrollArea).
         left.setMinimumWidth(220)
-        scroll.setMinimumWidth(220)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         self.page_layout.addWidget(splitter, 1)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QElapsedTimer, QSize, Qt, QTimer
 from PySide6.QtGui import (
@@ -42,17 +41,11 @@ from PySide6.QtWidgets import (
 from crmbid_desktop.domain.dates import format_date, parse_date
 from crmbid_desktop.domain.section_workflow import NOT_STARTED, STATUSES, WorkflowError
 from crmbid_desktop.domain.word_meter import NEAR, OVER, meter_level, meter_text
-from crmbid_desktop.services.bid import queries
 from crmbid_desktop.services.bid.changes import ChangeSet
+from crmbid_desktop.services.bid.errors import BidFileError
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import sections as section_service
-from crmbid_desktop.store.errors import BidFileError
 from crmbid_desktop.ui import icons
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
-    from crmbid_desktop.store.models import Partner
 from crmbid_desktop.ui.colours import text_colour, text_style
 from crmbid_desktop.ui.pages.base import Page
 from crmbid_desktop.ui.sections.editor import SectionEditor, editor_toolbar
@@ -371,12 +364,11 @@ class SectionsPage(Page):
     def refresh(self, select: int | None = None) -> None:
         self.flush_text()
         keep = select if select is not None else self.section_id
-        with self.workspace.reading() as session:
-            rows = section_service.outline(session)
-            self._shape = section_service.outline_shape(session)
-            self.include_tables = section_service.count_table_words(session)
-            partners = queries.partners(session)
-        self._fill_councils(partners)
+        view = section_service.outline_view(self.workspace)
+        rows = view.rows
+        self._shape = view.shape
+        self.include_tables = view.include_tables
+        self._fill_council_names(view.councils)
         self.rule_label.setToolTip(section_service.counting_rule(self.include_tables))
         self._fill_outline(rows)
         target = self.outline.find_item(keep) if keep in self.rows else None
@@ -392,9 +384,6 @@ class SectionsPage(Page):
         return section_service.word_count(
             row.body, include_tables=self.include_tables, section=row.uuid
         )
-
-    def _fill_councils(self, partners: Sequence[Partner]) -> None:
-        self._fill_council_names([(partner.id, partner.name) for partner in partners])
 
     def _fill_council_names(self, names: Sequence[tuple[int, str]]) -> None:
         self.council_combo.blockSignals(True)
@@ -444,40 +433,42 @@ class SectionsPage(Page):
         The outline is rebuilt only when its shape changed (a section added, removed or moved),
         since then numbers change down the tree; word counts come from the per-section cache.
         """
-        with self.workspace.reading() as session:
-            if changes.touches("bid"):
-                include = section_service.count_table_words(session)
-                if include != self.include_tables:
-                    self.include_tables = include
-                    self.rule_label.setToolTip(section_service.counting_rule(include))
-                    self._recount_all()
-            if changes.touches("partner"):
-                names = queries.partner_names(session)
-                shown = [
-                    (self.council_combo.itemData(i), self.council_combo.itemText(i))
-                    for i in range(1, self.council_combo.count())
-                ]
-                if names != shown:  # a council added, removed or renamed
-                    self._fill_council_names(names)
-            if changes.touches("section"):
-                shape = section_service.outline_shape(session)
-                if shape != self._shape:
-                    self._shape = shape
-                    self._fill_outline(section_service.outline(session))
-                    self._keep_current()
-                    return
-            wanted = set(changes.changed_in("section"))
-            if changes.touches("comment"):
-                wanted |= self._sections_with_new_comment_counts(session)
-            rows = section_service.outline(session, only=wanted) if wanted else []
+        if changes.touches("bid"):
+            include = section_service.count_table_words(self.workspace)
+            if include != self.include_tables:
+                self.include_tables = include
+                self.rule_label.setToolTip(section_service.counting_rule(include))
+                self._recount_all()
+        if changes.touches("partner"):
+            # Imported here: the partners service is not needed to show the first page.
+            from crmbid_desktop.services.registers.partners import council_names
+
+            names = council_names(self.workspace)
+            shown = [
+                (self.council_combo.itemData(i), self.council_combo.itemText(i))
+                for i in range(1, self.council_combo.count())
+            ]
+            if names != shown:  # a council added, removed or renamed
+                self._fill_council_names(names)
+        if changes.touches("section"):
+            shape = section_service.outline_shape(self.workspace)
+            if shape != self._shape:
+                self._shape = shape
+                self._fill_outline(section_service.outline_rows(self.workspace))
+                self._keep_current()
+                return
+        wanted = set(changes.changed_in("section"))
+        if changes.touches("comment"):
+            wanted |= self._sections_with_new_comment_counts()
+        rows = section_service.outline_rows(self.workspace, only=wanted) if wanted else []
         self._show_rows(rows)
         if self.section_id is not None and changes.touches("section_version"):
             self.history.show_section(self.section_id)
         if self.section_id is not None and changes.touches("comment"):
             self.reviews.show_section(self.section_id)
 
-    def _sections_with_new_comment_counts(self, session: Session) -> set[str]:
-        counts = section_service.unresolved_counts(session)
+    def _sections_with_new_comment_counts(self) -> set[str]:
+        counts = section_service.unresolved_counts(self.workspace)
         return {
             row.uuid
             for row in self.rows.values()
@@ -735,9 +726,7 @@ class SectionsPage(Page):
         row = self.rows.get(self.section_id) if self.section_id is not None else None
         if row is None:
             return
-        with self.workspace.reading() as session:
-            rows = section_service.outline(session, only=[row.uuid])
-        self._show_rows(rows)
+        self._show_rows(section_service.outline_rows(self.workspace, only=[row.uuid]))
 
     def _reviews_changed(self) -> None:
         self._reload_row()
@@ -807,8 +796,7 @@ class SectionsPage(Page):
 
     def _restore_outline(self) -> None:
         """A refused move: put the outline back as saved (a drag may have moved an item)."""
-        with self.workspace.reading() as session:
-            self._fill_outline(section_service.outline(session))
+        self._fill_outline(section_service.outline_rows(self.workspace))
         self._keep_current()
 
     def _shift(self, step: int) -> None:

@@ -52,7 +52,7 @@ class SustainabilityPage(Page):
         if changes.touches("product", "partner", "bid"):
             self.products.update_rows(changes)
         if changes.touches("risk"):
-            self.risks.update_rows()
+            self.risks.update_rows(changes)
         # The budget is a small grid of lines by years, worked out as a whole. Its own cell edits
         # arrive while its model is still inside setData, so those wait for the event loop.
         if changes.touches("budget_line", "budget_amount"):
@@ -70,6 +70,6 @@ class SustainabilityPage(Page):
             self.risks.table.filter_box.clear()
             if self.risks.cell_filter is not None:
                 self.risks.cell_filter = None  # a heat-map cell filter could hide the risk
-                self.risks._apply_cell_filter()
+                self.risks.show_rows()
             return select_row_by_id(self.risks.table.view, key)
         return False

@@ -18,23 +18,20 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from crmbid_desktop.domain.critical_path import DependencyCycleError
 from crmbid_desktop.domain.dates import format_date
-from crmbid_desktop.services.bid import queries
 from crmbid_desktop.services.bid.changes import ChangeSet
+from crmbid_desktop.services.bid.errors import BidFileError
 from crmbid_desktop.services.bid.workspace import Workspace
-from crmbid_desktop.services.registers import planning
+from crmbid_desktop.services.registers import partners, planning
+from crmbid_desktop.services.registers import sections as section_service
 from crmbid_desktop.services.registers.planning import (
     MilestoneInput,
     PlanningError,
     PlanView,
     TaskInput,
 )
-from crmbid_desktop.store.errors import BidFileError
-from crmbid_desktop.store.models import Section
 from crmbid_desktop.ui.colours import text_colour
 from crmbid_desktop.ui.pages.base import Page
 from crmbid_desktop.ui.timetable.dialogs import MilestoneDialog, TaskChoices, TaskDialog
@@ -146,8 +143,7 @@ class TimetablePage(Page):
     def refresh(self) -> None:
         today = self.today()
         self.plan = planning.plan_view(self.workspace, today)
-        with self.workspace.reading() as session:
-            self._councils = self._read_councils(session)
+        self._councils = partners.council_names(self.workspace)
         self.milestones.set_rows(self.plan.milestones)
         self.tasks.set_rows(self.plan.tasks, self._councils)
         self.gantt.show_plan(GanttData.from_plan(self.plan))
@@ -161,11 +157,8 @@ class TimetablePage(Page):
         the bars that moved. A council or section change matters only for a renamed one.
         """
         planning_tables = ("task", "milestone", "task_dependency", "bid")
-        with self.workspace.reading() as session:
-            councils = self._read_councils(session)
-            renamed_section = changes.touches("section") and self._section_renamed(
-                session, changes.rows("section")
-            )
+        councils = partners.council_names(self.workspace)
+        renamed_section = changes.touches("section") and self._section_renamed()
         unchanged = not changes.touches(*planning_tables) and councils == self._councils
         if unchanged and not renamed_section:
             return
@@ -185,19 +178,13 @@ class TimetablePage(Page):
         self.gantt.update_plan(GanttData.from_plan(self.plan))
         self._update_summary()
 
-    def _read_councils(self, session: Session) -> list[tuple[int, str]]:
-        return queries.partner_names(session)
-
-    def _section_renamed(self, session: Session, uuids: frozenset[str]) -> bool:
+    def _section_renamed(self) -> bool:
         """True when a section a task names was renamed or removed."""
         assert self.plan is not None
         named = {t.section_id: t.section_title for t in self.plan.tasks if t.section_id}
         if not named:
             return False
-        found = session.execute(
-            select(Section.id, Section.title).where(Section.id.in_(list(named)))
-        )
-        now = {int(section_id): str(title) for section_id, title in found}
+        now = section_service.section_titles(self.workspace, named)
         return any(now.get(section_id) != title for section_id, title in named.items())
 
     def _update_summary(self) -> None:
@@ -224,8 +211,7 @@ class TimetablePage(Page):
 
     def _choices(self, exclude_task: int | None = None) -> TaskChoices:
         assert self.plan is not None
-        with self.workspace.reading() as session:
-            sections = [(s.id, s.title) for s in session.scalars(select(Section))]
+        sections = list(section_service.section_titles(self.workspace).items())
         return TaskChoices(
             self._councils,
             [(m.id, m.title, m.due_on) for m in self.plan.milestones],

@@ -167,6 +167,23 @@ class SectionEditor(QTextEdit):
         self.setCurrentCharFormat(QTextCharFormat())
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Ctrl+Tab and Ctrl+Shift+Tab leave the text (Tab itself belongs to the text, as in
+        # Word), so a keyboard user is never kept in the editor.
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier and event.key() in (
+            Qt.Key.Key_Tab,
+            Qt.Key.Key_Backtab,
+        ):
+            backwards = event.key() == Qt.Key.Key_Backtab or bool(
+                event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            )
+            # QTextEdit refuses to move the focus while Tab is its own: allow it for this move.
+            self.setTabChangesFocus(True)
+            try:
+                self.focusNextPrevChild(not backwards)
+            finally:
+                self.setTabChangesFocus(False)
+            event.accept()
+            return
         # Tab and Shift+Tab nest list items, as in Word.
         if self.textCursor().currentList() is not None and event.key() in (
             Qt.Key.Key_Tab,

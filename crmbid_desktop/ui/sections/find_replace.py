@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import sections as section_service
-from crmbid_desktop.ui.widgets import name_widget
+from crmbid_desktop.ui.widgets import name_widget, tidy_form
 
 
 class FindReplaceDialog(QDialog):
@@ -62,7 +62,7 @@ class FindReplaceDialog(QDialog):
         self.replace_button.clicked.connect(self.replace_all)
         close.clicked.connect(self.accept)
         self.find_box.returnPressed.connect(self.find_text)
-        form = QFormLayout()
+        form = tidy_form(QFormLayout())
         form.addRow("Find:", self.find_box)
         form.addRow("Replace with:", self.replace_box)
         options = QHBoxLayout()
@@ -88,13 +88,12 @@ class FindReplaceDialog(QDialog):
             self.status.setText("Type the text to find.")
             return []
         self._before()  # the text being typed is saved first, so it is searched too
-        with self.workspace.reading() as session:
-            hits = section_service.find_in_sections(
-                session,
-                self.find_box.text(),
-                match_case=self.match_case.isChecked(),
-                whole_words=self.whole_words.isChecked(),
-            )
+        hits = section_service.find_in_sections(
+            self.workspace,
+            self.find_box.text(),
+            match_case=self.match_case.isChecked(),
+            whole_words=self.whole_words.isChecked(),
+        )
         for hit in hits:
             item = QListWidgetItem(f"{hit.label} {hit.title} — {hit.count}×: …{hit.excerpt}…")
             item.setData(Qt.ItemDataRole.UserRole, hit.section_id)

@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
 from crmbid_desktop.domain import textdiff
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import sections as section_service
+from crmbid_desktop.ui.background_diffs import COMPARING, BackgroundDiffs
 from crmbid_desktop.ui.colours import PaletteSource, background_colour, text_colour
-from crmbid_desktop.ui.widgets import name_widget
+from crmbid_desktop.ui.widgets import name_widget, tidy_form
 
 
 def _span_style(kind: str, source: PaletteSource) -> str:
@@ -49,9 +50,13 @@ def comparison_html(old: str, new: str, source: PaletteSource = None) -> str:
 
     Colours suit `source`'s palette (a widget, a palette, or the application's), light or dark.
     """
+    return rows_html(textdiff.compare(old, new), source)
+
+
+def rows_html(rows: list[textdiff.DiffRow], source: PaletteSource = None) -> str:
+    """The comparison table for `textdiff.compare`'s rows (worked out beforehand, off-thread)."""
     removed, added = _span_style("removed", source), _span_style("added", source)
     changed_row = background_colour("changed", source).name()
-    rows = textdiff.compare(old, new)
     out = [
         '<table width="100%" cellspacing="0" cellpadding="3" border="1">',
         "<tr><th width='50%'>Older</th><th width='50%'>Newer</th></tr>",
@@ -86,7 +91,7 @@ class CompareDialog(QDialog):
         self.newer.setCurrentIndex(0)
         self.view = QTextBrowser()
         name_widget(self.view, "versionComparison", "Comparison of the two versions")
-        form = QFormLayout()
+        form = tidy_form(QFormLayout())
         form.addRow("Older (left):", self.older)
         form.addRow("Newer (right):", self.newer)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -98,6 +103,12 @@ class CompareDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.view, 1)
         layout.addWidget(buttons)
+        # Versions are compared on a worker, each pair once, so a huge or hostile pair never
+        # freezes the window; moving to another pair drops the one that waited.
+        self.diffs = BackgroundDiffs(self)
+        self.diffs.ready.connect(self._compared)
+        self.diffs.failed.connect(self._not_compared)
+        self._shown: tuple[int, int] | None = None
         self.older.currentIndexChanged.connect(self.update_view)
         self.newer.currentIndexChanged.connect(self.update_view)
         self.resize(1000, 640)
@@ -111,8 +122,28 @@ class CompareDialog(QDialog):
         by_id = {v.id: v for v in self.versions}
         older = by_id.get(self.older.currentData())
         newer = by_id.get(self.newer.currentData())
-        if older and newer:
-            self.view.setHtml(comparison_html(older.body, newer.body, self.view))
+        if not (older and newer):
+            return
+        old, new = older.body, newer.body
+        self._shown = key = (older.id, newer.id)
+        rows = self.diffs.get(key, lambda: textdiff.compare(old, new))
+        if rows is None:
+            self.view.setPlainText(COMPARING)
+        else:
+            self.view.setHtml(rows_html(rows, self.view))
+
+    def _compared(self, key: object, rows: list[textdiff.DiffRow]) -> None:
+        if key == self._shown:
+            self.view.setHtml(rows_html(rows, self.view))
+
+    def _not_compared(self, key: object, error: BaseException) -> None:
+        if key == self._shown:
+            self.view.setPlainText(f"These versions could not be compared ({error}).")
+
+    def done(self, result: int) -> None:
+        # A comparison still running must not call back into a closed window.
+        self.diffs.wait_idle()
+        super().done(result)
 
 
 class HistoryPanel(QWidget):
@@ -150,8 +181,7 @@ class HistoryPanel(QWidget):
         self.list.clear()
         self.rows = []
         if section_id is not None:
-            with self.workspace.reading() as session:
-                self.rows = section_service.versions(session, section_id)
+            self.rows = section_service.versions(self.workspace, section_id)
         for row in self.rows:
             item = QListWidgetItem(f"{row.label} ({row.saved_by or 'unknown'})")
             item.setData(Qt.ItemDataRole.UserRole, row.id)

@@ -62,8 +62,7 @@ class ReviewsPanel(QWidget):
         self.comments.clear()
         rows: list[section_service.CommentRow] = []
         if section_id is not None:
-            with self.workspace.reading() as session:
-                rows = section_service.comments(session, section_id)
+            rows = section_service.comments(self.workspace, section_id)
         for row in rows:
             item = QTreeWidgetItem(
                 [

@@ -235,6 +235,7 @@ class BudgetTab(QWidget):
         self.model.edit_refused.connect(self.show_error)
         self.view = QTableView()
         name_widget(self.view, "budgetTable", "Budget: lines by financial year")
+        self.view.setTabKeyNavigation(False)  # arrows move between cells; Tab leaves
         self.view.setModel(self.model)
         self.view.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from crmbid_desktop.domain.dates import format_date, parse_date
 from crmbid_desktop.ui.colours import text_style
 from crmbid_desktop.ui.table_model import Column, RowTableModel
-from crmbid_desktop.ui.widgets import name_widget
+from crmbid_desktop.ui.widgets import FormScrollArea, name_widget
 
 #: Text areas and spin boxes save this long after the last key press or arrow click.
 SAVE_PAUSE_MS = 600
@@ -97,9 +97,6 @@ def set_fields_enabled(widgets: list[QWidget], enabled: bool) -> None:
 
 def scrolling(widget: QWidget, name: str) -> QScrollArea:
     """A form in a scroll area, so a small laptop window can still shrink the page."""
-    area = QScrollArea()
-    area.setObjectName(name)
-    area.setAccessibleName(widget.accessibleName() or name)
     # The form keeps its natural height at the top: a tall window must not spread its rows
     # (and a field's message) apart.
     holder = QWidget()
@@ -108,10 +105,11 @@ def scrolling(widget: QWidget, name: str) -> QScrollArea:
     column.setContentsMargins(0, 0, 0, 0)
     column.addWidget(widget)
     column.addStretch(1)
-    area.setWidget(holder)
-    area.setWidgetResizable(True)
+    # Up and down only, never narrower than the form: no field is cut at the pane's edge.
+    area = FormScrollArea(holder)
+    area.setObjectName(name)
+    area.setAccessibleName(widget.accessibleName() or name)
     area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setMinimumWidth(260)
     return area
 
 

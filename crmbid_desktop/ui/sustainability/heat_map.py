@@ -11,6 +11,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect, QSize,
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetrics,
     QGuiApplication,
     QImage,
     QMouseEvent,
@@ -110,15 +111,20 @@ def paint_heat_map(
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
             f"{level} {LIKELIHOOD_LABELS[level]}",
         )
+    column_width = cell_rect(grid, 1, 1).width()
+    impact_font, stacked = _impact_label_font(small, column_width - 2)
+    painter.setFont(impact_font)
+    for level in LEVELS:
         column = cell_rect(grid, 1, level)
+        label = f"{level}\n{IMPACT_LABELS[level]}" if stacked else f"{level} {IMPACT_LABELS[level]}"
         painter.drawText(
-            QRect(column.left(), grid.bottom() + 4, column.width(), 22),
+            QRect(column.left(), grid.bottom() + 4, column.width(), 28),
             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
-            f"{level} {IMPACT_LABELS[level]}",
+            label,
         )
     painter.setFont(base)
     painter.drawText(
-        QRect(grid.left(), grid.bottom() + 28, grid.width(), 24),
+        QRect(grid.left(), grid.bottom() + 34, grid.width(), 24),
         Qt.AlignmentFlag.AlignHCenter,
         "Impact →",
     )
@@ -127,6 +133,26 @@ def paint_heat_map(
     painter.rotate(-90)
     painter.drawText(QRect(-80, -10, 160, 20), Qt.AlignmentFlag.AlignCenter, "Likelihood →")
     painter.restore()
+
+
+def _impact_label_font(small: QFont, width: int) -> tuple[QFont, bool]:
+    """The font for the impact labels under narrow columns, and whether to stack them.
+
+    "1 negligible" on one line when it fits; otherwise the number above the word, in a font
+    made smaller (never below 6 pt) until the longest word fits the column, so a laptop's
+    narrow pane shows "negligible", not "negligibl".
+    """
+    metrics = QFontMetrics(small)
+    if all(metrics.horizontalAdvance(f"{n} {w}") <= width for n, w in IMPACT_LABELS.items()):
+        return small, False
+    font = QFont(small)
+    size = font.pointSizeF()
+    while size > 6:
+        if all(QFontMetrics(font).horizontalAdvance(w) <= width for w in IMPACT_LABELS.values()):
+            break
+        size -= 0.5
+        font.setPointSizeF(size)
+    return font, True
 
 
 def render_heat_map_png(counts: Counts, width: int = 560, height: int = 440) -> bytes:

@@ -4,32 +4,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelection, Qt, Signal
-from PySide6.QtGui import QHideEvent, QUndoStack
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QFileDialog,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
-    QPushButton,
     QSplitter,
     QVBoxLayout,
-    QWidget,
 )
 
 from crmbid_desktop.domain import product_rules
 from crmbid_desktop.domain.money import format_pence, parse_money
-from crmbid_desktop.services.bid import queries
 from crmbid_desktop.services.bid.changes import ChangeSet
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.formats import ExportOptions, ImportReport
-from crmbid_desktop.services.registers import products
+from crmbid_desktop.services.registers import partners, products
 from crmbid_desktop.services.registers.products import ProductFields, ProductRow
+from crmbid_desktop.ui.register_tab import RegisterTab
 from crmbid_desktop.ui.sustainability import forms
-from crmbid_desktop.ui.table_model import ROW_ROLE, Column
-from crmbid_desktop.ui.widgets import FilterableTable, name_widget
+from crmbid_desktop.ui.table_model import Column
 
 SPREADSHEET_FILTER = "Spreadsheets (*.xlsx *.csv);;Excel workbook (*.xlsx);;CSV (*.csv)"
 
@@ -74,54 +69,28 @@ PRODUCT_COLUMNS: list[Column[ProductRow]] = [
 ]
 
 
-class ProductsTab(QWidget):
-    """Emits `changed` after every saved edit (the budget's maintenance line follows it).
+class ProductsTab(RegisterTab[ProductFields, ProductRow]):
+    """The products register; its costs feed the budget's maintenance line (through `changed`)."""
 
-    There is no Save button: each field saves as it is finished (see `forms.FieldSaver`). A
-    value that is wrong keeps its message under the field and is not saved; the rest are.
-    """
-
-    changed = Signal()
+    register = products.PRODUCTS
+    noun = "product"
+    columns = PRODUCT_COLUMNS
+    empty_text = (
+        "No products yet: press New product for each of the 41, or Import… them from a spreadsheet."
+    )
 
     def __init__(self, workspace: Workspace, undo_stack: QUndoStack) -> None:
-        super().__init__()
-        self.setObjectName("productsTab")
-        self.workspace = workspace
-        self.undo_stack = undo_stack
-        self.current_id: int | None = None
-        #: The product as saved, to keep for any field still wrong in the form.
-        self._saved: ProductFields | None = None
-
-        self.counter = QLabel()
+        super().__init__(workspace, undo_stack)
+        self.counter = self.summary
         self.counter.setObjectName("productsCounter")
         font = self.counter.font()
         font.setBold(True)
         self.counter.setFont(font)
-        self.new_button = self._button("New product", "newProductButton", self.new_product)
-        self.delete_button = self._button("Delete product", "deleteProductButton", self.delete)
-        self.toolbar = QHBoxLayout()
-        self.toolbar.addWidget(self.counter, 1)
-        self.toolbar.addWidget(self.new_button)
-        self.toolbar.addWidget(self.delete_button)
         self.import_button = self._button("Import…", "importProductsButton", self.ask_import)
         self.export_button = self._button("Export…", "exportProductsButton", self.ask_export)
         self.toolbar.addWidget(self.import_button)
         self.toolbar.addWidget(self.export_button)
 
-        self.model: forms.RegisterModel[ProductRow] = forms.RegisterModel(PRODUCT_COLUMNS)
-        self.table = FilterableTable(self.model, "products", "products")
-        self.table.view.empty_text = (
-            "No products yet: press New product for each of the 41, or Import… them from a "
-            "spreadsheet."
-        )
-        self.table.view.setProperty("keyColumns", 3)  # product, category and decision in view
-        self.table.view.selectionModel().selectionChanged.connect(self._selection_changed)
-
-        self.form_box = QGroupBox("Product details (saved as you type)")
-        self.form_box.setObjectName("productForm")
-        form = QFormLayout(self.form_box)
-        # Narrow panes put a long row's field under its label rather than cut it off.
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.name_edit = forms.line_edit("productName", "Product name")
         self.name_message = forms.field_message("productNameMessage")
         self.category_box = forms.combo(
@@ -146,6 +115,7 @@ class ProductsTab(QWidget):
             "productNextReview", "Next review date", "e.g. 31/03/2006"
         )
         self.review_message = forms.field_message("productNextReviewMessage")
+        form = self.form
         form.addRow("&Name:", self.name_edit)
         form.addRow("", self.name_message)
         form.addRow("&Category:", self.category_box)
@@ -162,11 +132,8 @@ class ProductsTab(QWidget):
         form.addRow("", self.councils_message)
         form.addRow("Next review:", self.review_edit)
         form.addRow("", self.review_message)
-        #: Why the product could not be saved at all (deleted elsewhere, read-only bid).
-        self.error = forms.error_label("productError")
-        form.addRow(self.error)
+        self.finish_form()
 
-        self.saver = forms.FieldSaver(self)
         for edit in (
             self.name_edit,
             self.state_edit,
@@ -180,8 +147,6 @@ class ProductsTab(QWidget):
             self.saver.watch_combo(box)
         for text in (self.description_edit, self.reason_edit):
             self.saver.watch_text(text)
-        self.saver.edited.connect(self._check_fields)
-        self.saver.commit_requested.connect(self.save_current)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("productsSplitter")
@@ -194,120 +159,53 @@ class ProductsTab(QWidget):
         layout.addLayout(self.toolbar)
         layout.addWidget(splitter, 1)
 
-    def _button(self, text: str, name: str, slot: object) -> QPushButton:
-        button = QPushButton(text)
-        name_widget(button, name, text)
-        button.clicked.connect(slot)
-        return button
+    # -- the declaration -------------------------------------------------------------------------
+    def rows_read(self) -> None:
+        self.counter.setText(products.product_count_text(self.workspace))
 
-    # -- loading ---------------------------------------------------------------------------------
-    def refresh(self, select_id: int | None = None) -> None:
-        """Reload from the bid (after undo, import, another page's edit) and reload the form.
-
-        Callers save pending edits first where they can (`flush`); an undo arrives with the
-        fields already saved, since leaving a field to reach Edit > Undo saved it.
-        """
-        keep = select_id if select_id is not None else self.current_id
-        with self.workspace.reading() as session:
-            rows = products.product_rows(session)
-            counter = products.product_count_text(session)
-            partners = [(partner.name, partner.id) for partner in queries.partners(session)]
-        self.counter.setText(counter)
+    def follow_changes(self, changes: ChangeSet | None) -> None:
+        """The owner council list follows the partners (renamed, added, removed elsewhere)."""
+        if changes is not None and not changes.touches("partner"):
+            return
+        names = partners.council_names(self.workspace)
+        shown = [
+            (self.owner_box.itemData(i), self.owner_box.itemText(i))
+            for i in range(1, self.owner_box.count())
+        ]
+        if changes is not None and names == shown:
+            return
         with self.saver.loading():
             current_owner = self.owner_box.currentData()
             self.owner_box.clear()
             self.owner_box.addItem("(none)", None)
-            for name, partner_id in partners:
+            for partner_id, name in names:
                 self.owner_box.addItem(name, partner_id)
             forms.select_data(self.owner_box, current_owner)
-        self.model.set_rows(rows)
-        self.table.fit_columns()
-        self.current_id = None  # so the form is filled again from what was just read
-        self._select(keep)
 
-    def update_rows(self, changes: ChangeSet) -> None:
-        """Redraw just the products that changed; the form follows only a change made elsewhere
-        (an undo, an import), never while the user is typing in it."""
-        with self.workspace.reading() as session:
-            names = queries.partner_names(session) if changes.touches("partner") else None
-            shown = [
-                (self.owner_box.itemData(i), self.owner_box.itemText(i))
-                for i in range(1, self.owner_box.count())
-            ]
-            if names is not None and names != shown:
-                partners = [(name, partner_id) for partner_id, name in names]
-                with self.saver.loading():
-                    current_owner = self.owner_box.currentData()
-                    self.owner_box.clear()
-                    self.owner_box.addItem("(none)", None)
-                    for name, partner_id in partners:
-                        self.owner_box.addItem(name, partner_id)
-                    forms.select_data(self.owner_box, current_owner)
-            if not changes.touches("product", "bid"):
-                return
-            rows = products.product_rows(session)
-            self.counter.setText(products.product_count_text(session))
-        self.model.merge_rows(rows, key=lambda row: row.id)
-        current = next((row for row in rows if row.id == self.current_id), None)
-        if self.current_id is not None and current is None:
-            self.current_id = None
-            self._select(None)
-        elif current is not None and current.fields != self._saved and not self.saver.dirty:
-            self._show(current)
+    def reads_every_row(self, changes: ChangeSet) -> bool:
+        # A council renamed or removed changes the owner shown on any product.
+        return changes.touches("bid", "partner")
 
-    def _select(self, product_id: int | None) -> None:
-        view = self.table.view
-        for proxy_row in range(self.table.proxy.rowCount()):
-            index = self.table.proxy.index(proxy_row, 0)
-            row = index.data(ROW_ROLE)
-            if row is not None and row.id == product_id:
-                view.selectRow(proxy_row)
-                view.scrollTo(index)
-                if self.current_id != product_id:
-                    self._show(row)
-                return
-        if self.table.proxy.rowCount():
-            view.selectRow(0)
-            if self.current_id is None:
-                self._show(self.table.proxy.index(0, 0).data(ROW_ROLE))
-        else:
-            self._show(None)
+    def title_edit(self) -> QLineEdit:
+        return self.name_edit
 
-    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
-        indexes = selected.indexes()
-        if not indexes:
-            return
-        row = indexes[0].data(ROW_ROLE)
-        if row is None or row.id == self.current_id:
-            return
-        # Switching product saves what is valid; a value still wrong is left behind (its
-        # message said so) rather than holding the user on this product.
-        self.flush()
-        self._show(row)
+    def new_fields(self, title: str) -> ProductFields:
+        return ProductFields(title)
 
-    def _show(self, row: ProductRow | None) -> None:
-        self.current_id = row.id if row else None
-        self._saved = row.fields if row else None
-        fields = row.fields if row else ProductFields("")
-        with self.saver.loading():
-            self.name_edit.setText(fields.name)
-            forms.select_data(self.category_box, fields.category)
-            self.description_edit.setPlainText(fields.description)
-            self.state_edit.setText(fields.current_state)
-            forms.select_data(self.decision_box, fields.decision)
-            self.reason_edit.setPlainText(fields.decision_reason)
-            forms.select_data(self.owner_box, fields.owner_partner_id)
-            self.cost_edit.setText(format_pence(fields.yearly_cost_pence))
-            self.downloads_edit.setText(_optional_int(fields.downloads))
-            self.councils_edit.setText(_optional_int(fields.councils_using))
-            self.review_edit.setText(forms.date_text(fields.next_review_on))
-        for label in self._messages():
-            forms.show_message(label, None)
-        self.error.hide()
-        self.form_box.setEnabled(row is not None)
-        self.delete_button.setEnabled(row is not None)
+    def fill_form(self, fields: ProductFields) -> None:
+        self.name_edit.setText(fields.name)
+        forms.select_data(self.category_box, fields.category)
+        self.description_edit.setPlainText(fields.description)
+        self.state_edit.setText(fields.current_state)
+        forms.select_data(self.decision_box, fields.decision)
+        self.reason_edit.setPlainText(fields.decision_reason)
+        forms.select_data(self.owner_box, fields.owner_partner_id)
+        self.cost_edit.setText(format_pence(fields.yearly_cost_pence))
+        self.downloads_edit.setText(_optional_int(fields.downloads))
+        self.councils_edit.setText(_optional_int(fields.councils_using))
+        self.review_edit.setText(forms.date_text(fields.next_review_on))
 
-    def _messages(self) -> tuple[QLabel, ...]:
+    def messages(self) -> tuple[QLabel, ...]:
         return (
             self.name_message,
             self.cost_message,
@@ -315,23 +213,6 @@ class ProductsTab(QWidget):
             self.councils_message,
             self.review_message,
         )
-
-    # -- editing ---------------------------------------------------------------------------------
-    def new_product(self) -> None:
-        """Add a product named “New product” at once, select it and put the cursor in its name."""
-        self.flush()
-        with self.workspace.reading() as session:
-            name = products.new_product_name(session)
-        try:
-            new_id = products.add_product(self.workspace, ProductFields(name))
-        except (ValueError, LookupError, OSError) as error:
-            self.show_error(error)
-            return
-        self.table.filter_box.clear()
-        self._select(new_id)  # the table shows it already, from the change set
-        self.changed.emit()
-        self.name_edit.setFocus()
-        self.name_edit.selectAll()
 
     def _parse_cost(self) -> int:
         text = self.cost_edit.text().strip()
@@ -341,10 +222,6 @@ class ProductsTab(QWidget):
         return pence
 
     def savable(self, saved: ProductFields) -> ProductFields:
-        """The form's values, keeping the saved value of each field that is not valid yet.
-
-        Each bad field shows its message under it and is not saved; the others still are.
-        """
         name = self.name_edit.text().strip()
         forms.show_message(self.name_message, None if name else "A product needs a name.")
         return ProductFields(
@@ -374,70 +251,6 @@ class ProductsTab(QWidget):
                 self.review_message,
             ),
         )
-
-    def _check_fields(self) -> None:
-        """Live messages as the user types (nothing is saved here)."""
-        if self._saved is not None:
-            self.savable(self._saved)
-
-    def form_valid(self) -> bool:
-        return not any(label.text() for label in self._messages())
-
-    def show_error(self, error: Exception) -> None:
-        self.error.setText(str(error))
-        self.error.show()
-
-    def save_current(self) -> bool:
-        """Save every valid field of the product shown; False while something is still wrong."""
-        if self.current_id is None or self._saved is None:
-            return True
-        fields = self.savable(self._saved)
-        if fields != self._saved:
-            try:
-                products.update_product(self.workspace, self.current_id, fields)
-            except (ValueError, LookupError, OSError) as error:
-                self.show_error(error)
-                self.saver.mark_saved()  # said why; do not try again on every key
-                return False
-            self._saved = fields.checked()
-            self._show_saved_row()
-            self.changed.emit()
-        self.error.hide()
-        self.saver.mark_saved()
-        return self.form_valid()
-
-    def _show_saved_row(self) -> None:
-        """The table row shows the saved values in place, without reloading the form."""
-        if self.current_id is None:
-            return
-        with self.workspace.reading() as session:
-            row = next((r for r in products.product_rows(session) if r.id == self.current_id), None)
-        if row is not None:
-            self.model.replace_row(row)
-
-    def flush(self) -> bool:
-        """Save pending valid edits now (switching product, tab, page or closing the window).
-
-        False while something is still wrong, so Edit > Undo waits rather than reloads.
-        """
-        return self.save_current() if self.saver.dirty else True
-
-    def hideEvent(self, event: QHideEvent) -> None:  # switching tab or page, closing the window
-        self.flush()
-        super().hideEvent(event)
-
-    def delete(self) -> None:
-        """Delete the product shown; Edit > Undo puts it back (the bid's history records it)."""
-        if self.current_id is None:
-            return
-        self.saver.mark_saved()
-        try:
-            products.delete_product(self.workspace, self.current_id)
-        except (ValueError, LookupError, OSError) as error:
-            self.show_error(error)
-            return
-        self.current_id = None
-        self._after_change()
 
     # -- files -----------------------------------------------------------------------------------
     def ask_import(self) -> None:
@@ -522,8 +335,3 @@ class ProductsTab(QWidget):
             QMessageBox.warning(self, "Products not exported", f"Could not write {target}: {error}")
             return
         QMessageBox.information(self, "Products exported", result.summary)
-
-    def _after_change(self) -> None:
-        # The table already shows the change (its change set); the form follows the selection.
-        self._select(self.current_id)
-        self.changed.emit()

@@ -38,7 +38,7 @@ from crmbid_desktop.services.registers.planning import (
     anchored_dates,
 )
 from crmbid_desktop.ui.colours import text_style
-from crmbid_desktop.ui.widgets import name_widget
+from crmbid_desktop.ui.widgets import GROUP_SPACING, ROW_SPACING, name_widget, tidy_form
 
 #: Returns None when the edit was saved, or a message naming what is wrong.
 Submit = Callable[[object], str | None]
@@ -122,9 +122,7 @@ class _FormDialog(QDialog):
         self.setWindowTitle(title)
         name_widget(self, name, title)
         self._submit = submit
-        self.form = QFormLayout()
-        # Narrow panes put a long row's field under its label rather than cut it off.
-        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.form = tidy_form(QFormLayout())  # the one form layout (ui/widgets.py)
         self.error = QLabel()
         self.error.setObjectName(f"{name}Error")
         self.error.setWordWrap(True)
@@ -194,10 +192,12 @@ class MilestoneDialog(_FormDialog):
         self.notes = QPlainTextEdit(data.notes)
         self.notes.setFixedHeight(70)
         name_widget(self.notes, "milestoneNotes", "Notes")
+        self.notes.setTabChangesFocus(True)  # Tab moves on, as in every other field
         self.flag = QPlainTextEdit(data.flag)
         self.flag.setFixedHeight(60)
         self.flag.setPlaceholderText("A warning the team must see, e.g. dates that disagree")
         name_widget(self.flag, "milestoneFlag", "Flag")
+        self.flag.setTabChangesFocus(True)
         self.form.addRow("&Title:", self.title_edit)
         self.form.addRow("&Date:", self.day)
         self.form.addRow("Time:", time_row)
@@ -206,6 +206,7 @@ class MilestoneDialog(_FormDialog):
         self.form.addRow("&Notes:", self.notes)
         self.form.addRow("&Flag:", self.flag)
         self.resize(560, 420)
+        self.title_edit.setFocus()  # typing starts with the title, not on the OK button
 
     def collect(self) -> MilestoneInput:
         due = self.day.value()
@@ -271,6 +272,7 @@ class TaskDialog(_FormDialog):
         self.description = QPlainTextEdit(data.description)
         self.description.setFixedHeight(60)
         name_widget(self.description, "taskDescription", "Description")
+        self.description.setTabChangesFocus(True)  # Tab moves on, never types a tab
         self.council = _combo("taskCouncil", "Council", "(no council)", choices.councils)
         _select(self.council, data.owner_partner_id)
         self.person = QLineEdit(data.owner_person)
@@ -295,12 +297,17 @@ class TaskDialog(_FormDialog):
         self.effort.setValue(data.effort_days)
         self._effort_suffix(self.effort.value())
         name_widget(self.effort, "taskEffort", "Effort in working days")
+        # Each label beside its own box, the three together at the left (not spread out).
         status_row = QHBoxLayout()
+        status_row.setSpacing(ROW_SPACING)
         status_row.addWidget(self.status)
+        status_row.addSpacing(GROUP_SPACING)
         status_row.addWidget(QLabel("Priority:"))
         status_row.addWidget(self.priority)
+        status_row.addSpacing(GROUP_SPACING)
         status_row.addWidget(QLabel("Effort:"))
         status_row.addWidget(self.effort)
+        status_row.addStretch(1)
         milestone_items = [(m[0], f"{m[1]} ({format_date(m[2])})") for m in choices.milestones]
         self.milestone = _combo("taskMilestone", "Milestone", "(no milestone)", milestone_items)
         _select(self.milestone, data.milestone_id)
@@ -316,6 +323,7 @@ class TaskDialog(_FormDialog):
         self.anchor_note = QLabel()
         self.anchor_note.setObjectName("taskAnchorNote")
         anchor_row = QHBoxLayout()
+        anchor_row.setSpacing(ROW_SPACING)
         anchor_row.addWidget(self.anchored)
         anchor_row.addWidget(self.anchor_days)
         anchor_row.addWidget(QLabel("working days before the milestone"))
@@ -352,6 +360,7 @@ class TaskDialog(_FormDialog):
             signal.connect(self._update_anchor)
         self._update_anchor()
         self.resize(720, 640)
+        self.title_edit.setFocus()  # typing starts with the title, not on the OK button
 
     def _effort_suffix(self, value: int) -> None:
         self.effort.setSuffix(" working day" if value == 1 else " working days")
