@@ -226,6 +226,11 @@ def _visit_pages_and_quit(window: MainWindow) -> None:
         window.close()
         QApplication.exit(1)
         return
-    print(f"smoke test: visited {len(window.pages)} pages of {window.workspace.path}", flush=True)
+    # The style is named so CI can see which one the built program chose under Windows.
+    style_name = QApplication.style().name()
+    print(
+        f"smoke test: visited {len(window.pages)} pages of {window.workspace.path} (style {style_name})",
+        flush=True,
+    )
     window.close()
     QApplication.exit(0)

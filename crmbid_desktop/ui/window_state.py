@@ -11,11 +11,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
-<<<<<<< HEAD
 from crmbid_desktop.settings import UserSettings
-=======
 from crmbid_desktop.store.file_paths import resolved
->>>>>>> main
 
 MAX_RECENT = 8
 
