@@ -19,9 +19,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from crmbid_desktop.domain.backup_retention import backups_to_remove
+from crmbid_desktop.file_paths import resolved
 from crmbid_desktop.store import sqlite as sqlite_store
 from crmbid_desktop.store.errors import BidFileError
-from crmbid_desktop.store.file_paths import resolved
 
 log = logging.getLogger(__name__)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from crmbid_desktop.file_paths import resolved
 from crmbid_desktop.store import sqlite as sqlite_store
 from crmbid_desktop.store import sqlite_trust
 from crmbid_desktop.store.errors import (
@@ -28,7 +29,6 @@ from crmbid_desktop.store.errors import (
     NotABidError,
     ReadOnlyBidError,
 )
-from crmbid_desktop.store.file_paths import resolved
 from crmbid_desktop.store.schema import SCHEMA_HEAD
 
 log = logging.getLogger(__name__)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from crmbid_desktop import settings as user_settings
 from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.domain.risky_places import RiskyPlace
+from crmbid_desktop.file_paths import resolved
 from crmbid_desktop.paths import AppPaths
 from crmbid_desktop.services.bid import bid_files
 from crmbid_desktop.store import backups
@@ -454,7 +455,7 @@ class BidController:
             self.guarded.paths = self.paths
 
     def open(self, path: Path) -> None:
-        if self.window is not None and Path(path).resolve() == self.window.workspace.path:
+        if self.window is not None and resolved(path) == self.window.workspace.path:
             return
         guarded = self.open_guarded(path)
         if guarded is None:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from crmbid_desktop.file_paths import resolved
 from crmbid_desktop.settings import UserSettings
-from crmbid_desktop.store.file_paths import resolved
 
 MAX_RECENT = 8
 

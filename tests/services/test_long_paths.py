@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from crmbid_desktop.app import main
+from crmbid_desktop.file_paths import WINDOWS_PATH_MAX, long_paths_enabled
 from crmbid_desktop.services.bid.atomic_files import PathTooLongError, atomic_write_bytes
-from crmbid_desktop.store.file_paths import WINDOWS_PATH_MAX, long_paths_enabled
 
 
 @pytest.mark.parametrize("suffix", [".docx", ".xlsx", ".csv", ".ics"])

@@ -86,7 +86,7 @@ def problems(exe: Path) -> list[str]:
     manifest = b"".join(resource_data(pe, RT_MANIFEST))
     if not re.search(rb"<longPathAware[^>]*>\s*true\s*</longPathAware>", manifest):
         # Without it Windows keeps the program to 259-character paths even when IT has turned
-        # long paths on (store/file_paths.py relies on the manifest saying so).
+        # long paths on (file_paths.py relies on the manifest saying so).
         found.append("the manifest does not declare longPathAware")
     if not found:
         print(

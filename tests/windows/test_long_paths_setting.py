@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from crmbid_desktop.app import main
-from crmbid_desktop.store.file_paths import WINDOWS_PATH_MAX, long_paths_enabled, resolved
+from crmbid_desktop.file_paths import WINDOWS_PATH_MAX, long_paths_enabled, resolved
 
 pytestmark = pytest.mark.skipif(
     sys.platform != "win32", reason="Windows only: .ci/windows runs these under Wine"

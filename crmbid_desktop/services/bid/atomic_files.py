@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
-from crmbid_desktop.store.file_paths import windows_path_limit
+from crmbid_desktop.file_paths import windows_path_limit
 
 
 class TargetLockedError(OSError):

@@ -16,13 +16,13 @@ from datetime import datetime
 from pathlib import Path
 
 from crmbid_desktop.domain.risky_places import RiskyPlace, risky_place
+from crmbid_desktop.file_paths import resolved
 from crmbid_desktop.paths import BID_SUFFIX, AppPaths
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.store import backups
 from crmbid_desktop.store import sqlite as sqlite_store
 from crmbid_desktop.store.bidfile import FileInspection, inspect_file, open_bid
 from crmbid_desktop.store.errors import BidFileError, CannotEditError
-from crmbid_desktop.store.file_paths import resolved
 from crmbid_desktop.store.locks import BidLock
 from crmbid_desktop.store.sqlite_trust import edit_obstacle
 

@@ -12,9 +12,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
 
+from crmbid_desktop.file_paths import resolved
 from crmbid_desktop.paths import BID_SUFFIX
 from crmbid_desktop.services.bid.workspace import Workspace
-from crmbid_desktop.store.file_paths import resolved
 
 WORD_FILTER = "Word documents (*.docx);;All files (*)"
 _NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|]')
