@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import argparse
 import gc
+import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crmbid_desktop import APP_NAME, __version__
+
+if TYPE_CHECKING:
+    from crmbid_desktop.logs import CrashTrace
 
 
 def build_gui_parser() -> argparse.ArgumentParser:
@@ -91,6 +96,7 @@ def _replace_unprintable(*streams: object) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    crash_trace = _trace_native_crashes()  # first: a native crash from here on leaves a trace
     ensure_output_streams()
     argv = list(sys.argv[1:] if argv is None else argv)
     from crmbid_desktop.cli import COMMANDS
@@ -103,17 +109,37 @@ def main(argv: list[str] | None = None) -> int:
         # once the main window has painted (ui/application.py: resume_garbage_collection).
         gc.disable()
     try:
-        return _run(argv, command=command)
+        return _run(argv, command=command, crash_trace=crash_trace)
     finally:
         gc.enable()  # whatever happened: nothing after start-up runs without the collector
 
 
-def _run(argv: list[str], *, command: bool) -> int:
+def _trace_native_crashes() -> CrashTrace | None:
+    from crmbid_desktop.logs import trace_native_crashes
+    from crmbid_desktop.paths import AppPaths
+
+    return trace_native_crashes(AppPaths.for_user().crash_trace_file, __version__)
+
+
+def _run(argv: list[str], *, command: bool, crash_trace: CrashTrace | None) -> int:
     from crmbid_desktop.logs import setup_logging
     from crmbid_desktop.paths import AppPaths
 
     paths = AppPaths.for_user().ensure()
     setup_logging(paths.log_file)
+    if crash_trace is not None and crash_trace.previous_crash:
+        # The crash itself could not log: this start says so, so the log points at the trace.
+        logging.getLogger(__name__).error(
+            "The last run (%s) ended in a native crash; its stack trace is in %s",
+            crash_trace.previous_crash,
+            crash_trace.file,
+        )
+    if crash_trace is None:
+        logging.getLogger(__name__).warning(
+            "Native crashes are not traced to %s (it cannot be written, or faulthandler was "
+            "already on)",
+            paths.crash_trace_file,
+        )
     if command:
         from crmbid_desktop.cli import run
 
@@ -123,7 +149,11 @@ def _run(argv: list[str], *, command: bool) -> int:
     from crmbid_desktop.ui.application import run_gui
 
     return run_gui(
-        paths, args.file, smoke_test=args.smoke_test, crash_dialog=not args.no_crash_dialog
+        paths,
+        args.file,
+        smoke_test=args.smoke_test,
+        crash_dialog=not args.no_crash_dialog,
+        crash_trace=crash_trace.file if crash_trace is not None else None,
     )
 
 

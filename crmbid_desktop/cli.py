@@ -179,7 +179,7 @@ def _on_bid(path: Path | str, work: Callable[[Workspace], int], *, writes: bool 
         # Imports and merges are signed as the program signs them: the name and council from
         # File > Settings ("Unnamed user" without one), never the computer login; on a server
         # the same words name the connection (application_name).
-        signature = user_settings.load(paths.config_dir).signature
+        signature = user_settings.UserSettings(paths.config_dir).current.signature
         with command_workspace(path, paths, writes=writes, user=signature) as workspace:
             workspace.user = signature
             for notice in workspace.bid.notices:

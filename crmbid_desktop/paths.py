@@ -40,6 +40,11 @@ class AppPaths:
         return self.log_dir / "crmbid-desktop.log"
 
     @property
+    def crash_trace_file(self) -> Path:
+        """Where a native crash (in Qt or SQLite, past Python's reach) leaves its stack trace."""
+        return self.log_dir / "native-crash.log"
+
+    @property
     def default_bid(self) -> Path:
         return self.documents_dir / DEFAULT_BID_FILENAME
 

@@ -98,3 +98,20 @@ def save(config_dir: Path, settings: Settings) -> Path:
             temporary.unlink()
         raise
     return path
+
+
+class UserSettings:
+    """The user's settings on this computer: settings.json, read once here and saved through here.
+
+    The GUI makes one at start-up and hands it (inside `ui.window_state.WindowState`) to what
+    needs it, so no part of the program reads the file on its own or holds a stale copy.
+    """
+
+    def __init__(self, config_dir: Path) -> None:
+        self.config_dir = Path(config_dir)
+        self.current = load(self.config_dir)
+
+    def save(self, new: Settings) -> None:
+        """Keep `new` on disk and use it from now on; raises OSError and keeps the old if it fails."""
+        save(self.config_dir, new)
+        self.current = new

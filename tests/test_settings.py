@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import pytest
@@ -50,3 +51,28 @@ def test_unknown_and_mistyped_values_are_skipped(
     with caplog.at_level(logging.WARNING):
         assert settings.load(tmp_path) == Settings(user_name="Jane")
     assert "council" in caplog.text
+
+
+def test_user_settings_are_read_once_and_saved_through_the_one_object(tmp_path: Path) -> None:
+    settings.save(tmp_path, Settings("Jane Smith", "London Borough of Newham"))
+    user = settings.UserSettings(tmp_path)
+    (tmp_path / settings.SETTINGS_FILENAME).write_text("{}", encoding="utf-8")
+    assert user.current.user_name == "Jane Smith"  # not read again behind the program's back
+    user.save(Settings("Jo Bloggs", "Leeds City Council"))
+    assert user.current.signature == "Jo Bloggs (Leeds City Council)"
+    assert settings.load(tmp_path) == user.current
+
+
+def test_a_failed_save_keeps_the_settings_in_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = settings.UserSettings(tmp_path)
+    before = user.current
+
+    def full_disk(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    with pytest.raises(OSError):
+        user.save(Settings("Jo Bloggs"))
+    assert user.current == before

@@ -41,8 +41,26 @@ def crash_details(kind: type[BaseException], value: BaseException, tb: Traceback
     return f"CRM Bid Desktop {__version__}, Python {sys.version.split()[0]}\n\n" + "".join(lines)
 
 
-def make_excepthook(*, show_dialog: bool, log_file: str) -> ExceptHook:
-    """An excepthook that logs the traceback and, unless disabled, shows it in a dialog."""
+def crash_message(log_file: str, crash_trace: str = "") -> str:
+    """What the crash dialog says: work is safe, and which files hold the details for support."""
+    text = (
+        "Something went wrong that the program did not expect.\n\n"
+        "Your saved work is safe: every change is saved as you make it. "
+        f"The details below are also in the log file:\n{log_file}"
+    )
+    if crash_trace:
+        text += (
+            "\n\nIf the program ever closes by itself without a message, what it was doing is "
+            f"written to:\n{crash_trace}\nSend both files to whoever supports the program."
+        )
+    return text
+
+
+def make_excepthook(*, show_dialog: bool, log_file: str, crash_trace: str = "") -> ExceptHook:
+    """An excepthook that logs the traceback and, unless disabled, shows it in a dialog.
+
+    The dialog names the log file and the native-crash file (`logs.trace_native_crashes`).
+    """
 
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         if issubclass(kind, KeyboardInterrupt):
@@ -53,11 +71,7 @@ def make_excepthook(*, show_dialog: bool, log_file: str) -> ExceptHook:
             return
         box = QMessageBox(QMessageBox.Icon.Critical, "CRM Bid Desktop: unexpected error", "")
         box.setObjectName("crashDialog")
-        box.setText(
-            "Something went wrong that the program did not expect.\n\n"
-            "Your saved work is safe: every change is saved as you make it. "
-            f"The details below are also in the log file:\n{log_file}"
-        )
+        box.setText(crash_message(log_file, crash_trace))
         box.setDetailedText(crash_details(kind, value, tb))
         box.setTextInteractionFlags(box.textInteractionFlags())
         box.exec()

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 )
 
 from crmbid_desktop import APP_NAME, __version__
-from crmbid_desktop import settings as user_settings
 from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.paths import BID_SUFFIX
 from crmbid_desktop.services.bid.changes import ChangeSet
@@ -134,7 +133,7 @@ class MainWindow(QMainWindow):
         self._built: dict[int, Page] = {}
         self.undo_group = QUndoGroup(self)
         self._saved_elsewhere.connect(self._on_saved, Qt.ConnectionType.QueuedConnection)
-        self.settings: Settings = user_settings.load(window_state.config_dir)
+        self.settings: Settings = window_state.user.current
         self._search_dialog: QWidget | None = None
 
         self.navigation = QListWidget()
@@ -494,7 +493,7 @@ class MainWindow(QMainWindow):
     def apply_settings(self, new: Settings) -> None:
         """Keep the user's new settings, and use them from now on."""
         try:
-            user_settings.save(self.window_state.config_dir, new)
+            self.window_state.user.save(new)
         except OSError as error:
             QMessageBox.warning(
                 self, "Cannot save the settings", f"The settings could not be saved: {error}"

@@ -1,4 +1,8 @@
-"""Window geometry and recent files, kept with QSettings in a file the caller names (never the registry)."""
+"""What the program remembers on this computer: window state (QSettings) and the user's settings.
+
+Window geometry, last page, recent files and rehearsal days are kept with QSettings in an INI
+file the caller names (never the registry); the user's own settings are `settings.UserSettings`.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings
 
 from crmbid_desktop.file_paths import resolved
+from crmbid_desktop.settings import UserSettings
 
 MAX_RECENT = 8
 
@@ -18,10 +23,16 @@ def _key(bid: Path) -> str:
 
 
 class WindowState:
-    def __init__(self, settings_file: Path) -> None:
+    """Everything remembered per computer, passed to the bid controller and the main window.
+
+    `user` is the user's settings (settings.json, beside the INI file unless one is given).
+    """
+
+    def __init__(self, settings_file: Path, user: UserSettings | None = None) -> None:
         settings_file.parent.mkdir(parents=True, exist_ok=True)
         self._settings = QSettings(str(settings_file), QSettings.Format.IniFormat)
-        self.config_dir = settings_file.parent  # the user's settings.json lives beside it
+        self.config_dir = settings_file.parent
+        self.user = user if user is not None else UserSettings(self.config_dir)
 
     def geometry(self) -> QByteArray | None:
         value = self._settings.value("main_window/geometry")

@@ -64,10 +64,11 @@ ROWS = [
 ]
 
 
-def cpu_ms(action: Any) -> float:
-    """GUI-thread CPU milliseconds of `action` (the median of what one call costs)."""
+def cpu_ms(*actions: Any) -> float:
+    """GUI-thread CPU milliseconds of `actions`, run in turn (the median of what one call costs)."""
     began = time.thread_time()
-    action()
+    for action in actions:
+        action()
     return (time.thread_time() - began) * 1000
 
 
@@ -101,6 +102,8 @@ def measure(bid: Path) -> dict[str, float]:
 
     from crmbid_desktop.ui.pages import word_counting
 
+    worker_ms = 0.0
+
     def counted() -> None:
         """Wait for a word count running off the GUI thread and let the pages take its result.
 
@@ -115,20 +118,19 @@ def measure(bid: Path) -> dict[str, float]:
         settle()
         worker_ms += (time.process_time() - began_process - time.thread_time() + began_gui) * 1000
 
-    worker_ms = 0.0
     window = MainWindow(workspace, WindowState(paths.settings_file))
     window.resize(1024, 768)
     window.show()
     settle()
     out["visit:first"] = cpu_ms(counted)  # the first page's figures, once its words are counted
     for index, spec in enumerate(PAGES):
-        out[f"visit:{spec.object_name}"] = cpu_ms(lambda i=index: (window.go_to(i), counted()))
+        out[f"visit:{spec.object_name}"] = cpu_ms(lambda i=index: window.go_to(i), counted)
     out["worker_count"] = worker_ms
     for index, spec in enumerate(PAGES):
         window.go_to(index)
         settle()
         page = window.page(index)
-        out[f"refresh:{spec.object_name}"] = cpu_ms(lambda p=page: (p.refresh(), settle()))
+        out[f"refresh:{spec.object_name}"] = cpu_ms(lambda p=page: p.refresh(), settle)
 
     sections = window.page(next(i for i, s in enumerate(PAGES) if s.object_name == "sectionsPage"))
     window.go_to(PAGES.index(next(s for s in PAGES if s.object_name == "sectionsPage")))
@@ -137,23 +139,23 @@ def measure(bid: Path) -> dict[str, float]:
     editor.setFocus()
     editor.moveCursor(editor.textCursor().MoveOperation.End)
     out["keystroke"] = statistics.median(
-        cpu_ms(lambda: (QTest.keyClick(editor, Qt.Key.Key_A), settle())) for _ in range(5)
+        cpu_ms(lambda: QTest.keyClick(editor, Qt.Key.Key_A), settle) for _ in range(5)
     )
-    out["autosave"] = cpu_ms(lambda: (sections.flush_text(), settle()))  # type: ignore[attr-defined]
+    out["autosave"] = cpu_ms(lambda: sections.flush_text(), settle)  # type: ignore[attr-defined]
     items = list(sections.items.values())  # type: ignore[attr-defined]
     target = items[len(items) // 2]
-    out["switch"] = cpu_ms(lambda: (sections.outline.setCurrentItem(target), settle()))  # type: ignore[attr-defined]
+    out["switch"] = cpu_ms(lambda: sections.outline.setCurrentItem(target), settle)  # type: ignore[attr-defined]
 
     timetable = window.page(PAGES.index(next(s for s in PAGES if s.object_name == "timetablePage")))
     window.go_to(PAGES.index(next(s for s in PAGES if s.object_name == "timetablePage")))
     settle()
     box = timetable.tasks.text_filter  # type: ignore[attr-defined]
-    out["filter"] = cpu_ms(lambda: (QTest.keyClick(box, Qt.Key.Key_W), settle()))
+    out["filter"] = cpu_ms(lambda: QTest.keyClick(box, Qt.Key.Key_W), settle)
     box.clear()
     settle()
     dated = [row for row in timetable.tasks.model.rows if row.start_on]  # type: ignore[attr-defined]
     task = dated[len(dated) // 2]
-    out["drag"] = cpu_ms(lambda: (timetable.move_task(task.id, 1), settle()))  # type: ignore[attr-defined]
+    out["drag"] = cpu_ms(lambda: timetable.move_task(task.id, 1), settle)  # type: ignore[attr-defined]
 
     partners = window.page(PAGES.index(next(s for s in PAGES if s.object_name == "partnersPage")))
     window.go_to(PAGES.index(next(s for s in PAGES if s.object_name == "partnersPage")))
@@ -167,7 +169,7 @@ def measure(bid: Path) -> dict[str, float]:
         settle()
 
     out["field_edit"] = cpu_ms(field_edit)
-    out["undo"] = cpu_ms(lambda: (window.undo_action.trigger(), settle()))
+    out["undo"] = cpu_ms(lambda: window.undo_action.trigger(), settle)
 
     # -- floors of the same size, in the same process ----------------------------------------
     rows = max(len(timetable.tasks.model.rows), 1)  # type: ignore[attr-defined]
@@ -192,9 +194,9 @@ def measure(bid: Path) -> dict[str, float]:
     plain.setFocus()
     settle()
     out["floor_keystroke"] = statistics.median(
-        cpu_ms(lambda: (QTest.keyClick(plain, Qt.Key.Key_A), settle())) for _ in range(5)
+        cpu_ms(lambda: QTest.keyClick(plain, Qt.Key.Key_A), settle) for _ in range(5)
     )
-    out["floor_switch"] = cpu_ms(lambda: (plain.setMarkdown(body), settle()))
+    out["floor_switch"] = cpu_ms(lambda: plain.setMarkdown(body), settle)
     plain.close()
     model = QStandardItemModel(rows, 8)
     for r in range(rows):
@@ -207,14 +209,14 @@ def measure(bid: Path) -> dict[str, float]:
     filtered.setModel(proxy)
     filtered.show()
     settle()
-    out["floor_filter"] = cpu_ms(lambda: (proxy.setFilterFixedString("w"), settle()))
+    out["floor_filter"] = cpu_ms(lambda: proxy.setFilterFixedString("w"), settle)
     filtered.close()
     scene = QGraphicsScene()
     bars = [scene.addRect(r * 3.0, r * 22.0, 120.0, 16.0) for r in range(rows)]
     chart = QGraphicsView(scene)
     chart.show()
     settle()
-    out["floor_drag"] = cpu_ms(lambda: (bars[rows // 2].setX(26.0), settle()))
+    out["floor_drag"] = cpu_ms(lambda: bars[rows // 2].setX(26.0), settle)
     chart.close()
 
     import sqlite3

@@ -21,7 +21,11 @@ def install_first_paint_probe() -> None:
     class FirstPaint(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             painted = event.type() == QEvent.Type.Paint and isinstance(watched, QWidget)
-            if painted and isinstance(watched.window(), QMainWindow):
+            if (
+                painted
+                and isinstance(watched, QWidget)
+                and isinstance(watched.window(), QMainWindow)
+            ):
                 print(f"painted {time.time():.6f}", flush=True)
                 os._exit(0)
             return False

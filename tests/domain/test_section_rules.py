@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -27,7 +28,7 @@ from crmbid_desktop.domain.word_meter import NEAR, OK, OVER, meter_level, meter_
 T0 = datetime(2005, 8, 22, 9, 0, 0)
 
 
-FITS = {"reviewer": "Anne Reader", "words": 250, "word_limit": 300}
+FITS: dict[str, Any] = {"reviewer": "Anne Reader", "words": 250, "word_limit": 300}
 
 
 def test_approval_is_refused_while_comments_are_unresolved() -> None:

@@ -11,12 +11,16 @@ from pathlib import Path
 import docx
 import pytest
 from docx.opc.constants import CONTENT_TYPE as CT
+from docx.text.paragraph import Paragraph
 from export_helpers import check_file, document_xml, parts_xml, sample_content
 
-from crmbid_desktop.services.bid import atomic_files
 from crmbid_desktop.services.word.docx_export import write_eoi, write_proposal, xml_safe
 from crmbid_desktop.services.word.docx_package import ExportTargetLockedError
 from crmbid_desktop.services.word.proposal_content import EoiContent, PartnerRow, SectionContent
+
+
+def _style(paragraph: Paragraph) -> str:
+    return paragraph.style.name if paragraph.style is not None else ""
 
 
 def _names(content_titles: list[str], partners: list[PartnerRow]) -> list[str]:
@@ -66,7 +70,7 @@ def test_toc_lists_every_heading_without_updating(tmp_path: Path) -> None:
     target = tmp_path / "bid.docx"
     write_proposal(sample_content(), target)
     document = docx.Document(str(target))
-    toc = [p.text for p in document.paragraphs if re.fullmatch(r"toc \d", p.style.name.lower())]
+    toc = [p.text for p in document.paragraphs if re.fullmatch(r"toc \d", _style(p).lower())]
     # Markdown subheadings are numbered headings too; with no layout the page is left to Word.
     assert [entry.rstrip("\t ") for entry in toc[:6]] == [
         "1\tExecutive summary",
@@ -207,7 +211,7 @@ def test_failure_mid_write_keeps_previous_file(
     def broken_fsync(fd: int) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(atomic_files.os, "fsync", broken_fsync)
+    monkeypatch.setattr("crmbid_desktop.services.bid.atomic_files.os.fsync", broken_fsync)
     with pytest.raises(OSError, match="disk full"):
         write_proposal(sample_content(version="0.4"), target)
     assert target.read_bytes() == before
@@ -221,7 +225,7 @@ def test_locked_target_raises_clear_error(tmp_path: Path, monkeypatch: pytest.Mo
     def locked(src: object, dst: object) -> None:
         raise PermissionError(13, "The process cannot access the file")
 
-    monkeypatch.setattr(atomic_files.os, "replace", locked)
+    monkeypatch.setattr("crmbid_desktop.services.bid.atomic_files.os.replace", locked)
     with pytest.raises(ExportTargetLockedError, match="open in another program") as info:
         write_proposal(sample_content(), target)
     assert info.value.target == target

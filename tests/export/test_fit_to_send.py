@@ -174,14 +174,14 @@ def test_tables_keep_rows_whole_repeat_headers_and_fit_their_words(
     assert len(document.tables) >= 6
     for table in document.tables:
         rows = table._tbl.tr_lst
-        assert rows[0].trPr.find(f"{W}tblHeader") is not None
+        assert rows[0].trPr is not None and rows[0].trPr.find(f"{W}tblHeader") is not None
         assert all(tr.trPr is not None and tr.trPr.find(f"{W}cantSplit") is not None for tr in rows)
         # Fixed widths, each column at least as wide as its longest word at the printed size.
-        grid = [col.w.twips for col in table._tbl.tblGrid.gridCol_lst]
+        grid = [col.w.twips if col.w is not None else 0 for col in table._tbl.tblGrid.gridCol_lst]
         size_pt = 11.0
         first_size = rows[1].find(f".//{W}sz")
         if first_size is not None:
-            size_pt = int(first_size.get(f"{W}val")) / 2
+            size_pt = int(str(first_size.get(f"{W}val"))) / 2
         for row in table.rows:
             assert any(cell.text.strip() for cell in row.cells), "no empty table rows"
             for width, cell in zip(grid, row.cells, strict=True):
@@ -234,9 +234,9 @@ def test_headings_are_real_and_keep_with_next(sent: dict[str, Rendered]) -> None
     path = sent["proposal"].docx
     document = docx.Document(str(path))
     subheading = next(p for p in document.paragraphs if p.text == "Evidence of use")
-    assert subheading.style.name == "Heading 2"
+    assert subheading.style is not None and subheading.style.name == "Heading 2"
     deeper = next(p for p in document.paragraphs if p.text == "Councils by CRM maturity")
-    assert deeper.style.name == "Heading 3"
+    assert deeper.style is not None and deeper.style.name == "Heading 3"
     styles = document_xml(path, "word/styles.xml")
     for level in (1, 2, 3):
         style = re.search(rf'<w:style [^>]*w:styleId="Heading{level}".*?</w:style>', styles)
@@ -354,8 +354,10 @@ def test_budget_workbook_carries_computed_values(tmp_path: Path) -> None:
     target = tmp_path / "budget.xlsx"
     assert cli.run(["export", str(bid), str(target)]) == 0
     formulas = load_workbook(target).active
+    assert formulas is not None
     values = load_workbook(target, data_only=True).active
-    found = {}
+    assert values is not None
+    found: dict[object, list[object]] = {}
     for row in formulas.iter_rows():
         for cell in row:
             if isinstance(cell.value, str) and cell.value.startswith("="):

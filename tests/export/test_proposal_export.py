@@ -10,6 +10,7 @@ from pathlib import Path
 import docx
 import pytest
 from docx.opc.constants import CONTENT_TYPE as CT
+from docx.text.paragraph import Paragraph
 from export_helpers import check_file, document_xml, parts_xml
 from sqlalchemy import select
 
@@ -17,11 +18,11 @@ from crmbid_desktop import cli
 from crmbid_desktop.domain import preflight as rules
 from crmbid_desktop.paths import AppPaths
 from crmbid_desktop.services import formats
-from crmbid_desktop.services.bid import atomic_files
 from crmbid_desktop.services.bid.bid_files import open_workspace
 from crmbid_desktop.services.bid.preflight import preflight
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.word import proposal_export as service
+from crmbid_desktop.services.word.proposal_content import ProposalContent
 from crmbid_desktop.store.models import (
     Attachment,
     Bid,
@@ -45,6 +46,10 @@ _CRM Academy_ and its <u>41 products</u>. See [the Academy](https://www.crmacade
 |---|---:|
 | 2005/06 | £120,000 |
 """
+
+
+def _style(paragraph: Paragraph) -> str:
+    return paragraph.style.name if paragraph.style is not None else ""
 
 
 def enrich(workspace: Workspace) -> None:
@@ -89,7 +94,7 @@ def enrich(workspace: Workspace) -> None:
 from bid_fill import complete_bid  # noqa: E402
 
 
-def _titles_and_partners(content: service.ProposalContent) -> list[str]:
+def _titles_and_partners(content: ProposalContent) -> list[str]:
     return [*(s.title for s in content.sections), *(p.council for p in content.partners)]
 
 
@@ -171,10 +176,10 @@ def test_default_bid_proposal_passes_three_checks(
     assert result.target == target and calls[-1] == (15, 15)
     assert result.warnings == ()
     content = prepared.content
-    assert isinstance(content, service.ProposalContent)
+    assert isinstance(content, ProposalContent)
     check_file(target, audit_baseline, expect_in_pdf=_titles_and_partners(content))
     document = docx.Document(str(target))
-    toc = [p.text for p in document.paragraphs if re.fullmatch(r"toc \d", p.style.name.lower())]
+    toc = [p.text for p in document.paragraphs if re.fullmatch(r"toc \d", _style(p).lower())]
     toc = [entry.rstrip("\t ") for entry in toc]
     assert toc[:3] == [
         "1\tExecutive summary",
@@ -392,7 +397,7 @@ def test_cli_locked_target_and_missing_folder(
     def locked(src: object, dst: object) -> None:
         raise PermissionError(13, "The process cannot access the file")
 
-    monkeypatch.setattr(atomic_files.os, "replace", locked)
+    monkeypatch.setattr("crmbid_desktop.services.bid.atomic_files.os.replace", locked)
     assert cli.run(["export", str(bid_path), str(target), "--draft"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "open in another program (perhaps Word)" in err[0]

@@ -144,7 +144,7 @@ def apply(mutation: tuple[object, ...], sources: Sources, target: Path) -> None:
         target.write_bytes(bytes(data))
     elif kind == "truncate":
         _, fraction, page_aligned = mutation
-        data = target.read_bytes()
+        data = bytearray(target.read_bytes())
         cut = int(len(data) * float(fraction))  # type: ignore[arg-type]
         if page_aligned:
             cut -= cut % PAGE
@@ -171,7 +171,7 @@ def apply(mutation: tuple[object, ...], sources: Sources, target: Path) -> None:
         )
     elif kind == "wal":
         _, how, seed = mutation
-        if how.startswith("foreign"):  # type: ignore[union-attr]
+        if how.startswith("foreign"):  # type: ignore[attr-defined]
             shutil.copy(str(sources.crashed) + "-wal", str(target) + "-wal")
             if how == "foreign with id":
                 shutil.copy(str(sources.crashed) + "-walid", str(target) + "-walid")

@@ -24,19 +24,20 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-import uno  # type: ignore[import-not-found]
+import uno
 from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
 from com.sun.star.connection import NoConnectException  # type: ignore[import-not-found]
 
 
-def _prop(name: str, value: object) -> PropertyValue:
+def _prop(name: str, value: Any) -> PropertyValue:
     prop = PropertyValue()
     prop.Name, prop.Value = name, value
     return prop
 
 
-def _connect(pipe: str, profile: str) -> tuple[subprocess.Popen[bytes], object]:
+def _connect(pipe: str, profile: str) -> tuple[subprocess.Popen[bytes], Any]:
     office = subprocess.Popen(
         [
             "soffice",
@@ -69,7 +70,7 @@ def _connect(pipe: str, profile: str) -> tuple[subprocess.Popen[bytes], object]:
     return office, desktop
 
 
-def _find(doc: object, text: str) -> object:
+def _find(doc: Any, text: str) -> Any:
     search = doc.createSearchDescriptor()
     search.SearchString = text
     search.SearchCaseSensitive = True
@@ -79,7 +80,7 @@ def _find(doc: object, text: str) -> object:
     return found
 
 
-def _apply(doc: object, edit: dict[str, object]) -> None:
+def _apply(doc: Any, edit: dict[str, object]) -> None:
     op = edit["op"]
     if op == "replace":
         doc.RecordChanges = bool(edit.get("tracked", False))

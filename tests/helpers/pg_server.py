@@ -92,7 +92,7 @@ class TestServer:
             dbname=self.admin_database,
             autocommit=True,
         ) as connection:
-            connection.execute(sql)  # type: ignore[arg-type]
+            connection.execute(sql)
 
 
 @contextlib.contextmanager

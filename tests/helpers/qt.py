@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -14,6 +17,16 @@ from PySide6.QtWidgets import (
     QTextEdit,
     QWidget,
 )
+
+Found = TypeVar("Found", bound=QObject)
+
+
+def child(parent: QObject, kind: type[Found], name: str) -> Found:
+    """The child `name` of type `kind`, which the test needs: a plain failure when it is missing."""
+    found = parent.findChild(kind, name)
+    assert found is not None, f"no {kind.__name__} named {name!r} in {parent.objectName()!r}"
+    return found
+
 
 INTERACTIVE = (
     QLineEdit,

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from crmbid_desktop.services.bid import atomic_files
 from crmbid_desktop.services.bid.atomic_files import TargetLockedError, atomic_write_bytes
 
 
@@ -31,7 +30,7 @@ def test_a_locked_target_is_named_and_left_alone(
     def locked(_source: object, _target: object) -> None:
         raise PermissionError(13, "in use")
 
-    monkeypatch.setattr(atomic_files.os, "replace", locked)
+    monkeypatch.setattr("crmbid_desktop.services.bid.atomic_files.os.replace", locked)
     with pytest.raises(TargetLockedError, match=r"partners\.xlsx"):
         atomic_write_bytes(target, b"new")
     assert target.read_bytes() == b"previous"

@@ -35,9 +35,9 @@ def _edit(workspace: Workspace, uuid: str, **fields: object) -> None:
             setattr(section, name, value)
 
 
-def _get(workspace: Workspace, uuid: str) -> Section | None:
+def _get(workspace: Workspace, uuid: str) -> Section:
     with workspace.reading() as session:
-        return session.scalars(select(Section).where(Section.uuid == uuid)).one_or_none()
+        return session.scalars(select(Section).where(Section.uuid == uuid)).one()
 
 
 @pytest.fixture

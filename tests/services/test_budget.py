@@ -159,6 +159,8 @@ def test_cli_exports_a_workbook_whose_formulas_compute_the_app_totals(
     assert "2005/06 gap £11,999.60" in capsys.readouterr().out
 
     sheet = load_workbook(target).active
+
+    assert sheet is not None
     labels = {sheet.cell(row, 1).value: row for row in range(1, sheet.max_row + 1)}
     assert sheet["B4"].value == "2005/06" and sheet["F4"].value == "2009/10"
     for offset, totals in enumerate(table.totals):

@@ -72,10 +72,53 @@ def test_tick_backs_up_only_when_due(bid_path: Path, app_paths: AppPaths) -> Non
         with guarded.workspace.edit("Added Bradford") as session:
             session.add(Partner(name="Bradford"))
         guarded.schedule.last_backup_at = datetime(2005, 8, 26, 9, 0)  # long ago
-        assert guarded.tick() is not None
+        due = guarded.tick()
+        assert due is not None and guarded.backup_running
         assert not guarded.schedule.changed
+        assert guarded.tick() is None  # one copy at a time, even when due again
+        guarded.backup_done(due.take())
+        assert not guarded.backup_running
+        assert guarded.last_backup is not None and guarded.last_backup.exists()
+        assert backups.list_backups(bid_path, app_paths.backups_dir)[0].partners == 3
     finally:
         guarded.close()
+
+
+def test_a_failed_timed_backup_is_tried_again_at_the_next_tick(
+    bid_path: Path, app_paths: AppPaths
+) -> None:
+    guarded = bid_files.open_guarded(bid_path, app_paths)
+    try:
+        with guarded.workspace.edit("Added Bradford") as session:
+            session.add(Partner(name="Bradford"))
+        guarded.schedule.last_backup_at = datetime(2005, 8, 26, 9, 0)  # long ago
+        due = guarded.tick()
+        assert due is not None
+        why = guarded.backup_failed(OSError(28, "No space left on device"))
+        assert why and guarded.backup_error == why
+        assert not guarded.backup_running
+        # Work goes on, and the bid is due a backup again straight away.
+        again = guarded.tick()
+        assert again is not None
+        guarded.backup_done(again.take())
+        assert guarded.backup_error == ""
+    finally:
+        guarded.close()
+
+
+def test_a_closed_or_read_only_bid_is_never_due_a_backup(
+    bid_path: Path, app_paths: AppPaths
+) -> None:
+    holder = bid_files.open_guarded(bid_path, app_paths)
+    reader = bid_files.open_guarded(bid_path, app_paths, read_only=True)
+    try:
+        reader.schedule.note_change()
+        assert reader.tick() is None
+    finally:
+        reader.close()
+        holder.close()
+    holder.schedule.note_change()
+    assert holder.tick() is None
 
 
 def test_read_only_open_takes_no_lock_and_refuses_edits(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -38,7 +39,7 @@ def _leaf_section(workspace: Workspace) -> str:
         return next(s.uuid for s in sections if s.id not in parents)
 
 
-def _delete(workspace: Workspace, model: type, uuid: str) -> None:
+def _delete(workspace: Workspace, model: Any, uuid: str) -> None:
     with workspace.edit("delete") as session:
         session.delete(session.scalars(select(model).where(model.uuid == uuid)).one())
 

@@ -77,6 +77,7 @@ def test_apply_then_reimport_updates_instead_of_duplicating(
 def test_cp1252_and_xlsx_with_merged_title(workspace: Workspace, tmp_path: Path) -> None:
     workbook = Workbook()
     sheet = workbook.active
+    assert sheet is not None
     sheet["A1"] = "Partners — August 2005"
     sheet.merge_cells("A1:C1")
     sheet.append(["Council name", "Contribution", "Date signed"])

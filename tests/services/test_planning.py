@@ -105,7 +105,7 @@ def test_anchored_task_moves_with_its_milestone(workspace: Workspace) -> None:
     assert planning.plan_view(workspace, TODAY).task(task_id).due_on == date(2005, 8, 26)
 
 
-def _load_milestone(workspace: Workspace, milestone_id: int):  # type: ignore[no-untyped-def]
+def _load_milestone(workspace: Workspace, milestone_id: int):
     from crmbid_desktop.store.models import Milestone
 
     with workspace.reading() as session:

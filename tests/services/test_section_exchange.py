@@ -6,6 +6,7 @@ import time
 import tracemalloc
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -33,6 +34,12 @@ It has a plan for *every* product.
 Old paragraph to delete."""
 
 
+def _remove(element: Any) -> None:
+    parent = element.getparent()
+    assert parent is not None
+    parent.remove(element)
+
+
 def _section(workspace: Workspace, number: str) -> Section:
     from crmbid_desktop.services.bid.queries import section_rows
 
@@ -47,12 +54,12 @@ def _set_body(workspace: Workspace, number: str, body: str) -> None:
         session.scalars(select(Section).where(Section.uuid == uuid)).one().body = body
 
 
-def _paragraph_after(paragraph: docx.text.paragraph.Paragraph, text: str, style: str | None):  # type: ignore[no-untyped-def]
+def _paragraph_after(paragraph: Any, text: str, style: str | None) -> Any:
     new = parse_xml(f"<w:p {nsdecls('w')}/>")
     paragraph._p.addnext(new)
     from docx.text.paragraph import Paragraph
 
-    made = Paragraph(new, paragraph._parent)
+    made = Paragraph(new, paragraph._parent)  # type: ignore[arg-type]  # a w:p, so a CT_P
     if style:
         made.style = style
     made.add_run(text)
@@ -68,7 +75,7 @@ def _partner_edits(path: Path) -> None:
     doomed = next(p for p in paragraphs if p.text.startswith("Old paragraph"))
     # Reformat: make "plan" underlined by splitting the runs.
     for run in list(second.runs):
-        run._r.getparent().remove(run._r)
+        _remove(run._r)
     second.add_run("It has a ")
     second.add_run("plan").underline = True
     second.add_run(" for ")
@@ -82,7 +89,7 @@ def _partner_edits(path: Path) -> None:
     table.cell(0, 0).text, table.cell(0, 1).text = "Council", "Role"
     table.cell(1, 0).text, table.cell(1, 1).text = "Leeds", "Lead"
     item2._p.addnext(table._tbl)
-    doomed._p.getparent().remove(doomed._p)
+    _remove(doomed._p)
     # A tracked insertion and a tracked deletion in the first paragraph.
     first._p.append(
         parse_xml(
@@ -277,7 +284,7 @@ def test_not_a_zip_is_named(tmp_path: Path) -> None:
 
 
 def test_loose_list_word_cannot_keep_is_not_a_change() -> None:
-    from crmbid_desktop.services.exchange.section_exchange import same_text
+    from crmbid_desktop.services.exchange.markdown_compare import same_text
 
     assert same_text("- a\n- b\n\n- c", "- a\n- b\n- c")
     assert not same_text("one\n\ntwo", "one\ntwo")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -19,6 +20,9 @@ from crmbid_desktop.store.models import (
     Task,
     utc_now,
 )
+
+#: The tables a section's deletion reaches, each row named by its UUID.
+MODELS_WITH_UUIDS: tuple[Any, ...] = (Section, SectionVersion, Comment, SectionCriterion)
 
 
 def _outline(workspace: Workspace) -> list[svc.SectionInfo]:
@@ -93,7 +97,7 @@ def test_delete_and_restore_keep_the_subtree_with_everything_on_it(workspace: Wo
     with workspace.reading() as session:
         before = {
             model.__name__: sorted(r.uuid for r in session.scalars(select(model)))
-            for model in (Section, SectionVersion, Comment, SectionCriterion)
+            for model in MODELS_WITH_UUIDS
         }
     recorded: list[RecordedEdit] = []
     workspace.on_recorded(recorded.append)
@@ -104,7 +108,7 @@ def test_delete_and_restore_keep_the_subtree_with_everything_on_it(workspace: Wo
     with workspace.reading() as session:
         after = {
             model.__name__: sorted(r.uuid for r in session.scalars(select(model)))
-            for model in (Section, SectionVersion, Comment, SectionCriterion)
+            for model in MODELS_WITH_UUIDS
         }
         assert session.get(Section, child).body == "We have **done** this."  # type: ignore[union-attr]
         assert session.get(Task, task_id).section_id == child  # type: ignore[union-attr]

@@ -85,6 +85,7 @@ def test_xlsx_merged_title_row_and_blank_rows(tmp_path: Path) -> None:
 
     workbook = Workbook()
     sheet = workbook.active
+    assert sheet is not None
     sheet["A1"] = "Partner councils, August 2005"
     sheet.merge_cells("A1:D1")
     sheet.append(["Authority", "E-mail", "Share", "Extra"])

@@ -31,6 +31,12 @@ BODIES = {
 }
 
 
+def _remove(element: etree._Element) -> None:
+    parent = element.getparent()
+    assert parent is not None
+    parent.remove(element)
+
+
 def _rewrite(
     path: Path, change: Callable[[etree._Element], None], *, drop_props: bool = False
 ) -> None:
@@ -57,14 +63,16 @@ def _paragraph(root: etree._Element, starts: str) -> etree._Element:
 
 def _drop_bookmarks(root: etree._Element) -> None:
     for mark in list(root.iter(f"{W}bookmarkStart", f"{W}bookmarkEnd")):
-        mark.getparent().remove(mark)
+        _remove(mark)
 
 
 def _set_text(p: etree._Element, text: str) -> None:
     runs = p.findall(f"{W}r")
     for run in runs[1:]:
         p.remove(run)
-    runs[0].find(f"{W}t").text = text
+    first = runs[0].find(f"{W}t")
+    assert first is not None
+    first.text = text
 
 
 @pytest.fixture
@@ -100,7 +108,7 @@ def test_repeated_and_orphaned_markers_never_make_a_section(
 def test_deleted_end_line_is_never_absorbed(workspace: Workspace, sent: Path) -> None:
     def change(root: etree._Element) -> None:
         end = _paragraph(root, "End of section 1")
-        end.getparent().remove(end)
+        _remove(end)
 
     _rewrite(sent, change)
     preview = preview_returned(workspace, sent)
@@ -126,7 +134,7 @@ def test_markers_gone_retitled_heading_found_by_number(workspace: Workspace, sen
 def test_heading_gone_found_by_its_text(workspace: Workspace, sent: Path) -> None:
     def change(root: etree._Element) -> None:
         heading = _paragraph(root, "3 Strategic fit")
-        heading.getparent().remove(heading)
+        _remove(heading)
         _set_text(
             _paragraph(root, "Strategic fit with"),
             "Strategic fit with the efficiency agenda is strong across all partner councils now.",
@@ -146,7 +154,7 @@ def test_emptied_section_is_flagged_and_not_taken(
     def change(root: etree._Element) -> None:
         for start in ("Leeds leads", "Newham supports", "The Academy stays"):
             p = _paragraph(root, start)
-            p.getparent().remove(p)
+            _remove(p)
 
     _rewrite(sent, change)
     preview = preview_returned(workspace, sent)

@@ -85,12 +85,12 @@ class EditsThenUndo(RuleBasedStateMachine):
             return
         detail = partner_service.partner_detail(self.workspace, partner_id)
         fields = partner_service.PartnerFields(**{**detail.row.fields.__dict__, "name": name})
-        with contextlib.suppress(REFUSED):
+        with contextlib.suppress(*REFUSED):
             partner_service.save_partner(self.workspace, partner_id, fields, detail.contacts)
 
     @rule(name=names)
     def add_partner(self, name: str) -> None:
-        with contextlib.suppress(REFUSED):
+        with contextlib.suppress(*REFUSED):
             partner_service.add_partner(self.workspace, partner_service.PartnerFields(name))
 
     @rule(index=picks)
@@ -109,14 +109,14 @@ class EditsThenUndo(RuleBasedStateMachine):
             effort_days=effort,
             predecessor_ids=(before,) if before is not None else (),
         )
-        with contextlib.suppress(REFUSED):
+        with contextlib.suppress(*REFUSED):
             planning.add_task(self.workspace, data)
 
     @rule(index=picks, days=st.integers(min_value=-5, max_value=5))
     def move_task(self, index: int, days: int) -> None:
         task_id = self._pick(Task, index)
         if task_id is not None and days:
-            with contextlib.suppress(REFUSED):
+            with contextlib.suppress(*REFUSED):
                 planning.reschedule_task(self.workspace, task_id, days)
 
     @rule(index=picks)
@@ -136,14 +136,14 @@ class EditsThenUndo(RuleBasedStateMachine):
     def retitle_section(self, index: int, title: str) -> None:
         section_id = self._pick(Section, index)
         if section_id is not None:
-            with contextlib.suppress(REFUSED):
+            with contextlib.suppress(*REFUSED):
                 section_service.update_details(self.workspace, section_id, title=title)
 
     @rule(index=picks, step=st.sampled_from([-1, 1]))
     def shift_section(self, index: int, step: int) -> None:
         section_id = self._pick(Section, index)
         if section_id is not None:
-            with contextlib.suppress(REFUSED):
+            with contextlib.suppress(*REFUSED):
                 section_service.shift_section(self.workspace, section_id, step)
 
     @rule(index=picks, words=names)
@@ -161,7 +161,7 @@ class EditsThenUndo(RuleBasedStateMachine):
     # -- registers --------------------------------------------------------------------------
     @rule(name=names, cost=st.integers(min_value=0, max_value=10**7))
     def add_product(self, name: str, cost: int) -> None:
-        with contextlib.suppress(REFUSED):
+        with contextlib.suppress(*REFUSED):
             products.PRODUCTS.add(
                 self.workspace, products.ProductFields(name, yearly_cost_pence=cost)
             )
@@ -186,7 +186,7 @@ class EditsThenUndo(RuleBasedStateMachine):
         fields = risks.RiskFields(
             **{**row.fields.__dict__, "likelihood": likelihood, "impact": impact}
         )
-        with contextlib.suppress(REFUSED):
+        with contextlib.suppress(*REFUSED):
             risks.RISKS.update(self.workspace, risk_id, fields)
 
     def teardown(self) -> None:

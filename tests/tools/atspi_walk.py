@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 import time
+from typing import Any
 
 import pyatspi
 
@@ -37,7 +38,7 @@ INTERACTIVE = {
 }
 
 
-def find_app(name: str, timeout: float = 60.0) -> object:
+def find_app(name: str, timeout: float = 60.0) -> Any:
     desktop = pyatspi.Registry.getDesktop(0)
     end = time.time() + timeout
     while time.time() < end:
@@ -48,7 +49,7 @@ def find_app(name: str, timeout: float = 60.0) -> object:
     raise SystemExit(f"no application called {name!r} on the accessibility bus")
 
 
-def walk(node: object, depth: int = 0) -> object:
+def walk(node: Any, depth: int = 0) -> Any:
     yield node, depth
     if depth > 60:
         return
@@ -61,14 +62,14 @@ def walk(node: object, depth: int = 0) -> object:
             yield from walk(child, depth + 1)
 
 
-def showing(node: object) -> bool:
+def showing(node: Any) -> bool:
     try:
         return node.getState().contains(pyatspi.STATE_SHOWING)
     except Exception:
         return False
 
 
-def labelled(node: object) -> bool:
+def labelled(node: Any) -> bool:
     """A label tied to the control (Qt's buddy): a screen reader reads it with the control."""
     try:
         for relation in node.getRelationSet():
@@ -79,8 +80,8 @@ def labelled(node: object) -> bool:
     return False
 
 
-def path_of(node: object) -> str:
-    parts = []
+def path_of(node: Any) -> str:
+    parts: list[str] = []
     current = node
     while current is not None and len(parts) < 6:
         try:
@@ -94,7 +95,7 @@ def path_of(node: object) -> str:
 CHECKED = [0]
 
 
-def unnamed(root: object) -> list[str]:
+def unnamed(root: Any) -> list[str]:
     found = []
     for node, _depth in walk(root):
         try:
@@ -122,7 +123,7 @@ def unnamed(root: object) -> list[str]:
     return found
 
 
-def page_list(app: object) -> object:
+def page_list(app: Any) -> Any:
     for node, _depth in walk(app):
         if node.getRole() == pyatspi.ROLE_LIST and node.name == "Pages":
             return node

@@ -31,7 +31,7 @@ PROJECT = "crmbid-desktop"
 def locked(lock_text: str, system: str) -> dict[str, str]:
     """name -> version the lock pins on `system` ("linux" or "windows")."""
     environment = WINDOWS_PYTHON_311 if system == "windows" else None
-    pins = {}
+    pins: dict[str, str] = {}
     for entry in requirement_lines(lock_text):
         requirement = Requirement(entry.partition(" --hash")[0].strip())
         marker = requirement.marker
@@ -43,7 +43,7 @@ def locked(lock_text: str, system: str) -> dict[str, str]:
 
 
 def installed(freeze_text: str) -> dict[str, str]:
-    found = {}
+    found: dict[str, str] = {}
     for line in freeze_text.splitlines():
         match = re.match(r"^([A-Za-z0-9_.\-]+)==(\S+)", line.strip())
         if match:

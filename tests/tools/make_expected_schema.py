@@ -61,11 +61,11 @@ def shape_at(revision: str) -> SchemaShape:
         with engine.begin() as connection:
             command.upgrade(alembic_config(connection), revision)  # type: ignore[arg-type]
         engine.dispose()
-        connection = sqlite3.connect(path)
+        reader = sqlite3.connect(path)
         try:
-            tables, indexes, _others = read_schema(connection)
+            tables, indexes, _others = read_schema(reader)
         finally:
-            connection.close()
+            reader.close()
     return SchemaShape(tables=dict(sorted(tables.items())), indexes=dict(sorted(indexes.items())))
 
 

@@ -11,7 +11,7 @@ import docx
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from crmbid_desktop.services import docx_package, docx_styles  # noqa: E402
+from crmbid_desktop.services.word import docx_package, docx_styles  # noqa: E402
 
 
 def main() -> None:

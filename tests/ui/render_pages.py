@@ -46,6 +46,8 @@ from PySide6.QtWidgets import (  # noqa: E402
     QWidget,
 )
 
+from tests.helpers.qt import child  # noqa: E402
+
 WIDTH, HEIGHT = (int(v) for v in os.environ.get("RENDER_SIZE", "1024x768").split("x"))
 
 
@@ -187,7 +189,7 @@ def navigation_clipped(window: QWidget) -> list[str]:
     """The page list's entries whose name (beside its icon) does not fit the list."""
     from PySide6.QtWidgets import QListWidget
 
-    navigation = window.findChild(QListWidget, "pageNavigation")
+    navigation = child(window, QListWidget, "pageNavigation")
     if navigation is None:
         return ["no page list"]
     icon = max(navigation.iconSize().width(), 16)
@@ -308,7 +310,7 @@ def _report_clipped(page: QWidget, window: QWidget, where: str) -> int:
         ):
             report(button, button.text() or button.accessibleName(), reason)
     for toolbar in page.findChildren(QToolBar):
-        extension = toolbar.findChild(QAbstractButton, "qt_toolbar_ext_button")
+        extension = child(toolbar, QAbstractButton, "qt_toolbar_ext_button")
         if _shown(toolbar, window) and extension is not None and extension.isVisible():
             report(toolbar, toolbar.windowTitle(), "buttons hidden behind »")
     for table in page.findChildren(QTableView):
@@ -372,9 +374,11 @@ def _render_form_dialogs(app: QApplication, window: object, out: Path, suffix: s
     from crmbid_desktop.ui.timetable.dialogs import MilestoneDialog, TaskDialog
 
     timetable = window.page(2)  # type: ignore[attr-defined]
+    assert isinstance(window, QWidget)
+    parent = window
     dialogs = [
-        ("task", TaskDialog(window, timetable.calendar, timetable._choices(), lambda _d: None)),
-        ("milestone", MilestoneDialog(window, timetable.calendar, lambda _d: None)),
+        ("task", TaskDialog(parent, timetable.calendar, timetable._choices(), lambda _d: None)),
+        ("milestone", MilestoneDialog(parent, timetable.calendar, lambda _d: None)),
         ("settings", window.settings_dialog()),  # type: ignore[attr-defined]
         ("bid-details", window.bid_details_dialog()),  # type: ignore[attr-defined]
         ("welcome", window.welcome_dialog()),  # type: ignore[attr-defined]

@@ -6,13 +6,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from crmbid_desktop.paths import AppPaths
 from crmbid_desktop.services.bid.bid_files import open_workspace
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.exchange.bid_merge import apply_merge, plan_merge, save_partner_copy
 from crmbid_desktop.services.registers import partners as service
-from crmbid_desktop.ui.pages import partners_page
 from crmbid_desktop.ui.pages.partners_page import PartnersPage
 
 
@@ -69,17 +71,24 @@ def test_merged_hta_is_saved_to_a_chosen_folder_not_opened(
 ) -> None:
     attachment = _merged_attachment(workspace, tmp_path, "letter.hta")
     opened: list[str] = []
-    monkeypatch.setattr(
-        partners_page.QDesktopServices, "openUrl", lambda url: not opened.append(url.toLocalFile())
-    )
+
+    def open_url(url: QUrl) -> bool:
+        opened.append(url.toLocalFile())
+        return True
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", open_url)
     told: list[str] = []
     monkeypatch.setattr(
-        partners_page.QMessageBox, "information", lambda _p, _t, text, *_a: told.append(text)
+        QMessageBox,
+        "information",
+        lambda _p, _t, text, *_a: told.append(text),
     )
     folder = tmp_path / "chosen"
     folder.mkdir()
     monkeypatch.setattr(
-        partners_page.QFileDialog, "getExistingDirectory", lambda *_a, **_k: str(folder)
+        QFileDialog,
+        "getExistingDirectory",
+        lambda *_a, **_k: str(folder),
     )
     page._open_attachment(attachment)
     assert opened == []  # never handed to the system's handler

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.ui.application import BidController
+from crmbid_desktop.ui.bid_controller import BidController
 from crmbid_desktop.ui.window_state import WindowState
 
 
 @pytest.fixture
 def controller(
     app_paths: AppPaths, qtbot: object, monkeypatch: pytest.MonkeyPatch
-) -> BidController:
+) -> Iterator[BidController]:
     made = BidController(app_paths, WindowState(app_paths.settings_file))
     errors: list[tuple[str, str]] = []
     monkeypatch.setattr(
@@ -39,6 +40,7 @@ def test_open_a_file_that_is_not_a_bid_tells_the_user_and_keeps_the_window(
     controller: BidController, tmp_path: Path, qtbot: object
 ) -> None:
     window = controller.start(None)
+    assert window is not None
     qtbot.addWidget(window)  # type: ignore[attr-defined]
     before = window.workspace.path
     bad = tmp_path / "minutes.crmbid"
@@ -55,6 +57,7 @@ def test_new_blank_bid_then_open_the_previous_one_again(
     controller: BidController, tmp_path: Path, qtbot: object
 ) -> None:
     window = controller.start(None)
+    assert window is not None
     qtbot.addWidget(window)  # type: ignore[attr-defined]
     first = window.workspace.path
     controller.create("blank", tmp_path / "blank.crmbid")
@@ -72,6 +75,7 @@ def test_new_bid_over_an_existing_file_is_refused(
     controller: BidController, tmp_path: Path, qtbot: object
 ) -> None:
     window = controller.start(None)
+    assert window is not None
     qtbot.addWidget(window)  # type: ignore[attr-defined]
     existing = tmp_path / "taken.crmbid"
     existing.write_bytes(b"keep me")
@@ -86,6 +90,7 @@ def test_save_a_copy_is_a_sound_bid_and_the_open_bid_stays(
     from crmbid_desktop.store.bidfile import check_bid
 
     window = controller.start(None)
+    assert window is not None
     qtbot.addWidget(window)  # type: ignore[attr-defined]
     original = window.workspace.path
     copy = tmp_path / "copy for Newham.crmbid"
@@ -95,3 +100,27 @@ def test_save_a_copy_is_a_sound_bid_and_the_open_bid_stays(
     assert report.sound and report.counts is not None and report.counts.partners == 2
     controller.copy(original)
     assert "cannot replace the bid that is open" in controller.errors[-1][1]  # type: ignore[attr-defined]
+
+
+def test_the_window_and_the_controller_use_the_one_settings_object(
+    app_paths: AppPaths, tmp_path: Path, qtbot: object
+) -> None:
+    from crmbid_desktop.settings import Settings, UserSettings
+
+    user = UserSettings(app_paths.config_dir)
+    user.save(Settings("Jane Smith", "London Borough of Newham", name_asked="yes"))
+    controller = BidController(app_paths, WindowState(app_paths.settings_file, user))
+    try:
+        window = controller.start(None)
+        assert window is not None
+        qtbot.addWidget(window)  # type: ignore[attr-defined]
+        assert window.window_state.user is user and window.settings is user.current
+        assert window.workspace.user == "Jane Smith (London Borough of Newham)"
+        elsewhere = tmp_path / "team share backups"
+        window.apply_settings(Settings("Jane Smith", backups_dir=str(elsewhere)))
+        # Saved through the one object, and the controller's backups follow it at once.
+        assert user.current.backups_path == elsewhere
+        assert controller.paths.backups_dir == elsewhere
+        assert controller.guarded is not None and controller.guarded.paths.backups_dir == elsewhere
+    finally:
+        controller.close()

@@ -18,9 +18,10 @@ from crmbid_desktop.services.bid import bid_files
 from crmbid_desktop.store import backups
 from crmbid_desktop.store.errors import ReadOnlyBidError
 from crmbid_desktop.store.locks import current_machine, lock_path, read_holder
-from crmbid_desktop.ui import application
-from crmbid_desktop.ui.application import BidController, read_only_excepthook
+from crmbid_desktop.ui import bid_controller
+from crmbid_desktop.ui.application import read_only_excepthook
 from crmbid_desktop.ui.backups_dialog import BackupsDialog
+from crmbid_desktop.ui.bid_controller import BidController
 from crmbid_desktop.ui.window_state import WindowState
 from tests.helpers.qt import assert_controls_named
 
@@ -87,7 +88,8 @@ def test_locked_bid_offers_read_only_and_shows_the_banner(
     assert not window.undo_action.isVisible()
     with pytest.raises(ReadOnlyBidError), window.workspace.edit("Renamed"):
         pass
-    assert read_holder(bid_path.resolve()).user == "sam.newham"  # their lock left alone
+    holder = read_holder(bid_path.resolve())
+    assert holder is not None and holder.user == "sam.newham"  # their lock left alone
     assert_controls_named(window)
 
 
@@ -141,7 +143,8 @@ def test_stale_lock_is_recovered_silently(
     assert window.read_only_banner.isHidden()
     assert controller.guarded is not None and controller.guarded.lock is not None
     assert controller.guarded.lock.taken_over is not None
-    assert read_holder(bid_path.resolve()).token == controller.guarded.lock.holder.token
+    holder = read_holder(bid_path.resolve())
+    assert holder is not None and holder.token == controller.guarded.lock.holder.token
     controller.close()
     assert not lock_path(bid_path.resolve()).exists()
 
@@ -281,7 +284,7 @@ def test_timer_ticks_take_a_backup_when_due(
 
     window = controller.start(bid_path)
     assert window is not None and controller.timer.isActive()
-    assert controller.timer.interval() == application.TICK_INTERVAL_MS
+    assert controller.timer.interval() == bid_controller.TICK_INTERVAL_MS
     with window.workspace.edit("Added Wakefield") as session:
         session.add(Partner(name="Wakefield"))
     assert controller.guarded is not None
@@ -334,6 +337,36 @@ def test_backup_tick_does_not_overlap_and_close_waits(
     assert controller.wait_for_backup()
     qtbot.waitUntil(lambda: not controller.backing_up)
     assert controller.guarded.schedule.changed  # Barnsley is in the next backup
+
+
+def test_timed_backups_are_scheduled_by_the_service_and_a_failure_warns(
+    controller: BidController, bid_path: Path, monkeypatch: pytest.MonkeyPatch, qtbot: Any
+) -> None:
+    from crmbid_desktop.store.models import Partner
+
+    window = controller.start(bid_path)
+    assert window is not None and controller.guarded is not None
+    asked: list[bid_files.GuardedBid] = []
+    real_tick = bid_files.GuardedBid.tick
+
+    def tick(guarded: bid_files.GuardedBid) -> bid_files.DueBackup | None:
+        asked.append(guarded)
+        return real_tick(guarded)
+
+    def full_disk(*args: Any, **kwargs: Any) -> Path:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(bid_files.GuardedBid, "tick", tick)
+    monkeypatch.setattr(backups, "take_backup", full_disk)
+    with window.workspace.edit("Added Wakefield") as session:
+        session.add(Partner(name="Wakefield"))
+    controller.guarded.schedule.last_backup_at = datetime(2005, 8, 26, 9, 0)
+    controller.tick()
+    assert asked == [controller.guarded]  # the service decides; the controller only copies
+    qtbot.waitUntil(lambda: not controller.backing_up)
+    assert "No space left" in controller.guarded.backup_error
+    assert "could not be backed up" in window.statusBar().currentMessage()
+    assert controller.guarded.schedule.due()  # tried again at the next tick
 
 
 def test_cancelled_restore_leaves_no_new_file(

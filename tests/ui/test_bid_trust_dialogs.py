@@ -20,7 +20,7 @@ from crmbid_desktop.store import backups
 from crmbid_desktop.store import sqlite as sqlite_store
 from crmbid_desktop.store.errors import ReadOnlyBidError
 from crmbid_desktop.store.locks import lock_path, read_holder
-from crmbid_desktop.ui.application import BidController
+from crmbid_desktop.ui.bid_controller import BidController
 from crmbid_desktop.ui.window_state import WindowState
 from tests.helpers.readonly import read_only
 
@@ -329,9 +329,9 @@ def test_a_big_bid_is_checked_off_the_gui_thread_and_its_problems_still_reach_th
 ) -> None:
     import threading
 
-    from crmbid_desktop.ui import application
+    from crmbid_desktop.ui import bid_controller
 
-    monkeypatch.setattr(application, "CHECK_OFF_THREAD_BYTES", 1)  # every bid counts as big
+    monkeypatch.setattr(bid_controller, "CHECK_OFF_THREAD_BYTES", 1)  # every bid counts as big
     threads: list[threading.Thread] = []
     real_inspect = bid_files.inspect
 

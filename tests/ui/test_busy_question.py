@@ -15,7 +15,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.ui.application import BidController
+from crmbid_desktop.ui.bid_controller import BidController
 from crmbid_desktop.ui.window_state import WindowState
 from tests.ui.test_bid_trust_dialogs import Answers
 

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QTableView, QTreeWidget
 
 from crmbid_desktop import settings as user_settings
@@ -17,7 +17,7 @@ from crmbid_desktop.ui.pages.dashboard_page import ITEM_ROLE, DashboardPage
 from crmbid_desktop.ui.search_dialog import SearchDialog
 from crmbid_desktop.ui.settings_dialog import SettingsDialog
 from crmbid_desktop.ui.window_state import WindowState
-from tests.helpers.qt import assert_controls_named
+from tests.helpers.qt import assert_controls_named, child
 
 
 def _active(qtbot: object, window: MainWindow) -> None:
@@ -43,7 +43,7 @@ def test_ctrl_f_finds_a_partner_and_enter_opens_it(qtbot: object, main_window: M
     qtbot.keyClick(dialog.box, Qt.Key.Key_Return)  # type: ignore[attr-defined]
     assert not dialog.isVisible()
     assert main_window.current_page().object_name == "partnersPage"
-    table = main_window.findChild(QTableView, "partnersTable")
+    table = child(main_window, QTableView, "partnersTable")
     assert _selected_text(table) == "London Borough of Newham"
 
 
@@ -53,17 +53,17 @@ def test_search_opens_a_section_and_a_task(qtbot: object, main_window: MainWindo
     dialog.start()
     dialog.box.setText("Governance")
     dialog.run_search()
-    kinds = [
-        dialog.results.topLevelItem(i).text(0) for i in range(dialog.results.topLevelItemCount())
-    ]  # type: ignore[union-attr]
+    found = [dialog.results.topLevelItem(i) for i in range(dialog.results.topLevelItemCount())]
+    kinds = [item.text(0) for item in found if item is not None]
     assert "Section" in kinds
     # Down moves through the results without leaving the box.
     while dialog.results.currentItem().text(0) != "Section":  # type: ignore[union-attr]
         qtbot.keyClick(dialog.box, Qt.Key.Key_Down)  # type: ignore[attr-defined]
     qtbot.keyClick(dialog.box, Qt.Key.Key_Enter)  # type: ignore[attr-defined]
-    outline = main_window.findChild(QTreeWidget, "sectionsOutline")
+    outline = child(main_window, QTreeWidget, "sectionsOutline")
     assert main_window.current_page().object_name == "sectionsPage"
-    assert outline.currentItem().text(0) == "9 Governance"
+    current = outline.currentItem()
+    assert current is not None and current.text(0) == "9 Governance"
 
     task_title = main_window.page(2).plan.tasks[3].title  # type: ignore[attr-defined]
     dialog.start()
@@ -77,7 +77,7 @@ def test_search_opens_a_section_and_a_task(qtbot: object, main_window: MainWindo
     assert item is not None
     dialog.results.itemActivated.emit(item, 0)
     assert main_window.current_page().object_name == "timetablePage"
-    tasks = main_window.findChild(QTableView, "tasksTable")
+    tasks = child(main_window, QTableView, "tasksTable")
     assert task_title in [str(i.data()) for i in tasks.selectionModel().selectedRows(0)] + [
         str(tasks.currentIndex().siblingAtColumn(c).data()) for c in range(3)
     ]
@@ -146,12 +146,13 @@ def test_settings_name_the_user_when_a_bid_opens(
 
 
 def test_backups_folder_setting_reaches_the_controller(app_paths: AppPaths, tmp_path: Path) -> None:
-    from crmbid_desktop.ui.application import BidController
+    from crmbid_desktop.ui.bid_controller import BidController
 
     state = WindowState(app_paths.settings_file)
     assert BidController(app_paths, state).paths.backups_dir == app_paths.backups_dir
-    user_settings.save(app_paths.config_dir, Settings(backups_dir=str(tmp_path / "elsewhere")))
-    controller = BidController(app_paths, state)
+    # Chosen in File > Settings: saved through the one settings object, read by the next start.
+    state.user.save(Settings(backups_dir=str(tmp_path / "elsewhere")))
+    controller = BidController(app_paths, WindowState(app_paths.settings_file))
     assert controller.paths.backups_dir == tmp_path / "elsewhere"
     controller.use_settings(Settings())
     assert controller.paths.backups_dir == app_paths.backups_dir
@@ -188,25 +189,28 @@ def test_dashboard_items_open_their_pages(qtbot: object, main_window: MainWindow
     assert kind == "task"
     dashboard.next_steps.itemActivated.emit(task_item)
     assert main_window.current_page().object_name == "timetablePage"
-    tasks = main_window.findChild(QTableView, "tasksTable")
+    tasks = child(main_window, QTableView, "tasksTable")
     selected = tasks.selectionModel().selectedRows()
-    assert selected and tasks.model().mapToSource(selected[0]).row() == next(
-        i for i, row in enumerate(tasks.model().sourceModel().rows) if row.id == key
+    proxy = tasks.model()
+    assert isinstance(proxy, QSortFilterProxyModel)
+    assert selected and proxy.mapToSource(selected[0]).row() == next(
+        i
+        for i, row in enumerate(proxy.sourceModel().rows)  # type: ignore[attr-defined]
+        if row.id == key
     )
 
     main_window.go_to(0)
     partner = dashboard.waiting.item(0)
     dashboard.waiting.itemActivated.emit(partner)
     assert main_window.current_page().object_name == "partnersPage"
-    assert (
-        _selected_text(main_window.findChild(QTableView, "partnersTable")) == "Leeds City Council"
-    )
+    assert _selected_text(child(main_window, QTableView, "partnersTable")) == "Leeds City Council"
 
     main_window.go_to(0)
     section = dashboard.sections.topLevelItem(2)
     dashboard.sections.itemActivated.emit(section, 0)
-    outline = main_window.findChild(QTreeWidget, "sectionsOutline")
-    assert outline.currentItem().text(0) == "3 Strategic fit"
+    outline = child(main_window, QTreeWidget, "sectionsOutline")
+    current = outline.currentItem()
+    assert current is not None and current.text(0) == "3 Strategic fit"
 
     main_window.go_to(0)
     dashboard.countdown_button.click()

@@ -16,7 +16,7 @@ from crmbid_desktop.services.views.checklist import written_sections
 from crmbid_desktop.store.models import Criterion, SectionCriterion
 from crmbid_desktop.ui.colours import text_colour
 from crmbid_desktop.ui.pages.criteria_page import WEIGHT, CriteriaPage
-from tests.helpers.qt import assert_controls_named
+from tests.helpers.qt import assert_controls_named, child
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def test_models_and_names(page: CriteriaPage, qtmodeltester: Any) -> None:
     assert page.total_label.text() == (
         "Weights total 100% (equal weights: assumed until ODPM says otherwise)"
     )
-    legend = page.findChild(QLabel, "criteriaLegend").text()
+    legend = child(page, QLabel, "criteriaLegend").text()
     assert "<b>C1</b> Strategic fit and understanding" in legend
     assert "<b>C10</b>" in legend
     assert page.model.rowCount() == 10
@@ -51,10 +51,8 @@ def test_weight_edit_updates_the_total_live(page: CriteriaPage, workspace: Works
     assert page.model.setData(index, "10%")
     assert page.total_label.text().startswith("Weights total 100%")
     with workspace.reading() as session:
-        assert (
-            session.scalars(select(Criterion).order_by(Criterion.position)).first().weight_bp
-            == 1000
-        )  # type: ignore[union-attr]
+        first = session.scalars(select(Criterion).order_by(Criterion.position)).first()
+        assert first is not None and first.weight_bp == 1000
 
 
 def test_bad_weight_is_refused_with_a_message(

@@ -12,6 +12,7 @@ from crmbid_desktop.ui.colours import text_colour
 from crmbid_desktop.ui.main_window import MainWindow
 from crmbid_desktop.ui.pages.dashboard_page import ITEM_ROLE, DashboardPage
 from crmbid_desktop.ui.table_model import ROW_ROLE
+from tests.helpers.qt import child
 
 
 def _dashboard(main_window: MainWindow, today: date) -> DashboardPage:
@@ -26,8 +27,8 @@ def test_what_to_do_next_comes_first_with_urgency_in_colour_and_words(
     main_window: MainWindow,
 ) -> None:
     page = _dashboard(main_window, date(2005, 8, 4))
-    steps = page.findChild(QListWidget, "dashboardNextSteps")
-    box = page.findChild(QLabel, "dashboardNextCaption")
+    steps = child(page, QListWidget, "dashboardNextSteps")
+    box = child(page, QLabel, "dashboardNextCaption")
     assert box.text().startswith(
         "2 overdue, 3 due this week, 2 still to sign off, 42 to fix before export."
     )
@@ -45,7 +46,7 @@ def test_what_to_do_next_comes_first_with_urgency_in_colour_and_words(
     assert colours["Overdue"].foreground().color() == text_colour("danger", page)
     assert colours["This week"].foreground().color() == text_colour("warning", page)
     # What to do next sits above the sections' list (it leads the page).
-    sections = page.findChild(QListWidget, "dashboardNextSteps")
+    sections = child(page, QListWidget, "dashboardNextSteps")
     assert (
         sections.mapTo(page, sections.rect().topLeft()).y()
         < page.sections.mapTo(page, page.sections.rect().topLeft()).y()
@@ -54,13 +55,13 @@ def test_what_to_do_next_comes_first_with_urgency_in_colour_and_words(
 
 def test_enter_on_a_next_step_opens_the_task(qtbot: object, main_window: MainWindow) -> None:
     page = _dashboard(main_window, date(2005, 8, 4))
-    steps = page.findChild(QListWidget, "dashboardNextSteps")
+    steps = child(page, QListWidget, "dashboardNextSteps")
     steps.setFocus()
     steps.setCurrentRow(0)
     _kind, key = steps.item(0).data(ITEM_ROLE)
     QTest.keyClick(steps, Qt.Key.Key_Return)
     assert main_window.current_page().object_name == "timetablePage"
-    tasks = main_window.findChild(QTableView, "tasksTable")
+    tasks = child(main_window, QTableView, "tasksTable")
     selected = tasks.selectionModel().selectedRows()
     assert selected and selected[0].data(ROW_ROLE).id == key
 
@@ -69,7 +70,7 @@ def test_preflight_problems_are_listed_and_enter_opens_their_place(
     qtbot: object, main_window: MainWindow
 ) -> None:
     page = _dashboard(main_window, date(2005, 8, 4))
-    steps = page.findChild(QListWidget, "dashboardNextSteps")
+    steps = child(page, QListWidget, "dashboardNextSteps")
     texts = [steps.item(row).text() for row in range(steps.count())]
     # The same problems the Export page lists, each once, after the dated steps.
     assert "Before export: Section 9 “Governance” has no text yet." in texts
@@ -85,7 +86,7 @@ def test_preflight_problems_are_listed_and_enter_opens_their_place(
     assert kind == "section"
     QTest.keyClick(steps, Qt.Key.Key_Return)
     assert main_window.current_page().object_name == "sectionsPage"
-    assert main_window.current_page().section_id == key
+    assert main_window.current_page().section_id == key  # type: ignore[attr-defined]
 
 
 def test_deadline_day_reads_in_the_danger_colour(main_window: MainWindow) -> None:

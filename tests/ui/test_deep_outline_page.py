@@ -37,8 +37,9 @@ def _deep_chain(workspace: Workspace) -> None:
 
 def _depth(item: QTreeWidgetItem) -> int:
     depth = 1
-    while item.parent() is not None:
-        item = item.parent()
+    parent = item.parent()
+    while parent is not None:
+        parent = parent.parent()
         depth += 1
     return depth
 

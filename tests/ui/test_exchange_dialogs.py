@@ -21,7 +21,7 @@ from crmbid_desktop.ui.background_diffs import COMPARING
 from crmbid_desktop.ui.exchange.merge_dialog import MergeDialog
 from crmbid_desktop.ui.exchange.send_dialog import SendSectionsDialog
 from crmbid_desktop.ui.exchange.take_back_dialog import TakeBackDialog
-from tests.helpers.qt import assert_controls_named
+from tests.helpers.qt import assert_controls_named, child
 from tests.services.test_section_exchange import BODY, _partner_edits, _section, _set_body
 
 SHOTS = os.environ.get("CRMBID_SHOTS")
@@ -125,7 +125,7 @@ def test_merge_dialog_resolves_conflicts(
     assert "ours" in dialog.ours.toPlainText() and "theirs" in dialog.theirs.toPlainText()
     assert "line-through" in dialog.ours.toHtml() or "text-decoration" in dialog.ours.toHtml()
     assert "1 conflict" in dialog.panel.header.text()
-    assert "change(s)" not in dialog.findChild(QLabel, "mergeSummary").text()
+    assert "change(s)" not in child(dialog, QLabel, "mergeSummary").text()
     qtbot.mouseClick(dialog.edit, Qt.MouseButton.LeftButton)
     assert dialog.edited.isVisibleTo(dialog)
     assert dialog.edited.toPlainText() == "a\nours\n\ntheirs\nc"  # keep both, to edit
@@ -154,7 +154,7 @@ def test_partner_actions_disabled_read_only(main_window: Any) -> None:
     for name in names:
         action = main_window.findChild(QAction, name)
         assert action is not None and action.property("editsBid") is True
-    assert main_window.findChild(QAction, "sendSectionsAction").property("editsBid") is None
+    assert child(main_window, QAction, "sendSectionsAction").property("editsBid") is None
 
 
 def test_take_back_dialog_holds_back_emptied_and_settles_conflicts(
@@ -174,7 +174,9 @@ def test_take_back_dialog_holds_back_emptied_and_settles_conflicts(
         if paragraph.text.startswith("Leeds leads"):
             paragraph.runs[0].text = "Leeds City Council leads the bid."
         if paragraph.text.startswith("Strategic fit is"):
-            paragraph._p.getparent().remove(paragraph._p)
+            parent = paragraph._p.getparent()
+            assert parent is not None
+            parent.remove(paragraph._p)
     document.core_properties.last_modified_by = "Ann Smith"
     document.save(str(sent))
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from crmbid_desktop.paths import AppPaths
 from crmbid_desktop.services.bid.bid_files import open_workspace
 from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.exchange import section_exchange
 from crmbid_desktop.services.exchange.bid_merge import apply_merge, plan_merge, save_partner_copy
 from crmbid_desktop.services.exchange.section_exchange import (
     apply_returned,
@@ -28,6 +29,7 @@ from crmbid_desktop.ui.exchange import take_back_dialog
 from crmbid_desktop.ui.exchange.merge_dialog import MergeDialog
 from crmbid_desktop.ui.exchange.take_back_dialog import TakeBackDialog
 from crmbid_desktop.ui.undo import history_for
+from tests.helpers.qt import child
 from tests.services.test_section_exchange import BODY, _section, _set_body
 
 
@@ -93,7 +95,7 @@ def test_take_back_dialog_applies_in_a_worker_and_undo_takes_it_all_back(
     steps = history.count()
 
     threads: list[threading.Thread] = []
-    real_apply = take_back_dialog.apply_returned
+    real_apply = section_exchange.apply_returned
 
     def spying_apply(*args: Any, **kwargs: Any) -> list[str]:
         threads.append(threading.current_thread())
@@ -112,7 +114,7 @@ def test_take_back_dialog_applies_in_a_worker_and_undo_takes_it_all_back(
     # The whole take-back (two sections) is ONE step of Edit > Undo.
     qtbot.waitUntil(lambda: history.count() == steps + 1)
     assert history.undoText().startswith("Took back section(s) 2, 3")
-    main_window.findChild(QAction, "undoAction").trigger()
+    child(main_window, QAction, "undoAction").trigger()
     assert _bodies(workspace) == before
 
 
@@ -135,9 +137,14 @@ def test_cancelling_while_reading_the_returned_file_opens_nothing(
     sent = _returned_file(main_window.workspace, tmp_path)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(sent), ""))
     opened: list[object] = []
-    monkeypatch.setattr(TakeBackDialog, "exec", lambda self: opened.append(self) or 0)
+
+    def exec_(dialog: TakeBackDialog) -> int:
+        opened.append(dialog)
+        return 0
+
+    monkeypatch.setattr(TakeBackDialog, "exec", exec_)
     _cancel_after_first_report(monkeypatch)
-    main_window.findChild(QAction, "takeBackAction").trigger()
+    child(main_window, QAction, "takeBackAction").trigger()
     assert opened == []
 
 
@@ -210,13 +217,13 @@ def test_merge_from_file_menu_runs_in_a_worker_and_undo_takes_it_all_back(
         return dialog.result()
 
     monkeypatch.setattr(MergeDialog, "exec", press_merge)
-    main_window.findChild(QAction, "mergeCopyAction").trigger()
+    child(main_window, QAction, "mergeCopyAction").trigger()
     assert len(threads) == 2 and all(t is not threading.main_thread() for t in threads)
     assert {"York title 0", "York title 2", "York's annex"} <= _titles(workspace)
 
     qtbot.waitUntil(lambda: history.count() == steps + 1)
     assert "Merged" in history.undoText()
-    main_window.findChild(QAction, "undoAction").trigger()
+    child(main_window, QAction, "undoAction").trigger()
     assert _titles(workspace) == before
 
 

@@ -30,10 +30,12 @@ def page(qtbot: Any, workspace: Any) -> ExportPage:
 @pytest.fixture
 def opened(monkeypatch: pytest.MonkeyPatch) -> list[QUrl]:
     urls: list[QUrl] = []
-    monkeypatch.setattr(
-        "crmbid_desktop.ui.pages.export_page.QDesktopServices.openUrl",
-        lambda url: urls.append(url) or True,
-    )
+
+    def open_url(url: QUrl) -> bool:
+        urls.append(url)
+        return True
+
+    monkeypatch.setattr("crmbid_desktop.ui.pages.export_page.QDesktopServices.openUrl", open_url)
     return urls
 
 
@@ -126,9 +128,12 @@ def test_export_runs_in_background_then_open_and_show(
     _choose_target(monkeypatch, page, target)
     assert page.target == tmp_path / "chosen.docx"
     asked: list[str] = []
-    monkeypatch.setattr(
-        QMessageBox, "question", lambda _parent, title, *rest: asked.append(title) or Yes
-    )
+
+    def question(_parent: object, title: str, *rest: object) -> QMessageBox.StandardButton:
+        asked.append(title)
+        return Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
     with qtbot.waitSignal(page.export_finished, timeout=30_000):
         page.export_button.click()
         assert page.job is not None and page.job.running

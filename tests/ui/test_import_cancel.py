@@ -31,11 +31,12 @@ def _choose(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
 
 def _previews_shown(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     shown: list[object] = []
-    monkeypatch.setattr(
-        import_preview_dialog.ImportPreviewDialog,
-        "exec",
-        lambda self: shown.append(self) or 0,
-    )
+
+    def exec_(dialog: object) -> int:
+        shown.append(dialog)
+        return 0
+
+    monkeypatch.setattr(import_preview_dialog.ImportPreviewDialog, "exec", exec_)
     return shown
 
 

@@ -10,7 +10,7 @@ from crmbid_desktop.paths import AppPaths
 from crmbid_desktop.ui.main_window import MainWindow
 from crmbid_desktop.ui.table_model import Column, RowTableModel
 from crmbid_desktop.ui.window_state import WindowState
-from tests.helpers.qt import assert_controls_named
+from tests.helpers.qt import assert_controls_named, child
 
 
 def _table_text(view: QTableView) -> list[list[str]]:
@@ -35,33 +35,32 @@ def test_every_page_shows_the_default_bid(main_window: MainWindow) -> None:
     ]
 
     main_window.go_to(1)
-    partners = _table_text(main_window.findChild(QTableView, "partnersTable"))
+    partners = _table_text(child(main_window, QTableView, "partnersTable"))
     assert [row[0] for row in partners] == ["Leeds City Council", "London Borough of Newham"]
 
     main_window.go_to(2)
-    milestones = _table_text(main_window.findChild(QTableView, "milestonesTable"))
+    milestones = _table_text(child(main_window, QTableView, "milestonesTable"))
     proposal = next(row for row in milestones if row[1].startswith("Proposal and long-term"))
     assert proposal[0] == "Fri 26 Aug 2005"
     assert "Thursday, 26 August" in proposal[4]
-    tasks = _table_text(main_window.findChild(QTableView, "tasksTable"))
+    tasks = _table_text(child(main_window, QTableView, "tasksTable"))
     assert len(tasks) == 13
 
     main_window.go_to(3)
-    outline = main_window.findChild(QTreeWidget, "sectionsOutline")
+    outline = child(main_window, QTreeWidget, "sectionsOutline")
     assert outline.topLevelItemCount() == 14
-    assert outline.topLevelItem(0).text(0) == "1 Executive summary"
+    first = outline.topLevelItem(0)
+    assert first is not None and first.text(0) == "1 Executive summary"
 
     main_window.go_to(4)
-    criteria = _table_text(main_window.findChild(QTableView, "criteriaTable"))
+    criteria = _table_text(child(main_window, QTableView, "criteriaTable"))
     assert len(criteria) == 10
-    assert (
-        main_window.findChild(QLabel, "criteriaWeightTotal").text().startswith("Weights total 100%")
-    )
+    assert child(main_window, QLabel, "criteriaWeightTotal").text().startswith("Weights total 100%")
 
     main_window.go_to(0)
     assert (
         "Ownership of the CRM National Project"
-        in main_window.findChild(QLabel, "dashboardBidTitle").text()
+        in child(main_window, QLabel, "dashboardBidTitle").text()
     )
 
 

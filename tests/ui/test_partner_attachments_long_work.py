@@ -7,11 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog
 
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import partners as service
 from crmbid_desktop.ui import worker
-from crmbid_desktop.ui.pages import partners_page
 from crmbid_desktop.ui.pages.partners_page import PartnersPage
 
 
@@ -66,7 +68,9 @@ def test_attach_open_and_save_run_in_a_worker(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(
-        partners_page.QFileDialog, "getOpenFileName", lambda *a, **k: (str(letter), "")
+        QFileDialog,
+        "getOpenFileName",
+        lambda *a, **k: (str(letter), ""),
     )
     attach_threads = _threads_of(monkeypatch, "add_attachment")
     page._attach()
@@ -75,9 +79,12 @@ def test_attach_open_and_save_run_in_a_worker(
     assert row.filename == "letter.pdf"
 
     opened: list[str] = []
-    monkeypatch.setattr(
-        partners_page.QDesktopServices, "openUrl", lambda url: not opened.append(url.toLocalFile())
-    )
+
+    def open_url(url: QUrl) -> bool:
+        opened.append(url.toLocalFile())
+        return True
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", open_url)
     open_threads = _threads_of(monkeypatch, "attachment_for_opening")
     page._open_attachment(row.id)
     assert open_threads[0] is not threading.main_thread()
@@ -85,7 +92,9 @@ def test_attach_open_and_save_run_in_a_worker(
 
     target = tmp_path / "copy.pdf"
     monkeypatch.setattr(
-        partners_page.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "")
+        QFileDialog,
+        "getSaveFileName",
+        lambda *a, **k: (str(target), ""),
     )
     save_threads = _threads_of(monkeypatch, "save_attachment_copy")
     page._save_attachment(row.id)
@@ -101,7 +110,9 @@ def test_cancelled_attach_stores_nothing_and_cancelled_save_writes_nothing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(
-        partners_page.QFileDialog, "getOpenFileName", lambda *a, **k: (str(letter), "")
+        QFileDialog,
+        "getOpenFileName",
+        lambda *a, **k: (str(letter), ""),
     )
     page._attach()
     (row,) = _attachments(workspace, page)
@@ -112,7 +123,9 @@ def test_cancelled_attach_stores_nothing_and_cancelled_save_writes_nothing(
 
     target = tmp_path / "copy.pdf"
     monkeypatch.setattr(
-        partners_page.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "")
+        QFileDialog,
+        "getSaveFileName",
+        lambda *a, **k: (str(target), ""),
     )
     page._save_attachment(row.id)
     assert not target.exists()

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QPushButton
 
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import partners as service
-from crmbid_desktop.ui.pages import partners_page
 from crmbid_desktop.ui.pages.import_preview_dialog import ImportPreviewDialog
 from crmbid_desktop.ui.pages.partners_page import PartnersPage, PartnerTableModel
 from tests.helpers.qt import assert_controls_named
@@ -48,8 +47,10 @@ def test_typing_a_share_updates_the_total_live_and_bad_values_say_why(
     qtbot.keyClicks(page.form.share_edit, "abc")  # type: ignore[attr-defined]
     assert "not a percentage" in page.form.share_message.text()
     page.form._add_contact_row()
-    page.form.contacts_table.item(0, 0).setText("Ann")
-    page.form.contacts_table.item(0, 3).setText("012345")
+    name, phone = page.form.contacts_table.item(0, 0), page.form.contacts_table.item(0, 3)
+    assert name is not None and phone is not None
+    name.setText("Ann")
+    phone.setText("012345")
     assert "Ann: “012345” has 6 digits" in page.form.contacts_message.text()
 
 
@@ -75,7 +76,9 @@ def test_delete_and_undo_brings_contacts_back(
     page._select(newham)
     assert page.form.name_edit.text() == "London Borough of Newham"
     monkeypatch.setattr(
-        partners_page.QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes
+        QMessageBox,
+        "question",
+        lambda *a, **k: QMessageBox.StandardButton.Yes,
     )
     page._delete()
     assert [r.fields.name for r in page.model.rows] == ["Leeds City Council"]
@@ -124,15 +127,20 @@ def test_attach_and_too_large(
     letter = tmp_path / "letter.pdf"
     letter.write_bytes(b"%PDF")
     monkeypatch.setattr(
-        partners_page.QFileDialog, "getOpenFileName", lambda *a, **k: (str(letter), "")
+        QFileDialog,
+        "getOpenFileName",
+        lambda *a, **k: (str(letter), ""),
     )
     page._attach()
-    assert page.form.attachments_table.item(0, 0).text() == "letter.pdf"
+    attached = page.form.attachments_table.item(0, 0)
+    assert attached is not None and attached.text() == "letter.pdf"
     with letter.open("wb") as handle:
         handle.truncate(service.MAX_ATTACHMENT_BYTES + 1)
     shown: list[str] = []
     monkeypatch.setattr(
-        partners_page.QMessageBox, "warning", lambda _p, _t, text: shown.append(text)
+        QMessageBox,
+        "warning",
+        lambda _p, _t, text: shown.append(text),
     )
     page._attach()
     assert "at most 25 MB" in shown[0]
@@ -144,7 +152,9 @@ def test_import_through_preview_dialog(
     source = tmp_path / "partners.csv"
     source.write_text("Council;Share\nKent County Council;0\n;5\n", encoding="cp1252")
     monkeypatch.setattr(
-        partners_page.QFileDialog, "getOpenFileName", lambda *a, **k: (str(source), "")
+        QFileDialog,
+        "getOpenFileName",
+        lambda *a, **k: (str(source), ""),
     )
     seen: list[ImportPreviewDialog] = []
 
@@ -154,7 +164,7 @@ def test_import_through_preview_dialog(
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(ImportPreviewDialog, "exec", accept)
-    monkeypatch.setattr(partners_page.QMessageBox, "information", lambda *a: None)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
     page._import()
     assert seen and seen[0].import_button.isEnabled()
     assert [r.fields.name for r in page.model.rows][-1] == "Kent County Council"

@@ -13,12 +13,13 @@ from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.ui.main_window import MainWindow
 from crmbid_desktop.ui.plan_today_dialog import PlanTodayDialog
 from crmbid_desktop.ui.window_state import WindowState
+from tests.helpers.qt import child
 
 
 def test_off_by_default_then_used_by_dashboard_and_timetable(
     qtbot: Any, main_window: MainWindow, workspace: Workspace, app_paths: AppPaths
 ) -> None:
-    label = main_window.findChild(QLabel, "planTodayState")
+    label = child(main_window, QLabel, "planTodayState")
     assert workspace.plan_today is None and not label.isVisible()
 
     def choose() -> None:
@@ -35,7 +36,7 @@ def test_off_by_default_then_used_by_dashboard_and_timetable(
     assert label.isVisible() and label.text() == "This bid plans as if today is Thu 4 Aug 2005"
 
     main_window.go_to(0)
-    steps = main_window.findChild(QListWidget, "dashboardNextSteps")
+    steps = child(main_window, QListWidget, "dashboardNextSteps")
     assert steps.item(0).text().endswith("was due Tue 2 Aug 2005, 2 days ago.")
     main_window.go_to(2)
     summary = main_window.current_page().summary.text()  # type: ignore[attr-defined]

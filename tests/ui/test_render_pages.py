@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QLabel
 
+from tests.helpers.qt import child
 from tests.ui.render_pages import clipped
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -102,5 +103,5 @@ def test_the_check_sees_a_field_cut_off_and_a_hidden_toolbar_button(qtbot: objec
     row.addWidget(toolbar)
     toolbar.setFixedWidth(120)
     qtbot.waitUntil(  # type: ignore[attr-defined]
-        lambda: toolbar.findChild(QWidget, "qt_toolbar_ext_button").isVisible()
+        lambda: child(toolbar, QWidget, "qt_toolbar_ext_button").isVisible()
     )

@@ -50,6 +50,7 @@ def _write(page: SectionsPage, markdown: str) -> None:
 def _select(page: SectionsPage, title: str) -> int:
     row = next(r for r in page.rows.values() if r.title == title)
     item = page.outline.find_item(row.id)
+    assert item is not None
     page.outline.setCurrentItem(item)
     return row.id
 
@@ -194,8 +195,8 @@ def test_history_compares_and_restores(
     page.flush_text()
     page.refresh()
     assert page.history.list.count() == 2
-    page.history.list.item(0).setSelected(True)  # type: ignore[union-attr]
-    page.history.list.item(1).setSelected(True)  # type: ignore[union-attr]
+    page.history.list.item(0).setSelected(True)
+    page.history.list.item(1).setSelected(True)
     dialog = page.history.compare_dialog()
     assert dialog is not None
     assert_controls_named(dialog)
@@ -203,7 +204,7 @@ def test_history_compares_and_restores(
     shown = dialog.view.toHtml()
     assert "October" in shown and "November" in shown and "1 lines differ" in shown
     page.history.list.clearSelection()
-    page.history.list.item(1).setSelected(True)  # type: ignore[union-attr]
+    page.history.list.item(1).setSelected(True)
     page.history.restore()
     assert _body(workspace, sid) == "Handover from Newham in October.\n"
     assert page.editor.markdown() == "Handover from Newham in October.\n"
@@ -288,7 +289,8 @@ def test_first_words_move_a_section_to_drafting(
     with qtbot.waitSignal(page.save_timer.timeout, timeout=3000):
         pass
     assert page.status_combo.currentText() == "drafting"
-    assert page.outline.currentItem().text(1) == "drafting"
+    current = page.outline.currentItem()
+    assert current is not None and current.text(1) == "drafting"
     with workspace.reading() as session:
         section = session.get(Section, sid)
         assert section is not None and section.status == "drafting"

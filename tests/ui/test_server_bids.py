@@ -13,7 +13,7 @@ from sqlalchemy import select
 from crmbid_desktop.paths import AppPaths
 from crmbid_desktop.store.models import Partner
 from crmbid_desktop.ui import server_dialog
-from crmbid_desktop.ui.application import BidController
+from crmbid_desktop.ui.bid_controller import BidController
 from crmbid_desktop.ui.server_dialog import ServerAddressDialog
 from crmbid_desktop.ui.window_state import WindowState
 

@@ -22,7 +22,7 @@ from crmbid_desktop.ui.sustainability.heat_map import (
     render_heat_map_png,
 )
 from crmbid_desktop.ui.table_model import ROW_ROLE
-from tests.helpers.qt import assert_controls_named
+from tests.helpers.qt import assert_controls_named, child
 
 
 def _page(qtbot: object, workspace: Workspace) -> SustainabilityPage:
@@ -266,7 +266,7 @@ def test_budget_edits_totals_and_refusals(qtbot: object, workspace: Workspace) -
     page = _page(qtbot, workspace)
     page.tabs.setCurrentIndex(2)
     model = page.budget.model
-    view = page.findChild(QTableView, "budgetTable")
+    view = child(page, QTableView, "budgetTable")
     assert view.model() is model
     assert model.headerData(1, Qt.Orientation.Horizontal) == "2005/06"
     assert model.headerData(5, Qt.Orientation.Horizontal) == "2009/10"

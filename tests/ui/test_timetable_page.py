@@ -19,7 +19,7 @@ from crmbid_desktop.ui.pages.timetable_page import TimetablePage
 from crmbid_desktop.ui.table_model import ROW_ROLE
 from crmbid_desktop.ui.timetable.dialogs import MilestoneDialog, TaskDialog
 from crmbid_desktop.ui.timetable.tasks_view import FLAGS, TaskTableModel
-from tests.helpers.qt import assert_controls_named
+from tests.helpers.qt import assert_controls_named, child
 
 TODAY = date(2005, 8, 15)
 
@@ -293,7 +293,7 @@ def test_save_chart_as_png(
 ) -> None:
     target = tmp_path / "chart.png"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
-    page.findChild(type(page.export_button), "saveGanttButton").click()
+    child(page, type(page.export_button), "saveGanttButton").click()
     image = QImage(str(target))
     assert image.width() > 600 and image.height() > 300
 
@@ -346,11 +346,11 @@ def test_dragging_a_bar_moves_the_task_in_working_days_and_undo(
 
 
 def test_zoom_buttons_and_ctrl_wheel(page: TimetablePage) -> None:
-    page.findChild(type(page.export_button), "ganttWeeksButton").click()
+    child(page, type(page.export_button), "ganttWeeksButton").click()
     assert page.gantt.px_per_day == 6.0
     page.gantt.zoom_in()
     assert page.gantt.px_per_day == 10.0
-    page.findChild(type(page.export_button), "ganttDaysButton").click()
+    child(page, type(page.export_button), "ganttDaysButton").click()
     assert page.gantt.px_per_day == 26.0
     QTest.keyClick(page.gantt.viewport(), Qt.Key.Key_Control)  # focus; the wheel is tested below
     assert page.gantt.gantt_scene.today_line is not None

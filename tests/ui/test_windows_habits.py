@@ -6,12 +6,13 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import QLineEdit, QMenu, QTableView, QTextEdit
+from PySide6.QtWidgets import QLabel, QLineEdit, QMenu, QTableView, QTextEdit
 
 from crmbid_desktop.services.registers import sections as section_service
 from crmbid_desktop.ui.main_window import MainWindow
 from crmbid_desktop.ui.pages.sections_page import SectionsPage
 from crmbid_desktop.ui.widgets import EmptyStateTableView
+from tests.helpers.qt import child
 
 
 def _trigger(window: MainWindow, name: str) -> None:
@@ -26,7 +27,7 @@ def _trigger(window: MainWindow, name: str) -> None:
 def test_cut_copy_paste_and_select_all_in_a_field(qtbot: Any, main_window: MainWindow) -> None:
     main_window.activateWindow()
     main_window.go_to(1)
-    name = main_window.findChild(QLineEdit, "partnerName")
+    name = child(main_window, QLineEdit, "partnerName")
     name.setFocus()
     qtbot.waitUntil(name.hasFocus)
     _trigger(main_window, "selectAllAction")
@@ -45,7 +46,7 @@ def test_copy_and_select_all_in_a_table_and_paste_into_a_budget_cell(
 ) -> None:
     main_window.activateWindow()
     main_window.go_to(1)
-    table = main_window.findChild(QTableView, "partnersTable")
+    table = child(main_window, QTableView, "partnersTable")
     table.setFocus()
     qtbot.waitUntil(table.hasFocus)
     table.selectRow(1)
@@ -54,13 +55,13 @@ def test_copy_and_select_all_in_a_table_and_paste_into_a_budget_cell(
     assert copied.startswith("London Borough of Newham\tsupporting\t")
     # The partners table selects one council at a time: Select All is greyed out there.
     main_window.edit_menu.aboutToShow.emit()
-    assert not main_window.findChild(QAction, "selectAllAction").isEnabled()
+    assert not child(main_window, QAction, "selectAllAction").isEnabled()
     main_window.edit_menu.aboutToHide.emit()
 
     main_window.go_to(6)
     page = main_window.current_page()
     page.tabs.setCurrentIndex(2)  # type: ignore[attr-defined]
-    budget = main_window.findChild(QTableView, "budgetTable")
+    budget = child(main_window, QTableView, "budgetTable")
     model = budget.model()
     row = next(r for r in range(model.rowCount()) if model.index(r, 0).data() == "Subscriptions")
     budget.setFocus()
@@ -76,7 +77,7 @@ def test_ctrl_s_saves_what_is_being_typed_and_says_so(qtbot: Any, main_window: M
     main_window.go_to(3)
     page = main_window.current_page()
     assert isinstance(page, SectionsPage)
-    editor = page.findChild(QTextEdit, "sectionEditor")
+    editor = child(page, QTextEdit, "sectionEditor")
     editor.setFocus()
     qtbot.waitUntil(editor.hasFocus)
     qtbot.keyClicks(editor, "Leeds will lead")
@@ -94,7 +95,7 @@ def test_ctrl_s_saves_what_is_being_typed_and_says_so(qtbot: Any, main_window: M
 def test_menus_escape_ampersands_and_the_shortcut_list_names_commands(
     main_window: MainWindow,
 ) -> None:
-    go = main_window.findChild(QMenu, "goMenu")
+    go = child(main_window, QMenu, "goMenu")
     texts = [action.text() for action in go.actions()]
     assert "Timetable && Tasks" in texts  # shown as "Timetable & Tasks", no accelerator
     rows = main_window.shortcut_rows()
@@ -106,33 +107,33 @@ def test_menus_escape_ampersands_and_the_shortcut_list_names_commands(
 
 def test_empty_tables_say_what_to_do(qtbot: Any, main_window: MainWindow) -> None:
     main_window.go_to(5)
-    table = main_window.findChild(EmptyStateTableView, "clarificationsTable")
+    table = child(main_window, EmptyStateTableView, "clarificationsTable")
     assert table.message().startswith("No questions to the department yet: press New question")
     main_window.go_to(1)
-    partners = main_window.findChild(EmptyStateTableView, "partnersTable")
+    partners = child(main_window, EmptyStateTableView, "partnersTable")
     assert partners.message() == ""
-    filter_box = main_window.findChild(QLineEdit, "partnersFilter")
+    filter_box = child(main_window, QLineEdit, "partnersFilter")
     filter_box.setText("no council is called this")
     assert partners.message().startswith("No rows match the filter")
 
 
 def test_an_empty_budget_does_not_break_even_in_green(main_window: MainWindow) -> None:
     main_window.go_to(6)
-    budget = main_window.findChild(QTableView, "budgetTable")
+    budget = child(main_window, QTableView, "budgetTable")
     model = budget.model()
     balance = model.rowCount() - 1
     assert model.index(balance, 0).data() == "Surplus or gap"
     assert {model.index(balance, c).data() for c in range(1, model.columnCount())} == {"—"}
     assert model.index(balance, 1).data(Qt.ItemDataRole.BackgroundRole) is None
-    summary = main_window.current_page().findChild(object, "budgetBalanceSummary")
-    assert summary.text().startswith("No figures yet")  # type: ignore[attr-defined]
+    summary = child(main_window.current_page(), QLabel, "budgetBalanceSummary")
+    assert summary.text().startswith("No figures yet")
 
 
 def test_buttons_qt_adds_inside_fields_are_named(main_window: MainWindow) -> None:
     from PySide6.QtWidgets import QAbstractButton
 
     main_window.go_to(1)
-    filter_box = main_window.findChild(QLineEdit, "partnersFilter")
+    filter_box = child(main_window, QLineEdit, "partnersFilter")
     names = [button.accessibleName() for button in filter_box.findChildren(QAbstractButton)]
     assert names == ["Clear Filter partner councils"]
 
@@ -147,7 +148,7 @@ def test_a_council_is_added_and_named_by_keyboard_alone(
     qtbot.keyClick(main_window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)  # Go > Partners
     assert main_window.current_page().object_name == "partnersPage"
     qtbot.keyClick(main_window.current_page(), Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
-    name = main_window.findChild(QLineEdit, "partnerName")
+    name = child(main_window, QLineEdit, "partnerName")
     qtbot.waitUntil(name.hasFocus)
     qtbot.keyClicks(name, "Kirklees Council")  # replaces the selected "New council"
     qtbot.keyClick(name, Qt.Key.Key_Tab)

@@ -47,7 +47,14 @@ def long_paths_setting(value: int | None) -> Iterator[None]:
                 with suppress(FileNotFoundError):
                     winreg.DeleteValue(key, "LongPathsEnabled")
             else:
-                winreg.SetValueEx(key, "LongPathsEnabled", 0, before[1], before[0])
+                # The value Windows keeps there is a DWORD.
+                winreg.SetValueEx(
+                    key,
+                    "LongPathsEnabled",
+                    0,
+                    winreg.REG_DWORD,
+                    before[0] if isinstance(before[0], int) else 1,
+                )
 
 
 def _long_target(tmp_path: Path) -> Path:

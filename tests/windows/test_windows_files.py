@@ -98,7 +98,7 @@ def documents_folder_redirected_to(folder: Path) -> Iterator[None]:
     key_name = r"Software\Microsoft\Windows\CurrentVersion\Explorer\User Shell Folders"
     with winreg.OpenKey(winreg.HKEY_CURRENT_USER, key_name, 0, winreg.KEY_ALL_ACCESS) as key:
         try:
-            previous: tuple[object, int] | None = winreg.QueryValueEx(key, "Personal")
+            previous: tuple[str, int] | None = winreg.QueryValueEx(key, "Personal")
         except FileNotFoundError:
             previous = None
         winreg.SetValueEx(key, "Personal", 0, winreg.REG_EXPAND_SZ, str(folder))

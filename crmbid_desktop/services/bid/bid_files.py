@@ -1,8 +1,8 @@
 """Opening, creating and copying bid files for the GUI and the command line.
 
 The GUI opens bids through `open_guarded`: one writer at a time (a lock file), a backup on open,
-every 10 minutes while the bid changes and on close, and recovery of a damaged file from its
-newest good backup.
+every 10 minutes while the bid changes and on close (`GuardedBid` keeps that schedule; the GUI
+only makes the copy off its thread), and recovery of a damaged file from its newest good backup.
 """
 
 from __future__ import annotations
@@ -179,9 +179,25 @@ def init_server(
     return done
 
 
+@dataclass(frozen=True)
+class DueBackup:
+    """A backup the schedule wants now. `take()` makes the copy and may run on any thread."""
+
+    bid: Path
+    folder: Path
+
+    def take(self) -> Path:
+        return backups.take_backup(self.bid, self.folder)
+
+
 @dataclass
 class GuardedBid:
-    """An open bid with its lock and backup schedule; `close()` backs up and releases the lock."""
+    """An open bid with its lock and backup schedule; `close()` backs up and releases the lock.
+
+    Every minute the caller asks `tick()` for a due backup, makes the copy where it likes (the
+    GUI on a worker thread, so typing never waits for it) and reports `backup_done` or
+    `backup_failed`; the schedule, and what a failure means, are decided here.
+    """
 
     workspace: Workspace
     paths: AppPaths
@@ -190,31 +206,68 @@ class GuardedBid:
     last_backup: Path | None = None
     #: Why the last backup failed ("" when it did not): the GUI warns, work goes on.
     backup_error: str = ""
+    #: A backup handed out by `tick()` has not yet been reported done or failed.
+    backup_running: bool = False
     closed: bool = False
 
     @property
     def read_only(self) -> bool:
         return self.workspace.read_only
 
+    @property
+    def lock_lost(self) -> bool:
+        """Another program has replaced this bid's lock (the user should save a copy)."""
+        return self.lock is not None and not self.lock.still_ours()
+
     def backup_now(self) -> Path | None:
+        """Back up at once on this thread (on opening and closing); None if it failed."""
         # A bid on a server is backed up by IT (pg_dump); the timed file backups are off there.
         if self.read_only or self.workspace.bid.on_server:
             return None
         try:
-            self.last_backup = backups.take_backup(self.workspace.path, self.paths.backups_dir)
+            taken = backups.take_backup(self.workspace.path, self.paths.backups_dir)
         except Exception as error:  # a failed backup must not stop work: log it, tell, go on
-            log.error("Backup of %s failed: %s", self.workspace.path, error)
-            self.backup_error = backups.describe_failure(error, self.paths.backups_dir)
+            self._note_failure(error)
             return None
-        self.backup_error = ""
         self.schedule.note_backup()
-        return self.last_backup
+        self.backup_done(taken)
+        return taken
 
-    def tick(self) -> Path | None:
-        """Called every minute by the GUI: refresh the lock, back up when one is due."""
+    def tick(self) -> DueBackup | None:
+        """Every minute: refresh the lock; the backup to make now, or None if none is due.
+
+        None too while an earlier one is still being made: never two copies at once.
+        """
+        if self.closed:
+            return None
         if self.lock is not None:
             self.lock.refresh()
-        return self.backup_now() if self.schedule.due() else None
+        if self.read_only or self.workspace.bid.on_server:
+            return None  # IT backs up a bid on a server (pg_dump); the file backups are off
+        if self.backup_running or not self.schedule.due():
+            return None
+        # Noted now, not when the copy ends: an edit made while it runs makes the next one due.
+        self.schedule.note_backup()
+        self.backup_running = True
+        return DueBackup(self.workspace.path, self.paths.backups_dir)
+
+    def backup_done(self, taken: Path) -> None:
+        self.backup_running = False
+        self.last_backup = taken
+        self.backup_error = ""
+        log.info("Backup taken: %s", taken)
+
+    def backup_failed(self, error: BaseException) -> str:
+        """A timed backup failed: work goes on and the next tick tries again. Returns why."""
+        self.backup_running = False
+        self.schedule.changed = True
+        self.schedule.last_backup_at = None
+        return self._note_failure(error)
+
+    def _note_failure(self, error: BaseException) -> str:
+        log.error("Backup of %s failed: %s", self.workspace.path, error)
+        self.backup_error = backups.describe_failure(error, self.paths.backups_dir)
+        return self.backup_error
 
     def close(self) -> None:
         if self.closed:

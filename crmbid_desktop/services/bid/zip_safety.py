@@ -286,8 +286,8 @@ def _fed_to_root(parser: etree.XMLPullParser, chunk: bytes, path: Path, name: st
     try:
         parser.feed(chunk)
         for _event, element in parser.read_events():
-            docinfo = element.getroottree().docinfo
-            if docinfo.doctype or docinfo.internalDTD is not None:
+            docinfo = element.getroottree().docinfo  # type: ignore[union-attr]  # start events only
+            if docinfo.doctype or docinfo.internalDTD is not None:  # type: ignore[union-attr]  # lxml-stubs lacks doctype
                 raise UnsafeFileError(
                     path,
                     f"its part {name} declares a DOCTYPE (XML entities), which Office never "

@@ -226,7 +226,7 @@ class _Builder:
         ):
             bold = (row_index - 1) in bold_rows
             for index, (tc, value) in enumerate(zip(tr.iterchildren(_TC), values, strict=True)):
-                p = tc.find(_P)
+                p: CT_P = tc.find(_P)  # type: ignore[assignment]  # every fresh w:tc has one w:p
                 if index in right_aligned:
                     p.get_or_add_pPr().jc_val = WD_ALIGN_PARAGRAPH.RIGHT
                 _set_run_size(add_run(p, value, bold=bold), half_points)
@@ -269,7 +269,7 @@ class _Builder:
             return
         for index, heading in enumerate(self.headings):
             p = OxmlElement("w:p")
-            ppr = p.get_or_add_pPr()
+            ppr = p.get_or_add_pPr()  # type: ignore[attr-defined]  # a CT_P, made by python-docx
             ppr.style = self.styles[st.TOCS[heading.level - 1]]
             # The TOC styles stop for a short number ("4.1") and for "Appendix A:"; the stop an
             # entry does not use is cleared, or a short title ("Risks") tabs to it instead of
@@ -283,7 +283,7 @@ class _Builder:
             tabs.append(OxmlElement("w:tab", {qn("w:val"): "clear", qn("w:pos"): str(unused)}))
             ppr.append(tabs)
             anchor.addnext(p)
-            anchor = p
+            anchor = p  # type: ignore[assignment]  # a CT_P, made by python-docx
             if index == 0:
                 for run in field_start:
                     p.append(run)
@@ -519,7 +519,7 @@ def _right_tab(p: _Element, doc: Document, width: int) -> None:
     ppr = p.find(qn("w:pPr"))
     style_id = None
     if ppr is not None and ppr.find(qn("w:pStyle")) is not None:
-        style_id = ppr.find(qn("w:pStyle")).get(qn("w:val"))
+        style_id = ppr.find(qn("w:pStyle")).get(qn("w:val"))  # type: ignore[union-attr]
     styles = doc.styles.element
     seen = 0
     while style_id and seen < 5:  # the style and what it is based on
@@ -534,7 +534,7 @@ def _right_tab(p: _Element, doc: Document, width: int) -> None:
             positions.add(tab.get(qn("w:pos")) or "")
         based = style.find(qn("w:basedOn"))
         style_id = based.get(qn("w:val")) if based is not None else None
-    p_pr = p.get_or_add_pPr()
+    p_pr = p.get_or_add_pPr()  # type: ignore[attr-defined]  # a CT_P, made by python-docx
     tabs = p_pr.get_or_add_tabs()
     for tab in list(tabs):
         positions.add(tab.get(qn("w:pos")) or "")
@@ -827,7 +827,7 @@ def write_eoi(content: EoiContent, target: Path, template: Path | None = None) -
 
     def line(text: str, *, after: int | None = None, before: int | None = None) -> CT_P:
         p = b.para(text)
-        spacing = p.get_or_add_pPr().get_or_add_spacing()
+        spacing = p.get_or_add_pPr().get_or_add_spacing()  # type: ignore[attr-defined]
         if after is not None:
             spacing.after = Pt(after)
         if before is not None:
@@ -879,7 +879,7 @@ def write_eoi(content: EoiContent, target: Path, template: Path | None = None) -
     line("Yours sincerely,", after=36)
     if content.signatory:
         signer = b.para(content.signatory, bold=True)
-        signer.get_or_add_pPr().get_or_add_spacing().after = 0
+        signer.get_or_add_pPr().get_or_add_spacing().after = 0  # type: ignore[attr-defined]
     elif content.draft:  # a draft says what is missing; a final letter is refused instead
         add_run(b.para(style=st.PLACEHOLDER), "Signatory not named yet (Partners page).")
     for closing_line in (content.signatory_title, content.lead_council):

@@ -235,7 +235,7 @@ def new_paragraph(document: Document, style_id: str | None) -> CT_P:
         return p
     # The usual case, built directly: python-docx's add_p looks for the sectPr from the top of
     # the body each time, which grows quadratic on a long proposal.
-    p = oxml_parser.makeelement(_P)
+    p = oxml_parser.makeelement(_P)  # type: ignore[assignment]  # the parser makes a CT_P
     last.addprevious(p)
     if style_id:
         SubElement(SubElement(p, _PPR), _PSTYLE, {_VAL: style_id})
@@ -287,7 +287,7 @@ def set_numbering(p: CT_P, num_id: int, ilvl: int) -> None:
         SubElement(num_pr, _ILVL, {_VAL: str(ilvl)})
         SubElement(num_pr, _NUMID, {_VAL: str(num_id)})
         return
-    num_pr = p.get_or_add_pPr().get_or_add_numPr()
+    num_pr = p.get_or_add_pPr().get_or_add_numPr()  # type: ignore[attr-defined]  # made by python-docx
     num_pr.get_or_add_ilvl().val = ilvl
     num_pr.get_or_add_numId().val = num_id
 
