@@ -13,12 +13,8 @@ import crmbid_desktop
 
 UI = Path(crmbid_desktop.__file__).parent / "ui"
 SESSION_OPENERS = {"reading", "writing", "edit"}
-#: Pages still being moved onto services by helper "pages" (issue 15/16); remove as they move.
-NOT_YET_MOVED = {
-    "pages/criteria_page.py",
-    "pages/export_page.py",
-    "sustainability/budget_tab.py",
-}
+#: Files allowed to open a session themselves: none.
+NOT_YET_MOVED: set[str] = set()
 
 
 def _sessions_opened(path: Path, root: Path = UI) -> list[str]:

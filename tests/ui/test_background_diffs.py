@@ -48,7 +48,9 @@ def _returned(workspace: Workspace, tmp_path: Path, bodies: dict[str, tuple[str,
     for before, after in bodies.values():
         paragraph = next(p for p in document.paragraphs if p.text == before)
         for run in list(paragraph.runs)[1:]:
-            run._r.getparent().remove(run._r)
+            parent = run._r.getparent()
+            assert parent is not None
+            parent.remove(run._r)
         paragraph.runs[0].text = after
     document.core_properties.last_modified_by = "Ann Partner"
     document.save(str(sent))

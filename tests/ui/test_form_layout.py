@@ -6,10 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QApplication, QFormLayout, QLineEdit, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFormLayout,
+    QLineEdit,
+    QScrollArea,
+    QTabWidget,
+    QWidget,
+)
 
 from crmbid_desktop.ui.main_window import PAGES, MainWindow
 from crmbid_desktop.ui.widgets import LABEL_GAP, ROW_SPACING
+from tests.helpers.qt import child
 
 
 def _forms_shown(page: QWidget) -> list[QFormLayout]:
@@ -29,10 +37,13 @@ def _check_rows(form: QFormLayout, where: str) -> int:
     for row in range(form.rowCount()):
         label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
         field = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
-        if label is None or field is None or label.widget() is None:
+        if label is None or field is None:
             continue
-        text = getattr(label.widget(), "text", lambda: "")()
-        if not text or not label.widget().isVisible():
+        widget = label.widget()
+        if widget is None:
+            continue
+        text = getattr(widget, "text", lambda: "")()
+        if not text or not widget.isVisible():
             continue
         label_box, field_box = label.geometry(), field.geometry()
         # Beside its label, not under it: the field starts above the label's bottom edge.
@@ -56,7 +67,8 @@ def test_no_field_drops_under_its_label_on_any_page(
         QApplication.processEvents()
         tabs_list = [t for t in page.findChildren(QTabWidget) if t.isVisible()]
         tab_counts = [range(t.count()) for t in tabs_list] or [range(1)]
-        for tabs, tab_range in zip(tabs_list or [None], tab_counts, strict=True):
+        each_tabs: list[QTabWidget | None] = [*tabs_list] or [None]
+        for tabs, tab_range in zip(each_tabs, tab_counts, strict=True):
             for tab in tab_range:
                 if tabs is not None:
                     tabs.setCurrentIndex(tab)
@@ -78,13 +90,13 @@ def test_the_partner_form_keeps_each_combo_beside_its_label_at_1024(
         label = form.findChild(QFormLayout).labelForField(combo)
         assert combo.y() < label.y() + label.height(), f"{name} is under its label"
     # And the whole form fits its pane: nothing is cut at the right edge.
-    scroll = main_window.current_page().findChild(QWidget, "partnerFormScroll")
+    scroll = child(main_window.current_page(), QScrollArea, "partnerFormScroll")
     for edit in form.findChildren(QLineEdit):
         if edit.isVisible():
             right = edit.mapTo(scroll, edit.rect().topRight()).x()
             assert right <= scroll.viewport().width(), edit.objectName()
     # Loaded text reads from its start, never from the middle of a word.
-    region = form.findChild(QLineEdit, "partnerRegion")
+    region = child(form, QLineEdit, "partnerRegion")
     assert region.text() == "Yorkshire and the Humber" and region.cursorPosition() == 0
 
 
@@ -94,7 +106,7 @@ def test_export_buttons_keep_their_own_width(qtbot: Any, main_window: MainWindow
     QApplication.processEvents()
     page = main_window.current_page()
     for name in ("exportButton", "exportDraftButton"):
-        button = page.findChild(QWidget, name)
+        button = child(page, QWidget, name)
         assert button.width() <= button.sizeHint().width() + 4, name
 
 

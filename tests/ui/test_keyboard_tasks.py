@@ -13,6 +13,7 @@ from sqlalchemy import select
 from crmbid_desktop.services.registers import sections as section_service
 from crmbid_desktop.store.models import Comment, Section
 from crmbid_desktop.ui.main_window import MainWindow
+from tests.helpers.qt import child
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 #: More Tab presses than any page has controls: a target never reached is a keyboard gap.
@@ -184,7 +185,7 @@ def test_balance_the_shares_by_keyboard(qtbot: Any, main_window: MainWindow) -> 
         for row in partner_service.partner_rows(main_window.workspace)
     }
     assert shares == {"Leeds City Council": 6000, "London Borough of Newham": 4000}
-    totals = main_window.current_page().findChild(QWidget, "partnershipTotals")
+    totals = child(main_window.current_page(), QWidget, "partnershipTotals")
     assert totals.text().startswith("Shares of funding (councils not withdrawn): 100%")  # type: ignore[attr-defined]
 
 
@@ -223,7 +224,7 @@ def test_add_an_anchored_task_by_keyboard(qtbot: Any, main_window: MainWindow) -
         days = _tab_to(qtbot, "taskAnchorDays")
         qtbot.keyClick(days, Qt.Key.Key_A, CTRL)
         qtbot.keyClicks(days, "2")
-        filled.append(dialog.findChild(QWidget, "taskAnchorNote").text())  # type: ignore[attr-defined]
+        filled.append(child(dialog, QWidget, "taskAnchorNote").text())  # type: ignore[attr-defined]
         qtbot.keyClick(days, Qt.Key.Key_Return)  # OK is the dialog's default button
 
     QTimer.singleShot(0, fill_in)
@@ -254,7 +255,7 @@ def test_export_a_draft_by_keyboard(qtbot: Any, main_window: MainWindow, tmp_pat
     qtbot.keyClicks(target, str(missing))
     draft = _tab_to(qtbot, "exportDraftButton")
     qtbot.keyClick(draft, Qt.Key.Key_Space)
-    message = page.findChild(QWidget, "exportTargetMessage")
+    message = child(page, QWidget, "exportTargetMessage")
     assert message.isVisible() and "does not exist" in message.text()  # type: ignore[attr-defined]
     assert _focused() is target and target.text() == str(missing)  # type: ignore[attr-defined]
     assert not missing.parent.exists()
@@ -298,8 +299,8 @@ def test_tab_goes_round_every_page_and_never_keeps_the_focus(
     """
     _start(qtbot, main_window)
     _go(qtbot, main_window, number, page)
-    navigation = main_window.findChild(QWidget, "pageNavigation")
-    navigation.setFocus()  # type: ignore[union-attr]
+    navigation = child(main_window, QWidget, "pageNavigation")
+    navigation.setFocus()
     qtbot.waitUntil(lambda: _focused() is navigation)
     seen: list[str] = []
     for _ in range(MAX_TABS):

@@ -55,9 +55,9 @@ def test_off_by_default_then_used_by_dashboard_and_timetable(
 def test_undo_takes_the_day_back_and_every_page_plans_again(
     qtbot: Any, main_window: MainWindow, workspace: Workspace
 ) -> None:
-    label = main_window.findChild(QLabel, "planTodayState")
+    label = child(main_window, QLabel, "planTodayState")
     main_window.go_to(0)
-    steps = main_window.findChild(QListWidget, "dashboardNextSteps")
+    steps = child(main_window, QListWidget, "dashboardNextSteps")
     main_window.go_to(2)
     summary = main_window.current_page().summary  # type: ignore[attr-defined]
     main_window.set_plan_today(date(2005, 8, 4))
@@ -84,7 +84,7 @@ def test_a_day_an_earlier_version_kept_on_this_computer_moves_into_the_bid_once(
     qtbot.addWidget(window)
     assert workspace.plan_today == date(2005, 8, 4)
     assert state.plan_today(workspace.path) is None  # moved, not copied
-    label = window.findChild(QLabel, "planTodayState")
+    label = child(window, QLabel, "planTodayState")
     assert label.text() == "This bid plans as if today is Thu 4 Aug 2005"
     assert "Kept in the bid" in label.toolTip()
 
