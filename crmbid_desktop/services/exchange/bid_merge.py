@@ -731,7 +731,9 @@ def _insert_many(
     """
     connection = session.connection()
     dialect = connection.dialect
-    direct = set(columns) == {column.name for column in table.c} - {"id"}
+    # The straight-to-the-driver path writes SQLite's "?" placeholders; on a server the rows go
+    # through SQLAlchemy's insert, which speaks the server driver's own paramstyle.
+    direct = dialect.name == "sqlite" and set(columns) == {c.name for c in table.c} - {"id"}
     convert = _converters(table)
     converted: list[list[Any]] = []
     for name in columns:
