@@ -20,8 +20,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from crmbid_desktop import APP_NAME, __version__
 from crmbid_desktop.paths import AppPaths
+from crmbid_desktop.services.bid.errors import ReadOnlyBidError
 from crmbid_desktop.settings import UserSettings
-from crmbid_desktop.store.errors import ReadOnlyBidError
 from crmbid_desktop.ui import crash, icons, style
 from crmbid_desktop.ui.bid_controller import BidController
 from crmbid_desktop.ui.main_window import MainWindow

@@ -23,10 +23,8 @@ from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.domain.risky_places import RiskyPlace
 from crmbid_desktop.file_paths import resolved
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.services.bid import bid_files
-from crmbid_desktop.services.bid.locations import ServerLocationError, is_server_location
-from crmbid_desktop.store import backups
-from crmbid_desktop.store.errors import (
+from crmbid_desktop.services.bid import backups, bid_files
+from crmbid_desktop.services.bid.errors import (
     BidBusyError,
     BidFileError,
     BidLockedError,
@@ -35,6 +33,7 @@ from crmbid_desktop.store.errors import (
     ForeignSchemaError,
     SuspectLockError,
 )
+from crmbid_desktop.services.bid.locations import ServerLocationError, is_server_location
 from crmbid_desktop.ui.main_window import MainWindow
 from crmbid_desktop.ui.window_state import WindowState
 from crmbid_desktop.ui.worker import Job
@@ -299,13 +298,11 @@ class BidController:
         )
 
     def _open_asking(self, path: Path) -> bid_files.GuardedBid | None:
-        from crmbid_desktop.store.bidfile import FileInspection
-
         take_over = False
         while True:
             try:
                 inspection = self._inspect_big_file(path)
-                if inspection is not None and not isinstance(inspection, FileInspection):
+                if inspection is not None and not isinstance(inspection, bid_files.FileInspection):
                     return None  # cancelled while checking: nothing was opened or changed
                 return bid_files.open_guarded(
                     path, self.paths, take_over_suspect=take_over, inspection=inspection

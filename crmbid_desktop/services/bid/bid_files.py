@@ -23,7 +23,8 @@ from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.store import backups
 from crmbid_desktop.store import sqlite as sqlite_store
 from crmbid_desktop.store.backend import is_server_location
-from crmbid_desktop.store.bidfile import FileInspection, inspect_file, open_bid
+from crmbid_desktop.store.bidfile import FileInspection as FileInspection  # for the ui
+from crmbid_desktop.store.bidfile import inspect_file, open_bid
 from crmbid_desktop.store.errors import BidFileError, CannotEditError
 from crmbid_desktop.store.locks import BidLock
 from crmbid_desktop.store.sqlite_trust import edit_obstacle
