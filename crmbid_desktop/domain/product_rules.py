@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
-
 CATEGORIES = ("standard", "toolkit", "best practice", "guide", "specification", "other")
 
 #: Stored value -> what the user reads; "" means not decided yet.
@@ -43,9 +40,3 @@ def is_maintained(decision: str) -> bool:
 
 def count_text(recorded: int, expected: int) -> str:
     return f"{recorded} of {expected} products recorded"
-
-
-def decision_counts(decisions: Iterable[str]) -> dict[str, int]:
-    """Stored decision -> how many products carry it, every decision listed."""
-    counts = Counter(decisions)
-    return {stored: counts.get(stored, 0) for stored in DECISIONS}

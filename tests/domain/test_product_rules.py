@@ -8,7 +8,6 @@ from crmbid_desktop.domain.product_rules import (
     check_category,
     check_decision,
     count_text,
-    decision_counts,
     is_maintained,
 )
 
@@ -40,8 +39,3 @@ def test_only_retired_products_stop_costing() -> None:
         True,
         False,
     ]
-
-
-def test_decision_counts_list_every_decision() -> None:
-    counts = decision_counts(["keep", "keep", "retire", ""])
-    assert counts == {"": 1, "keep": 2, "refresh": 0, "merge": 0, "retire": 1}

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from icalendar import Calendar
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtCore import QDate, QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QImage, QMouseEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QMessageBox
@@ -229,7 +229,7 @@ def test_timed_milestone_and_moving_it_moves_anchored_tasks(
     assert _task(page, "Answer ODPM").due_on == date(2005, 9, 1)
 
     def fill(dialog: MilestoneDialog) -> None:
-        dialog.day.set_value(date(2005, 9, 9))
+        dialog.day.edit.setDate(QDate(2005, 9, 9))  # as a user picks the day
         dialog.timed.setChecked(True)
         dialog.time_edit.setTime(dialog.time_edit.time().fromString("11:30", "HH:mm"))
 
@@ -250,7 +250,7 @@ def test_milestone_on_bank_holiday_is_flagged_in_the_dialog_and_table(
 
     def fill(dialog: MilestoneDialog) -> None:
         dialog.title_edit.setText("Board meeting")
-        dialog.day.set_value(date(2005, 8, 29))
+        dialog.day.edit.setDate(QDate(2005, 8, 29))
         notes.append(dialog.day.note.text())
         dialog.kind.setCurrentText("meeting")
 

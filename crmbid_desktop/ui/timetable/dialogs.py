@@ -103,12 +103,6 @@ class DateField(QWidget):
             return None
         return _pydate(self.edit.date())
 
-    def set_value(self, value: date | None) -> None:
-        if value is not None:
-            self.edit.setDate(_qdate(value))
-        if self.enabled_box is not None:
-            self.enabled_box.setChecked(value is not None)
-
     def _update(self) -> None:
         self.edit.setEnabled(self.enabled_box is None or self.enabled_box.isChecked())
         day = self.value()
