@@ -84,9 +84,13 @@ def test_a_hostile_3000_word_section_is_compared_without_freezing_the_window(
     original = conflict_panel.diff_pieces
 
     finished: list[float] = []
+    # The worker starts comparing only once the test is watching the GUI thread's timer: on a
+    # fast machine it would otherwise be nearly done while the dialog was still being built.
+    watching = threading.Event()
 
     def watched(old: str, new: str) -> conflict_panel.Pieces:
         threads.append(threading.current_thread())
+        watching.wait(10)
         try:
             return original(old, new)
         finally:
@@ -104,6 +108,7 @@ def test_a_hostile_3000_word_section_is_compared_without_freezing_the_window(
     dialog.show()
     assert dialog.current.toPlainText() == COMPARING
     ticks = _Ticks()
+    watching.set()
     qtbot.waitUntil(lambda: COMPARING not in dialog.current.toPlainText(), timeout=30_000)
     # Only while the worker compared: drawing the result afterwards is the GUI's own work.
     ticks.timer.stop()
