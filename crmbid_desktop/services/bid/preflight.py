@@ -8,6 +8,7 @@ the Word export all ask it, so it lives here, below them, and the rules themselv
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -61,6 +62,30 @@ def signatory_title(partner: Partner | None) -> str:
     return ""
 
 
+def partners_with_letters(session: Session) -> set[int]:
+    """The councils with a letter of support among their attachments."""
+    return {
+        partner_id
+        for partner_id, kind in session.execute(select(Attachment.partner_id, Attachment.kind))
+        if partner_id is not None and (kind or "").strip().lower() == LETTER_OF_SUPPORT
+    }
+
+
+def partner_facts(partner: Any, with_letters: set[int]) -> rules.PartnerFacts:
+    """What preflight checks of one council (a Partner, or a row of its columns)."""
+    return rules.PartnerFacts(
+        partner.name,
+        partner.status,
+        partner.signed_on,
+        role=partner.role,
+        contribution_pence=partner.contribution_pence,
+        staff_days=partner.staff_days,
+        funding_share_bp=partner.funding_share_bp,
+        has_letter_of_support=partner.id in with_letters,
+        key=partner.id,
+    )
+
+
 def contact_facts(bid: Bid) -> rules.ContactFacts:
     return rules.ContactFacts(bid.contact_name, bid.contact_email, bid.contact_phone)
 
@@ -100,25 +125,8 @@ def preflight(workspace: Workspace, *, today: date | None = None) -> list[Prefli
             rules.CriterionFacts(c.title, linked.get(c.id, 0), c.description, c.id)
             for c in session.scalars(select(Criterion).order_by(Criterion.position, Criterion.id))
         ]
-        with_letters = {
-            a.partner_id
-            for a in session.scalars(select(Attachment))
-            if a.partner_id is not None and a.kind.strip().lower() == LETTER_OF_SUPPORT
-        }
-        partners = [
-            rules.PartnerFacts(
-                p.name,
-                p.status,
-                p.signed_on,
-                role=p.role,
-                contribution_pence=p.contribution_pence,
-                staff_days=p.staff_days,
-                funding_share_bp=p.funding_share_bp,
-                has_letter_of_support=p.id in with_letters,
-                key=p.id,
-            )
-            for p in queries.partners(session)
-        ]
+        with_letters = partners_with_letters(session)
+        partners = [partner_facts(p, with_letters) for p in queries.partners(session)]
         open_tasks: dict[int, list[str]] = {}
         for task in session.scalars(select(Task).order_by(Task.due_on, Task.position, Task.id)):
             if task.milestone_id is not None and not rules.is_done(task.status):

@@ -28,9 +28,6 @@ from crmbid_desktop.domain.wordcount import SECTION_WORDS
 from crmbid_desktop.services.bid.changes import ChangeSet
 from crmbid_desktop.services.bid.workspace import Workspace
 
-#: The attachment kind that is a council's letter of support (as the proposal prints them).
-LETTER_OF_SUPPORT = "letter of support"
-
 #: Each group of small tables, read again whole when any of its tables changed.
 GROUP_TABLES: dict[str, frozenset[str]] = {
     "bid": frozenset({"bid"}),
@@ -343,13 +340,10 @@ class BidChecklist:
 
     @staticmethod
     def _read_partners(session: Session) -> tuple[PartnerRow, ...]:
-        from crmbid_desktop.store.models import Attachment, Partner
+        from crmbid_desktop.services.bid.preflight import partner_facts, partners_with_letters
+        from crmbid_desktop.store.models import Partner
 
-        with_letters = {
-            partner_id
-            for partner_id, kind in session.execute(select(Attachment.partner_id, Attachment.kind))
-            if partner_id is not None and (kind or "").strip().lower() == LETTER_OF_SUPPORT
-        }
+        with_letters = partners_with_letters(session)
         rows = session.execute(
             select(
                 Partner.id,
@@ -367,17 +361,7 @@ class BidChecklist:
                 int(p.id),
                 p.name,
                 p.status,
-                rules.PartnerFacts(
-                    p.name,
-                    p.status,
-                    p.signed_on,
-                    role=p.role,
-                    contribution_pence=p.contribution_pence,
-                    staff_days=p.staff_days,
-                    funding_share_bp=p.funding_share_bp,
-                    has_letter_of_support=p.id in with_letters,
-                    key=p.id,
-                ),
+                partner_facts(p, with_letters),
             )
             for p in rows
         )
