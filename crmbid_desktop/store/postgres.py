@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import URL
 
+from crmbid_desktop.store import postgres_notify
 from crmbid_desktop.store.backend import (
     UNRECORDED_TABLES,
     KeptBlob,
@@ -240,6 +241,7 @@ def install_server_objects(connection: Connection) -> None:
                 f"{quote_name(str(constraint))} DEFERRABLE INITIALLY IMMEDIATE"
             )
         )
+    postgres_notify.install_live_objects(connection)  # live screens: NOTIFY and presence
 
 
 def upgrade(location: ServerLocation, engine: Engine) -> str:

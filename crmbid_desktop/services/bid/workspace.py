@@ -51,6 +51,8 @@ class RecordedEdit:
 
 RecordedListener = Callable[[RecordedEdit], None]
 ChangeListener = Callable[[ChangeSet], None]
+#: Called inside the writing transaction with its change set (a shared server's NOTIFY).
+ChangePublisher = Callable[[Session, ChangeSet], None]
 
 
 def default_user_name() -> str:
@@ -73,6 +75,7 @@ class Workspace:
         self._saved_listeners: list[SavedListener] = []
         self._recorded_listeners: list[RecordedListener] = []
         self._change_listeners: list[ChangeListener] = []
+        self._publishers: list[ChangePublisher] = []
 
     @property
     def path(self) -> Path:
@@ -137,6 +140,24 @@ class Workspace:
         if listener in self._change_listeners:
             self._change_listeners.remove(listener)
 
+    def on_publish(self, publisher: ChangePublisher) -> None:
+        """Hand every write's change set to `publisher` before the write commits, so it can
+        be sent (services/bid/live.py) exactly when, and only if, the write is committed."""
+        self._publishers.append(publisher)
+
+    def remove_publisher(self, publisher: ChangePublisher) -> None:
+        if publisher in self._publishers:
+            self._publishers.remove(publisher)
+
+    def tell_changed(self, changes: ChangeSet) -> None:
+        """Tell the change listeners of a write made elsewhere (another user on the server)."""
+        self._tell_changed(changes)
+
+    def _publish(self, session: Session, changes: ChangeSet) -> None:
+        if changes:
+            for publisher in list(self._publishers):
+                publisher(session, changes)
+
     @contextlib.contextmanager
     def edit(
         self, summary: str, *, action: str = "edit", entity: str = "", entity_uuid: str = ""
@@ -148,6 +169,8 @@ class Workspace:
             self.bid.start_recording(session)
             yield session
             rows = self.bid.recorded_changes(session)
+            changes = change_set(rows, summary=summary, who=self.user)
+            self._publish(session, changes)
             session.add(
                 ChangeLogEntry(
                     who=self.user,
@@ -162,7 +185,7 @@ class Workspace:
             recorded = RecordedEdit(summary, tuple(rows), action, entity, entity_uuid)
             for listener in list(self._recorded_listeners):
                 listener(recorded)
-            self._tell_changed(change_set(rows, summary=summary, who=self.user))
+            self._tell_changed(changes)
 
     def take_back(self, edit: RecordedEdit, verb: str = "Undid") -> RecordedEdit:
         """Put back the rows `edit` changed, in one transaction logged as "Undid …"/"Redid …".
@@ -178,6 +201,9 @@ class Workspace:
             self.bid.start_recording(session)
             self.bid.take_back_changes(session, edit.rows)
             rows = self.bid.recorded_changes(session)
+            kind = "undo" if verb == "Undid" else "redo"
+            changes = change_set(rows, summary=summary, who=self.user, kind=kind)
+            self._publish(session, changes)
             session.add(
                 ChangeLogEntry(
                     who=self.user,
@@ -188,8 +214,7 @@ class Workspace:
                 )
             )
         self._tell_saved(summary)
-        kind = "undo" if verb == "Undid" else "redo"
-        self._tell_changed(change_set(rows, summary=summary, who=self.user, kind=kind))
+        self._tell_changed(changes)
         return RecordedEdit(edit.summary, tuple(rows), edit.action, edit.entity, edit.entity_uuid)
 
     def row_id(self, entity: str, entity_uuid: str) -> int | None:

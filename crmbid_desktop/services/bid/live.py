@@ -1,0 +1,199 @@
+"""Live screens for a bid on a shared server: other users' writes, who is where, the connection.
+
+`LiveBid.start(workspace)` (None for a bid file) sends every write's change set to the other
+users when it commits, and turns theirs into `ChangeSet`s of kind "remote" that reach the
+Workspace's change listeners, exactly as a local write does, so pages update the same way. A
+user's own writes come back from the server too and are skipped (each session has an origin id).
+Presence ("Alice (Leeds) is editing 4.2") and the connection's state are reported to listeners;
+every listener is called on the listening thread, so a GUI must hand the call to its own thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from crmbid_desktop.services.bid.changes import ChangeSet
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.store import postgres_notify
+from crmbid_desktop.store.postgres_notify import ConnectionState, Presence
+
+__all__ = ["ConnectionState", "LiveBid", "Presence", "message_of", "remote_change_set"]
+
+log = logging.getLogger(__name__)
+
+PresenceListener = Callable[[list[Presence]], None]
+StateListener = Callable[[ConnectionState], None]
+
+
+def message_of(changes: ChangeSet, origin: str) -> dict[str, Any]:
+    """A change set as plain JSON data (sorted, so the same set always reads the same)."""
+
+    def part(rows: Mapping[str, frozenset[str]]) -> dict[str, list[str]]:
+        return {table: sorted(uuids) for table, uuids in sorted(rows.items())}
+
+    return {
+        "origin": origin,
+        "who": changes.who,
+        "summary": changes.summary,
+        "kind": changes.kind,
+        "added": part(changes.added),
+        "changed": part(changes.changed),
+        "removed": part(changes.removed),
+    }
+
+
+def remote_change_set(message: Mapping[str, Any]) -> ChangeSet:
+    """Another user's change set, of kind "remote"; anything malformed in it is left out."""
+
+    def part(name: str) -> Mapping[str, frozenset[str]]:
+        rows = message.get(name)
+        if not isinstance(rows, dict):
+            return MappingProxyType({})
+        return MappingProxyType(
+            {
+                str(table): frozenset(str(value) for value in uuids)
+                for table, uuids in rows.items()
+                if isinstance(uuids, list) and uuids
+            }
+        )
+
+    return ChangeSet(
+        summary=str(message.get("summary", "")),
+        who=str(message.get("who", "")),
+        kind="remote",
+        added=part("added"),
+        changed=part("changed"),
+        removed=part("removed"),
+    )
+
+
+class LiveBid:
+    """One user's live link to a bid on a server (see the module docstring)."""
+
+    def __init__(self, workspace: Workspace, conninfo: str) -> None:
+        self.workspace = workspace
+        self.origin = uuid.uuid4().hex
+        self.state: ConnectionState | None = None
+        #: Which section this user has open (uuid, label), announced again after a reconnect.
+        self._section: tuple[str, str] | None = None
+        self._presence_listeners: list[PresenceListener] = []
+        self._state_listeners: list[StateListener] = []
+        self._lock = threading.Lock()
+        self.presence_available = postgres_notify.ensure_live_objects(workspace.bid.engine)
+        self.listener = postgres_notify.LiveListener(conninfo, self._on_message, self._on_state)
+        workspace.on_publish(self._publish)
+
+    @classmethod
+    def start(cls, workspace: Workspace, *, council: str = "") -> LiveBid | None:
+        """Start listening for other users' writes on `workspace`; None for a bid file."""
+        from crmbid_desktop.store.postgres import PostgresBackend, application_name
+
+        backend = workspace.bid.backend
+        if not isinstance(backend, PostgresBackend) or workspace.read_only:
+            return None
+        name = application_name(workspace.user or backend.user, council or backend.council)
+        live = cls(workspace, postgres_notify.conninfo_for(backend.location, name))
+        live.listener.start()
+        return live
+
+    def stop(self) -> None:
+        """Stop listening (the bid is closing): presence ends with the connection."""
+        self.workspace.remove_publisher(self._publish)
+        self.listener.stop()
+
+    # -- listeners ------------------------------------------------------------------------------
+    def on_presence(self, listener: PresenceListener) -> None:
+        """Be told who else has which section open, each time that changes."""
+        self._presence_listeners.append(listener)
+
+    def on_state(self, listener: StateListener) -> None:
+        """Be told when the connection to the server is lost and when it is back."""
+        self._state_listeners.append(listener)
+
+    @property
+    def connected(self) -> bool:
+        return self.state is not None and self.state.connected
+
+    # -- presence -------------------------------------------------------------------------------
+    def open_section(self, section_uuid: str, label: str) -> None:
+        """This user now has section `label` ("4.2") open in the editor."""
+        with self._lock:
+            self._section = (section_uuid, label)
+        self._announce()
+
+    def leave_section(self) -> None:
+        with self._lock:
+            self._section = None
+        self._announce()
+
+    def others(self) -> list[Presence]:
+        """Who else has a section open now (users whose connection died are not counted)."""
+        if not self.presence_available:
+            return []
+        try:
+            return postgres_notify.present(
+                self.workspace.bid.engine, except_pid=self.listener.backend_pid
+            )
+        except Exception as error:  # the server is away: nobody can be shown as present
+            log.info("Presence could not be read: %s", error)
+            return []
+
+    def _announce(self) -> None:
+        pid = self.listener.backend_pid
+        if pid is None or not self.presence_available:
+            return  # not connected: announced again once the connection is back
+        engine = self.workspace.bid.engine
+        try:
+            if self._section is None:
+                postgres_notify.clear_presence(engine, pid)
+            else:
+                section_uuid, label = self._section
+                postgres_notify.set_presence(engine, pid, self.workspace.user, section_uuid, label)
+        except Exception as error:  # presence is a courtesy: never a failure for the user
+            log.info("Presence could not be announced: %s", error)
+
+    # -- the server's side ---------------------------------------------------------------------
+    def _publish(self, session: Session, changes: ChangeSet) -> None:
+        postgres_notify.publish(session.connection(), message_of(changes, self.origin))
+
+    def _on_message(self, message: dict[str, Any]) -> None:
+        if message.get("presence"):
+            self._tell_presence()
+            return
+        if message.get("origin") == self.origin:
+            return  # this user's own write, already shown when it was saved
+        ref = message.get("ref")
+        if ref is not None:
+            import json
+
+            kept = postgres_notify.read_referenced(self.workspace.bid.engine, int(ref))
+            if kept is None:
+                log.warning("A change set sent by reference (%s) was no longer there", ref)
+                return
+            message = json.loads(kept)
+        changes = remote_change_set(message)
+        if changes:
+            self.workspace.tell_changed(changes)
+
+    def _on_state(self, state: ConnectionState) -> None:
+        self.state = state
+        if state.connected:
+            self._announce()  # a new connection has a new pid: say again where this user is
+        for listener in list(self._state_listeners):
+            listener(state)
+        if state.connected:
+            self._tell_presence()
+
+    def _tell_presence(self) -> None:
+        if not self._presence_listeners:
+            return
+        others = self.others()
+        for listener in list(self._presence_listeners):
+            listener(others)

@@ -1,0 +1,165 @@
+"""Live screens on a shared server: NOTIFY carries each write's change set to the other users.
+
+Real PostgreSQL (the server fixtures), two Workspaces on one database as two users would have.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import queue
+import time
+from pathlib import Path
+
+import pytest
+
+from crmbid_desktop.paths import AppPaths
+from crmbid_desktop.services.bid.bid_files import open_workspace
+from crmbid_desktop.services.bid.changes import ChangeSet
+from crmbid_desktop.services.bid.live import LiveBid, remote_change_set
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers import partners
+from crmbid_desktop.store import postgres_notify
+
+
+def _open(place: str, paths: AppPaths, user: str) -> tuple[Workspace, LiveBid, queue.Queue]:
+    workspace = open_workspace(place, paths, user=user)
+    arrived: queue.Queue[ChangeSet] = queue.Queue()
+    workspace.on_changed(arrived.put)
+    live = LiveBid.start(workspace)
+    assert live is not None and live.connected
+    return workspace, live, arrived
+
+
+@pytest.fixture
+def two_users(server_bid: str, app_paths: AppPaths):
+    alice = _open(server_bid, app_paths, "Alice (Leeds)")
+    bob = _open(server_bid, app_paths, "Bob (Newham)")
+    yield alice, bob
+    for workspace, live, _ in (alice, bob):
+        live.stop()
+        workspace.close()
+
+
+def _rename_first_council(workspace: Workspace, name: str) -> str:
+    row = partners.partner_rows(workspace)[0]
+    detail = partners.partner_detail(workspace, row.id)
+    partners.save_partner(workspace, row.id, dataclasses.replace(detail.row.fields, name=name))
+    return row.uuid
+
+
+def _next(arrived: queue.Queue, timeout: float = 1.0) -> ChangeSet:
+    return arrived.get(timeout=timeout)
+
+
+def test_a_write_reaches_the_other_user_within_a_second(two_users) -> None:
+    (alice, _, alice_heard), (_, _, bob_heard) = two_users
+    started = time.monotonic()
+    uuid = _rename_first_council(alice, "Leeds City Council (lead)")
+    remote = _next(bob_heard)
+    assert time.monotonic() - started < 1.0
+    assert remote.kind == "remote"
+    assert remote.who == "Alice (Leeds)"
+    assert remote.changed_in("partner") == {uuid}
+    assert remote.summary.startswith("Changed partner Leeds City Council (lead)")
+    # Alice saw her own write once, as her edit, and not again from the server.
+    own = _next(alice_heard)
+    assert own.kind == "edit"
+    with pytest.raises(queue.Empty):
+        alice_heard.get(timeout=0.5)
+    assert bob_heard.empty()
+
+
+def test_undo_and_additions_and_removals_travel_too(two_users) -> None:
+    (alice, _, _), (_, _, bob_heard) = two_users
+    new_id = partners.add_partner(alice, partners.PartnerFields(name="Bristol City Council"))
+    added = _next(bob_heard)
+    assert len(added.added_to("partner")) == 1
+    (uuid,) = added.added_to("partner")
+    partners.delete_partner(alice, new_id)
+    removed = _next(bob_heard)
+    assert uuid in removed.removed_from("partner")
+
+
+def test_a_large_change_set_goes_by_reference(two_users) -> None:
+    (alice, _, _), (_, _, bob_heard) = two_users
+    with alice.edit("Added 400 councils") as session:
+        from crmbid_desktop.store.models import Partner
+
+        for number in range(400):
+            session.add(Partner(name=f"Council {number}", position=100 + number))
+    remote = _next(bob_heard, timeout=2.0)
+    assert len(remote.added_to("partner")) == 400
+    assert remote.who == "Alice (Leeds)"
+    with alice.bid.engine.connect() as connection:
+        from sqlalchemy import text
+
+        kept = connection.execute(text("SELECT count(*) FROM crmbid_live.change_set")).scalar()
+    assert kept == 1  # the set itself was too big for NOTIFY's 8000 bytes
+
+
+def test_a_rolled_back_write_is_never_announced(two_users) -> None:
+    (alice, _, _), (_, _, bob_heard) = two_users
+    with pytest.raises(RuntimeError), alice.edit("Half an edit") as session:
+        from crmbid_desktop.store.models import Partner
+
+        session.add(Partner(name="Never saved", position=99))
+        session.flush()
+        raise RuntimeError("the user's edit failed half-way")
+    with pytest.raises(queue.Empty):
+        bob_heard.get(timeout=0.7)
+
+
+def test_presence_is_shown_and_ends_with_leaving_or_a_dead_connection(two_users, pg_server) -> None:
+    (_, alice_live, _), (_, bob_live, _) = two_users
+    seen: queue.Queue[list] = queue.Queue()
+    bob_live.on_presence(seen.put)
+    alice_live.open_section("uuid-4-2", "4.2")
+    shown = seen.get(timeout=1.0)
+    assert [p.describe() for p in shown] == ["Alice (Leeds) is editing 4.2"]
+    assert bob_live.others()[0].section_uuid == "uuid-4-2"
+    assert alice_live.others() == []  # nobody else; Alice does not see herself
+    alice_live.leave_section()
+    assert seen.get(timeout=1.0) == []
+    # A connection that dies (a crashed program, a lost network) ends its presence by itself.
+    alice_live.open_section("uuid-4-2", "4.2")
+    assert seen.get(timeout=1.0)
+    alice_live.listener.stop()
+    assert bob_live.others() == []
+
+
+def test_a_lost_connection_is_reported_and_comes_back(two_users, pg_server) -> None:
+    (alice, _, _), (_, bob_live, bob_heard) = two_users
+    states: queue.Queue = queue.Queue()
+    bob_live.on_state(states.put)
+    database = alice.bid.backend.location.database  # type: ignore[attr-defined]
+    pg_server.admin(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS false')
+    try:
+        pg_server.admin(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            f"WHERE datname = '{database}' AND pid <> pg_backend_pid()"
+        )
+        lost = states.get(timeout=3.0)
+        assert not lost.connected
+        assert not bob_live.connected
+    finally:
+        pg_server.admin(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true')
+    back = states.get(timeout=5.0)
+    assert back.connected
+    # Listening again: Alice's next write reaches Bob as before.
+    _rename_first_council(alice, "Leeds after the outage")
+    assert _next(bob_heard, timeout=2.0).who == "Alice (Leeds)"
+
+
+def test_a_bid_file_has_no_live_link(bid_path: Path, app_paths: AppPaths) -> None:
+    workspace = open_workspace(bid_path, app_paths)
+    try:
+        assert LiveBid.start(workspace) is None
+    finally:
+        workspace.close()
+
+
+def test_a_malformed_message_is_left_out_not_raised() -> None:
+    changes = remote_change_set({"who": "Alice", "added": {"partner": "not a list"}, "x": 1})
+    assert not changes
+    assert remote_change_set({"changed": {"task": ["a", "b"]}}).changed_in("task") == {"a", "b"}
+    assert postgres_notify.MAX_PAYLOAD < 8000
