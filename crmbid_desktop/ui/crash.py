@@ -56,6 +56,32 @@ def crash_message(log_file: str, crash_trace: str = "") -> str:
     return text
 
 
+def lost_server_connection(value: BaseException) -> bool:
+    """True for a bid on a server whose connection dropped mid-read (server stopped, network
+    gone): the status bar already says "Reconnecting…" and the window waits read-only, so it
+    is logged, not shown as a crash. Nothing is imported for it: a file bid never loads these."""
+    kinds = []
+    for name, attribute in (
+        ("sqlalchemy.exc", "OperationalError"),
+        ("sqlalchemy.exc", "InterfaceError"),
+        ("sqlalchemy.exc", "InvalidatePoolError"),
+        ("psycopg", "OperationalError"),
+        ("psycopg", "InterfaceError"),
+    ):
+        module = sys.modules.get(name)
+        kind = getattr(module, attribute, None) if module is not None else None
+        if isinstance(kind, type):
+            kinds.append(kind)
+    if not kinds or "psycopg" not in sys.modules:
+        return False
+    seen: BaseException | None = value
+    while seen is not None:
+        if isinstance(seen, tuple(kinds)):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def make_excepthook(*, show_dialog: bool, log_file: str, crash_trace: str = "") -> ExceptHook:
     """An excepthook that logs the traceback and, unless disabled, shows it in a dialog.
 
@@ -65,6 +91,9 @@ def make_excepthook(*, show_dialog: bool, log_file: str, crash_trace: str = "") 
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, value, tb)
+            return
+        if lost_server_connection(value):
+            log.warning("The server could not be reached: %s", value)
             return
         log.critical("Unhandled error", exc_info=(kind, value, tb))
         if not show_dialog or QApplication.instance() is None:

@@ -69,6 +69,7 @@ NAMES: dict[str, str] = {
     "review": "mdi6.comment-check-outline",
     "restore": "mdi6.history",
     "compare": "mdi6.compare-horizontal",
+    "presence": "mdi6.account-edit-outline",
     # formatting
     "bold": "mdi6.format-bold",
     "italic": "mdi6.format-italic",

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette, QUndoGroup
@@ -38,6 +39,9 @@ from crmbid_desktop.ui.pages.base import Page
 from crmbid_desktop.ui.undo import history_for
 from crmbid_desktop.ui.widgets import name_helper_buttons, name_widget
 from crmbid_desktop.ui.window_state import WindowState
+
+if TYPE_CHECKING:
+    from crmbid_desktop.ui.live_status import LiveStatus
 
 BID_FILTER = f"CRM bids (*{BID_SUFFIX});;All files (*)"
 
@@ -174,6 +178,8 @@ class MainWindow(QMainWindow):
         self._shown_plan_today: date | None = None
         self.statusBar().addPermanentWidget(self.plan_today_label)
         self.statusBar().addPermanentWidget(self.save_state_label)
+        #: A bid on a shared server: the connection, who is where, the lost-connection banner.
+        self.live_status: LiveStatus | None = None
 
         self._build_menus()
         self.set_workspace(workspace)
@@ -212,6 +218,7 @@ class MainWindow(QMainWindow):
         self._fit_navigation()
         self.navigation.blockSignals(False)
         workspace.user = self.settings.signature
+        self._follow_server(workspace)
         self._adopt_computer_plan_today()
         self._show_plan_today()
         self._update_go_menu()
@@ -224,6 +231,23 @@ class MainWindow(QMainWindow):
         self._apply_read_only(workspace.read_only)
         self.window_state.add_recent_file(workspace.place)
         self._update_recent_menu()
+
+    def _follow_server(self, workspace: Workspace) -> None:
+        """Other users' writes, presence and the connection, for a bid on a server only."""
+        if self.live_status is None and not workspace.bid.on_server:
+            return  # a bid file: nothing to listen to (and nothing more to import at start-up)
+        if self.live_status is None:
+            from crmbid_desktop.ui.live_status import LiveStatus
+
+            self.live_status = LiveStatus(self)
+        self.live_status.follow(workspace)
+
+    def set_editing_allowed(self, allowed: bool) -> None:
+        """The connection to the server was lost (False) or is back (True): read-only meanwhile."""
+        from crmbid_desktop.ui.live_status import pages_editing_allowed
+
+        self._apply_read_only(not allowed)
+        pages_editing_allowed(self._built.values(), allowed)
 
     def _fit_navigation(self) -> None:
         """As wide as the longest page name in the navigation's font, at any display scale."""
@@ -845,6 +869,8 @@ class MainWindow(QMainWindow):
 
     def _stop_listening(self) -> None:
         self.workspace.remove_saved_listener(self._on_saved)
+        if self.live_status is not None:
+            self.live_status.stop()
 
 
 def _enable_edits(root: QWidget, enabled: bool) -> None:

@@ -89,6 +89,7 @@ class LiveBid:
         self.presence_available = postgres_notify.ensure_live_objects(workspace.bid.engine)
         self.listener = postgres_notify.LiveListener(conninfo, self._on_message, self._on_state)
         workspace.on_publish(self._publish)
+        workspace.on_close(self.stop)
 
     @classmethod
     def start(cls, workspace: Workspace, *, council: str = "") -> LiveBid | None:
@@ -106,7 +107,8 @@ class LiveBid:
     def stop(self) -> None:
         """Stop listening (the bid is closing): presence ends with the connection."""
         self.workspace.remove_publisher(self._publish)
-        self.listener.stop()
+        if self.listener.running:
+            self.listener.stop()
 
     # -- listeners ------------------------------------------------------------------------------
     def on_presence(self, listener: PresenceListener) -> None:
@@ -182,10 +184,39 @@ class LiveBid:
         if changes:
             self.workspace.tell_changed(changes)
 
+    def everything(self) -> ChangeSet:
+        """Every row of the bid as "changed" by others: what the pages re-read after an outage,
+        when notifications sent meanwhile were missed (their forms still keep any typing)."""
+        from sqlalchemy import select
+
+        from crmbid_desktop.store.models import Base
+
+        changed: dict[str, frozenset[str]] = {}
+        with self.workspace.reading() as session:
+            for table in Base.metadata.sorted_tables:
+                if "uuid" in table.c:
+                    uuids = frozenset(
+                        str(u) for u in session.execute(select(table.c.uuid)).scalars()
+                    )
+                    if uuids:
+                        changed[table.name] = uuids
+        return ChangeSet(
+            summary="Changes made while the connection was lost",
+            who="",
+            kind="remote",
+            changed=MappingProxyType(changed),
+        )
+
     def _on_state(self, state: ConnectionState) -> None:
+        was_lost = self.state is not None and not self.state.connected
         self.state = state
         if state.connected:
             self._announce()  # a new connection has a new pid: say again where this user is
+            if was_lost:
+                try:
+                    self.workspace.tell_changed(self.everything())
+                except Exception as error:  # lost again at once: the next reconnect catches up
+                    log.info("Could not catch up after the outage: %s", error)
         for listener in list(self._state_listeners):
             listener(state)
         if state.connected:

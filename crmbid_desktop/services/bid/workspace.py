@@ -76,6 +76,7 @@ class Workspace:
         self._recorded_listeners: list[RecordedListener] = []
         self._change_listeners: list[ChangeListener] = []
         self._publishers: list[ChangePublisher] = []
+        self._closing: list[Callable[[], None]] = []
 
     @property
     def path(self) -> Path:
@@ -253,5 +254,12 @@ class Workspace:
         with self.bid.reading() as session:
             yield session
 
+    def on_close(self, listener: Callable[[], None]) -> None:
+        """Be called just before the bid closes (a live link stops listening first)."""
+        self._closing.append(listener)
+
     def close(self) -> None:
+        closing, self._closing = self._closing, []
+        for listener in closing:
+            listener()
         self.bid.close()

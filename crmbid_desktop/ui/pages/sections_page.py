@@ -12,6 +12,7 @@ from PySide6.QtGui import (
     QHideEvent,
     QKeySequence,
     QShortcut,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -51,6 +52,7 @@ from crmbid_desktop.ui.pages.base import Page
 from crmbid_desktop.ui.sections.editor import SectionEditor, editor_toolbar
 from crmbid_desktop.ui.sections.find_replace import FindReplaceDialog
 from crmbid_desktop.ui.sections.history import HistoryPanel
+from crmbid_desktop.ui.sections.presence import SectionPresence
 from crmbid_desktop.ui.sections.reviews import ReviewsPanel
 from crmbid_desktop.ui.widgets import name_widget
 
@@ -123,6 +125,8 @@ class SectionsPage(Page):
         self._loading = False
         self._saved_text = ""
         self._dirty_since = QElapsedTimer()
+        #: Who else is editing which section (a bid on a shared server only).
+        self.presence = SectionPresence(self)
 
         self.outline = OutlineTree(self)
         name_widget(self.outline, "sectionsOutline", "Outline of the proposal")
@@ -355,6 +359,7 @@ class SectionsPage(Page):
         scroller.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         layout = QVBoxLayout(tab)
         layout.addWidget(scroller)
+        layout.addWidget(self.presence.note)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.editor, 1)
         layout.addLayout(meter_row)
@@ -420,6 +425,12 @@ class SectionsPage(Page):
         self.outline.expandAll()
         self.outline.blockSignals(False)
         self._update_total()
+        self.presence.forget_marks()
+        self.presence.show_others()
+
+    def refresh_tooltip(self, item: QTreeWidgetItem, row: section_service.SectionInfo) -> None:
+        """The outline item's own tooltip again (presence adds who is editing to it)."""
+        self._set_tooltip(item, row)
 
     def _set_tooltip(self, item: QTreeWidgetItem, row: section_service.SectionInfo) -> None:
         # The full title too: a narrow outline cuts long titles short.
@@ -491,6 +502,7 @@ class SectionsPage(Page):
             self._update_meter()
             self._update_total()
             self._update_review_tab()
+            self.presence.show_others()  # the tooltips were set again without who is editing
 
     def _show_current_fields(self, row: section_service.SectionInfo) -> None:
         """The open section's details as saved, without disturbing a field being typed in."""
@@ -607,6 +619,8 @@ class SectionsPage(Page):
         self.history.show_section(section_id)
         self._update_meter()
         self._update_review_tab()
+        if self.isVisible():
+            self.presence.opened(section_id)
 
     # -- text: debounced save and live count ---------------------------------------------------
     def _text_changed(self) -> None:
@@ -639,6 +653,8 @@ class SectionsPage(Page):
         if text == self._saved_text:
             self.editor.document().setModified(False)
             return
+        if self.workspace.read_only:
+            return  # kept in the editor, unsaved (the server's connection is lost meanwhile)
         try:
             section_service.save_body(self.workspace, self.section_id, text)
         except (BidFileError, section_service.SectionError) as error:
@@ -680,7 +696,32 @@ class SectionsPage(Page):
 
     def hideEvent(self, event: QHideEvent) -> None:
         self.flush_text()
+        self.presence.left()
         super().hideEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.presence.opened(self.section_id)
+
+    def editing_allowed(self, allowed: bool) -> None:
+        """The connection to the server was lost or is back: the form and editor follow, and
+        what was typed meanwhile (kept in the editor) is saved once editing resumes."""
+        editable = allowed and self.section_id in self.rows
+        for widget in (
+            self.title_edit,
+            self.status_combo,
+            self.limit_spin,
+            self.council_combo,
+            self.author_edit,
+            self.reviewer_edit,
+            self.due_edit,
+            self.guidance_edit,
+            self.toolbar,
+        ):
+            widget.setEnabled(editable)
+        self.editor.setReadOnly(not editable)
+        if editable and self.editor.document().isModified():
+            self.save_timer.start()
 
     # -- details and workflow ----------------------------------------------------------------
     def _save_detail(self, name: str, value: object) -> None:
