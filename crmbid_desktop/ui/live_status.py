@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QLabel
 
+from crmbid_desktop.services.bid.changes import ChangeSet
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.ui.live_link import LiveLink, start_live_link, stop_live_link
+from crmbid_desktop.ui.undo import history_for
 
 if TYPE_CHECKING:
     from crmbid_desktop.services.bid.live import ConnectionState, Presence
@@ -43,6 +45,8 @@ class LiveStatus(QObject):
         self.workspace: Workspace | None = None
         #: True while this object made the bid read-only because the connection was lost.
         self.paused = False
+        #: The bid whose change stream this listens to for other users' edits.
+        self._heard: Workspace | None = None
         self.connection_label = QLabel()
         self.connection_label.setObjectName("connectionState")
         self.connection_label.setAccessibleName("Connection to the server")
@@ -57,7 +61,7 @@ class LiveStatus(QObject):
     def follow(self, workspace: Workspace) -> None:
         """A bid was opened in the window: stop the last bid's link, start this one's."""
         if self.workspace is not None and self.workspace is not workspace:
-            stop_live_link(self.workspace)
+            self.stop()
         self.workspace = workspace
         self.paused = False
         self.link = start_live_link(workspace)
@@ -65,12 +69,22 @@ class LiveStatus(QObject):
         self.presence_label.hide()
         if self.link is None:
             return
+        history_for(workspace).changed.connect(self.show_remote_edit)
+        self._heard = workspace
         self.link.state_changed.connect(self.show_state)
         self.link.presence_changed.connect(self.show_presence)
         self.show_state(self.link.state)
         self.show_presence(self.link.others)
 
+    def show_remote_edit(self, changes: ChangeSet) -> None:
+        """Another user's edit, named in the status bar as the user's own saves are."""
+        if changes.kind == "remote" and changes.who and changes.summary:
+            self.window.statusBar().showMessage(f"{changes.who}: {changes.summary}", 5000)
+
     def stop(self) -> None:
+        if self._heard is not None:
+            history_for(self._heard).changed.disconnect(self.show_remote_edit)
+            self._heard = None
         if self.workspace is not None:
             stop_live_link(self.workspace)
 

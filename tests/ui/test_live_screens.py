@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from crmbid_desktop.paths import AppPaths
 from crmbid_desktop.services.bid.bid_files import open_workspace
@@ -89,16 +89,27 @@ def test_a_council_renamed_in_one_window_shows_in_the_other_within_a_second(
     form = _page(alice, "partnersPage").form
     form.name_edit.setText(new_name)
     form.name_edit.textEdited.emit(new_name)  # typed
-    started = time.monotonic()
+    committed: list[float] = []  # when Alice's COMMIT is sent: the other window's clock starts
+    event.listen(
+        alice.workspace.bid.engine, "commit", lambda _c: committed.append(time.monotonic())
+    )
     form.name_edit.editingFinished.emit()
+    shown_at: list[float] = []
 
     def shown() -> None:
         assert new_name in {row.council for row in bob_timetable.tasks.model.rows}
         assert new_name in {row.fields.name for row in bob_partners.model.rows}
+        shown_at.append(time.monotonic())
 
     qtbot.waitUntil(shown, timeout=1000)
-    assert time.monotonic() - started < 1.0
+    assert len(committed) == 1
+    assert shown_at[0] - committed[0] < 1.0
     assert refreshes == {"partners": 0, "timetable": 0}  # rows updated, no full reload
+    assert (
+        bob.statusBar()
+        .currentMessage()
+        .startswith("Alice (Leeds): Changed partner Leeds City Council (lead authority)")
+    )
     # Bob's own undo history is untouched by Alice's edit.
     assert bob.undo_group.activeStack() is None or not bob.undo_group.canUndo()
 

@@ -21,7 +21,8 @@ _NOTHING: Mapping[str, frozenset[str]] = MappingProxyType({})
 class ChangeSet:
     """What one write did: row UUIDs by table name, and who made it.
 
-    `kind` is "edit" for a new change, "undo" or "redo" for a step through the history.
+    `kind` is "edit" for a new change, "undo" or "redo" for a step through the history, and
+    "remote" for another user's write on a shared server (services/bid/live.py).
     """
 
     summary: str
