@@ -210,13 +210,13 @@ class LiveBid:
     def _on_state(self, state: ConnectionState) -> None:
         was_lost = self.state is not None and not self.state.connected
         self.state = state
-        if state.connected:
+        if state.connected and self._section is not None:
             self._announce()  # a new connection has a new pid: say again where this user is
-            if was_lost:
-                try:
-                    self.workspace.tell_changed(self.everything())
-                except Exception as error:  # lost again at once: the next reconnect catches up
-                    log.info("Could not catch up after the outage: %s", error)
+        if state.connected and was_lost:
+            try:
+                self.workspace.tell_changed(self.everything())
+            except Exception as error:  # lost again at once: the next reconnect catches up
+                log.info("Could not catch up after the outage: %s", error)
         for listener in list(self._state_listeners):
             listener(state)
         if state.connected:
