@@ -229,11 +229,14 @@ class LiveListener:
         on_state: StateHandler,
         *,
         heartbeat: float = HEARTBEAT,
+        on_heartbeat: Callable[[], None] | None = None,
     ) -> None:
         self.conninfo = conninfo
         self.on_message = on_message
         self.on_state = on_state
         self.heartbeat = heartbeat
+        #: Called on each heartbeat while connected (a presence check for connections that died).
+        self.on_heartbeat = on_heartbeat
         self.backend_pid: int | None = None
         self._stop = threading.Event()
         self._connected_once = threading.Event()
@@ -293,6 +296,11 @@ class LiveListener:
                 # A killed backend or a dead network shows on the next round trip.
                 connection.execute("SELECT 1")
                 last_check = time.monotonic()
+                if self.on_heartbeat is not None:
+                    try:
+                        self.on_heartbeat()
+                    except Exception:
+                        log.exception("A heartbeat handler failed")
 
     def _deliver(self, payload: str) -> None:
         try:

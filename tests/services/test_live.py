@@ -139,6 +139,18 @@ def test_presence_is_shown_and_ends_with_leaving_or_a_dead_connection(two_users,
     while bob_live.others() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert bob_live.others() == []
+    # Nobody announced it: Bob's screen finds out on its own presence check (every 5 s).
+    _until(seen, lambda others: others == [], timeout=8.0)
+
+
+def test_closing_the_bid_ends_presence_at_once(two_users) -> None:
+    (_, alice_live, _), (_, bob_live, _) = two_users
+    seen: queue.Queue[list] = queue.Queue()
+    bob_live.on_presence(seen.put)
+    alice_live.open_section("uuid-1", "1")
+    _until(seen, bool)
+    alice_live.stop()  # as Workspace.close does first
+    _until(seen, lambda others: others == [])
 
 
 def test_a_lost_connection_is_reported_and_comes_back(two_users, pg_server) -> None:

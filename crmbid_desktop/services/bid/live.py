@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
@@ -27,6 +28,9 @@ from crmbid_desktop.store.postgres_notify import ConnectionState, Presence
 __all__ = ["ConnectionState", "LiveBid", "Presence", "message_of", "remote_change_set"]
 
 log = logging.getLogger(__name__)
+
+#: How often (seconds) presence is looked at again for users whose connection died silently.
+PRESENCE_CHECK = 5.0
 
 PresenceListener = Callable[[list[Presence]], None]
 StateListener = Callable[[ConnectionState], None]
@@ -87,7 +91,12 @@ class LiveBid:
         self._state_listeners: list[StateListener] = []
         self._lock = threading.Lock()
         self.presence_available = postgres_notify.ensure_live_objects(workspace.bid.engine)
-        self.listener = postgres_notify.LiveListener(conninfo, self._on_message, self._on_state)
+        self.listener = postgres_notify.LiveListener(
+            conninfo, self._on_message, self._on_state, on_heartbeat=self._check_presence
+        )
+        #: Who else was last reported present, and when presence was last checked.
+        self._last_others: list[Presence] | None = None
+        self._last_check = 0.0
         workspace.on_publish(self._publish)
         workspace.on_close(self.stop)
 
@@ -105,8 +114,10 @@ class LiveBid:
         return live
 
     def stop(self) -> None:
-        """Stop listening (the bid is closing): presence ends with the connection."""
+        """Stop listening (the bid is closing): presence ends, and the others are told."""
         self.workspace.remove_publisher(self._publish)
+        if self._section is not None:
+            self.leave_section()
         if self.listener.running:
             self.listener.stop()
 
@@ -222,9 +233,18 @@ class LiveBid:
         if state.connected:
             self._tell_presence()
 
+    def _check_presence(self) -> None:
+        """Every few seconds: a user whose connection died sends nothing, so look again."""
+        now = time.monotonic()
+        if self._presence_listeners and now - self._last_check >= PRESENCE_CHECK:
+            self._last_check = now
+            if self.others() != self._last_others:
+                self._tell_presence()
+
     def _tell_presence(self) -> None:
         if not self._presence_listeners:
             return
         others = self.others()
+        self._last_others = others
         for listener in list(self._presence_listeners):
             listener(others)
