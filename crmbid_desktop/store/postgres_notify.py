@@ -88,14 +88,25 @@ def encode(message: Mapping[str, Any]) -> str:
     return json.dumps(message, separators=(",", ":"), ensure_ascii=False)
 
 
-def publish(connection: Connection, message: Mapping[str, Any]) -> None:
+def publish(connection: Connection, message: Mapping[str, Any], *, can_keep: bool = True) -> None:
     """Send `message` (plain JSON data) to every listener when this transaction commits.
 
     A message over the payload limit is kept in `crmbid_live.change_set` and the notification
-    carries only its id (and the sender's origin, so the sender can skip it unread).
+    carries only its id (and the sender's origin, so the sender can skip it unread). Where that
+    table could not be made (`can_keep` False), it says only that much changed: listeners then
+    re-read everything.
     """
     payload = encode(message)
-    if len(payload.encode("utf-8")) > MAX_PAYLOAD:
+    if len(payload.encode("utf-8")) > MAX_PAYLOAD and not can_keep:
+        payload = encode(
+            {
+                "origin": message.get("origin", ""),
+                "who": str(message.get("who", ""))[:200],
+                "summary": str(message.get("summary", ""))[:500],
+                "everything": True,
+            }
+        )
+    elif len(payload.encode("utf-8")) > MAX_PAYLOAD:
         kept = connection.execute(
             text(f"INSERT INTO {SCHEMA}.change_set (payload) VALUES (:payload) RETURNING id"),
             {"payload": payload},

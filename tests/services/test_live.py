@@ -193,3 +193,32 @@ def test_a_malformed_message_is_left_out_not_raised() -> None:
     assert not changes
     assert remote_change_set({"changed": {"task": ["a", "b"]}}).changed_in("task") == {"a", "b"}
     assert postgres_notify.MAX_PAYLOAD < 8000
+
+
+def test_a_command_line_write_reaches_the_open_windows(
+    two_users, server_bid: str, app_paths: AppPaths
+) -> None:
+    from crmbid_desktop.services.bid.bid_files import command_workspace
+
+    _, (_, _, bob_heard) = two_users
+    with command_workspace(server_bid, app_paths, writes=True, user="Carol (Leeds)") as command:
+        uuid = _rename_first_council(command, "Leeds, renamed by a script")
+    remote = _next(bob_heard)
+    assert remote.who == "Carol (Leeds)"
+    assert remote.changed_in("partner") == {uuid}
+
+
+def test_a_large_set_without_the_live_tables_asks_for_everything_to_be_read_again(
+    two_users,
+) -> None:
+    (alice, alice_live, _), (_, _, bob_heard) = two_users
+    alice_live.presence_available = False  # as for a user who may not make the live tables
+    with alice.edit("Added 400 councils") as session:
+        from crmbid_desktop.store.models import Partner
+
+        for number in range(400):
+            session.add(Partner(name=f"Council {number}", position=100 + number))
+    remote = _next(bob_heard, timeout=2.0)
+    assert remote.who == "Alice (Leeds)" and remote.summary == "Added 400 councils"
+    assert len(remote.changed_in("partner")) == 402  # every council, re-read
+    assert len(remote.changed_in("section")) == 14

@@ -87,6 +87,10 @@ def command_workspace(
     """
     if is_server_location(path):
         workspace = open_workspace(path, paths, user=user)
+        if writes:
+            from crmbid_desktop.services.bid.live import announce_writes
+
+            announce_writes(workspace)  # open windows show the command's rows as it writes them
         try:
             yield workspace
         finally:

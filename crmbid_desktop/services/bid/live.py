@@ -10,6 +10,7 @@ every listener is called on the listening thread, so a GUI must hand the call to
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -25,7 +26,14 @@ from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.store import postgres_notify
 from crmbid_desktop.store.postgres_notify import ConnectionState, Presence
 
-__all__ = ["ConnectionState", "LiveBid", "Presence", "message_of", "remote_change_set"]
+__all__ = [
+    "ConnectionState",
+    "LiveBid",
+    "Presence",
+    "announce_writes",
+    "message_of",
+    "remote_change_set",
+]
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +84,25 @@ def remote_change_set(message: Mapping[str, Any]) -> ChangeSet:
         changed=part("changed"),
         removed=part("removed"),
     )
+
+
+def announce_writes(workspace: Workspace) -> None:
+    """Send `workspace`'s writes to the users of a bid on a server, without listening.
+
+    For the command line (`import`, `merge` on a server bid): open windows then show its rows
+    as they show each other's. Does nothing for a bid file or a read-only bid.
+    """
+    if not workspace.bid.on_server or workspace.read_only:
+        return
+    origin = uuid.uuid4().hex
+    can_keep = postgres_notify.ensure_live_objects(workspace.bid.engine)
+
+    def publish(session: Session, changes: ChangeSet) -> None:
+        postgres_notify.publish(
+            session.connection(), message_of(changes, origin), can_keep=can_keep
+        )
+
+    workspace.on_publish(publish)
 
 
 class LiveBid:
@@ -174,7 +201,11 @@ class LiveBid:
 
     # -- the server's side ---------------------------------------------------------------------
     def _publish(self, session: Session, changes: ChangeSet) -> None:
-        postgres_notify.publish(session.connection(), message_of(changes, self.origin))
+        postgres_notify.publish(
+            session.connection(),
+            message_of(changes, self.origin),
+            can_keep=self.presence_available,
+        )
 
     def _on_message(self, message: dict[str, Any]) -> None:
         if message.get("presence"):
@@ -191,7 +222,15 @@ class LiveBid:
                 log.warning("A change set sent by reference (%s) was no longer there", ref)
                 return
             message = json.loads(kept)
-        changes = remote_change_set(message)
+        if message.get("everything"):
+            everything = self.everything()
+            changes = dataclasses.replace(
+                everything,
+                who=str(message.get("who", "")),
+                summary=str(message.get("summary", "")),
+            )
+        else:
+            changes = remote_change_set(message)
         if changes:
             self.workspace.tell_changed(changes)
 
