@@ -158,6 +158,14 @@ def test_a_lost_connection_is_reported_and_comes_back(two_users, pg_server) -> N
     states: queue.Queue = queue.Queue()
     bob_live.on_state(states.put)
     database = alice.bid.backend.location.database  # type: ignore[attr-defined]
+    doomed = partners.partner_rows(alice)[1].uuid
+    # Changed on the server in a way no notification reports (as if sent while Bob was away):
+    # a council removed and one added, behind every Workspace's back.
+    from crmbid_desktop.store.models import Partner
+
+    with alice.bid.transaction() as session:
+        session.delete(session.query(Partner).filter_by(uuid=doomed).one())
+        session.add(Partner(uuid="added-in-outage", name="Bristol City Council", position=9))
     pg_server.admin(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS false')
     try:
         pg_server.admin(
@@ -175,6 +183,8 @@ def test_a_lost_connection_is_reported_and_comes_back(two_users, pg_server) -> N
     catch_up = _next(bob_heard, timeout=2.0)
     assert catch_up.kind == "remote" and catch_up.summary.startswith("Changes made while")
     assert len(catch_up.changed_in("section")) == 14
+    assert catch_up.removed_from("partner") == {doomed}
+    assert catch_up.added_to("partner") == {"added-in-outage"}
     # Listening again: Alice's next write reaches Bob as before.
     _rename_first_council(alice, "Leeds after the outage")
     assert _next(bob_heard, timeout=2.0).who == "Alice (Leeds)"
@@ -220,5 +230,6 @@ def test_a_large_set_without_the_live_tables_asks_for_everything_to_be_read_agai
             session.add(Partner(name=f"Council {number}", position=100 + number))
     remote = _next(bob_heard, timeout=2.0)
     assert remote.who == "Alice (Leeds)" and remote.summary == "Added 400 councils"
-    assert len(remote.changed_in("partner")) == 402  # every council, re-read
+    assert len(remote.added_to("partner")) == 400  # the new ones, found by reading again
+    assert len(remote.changed_in("partner")) == 2  # and every other row, re-read
     assert len(remote.changed_in("section")) == 14

@@ -117,6 +117,7 @@ class LiveBid:
         self._presence_listeners: list[PresenceListener] = []
         self._state_listeners: list[StateListener] = []
         self._lock = threading.Lock()
+        self._known: dict[str, frozenset[str]] | None = None
         self.presence_available = postgres_notify.ensure_live_objects(workspace.bid.engine)
         self.listener = postgres_notify.LiveListener(
             conninfo, self._on_message, self._on_state, on_heartbeat=self._check_presence
@@ -137,12 +138,17 @@ class LiveBid:
             return None
         name = application_name(workspace.user or backend.user, council or backend.council)
         live = cls(workspace, postgres_notify.conninfo_for(backend.location, name))
+        # The rows there are now, followed through every write: after an outage, what was
+        # removed meanwhile is known too.
+        live._known = live._uuids()
+        workspace.on_changed(live._follow)
         live.listener.start()
         return live
 
     def stop(self) -> None:
         """Stop listening (the bid is closing): presence ends, and the others are told."""
         self.workspace.remove_publisher(self._publish)
+        self.workspace.remove_change_listener(self._follow)
         if self._section is not None:
             self.leave_section()
         if self.listener.running:
@@ -234,14 +240,13 @@ class LiveBid:
         if changes:
             self.workspace.tell_changed(changes)
 
-    def everything(self) -> ChangeSet:
-        """Every row of the bid as "changed" by others: what the pages re-read after an outage,
-        when notifications sent meanwhile were missed (their forms still keep any typing)."""
+    def _uuids(self) -> dict[str, frozenset[str]]:
+        """Every row of the bid that has a UUID, by table."""
         from sqlalchemy import select
 
         from crmbid_desktop.store.models import Base
 
-        changed: dict[str, frozenset[str]] = {}
+        found: dict[str, frozenset[str]] = {}
         with self.workspace.reading() as session:
             for table in Base.metadata.sorted_tables:
                 if "uuid" in table.c:
@@ -249,12 +254,47 @@ class LiveBid:
                         str(u) for u in session.execute(select(table.c.uuid)).scalars()
                     )
                     if uuids:
-                        changed[table.name] = uuids
+                        found[table.name] = uuids
+        return found
+
+    def _follow(self, changes: ChangeSet) -> None:
+        """Keep the rows known to exist up to date with every write, own or others'."""
+        with self._lock:
+            if self._known is None:
+                return
+            for table in changes.tables:
+                rows = self._known.get(table, frozenset())
+                self._known[table] = (rows | changes.added_to(table)) - changes.removed_from(table)
+
+    def everything(self) -> ChangeSet:
+        """What the pages re-read after an outage, when notifications were missed.
+
+        Every row of the bid counts as changed; rows known before that are gone now count as
+        removed and new ones as added, so pages also drop rows removed meanwhile. Forms still
+        keep any typing.
+        """
+        now = self._uuids()
+        with self._lock:
+            known, self._known = self._known, dict(now)
+        added: dict[str, frozenset[str]] = {}
+        removed: dict[str, frozenset[str]] = {}
+        changed: dict[str, frozenset[str]] = {}
+        for table in set(now) | set(known or {}):
+            current = now.get(table, frozenset())
+            before = (known or {}).get(table, current)
+            if current - before:
+                added[table] = current - before
+            if before - current:
+                removed[table] = before - current
+            if current & before:
+                changed[table] = current & before
         return ChangeSet(
             summary="Changes made while the connection was lost",
             who="",
             kind="remote",
+            added=MappingProxyType(added),
             changed=MappingProxyType(changed),
+            removed=MappingProxyType(removed),
         )
 
     def _on_state(self, state: ConnectionState) -> None:
