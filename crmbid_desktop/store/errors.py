@@ -109,3 +109,7 @@ class RefusedEditError(BidFileError):
     @property
     def user_message(self) -> str:
         return f"{self.reason}\n\nNothing of this change was saved."
+
+    def __str__(self) -> str:
+        # Pages show str(error) in their message boxes: the words, not the database's name.
+        return self.user_message

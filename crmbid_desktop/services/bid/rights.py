@@ -118,6 +118,10 @@ class EditRights:
         owner = self.councils.get(partner_id) if partner_id is not None else None
         return f"{owner} or {lead}" if owner and owner != self.lead else lead
 
+    def only_who_may(self, partner_id: int | None, what: str) -> str:
+        """ "Only Leeds City Council or the lead (…) may change 4.2 'Governance'." """
+        return f"Only {self.who_may(partner_id)} may change {what}."
+
 
 EVERYTHING = EditRights(everything=True, partner_ids=frozenset(), lead="", councils={})
 
@@ -191,6 +195,11 @@ def _partner_names(session: Session) -> dict[int, str]:
     return {int(i): str(n) for i, n in session.execute(select(Partner.id, Partner.name))}
 
 
+def section_label(number: str, title: str) -> str:
+    """How a refusal names a section: "4.2 'Governance'", or "'Appendix A'" without a number."""
+    return f"{number} '{title}'" if number else f"'{title}'"
+
+
 def _section_label(session: Session, section_id: object) -> tuple[int | None, str]:
     """(author partner, "4.2 'Governance'") of a section, or (None, "a section")."""
     from crmbid_desktop.store.models import Section
@@ -210,8 +219,7 @@ def _section_label(session: Session, section_id: object) -> tuple[int | None, st
         for item in number_outline(OutlineItem(r.id, r.parent_id, r.position) for r in shape)
     }
     number = "" if found.is_appendix else numbers.get(section_id, "")
-    label = f"{number} '{found.title}'" if number else f"'{found.title}'"
-    return found.author_partner_id, label
+    return found.author_partner_id, section_label(number, found.title)
 
 
 def _owner_and_words(

@@ -1,0 +1,125 @@
+"""A partner council's login on a server bid: another council's section is read-only, says
+who may edit it, and an edit the server refuses shows that in a message box (issue 22, item 6).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from crmbid_desktop.paths import AppPaths
+from crmbid_desktop.services.bid.bid_files import open_workspace
+from crmbid_desktop.services.bid.rights import EVERYTHING
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.ui.main_window import PAGES, MainWindow
+from crmbid_desktop.ui.window_state import WindowState
+from tests.helpers.pg_server import TestServer
+from tests.helpers.team_bid import LEAD, LEEDS, NEWHAM, TeamBid, team_bid
+
+SHOTS = Path("/tmp/rls-shots")
+
+
+@pytest.fixture
+def team(pg_server: TestServer, server_database: str, app_paths: AppPaths) -> Iterator[TeamBid]:
+    with team_bid(pg_server, server_database, app_paths) as made:
+        yield made
+
+
+@pytest.fixture
+def leeds(team: TeamBid, app_paths: AppPaths) -> Iterator[Workspace]:
+    workspace = open_workspace(team.urls[LEEDS], app_paths, user="Alice (Leeds)")
+    yield workspace
+    workspace.close()
+
+
+def _sections_page(qtbot: QtBot, workspace: Workspace, app_paths: AppPaths) -> Any:
+    window = MainWindow(workspace, WindowState(app_paths.settings_file))
+    qtbot.addWidget(window)
+    window.resize(1024, 768)
+    window.show()
+    index = next(i for i, spec in enumerate(PAGES) if spec.object_name == "sectionsPage")
+    window.go_to(index)
+    page = window.page(index)
+    page.window_ = window
+    return page
+
+
+def _select(page: Any, section_id: int) -> None:
+    page.outline.setCurrentItem(page.outline.find_item(section_id))
+
+
+def test_another_council_s_section_is_read_only_and_says_who_may_edit_it(
+    qtbot: QtBot, team: TeamBid, leeds: Workspace, app_paths: AppPaths
+) -> None:
+    page = _sections_page(qtbot, leeds, app_paths)
+    _select(page, team.governance_id)
+    said = f"Only {NEWHAM} or the lead ({LEAD}) may change 9 'Governance'."
+    assert page.editor.isReadOnly()
+    assert page.editor.toolTip() == said
+    assert page.rights_note.isVisible()
+    assert page.rights_note.text().startswith(said)
+    assert not page.title_edit.isEnabled()
+    assert not page.council_combo.isEnabled()
+    if SHOTS.parent.exists():
+        SHOTS.mkdir(exist_ok=True)
+        qtbot.wait(50)  # the layout settles
+        page.window_.grab().save(str(SHOTS / "partner-reads-another-section.png"))
+    # Its own section: editable (but giving it to another council is the lead's to do).
+    _select(page, team.strategic_fit_id)
+    assert not page.editor.isReadOnly()
+    assert not page.rights_note.isVisible()
+    assert page.editor.toolTip() == ""
+    assert page.title_edit.isEnabled()
+    assert not page.council_combo.isEnabled()
+    _type(page, "Leeds's strategic fit.")
+    page.flush_text()
+    with leeds.reading() as session:
+        from crmbid_desktop.store.models import Section
+
+        saved = session.get(Section, team.strategic_fit_id)
+        assert saved is not None and saved.body.strip() == "Leeds's strategic fit."
+
+
+def _type(page: Any, text: str) -> None:
+    """As the user types: into the editor, marking it changed."""
+    page.editor.selectAll()
+    page.editor.insertPlainText(text)
+
+
+def test_a_refused_edit_shows_who_may_make_it_and_keeps_the_typing(
+    qtbot: QtBot,
+    team: TeamBid,
+    leeds: Workspace,
+    app_paths: AppPaths,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    page = _sections_page(qtbot, leeds, app_paths)
+    # As if the page had been opened before the lead gave the section to Newham.
+    page.rights = EVERYTHING
+    _select(page, team.governance_id)
+    assert not page.editor.isReadOnly()
+    told: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda _parent, title, text, *a: told.append((title, text))
+    )
+    _type(page, "Leeds writes Newham's part.")
+    page.flush_text()
+    assert told == [
+        (
+            "The text could not be saved",
+            f"Only {NEWHAM} or the lead ({LEAD}) may change 9 'Governance'.\n\n"
+            "Nothing of this change was saved.",
+        )
+    ]
+    assert page.editor.markdown().strip() == "Leeds writes Newham's part."  # typing kept
+    assert page.editor.document().isModified()
+    with leeds.reading() as session:
+        from crmbid_desktop.store.models import Section
+
+        kept = session.get(Section, team.governance_id)
+        assert kept is not None and kept.body == ""  # nothing saved
