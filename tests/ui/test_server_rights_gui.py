@@ -123,3 +123,38 @@ def test_a_refused_edit_shows_who_may_make_it_and_keeps_the_typing(
 
         kept = session.get(Section, team.governance_id)
         assert kept is not None and kept.body == ""  # nothing saved
+
+
+def test_a_refusal_no_page_catches_gets_a_message_box_not_a_crash(
+    qtbot: QtBot, team: TeamBid, leeds: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crmbid_desktop.services.bid.errors import RefusedEditError
+    from crmbid_desktop.services.registers import partners
+    from crmbid_desktop.ui.application import read_only_excepthook
+
+    shown: list[tuple[str, str]] = []
+
+    def exec_(box: QMessageBox) -> int:
+        shown.append((box.objectName(), box.text()))
+        if SHOTS.parent.exists():
+            SHOTS.mkdir(exist_ok=True)
+            box.show()  # laid out as exec() would
+            box.adjustSize()
+            box.grab().save(str(SHOTS / "refused-edit-box.png"))
+            box.hide()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+    with pytest.raises(RefusedEditError) as refused:
+        partners.delete_partner(leeds, team.partner_ids[LEEDS])
+    crashed: list[BaseException] = []
+    hook = read_only_excepthook(lambda _k, value, _t: crashed.append(value), lambda: None)
+    hook(RefusedEditError, refused.value, None)
+    assert crashed == []
+    assert shown == [
+        (
+            "refusedEditDialog",
+            f"Only the lead ({LEAD}) may add councils to the partnership or remove them.\n\n"
+            "Nothing of this change was saved.",
+        )
+    ]
