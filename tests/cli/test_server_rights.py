@@ -4,6 +4,7 @@ reads everything, and a refused edit says who may make it (issue 22, item 6)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from dataclasses import replace
 
 import pytest
@@ -233,3 +234,27 @@ def test_server_grant_names_what_is_wrong(
     assert "“Nowhere” is not a council of this bid" in capsys.readouterr().err
     assert run(["server", "grant", url, "--council", LEEDS, "--login", "nobody_here"]) == 1
     assert "there is no login role “nobody_here”" in capsys.readouterr().err
+
+
+def test_a_partner_saves_a_copy_as_a_file_and_has_no_timed_backups(
+    team: TeamBid, app_paths: AppPaths, tmp_path: Path
+) -> None:
+    """Issue 22 item 7 under a council's role: the user's own snapshot is the whole bid."""
+    from crmbid_desktop.services.bid.bid_files import open_guarded, save_copy
+
+    guarded = open_guarded(team.urls[NEWHAM], app_paths, user="Nia (Newham)")
+    try:
+        sections.save_body(guarded.workspace, team.governance_id, "Newham's governance.")
+        assert guarded.backup_now() is None
+        assert guarded.tick() is None
+        target = tmp_path / "snapshot.crmbid"
+        save_copy(guarded.workspace, target)
+    finally:
+        guarded.close()
+    assert not any(app_paths.backups_dir.glob("*"))
+    copy = open_workspace(target, app_paths)
+    try:
+        assert copy.bid.counts().partners == 3
+        assert _body(copy, team.governance_id).strip() == "Newham's governance."
+    finally:
+        copy.close()
