@@ -4,8 +4,8 @@ reads everything, and a refused edit says who may make it (issue 22, item 6)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text

@@ -158,3 +158,32 @@ def test_a_refusal_no_page_catches_gets_a_message_box_not_a_crash(
             "Nothing of this change was saved.",
         )
     ]
+
+
+def test_another_council_s_details_are_read_only_on_the_partners_page(
+    qtbot: QtBot, team: TeamBid, leeds: Workspace, app_paths: AppPaths
+) -> None:
+    window = MainWindow(leeds, WindowState(app_paths.settings_file))
+    qtbot.addWidget(window)
+    window.resize(1024, 768)
+    window.show()
+    index = next(i for i, spec in enumerate(PAGES) if spec.object_name == "partnersPage")
+    window.go_to(index)
+    page: Any = window.page(index)
+    page._select(team.partner_ids[NEWHAM])
+    said = f"Only {NEWHAM} or the lead ({LEAD}) may change {NEWHAM}'s details. You can read them."
+    assert page.form.rights_note.isVisible()
+    assert page.form.rights_note.text() == said
+    assert not page.form.name_edit.isEnabled()
+    assert page.form.name_edit.toolTip() == said
+    assert not page.form.notes_edit.isEnabled()
+    assert not page.form.add_contact_button.isEnabled()
+    assert not page.add_button.isEnabled() and not page.delete_button.isEnabled()
+    if SHOTS.parent.exists():
+        SHOTS.mkdir(exist_ok=True)
+        qtbot.wait(50)
+        window.grab().save(str(SHOTS / "partner-reads-another-council.png"))
+    page._select(team.partner_ids[LEEDS])
+    assert not page.form.rights_note.isVisible()
+    assert page.form.name_edit.isEnabled() and page.form.notes_edit.isEnabled()
+    assert not page.delete_button.isEnabled()  # removing councils is the lead's
