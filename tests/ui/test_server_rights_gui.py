@@ -118,6 +118,13 @@ def test_a_refused_edit_shows_who_may_make_it_and_keeps_the_typing(
     ]
     assert page.editor.markdown().strip() == "Leeds writes Newham's part."  # typing kept
     assert page.editor.document().isModified()
+    # The page has read the rights again: the section is read-only now, and saying so once is
+    # enough (the next pause or switch does not try, and tell, again).
+    assert page.editor.isReadOnly()
+    assert page.rights_note.text().startswith(f"Only {NEWHAM} or the lead ({LEAD})")
+    page.flush_text()
+    assert len(told) == 1
+    assert page.editor.markdown().strip() == "Leeds writes Newham's part."
     with leeds.reading() as session:
         from crmbid_desktop.store.models import Section
 
