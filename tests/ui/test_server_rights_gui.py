@@ -194,3 +194,31 @@ def test_another_council_s_details_are_read_only_on_the_partners_page(
     assert not page.form.rights_note.isVisible()
     assert page.form.name_edit.isEnabled() and page.form.notes_edit.isEnabled()
     assert not page.delete_button.isEnabled()  # removing councils is the lead's
+
+
+def test_another_council_s_task_cannot_be_edited_from_the_timetable(
+    qtbot: QtBot,
+    team: TeamBid,
+    leeds: Workspace,
+    app_paths: AppPaths,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    window = MainWindow(leeds, WindowState(app_paths.settings_file))
+    qtbot.addWidget(window)
+    window.resize(1024, 768)
+    window.show()
+    index = next(i for i, spec in enumerate(PAGES) if spec.object_name == "timetablePage")
+    window.go_to(index)
+    page: Any = window.page(index)
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a: told.append(text))
+    page.tasks.select_task(team.other_task_id)
+    assert not page.tasks.edit_button.isEnabled()
+    assert not page.tasks.delete_button.isEnabled()
+    tip = page.tasks.edit_button.toolTip()
+    assert tip.startswith(f"Only the lead ({LEAD}) may change the task '")
+    page.tasks._edit_selected()  # as a double-click does
+    assert told == [tip]
+    page.tasks.select_task(team.leeds_task_id)
+    assert page.tasks.edit_button.isEnabled() and page.tasks.delete_button.isEnabled()
+    assert page.tasks.edit_button.toolTip() == ""  # its own tip again (none)
