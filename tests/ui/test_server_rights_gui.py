@@ -222,3 +222,48 @@ def test_another_council_s_task_cannot_be_edited_from_the_timetable(
     page.tasks.select_task(team.leeds_task_id)
     assert page.tasks.edit_button.isEnabled() and page.tasks.delete_button.isEnabled()
     assert page.tasks.edit_button.toolTip() == ""  # its own tip again (none)
+
+
+def test_products_and_risks_say_who_may_change_them(
+    qtbot: QtBot, team: TeamBid, leeds: Workspace, app_paths: AppPaths
+) -> None:
+    from sqlalchemy import select
+
+    from crmbid_desktop.store.models import Product
+
+    it = open_workspace(team.it_url, app_paths, user="IT")
+    try:
+        with it.edit("Give Leeds a product") as session:
+            products = list(session.scalars(select(Product).order_by(Product.id)))
+            products[0].owner_partner_id = team.partner_ids[LEEDS]
+            mine, other = products[0].id, products[1].id
+            other_name = products[1].name
+    finally:
+        it.close()
+    window = MainWindow(leeds, WindowState(app_paths.settings_file))
+    qtbot.addWidget(window)
+    window.resize(1024, 768)
+    window.show()
+    index = next(i for i, spec in enumerate(PAGES) if spec.object_name == "sustainabilityPage")
+    window.go_to(index)
+    page: Any = window.page(index)
+    tab = page.products
+    assert not tab.new_button.isEnabled()  # a new product would be nobody's: the lead's
+    tab._select(other)
+    said = f"Only the lead ({LEAD}) may change the product '{other_name}'."
+    assert not tab.form_box.isEnabled() and not tab.delete_button.isEnabled()
+    assert tab.form_box.toolTip() == said and tab.error.text() == said
+    if SHOTS.parent.exists():
+        SHOTS.mkdir(exist_ok=True)
+        qtbot.wait(50)
+        window.grab().save(str(SHOTS / "partner-reads-another-product.png"))
+    tab._select(mine)
+    assert tab.form_box.isEnabled() and tab.delete_button.isEnabled()
+    assert tab.form_box.toolTip() == "" and tab.error.isHidden()
+    risks = page.risks
+    page.tabs.setCurrentWidget(risks)
+    first = risks._all_rows[0].id
+    risks._select(first)
+    assert not risks.form_box.isEnabled()
+    assert risks.form_box.toolTip() == f"Only the lead ({LEAD}) may change the risk register."
+    assert not risks.new_button.isEnabled()
