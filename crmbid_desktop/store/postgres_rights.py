@@ -307,6 +307,10 @@ def assign_councils(
             upsert,
             {"role": role, "council": council.strip(), "partner_id": partner_id, "lead": is_lead},
         )
+        # The schema's version is the admin role's (upgrades): a council may only read it.
+        connection.exec_driver_sql(
+            f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON alembic_version FROM {_quote(role)}"
+        )
         done.append(
             f"{role} edits everything (the lead council, {council})."
             if is_lead

@@ -170,6 +170,19 @@ def _comment_by_lead(team: TeamBid, app_paths: AppPaths) -> int:
         lead.close()
 
 
+def test_a_council_cannot_change_the_schema_version(team: TeamBid, app_paths: AppPaths) -> None:
+    from sqlalchemy.exc import ProgrammingError
+
+    leeds = _open(team, LEEDS, app_paths, "Alice (Leeds)")
+    try:
+        breaking = leeds.edit("Break the version")
+        with pytest.raises(ProgrammingError, match="permission denied"), breaking as session:
+            session.execute(text("UPDATE alembic_version SET version_num = 'x'"))
+        assert leeds.bid.counts().partners == 3
+    finally:
+        leeds.close()
+
+
 def test_every_table_is_guarded_by_forced_policies(team: TeamBid, app_paths: AppPaths) -> None:
     it = open_workspace(team.urls[LEAD], app_paths)
     try:
