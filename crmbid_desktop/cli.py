@@ -108,6 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
     start = init.add_mutually_exclusive_group()
     start.add_argument("--from", dest="source", type=Path, help="a .crmbid file to move in")
     start.add_argument("--template", choices=sorted(TEMPLATES), help="start a new bid from this")
+    council = server_commands.add_parser(
+        "council", help="add a council (its role and rights) to a bid already on the server"
+    )
+    council.add_argument("url", type=_place, help="postgresql://host/database (no password)")
+    council.add_argument("--council", required=True, help="the council's name in the bid")
+    council.add_argument("--lead", action="store_true", help="it is the lead: edits everything")
     grant = server_commands.add_parser(
         "grant", help="let a login edit what a council may (GRANT the council's role TO it)"
     )
@@ -158,6 +164,10 @@ def _server_init(args: argparse.Namespace) -> int:
             from crmbid_desktop.services.bid.rights import grant_login
 
             lines = grant_login(args.url, args.council, args.login)
+        elif args.server_command == "council":
+            from crmbid_desktop.services.bid.rights import add_council
+
+            lines = add_council(args.url, args.council, lead=args.lead)
         else:
             lines = init_server(
                 args.url, args.council, source=args.source, template=args.template, lead=args.lead

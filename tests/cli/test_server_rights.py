@@ -271,3 +271,43 @@ def test_a_partner_saves_a_copy_as_a_file_and_has_no_timed_backups(
         assert _body(copy, team.governance_id).strip() == "Newham's governance."
     finally:
         copy.close()
+
+
+def test_a_bid_moved_to_a_server_gets_councils_afterwards(
+    server_database: str,
+    pg_server: TestServer,
+    bid_path: Path,
+    app_paths: AppPaths,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """File > Move to a server… names no councils; server council adds them later."""
+    from crmbid_desktop.services.bid.bid_files import move_to_server
+    from crmbid_desktop.store.postgres import role_name
+
+    database = server_database.rsplit("/", 1)[1]
+    move_to_server(bid_path, server_database)
+    login = f"nia_{database}"
+    try:
+        assert run(["server", "council", server_database, "--council", LEEDS, "--lead"]) == 0
+        assert run(["server", "council", server_database, "--council", NEWHAM]) == 0
+        out = capsys.readouterr().out
+        assert f"{role_name(database, LEEDS)} edits everything (the lead council, {LEEDS})." in out
+        assert f"{role_name(database, NEWHAM)} edits what is assigned to {NEWHAM}." in out
+        pg_server.admin(f'CREATE ROLE "{login}" LOGIN')
+        assert run(["server", "grant", server_database, "--council", NEWHAM, "--login", login]) == 0
+        host_part = server_database.split("@", 1)[1]
+        newham = open_workspace(f"postgresql://{login}@{host_part}", app_paths, user="Nia")
+        try:
+            with newham.reading() as session:
+                leeds_id = session.scalar(select(Partner.id).where(Partner.name == LEEDS))
+            detail = partners.partner_detail(newham, leeds_id or 0)
+            with pytest.raises(RefusedEditError) as refused:
+                partners.save_partner(newham, leeds_id or 0, replace(detail.row.fields, notes="x"))
+            assert refused.value.reason == f"Only the lead ({LEEDS}) may change {LEEDS}'s details."
+        finally:
+            newham.close()
+    finally:
+        pg_server.admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        pg_server.admin(f'DROP ROLE IF EXISTS "{login}"')
+        for who in ("admin", LEEDS, NEWHAM):
+            pg_server.admin(f'DROP ROLE IF EXISTS "{role_name(database, who)}"')

@@ -62,6 +62,39 @@ def check_lead(councils: Sequence[str], lead: str | None) -> None:
         raise ValueError(f"the lead “{lead}” is not one of the councils named with --council.")
 
 
+def add_council(url: str, council: str, *, lead: bool = False) -> list[str]:
+    """Add a council to a bid already on a server (server council): its group role, and what
+    it may edit (everything with `lead`, which takes the lead from any earlier lead council).
+    Also how a bid moved by File > Move to a server… gets councils' rights."""
+    from crmbid_desktop.store.postgres import (
+        ServerLocation,
+        current_revision,
+        grant_team_roles,
+        make_engine,
+        role_name,
+    )
+    from crmbid_desktop.store.postgres_rights import assign_councils
+
+    location = ServerLocation.parse(url)
+    if not council.strip():
+        raise ValueError("name the council with --council.")
+    engine = make_engine(location)
+    try:
+        with engine.begin() as connection:
+            if not current_revision(connection):
+                raise ValueError("the database holds no bid: run server init first.")
+            done = grant_team_roles(location, connection, [council])
+            done += assign_councils(
+                connection,
+                [(role_name(location.database, council), council)],
+                lead=council if lead else "",
+                admin_role=role_name(location.database, "admin"),
+            )
+    finally:
+        engine.dispose()
+    return done
+
+
 def grant_login(url: str, council: str, login: str) -> list[str]:
     """Make the login role `login` a member of `council`'s role (server grant): it then edits
     what that council may. The council must have been named by server init."""
