@@ -267,3 +267,31 @@ def test_products_and_risks_say_who_may_change_them(
     assert not risks.form_box.isEnabled()
     assert risks.form_box.toolTip() == f"Only the lead ({LEAD}) may change the risk register."
     assert not risks.new_button.isEnabled()
+
+
+def test_the_budget_is_the_lead_s_and_a_partner_s_typing_is_refused_with_the_words(
+    qtbot: QtBot, team: TeamBid, leeds: Workspace, app_paths: AppPaths
+) -> None:
+    from PySide6.QtCore import Qt
+
+    from crmbid_desktop.services.registers import budget
+
+    window = MainWindow(leeds, WindowState(app_paths.settings_file))
+    qtbot.addWidget(window)
+    window.resize(1024, 768)
+    window.show()
+    index = next(i for i, spec in enumerate(PAGES) if spec.object_name == "sustainabilityPage")
+    window.go_to(index)
+    tab: Any = window.page(index).budget
+    model = tab.model
+    cell = next(
+        model.index(r, 1)
+        for r in range(model.rowCount())
+        if model.flags(model.index(r, 1)) & Qt.ItemFlag.ItemIsEditable
+    )
+    before = budget.read_budget(leeds).table
+    assert not model.setData(cell, "1,000", Qt.ItemDataRole.EditRole)
+    assert tab.error.text() == (
+        f"Only the lead ({LEAD}) may change the budget.\n\nNothing of this change was saved."
+    )
+    assert budget.read_budget(leeds).table == before
