@@ -375,8 +375,11 @@ class SectionsPage(Page):
         target = target or self.outline.topLevelItem(0)
         self.section_id = None
         if target is not None:
+            # A new current item is shown by _current_changed; the section is shown here only
+            # when it was current already (loading the editor twice was a third of the visit).
             self.outline.setCurrentItem(target)
-            self._show(int(target.data(0, ID_ROLE)))
+            if self.section_id is None:
+                self._show(int(target.data(0, ID_ROLE)))
         else:
             self._show(None)
 
