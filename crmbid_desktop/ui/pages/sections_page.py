@@ -72,6 +72,8 @@ class OutlineTree(QTreeWidget):
         self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        # One line per section: Qt then need not measure every row to lay out the tree.
+        self.setUniformRowHeights(True)
 
     def dropEvent(self, event: QDropEvent) -> None:
         moved = self.currentItem()
