@@ -159,7 +159,13 @@ class ClarificationsPage(Page):
     def update_rows(self, changes: ChangeSet) -> None:
         """Questions that changed are redrawn in place; the section list only if one was renamed,
         added, removed or moved (saving a section's text changes nothing here)."""
-        heads = section_service.section_head_rows(self.workspace)
+        # Only a change to the sections can rename, add, remove or move one: other writes (a
+        # Gantt drag, a council edit) do not read all the sections' heads again.
+        heads = (
+            section_service.section_head_rows(self.workspace)
+            if changes.touches("section")
+            else self._heads
+        )
         renamed = heads != self._heads
         if not changes.touches("clarification", "clarification_section") and not renamed:
             return
