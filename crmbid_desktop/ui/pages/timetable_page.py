@@ -270,9 +270,7 @@ class TimetablePage(Page):
     def edit_milestone(self, milestone_id: int) -> None:
         assert self.plan is not None
         row = next(m for m in self.plan.milestones if m.id == milestone_id)
-        old = MilestoneInput(
-            row.title, row.due_on, row.due_time, row.kind, row.external, row.notes, row.flag
-        )
+        old = planning.milestone_input(row)
         saved: list[MilestoneInput] = []
 
         def submit(data: object) -> str | None:
