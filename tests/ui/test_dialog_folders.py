@@ -41,9 +41,7 @@ class Dialogs:
 
     def folders(self) -> dict[str, Path]:
         """Each dialog's title and the folder it started in (a suggested name's folder)."""
-        return {
-            title: start if start.is_dir() else start.parent for title, start in self.started
-        }
+        return {title: start if start.is_dir() else start.parent for title, start in self.started}
 
 
 def _page(window: MainWindow, kind: type) -> Any:
