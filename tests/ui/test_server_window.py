@@ -1,0 +1,105 @@
+"""The main window fits where the bid lives: on a server, what only a bid file can do (timed
+backups, moving it to a server) is greyed out with its reason, and Save a Copy makes a file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QMenu
+
+from crmbid_desktop.paths import AppPaths
+from crmbid_desktop.services.bid.bid_files import open_workspace
+from crmbid_desktop.ui.bid_controller import BidController
+from crmbid_desktop.ui.main_window import MainWindow
+from crmbid_desktop.ui.window_state import WindowState
+
+
+def _action(window: MainWindow, name: str) -> QAction:
+    action = window.findChild(QAction, name)
+    assert action is not None
+    return action
+
+
+def test_the_file_menu_fits_a_file_and_a_server(main_window: MainWindow, tmp_path: Path) -> None:
+    backups = _action(main_window, "backupsAction")
+    move = _action(main_window, "moveToServerAction")
+    copy = _action(main_window, "saveCopyAction")
+    title = main_window.windowTitle()
+    assert "Ownership of the CRM National Project" in title
+    if main_window.workspace.bid.on_server:
+        assert not backups.isEnabled() and "IT team (pg_dump)" in backups.toolTip()
+        assert not move.isEnabled() and "already on a server" in move.toolTip()
+        assert copy.isEnabled() and copy.text() == "Save a &Copy as a File…"
+        assert "on 127.0.0.1" in title and "—  —" not in title
+    else:
+        assert backups.isEnabled() and move.isEnabled() and copy.text() == "Save a &Copy As…"
+        assert str(main_window.workspace.path) in title
+    menu = main_window.menuBar().findChild(QMenu, "fileMenu")
+    assert menu is not None and menu.toolTipsVisible()
+    main_window.resize(1024, 768)
+    main_window.grab().save(str(tmp_path / "main-window.png"))
+    menu.adjustSize()
+    menu.grab().save(str(tmp_path / "file-menu.png"))
+    (tmp_path / "title.txt").write_text(title, encoding="utf-8")
+
+
+def test_a_window_moved_from_a_server_to_a_file_gets_its_file_commands_back(
+    qtbot: object, server_bid: str, bid_path: Path, app_paths: AppPaths
+) -> None:
+    on_server = open_workspace(server_bid, app_paths)
+    window = MainWindow(on_server, WindowState(app_paths.settings_file))
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    assert not _action(window, "backupsAction").isEnabled()
+    in_file = open_workspace(bid_path, app_paths)
+    try:
+        window.set_workspace(in_file)  # File > Open of a bid file in the same window
+        assert _action(window, "backupsAction").isEnabled()
+        assert _action(window, "moveToServerAction").isEnabled()
+        assert _action(window, "saveCopyAction").text() == "Save a &Copy As…"
+        assert _action(window, "backupsAction").toolTip() == "Backups"
+    finally:
+        window.close()
+        in_file.close()
+        on_server.close()
+
+
+@pytest.fixture
+def controller(app_paths: AppPaths, qtbot: object) -> Iterator[BidController]:
+    made = BidController(app_paths, WindowState(app_paths.settings_file))
+    yield made
+    made.close()
+
+
+def test_save_a_copy_as_a_file_from_a_server_makes_an_equal_bid_file(
+    controller: BidController,
+    server_bid: str,
+    app_paths: AppPaths,
+    qtbot: object,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    window = controller.start(server_bid)
+    assert window is not None
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    assert window.workspace.bid.on_server
+    assert controller.backups_dialog() is None  # no timed file backups of a bid on a server
+    started: list[str] = []
+    target = app_paths.documents_dir / "snapshot.crmbid"
+
+    def save_dialog(*args: object) -> tuple[str, str]:
+        started.append(str(args[2]))
+        return str(target.with_suffix("")), ""  # no suffix typed: the program adds it
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+    _action(window, "saveCopyAction").trigger()
+    assert Path(started[0]).parent == app_paths.documents_dir
+    assert target.is_file()
+    assert f"Copy saved as {target}" in window.statusBar().currentMessage()
+    copy = open_workspace(target, app_paths)
+    try:
+        assert not copy.bid.on_server
+        assert copy.bid.counts() == window.workspace.bid.counts()
+    finally:
+        copy.close()
