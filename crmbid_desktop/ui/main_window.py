@@ -104,12 +104,20 @@ ITEM_PAGES: dict[str, str] = {
 }
 
 
-def read_only_banner_text(reason: str) -> str:
-    """The banner over a read-only bid, saying why it is read-only when that is known."""
-    why = reason or "this bid is open elsewhere or was opened read-only"
+def read_only_banner_text(reason: str, *, on_server: bool = False) -> str:
+    """The banner over a read-only bid, saying why it is read-only when that is known.
+
+    A bid on a server is never "open elsewhere" (a team shares it), and its copy is a file.
+    """
+    if on_server:
+        why = reason or "this bid on the server was opened read-only"
+        copy = "save a copy as a file (File > Save a Copy as a File…)"
+    else:
+        why = reason or "this bid is open elsewhere or was opened read-only"
+        copy = "save a copy (File > Save a Copy As…)"
     return (
         f"Read-only: {why}. You can read and export it, but changes cannot be saved. To work on "
-        "it, save a copy (File > Save a Copy As…) and open that."
+        f"it, {copy} and open that."
     )
 
 
@@ -273,7 +281,11 @@ class MainWindow(QMainWindow):
 
     def _apply_read_only(self, read_only: bool) -> None:
         """Show the banner and disable what edits the bid when it is open read-only."""
-        self.read_only_banner.setText(read_only_banner_text(self.workspace.read_only_reason))
+        self.read_only_banner.setText(
+            read_only_banner_text(
+                self.workspace.read_only_reason, on_server=self.workspace.bid.on_server
+            )
+        )
         self.read_only_banner.setVisible(read_only)
         _enable_edits(self, not read_only)
         for action in (self.undo_action, self.redo_action):
@@ -826,7 +838,7 @@ class MainWindow(QMainWindow):
             QMessageBox.information(
                 self,
                 "Already on a server",
-                "This bid is already on a server. File > Save a Copy As… makes a file of it.",
+                "This bid is already on a server. File > Save a Copy as a File… makes a file of it.",
             )
             return
         url = ask_server_address(

@@ -103,3 +103,23 @@ def test_save_a_copy_as_a_file_from_a_server_makes_an_equal_bid_file(
         assert copy.bid.counts() == window.workspace.bid.counts()
     finally:
         copy.close()
+
+
+def test_a_read_only_bid_on_a_server_says_its_copy_is_a_file(
+    qtbot: object, server_bid: str, app_paths: AppPaths, tmp_path: Path
+) -> None:
+    read_only = open_workspace(server_bid, app_paths, read_only=True)
+    window = MainWindow(read_only, WindowState(app_paths.settings_file))
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    try:
+        window.show()
+        banner = window.read_only_banner.text()
+        assert window.read_only_banner.isVisible()
+        assert "on the server was opened read-only" in banner
+        assert "File > Save a Copy as a File…" in banner and "open elsewhere" not in banner
+        assert _action(window, "saveCopyAction").isEnabled()  # the way out stays open
+        window.resize(1024, 768)
+        window.grab().save(str(tmp_path / "read-only-on-server.png"))
+    finally:
+        window.close()
+        read_only.close()
