@@ -4,11 +4,13 @@ backups, moving it to a server) is greyed out with its reason, and Save a Copy m
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMenu
+from PySide6.QtWidgets import QApplication, QFileDialog, QMenu
 
 from crmbid_desktop.paths import AppPaths
 from crmbid_desktop.services.bid.bid_files import open_workspace
@@ -21,6 +23,14 @@ def _action(window: MainWindow, name: str) -> QAction:
     action = window.findChild(QAction, name)
     assert action is not None
     return action
+
+
+def _gone(window: MainWindow) -> None:
+    """Close and delete a window and its pages before its bid is closed: a page's first load,
+    still queued, would otherwise read the bid after it was closed (and its database dropped)."""
+    window.close()
+    window.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def test_the_file_menu_fits_a_file_and_a_server(main_window: MainWindow, tmp_path: Path) -> None:
@@ -51,17 +61,16 @@ def test_a_window_moved_from_a_server_to_a_file_gets_its_file_commands_back(
 ) -> None:
     on_server = open_workspace(server_bid, app_paths)
     window = MainWindow(on_server, WindowState(app_paths.settings_file))
-    qtbot.addWidget(window)  # type: ignore[attr-defined]
-    assert not _action(window, "backupsAction").isEnabled()
     in_file = open_workspace(bid_path, app_paths)
     try:
+        assert not _action(window, "backupsAction").isEnabled()
         window.set_workspace(in_file)  # File > Open of a bid file in the same window
         assert _action(window, "backupsAction").isEnabled()
         assert _action(window, "moveToServerAction").isEnabled()
         assert _action(window, "saveCopyAction").text() == "Save a &Copy As…"
         assert _action(window, "backupsAction").toolTip() == "Backups"
     finally:
-        window.close()
+        _gone(window)
         in_file.close()
         on_server.close()
 
@@ -110,7 +119,6 @@ def test_a_read_only_bid_on_a_server_says_its_copy_is_a_file(
 ) -> None:
     read_only = open_workspace(server_bid, app_paths, read_only=True)
     window = MainWindow(read_only, WindowState(app_paths.settings_file))
-    qtbot.addWidget(window)  # type: ignore[attr-defined]
     try:
         window.show()
         banner = window.read_only_banner.text()
@@ -121,5 +129,21 @@ def test_a_read_only_bid_on_a_server_says_its_copy_is_a_file(
         window.resize(1024, 768)
         window.grab().save(str(tmp_path / "read-only-on-server.png"))
     finally:
-        window.close()
+        _gone(window)
         read_only.close()
+
+
+def test_no_computer_kept_planning_day_is_put_into_a_bid_on_a_server(
+    server_bid: str, app_paths: AppPaths
+) -> None:
+    # Earlier versions kept "plan as if today is" per bid file on this computer; a server bid's
+    # name in words must not pick up a day kept for some file that happened to share it.
+    on_server = open_workspace(server_bid, app_paths)
+    state = WindowState(app_paths.settings_file)
+    state.save_plan_today(on_server.path, date(2005, 8, 4))
+    window = MainWindow(on_server, state)
+    try:
+        assert on_server.plan_today is None
+    finally:
+        _gone(window)
+        on_server.close()
