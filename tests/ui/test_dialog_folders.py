@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from crmbid_desktop.paths import AppPaths
+from crmbid_desktop.services.registers import partners
 from crmbid_desktop.ui.main_window import MainWindow
 from crmbid_desktop.ui.pages.export_page import ExportPage
 from crmbid_desktop.ui.pages.partners_page import PartnersPage
@@ -52,6 +53,16 @@ def _menu(name: str) -> Callable[[MainWindow], None]:
     return lambda window: window.findChild(QAction, name).trigger()  # type: ignore[union-attr]
 
 
+def _save_a_letter(page: PartnersPage) -> None:
+    """Attach a letter to the council shown (no dialog), then ask to save a copy of it."""
+    source = AppPaths.for_user().data_dir / "Leeds letter.pdf"  # the test's own home
+    source.write_bytes(b"%PDF-1.4 letter of support")
+    assert page.current_id is not None
+    row = partners.add_attachment(page.workspace, page.current_id, source)
+    source.unlink()
+    page._save_attachment(row.id)
+
+
 #: Every open or save dialog reached from the window, by what the user presses.
 ENTRY_POINTS: dict[str, Callable[[MainWindow], None]] = {
     "File > New bid": _menu("newFromTemplateAction"),
@@ -66,6 +77,8 @@ ENTRY_POINTS: dict[str, Callable[[MainWindow], None]] = {
     "Export > Choose template": lambda w: _page(w, ExportPage).choose_template_button.click(),
     "Partners > Import": lambda w: _page(w, PartnersPage).import_button.click(),
     "Partners > Export": lambda w: _page(w, PartnersPage).export_button.click(),
+    "Partners > Attach a letter": lambda w: _page(w, PartnersPage)._attach(),
+    "Partners > Save an attachment's copy": lambda w: _save_a_letter(_page(w, PartnersPage)),
     "Products > Import": lambda w: _page(w, SustainabilityPage).products.import_button.click(),
     "Products > Export": lambda w: _page(w, SustainabilityPage).products.export_button.click(),
 }
