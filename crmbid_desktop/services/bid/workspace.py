@@ -144,7 +144,7 @@ class Workspace:
         """One user edit: yields a session, commits it with a change-log line, then notifies."""
         from crmbid_desktop.store.models import ChangeLogEntry
 
-        with self.bid.transaction() as session:
+        with self._refusals_in_words(), self.bid.transaction() as session:
             self.bid.start_recording(session)
             yield session
             rows = self.bid.recorded_changes(session)
@@ -174,7 +174,7 @@ class Workspace:
         from crmbid_desktop.store.models import ChangeLogEntry
 
         summary = f"{verb} {edit.summary[:1].lower()}{edit.summary[1:]}"
-        with self.bid.transaction() as session:
+        with self._refusals_in_words(), self.bid.transaction() as session:
             self.bid.start_recording(session)
             self.bid.take_back_changes(session, edit.rows)
             rows = self.bid.recorded_changes(session)
@@ -191,6 +191,22 @@ class Workspace:
         kind = "undo" if verb == "Undid" else "redo"
         self._tell_changed(change_set(rows, summary=summary, who=self.user, kind=kind))
         return RecordedEdit(edit.summary, tuple(rows), edit.action, edit.entity, edit.entity_uuid)
+
+    @contextlib.contextmanager
+    def _refusals_in_words(self) -> Iterator[None]:
+        """On a server, an edit refused by the councils' rights (row-level security) becomes a
+        RefusedEditError saying who may make it; the transaction was rolled back whole."""
+        try:
+            yield
+        except Exception as error:
+            if not self.bid.on_server:
+                raise
+            from crmbid_desktop.services.bid.rights import refused_edit
+
+            refused = refused_edit(self, error)
+            if refused is None:
+                raise
+            raise refused from error
 
     def row_id(self, entity: str, entity_uuid: str) -> int | None:
         """The id of the `entity` row ("section", "partner"...) with this uuid, if it exists."""

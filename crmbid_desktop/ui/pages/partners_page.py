@@ -23,6 +23,7 @@ from crmbid_desktop.domain.money import format_pence
 from crmbid_desktop.domain.percentages import format_percent, format_percent_number
 from crmbid_desktop.services.bid.changes import ChangeSet
 from crmbid_desktop.services.bid.errors import BidFileError
+from crmbid_desktop.services.bid.rights import EVERYTHING, edit_rights
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import partners as service
 from crmbid_desktop.services.registers.partners import ContactFields, PartnerFields, PartnerRow
@@ -136,6 +137,8 @@ class PartnersPage(Page):
         self.table.view.setProperty("keyColumns", PARTNER_KEY_COLUMNS)
         self.current_id: int | None = None
         self._loaded: tuple[PartnerFields, list[ContactFields]] | None = None
+        #: What this login may edit (on a server; a file: everything), read on each refresh.
+        self.rights = EVERYTHING
 
         self.totals_label = QLabel()
         self.totals_label.setObjectName("partnershipTotals")
@@ -193,6 +196,11 @@ class PartnersPage(Page):
     # -- loading ---------------------------------------------------------------------------------
     def refresh(self, select_id: int | None = None) -> None:
         keep = select_id if select_id is not None else self.current_id
+        self.rights = edit_rights(self.workspace)
+        # Adding, importing and deleting councils is the lead's (on a server).
+        lead = self.rights.everything and not self.workspace.read_only
+        self.add_button.setEnabled(lead)
+        self.import_button.setEnabled(lead)
         self.model.set_rows(service.partner_rows(self.workspace))
         if self.model.rowCount() <= 200:
             self.table.fit_columns()  # measuring thousands of rows would stall the page
@@ -273,6 +281,13 @@ class PartnersPage(Page):
         detail = service.partner_detail(self.workspace, partner_id)
         self._loaded = (detail.row.fields, detail.contacts)
         self.form.load(detail.row.fields, detail.contacts, detail.attachments)
+        # On a server a partner council changes only its own council's details.
+        mine = self.rights.may_edit(partner_id)
+        what = f"{detail.row.fields.name}'s details"
+        self.form.set_editable(
+            "" if mine else self.rights.only_who_may(partner_id, what) + " You can read them."
+        )
+        self.delete_button.setEnabled(self.rights.everything and not self.workspace.read_only)
 
     # -- the partnership rules, live ------------------------------------------------------------
     def _update_totals(self) -> None:

@@ -22,6 +22,7 @@ from crmbid_desktop.domain.critical_path import DependencyCycleError
 from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.services.bid.changes import ChangeSet
 from crmbid_desktop.services.bid.errors import BidFileError
+from crmbid_desktop.services.bid.rights import edit_rights
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import partners, planning
 from crmbid_desktop.services.registers import sections as section_service
@@ -145,6 +146,13 @@ class TimetablePage(Page):
         self._councils = partners.council_names(self.workspace)
         self.milestones.set_rows(self.plan.milestones)
         self.tasks.set_rows(self.plan.tasks, self._councils)
+        rights = edit_rights(self.workspace)
+        self.tasks.why_not = lambda row: (
+            ""
+            if rights.may_edit(row.owner_partner_id)
+            else rights.only_who_may(row.owner_partner_id, f"the task '{row.title}'")
+        )
+        self.tasks.update_buttons()
         self.gantt.show_plan(GanttData.from_plan(self.plan))
         self._update_summary()
 
