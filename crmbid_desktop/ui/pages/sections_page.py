@@ -75,6 +75,8 @@ class OutlineTree(QTreeWidget):
         self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        # One line per section: Qt then need not measure every row to lay out the tree.
+        self.setUniformRowHeights(True)
 
     def dropEvent(self, event: QDropEvent) -> None:
         moved = self.currentItem()
@@ -392,8 +394,11 @@ class SectionsPage(Page):
         target = target or self.outline.topLevelItem(0)
         self.section_id = None
         if target is not None:
+            # A new current item is shown by _current_changed; the section is shown here only
+            # when it was current already (loading the editor twice was a third of the visit).
             self.outline.setCurrentItem(target)
-            self._show(int(target.data(0, ID_ROLE)))
+            if self.section_id is None:
+                self._show(int(target.data(0, ID_ROLE)))
         else:
             self._show(None)
 
