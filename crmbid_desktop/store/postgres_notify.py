@@ -290,6 +290,7 @@ class LiveListener:
                     self._tell_state(ConnectionState(True, datetime.now()))
                     self._connected_once.set()
                     self._listen(connection)
+                self.backend_pid = None  # stopped: the connection is closed
             except psycopg.Error as error:
                 if connected is not False:
                     log.info("Live connection lost: %s", error)

@@ -225,6 +225,7 @@ def test_a_lost_connection_makes_the_window_read_only_keeps_typing_and_comes_bac
     assert bob.save_state_label.text() == "All changes saved"
 
 
+@pytest.mark.file_only
 def test_a_bid_file_shows_no_connection(main_window: MainWindow) -> None:
     assert main_window.live_status is None
     assert not main_window.read_only_banner.isVisible()

@@ -118,6 +118,7 @@ class LiveBid:
         self._state_listeners: list[StateListener] = []
         self._lock = threading.Lock()
         self._known: dict[str, frozenset[str]] | None = None
+        self._stopped = False
         self.presence_available = postgres_notify.ensure_live_objects(workspace.bid.engine)
         self.listener = postgres_notify.LiveListener(
             conninfo, self._on_message, self._on_state, on_heartbeat=self._check_presence
@@ -147,10 +148,13 @@ class LiveBid:
 
     def stop(self) -> None:
         """Stop listening (the bid is closing): presence ends, and the others are told."""
+        if self._stopped:
+            return
         self.workspace.remove_publisher(self._publish)
         self.workspace.remove_change_listener(self._follow)
         if self._section is not None:
             self.leave_section()
+        self._stopped = True  # from here on nothing reads or writes the bid (it is closing)
         if self.listener.running:
             self.listener.stop()
 
@@ -181,7 +185,7 @@ class LiveBid:
 
     def others(self) -> list[Presence]:
         """Who else has a section open now (users whose connection died are not counted)."""
-        if not self.presence_available:
+        if not self.presence_available or self._stopped:
             return []
         try:
             return postgres_notify.present(
@@ -193,7 +197,7 @@ class LiveBid:
 
     def _announce(self) -> None:
         pid = self.listener.backend_pid
-        if pid is None or not self.presence_available:
+        if pid is None or not self.presence_available or self._stopped:
             return  # not connected: announced again once the connection is back
         engine = self.workspace.bid.engine
         try:
