@@ -8,6 +8,7 @@ goes, editing resumes and the kept typing is saved. A bid file shows none of thi
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
@@ -82,11 +83,14 @@ class LiveStatus(QObject):
             self.window.statusBar().showMessage(f"{changes.who}: {changes.summary}", 5000)
 
     def stop(self) -> None:
-        if self._heard is not None:
-            history_for(self._heard).changed.disconnect(self.show_remote_edit)
-            self._heard = None
+        """Stop the bid's live link; safe after the window (and this object's C++ side) went."""
         if self.workspace is not None:
             stop_live_link(self.workspace)
+        heard, self._heard = self._heard, None
+        if heard is not None:
+            # Qt has already dropped the connection if this object was deleted with its window.
+            with contextlib.suppress(RuntimeError, SystemError):
+                history_for(heard).changed.disconnect(self.show_remote_edit)
 
     def show_presence(self, others: list[Presence]) -> None:
         text = presence_text(others)
