@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -90,9 +91,13 @@ def test_a_council_renamed_in_one_window_shows_in_the_other_within_a_second(
     form.name_edit.setText(new_name)
     form.name_edit.textEdited.emit(new_name)  # typed
     committed: list[float] = []  # when Alice's COMMIT is sent: the other window's clock starts
-    event.listen(
-        alice.workspace.bid.engine, "commit", lambda _c: committed.append(time.monotonic())
-    )
+    gui_thread = threading.get_ident()  # presence checks commit on the listening thread
+
+    def on_commit(_connection: object) -> None:
+        if threading.get_ident() == gui_thread:
+            committed.append(time.monotonic())
+
+    event.listen(alice.workspace.bid.engine, "commit", on_commit)
     form.name_edit.editingFinished.emit()
     # Both windows share this test's one GUI thread (as two programs they would not): Bob's
     # window can only start once Alice's has shown her own edit on her pages.
