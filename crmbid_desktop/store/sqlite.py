@@ -108,12 +108,46 @@ def table_names(connection: sqlite3.Connection) -> set[str]:
     return {str(row[0]) for row in rows}
 
 
-def backup_file(source: Path, target: Path, *, private: bool = False) -> None:
+def hold_snapshot(source: Path) -> sqlite3.Connection:
+    """A read-only connection holding a read transaction: the bid as it is now, kept.
+
+    In write-ahead-log mode a reader sees the snapshot it started with while the writer goes on,
+    so `backup_file(..., snapshot=...)` later, on any thread, copies the bid as it was when this
+    was called. Hand it to exactly one `backup_file` (which closes it) or close it yourself.
+    """
+    from crmbid_desktop.store.sqlite_trust import no_trace_possible, reading_uri
+
+    connection = sqlite3.connect(
+        reading_uri(source, immutable=no_trace_possible(source)),
+        uri=True,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        isolation_level=None,
+        # Taken on the GUI thread, used by one worker thread after it: never two at once.
+        check_same_thread=False,
+    )
+    try:
+        connection.execute("BEGIN")
+        # BEGIN is deferred: the first read is what fixes the snapshot.
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def backup_file(
+    source: Path,
+    target: Path,
+    *,
+    private: bool = False,
+    snapshot: sqlite3.Connection | None = None,
+) -> None:
     """Copy a live bid with SQLite's backup API under a temporary name, flush, then rename.
 
     The backup API gives a consistent snapshot even while another connection writes; the rename
     means a crash never leaves a half-written file under the final name. A `private` copy (a
-    backup) is readable by this user only on POSIX systems.
+    backup) is readable by this user only on POSIX systems. With `snapshot` (from
+    `hold_snapshot`, closed here) the copy is of the bid as it was when that was taken.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(target.name + ".part")
@@ -124,7 +158,7 @@ def backup_file(source: Path, target: Path, *, private: bool = False) -> None:
         os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     from crmbid_desktop.store.sqlite_trust import no_trace_possible, reading_uri
 
-    source_connection = sqlite3.connect(
+    source_connection = snapshot or sqlite3.connect(
         reading_uri(source, immutable=no_trace_possible(source)), uri=True, timeout=5
     )
     try:
