@@ -69,10 +69,8 @@ SECTION_COLUMN = {
 }
 #: Tables everyone writes: bookkeeping, not content.
 EVERYONE_TABLES = frozenset({"change_log", "exchange_base"})
-#: Tables only the lead changes (anything not named above is lead-only too).
-LEAD_ONLY_TABLES = frozenset(
-    {"bid", "milestone", "risk", "budget_line", "budget_amount", "criterion", "clarification"}
-)
+# Every table not named above (bid, milestone, risk, budget_line, budget_amount, criterion,
+# clarification, and any added later) is the lead's alone: the rule's default, not a list.
 #: Not guarded: the schema's version is the admin role's (upgrades), read by everyone.
 UNGUARDED_TABLES = frozenset({"alembic_version"})
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -24,6 +25,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QScrollArea,
     QTableView,
     QVBoxLayout,
@@ -37,6 +40,8 @@ from crmbid_desktop.ui.table_model import ROW_ROLE, SORT_ROLE, RowTableModel
 ROW_SPACING = 6
 LABEL_GAP = 8
 GROUP_SPACING = 12
+
+_Shown = TypeVar("_Shown")
 
 
 def tidy_form(form: QFormLayout) -> QFormLayout:
@@ -402,3 +407,34 @@ def select_row_by_id(view: QAbstractItemView, row_id: object) -> bool:
             view.setFocus()
             return True
     return False
+
+
+def rewrite_list(
+    view: QListWidget,
+    shown: Sequence[_Shown],
+    wanted: Sequence[_Shown],
+    fill: Callable[[QListWidgetItem, _Shown], None],
+    tooltip: str = "",
+) -> int:
+    """Make a list that shows `shown` show `wanted`; returns how many rows were written.
+
+    With as many rows as before (the usual edit) only the rows that differ are rewritten, so a
+    long list does not flicker or lose its place; otherwise it is filled again.
+    """
+    written = 0
+    if len(shown) == len(wanted):
+        for row, (before, now) in enumerate(zip(shown, wanted, strict=True)):
+            item = view.item(row)
+            if before != now and item is not None:
+                fill(item, now)
+                written += 1
+        return written
+    view.clear()
+    for now in wanted:
+        item = QListWidgetItem()
+        if tooltip:
+            item.setToolTip(tooltip)
+        fill(item, now)
+        view.addItem(item)
+        written += 1
+    return written

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -270,9 +269,7 @@ class TimetablePage(Page):
     def edit_milestone(self, milestone_id: int) -> None:
         assert self.plan is not None
         row = next(m for m in self.plan.milestones if m.id == milestone_id)
-        old = MilestoneInput(
-            row.title, row.due_on, row.due_time, row.kind, row.external, row.notes, row.flag
-        )
+        old = planning.milestone_input(row)
         saved: list[MilestoneInput] = []
 
         def submit(data: object) -> str | None:
@@ -322,9 +319,15 @@ class TimetablePage(Page):
     # -- files -------------------------------------------------------------------------------
 
     def ask_export_calendar(self) -> None:
-        start = str(self.workspace.path.with_name(f"{self.workspace.path.stem} timetable.ics"))
-        target, _ = QFileDialog.getSaveFileName(
-            self, "Export the timetable for Outlook", start, "iCalendar files (*.ics)"
+        from crmbid_desktop.ui.dialog_folders import ask_save, bid_stem
+
+        name = f"{bid_stem(self.workspace)} timetable.ics"
+        target = ask_save(
+            self,
+            self.workspace,
+            "Export the timetable for Outlook",
+            name,
+            "iCalendar files (*.ics)",
         )
         if target:
             self.export_calendar(Path(target))
@@ -347,9 +350,11 @@ class TimetablePage(Page):
         )
 
     def ask_save_png(self) -> None:
-        start = str(self.workspace.path.with_name(f"{self.workspace.path.stem} gantt.png"))
-        target, _ = QFileDialog.getSaveFileName(
-            self, "Save the chart as a picture", start, "PNG pictures (*.png)"
+        from crmbid_desktop.ui.dialog_folders import ask_save, bid_stem
+
+        name = f"{bid_stem(self.workspace)} gantt.png"
+        target = ask_save(
+            self, self.workspace, "Save the chart as a picture", name, "PNG pictures (*.png)"
         )
         if target:
             self.save_png(Path(target))
