@@ -441,6 +441,8 @@ def main() -> int:
     growth = "".join(f"   exponent {low}x->{high}x" for low, high in spans)
     print(f"\n{'GUI-thread CPU ms unless said':42}{header}{growth}")
     for title, key, floor in ROWS:
+        if not any(key in results[s] for s in scales):
+            continue  # not measured in this run (--gui-only, --paint-only)
         cells = "".join(
             f"{results[s].get(key, math.nan):10.1f}{results[s].get(floor, math.nan):9.1f}"
             for s in scales
