@@ -484,36 +484,44 @@ def save_body(
         section = _section(session, section_id)
         if section.body == body:
             return None
-        label, uuid, old_body = section.title, section.uuid, section.body
-        latest = _latest_version(session, section_id)
-    action = version_action(
-        LatestVersion(latest.body, latest.created_at, latest.note) if latest else None, body, now
-    )
+        label, uuid = section.title, section.uuid
     with workspace.edit(
         f"Saved the text of '{label}'", action="edit text", entity="section", entity_uuid=uuid
     ) as session:
-        section = _section(session, section_id)
-        section.body = body
-        moved = status_after_writing(section.status, body)
-        if moved is not None:
-            section.status = moved  # its first words: the work has started
-        if latest is None and old_body:
-            # The text written before versions were kept is the first version.
-            session.add(SectionVersion(section_id=section_id, body=old_body, note="earlier text"))
-        if action is VersionAction.NEW:
-            session.add(
-                SectionVersion(
-                    section_id=section_id,
-                    body=body,
-                    saved_by=workspace.user,
-                    note=AUTOSAVE_NOTE,
-                    created_at=now,
-                )
+        return write_body(session, _section(session, section_id), body, now, workspace.user)
+
+
+def write_body(
+    session: Session, section: Section, body: str, now: datetime, user: str
+) -> VersionAction:
+    """Put `body` into the section inside an edit, keeping versions at most once a minute."""
+    section_id = section.id
+    latest = _latest_version(session, section_id)
+    old_body = section.body
+    action = version_action(
+        LatestVersion(latest.body, latest.created_at, latest.note) if latest else None, body, now
+    )
+    section.body = body
+    moved = status_after_writing(section.status, body)
+    if moved is not None:
+        section.status = moved  # its first words: the work has started
+    if latest is None and old_body:
+        # The text written before versions were kept is the first version.
+        session.add(SectionVersion(section_id=section_id, body=old_body, note="earlier text"))
+    if action is VersionAction.NEW:
+        session.add(
+            SectionVersion(
+                section_id=section_id,
+                body=body,
+                saved_by=user,
+                note=AUTOSAVE_NOTE,
+                created_at=now,
             )
-        elif action is VersionAction.UPDATE_LATEST and latest is not None:
-            version = session.get(SectionVersion, latest.id)
-            if version is not None:
-                version.body = body
+        )
+    elif action is VersionAction.UPDATE_LATEST and latest is not None:
+        version = session.get(SectionVersion, latest.id)
+        if version is not None:
+            version.body = body
     return action
 
 
