@@ -1,0 +1,164 @@
+"""Two windows on one bid, each its own user: a stale save brings up the conflict dialog, and
+"Keep theirs" / "Keep mine" do what they say (nothing is overwritten unseen, nothing lost)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from crmbid_desktop.paths import AppPaths
+from crmbid_desktop.services.bid.bid_files import open_workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.store.models import Section
+from crmbid_desktop.ui.pages.sections_page import SectionsPage
+from crmbid_desktop.ui.save_conflicts import SaveConflictDialog
+
+ALICE = "Alice Smith (Leeds)"
+BOB = "Bob Jones (Wakefield)"
+
+
+@pytest.fixture
+def windows(
+    qtbot: QtBot, workspace: Workspace, app_paths: AppPaths
+) -> Iterator[tuple[SectionsPage, SectionsPage]]:
+    """Alice's and Bob's Sections pages on the same bid file, each with its own Workspace."""
+    workspace.user = ALICE
+    bob = open_workspace(workspace.place, app_paths, user=BOB)
+    pages = []
+    for each in (workspace, bob):
+        page = SectionsPage(each)
+        qtbot.addWidget(page)
+        page.resize(1024, 768)
+        page.show()
+        pages.append(page)
+    yield pages[0], pages[1]
+    for page in pages:
+        page.close()
+    bob.close()
+
+
+def _select(page: SectionsPage, title: str) -> int:
+    row = next(r for r in page.rows.values() if r.title == title)
+    item = page.outline.find_item(row.id)
+    assert item is not None
+    page.outline.setCurrentItem(item)
+    return row.id
+
+
+def _write(page: SectionsPage, markdown: str) -> None:
+    page.editor.load_markdown(markdown)
+    page.editor.document().setModified(True)
+
+
+def _body(workspace: Workspace, section_id: int) -> str:
+    with workspace.reading() as session:
+        return str(session.scalar(select(Section.body).where(Section.id == section_id)))
+
+
+def _answer(settle: Callable[[SaveConflictDialog], None], seen: list[SaveConflictDialog]) -> None:
+    """Answer the dialog the save is about to open (it is modal: looked for once it shows)."""
+
+    def look() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, SaveConflictDialog):
+            QTimer.singleShot(20, look)
+            return
+        seen.append(dialog)
+        settle(dialog)
+
+    QTimer.singleShot(0, look)
+
+
+def test_keep_theirs_leaves_the_other_save_and_shows_it(
+    windows: tuple[SectionsPage, SectionsPage], tmp_path: Path
+) -> None:
+    alice, bob = windows
+    sid = _select(alice, "Executive summary")
+    _select(bob, "Executive summary")  # Bob's window loaded the text before Alice saved
+    _write(alice, "Alice's opening paragraph.")
+    alice.flush_text()
+    _write(bob, "Bob's opening paragraph.")
+    seen: list[SaveConflictDialog] = []
+
+    def keep_theirs(dialog: SaveConflictDialog) -> None:
+        dialog.resize(1024, 768)
+        dialog.grab().save(str(tmp_path / "save_conflict.png"))
+        assert dialog.fields.item(0).text() == "Text: to settle"
+        assert ALICE in dialog.fields.item(0).toolTip() and ALICE in dialog.panel.header.text()
+        dialog.keep("body", mine=False)
+        dialog.accept()
+
+    _answer(keep_theirs, seen)
+    bob.flush_text()
+    assert len(seen) == 1
+    assert _body(alice.workspace, sid).strip() == "Alice's opening paragraph."
+    assert bob.editor.markdown().strip() == "Alice's opening paragraph."  # Bob now sees hers
+    assert not bob.editor.document().isModified()
+
+
+def test_keep_mine_writes_mine_over_theirs_knowingly(
+    windows: tuple[SectionsPage, SectionsPage],
+) -> None:
+    alice, bob = windows
+    sid = _select(alice, "Executive summary")
+    _select(bob, "Executive summary")
+    _write(alice, "Alice's opening paragraph.")
+    alice.flush_text()
+    _write(bob, "Bob's opening paragraph.")
+    seen: list[SaveConflictDialog] = []
+
+    def keep_mine(dialog: SaveConflictDialog) -> None:
+        dialog.keep("body", mine=True)
+        dialog.accept()
+
+    _answer(keep_mine, seen)
+    bob.flush_text()
+    assert len(seen) == 1
+    assert _body(alice.workspace, sid).strip() == "Bob's opening paragraph."
+
+
+def test_different_paragraphs_merge_without_a_dialog(
+    windows: tuple[SectionsPage, SectionsPage],
+) -> None:
+    alice, bob = windows
+    sid = _select(alice, "Executive summary")
+    _write(alice, "First.\n\nSecond.\n\nThird.")
+    alice.flush_text()
+    _select(bob, "Strategic fit")
+    _select(bob, "Executive summary")  # Bob opens the section with the three paragraphs
+    _write(alice, "First, by Alice.\n\nSecond.\n\nThird.")
+    alice.flush_text()
+    _write(bob, "First.\n\nSecond.\n\nThird, by Bob.")
+    bob.flush_text()  # no dialog: a modal one would block here
+    text = _body(alice.workspace, sid)
+    assert "First, by Alice." in text and "Third, by Bob." in text
+    assert "First, by Alice." in bob.editor.markdown()  # Bob's window shows the merged text
+
+
+def test_a_stale_detail_conflicts_field_by_field(
+    windows: tuple[SectionsPage, SectionsPage],
+) -> None:
+    alice, bob = windows
+    sid = _select(alice, "Executive summary")
+    _select(bob, "Executive summary")
+    alice.reviewer_edit.setText("Carol")
+    alice.reviewer_edit.editingFinished.emit()
+    bob.reviewer_edit.setText("Dev")
+    seen: list[SaveConflictDialog] = []
+
+    def keep_mine(dialog: SaveConflictDialog) -> None:
+        assert "Reviewer" in dialog.fields.item(0).text()
+        dialog.keep("reviewer", mine=True)
+        dialog.accept()
+
+    _answer(keep_mine, seen)
+    bob.reviewer_edit.editingFinished.emit()
+    assert len(seen) == 1
+    with alice.workspace.reading() as session:
+        assert session.scalar(select(Section.reviewer).where(Section.id == sid)) == "Dev"
