@@ -8,14 +8,16 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from crmbid_desktop.paths import AppPaths
 from crmbid_desktop.services.bid.bid_files import open_workspace
 from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers import partners
 from crmbid_desktop.store.models import Section
+from crmbid_desktop.ui.pages.partners_page import PartnersPage
 from crmbid_desktop.ui.pages.sections_page import SectionsPage
 from crmbid_desktop.ui.save_conflicts import SaveConflictDialog
 
@@ -64,10 +66,13 @@ def _body(workspace: Workspace, section_id: int) -> str:
 def _answer(settle: Callable[[SaveConflictDialog], None], seen: list[SaveConflictDialog]) -> None:
     """Answer the dialog the save is about to open (it is modal: looked for once it shows)."""
 
+    tries = iter(range(250))  # five seconds, then stop looking (the test's asserts then fail)
+
     def look() -> None:
         dialog = QApplication.activeModalWidget()
         if not isinstance(dialog, SaveConflictDialog):
-            QTimer.singleShot(20, look)
+            if next(tries, None) is not None:
+                QTimer.singleShot(20, look)
             return
         seen.append(dialog)
         settle(dialog)
@@ -162,3 +167,52 @@ def test_a_stale_detail_conflicts_field_by_field(
     assert len(seen) == 1
     with alice.workspace.reading() as session:
         assert session.scalar(select(Section.reviewer).where(Section.id == sid)) == "Dev"
+
+
+@pytest.fixture
+def partner_windows(
+    qtbot: QtBot, workspace: Workspace, app_paths: AppPaths
+) -> Iterator[tuple[PartnersPage, PartnersPage]]:
+    """Alice's and Bob's Partners pages on the same bid file, each with its own Workspace."""
+    workspace.user = ALICE
+    bob = open_workspace(workspace.place, app_paths, user=BOB)
+    pages = []
+    for each in (workspace, bob):
+        page = PartnersPage(each)
+        qtbot.addWidget(page)
+        page.resize(1024, 768)
+        page.show()
+        pages.append(page)
+    yield pages[0], pages[1]
+    for page in pages:
+        page.close()
+    bob.close()
+
+
+def _type(page: PartnersPage, edit: QLineEdit, text: str) -> None:
+    edit.setText(text)
+    page.form._on_edited()
+    edit.editingFinished.emit()
+
+
+def test_council_fields_merge_and_a_clash_asks(
+    partner_windows: tuple[PartnersPage, PartnersPage],
+) -> None:
+    alice, bob = partner_windows
+    _type(alice, alice.form.region_edit, "Yorkshire and Humber")
+    _type(bob, bob.form.signatory_edit, "Tom Riordan")  # a field Alice left alone: no dialog
+    saved = partners.partner_rows(alice.workspace)[0].fields
+    assert (saved.region, saved.signatory) == ("Yorkshire and Humber", "Tom Riordan")
+    assert bob.form.region_edit.text() == "Yorkshire and Humber"  # Bob's form shows hers
+    seen: list[SaveConflictDialog] = []
+
+    def keep_theirs(dialog: SaveConflictDialog) -> None:
+        assert dialog.fields.item(0).text() == "Signatory: to settle"
+        dialog.keep("signatory", mine=False)
+        dialog.accept()
+
+    _answer(keep_theirs, seen)
+    _type(alice, alice.form.signatory_edit, "Paul Rogerson")  # Alice's form still had none
+    assert len(seen) == 1
+    assert partners.partner_rows(alice.workspace)[0].fields.signatory == "Tom Riordan"
+    assert alice.form.signatory_edit.text() == "Tom Riordan"
