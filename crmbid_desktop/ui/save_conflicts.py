@@ -9,7 +9,7 @@ after copying my text to the clipboard so no typing is ever lost.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtWidgets import (
     QApplication,
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from crmbid_desktop.domain.text_merge import merge_texts
-from crmbid_desktop.services.bid.versioned import Conflict
+from crmbid_desktop.services.bid.versioned import Conflict, Loaded, SaveResult
 from crmbid_desktop.ui.exchange.conflict_panel import ConflictPanel
 from crmbid_desktop.ui.widgets import name_widget
 
@@ -161,3 +161,24 @@ class SaveConflictDialog(QDialog):
         if clipboard is not None:
             clipboard.setText(mine)
         super().reject()
+
+
+def settle(
+    parent: QWidget,
+    result: SaveResult,
+    save_again: Callable[[Loaded, dict[str, object]], SaveResult],
+    *,
+    labels: Mapping[str, str],
+    what: str,
+    texts: Sequence[str] = (),
+) -> SaveResult:
+    """Ask about `result`'s conflicts until none is left; `save_again(loaded, chosen)` writes the
+    fields kept as mine over the version the conflict was seen at. Theirs kept: `result` as is."""
+    while result.conflicts:
+        dialog = SaveConflictDialog(result.conflicts, labels, what=what, texts=texts, parent=parent)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        chosen = dialog.to_save() if accepted else {}
+        if not chosen:
+            return result
+        result = save_again(Loaded(result.now.version, {**result.now.values}), chosen)
+    return result
