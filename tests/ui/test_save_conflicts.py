@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -216,3 +217,25 @@ def test_council_fields_merge_and_a_clash_asks(
     assert len(seen) == 1
     assert partners.partner_rows(alice.workspace)[0].fields.signatory == "Tom Riordan"
     assert alice.form.signatory_edit.text() == "Tom Riordan"
+
+
+def test_edit_undo_refuses_over_another_users_change_and_says_who(
+    qtbot: QtBot, workspace: Workspace, app_paths: AppPaths
+) -> None:
+    from crmbid_desktop.ui.undo import BidUndoStack
+
+    workspace.user = ALICE
+    history = BidUndoStack(workspace)
+    bob = open_workspace(workspace.place, app_paths, user=BOB)
+    try:
+        first = partners.partner_rows(workspace)[0]
+        partners.save_partner(workspace, first.id, replace(first.fields, region="North"))
+        assert history.canUndo()
+        partners.save_partner(bob, first.id, replace(first.fields, region="South"))
+        with qtbot.waitSignal(history.failed, timeout=3000) as said:
+            history.undo()
+        message = str(said.args[0])
+        assert BOB in message and "since" in message and "overwrite" in message
+        assert partners.partner_rows(workspace)[0].fields.region == "South"  # Bob's stands
+    finally:
+        bob.close()
