@@ -10,6 +10,7 @@ from crmbid_desktop.domain.wordcount import SECTION_WORDS
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import criteria as criteria_service
 from crmbid_desktop.services.registers import partners as partner_service
+from crmbid_desktop.services.registers import section_saves
 from crmbid_desktop.services.registers import sections as section_service
 from crmbid_desktop.services.views import dashboard
 from crmbid_desktop.services.views.checklist import BidChecklist, checklist_for
@@ -54,7 +55,12 @@ def test_every_kind_of_write_leaves_the_checklist_as_a_fresh_read_would(
     ids = _section_ids(workspace)
     added = section_service.add_section(workspace, "Appendix C: letters")
     section_service.save_body(workspace, ids[1], "| a | b |\n|---|---|\n| one | two |\n")
-    section_service.update_details(workspace, ids[2], title="Strategic fit, revised")
+    section_saves.save_details(
+        workspace,
+        ids[2],
+        section_saves.load_details(workspace, ids[2]),
+        title="Strategic fit, revised",
+    )
     section_service.delete_section(workspace, ids[3])
     leeds = partner_service.partner_rows(workspace)[0]
     partner_service.save_partner(
@@ -89,6 +95,8 @@ def test_a_section_text_edit_keeps_the_worked_out_plan(workspace: Workspace) -> 
     first = _section_ids(workspace)[0]
     section_service.save_body(workspace, first, "Some words at last.")
     assert checklist.plan(TODAY) is plan  # the text of a section is not in the plan
-    section_service.update_details(workspace, first, title="Summary")
+    section_saves.save_details(
+        workspace, first, section_saves.load_details(workspace, first), title="Summary"
+    )
     assert checklist.plan(TODAY) is not plan  # a task may name the section by its title
     assert checklist.reads["plan"] == 2

@@ -18,7 +18,7 @@ from crmbid_desktop.services.bid.workspace import RecordedEdit, UndoRefusedError
 from crmbid_desktop.services.registers import partners, section_saves, task_saves
 from crmbid_desktop.services.registers.planning import TaskInput, add_task
 from crmbid_desktop.services.registers.products import PRODUCTS, ProductFields
-from crmbid_desktop.services.registers.sections import outline_rows
+from crmbid_desktop.services.registers.sections import delete_section, outline_rows
 from crmbid_desktop.store.models import Partner, Section
 
 ALICE = "Alice Smith (Leeds)"
@@ -108,12 +108,12 @@ def test_the_same_field_is_a_conflict_and_nothing_is_lost(pair) -> None:
     saved = partner_fields(alice, partner_id)
     assert (saved.signatory, saved.staff_days) == ("Leader", 12)  # Alice's save stands
     # Bob keeps his: written knowingly over Alice's, from the version the conflict was seen at.
-    kept = versioned.keep_mine(
+    kept = versioned.save_fields(
         bob,
         Partner,
         partner_id,
-        stale,
-        ["signatory"],
+        stale.now,  # saved over the version the conflict was seen at
+        {"signatory": conflict.mine},
         describe=lambda writes: "Kept Bob's signatory",
         entity="partner",
     )
@@ -262,3 +262,13 @@ def test_redo_refuses_too(pair) -> None:
         alice.take_back(redo, "Redid")
     with bob.reading() as session:
         assert session.scalar(select(Section.body).where(Section.id == section_id)) == "B."
+
+
+def test_a_section_deleted_meanwhile_keeps_the_text(pair) -> None:
+    alice, bob = pair
+    section_id, _ = two_sections(alice)
+    bob_form = section_saves.load_body(bob, section_id)
+    delete_section(alice, section_id)
+    with pytest.raises(versioned.RowGoneError, match="Your text is kept") as refused:
+        section_saves.save_body(bob, section_id, bob_form, "Bob's paragraph.")
+    assert refused.value.mine == {"body": "Bob's paragraph."}

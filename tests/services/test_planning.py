@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from crmbid_desktop.domain.critical_path import DependencyCycleError
 from crmbid_desktop.services.bid.workspace import RecordedEdit, Workspace
-from crmbid_desktop.services.registers import planning
+from crmbid_desktop.services.registers import planning, task_saves
 from crmbid_desktop.services.registers.planning import MilestoneInput, PlanningError, TaskInput
 from crmbid_desktop.store.models import ChangeLogEntry, TaskDependency
 
@@ -149,8 +149,12 @@ def test_editing_predecessors_refuses_a_cycle_and_changes_nothing(workspace: Wor
     submit = _task_id(workspace, "Submit the proposal")
     data = planning.load_task_input(workspace, draft)
     with pytest.raises(DependencyCycleError, match="Submit the proposal"):
-        planning.update_task(
-            workspace, draft, TaskInput(**{**data.__dict__, "predecessor_ids": (submit,)})
+        task_saves.save_task_fields(
+            workspace,
+            draft,
+            task_saves.load_task(workspace, draft),
+            TaskInput(**{**data.__dict__, "predecessor_ids": (submit,)}),
+            predecessors_changed=True,
         )
     assert planning.load_task_input(workspace, draft) == data
 

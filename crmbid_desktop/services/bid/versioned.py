@@ -126,6 +126,7 @@ def save_fields(
     texts: Collection[str] = (),
     apply: Apply = _set_fields,
     gone: str = "",
+    action: str = "edit",
 ) -> SaveResult:
     """Write the fields of `mine` this user changed from `loaded`, merged with others' saves.
 
@@ -156,7 +157,7 @@ def save_fields(
             return SaveResult((), conflicts, Loaded(version, saved), merge.merged)
         summary = describe(merge.writes)
         try:
-            with workspace.edit(summary, entity=entity, entity_uuid=uuid) as session:
+            with workspace.edit(summary, action=action, entity=entity, entity_uuid=uuid) as session:
                 row = session.get(model, row_id, with_for_update=True, populate_existing=True)
                 if row is None:
                     raise RowGoneError(
@@ -179,24 +180,6 @@ def save_fields(
 
 def _conflict(clash: FieldClash, who: str) -> Conflict:
     return Conflict(clash.field, clash.loaded, clash.mine, clash.theirs, who)
-
-
-def keep_mine(
-    workspace: Workspace,
-    model: type[Any],
-    row_id: int,
-    result: SaveResult,
-    fields: Collection[str],
-    **options: Any,
-) -> SaveResult:
-    """Settle conflicts by writing this user's value over the other save, knowingly.
-
-    Saved against the version the conflict was found at, so a third save since is merged (and
-    any new conflict reported) rather than overwritten.
-    """
-    mine = {c.field: c.mine for c in result.conflicts if c.field in fields}
-    loaded = Loaded(result.now.version, {**result.now.values})
-    return save_fields(workspace, model, row_id, loaded, mine, **options)
 
 
 def as_values(fields: Any) -> dict[str, object]:

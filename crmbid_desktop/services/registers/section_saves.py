@@ -18,6 +18,7 @@ from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers.sections import (
     DETAIL_FIELDS,
     SectionError,
+    _info,
     write_body,
 )
 from crmbid_desktop.store.models import Section, utc_now
@@ -52,8 +53,14 @@ def save_body(
     def apply(session: Session, row: Any, writes: Mapping[str, object]) -> None:
         write_body(session, row, str(writes["body"]), when, workspace.user)
 
+    with workspace.reading() as session:
+        found = session.get(Section, section_id)
+        if found is None:
+            raise versioned.RowGoneError(_GONE, {"body": body})
+        title = found.title
+
     def describe(writes: Mapping[str, object]) -> str:
-        return "Saved the text of the section"
+        return f"Saved the text of '{title}'"
 
     return versioned.save_fields(
         workspace,
@@ -66,6 +73,7 @@ def save_body(
         texts=("body",),
         apply=apply,
         gone=_GONE,
+        action="edit text",
     )
 
 
@@ -84,9 +92,15 @@ def save_details(
     if limit is not None and (not isinstance(limit, int) or limit <= 0):
         raise SectionError(f"The word limit must be a whole number above 0, not '{limit}'.")
 
+    with workspace.reading() as session:
+        try:
+            label = _info(session, section_id).label
+        except SectionError:
+            raise versioned.RowGoneError(_GONE, changes) from None
+
     def describe(writes: Mapping[str, object]) -> str:
         what = ", ".join(name.replace("_", " ") for name in writes)
-        return f"Changed {what} of a section"
+        return f"Changed {what} of section {label}"
 
     return versioned.save_fields(
         workspace,
@@ -97,4 +111,5 @@ def save_details(
         describe=describe,
         entity="section",
         gone=_GONE,
+        action="rename" if set(changes) == {"title"} else "edit",
     )

@@ -8,7 +8,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, defer
@@ -390,36 +390,6 @@ DETAIL_FIELDS = (
     "due_on",
     "is_appendix",
 )
-
-
-def update_details(workspace: Workspace, section_id: int, **changes: Any) -> None:
-    """Change a section's title, guidance, word limit, author, reviewer or due date."""
-    unknown = set(changes) - set(DETAIL_FIELDS)
-    if unknown:
-        raise SectionError(f"Unknown section detail: {', '.join(sorted(unknown))}.")
-    if "title" in changes:
-        changes["title"] = str(changes["title"]).strip()
-        if not changes["title"]:
-            raise SectionError("A section needs a title.")
-    limit = changes.get("word_limit")
-    if limit is not None and (not isinstance(limit, int) or limit <= 0):
-        raise SectionError(f"The word limit must be a whole number above 0, not '{limit}'.")
-    with workspace.reading() as session:
-        info = _info(session, section_id)
-    current = {name: getattr(info, name) for name in changes}
-    if current == changes:
-        return
-    what = ", ".join(name.replace("_", " ") for name in changes if current[name] != changes[name])
-    action = "rename" if set(changes) == {"title"} else "edit"
-    with workspace.edit(
-        f"Changed {what} of section {info.label}",
-        action=action,
-        entity="section",
-        entity_uuid=info.uuid,
-    ) as session:
-        section = _section(session, section_id)
-        for name, value in changes.items():
-            setattr(section, name, value)
 
 
 def set_status(workspace: Workspace, section_id: int, status: str) -> None:
