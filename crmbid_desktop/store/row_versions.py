@@ -52,31 +52,35 @@ def sqlite_triggers(connection: Any, tables: set[str]) -> None:
 
 
 def fold_version_bumps(changes: list[RowChange]) -> list[RowChange]:
-    """SQLite's records with the bump joined to the update that caused it (one record per UPDATE,
-    as PostgreSQL's BEFORE trigger gives)."""
+    """SQLite's records with each bump joined to the update that caused it (one record per
+    UPDATE, as PostgreSQL's BEFORE trigger gives). The bump's record may come just before or
+    just after its update's (trigger order), so the two are matched by row, in one pass."""
     folded: list[RowChange] = []
+    last: dict[tuple[str, int], int] = {}  # the latest update record of each row, by index
     for change in changes:
-        old = change.old or {}
-        if change.op == "update" and set(old) == {COLUMN}:
-            for index in range(len(folded) - 1, -1, -1):
-                earlier = folded[index]
-                if (earlier.table, earlier.row_id) == (change.table, change.row_id):
-                    if earlier.op == "update" and COLUMN not in (earlier.old or {}):
-                        folded[index] = RowChange(
-                            earlier.table,
-                            earlier.op,
-                            earlier.row_id,
-                            earlier.uuid,
-                            {**(earlier.old or {}), COLUMN: old[COLUMN]},
-                        )
-                        break
-                    folded.append(change)
-                    break
-            else:
-                folded.append(change)
+        key = (change.table, change.row_id)
+        if change.op != "update":
+            folded.append(change)
+            last.pop(key, None)
             continue
+        old = dict(change.old or {})
+        index = last.get(key)
+        if index is not None:
+            earlier = folded[index]
+            before = dict(earlier.old or {})
+            if set(old) == {COLUMN} and COLUMN not in before:
+                folded[index] = _with_old(earlier, {**before, COLUMN: old[COLUMN]})
+                continue
+            if set(before) == {COLUMN} and COLUMN not in old:
+                folded[index] = _with_old(earlier, {**old, COLUMN: before[COLUMN]})
+                continue
+        last[key] = len(folded)
         folded.append(change)
     return folded
+
+
+def _with_old(change: RowChange, old: dict[str, object]) -> RowChange:
+    return RowChange(change.table, change.op, change.row_id, change.uuid, old)
 
 
 POSTGRES_FUNCTION = f"""
