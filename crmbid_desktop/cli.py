@@ -101,9 +101,25 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         help="a council that works on the bid (repeat for each); each gets its own role",
     )
+    init.add_argument(
+        "--lead",
+        help="the council that edits everything (one of the --council names; default: the first)",
+    )
     start = init.add_mutually_exclusive_group()
     start.add_argument("--from", dest="source", type=Path, help="a .crmbid file to move in")
     start.add_argument("--template", choices=sorted(TEMPLATES), help="start a new bid from this")
+    council = server_commands.add_parser(
+        "council", help="add a council (its role and rights) to a bid already on the server"
+    )
+    council.add_argument("url", type=_place, help="postgresql://host/database (no password)")
+    council.add_argument("--council", required=True, help="the council's name in the bid")
+    council.add_argument("--lead", action="store_true", help="it is the lead: edits everything")
+    grant = server_commands.add_parser(
+        "grant", help="let a login edit what a council may (GRANT the council's role TO it)"
+    )
+    grant.add_argument("url", type=_place, help="postgresql://host/database (no password)")
+    grant.add_argument("--council", required=True, help="a council named by server init")
+    grant.add_argument("--login", required=True, help="an existing login role on the server")
     return parser
 
 
@@ -138,13 +154,31 @@ def _server_init(args: argparse.Namespace) -> int:
     from crmbid_desktop.store.errors import BidFileError
 
     if not isinstance(args.url, str):
-        print("error: server init needs a postgresql://host/database address.", file=sys.stderr)
+        print(
+            f"error: server {args.server_command} needs a postgresql://host/database address.",
+            file=sys.stderr,
+        )
         return 1
     try:
-        for line in init_server(args.url, args.council, source=args.source, template=args.template):
+        if args.server_command == "grant":
+            from crmbid_desktop.services.bid.rights import grant_login
+
+            lines = grant_login(args.url, args.council, args.login)
+        elif args.server_command == "council":
+            from crmbid_desktop.services.bid.rights import add_council
+
+            lines = add_council(args.url, args.council, lead=args.lead)
+        else:
+            lines = init_server(
+                args.url, args.council, source=args.source, template=args.template, lead=args.lead
+            )
+        for line in lines:
             print(line)
     except BidFileError as error:
         print(f"error: {error.user_message}", file=sys.stderr)
+        return 1
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
         return 1
     except DBAPIError as error:
         print(f"error: the server refused a step: {error.orig}", file=sys.stderr)

@@ -47,10 +47,8 @@ class TaskSchedule:
     latest_start: date
     latest_finish: date
     slack: int
-    on_critical_path: bool
     overdue: bool
     at_risk: bool
-    dependency_broken: bool
     passes_milestone: bool
     #: Unfinished, and any slip makes an external deadline be missed (its own, or one a task
     #: after it leads to): what the timetable highlights as critical. Tasks that would only miss
@@ -66,11 +64,6 @@ class PlanResult:
     order: tuple[str, ...]
     broken_dependencies: tuple[Edge, ...]
     project_finish: date | None
-
-    @property
-    def critical_keys(self) -> tuple[str, ...]:
-        """Keys of the tasks on the critical path, in dependency order."""
-        return tuple(k for k in self.order if self.schedules[k].on_critical_path)
 
 
 class DependencyCycleError(ValueError):
@@ -190,14 +183,12 @@ def critical_path(
     without missing its own due date, its milestone, or making a successor miss one.
 
     Flags:
-      - on_critical_path: slack <= 0 and not done (Microsoft Project's default rule: a task is
-        critical when any slip makes a date be missed; finished work cannot slip).
       - at_risk: slack < 0 and not done: even the earliest schedule misses a date.
       - overdue: due before ``today`` and not done.
-      - dependency_broken: the task's planned start is before a predecessor's planned due date
-        allows (the working day after it, or the due date itself for an effort-0 predecessor).
-        The offending edges are listed in PlanResult.broken_dependencies.
       - passes_milestone: due after the linked milestone's deadline.
+    Broken dependencies (PlanResult.broken_dependencies): the edges whose successor's planned
+    start is before its predecessor's planned due date allows (the working day after it, or the
+    due date itself for an effort-0 predecessor).
     ``today`` is used only for ``overdue``: without recorded progress the passes cannot tell how
     much of an unfinished task remains, so they do not move unfinished work to start today.
 
@@ -254,7 +245,6 @@ def critical_path(
                 bound if effort[i] == 0 else cal.add_working_days(bound, 1 - effort[i])
             )
 
-    broken = [False] * count
     broken_edges: list[Edge] = []
     planned_release: dict[int, date] = {}
     for pred_key, succ_key in edge_list:
@@ -263,7 +253,6 @@ def critical_path(
             due = cal.working_day_on_or_before(tasks[p].due)
             planned_release[p] = due if effort[p] == 0 else cal.next_working_day(due)
         if planned_start[s] < planned_release[p]:
-            broken[s] = True
             broken_edges.append((pred_key, succ_key))
 
     schedules: dict[str, TaskSchedule] = {}
@@ -277,10 +266,8 @@ def critical_path(
             latest_start=latest_start[i],
             latest_finish=latest_finish[i],
             slack=slack,
-            on_critical_path=slack <= 0 and not task.done,
             overdue=task.due < today and not task.done,
             at_risk=slack < 0 and not task.done,
-            dependency_broken=broken[i],
             passes_milestone=task.deadline is not None and task.due > task.deadline,
             moves_external_deadline=(
                 not task.done

@@ -101,6 +101,70 @@ def token_diff(
     return opcodes
 
 
+def opcodes(
+    a: Sequence[str], b: Sequence[str], *, deadline: float = DEADLINE_SECONDS
+) -> list[tuple[str, int, int, int, int]]:
+    """difflib.SequenceMatcher.get_opcodes' answer from `token_diff`: "equal", "replace",
+    "delete" and "insert" runs, a deletion next to an insertion being one "replace"."""
+    found: list[tuple[str, int, int, int, int]] = []
+    pending: list[int] | None = None  # [i1, i2, j1, j2] of the edits since the last equal run
+
+    def flush() -> None:
+        if pending is not None:
+            i1, i2, j1, j2 = pending
+            tag = "replace" if i2 > i1 and j2 > j1 else "delete" if i2 > i1 else "insert"
+            found.append((tag, i1, i2, j1, j2))
+
+    for tag, i1, i2, j1, j2 in token_diff(a, b, deadline=deadline, semantic=False):
+        if tag == EQUAL:
+            flush()
+            pending = None
+            found.append(("equal", i1, i2, j1, j2))
+        elif pending is None:
+            pending = [i1, i2, j1, j2]
+        else:
+            pending[1], pending[3] = i2, j2
+    flush()
+    return found
+
+
+def similarity(a: Sequence[str], b: Sequence[str], *, deadline: float = DEADLINE_SECONDS) -> float:
+    """difflib's ratio, 2·M/T, from `token_diff`: M the tokens both keep, T all tokens (0 to 1).
+
+    Near-linear with a deadline, where difflib's is quadratic on a small vocabulary. M is a
+    longest common subsequence, so the answer is never below difflib's when the search ends in
+    time; a search cut off by the deadline (a shuffled or mostly rewritten text) gives a lower
+    bound.
+    """
+    total = len(a) + len(b)
+    if not total:
+        return 1.0
+    kept = sum(
+        i2 - i1
+        for tag, i1, i2, _j1, _j2 in token_diff(a, b, deadline=deadline, semantic=False)
+        if tag == EQUAL
+    )
+    return 2 * kept / total
+
+
+def most_alike(a: Sequence[str], b: Sequence[str]) -> float:
+    """An upper bound of `similarity` in linear time: the words both hold, in any order
+    (difflib's quick_ratio)."""
+    total = len(a) + len(b)
+    if not total:
+        return 1.0
+    counts: dict[str, int] = {}
+    for token in a:
+        counts[token] = counts.get(token, 0) + 1
+    shared = 0
+    for token in b:
+        left = counts.get(token, 0)
+        if left:
+            counts[token] = left - 1
+            shared += 1
+    return 2 * shared / total
+
+
 class DeadlineMatcher:
     """difflib.SequenceMatcher's `get_matching_blocks` from `token_diff`, for merge3.
 

@@ -97,3 +97,19 @@ class InvalidRowsError(DamagedBidError):
     def __init__(self, path: Path, reason: str, rows: list[str]) -> None:
         self.rows = rows
         super().__init__(path, reason)
+
+
+class RefusedEditError(BidFileError):
+    """The server refused an edit: the row belongs to another council (row-level security).
+
+    `reason` says who may make the change ("Only Leeds City Council or the lead (Sheffield City
+    Council) may change 4.2 'Governance'."); nothing of the edit was saved.
+    """
+
+    @property
+    def user_message(self) -> str:
+        return f"{self.reason}\n\nNothing of this change was saved."
+
+    def __str__(self) -> str:
+        # Pages show str(error) in their message boxes: the words, not the database's name.
+        return self.user_message

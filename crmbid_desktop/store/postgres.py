@@ -243,6 +243,10 @@ def install_server_objects(connection: Connection) -> None:
                 f"{quote_name(str(constraint))} DEFERRABLE INITIALLY IMMEDIATE"
             )
         )
+    # Councils' rights (row-level security and its guard): store/postgres_rights.py.
+    from crmbid_desktop.store.postgres_rights import install_rights
+
+    install_rights(connection)
 
 
 def upgrade(location: ServerLocation, engine: Engine) -> str:
@@ -745,9 +749,10 @@ def grant_team_roles(
 ) -> list[str]:
     """Group roles for the bid: one admin role for the lead council's IT and one per council.
 
-    Each may read and write every table of the bid (row-level rules per council are not yet
-    enforced); the admin role may also update the schema. People are given a login role of
-    their own by IT and made members of their council's role. Returns what was done, in words.
+    Each may read every table; what each may write is kept by row-level security
+    (store/postgres_rights.py, `assign_councils`); the admin role may also update the schema.
+    People are given a login role of their own by IT and made members of their council's role.
+    Returns what was done, in words.
     """
     done: list[str] = []
     existing = {str(row[0]) for row in connection.execute(text("SELECT rolname FROM pg_roles"))}
@@ -777,7 +782,7 @@ def grant_team_roles(
         connection.execute(
             text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quote_name(role)}")
         )
-        done.append(f"Granted {role} reading and writing every table of the bid.")
+        done.append(f"Granted {role} reading every table of the bid (writing: its council's rows).")
     # Updating the schema (a newer program) takes the tables' owner: the admin role becomes it.
     for table in _copied_tables():
         connection.execute(

@@ -360,6 +360,10 @@ def row_problems(connection: sqlite3.Connection, revision: str, *, limit: int = 
     return problems
 
 
+#: Rows of one table whose text is checked for UTF-8 at once.
+_UTF8_CHUNK_ROWS = 5_000
+
+
 def _undecodable_text(
     connection: sqlite3.Connection, table: str, shape: TableShape, limit: int
 ) -> list[str]:
@@ -372,20 +376,32 @@ def _undecodable_text(
     if not text_columns or limit <= 0:
         return []
     selected = ", ".join(f"CAST({_quote(column)} AS BLOB)" for column in text_columns)
-    problems = []
-    for row in connection.execute(f"SELECT rowid, {selected} FROM main.{_quote(table)}"):
-        for column, raw in zip(text_columns, row[1:], strict=True):
-            if raw is None:
-                continue
-            try:
-                bytes(raw).decode("utf-8")
-            except UnicodeDecodeError as error:
-                problems.append(
-                    f"table “{table}”, row {row[0]}: “{column}” holds text that is not UTF-8 "
-                    f"(byte {error.start + 1})"
-                )
-                if len(problems) >= limit:
-                    return problems
+    problems: list[str] = []
+    cursor = connection.execute(f"SELECT rowid, {selected} FROM main.{_quote(table)}")
+    while rows := cursor.fetchmany(_UTF8_CHUNK_ROWS):
+        # Thousands of values checked in one decode: joined by a newline, the values are UTF-8
+        # exactly when each one is (a broken sequence stays broken next to an ASCII byte), so
+        # only a chunk that fails is looked at value by value. One decode per value was a fifth
+        # of the CPU time of a 200,000-row merge.
+        joined = b"\n".join(raw for row in rows for raw in row[1:] if raw is not None)
+        try:
+            joined.decode("utf-8")
+            continue
+        except UnicodeDecodeError:
+            pass
+        for row in rows:
+            for column, raw in zip(text_columns, row[1:], strict=True):
+                if raw is None:
+                    continue
+                try:
+                    bytes(raw).decode("utf-8")
+                except UnicodeDecodeError as error:
+                    problems.append(
+                        f"table “{table}”, row {row[0]}: “{column}” holds text that is not "
+                        f"UTF-8 (byte {error.start + 1})"
+                    )
+                    if len(problems) >= limit:
+                        return problems
     return problems
 
 

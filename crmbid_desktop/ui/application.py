@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from crmbid_desktop import APP_NAME, __version__
 from crmbid_desktop.paths import AppPaths
-from crmbid_desktop.services.bid.errors import ReadOnlyBidError
+from crmbid_desktop.services.bid.errors import ReadOnlyBidError, RefusedEditError
 from crmbid_desktop.settings import UserSettings
 from crmbid_desktop.ui import crash, icons, style
 from crmbid_desktop.ui.bid_controller import BidController
@@ -143,7 +143,8 @@ def resume_garbage_collection() -> None:
 def read_only_excepthook(
     base: crash.ExceptHook, parent: Callable[[], QWidget | None]
 ) -> crash.ExceptHook:
-    """An edit that slipped past a disabled control on a read-only bid gets a plain message."""
+    """An edit that slipped past a disabled control on a read-only bid, or that the server's
+    councils' rights refused, gets a plain message."""
 
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         if isinstance(value, ReadOnlyBidError) and QApplication.instance() is not None:
@@ -157,6 +158,18 @@ def read_only_excepthook(
                 parent=parent(),
             )
             box.setObjectName("readOnlyEditDialog")
+            box.exec()
+            return
+        if isinstance(value, RefusedEditError) and QApplication.instance() is not None:
+            # The server's councils' rights refused an edit a page did not catch itself.
+            log.info("Edit refused by the server's rights: %s", value.reason)
+            box = QMessageBox(
+                QMessageBox.Icon.Information,
+                "Not yours to change",
+                value.user_message,
+                parent=parent(),
+            )
+            box.setObjectName("refusedEditDialog")
             box.exec()
             return
         base(kind, value, tb)

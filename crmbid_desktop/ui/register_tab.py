@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from crmbid_desktop.services.bid.changes import ChangeSet
+from crmbid_desktop.services.bid.errors import RefusedEditError
+from crmbid_desktop.services.bid.rights import EVERYTHING, EditRights, edit_rights
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers.register import Register, RegisterFields
 from crmbid_desktop.ui.sustainability import forms
@@ -75,6 +77,8 @@ class RegisterTab(QWidget, Generic[F, R]):
         self._version: Any = None  # the row version and fields the form loaded (Loaded)
         #: Every row as last read; the table may show fewer (risks filtered by heat-map cell).
         self._all_rows: list[R] = []
+        #: What this login may edit (on a server; a file: everything), read on each refresh.
+        self.rights: EditRights = EVERYTHING
 
         self.summary = QLabel()
         self.summary.setObjectName(f"{noun}sSummary")
@@ -164,6 +168,9 @@ class RegisterTab(QWidget, Generic[F, R]):
         fields already saved, since leaving a field to reach Edit > Undo saved it.
         """
         keep = select_id if select_id is not None else self.current_id
+        self.rights = edit_rights(self.workspace)
+        # A new row starts as nobody's (the lead's); a partner council is told so up front.
+        self.new_button.setEnabled(self.rights.everything)
         self.follow_changes(None)
         self._all_rows = self.register.rows(self.workspace)
         self.rows_read()
@@ -251,8 +258,20 @@ class RegisterTab(QWidget, Generic[F, R]):
         for label in self.messages():
             forms.show_message(label, None)
         self.error.hide()
-        self.form_box.setEnabled(row is not None)
-        self.delete_button.setEnabled(row is not None)
+        # On a server a partner council changes only its own rows: the rest read-only, saying
+        # who may change them.
+        why = self.why_not(row) if row is not None else ""
+        self.form_box.setEnabled(row is not None and not why)
+        self.form_box.setToolTip(why)
+        self.delete_button.setEnabled(row is not None and not why)
+        self.delete_button.setToolTip(why)
+        if why:
+            self.error.setText(why)
+            self.error.show()
+
+    def why_not(self, row: R) -> str:
+        """Why this login may not change `row` ("" when it may); tabs ask the server's rights."""
+        return ""
 
     # -- editing ---------------------------------------------------------------------------------
     def new_row(self) -> None:
@@ -261,7 +280,7 @@ class RegisterTab(QWidget, Generic[F, R]):
         try:
             title = self.register.new_title_for(self.workspace)
             new_id = self.register.add(self.workspace, self.new_fields(title))
-        except (ValueError, LookupError, OSError) as error:
+        except (ValueError, LookupError, OSError, RefusedEditError) as error:
             self.show_error(error)
             return
         self.table.filter_box.clear()
@@ -291,7 +310,7 @@ class RegisterTab(QWidget, Generic[F, R]):
         if fields != self._saved:
             try:
                 now = self._save_fields(self.current_id, fields)
-            except (ValueError, LookupError, OSError) as error:
+            except (ValueError, LookupError, OSError, RefusedEditError) as error:
                 self.show_error(error)
                 self.saver.mark_saved()  # said why; do not try again on every key
                 return False
@@ -361,7 +380,7 @@ class RegisterTab(QWidget, Generic[F, R]):
         self.saver.mark_saved()
         try:
             self.register.delete(self.workspace, self.current_id)
-        except (ValueError, LookupError, OSError) as error:
+        except (ValueError, LookupError, OSError, RefusedEditError) as error:
             self.show_error(error)
             return
         self.current_id = None

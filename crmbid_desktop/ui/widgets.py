@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QEvent,
     QItemSelectionModel,
     QLocale,
@@ -22,6 +25,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QScrollArea,
     QTableView,
     QVBoxLayout,
@@ -35,6 +40,8 @@ from crmbid_desktop.ui.table_model import ROW_ROLE, SORT_ROLE, RowTableModel
 ROW_SPACING = 6
 LABEL_GAP = 8
 GROUP_SPACING = 12
+
+_Shown = TypeVar("_Shown")
 
 
 def tidy_form(form: QFormLayout) -> QFormLayout:
@@ -265,6 +272,12 @@ class ColumnFitter(QObject):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.sectionResized.connect(self._resized_by_user)
         view.viewport().installEventFilter(self)
+        # What the text needs (each column's widest and least width) is measured once per change
+        # of the rows or fonts, not on every resize: a page being shown is resized several times,
+        # and measuring 200 rows of every column each time was most of a table page's first visit.
+        self._measured: tuple[list[int], list[int]] | None = None
+        self._measured_for: tuple[object, str, str] | None = None
+        self._watched: QAbstractItemModel | None = None
 
     def _header(self) -> QHeaderView:
         header = getattr(self.view, "horizontalHeader", None) or self.view.header  # type: ignore[attr-defined]
@@ -287,11 +300,42 @@ class ColumnFitter(QObject):
         wanted = self.view.property(KEY_COLUMNS_PROPERTY)
         return min(int(wanted), count) if wanted is not None else max(count - 1, 1)
 
-    def fit(self) -> None:
-        model = self.view.model()
-        if model is None:
+    def forget_widths(self, *_args: object) -> None:
+        """The rows or headers changed: measure their text again at the next fit."""
+        self._measured = None
+
+    def _watch(self, model: QAbstractItemModel) -> None:
+        if self._watched is model:
             return
+        if self._watched is not None:
+            with contextlib.suppress(RuntimeError, TypeError):  # the old model may be gone
+                for signal in self._signals(self._watched):
+                    signal.disconnect(self.forget_widths)
+        self._watched = model
+        for signal in self._signals(model):
+            signal.connect(self.forget_widths)
+
+    @staticmethod
+    def _signals(model: QAbstractItemModel) -> tuple[Any, ...]:
+        return (
+            model.modelReset,
+            model.layoutChanged,
+            model.rowsInserted,
+            model.rowsRemoved,
+            model.rowsMoved,
+            model.columnsInserted,
+            model.columnsRemoved,
+            model.dataChanged,
+            model.headerDataChanged,
+        )
+
+    def _text_widths(self, model: QAbstractItemModel) -> tuple[list[int], list[int]]:
+        """Each column's width for its text (capped) and its header's width (its least)."""
         header = self._header()
+        key = (model, self.view.font().key(), header.font().key())
+        self._watch(model)
+        if self._measured is not None and self._measured_for == key:
+            return self._measured
         metrics = self.view.fontMetrics()
         header_metrics = header.fontMetrics()
         rows = min(model.rowCount(), 200)
@@ -307,6 +351,16 @@ class ColumnFitter(QObject):
                     widest = max(widest, metrics.horizontalAdvance(str(text)) + 16)
             widths.append(min(widest, max(self.CAP, least)))
             minimums.append(least)
+        self._measured, self._measured_for = (widths, minimums), key
+        return self._measured
+
+    def fit(self) -> None:
+        model = self.view.model()
+        if model is None:
+            return
+        header = self._header()
+        measured, minimums = self._text_widths(model)
+        widths = list(measured)
         keys = self.key_columns()
         room = self.view.viewport().width()
         excess = sum(widths[:keys]) - room
@@ -353,3 +407,34 @@ def select_row_by_id(view: QAbstractItemView, row_id: object) -> bool:
             view.setFocus()
             return True
     return False
+
+
+def rewrite_list(
+    view: QListWidget,
+    shown: Sequence[_Shown],
+    wanted: Sequence[_Shown],
+    fill: Callable[[QListWidgetItem, _Shown], None],
+    tooltip: str = "",
+) -> int:
+    """Make a list that shows `shown` show `wanted`; returns how many rows were written.
+
+    With as many rows as before (the usual edit) only the rows that differ are rewritten, so a
+    long list does not flicker or lose its place; otherwise it is filled again.
+    """
+    written = 0
+    if len(shown) == len(wanted):
+        for row, (before, now) in enumerate(zip(shown, wanted, strict=True)):
+            item = view.item(row)
+            if before != now and item is not None:
+                fill(item, now)
+                written += 1
+        return written
+    view.clear()
+    for now in wanted:
+        item = QListWidgetItem()
+        if tooltip:
+            item.setToolTip(tooltip)
+        fill(item, now)
+        view.addItem(item)
+        written += 1
+    return written

@@ -53,9 +53,10 @@ def main() -> None:
         result = critical_path(tasks, edges, calendar, today=date(2005, 8, 15))
         timings.append(time.perf_counter() - started)
     median = statistics.median(timings)
+    critical = sum(v.slack <= 0 for v in result.schedules.values())
     print(
         f"critical_path: {TASKS} tasks, {len(edges)} edges: median {median:.3f} s"
-        f" over {RUNS} runs (min {min(timings):.3f} s); {len(result.critical_keys)} tasks critical"
+        f" over {RUNS} runs (min {min(timings):.3f} s); {critical} tasks without slack"
     )
 
 

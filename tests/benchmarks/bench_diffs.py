@@ -64,14 +64,52 @@ def lightly_edited(text: str, seed: int, every: int = 60) -> str:
 
 
 def timed(label: str, work: object) -> float:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     work()  # type: ignore[operator]
     seconds = time.perf_counter() - start
-    print(f"{label:<58} {seconds:8.3f} s")
+    print(f"{label:<58} {seconds:8.3f} s wall {time.process_time() - cpu:8.3f} s CPU")
     return seconds
 
 
+def rewritten(text: str, seed: int, every: int) -> str:
+    """One word in `every` replaced by a word the text does not use (a heavier edit)."""
+    rng = random.Random(seed)
+    words = text.split(" ")
+    for index in range(0, len(words), every):
+        words[index] = f"new{rng.randrange(1000)}"
+    return " ".join(words)
+
+
+def matching() -> None:
+    """Finding a section by its text (take-back, markers gone) and keeping the bid's spelling."""
+    from crmbid_desktop.services.exchange.markdown_compare import keep_unchanged_spelling
+    from crmbid_desktop.services.exchange.section_matching import similarity
+
+    sent = section(3_000, 21)
+    for every, what in ((60, "light edits"), (5, "one word in 5 new"), (3, "one word in 3 new")):
+        edited = rewritten(sent, every, every)
+        found: list[float] = []
+        timed(
+            f"similarity, 3,000 words, {what}",
+            lambda e=edited, f=found: f.append(similarity(sent, e)),
+        )
+        print(f"{'':<58} score {found[0]:.3f}")
+    shuffled = sent.split(" ")
+    random.Random(22).shuffle(shuffled)
+    timed(
+        "similarity, 3,000 words shuffled (hostile)", lambda: similarity(sent, " ".join(shuffled))
+    )
+    blocks = [f"*{word}* {n}" for n, word in enumerate(sent.split(" "))]
+    moved = [b.replace("*", "_") for b in blocks]
+    random.Random(23).shuffle(moved)
+    timed(
+        "keep_unchanged_spelling, 3,000 paragraphs, most moved",
+        lambda: keep_unchanged_spelling("\n\n".join(blocks), "\n\n".join(moved)),
+    )
+
+
 def main() -> None:
+    matching()
     for words in (1_500, 3_000, 20_000):
         old = section(words, words)
         new = lightly_edited(old, words + 1)

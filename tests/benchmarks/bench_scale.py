@@ -7,9 +7,15 @@ process opens the bid in the real main window (offscreen) and times, as GUI-thre
 (time.thread_time), each action a user takes; beside each is a floor doing the bare Qt or
 library work of the same size in the same process: a QTableView over a QStandardItemModel of as
 many rows, a QTextEdit with the same text, an SQLite UPDATE and commit, a QGraphicsScene of as
-many items, pandoc on the same text. First paint is launch-to-paint (CRMBID_STARTUP_PROBE=1)
-against the start-up floor; `check` and Word export run as the command line does, with CPU and
-peak memory of that process. Growth exponents are fitted from 10x to 100x (1.0 is linear).
+many items, pandoc on the same text. The measuring child runs from compiled bytecode, as the
+program does once installed, so a first visit does not include compiling the page's source, and
+handles the cyclic garbage collector as the program does (off until the first paint, then on
+with start-up's objects set aside).
+First paint is launch-to-paint (CRMBID_STARTUP_PROBE=1) against the start-up floor; `check` and
+Word export run as the command line does, with CPU and peak memory of that process. Growth
+exponents are fitted from 10x to 100x and 100x to 1000x (1.0 is linear). A 1000x bid is best
+made first with make_bid.py --bulk-base 10 (minutes, not hours). --json keeps each scale's
+figures, so runs made apart can be put side by side.
 """
 
 from __future__ import annotations
@@ -118,10 +124,16 @@ def measure(bid: Path) -> dict[str, float]:
         settle()
         worker_ms += (time.process_time() - began_process - time.thread_time() + began_gui) * 1000
 
+    import gc
+
+    from crmbid_desktop.ui.application import resume_garbage_collection
+
+    gc.disable()  # as app.main does until the first paint, then sets start-up's objects aside
     window = MainWindow(workspace, WindowState(paths.settings_file))
     window.resize(1024, 768)
     window.show()
     settle()
+    resume_garbage_collection()
     out["visit:first"] = cpu_ms(counted)  # the first page's figures, once its words are counted
     for index, spec in enumerate(PAGES):
         out[f"visit:{spec.object_name}"] = cpu_ms(lambda i=index: window.go_to(i), counted)
@@ -289,12 +301,30 @@ def pandoc_floor(bid: Path, work: Path) -> tuple[float, float]:
     return cpu * 1000, peak
 
 
+def bytecode_cache() -> Path:
+    """A bytecode cache of the program's modules, compiled before any timing."""
+    cache = Path(tempfile.gettempdir()) / "crmbid-scale-bytecode"
+    env = dict(os.environ, PYTHONPYCACHEPREFIX=str(cache))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(ROOT / "crmbid_desktop")],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return cache
+
+
 def bench(bid: Path, paint_runs: int, *, gui_only: bool = False) -> dict[str, float]:
     work = Path(tempfile.mkdtemp(prefix="bench-scale-run-"))
     copy = work / bid.name
     shutil.copyfile(bid, copy)  # the measurements edit the bid; the made bid stays as made
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", CRMBID_HOME=str(work / "home"))
     env["PYTHONPATH"] = str(ROOT)
+    # The program runs from compiled bytecode (the bundle ships it; a second run has it): a page's
+    # first visit should not include compiling its source, as it did with PYTHONDONTWRITEBYTECODE.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(bytecode_cache())
     _cpu, _peak, printed = run_child([sys.executable, __file__, "--measure", str(copy)], env)
     figures: dict[str, float] = json.loads(printed.strip().splitlines()[-1])
     if gui_only:
@@ -336,6 +366,7 @@ def main() -> int:
         action="store_true",
         help="time only the pages and actions in the window (no first paint, check or export)",
     )
+    parser.add_argument("--json", type=Path, help="also write each scale's figures here")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -353,6 +384,8 @@ def main() -> int:
             make(scale, bid, args.letter_kb)
         print(f"measuring {scale}x…", flush=True)
         results[scale] = bench(bid, args.paint_runs, gui_only=args.gui_only)
+        if args.json:
+            args.json.write_text(json.dumps(results, indent=1))
     header = "".join(f"{f'{s}x':>10}{'floor':>9}" for s in scales)
     spans = [(low, high) for low, high in ((10, 100), (100, 1000)) if {low, high} <= set(results)]
     growth = "".join(f"   exponent {low}x->{high}x" for low, high in spans)

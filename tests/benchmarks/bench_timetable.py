@@ -120,6 +120,7 @@ def main() -> None:
         read = median_time(lambda: planning.plan_view(workspace, TODAY))
         print(f"plan view (read + critical path + flags): {read:.3f} s")
         plan_tasks = []
+        deadlines = {m.id: m.due_on for m in view.milestones}
         for row in view.tasks:
             assert row.start_on and row.due_on
             from crmbid_desktop.domain.critical_path import PlanTask
@@ -132,7 +133,7 @@ def main() -> None:
                     row.due_on,
                     row.effort_days,
                     row.status == "done",
-                    row.milestone_due,
+                    deadlines.get(row.milestone_id) if row.milestone_id else None,
                 )
             )
         edges = [(str(p), str(s)) for p, s in view.dependencies]

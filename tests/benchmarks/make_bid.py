@@ -1,12 +1,25 @@
 """Write a bid N times the sample bid, through the program's public services (for bench_scale.py).
 
-Usage: python tests/benchmarks/make_bid.py --scale N OUT.crmbid [--letter-kb 1024]
+Usage: python tests/benchmarks/make_bid.py --scale N OUT.crmbid [--letter-kb 1024] [--bulk-base B]
 
 Starting from the ODPM template, every kind of row is multiplied by N: sections (copies of the
 13 numbered sections, each with text up to its word limit, a review comment and an earlier
 version), tasks (chained by dependencies, owned by councils, tied to sections), councils (with
 two contacts and a letter of support of --letter-kb each), criteria ticks, products and risks.
 Everything goes through the same services the GUI uses, so the file is what a team would make.
+
+Bulk mode (--bulk-base B, for 1000x: the services path took hours there, since adding a section
+renumbers its siblings and adding a task reads every dependency): a bid B times the sample is
+made through the services as above, then its rows are copied N/B - 1 more times in SQL, in one
+transaction on the bid's own engine. Each copy of a row gets a fresh id (the original id plus
+the copy number times the table's largest id) and a fresh UUID, and every foreign key to a copied
+table is moved by the same offset, so copy k's tasks depend on copy k's tasks, are owned by copy
+k's councils and tied to copy k's sections; letters are copied with their bytes. Copied are
+councils, contacts, letters, sections, their versions, comments and criteria ticks, tasks and
+their dependencies, products and risks; the bid, criteria, milestones, clarifications and the
+budget stay single, as in the services path. Copied titles and names say which set they are in
+("(set 3)"); copied councils take no funding share and the supporting role, like the councils
+the services path adds. The change log is not copied (it is history, not the bid).
 """
 
 from __future__ import annotations
@@ -17,6 +30,7 @@ import tempfile
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -73,9 +87,41 @@ def text_of(words: int, seed: int) -> str:
     return "\n".join(out)
 
 
-def make(scale: int, target: Path, letter_kb: int = 1024) -> dict[str, int]:
+#: Tables copied in bulk mode, parents first, with what a copy changes besides ids and UUIDs.
+BULK_TABLES: dict[str, dict[str, str]] = {
+    "partner": {
+        "name": "name || ' (set ' || :set || ')'",
+        "role": "'supporting'",
+        "funding_share_bp": "0",
+        "position": "position + :copy * :positions",
+    },
+    "contact": {},
+    "attachment": {},
+    "section": {
+        "title": "title || ' (set ' || :set || ')'",
+        "position": "CASE WHEN parent_id IS NULL THEN position + :copy * :positions "
+        "ELSE position END",
+    },
+    "section_version": {},
+    "comment": {},
+    "section_criterion": {},
+    "task": {
+        "title": "title || ' (set ' || :set || ')'",
+        "position": "position + :copy * :positions",
+    },
+    "task_dependency": {},
+    "product": {"name": "name || ' (set ' || :set || ')'"},
+    "risk": {"description": "description || ' (set ' || :set || ')'"},
+}
+
+
+def make(
+    scale: int, target: Path, letter_kb: int = 1024, bulk_base: int | None = None
+) -> dict[str, int]:
     if target.exists():
         raise SystemExit(f"{target} exists already: choose a new file name.")
+    if bulk_base is not None and (bulk_base < 1 or scale % bulk_base):
+        raise SystemExit(f"--bulk-base {bulk_base} must divide --scale {scale}.")
     create_bid(target).close()
     from crmbid_desktop.paths import AppPaths
     from crmbid_desktop.services.bid.bid_files import open_workspace
@@ -84,9 +130,77 @@ def make(scale: int, target: Path, letter_kb: int = 1024) -> dict[str, int]:
     workspace = open_workspace(target, AppPaths.under(home).ensure())
     workspace.user = "make_bid.py"
     try:
-        return _fill(workspace, scale, letter_kb, home)
+        counts = _fill(workspace, bulk_base or scale, letter_kb, home)
+        if bulk_base is not None and scale > bulk_base:
+            counts = _multiply(workspace, scale // bulk_base)
+        return counts
     finally:
         workspace.close()
+
+
+def _multiply(workspace: Workspace, times: int) -> dict[str, int]:
+    """Copy the bulk tables' rows `times - 1` more times with fresh ids, UUIDs and foreign keys."""
+    import uuid
+
+    from sqlalchemy import event, text
+
+    from crmbid_desktop.store.models import Base
+
+    tables = {table.name: table for table in Base.metadata.sorted_tables}
+    engine = workspace.bid.engine
+
+    @event.listens_for(engine, "connect")
+    def _uuids(connection: Any, _record: object) -> None:  # new connections get new_uuid() too
+        connection.create_function("new_uuid", 0, lambda: str(uuid.uuid4()))
+
+    engine.dispose()  # so the connection below is a new one, with new_uuid()
+    with engine.begin() as connection:
+        largest = {
+            name: connection.execute(text(f"SELECT coalesce(max(id), 0) FROM {name}")).scalar_one()
+            for name in BULK_TABLES
+        }
+        positions = {
+            name: connection.execute(
+                text(f"SELECT coalesce(max(position), 0) + 1 FROM {name}")
+            ).scalar_one()
+            for name in ("partner", "section", "task")
+        }
+        for copy in range(1, times):
+            for name, changes in BULK_TABLES.items():
+                table = tables[name]
+                values = []
+                for column in table.columns:
+                    if column.name == "id":
+                        values.append(f"id + {copy * largest[name]}")
+                    elif column.name == "uuid":
+                        values.append("new_uuid()")
+                    elif column.name in changes:
+                        values.append(changes[column.name])
+                    else:
+                        keys = [fk.column.table.name for fk in column.foreign_keys]
+                        if keys and keys[0] in BULK_TABLES:
+                            offset = copy * largest[keys[0]]
+                            values.append(
+                                f"CASE WHEN {column.name} IS NULL THEN NULL "
+                                f"ELSE {column.name} + {offset} END"
+                            )
+                        else:
+                            values.append(column.name)
+                names = ", ".join(column.name for column in table.columns)
+                connection.execute(
+                    text(
+                        f"INSERT INTO {name} ({names}) SELECT {', '.join(values)} "
+                        f"FROM {name} WHERE id <= {largest[name]}"
+                    ),
+                    {"copy": copy, "set": copy + 1, "positions": positions.get(name, 0)},
+                )
+    counts = workspace.bid.counts()
+    return {
+        "partners": counts.partners,
+        "tasks": counts.tasks,
+        "sections": counts.sections,
+        "criteria": counts.criteria,
+    }
 
 
 def _fill(workspace: Workspace, scale: int, letter_kb: int, home: Path) -> dict[str, int]:
@@ -166,11 +280,17 @@ def main() -> int:
     parser.add_argument("--scale", type=int, required=True, help="how many times the sample bid")
     parser.add_argument("out", type=Path, help="the new .crmbid file")
     parser.add_argument("--letter-kb", type=int, default=1024, help="size of each letter")
+    parser.add_argument(
+        "--bulk-base",
+        type=int,
+        help="make a bid this many times the sample through the services, then copy its rows "
+        "in SQL up to --scale (see the module's docstring)",
+    )
     args = parser.parse_args()
     if args.scale < 1:
         parser.error("--scale must be 1 or more")
     began = time.perf_counter()
-    counts = make(args.scale, args.out, args.letter_kb)
+    counts = make(args.scale, args.out, args.letter_kb, args.bulk_base)
     took = time.perf_counter() - began
     size = args.out.stat().st_size / 1e6
     print(f"{args.out}: scale {args.scale}, {counts}, {size:.1f} MB, made in {took:.1f} s")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 
@@ -163,3 +164,98 @@ def test_changed_lines_of_a_hostile_file_are_bounded() -> None:
     hunks = textdiff.changed_lines(old, new)
     assert time.perf_counter() - started < 4
     assert _apply_hunks(old, hunks) == new
+
+
+@settings(max_examples=300, deadline=None)
+@given(words, words)
+def test_grouped_opcodes_have_difflibs_shape_and_rebuild_the_new_sequence(
+    a: list[str], b: list[str]
+) -> None:
+    import difflib
+
+    found = textdiff.opcodes(a, b)
+    rebuilt: list[str] = []
+    i = j = 0
+    for tag, i1, i2, j1, j2 in found:
+        assert (i1, j1) == (i, j)
+        if tag == "equal":
+            assert a[i1:i2] == b[j1:j2]
+        else:
+            edits = {(True, True): "replace", (True, False): "delete", (False, True): "insert"}
+            assert tag == edits[(i2 > i1, j2 > j1)]
+        rebuilt += b[j1:j2]
+        i, j = i2, j2
+    assert (i, j) == (len(a), len(b)) and rebuilt == b
+    # No two edit runs side by side: a deletion next to an insertion is one "replace".
+    assert all(x[0] == "equal" or y[0] == "equal" for x, y in itertools.pairwise(found))
+    # Never fewer tokens kept than difflib keeps (a longest common subsequence).
+    theirs = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    kept = sum(i2 - i1 for tag, i1, i2, _j1, _j2 in found if tag == "equal")
+    assert kept >= sum(size for _i, _j, size in theirs.get_matching_blocks())
+    assert textdiff.similarity(a, b) >= theirs.ratio() - 1e-9
+    assert textdiff.most_alike(a, b) == theirs.quick_ratio()
+    assert textdiff.most_alike(a, b) >= textdiff.similarity(a, b)
+
+
+def test_similarity_is_difflibs_ratio_on_plain_edits() -> None:
+    import difflib
+
+    old = _section(300, 11).split(" ")
+    new = list(old)
+    for index in range(0, len(new), 30):
+        new[index] = "amended"
+    expected = difflib.SequenceMatcher(None, old, new, autojunk=False).ratio()
+    assert textdiff.similarity(old, new) == expected
+    assert textdiff.similarity([], []) == 1.0
+    assert textdiff.similarity(["a"], []) == 0.0
+
+
+def _cpu(work: object) -> float:
+    started = time.process_time()
+    work()  # type: ignore[operator]
+    return time.process_time() - started
+
+
+def test_finding_a_3000_word_section_by_its_text_is_bounded() -> None:
+    """A returned file whose markers and headings are gone: the section is found by how much a
+    stretch resembles what was sent. With difflib this was quadratic in the words; now a
+    3,000-word section (light edits or shuffled) is matched in well under the bound, which is
+    loose for a loaded machine (tests/benchmarks/bench_diffs.py prints the real figures)."""
+    from crmbid_desktop.services.exchange.section_matching import (
+        Expected,
+        match_sections,
+        similarity,
+    )
+    from crmbid_desktop.services.word.docx_reader import Block
+
+    sent = _section(3_000, 12)
+    tokens = sent.split(" ")
+    for index in range(0, len(tokens), 50):
+        tokens[index] = "amended"
+    edited = " ".join(tokens)
+    shuffled = list(tokens)
+    random.Random(13).shuffle(shuffled)
+    paragraphs = [" ".join(tokens[k : k + 100]) for k in range(0, len(tokens), 100)]
+    blocks = [Block(None, text, "normal", (), None) for text in paragraphs]  # type: ignore[arg-type]
+    expected = [Expected("uuid-1", "4", "Delivery", "", sent)]
+    found: list[object] = []
+    assert _cpu(lambda: found.extend(match_sections(blocks, expected))) < 5
+    assert [f.key for f in found] == ["uuid-1"]  # type: ignore[attr-defined]
+    assert _cpu(lambda: similarity(sent, " ".join(shuffled))) < 5
+    assert similarity(sent, edited) > 0.9
+
+
+def test_keeping_the_bids_spelling_of_a_3000_paragraph_section_is_bounded() -> None:
+    from crmbid_desktop.services.exchange.markdown_compare import keep_unchanged_spelling
+
+    original = "\n\n".join(f"*{w}* {n}" for n, w in enumerate(_section(3_000, 14).split(" ")))
+    pieces = original.split("\n\n")
+    returned_pieces = [p.replace("*", "_") for p in pieces]  # the same, spelt another way
+    returned_pieces[10] = "a partner's new paragraph"
+    random.Random(15).shuffle(returned_pieces[100:])  # hostile: most blocks moved about
+    returned = "\n\n".join(returned_pieces)
+    kept: list[str] = []
+    assert _cpu(lambda: kept.append(keep_unchanged_spelling(original, returned))) < 5
+    out = kept[0].split("\n\n")
+    assert out[10] == "a partner's new paragraph"
+    assert out[:10] == pieces[:10]  # blocks that read the same keep the bid's spelling

@@ -3,14 +3,16 @@ what it works out is always what a checklist reading the whole bid afresh works 
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
+from pathlib import Path
 
 from crmbid_desktop.domain.word_meter import meter_level
 from crmbid_desktop.domain.wordcount import SECTION_WORDS
 from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers import clarifications, planning, section_saves
 from crmbid_desktop.services.registers import criteria as criteria_service
 from crmbid_desktop.services.registers import partners as partner_service
-from crmbid_desktop.services.registers import section_saves
 from crmbid_desktop.services.registers import sections as section_service
 from crmbid_desktop.services.views import dashboard
 from crmbid_desktop.services.views.checklist import BidChecklist, checklist_for
@@ -100,3 +102,59 @@ def test_a_section_text_edit_keeps_the_worked_out_plan(workspace: Workspace) -> 
     )
     assert checklist.plan(TODAY) is not plan  # a task may name the section by its title
     assert checklist.reads["plan"] == 2
+
+
+def test_the_word_export_and_the_pages_get_the_same_preflight_facts(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """services/bid/preflight (the Word export's final check, read afresh) and the pages'
+    checklist (kept up to date by change sets) build their facts with the same functions
+    (services/bid/preflight_facts): every kind of fact, changed, gives the same checklist."""
+    from crmbid_desktop.services.bid import preflight
+
+    checklist = checklist_for(workspace)
+    assert preflight.preflight(workspace, today=TODAY) == checklist.preflight(TODAY)
+    ids = _section_ids(workspace)
+    # A section over its word limit, with a sub-section, counted with its tables.
+    child = section_service.add_section(workspace, "Delivery detail", parent_id=ids[1])
+    section_service.update_details(workspace, ids[1], word_limit=3, reviewer="")
+    section_service.save_body(workspace, ids[1], "One two three four.\n\n| five | six |\n|--|--|\n")
+    section_service.save_body(workspace, child, "Appendix words here.")
+    # A criterion nobody addresses, then one addressed by two sections.
+    lone = criteria_service.add_criterion(workspace, "Value for money", 1000)
+    criterion = criteria_service.criteria(workspace)[0]
+    criteria_service.set_link(workspace, ids[1], criterion.id, True, "")
+    criteria_service.set_link(workspace, child, criterion.id, True, "")
+    # A council with a letter of support, one withdrawn; an unanswered clarification.
+    councils = partner_service.partner_rows(workspace)
+    letter = tmp_path / "letter.pdf"
+    letter.write_bytes(b"%PDF-1.4\n% letter of support\n")
+    partner_service.add_attachment(workspace, councils[0].id, letter)
+    partner_service.save_partner(
+        workspace,
+        councils[1].id,
+        dataclasses.replace(councils[1].fields, status="withdrawn"),
+        [],
+    )
+    clarifications.add_question(workspace, "May the lead council sign for all?", TODAY, set())
+    # A missed milestone: due last week at ODPM, with an unfinished task linked to it.
+    milestone = planning.add_milestone(
+        workspace, planning.MilestoneInput("Readers' review", date(2005, 8, 12), external=True)
+    )
+    planning.add_task(
+        workspace,
+        planning.TaskInput(
+            "Send drafts to the readers", due_on=date(2005, 8, 11), milestone_id=milestone
+        ),
+    )
+
+    afresh = preflight.preflight(workspace, today=TODAY)
+    kept = checklist.preflight(TODAY)
+    assert kept == afresh
+    assert kept == _afresh(workspace).preflight(TODAY)
+    named = {(item.item_kind, item.item_key) for item in kept}
+    # The changed facts are really checked (so the comparison is not of two empty lists).
+    assert ("criterion", lone) in named
+    assert ("section", ids[1]) in named
+    assert ("milestone", milestone) in named
+    assert any(kind == "clarification" for kind, _key in named)

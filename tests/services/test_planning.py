@@ -34,11 +34,12 @@ def test_plan_view_shows_the_template_flag_and_the_confirm_task(workspace: Works
     assert any("Thursday, 26 August" in w for w in proposal.warnings)
     assert any(t.title.startswith("Confirm the deadline's weekday") for t in view.tasks)
     assert len(view.tasks) == 13
-    assert view.result is not None and view.result.critical_keys
+    assert view.result is not None
+    assert any(v.slack <= 0 for v in view.result.schedules.values())
     # The submission chain is tight against the team's own dates, but the plan leaves a day
     # before ODPM's Friday deadline: no slip of it would move an external deadline yet.
     submit = view.task(_task_id(workspace, "Submit the proposal"))
-    assert submit.schedule is not None and submit.schedule.on_critical_path
+    assert submit.schedule is not None and submit.schedule.slack <= 0
     assert not submit.critical and "critical" not in submit.flags
     assert not any(t.critical for t in view.tasks)
 
@@ -94,7 +95,8 @@ def test_anchored_task_moves_with_its_milestone(workspace: Workspace) -> None:
     # though its dates said one day: it is not squeezed, so it starts on Fri 19 Aug.
     assert (row.start_on, row.due_on) == (date(2005, 8, 19), date(2005, 8, 22))
 
-    old = planning.milestone_input(_load_milestone(workspace, submit_id))
+    shown = next(m for m in planning.plan_view(workspace, TODAY).milestones if m.id == submit_id)
+    old = planning.milestone_input(shown)  # what the edit dialog starts from
     moved = planning.update_milestone(
         workspace,
         submit_id,
@@ -103,13 +105,6 @@ def test_anchored_task_moves_with_its_milestone(workspace: Workspace) -> None:
     assert moved == 1
     # Thu 1 Sep 2005 less 3 working days skips the Mon 29 Aug bank holiday: Fri 26 Aug.
     assert planning.plan_view(workspace, TODAY).task(task_id).due_on == date(2005, 8, 26)
-
-
-def _load_milestone(workspace: Workspace, milestone_id: int):
-    from crmbid_desktop.store.models import Milestone
-
-    with workspace.reading() as session:
-        return session.get(Milestone, milestone_id)
 
 
 def test_anchor_needs_a_milestone(workspace: Workspace) -> None:
@@ -134,14 +129,21 @@ def test_dependency_cycle_is_refused_naming_the_tasks(workspace: Workspace) -> N
     signoff = _task_id(workspace, "Sign-off")
     with workspace.reading() as session:
         before = session.scalar(select(func.count()).select_from(TaskDependency))
+    # The task dialog saves a task's predecessors as a whole: Sign-off before the draft.
+    data = planning.load_task_input(workspace, draft)
     with pytest.raises(DependencyCycleError) as caught:
-        planning.add_dependency(workspace, signoff, draft)
+        planning.update_task(
+            workspace, draft, TaskInput(**{**data.__dict__, "predecessor_ids": (signoff,)})
+        )
     message = str(caught.value)
     assert "Full draft of the proposal" in message and "Sign-off by each council" in message
     with workspace.reading() as session:
         assert session.scalar(select(func.count()).select_from(TaskDependency)) == before
-    with pytest.raises(DependencyCycleError):
-        planning.add_dependency(workspace, draft, draft)
+    with pytest.raises(DependencyCycleError, match="Full draft of the proposal"):
+        planning.update_task(
+            workspace, draft, TaskInput(**{**data.__dict__, "predecessor_ids": (draft,)})
+        )
+    assert planning.load_task_input(workspace, draft) == data
 
 
 def test_editing_predecessors_refuses_a_cycle_and_changes_nothing(workspace: Workspace) -> None:
@@ -173,16 +175,19 @@ def test_broken_dependency_and_passing_the_milestone_are_flagged(workspace: Work
     assert "passes its milestone" in row.flags
 
 
-def test_reschedule_is_one_logged_edit_and_set_dates_puts_it_back(workspace: Workspace) -> None:
+def test_reschedule_is_one_logged_edit_and_undo_puts_it_back(workspace: Workspace) -> None:
     draft = _task_id(workspace, "Full draft")
     before = planning.load_task_input(workspace, draft)
-    old = planning.reschedule_task(workspace, draft, 2)
+    recorded: list[RecordedEdit] = []
+    workspace.on_recorded(recorded.append)
+    planning.reschedule_task(workspace, draft, 2)
     after = planning.load_task_input(workspace, draft)
     assert (after.start_on, after.due_on) == (date(2005, 8, 15), date(2005, 8, 24))
     with workspace.reading() as session:
         last = session.scalars(select(ChangeLogEntry).order_by(ChangeLogEntry.id.desc())).first()
         assert last is not None and last.summary.startswith("Moved task “Full draft")
-    planning.set_task_dates(workspace, draft, old)
+    assert len(recorded) == 1
+    workspace.take_back(recorded[-1])  # what Edit > Undo does after a drag on the chart
     assert planning.load_task_input(workspace, draft) == before
 
 

@@ -219,6 +219,39 @@ def test_rows_the_program_cannot_read_are_named_by_table_row_and_column(
     assert bid_path.read_bytes() == before
 
 
+def test_text_that_is_not_utf8_is_named_among_thousands_of_rows(bid_path: Path) -> None:
+    """Text is checked thousands of values at a time; a bad value anywhere is still named by
+    its row and column, and a bad value ending one value cannot hide behind the next."""
+    rows = 2 * sqlite_trust._UTF8_CHUNK_ROWS + 10
+    with sqlite3.connect(bid_path) as connection:
+        columns = [c[1] for c in connection.execute("PRAGMA table_info(product)") if c[1] != "id"]
+    connection.close()
+    made = {"uuid": "'u' || i", "name": "'Product ' || i", "description": "'café ' || i"}
+    _sql(
+        bid_path,
+        # Copies of the bid's first product, each with its own uuid, name and description.
+        f"INSERT INTO product ({', '.join(columns)}) "
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < "
+        f"{rows}) SELECT {', '.join(made.get(c, 'p.' + c) for c in columns)} "
+        "FROM n, (SELECT * FROM product LIMIT 1) AS p",
+        # A truncated two-byte sequence at the end of one value, then a value that starts with
+        # a lone continuation byte: each is broken alone (and joined as they are, they would
+        # read as one good "é").
+        "UPDATE product SET name = CAST(x'50726f64c3' AS TEXT) WHERE uuid = 'u7001'",
+        "UPDATE product SET description = CAST(x'a9' AS TEXT) WHERE uuid = 'u7001'",
+        f"UPDATE product SET description = CAST(x'4c656564739f' AS TEXT) WHERE uuid = 'u{rows}'",
+    )
+    with sqlite3.connect(bid_path) as connection:
+        first = connection.execute("SELECT rowid FROM product WHERE uuid = 'u7001'").fetchone()[0]
+        last = connection.execute(f"SELECT rowid FROM product WHERE uuid = 'u{rows}'").fetchone()
+    connection.close()
+    problems = "\n".join(check_bid(bid_path).problems)
+    assert f"table “product”, row {first}: “name” holds text that is not UTF-8 (byte 5)" in problems
+    assert f"table “product”, row {first}: “description” holds text that is not UTF-8" in problems
+    assert f"table “product”, row {last[0]}: “description” holds text that is not UTF-8" in problems
+    assert problems.count("not UTF-8") == 3
+
+
 def test_export_of_a_bid_with_bad_rows_is_a_message_not_a_traceback(
     bid_path: Path, app_paths: AppPaths, tmp_path: Path
 ) -> None:

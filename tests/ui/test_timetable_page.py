@@ -231,7 +231,10 @@ def test_timed_milestone_and_moving_it_moves_anchored_tasks(
     page.refresh()
     assert _task(page, "Answer ODPM").due_on == date(2005, 9, 1)
 
+    started: list[planning.MilestoneInput] = []
+
     def fill(dialog: MilestoneDialog) -> None:
+        started.append(dialog.collect())  # what the dialog opened with
         dialog.day.edit.setDate(QDate(2005, 9, 9))  # as a user picks the day
         dialog.timed.setChecked(True)
         dialog.time_edit.setTime(dialog.time_edit.time().fromString("11:30", "HH:mm"))
@@ -239,6 +242,9 @@ def test_timed_milestone_and_moving_it_moves_anchored_tasks(
     _drive(MilestoneDialog, fill, monkeypatch)
     page.milestones.select_milestone(award.id)
     page.milestones.edit_button.click()
+    # The dialog opened on the milestone as shown (planning.milestone_input of its row).
+    assert started == [planning.milestone_input(award)]
+    assert started[0].title == award.title and started[0].due_on == award.due_on
     moved = next(m for m in page.plan.milestones if m.id == award.id)  # type: ignore[union-attr]
     assert (moved.due_on, moved.due_time) == (date(2005, 9, 9), time(11, 30))
     assert _task(page, "Answer ODPM").due_on == date(2005, 9, 8)

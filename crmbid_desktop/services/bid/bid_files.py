@@ -142,19 +142,27 @@ def move_to_server(path: Path, url: str, *, user: str = "") -> dict[str, int]:
 
 
 def init_server(
-    url: str, councils: list[str], *, source: Path | None = None, template: str | None = None
+    url: str,
+    councils: list[str],
+    *,
+    source: Path | None = None,
+    template: str | None = None,
+    lead: str | None = None,
 ) -> list[str]:
     """Set up an empty database for a team: the bid (a file moved in, or a new one from a
-    template), then an admin role and one role per council. Returns what was done, in words.
+    template), then an admin role and one role per council, and what each council may edit
+    (`lead`, or else the first council, edits everything). Returns what was done, in words.
 
     Run by IT as the database's owner (the password from pgpass or a service file).
     """
     import tempfile
 
+    from crmbid_desktop.services.bid import rights
     from crmbid_desktop.services.bid.bid_template import DEFAULT_TEMPLATE, create_bid
     from crmbid_desktop.store.postgres import ServerLocation, grant_team_roles, make_engine
 
     location = ServerLocation.parse(url)
+    rights.check_lead(councils, lead)
     done: list[str] = []
     if source is None:
         with tempfile.TemporaryDirectory() as folder:
@@ -175,6 +183,7 @@ def init_server(
     try:
         with engine.begin() as connection:
             done += grant_team_roles(location, connection, councils)
+            done += rights.set_up_councils(location, connection, councils, lead=lead)
     finally:
         engine.dispose()
     return done

@@ -16,4 +16,5 @@ from crmbid_desktop.store.errors import ForeignSchemaError as ForeignSchemaError
 from crmbid_desktop.store.errors import NewerVersionError as NewerVersionError
 from crmbid_desktop.store.errors import NotABidError as NotABidError
 from crmbid_desktop.store.errors import ReadOnlyBidError as ReadOnlyBidError
+from crmbid_desktop.store.errors import RefusedEditError as RefusedEditError
 from crmbid_desktop.store.errors import SuspectLockError as SuspectLockError

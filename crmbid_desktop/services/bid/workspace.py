@@ -161,7 +161,7 @@ class Workspace:
         """One user edit: yields a session, commits it with a change-log line, then notifies."""
         from crmbid_desktop.store.models import ChangeLogEntry
 
-        with self.bid.transaction() as session:
+        with self._refusals_in_words(), self.bid.transaction() as session:
             self.bid.start_recording(session)
             yield session
             rows = self.bid.recorded_changes(session)
@@ -192,7 +192,7 @@ class Workspace:
         from crmbid_desktop.store.models import ChangeLogEntry
 
         summary = f"{verb} {edit.summary[:1].lower()}{edit.summary[1:]}"
-        with self.bid.transaction() as session:
+        with self._refusals_in_words(), self.bid.transaction() as session:
             self._refuse_if_changed_since(session, edit, verb)
             self.bid.start_recording(session)
             self.bid.take_back_changes(session, without_versions(edit.rows))
@@ -312,6 +312,22 @@ class Workspace:
             f"{who} has {done} {what} since; {step} of “{edit.summary}” would overwrite it, "
             "so nothing was changed."
         )
+
+    @contextlib.contextmanager
+    def _refusals_in_words(self) -> Iterator[None]:
+        """On a server, an edit refused by the councils' rights (row-level security) becomes a
+        RefusedEditError saying who may make it; the transaction was rolled back whole."""
+        try:
+            yield
+        except Exception as error:
+            if not self.bid.on_server:
+                raise
+            from crmbid_desktop.services.bid.rights import refused_edit
+
+            refused = refused_edit(self, error)
+            if refused is None:
+                raise
+            raise refused from error
 
     def row_id(self, entity: str, entity_uuid: str) -> int | None:
         """The id of the `entity` row ("section", "partner"...) with this uuid, if it exists."""

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import html
 import re
-from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import TYPE_CHECKING
+
+from crmbid_desktop.domain import textdiff
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -104,14 +105,13 @@ def keep_unchanged_spelling(original: str, returned: str) -> str:
     out = list(new)
     # Blocks spelt the same are matched first (cheap); only the stretches between them are
     # rendered and matched by meaning.
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in textdiff.opcodes(old, new):
         if tag == "equal":
             out[j1:j2] = old[i1:i2]
         elif tag == "replace":
             old_keys = [_signature(block) for block in old[i1:i2]]
             new_keys = [_signature(block) for block in new[j1:j2]]
-            inner = SequenceMatcher(None, old_keys, new_keys, autojunk=False)
-            for kind, k1, _k2, l1, l2 in inner.get_opcodes():
+            for kind, k1, _k2, l1, l2 in textdiff.opcodes(old_keys, new_keys):
                 if kind != "equal":
                     continue
                 for offset in range(l2 - l1):

@@ -10,11 +10,11 @@ or, when the heading is gone too, by how much a stretch of text resembles what w
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from crmbid_desktop.domain import textdiff
 from crmbid_desktop.services.word.docx_reader import Block
 
 #: A stretch of text at least this like the sent text is taken as the section.
@@ -72,11 +72,15 @@ def _words(text: str) -> list[str]:
 
 
 def similarity(a: str, b: str) -> float:
-    """How alike two texts are, by their words (0 to 1)."""
+    """How alike two texts are, by their words (0 to 1); near-linear, with a deadline.
+
+    Below SIMILAR_ENOUGH the answer may be an upper bound (never taken as a match anyway).
+    """
     wa, wb = _words(a), _words(b)
-    if not wa and not wb:
-        return 1.0
-    return difflib.SequenceMatcher(None, wa, wb, autojunk=False).ratio()
+    bound = textdiff.most_alike(wa, wb)
+    if bound < SIMILAR_ENOUGH:  # not enough words in common, in any order: no diff needed
+        return bound
+    return textdiff.similarity(wa, wb, deadline=2 * textdiff.DEADLINE_SECONDS)
 
 
 def match_sections(

@@ -40,8 +40,31 @@ def clarifications(workspace: Workspace) -> list[ClarificationRow]:
         return _clarifications(session)
 
 
-def _clarifications(session: Session) -> list[ClarificationRow]:
-    labels = {row.id: row.label for row in section_service.outline(session, text=False)}
+@dataclass(frozen=True)
+class ClarificationsView:
+    """What the Clarifications page shows, read in one session with the outline read once."""
+
+    rows: list[ClarificationRow]
+    #: The outline without texts, for the list of sections a question affects.
+    outline: list[section_service.SectionInfo]
+    #: `sections.section_heads`, which the page compares after each change.
+    heads: list[tuple[int, str, int | None, int, bool]]
+
+
+def clarifications_view(workspace: Workspace) -> ClarificationsView:
+    with workspace.reading() as session:
+        outline = section_service.outline(session, text=False)
+        return ClarificationsView(
+            _clarifications(session, outline), outline, section_service.section_heads(session)
+        )
+
+
+def _clarifications(
+    session: Session, outline: list[section_service.SectionInfo] | None = None
+) -> list[ClarificationRow]:
+    if outline is None:
+        outline = section_service.outline(session, text=False)
+    labels = {row.id: row.label for row in outline}
     order = {sid: i for i, sid in enumerate(labels)}
     affected: dict[int, list[int]] = {}
     for link in session.scalars(select(ClarificationSection)):

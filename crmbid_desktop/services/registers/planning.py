@@ -168,18 +168,6 @@ def _apply_anchor(session: Session, task: Task) -> None:
 # -- milestones -------------------------------------------------------------------------------
 
 
-def milestone_input(milestone: Milestone) -> MilestoneInput:
-    return MilestoneInput(
-        milestone.title,
-        milestone.due_on,
-        milestone.due_time,
-        milestone.kind,
-        milestone.external,
-        milestone.notes,
-        milestone.flag,
-    )
-
-
 def _fill_milestone(milestone: Milestone, data: MilestoneInput) -> None:
     milestone.title = data.title.strip()
     milestone.due_on = data.due_on
@@ -345,31 +333,8 @@ def delete_task(workspace: Workspace, task_id: int) -> None:
         session.delete(_get(session, Task, task_id, "task"))
 
 
-def add_dependency(workspace: Workspace, predecessor_id: int, successor_id: int) -> None:
-    """The successor waits for the predecessor to finish; refused when it would make a cycle."""
-    with workspace.edit("Added a dependency", action="add", entity="task_dependency") as session:
-        successor = _get(session, Task, successor_id, "task")
-        predecessor = _get(session, Task, predecessor_id, "task")
-        if predecessor_id == successor_id:
-            raise DependencyCycleError([str(successor_id)], [successor.title])
-        edges = _edges(session)
-        if (predecessor_id, successor_id) in edges:
-            return
-        _refuse_cycle(session, [*edges, (predecessor_id, successor_id)])
-        session.add(TaskDependency(predecessor_id=predecessor.id, successor_id=successor.id))
-
-
-@dataclass(frozen=True)
-class TaskDates:
-    """A task's dates and anchor, to move it or put it back."""
-
-    start_on: date | None
-    due_on: date | None
-    anchor_working_days: int | None
-
-
-def reschedule_task(workspace: Workspace, task_id: int, working_days: int) -> TaskDates:
-    """Move a task's start and due by whole working days (a Gantt drag). Returns the old dates.
+def reschedule_task(workspace: Workspace, task_id: int, working_days: int) -> None:
+    """Move a task's start and due by whole working days (a Gantt drag); Edit > Undo puts it back.
 
     Dates land on working days. An anchored task keeps its anchor to the milestone with the new
     distance; moved past the milestone, the anchor is dropped (the flag then shows it passes).
@@ -381,7 +346,6 @@ def reschedule_task(workspace: Workspace, task_id: int, working_days: int) -> Ta
     summary = f"Moved task “{title}” {days} {'later' if working_days >= 0 else 'earlier'}"
     with workspace.edit(summary, action="reschedule", entity="task") as session:
         task = _get(session, Task, task_id, "task")
-        old = TaskDates(task.start_on, task.due_on, task.anchor_working_days)
         if task.start_on is not None:
             task.start_on = calendar.add_working_days(
                 calendar.working_day_on_or_after(task.start_on), working_days
@@ -394,17 +358,6 @@ def reschedule_task(workspace: Workspace, task_id: int, working_days: int) -> Ta
             milestone = session.get(Milestone, task.milestone_id) if task.milestone_id else None
             gap = calendar.working_days_between(task.due_on, milestone.due_on) if milestone else -1
             task.anchor_working_days = gap if gap >= 0 else None
-    return old
-
-
-def set_task_dates(workspace: Workspace, task_id: int, dates: TaskDates) -> TaskDates:
-    """Put a task's dates back (undo and redo of a drag). Returns the dates it had."""
-    with workspace.edit("Changed a task's dates", action="reschedule", entity="task") as session:
-        task = _get(session, Task, task_id, "task")
-        old = TaskDates(task.start_on, task.due_on, task.anchor_working_days)
-        task.start_on, task.due_on = dates.start_on, dates.due_on
-        task.anchor_working_days = dates.anchor_working_days
-    return old
 
 
 def _get(session: Session, model: type[_Row], row_id: int, noun: str) -> _Row:
@@ -438,6 +391,13 @@ class MilestoneRow:
         return found
 
 
+def milestone_input(row: MilestoneRow) -> MilestoneInput:
+    """What the milestone dialog starts from when a shown milestone is edited."""
+    return MilestoneInput(
+        row.title, row.due_on, row.due_time, row.kind, row.external, row.notes, row.flag
+    )
+
+
 @dataclass(frozen=True)
 class TaskRow:
     id: int
@@ -454,7 +414,6 @@ class TaskRow:
     effort_days: int
     milestone_id: int | None
     milestone_title: str
-    milestone_due: date | None
     section_id: int | None
     section_title: str
     anchor_working_days: int | None
@@ -643,7 +602,6 @@ def plan_view(workspace: Workspace, today: date) -> PlanView:
                 effort_days=task.effort_days,
                 milestone_id=task.milestone_id,
                 milestone_title=milestone.title if milestone else "",
-                milestone_due=milestone.due_on if milestone else None,
                 section_id=task.section_id,
                 section_title=sections.get(task.section_id, "") if task.section_id else "",
                 anchor_working_days=task.anchor_working_days,

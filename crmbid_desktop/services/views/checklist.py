@@ -14,18 +14,23 @@ import threading
 import weakref
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from crmbid_desktop.domain import preflight as rules
-from crmbid_desktop.domain.outline import OutlineItem, number_outline
 from crmbid_desktop.domain.preflight import PreflightItem
 from crmbid_desktop.domain.wordcount import SECTION_WORDS
+from crmbid_desktop.services.bid import preflight_facts as facts
 from crmbid_desktop.services.bid.changes import ChangeSet
+from crmbid_desktop.services.bid.preflight_facts import (
+    BidRow,
+    CriteriaFacts,
+    NumberedSection,
+    PartnerRow,
+    SectionFact,
+)
 from crmbid_desktop.services.bid.workspace import Workspace
 
 #: Each group of small tables, read again whole when any of its tables changed.
@@ -39,100 +44,6 @@ GROUP_TABLES: dict[str, frozenset[str]] = {
 
 #: What the timetable's plan is worked out from (besides section titles, compared on their own).
 PLAN_TABLES = ("task", "milestone", "task_dependency", "partner", "bid")
-
-
-@dataclass(frozen=True, slots=True)
-class SectionFact:
-    """One section as the summaries see it; its text is kept only as its two word counts."""
-
-    id: int
-    uuid: str
-    parent_id: int | None
-    position: int
-    title: str
-    status: str
-    word_limit: int | None
-    is_appendix: bool
-    due_on: date | None
-    reviewer: str
-    words: int  # without tables
-    words_with_tables: int
-    blank: bool  # nothing but white space
-
-    def words_counted(self, include_tables: bool) -> int:
-        return self.words_with_tables if include_tables else self.words
-
-    @property
-    def has_text(self) -> bool:
-        """domain.coverage.has_text: words in the text or its tables; markup alone is not."""
-        return not self.blank and self.words_with_tables > 0
-
-
-@dataclass(frozen=True, slots=True)
-class NumberedSection:
-    fact: SectionFact
-    number: str  # "" for an appendix
-    has_subsections: bool
-
-
-@dataclass(frozen=True)
-class BidRow:
-    title: str
-    funding_body: str
-    count_table_words: bool
-    contact: rules.ContactFacts
-
-
-@dataclass(frozen=True)
-class CriteriaFacts:
-    criteria: tuple[tuple[int, str, str], ...]  # (id, title, description) in the bid's order
-    links: tuple[tuple[int, int], ...]  # (section id, criterion id)
-
-
-@dataclass(frozen=True)
-class PartnerRow:
-    id: int
-    name: str
-    status: str
-    facts: rules.PartnerFacts
-
-
-def _section_fact(row: Any) -> SectionFact:
-    body = row.body or ""
-    words, with_tables = SECTION_WORDS.counts(row.uuid, body) if body.strip() else (0, 0)
-    return SectionFact(
-        int(row.id),
-        str(row.uuid),
-        row.parent_id,
-        int(row.position or 0),
-        row.title,
-        row.status,
-        row.word_limit,
-        bool(row.is_appendix),
-        row.due_on,
-        row.reviewer or "",
-        words,
-        with_tables,
-        not body.strip(),
-    )
-
-
-def _section_columns() -> tuple[Any, ...]:
-    from crmbid_desktop.store.models import Section
-
-    return (
-        Section.id,
-        Section.uuid,
-        Section.parent_id,
-        Section.position,
-        Section.title,
-        Section.status,
-        Section.word_limit,
-        Section.is_appendix,
-        Section.due_on,
-        Section.reviewer,
-        Section.body,
-    )
 
 
 def uncounted_texts(workspace: Workspace) -> list[tuple[str, str]]:
@@ -238,18 +149,17 @@ class BidChecklist:
                 return self._numbered
         if known is None:
             with self.workspace.reading() as session:
-                rows = session.execute(select(*_section_columns())).all()
+                known = facts.read_sections(session)
             self._count("all sections")
-            known = {str(row.uuid): _section_fact(row) for row in rows}
         elif dirty:
             from crmbid_desktop.store.models import Section
 
             with self.workspace.reading() as session:
                 rows = session.execute(
-                    select(*_section_columns()).where(Section.uuid.in_(sorted(dirty)))
+                    select(*facts.section_columns()).where(Section.uuid.in_(sorted(dirty)))
                 ).all()
             self._count("changed sections")
-            found = {str(row.uuid): _section_fact(row) for row in rows}
+            found = {str(row.uuid): facts.section_fact(row) for row in rows}
             known = dict(known)
             for uuid in dirty:
                 if uuid in found:
@@ -259,18 +169,7 @@ class BidChecklist:
         with self._lock:
             self._sections = known
             self._numbered = None
-        by_id = {fact.id: fact for fact in sorted(known.values(), key=lambda f: f.id)}
-        parents = {fact.parent_id for fact in known.values() if fact.parent_id is not None}
-        numbered = [
-            NumberedSection(
-                by_id[item.key],
-                "" if by_id[item.key].is_appendix else item.number,
-                item.key in parents,
-            )
-            for item in number_outline(
-                OutlineItem(f.id, f.parent_id, f.position) for f in by_id.values()
-            )
-        ]
+        numbered = facts.numbered_sections(known.values())
         with self._lock:
             if self._sections is known:
                 self._numbered = numbered
@@ -300,147 +199,20 @@ class BidChecklist:
     def partners(self) -> tuple[PartnerRow, ...]:
         return self._group("partners")  # type: ignore[no-any-return]
 
-    @staticmethod
-    def _read_bid(session: Session) -> BidRow:
-        from crmbid_desktop.store.models import Bid
-
-        bid = session.execute(
-            select(
-                Bid.title,
-                Bid.funding_body,
-                Bid.count_table_words,
-                Bid.contact_name,
-                Bid.contact_email,
-                Bid.contact_phone,
-            ).order_by(Bid.id)
-        ).one()
-        return BidRow(
-            bid.title,
-            bid.funding_body,
-            bool(bid.count_table_words),
-            rules.ContactFacts(bid.contact_name, bid.contact_email, bid.contact_phone),
-        )
-
-    @staticmethod
-    def _read_criteria(session: Session) -> CriteriaFacts:
-        from crmbid_desktop.store.models import Criterion, SectionCriterion
-
-        criteria = session.execute(
-            select(Criterion.id, Criterion.title, Criterion.description).order_by(
-                Criterion.position, Criterion.id
-            )
-        ).all()
-        links = session.execute(
-            select(SectionCriterion.section_id, SectionCriterion.criterion_id)
-        ).all()
-        return CriteriaFacts(
-            tuple((int(c.id), c.title, c.description or "") for c in criteria),
-            tuple((int(s), int(c)) for s, c in links),
-        )
-
-    @staticmethod
-    def _read_partners(session: Session) -> tuple[PartnerRow, ...]:
-        from crmbid_desktop.services.bid.preflight import partner_facts, partners_with_letters
-        from crmbid_desktop.store.models import Partner
-
-        with_letters = partners_with_letters(session)
-        rows = session.execute(
-            select(
-                Partner.id,
-                Partner.name,
-                Partner.status,
-                Partner.signed_on,
-                Partner.role,
-                Partner.contribution_pence,
-                Partner.staff_days,
-                Partner.funding_share_bp,
-            ).order_by(Partner.position, Partner.id)
-        ).all()
-        return tuple(
-            PartnerRow(
-                int(p.id),
-                p.name,
-                p.status,
-                partner_facts(p, with_letters),
-            )
-            for p in rows
-        )
-
-    @staticmethod
-    def _read_timetable(session: Session) -> tuple[rules.MilestoneFacts, ...]:
-        from crmbid_desktop.store.models import Milestone, Task
-
-        open_tasks: dict[int, list[str]] = {}
-        for milestone_id, title, status in session.execute(
-            select(Task.milestone_id, Task.title, Task.status).order_by(
-                Task.due_on, Task.position, Task.id
-            )
-        ):
-            if milestone_id is not None and not rules.is_done(status):
-                open_tasks.setdefault(milestone_id, []).append(title)
-        return tuple(
-            rules.MilestoneFacts(
-                m.title,
-                m.due_on,
-                m.external,
-                m.kind,
-                tuple(open_tasks.get(m.id, ())),
-                flag=m.flag,
-                key=m.id,
-            )
-            for m in session.execute(
-                select(
-                    Milestone.id,
-                    Milestone.title,
-                    Milestone.due_on,
-                    Milestone.external,
-                    Milestone.kind,
-                    Milestone.flag,
-                ).order_by(Milestone.due_on, Milestone.id)
-            )
-        )
-
-    @staticmethod
-    def _read_clarifications(session: Session) -> tuple[rules.ClarificationFacts, ...]:
-        from crmbid_desktop.store.models import Clarification
-
-        return tuple(
-            rules.ClarificationFacts(question, bool((answer or "").strip()), int(key))
-            for key, question, answer in session.execute(
-                select(Clarification.id, Clarification.question, Clarification.answer).order_by(
-                    Clarification.id
-                )
-            )
-        )
+    # The groups' readers, looked up by name in `_group`: the one home of these facts.
+    _read_bid = staticmethod(facts.read_bid)
+    _read_criteria = staticmethod(facts.read_criteria)
+    _read_partners = staticmethod(facts.read_partners)
+    _read_timetable = staticmethod(facts.read_milestones)
+    _read_clarifications = staticmethod(facts.read_clarifications)
 
     # -- what the summaries ask ----------------------------------------------------------------
     def preflight(self, today: date) -> list[PreflightItem]:
         """The proposal's preflight problems (domain/preflight.py's rules) from the kept facts."""
         bid = self.bid()
-        sections = [
-            rules.SectionFacts(
-                s.number,
-                s.fact.title,
-                s.fact.status,
-                s.fact.word_limit,
-                s.fact.words_counted(bid.count_table_words),
-                reviewer=s.fact.reviewer,
-                has_subsections=s.has_subsections,
-                key=s.fact.id,
-            )
-            for s in self.sections()
-        ]
-        found = self.criteria()
-        linked: dict[int, int] = {}
-        for _section_id, criterion_id in found.links:
-            linked[criterion_id] = linked.get(criterion_id, 0) + 1
-        criteria = [
-            rules.CriterionFacts(title, linked.get(key, 0), description, key)
-            for key, title, description in found.criteria
-        ]
         return rules.check(
-            sections=sections,
-            criteria=criteria,
+            sections=facts.section_facts(self.sections(), bid.count_table_words),
+            criteria=facts.criterion_facts(self.criteria()),
             partners=[row.facts for row in self.partners()],
             milestones=list(self._group("timetable")),
             today=today,

@@ -25,15 +25,15 @@ from crmbid_desktop.domain.risk_rules import IMPACT_LABELS, LIKELIHOOD_LABELS
 from crmbid_desktop.services.bid import queries
 from crmbid_desktop.services.bid.file_io import ExportOptions, ExportResult
 from crmbid_desktop.services.bid.preflight import EOI as EOI
+from crmbid_desktop.services.bid.preflight import PROPOSAL as PROPOSAL
 from crmbid_desktop.services.bid.preflight import (
-    LETTER_OF_SUPPORT,
     active_partners,
     lead_partner,
     signatory_title,
     the_bid,
 )
-from crmbid_desktop.services.bid.preflight import PROPOSAL as PROPOSAL
 from crmbid_desktop.services.bid.preflight import document_preflight as document_preflight
+from crmbid_desktop.services.bid.preflight_facts import LETTER_OF_SUPPORT
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.word.proposal_content import (
     ODPM,

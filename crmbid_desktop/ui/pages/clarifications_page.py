@@ -69,6 +69,9 @@ class ClarificationsPage(Page):
         name_widget(self.asked_on, "clarificationAskedOn", "Asked on")
         self.asked_on.setPlaceholderText("e.g. Tue 30 Aug 2005")
         self.sections = QListWidget()
+        # Every row is one line with a tick box: without this the list measures all its rows
+        # (14,000 at 1000x) each time it is filled.
+        self.sections.setUniformItemSizes(True)
         name_widget(self.sections, "clarificationSections", "Sections the answer affects")
         self.answer = QPlainTextEdit()
         name_widget(self.answer, "clarificationAnswer", "The department's answer")
@@ -133,10 +136,10 @@ class ClarificationsPage(Page):
         self.refresh()
 
     def refresh(self) -> None:
-        rows = clarification_service.clarifications(self.workspace)
-        outline = section_service.outline_rows(self.workspace, text=False)
-        self._heads = section_service.section_head_rows(self.workspace)
-        self._fill_sections(outline)
+        view = clarification_service.clarifications_view(self.workspace)
+        rows = view.rows
+        self._heads = view.heads
+        self._fill_sections(view.outline)
         keep = self.current_id
         self.model.set_rows(rows)
         self.table.fit_columns()
@@ -156,7 +159,13 @@ class ClarificationsPage(Page):
     def update_rows(self, changes: ChangeSet) -> None:
         """Questions that changed are redrawn in place; the section list only if one was renamed,
         added, removed or moved (saving a section's text changes nothing here)."""
-        heads = section_service.section_head_rows(self.workspace)
+        # Only a change to the sections can rename, add, remove or move one: other writes (a
+        # Gantt drag, a council edit) do not read all the sections' heads again.
+        heads = (
+            section_service.section_head_rows(self.workspace)
+            if changes.touches("section")
+            else self._heads
+        )
         renamed = heads != self._heads
         if not changes.touches("clarification", "clarification_section") and not renamed:
             return

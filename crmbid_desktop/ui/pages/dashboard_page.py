@@ -37,7 +37,7 @@ from crmbid_desktop.ui.charts import RatioRing, StatusBar, word_bar_colour
 from crmbid_desktop.ui.colours import fill_colour, text_colour
 from crmbid_desktop.ui.pages.base import BID_TABLES, Page
 from crmbid_desktop.ui.pages.word_counting import words_counted
-from crmbid_desktop.ui.widgets import name_widget
+from crmbid_desktop.ui.widgets import name_widget, rewrite_list
 
 Dashboard = dashboard_service.Dashboard
 
@@ -481,22 +481,13 @@ class DashboardPage(Page):
         counts: dict[str, int] = {}
         for step in steps:
             counts[step.urgency] = counts.get(step.urgency, 0) + 1
-        shown = self._shown_steps
-        if len(shown) == len(steps):
-            # As many steps as before (the usual edit): rewrite just the rows that differ.
-            for row, (before, step) in enumerate(zip(shown, steps, strict=True)):
-                item = self.next_steps.item(row)
-                if before != step and item is not None:
-                    self._fill_step_item(item, step)
-                    self.rows_rewritten += 1
-        else:
-            self.next_steps.clear()
-            for step in steps:
-                item = QListWidgetItem()
-                item.setToolTip("Press Enter or double-click to open it.")
-                self._fill_step_item(item, step)
-                self.next_steps.addItem(item)
-                self.rows_rewritten += 1
+        self.rows_rewritten += rewrite_list(
+            self.next_steps,
+            self._shown_steps,
+            steps,
+            self._fill_step_item,
+            "Press Enter or double-click to open it.",
+        )
         self._shown_steps = list(steps)
         self.next_steps.setVisible(bool(steps))
         summary = ", ".join(

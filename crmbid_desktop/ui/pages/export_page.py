@@ -36,7 +36,7 @@ from crmbid_desktop.ui.colours import text_style
 from crmbid_desktop.ui.pages.base import BID_TABLES, Page
 from crmbid_desktop.ui.pages.word_counting import words_counted
 from crmbid_desktop.ui.sustainability.heat_map import render_heat_map_png
-from crmbid_desktop.ui.widgets import name_widget, tidy_form
+from crmbid_desktop.ui.widgets import name_widget, rewrite_list, tidy_form
 from crmbid_desktop.ui.worker import Job
 
 WORD_FILTER = "Word documents (*.docx)"
@@ -320,22 +320,10 @@ class ExportPage(Page):
 
     def _check(self) -> None:
         problems = document_checklist(self.workspace, self.document)
-        shown = self.problems
-        self.problems = problems
-        if len(shown) == len(problems):
-            # As many problems as before (the usual edit): rewrite just the rows that differ.
-            for row, (before, problem) in enumerate(zip(shown, problems, strict=True)):
-                item = self.preflight_list.item(row)
-                if before != problem and item is not None:
-                    self._fill_problem(item, problem)
-                    self.rows_rewritten += 1
-        else:
-            self.preflight_list.clear()
-            for problem in problems:
-                item = QListWidgetItem()
-                self._fill_problem(item, problem)
-                self.preflight_list.addItem(item)
-                self.rows_rewritten += 1
+        shown, self.problems = self.problems, problems
+        self.rows_rewritten += rewrite_list(
+            self.preflight_list, shown, problems, self._fill_problem
+        )
         count = len(self.problems)
         what = "the letter" if self.document == service.EOI else "a final export"
         if count:

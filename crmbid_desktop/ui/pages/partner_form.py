@@ -218,9 +218,17 @@ class PartnerForm(QWidget):
         attachment_buttons.setColumnStretch(2, 1)
         attachments_layout.addLayout(attachment_buttons)
 
+        # On a server, another council's details are read-only: this says who may edit them.
+        self.rights_note = QLabel()
+        self.rights_note.setObjectName("partnerRightsNote")
+        self.rights_note.setWordWrap(True)
+        self.rights_note.setVisible(False)
+        self._editable = True
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, LABEL_GAP, 0)  # fields stop short of the scroll bar
         layout.setSpacing(GROUP_SPACING)
+        layout.addWidget(self.rights_note)
         layout.addLayout(form)
         layout.addWidget(contacts_box)
         layout.addWidget(attachments_box)
@@ -261,6 +269,40 @@ class PartnerForm(QWidget):
             lambda _index: self._emit_attachment(self.open_attachment_requested)
         )
         self._set_dirty(False)
+        self._own_tips = {widget: widget.toolTip() for widget in self._edit_widgets()}
+        self._edit_triggers = self.contacts_table.editTriggers()
+
+    def _edit_widgets(self) -> tuple[QWidget, ...]:
+        """What changes the council; reading it (and opening its letters) stays possible."""
+        return (
+            self.name_edit,
+            self.type_combo,
+            self.region_edit,
+            self.role_combo,
+            self.status_combo,
+            self.signatory_edit,
+            self.signed_edit,
+            self.contribution_edit,
+            self.staff_days_spin,
+            self.share_edit,
+            self.notes_edit,
+            self.add_contact_button,
+            self.remove_contact_button,
+            self.attach_button,
+        )
+
+    def set_editable(self, why_not: str) -> None:
+        """Let the council be changed ("") or show it read-only, saying `why_not` (who may)."""
+        self._editable = not why_not
+        for widget in self._edit_widgets():
+            widget.setEnabled(self._editable)
+            widget.setToolTip(why_not or self._own_tips.get(widget, ""))
+        self.contacts_table.setEditTriggers(
+            self._edit_triggers if self._editable else QAbstractItemView.EditTrigger.NoEditTriggers
+        )
+        self.rights_note.setText(why_not)
+        self.rights_note.setVisible(bool(why_not))
+        self._update_attachment_buttons()
 
     # -- loading -----------------------------------------------------------------------------
     def load(
@@ -499,8 +541,9 @@ class PartnerForm(QWidget):
 
     def _update_attachment_buttons(self) -> None:
         has = self.attachments_table.rowCount() > 0
-        for button in (self.open_button, self.save_copy_button, self.remove_attachment_button):
+        for button in (self.open_button, self.save_copy_button):
             button.setEnabled(has)
+        self.remove_attachment_button.setEnabled(has and self._editable)
         if has and self.attachments_table.currentRow() < 0:
             self.attachments_table.selectRow(0)
 

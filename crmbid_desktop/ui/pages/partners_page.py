@@ -26,6 +26,7 @@ from crmbid_desktop.domain.money import format_pence
 from crmbid_desktop.domain.percentages import format_percent, format_percent_number
 from crmbid_desktop.services.bid.changes import ChangeSet
 from crmbid_desktop.services.bid.errors import BidFileError
+from crmbid_desktop.services.bid.rights import EVERYTHING, edit_rights
 from crmbid_desktop.services.bid.versioned import Loaded, RowGoneError
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import partners as service
@@ -143,6 +144,8 @@ class PartnersPage(Page):
         #: The council's row version and fields as the form loaded them: a save writes only
         #: what was changed since, merged with others' saves (services/bid/versioned.py).
         self._version: Loaded | None = None
+        #: What this login may edit (on a server; a file: everything), read on each refresh.
+        self.rights = EVERYTHING
 
         self.totals_label = QLabel()
         self.totals_label.setObjectName("partnershipTotals")
@@ -200,6 +203,11 @@ class PartnersPage(Page):
     # -- loading ---------------------------------------------------------------------------------
     def refresh(self, select_id: int | None = None) -> None:
         keep = select_id if select_id is not None else self.current_id
+        self.rights = edit_rights(self.workspace)
+        # Adding, importing and deleting councils is the lead's (on a server).
+        lead = self.rights.everything and not self.workspace.read_only
+        self.add_button.setEnabled(lead)
+        self.import_button.setEnabled(lead)
         self.model.set_rows(service.partner_rows(self.workspace))
         if self.model.rowCount() <= 200:
             self.table.fit_columns()  # measuring thousands of rows would stall the page
@@ -282,6 +290,13 @@ class PartnersPage(Page):
         self._loaded = (detail.row.fields, detail.contacts)
         self._version = service.load_partner(self.workspace, partner_id)
         self.form.load(detail.row.fields, detail.contacts, detail.attachments)
+        # On a server a partner council changes only its own council's details.
+        mine = self.rights.may_edit(partner_id)
+        what = f"{detail.row.fields.name}'s details"
+        self.form.set_editable(
+            "" if mine else self.rights.only_who_may(partner_id, what) + " You can read them."
+        )
+        self.delete_button.setEnabled(self.rights.everything and not self.workspace.read_only)
 
     # -- the partnership rules, live ------------------------------------------------------------
     def _update_totals(self) -> None:

@@ -42,7 +42,8 @@ from crmbid_desktop.domain.dates import format_date, parse_date
 from crmbid_desktop.domain.section_workflow import NOT_STARTED, STATUSES, WorkflowError
 from crmbid_desktop.domain.word_meter import NEAR, OVER, meter_level, meter_text
 from crmbid_desktop.services.bid.changes import ChangeSet
-from crmbid_desktop.services.bid.errors import BidFileError
+from crmbid_desktop.services.bid.errors import BidFileError, RefusedEditError
+from crmbid_desktop.services.bid.rights import EVERYTHING, edit_rights, section_label
 from crmbid_desktop.services.bid.versioned import Loaded, RowGoneError, SaveResult
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import section_saves
@@ -74,6 +75,8 @@ class OutlineTree(QTreeWidget):
         self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        # One line per section: Qt then need not measure every row to lay out the tree.
+        self.setUniformRowHeights(True)
 
     def dropEvent(self, event: QDropEvent) -> None:
         moved = self.currentItem()
@@ -134,6 +137,8 @@ class SectionsPage(Page):
         #: How many times the outline was built (tests check a text edit does not rebuild it).
         self.outline_builds = 0
         self.section_id: int | None = None
+        #: What this login may edit (on a server; a file: everything), read on each refresh.
+        self.rights = EVERYTHING
         self.word_counts: dict[int, int] = {}
         self.include_tables = True
         self._loading = False
@@ -375,7 +380,15 @@ class SectionsPage(Page):
         scroller.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         layout = QVBoxLayout(tab)
         layout.addWidget(scroller)
+        self.rights_note = QLabel()
+        self.rights_note.setObjectName("sectionRightsNote")
+        self.rights_note.setWordWrap(True)
+        # Its full height, never squeezed by the editor below (which takes the rest).
+        self.rights_note.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.rights_note.setContentsMargins(2, 4, 2, 4)
+        self.rights_note.setVisible(False)
         layout.addWidget(self.toolbar)
+        layout.addWidget(self.rights_note)
         layout.addWidget(self.editor, 1)
         layout.addLayout(meter_row)
         return tab
@@ -385,6 +398,7 @@ class SectionsPage(Page):
         self.flush_text()
         keep = select if select is not None else self.section_id
         view = section_service.outline_view(self.workspace)
+        self.rights = edit_rights(self.workspace)
         rows = view.rows
         self._shape = view.shape
         self.include_tables = view.include_tables
@@ -395,8 +409,11 @@ class SectionsPage(Page):
         target = target or self.outline.topLevelItem(0)
         self.section_id = None
         if target is not None:
+            # A new current item is shown by _current_changed; the section is shown here only
+            # when it was current already (loading the editor twice was a third of the visit).
             self.outline.setCurrentItem(target)
-            self._show(int(target.data(0, ID_ROLE)))
+            if self.section_id is None:
+                self._show(int(target.data(0, ID_ROLE)))
         else:
             self._show(None)
 
@@ -617,20 +634,7 @@ class SectionsPage(Page):
         row = self.rows.get(section_id) if section_id is not None else None
         self._loading = True
         try:
-            editable = row is not None and not self.workspace.read_only
-            for widget in (
-                self.title_edit,
-                self.status_combo,
-                self.limit_spin,
-                self.council_combo,
-                self.author_edit,
-                self.reviewer_edit,
-                self.due_edit,
-                self.guidance_edit,
-                self.toolbar,
-            ):
-                widget.setEnabled(editable)
-            self.editor.setReadOnly(not editable)
+            self._apply_rights(row)
             self.title_edit.setText(row.title if row else "")
             self.status_combo.setCurrentText(row.status if row else STATUSES[0])
             self.limit_spin.setValue(row.word_limit or 0 if row else 0)
@@ -649,6 +653,39 @@ class SectionsPage(Page):
         self.history.show_section(section_id)
         self._update_meter()
         self._update_review_tab()
+
+    def _apply_rights(self, row: section_service.SectionInfo | None) -> None:
+        """Enable the section's fields, or show them read-only saying who may edit them."""
+        # On a server a partner council edits only the sections it is the author of.
+        allowed = row is None or self.rights.may_edit(row.author_partner_id)
+        editable = row is not None and not self.workspace.read_only and allowed
+        why_not = (
+            ""
+            if allowed or row is None
+            else self.rights.only_who_may(
+                row.author_partner_id, section_label(row.number, row.title)
+            )
+        )
+        self.rights_note.setText(
+            f"{why_not} You can read it, and comment on it under Reviews." if why_not else ""
+        )
+        self.rights_note.setVisible(bool(why_not))
+        self.editor.setToolTip(why_not)
+        for widget in (
+            self.title_edit,
+            self.status_combo,
+            self.limit_spin,
+            self.council_combo,
+            self.author_edit,
+            self.reviewer_edit,
+            self.due_edit,
+            self.guidance_edit,
+            self.toolbar,
+        ):
+            widget.setEnabled(editable)
+        self.editor.setReadOnly(not editable)
+        # Giving a section to another council is the lead's to do.
+        self.council_combo.setEnabled(editable and self.rights.everything)
 
     # -- text: debounced save and live count ---------------------------------------------------
     def _text_changed(self) -> None:
@@ -681,6 +718,8 @@ class SectionsPage(Page):
         if text == self._saved_text:
             self.editor.document().setModified(False)
             return
+        if self.rights_note.text():
+            return  # not this council's: typing kept on screen (to copy), never saved again
         loaded = self._loaded_body or section_saves.load_body(self.workspace, self.section_id)
         try:
             result = section_saves.save_body(self.workspace, self.section_id, loaded, text)
@@ -691,6 +730,11 @@ class SectionsPage(Page):
             return
         except (BidFileError, section_service.SectionError) as error:
             self._tell("The text could not be saved", str(error))
+            if isinstance(error, RefusedEditError):
+                # The rights changed since the page read them (the lead gave the section to
+                # another council): show it read-only now, the typing kept, no box again.
+                self.rights = edit_rights(self.workspace)
+                self._apply_rights(self.rows.get(self.section_id))
             return
         self._loaded_body = result.now
         saved = str(result.now.values["body"])

@@ -24,6 +24,7 @@ from crmbid_desktop.domain.critical_path import DependencyCycleError
 from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.services.bid.changes import ChangeSet
 from crmbid_desktop.services.bid.errors import BidFileError
+from crmbid_desktop.services.bid.rights import edit_rights
 from crmbid_desktop.services.bid.versioned import Loaded, RowGoneError, SaveResult
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import partners, planning, task_saves
@@ -148,6 +149,13 @@ class TimetablePage(Page):
         self._councils = partners.council_names(self.workspace)
         self.milestones.set_rows(self.plan.milestones)
         self.tasks.set_rows(self.plan.tasks, self._councils)
+        rights = edit_rights(self.workspace)
+        self.tasks.why_not = lambda row: (
+            ""
+            if rights.may_edit(row.owner_partner_id)
+            else rights.only_who_may(row.owner_partner_id, f"the task '{row.title}'")
+        )
+        self.tasks.update_buttons()
         self.gantt.show_plan(GanttData.from_plan(self.plan))
         self._update_summary()
 
@@ -264,9 +272,7 @@ class TimetablePage(Page):
     def edit_milestone(self, milestone_id: int) -> None:
         assert self.plan is not None
         row = next(m for m in self.plan.milestones if m.id == milestone_id)
-        old = MilestoneInput(
-            row.title, row.due_on, row.due_time, row.kind, row.external, row.notes, row.flag
-        )
+        old = planning.milestone_input(row)
         saved: list[MilestoneInput] = []
 
         def submit(data: object) -> str | None:

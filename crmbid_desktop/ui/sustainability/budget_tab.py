@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from crmbid_desktop.domain.budget_rules import MAX_YEARS, balance_words, financial_year_label
 from crmbid_desktop.domain.money import format_pence, format_pence_plain, parse_money
+from crmbid_desktop.services.bid.errors import RefusedEditError
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import budget
 from crmbid_desktop.services.registers.budget import BudgetRow, BudgetTable
@@ -182,7 +183,7 @@ class BudgetModel(QAbstractTableModel):
             if pence == row.values[index.column() - 1]:
                 return True
             self._set_amount(row.line.kind, row.line.source, year, pence)
-        except ValueError as error:
+        except (ValueError, RefusedEditError) as error:  # refused: the server's rights
             self.edit_refused.emit(str(error))
             return False
         return True
@@ -325,7 +326,8 @@ class BudgetTab(QWidget):
             return
         try:
             budget.set_budget_years(self.workspace, first, count)
-        except ValueError as error:
+        except (ValueError, RefusedEditError) as error:
             self.show_error(str(error))
+            self.refresh()  # the years as saved, not as chosen
             return
         self.refresh()

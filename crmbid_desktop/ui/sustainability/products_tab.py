@@ -186,6 +186,12 @@ class ProductsTab(RegisterTab[ProductFields, ProductRow]):
         # A council renamed or removed changes the owner shown on any product.
         return changes.touches("bid", "partner")
 
+    def why_not(self, row: ProductRow) -> str:
+        owner = row.fields.owner_partner_id
+        if self.rights.may_edit(owner):
+            return ""
+        return self.rights.only_who_may(owner, f"the product '{row.name}'")
+
     def title_edit(self) -> QLineEdit:
         return self.name_edit
 

@@ -62,6 +62,10 @@ class RisksTab(RegisterTab[RiskFields, RiskRow]):
     columns = RISK_COLUMNS
     empty_text = "No risks yet: press New risk to add one."
 
+    def why_not(self, row: RiskRow) -> str:
+        # A risk's owner is free text, so nothing ties it to a council: the lead keeps it.
+        return "" if self.rights.everything else self.rights.only_who_may(None, "the risk register")
+
     def __init__(self, workspace: Workspace, undo_stack: QUndoStack) -> None:
         #: The heat-map cell (likelihood, impact) the table is limited to, if any.
         self.cell_filter: tuple[int, int] | None = None

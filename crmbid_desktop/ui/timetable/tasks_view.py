@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -403,6 +404,11 @@ class TasksView(QWidget):
         # Task, flags, start, due and status stay in view; the rest scroll sideways.
         self.fitter = ColumnFitter(self.view, key_columns=5)
         self.view.doubleClicked.connect(self._edit_selected)
+        #: Why this login may not change a task ("" when it may): on a server, a partner
+        #: council changes only its own tasks. The page sets it from the server's rights.
+        self.why_not: Callable[[TaskRow], str] = lambda _row: ""
+        self._button_tips = {b: b.toolTip() for b in (self.edit_button, self.delete_button)}
+        self.view.selectionModel().selectionChanged.connect(self.update_buttons)
         self.count_label = QLabel()
         self.count_label.setObjectName("tasksCount")
         self.proxy.rowsInserted.connect(self._update_count)
@@ -496,7 +502,25 @@ class TasksView(QWidget):
                 self.view.scrollTo(self.proxy.index(r, 0))
                 return
 
+    def _selected_row(self) -> TaskRow | None:
+        indexes = self.view.selectionModel().selectedRows()
+        row = indexes[0].data(ROW_ROLE) if indexes else None
+        return row if isinstance(row, TaskRow) else None
+
+    def update_buttons(self, *_args: object) -> None:
+        """Edit and Delete say who may change the selected task when this login may not."""
+        row = self._selected_row()
+        why = self.why_not(row) if row is not None else ""
+        for button in (self.edit_button, self.delete_button):
+            button.setEnabled(not why)
+            button.setToolTip(why or self._button_tips[button])
+
     def _edit_selected(self) -> None:
+        row = self._selected_row()
+        why = self.why_not(row) if row is not None else ""
+        if why:  # a double-click on another council's task: say whose it is
+            QMessageBox.information(self, "Timetable", why)
+            return
         task_id = self.selected_task_id()
         if task_id is not None:
             self.edit_requested.emit(task_id)
