@@ -117,7 +117,9 @@ def test_the_word_export_and_the_pages_get_the_same_preflight_facts(
     ids = _section_ids(workspace)
     # A section over its word limit, with a sub-section, counted with its tables.
     child = section_service.add_section(workspace, "Delivery detail", parent_id=ids[1])
-    section_service.update_details(workspace, ids[1], word_limit=3, reviewer="")
+    section_saves.save_details(
+        workspace, ids[1], section_saves.load_details(workspace, ids[1]), word_limit=3, reviewer=""
+    )
     section_service.save_body(workspace, ids[1], "One two three four.\n\n| five | six |\n|--|--|\n")
     section_service.save_body(workspace, child, "Appendix words here.")
     # A criterion nobody addresses, then one addressed by two sections.

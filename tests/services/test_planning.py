@@ -132,16 +132,24 @@ def test_dependency_cycle_is_refused_naming_the_tasks(workspace: Workspace) -> N
     # The task dialog saves a task's predecessors as a whole: Sign-off before the draft.
     data = planning.load_task_input(workspace, draft)
     with pytest.raises(DependencyCycleError) as caught:
-        planning.update_task(
-            workspace, draft, TaskInput(**{**data.__dict__, "predecessor_ids": (signoff,)})
+        task_saves.save_task_fields(
+            workspace,
+            draft,
+            task_saves.load_task(workspace, draft),
+            TaskInput(**{**data.__dict__, "predecessor_ids": (signoff,)}),
+            predecessors_changed=True,
         )
     message = str(caught.value)
     assert "Full draft of the proposal" in message and "Sign-off by each council" in message
     with workspace.reading() as session:
         assert session.scalar(select(func.count()).select_from(TaskDependency)) == before
     with pytest.raises(DependencyCycleError, match="Full draft of the proposal"):
-        planning.update_task(
-            workspace, draft, TaskInput(**{**data.__dict__, "predecessor_ids": (draft,)})
+        task_saves.save_task_fields(
+            workspace,
+            draft,
+            task_saves.load_task(workspace, draft),
+            TaskInput(**{**data.__dict__, "predecessor_ids": (draft,)}),
+            predecessors_changed=True,
         )
     assert planning.load_task_input(workspace, draft) == data
 
