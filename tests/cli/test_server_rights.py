@@ -316,3 +316,21 @@ def test_a_bid_moved_to_a_server_gets_councils_afterwards(
         pg_server.admin(f'DROP ROLE IF EXISTS "{login}"')
         for who in ("admin", LEEDS, NEWHAM):
             pg_server.admin(f'DROP ROLE IF EXISTS "{role_name(database, who)}"')
+
+
+def test_a_versioned_save_of_another_councils_section_is_refused_in_words(
+    team: TeamBid, app_paths: AppPaths
+) -> None:
+    """FOR UPDATE hides a row this login may not change: the save is refused naming who may
+    make it, never called a deletion."""
+    leeds = _open(team, LEEDS, app_paths, "Alice (Leeds)")
+    try:
+        loaded = section_saves.load_body(leeds, team.governance_id)
+        with pytest.raises(RefusedEditError) as refused:
+            section_saves.save_body(leeds, team.governance_id, loaded, "Leeds writes Newham's.")
+        assert refused.value.reason == (
+            f"Only {NEWHAM} or the lead ({LEAD}) may change 9 'Governance'."
+        )
+        assert _body(leeds, team.governance_id) == ""
+    finally:
+        leeds.close()

@@ -160,6 +160,11 @@ def save_fields(
             with workspace.edit(summary, action=action, entity=entity, entity_uuid=uuid) as session:
                 row = session.get(model, row_id, with_for_update=True, populate_existing=True)
                 if row is None:
+                    # On a server with councils' rights, a row this login may read but not
+                    # change is hidden from FOR UPDATE: let the write itself be refused, which
+                    # names who may make it, rather than call the row deleted.
+                    row = session.get(model, row_id, populate_existing=True)
+                if row is None:
                     raise RowGoneError(
                         gone or f"That {entity} was deleted by someone else while you edited it.",
                         mine,

@@ -261,6 +261,11 @@ class Workspace:
             query = select(table.c.id, table.c.row_version).where(table.c.id.in_(list(rows)))
             # Locked until the take-back commits, so nobody slips a change in between.
             now = {int(i): int(v) for i, v in session.execute(query.with_for_update())}
+            if len(now) < len(rows):
+                # Rows this login may read but not change are hidden from FOR UPDATE (councils'
+                # rights on a server): read them plainly; the take-back's write is then refused
+                # in words naming who may make it.
+                now.update({int(i): int(v) for i, v in session.execute(query)})
             for row_id, left_at in rows.items():
                 current = now.get(row_id)
                 mine = self._my_versions.get((table_name, row_id), set())
