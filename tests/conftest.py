@@ -52,7 +52,7 @@ def bid_path(tmp_path: Path) -> Path:
 #: Test folders whose `workspace` tests run on both backends: a bid file and a bid on a real
 #: PostgreSQL server (tests/helpers/pg_server.py). A test that also asks for `bid_path` works on
 #: the file itself, so it runs on the file only, as does one marked `file_only`.
-BOTH_BACKENDS = ("tests/services/", "tests/store/", "tests/cli/")
+BOTH_BACKENDS = ("tests/services/", "tests/store/", "tests/cli/", "tests/ui/")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -500,7 +500,8 @@ class BidController:
 
     # -- backups -------------------------------------------------------------------------------
     def backups_dialog(self) -> BackupsDialog | None:
-        if self.window is None:
+        """The open bid file's timed backups; None for a bid on a server (IT backs it up)."""
+        if self.window is None or self.window.workspace.bid.on_server:
             return None
         from crmbid_desktop.ui.backups_dialog import BackupsDialog  # only when asked for
 

@@ -13,7 +13,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette, QUndoGro
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -105,13 +104,50 @@ ITEM_PAGES: dict[str, str] = {
 }
 
 
-def read_only_banner_text(reason: str) -> str:
-    """The banner over a read-only bid, saying why it is read-only when that is known."""
-    why = reason or "this bid is open elsewhere or was opened read-only"
+def read_only_banner_text(reason: str, *, on_server: bool = False) -> str:
+    """The banner over a read-only bid, saying why it is read-only when that is known.
+
+    A bid on a server is never "open elsewhere" (a team shares it), and its copy is a file.
+    """
+    if on_server:
+        why = reason or "this bid on the server was opened read-only"
+        copy = "save a copy as a file (File > Save a Copy as a File…)"
+    else:
+        why = reason or "this bid is open elsewhere or was opened read-only"
+        copy = "save a copy (File > Save a Copy As…)"
     return (
         f"Read-only: {why}. You can read and export it, but changes cannot be saved. To work on "
-        "it, save a copy (File > Save a Copy As…) and open that."
+        f"it, {copy} and open that."
     )
+
+
+#: File menu commands that differ for a bid on a server: (action, text for a file, text on a
+#: server, enabled on a server, why, shown on a server as its tooltip and status tip).
+PLACE_ACTIONS = (
+    (
+        "saveCopyAction",
+        "Save a &Copy As…",
+        "Save a &Copy as a File…",
+        True,
+        "Make a bid file of this bid as it is now on the server: your own snapshot, to keep or "
+        "to email.",
+    ),
+    (
+        "moveToServerAction",
+        "&Move to a server…",
+        "&Move to a server…",
+        False,
+        "This bid is already on a server.",
+    ),
+    (
+        "backupsAction",
+        "&Backups…",
+        "&Backups…",
+        False,
+        "A bid on a server is backed up by your IT team (pg_dump), not by this program. File > "
+        "Save a Copy as a File… keeps a snapshot of your own.",
+    ),
+)
 
 
 class MainWindow(QMainWindow):
@@ -222,6 +258,7 @@ class MainWindow(QMainWindow):
             "Read-only: changes cannot be saved" if workspace.read_only else "All changes saved"
         )
         self._apply_read_only(workspace.read_only)
+        self._show_place_actions()
         self.window_state.add_recent_file(workspace.place)
         self._update_recent_menu()
 
@@ -244,11 +281,27 @@ class MainWindow(QMainWindow):
 
     def _apply_read_only(self, read_only: bool) -> None:
         """Show the banner and disable what edits the bid when it is open read-only."""
-        self.read_only_banner.setText(read_only_banner_text(self.workspace.read_only_reason))
+        self.read_only_banner.setText(
+            read_only_banner_text(
+                self.workspace.read_only_reason, on_server=self.workspace.bid.on_server
+            )
+        )
         self.read_only_banner.setVisible(read_only)
         _enable_edits(self, not read_only)
         for action in (self.undo_action, self.redo_action):
             action.setVisible(not read_only)
+
+    def _show_place_actions(self) -> None:
+        """The File menu as it fits where the bid lives: on a server, what only a file can do is
+        greyed out with its reason (the menu shows tooltips) and Save a Copy makes a file."""
+        on_server = self.workspace.bid.on_server
+        for name, text_for_file, text_for_server, enabled_on_server, why in PLACE_ACTIONS:
+            action = self.findChild(QAction, name)
+            assert action is not None
+            action.setText(text_for_server if on_server else text_for_file)
+            action.setEnabled(enabled_on_server or not on_server)
+            action.setToolTip(why if on_server else "")  # "": Qt's own, the text
+            action.setStatusTip(why if on_server else "")
 
     def _bid_title(self) -> str:
         return self.workspace.bid_title()
@@ -462,6 +515,8 @@ class MainWindow(QMainWindow):
         from crmbid_desktop.services.bid import planning_date
         from crmbid_desktop.services.bid.errors import BidFileError
 
+        if self.workspace.bid.on_server:
+            return  # earlier versions kept the day for bid files only
         path = self.workspace.path
         kept = self.window_state.plan_today(path)
         if kept is None or self.workspace.read_only:
@@ -548,6 +603,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         file_menu.setObjectName("fileMenu")
+        file_menu.setToolTipsVisible(True)  # why a command is greyed out on a server
         new_menu = file_menu.addMenu("&New bid")
         new_menu.addAction(
             self._action(
@@ -740,8 +796,11 @@ class MainWindow(QMainWindow):
         self.recent_menu.setEnabled(bool(recent))
 
     def _ask_new(self, template: str) -> None:
-        start = str(self.workspace.path.parent / f"New bid{BID_SUFFIX}")
-        target, _ = QFileDialog.getSaveFileName(self, "Create a new bid", start, BID_FILTER)
+        from crmbid_desktop.ui.dialog_folders import ask_save
+
+        target = ask_save(
+            self, self.workspace, "Create a new bid", f"New bid{BID_SUFFIX}", BID_FILTER
+        )
         if target:
             path = Path(target)
             if path.suffix.lower() != BID_SUFFIX:
@@ -749,9 +808,9 @@ class MainWindow(QMainWindow):
             self.new_requested.emit(template, path)
 
     def _ask_open(self) -> None:
-        target, _ = QFileDialog.getOpenFileName(
-            self, "Open a bid", str(self.workspace.path.parent), BID_FILTER
-        )
+        from crmbid_desktop.ui.dialog_folders import ask_open
+
+        target = ask_open(self, self.workspace, "Open a bid", BID_FILTER)
         if target:
             self.open_requested.emit(Path(target))
 
@@ -779,7 +838,7 @@ class MainWindow(QMainWindow):
             QMessageBox.information(
                 self,
                 "Already on a server",
-                "This bid is already on a server. File > Save a Copy As… makes a file of it.",
+                "This bid is already on a server. File > Save a Copy as a File… makes a file of it.",
             )
             return
         url = ask_server_address(
@@ -817,8 +876,10 @@ class MainWindow(QMainWindow):
             self.open_requested.emit(url)
 
     def _ask_copy(self) -> None:
-        start = str(self.workspace.path.with_name(f"{self.workspace.path.stem} copy{BID_SUFFIX}"))
-        target, _ = QFileDialog.getSaveFileName(self, "Save a copy of this bid", start, BID_FILTER)
+        from crmbid_desktop.ui.dialog_folders import ask_save, bid_stem
+
+        name = f"{bid_stem(self.workspace)} copy{BID_SUFFIX}"
+        target = ask_save(self, self.workspace, "Save a copy of this bid", name, BID_FILTER)
         if target:
             path = Path(target)
             if path.suffix.lower() != BID_SUFFIX:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtWidgets import QLabel, QTableView, QTreeWidget
 
 from crmbid_desktop.paths import AppPaths
@@ -89,7 +87,8 @@ def test_geometry_page_and_recent_files_are_remembered(
     qtbot.addWidget(again)  # type: ignore[attr-defined]
     assert again.navigation.currentRow() == 3
     assert (again.width(), again.height()) == (700, 500)
-    assert WindowState(app_paths.settings_file).recent_files()[0] == Path(workspace.path)  # type: ignore[attr-defined]
+    # A file's path, or a bid on a server's postgresql:// address (what File > Open Recent opens).
+    assert WindowState(app_paths.settings_file).recent_files()[0] == workspace.place  # type: ignore[attr-defined]
 
 
 def test_row_table_model_passes_qtmodeltester(qtmodeltester: object) -> None:

@@ -44,8 +44,8 @@ def _sections_page(qtbot: QtBot, workspace: Workspace, app_paths: AppPaths) -> A
     window.show()
     index = next(i for i, spec in enumerate(PAGES) if spec.object_name == "sectionsPage")
     window.go_to(index)
-    page = window.page(index)
-    page.window_ = window
+    page: Any = window.page(index)
+    page.window_ = window  # kept alive with the page the test works on
     return page
 
 
@@ -282,7 +282,8 @@ def test_the_budget_is_the_lead_s_and_a_partner_s_typing_is_refused_with_the_wor
     window.show()
     index = next(i for i, spec in enumerate(PAGES) if spec.object_name == "sustainabilityPage")
     window.go_to(index)
-    tab: Any = window.page(index).budget
+    page: Any = window.page(index)
+    tab = page.budget
     model = tab.model
     cell = next(
         model.index(r, 1)

@@ -10,11 +10,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QWidget
 
 from crmbid_desktop.file_paths import resolved
 from crmbid_desktop.paths import BID_SUFFIX
 from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.ui.dialog_folders import ask_open, ask_save, bid_stem
 
 WORD_FILTER = "Word documents (*.docx);;All files (*)"
 _NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|]')
@@ -36,12 +37,8 @@ def send_sections(parent: QWidget, workspace: Workspace) -> Path | None:
     numbers, partner, return_by = dialog.numbers(), dialog.partner_name(), dialog.return_date()
     # A council's name may hold characters no file name can ("Brighton/Hove"): dashes instead.
     whom = f" for {_NOT_IN_FILE_NAMES.sub('-', partner)}" if partner else ""
-    start = workspace.path.with_name(
-        f"{workspace.path.stem} sections {' '.join(numbers)}{whom}.docx"
-    )
-    target, _ = QFileDialog.getSaveFileName(
-        parent, "Save sections for a partner", str(start), WORD_FILTER
-    )
+    name = f"{bid_stem(workspace)} sections {' '.join(numbers)}{whom}.docx"
+    target = ask_save(parent, workspace, "Save sections for a partner", name, WORD_FILTER)
     if not target:
         return None
     from crmbid_desktop.ui.progress import CANCELLED, run_with_progress
@@ -78,9 +75,7 @@ def take_back(parent: QWidget, workspace: Workspace) -> list[str]:
     from crmbid_desktop.ui.exchange.take_back_dialog import TakeBackDialog
     from crmbid_desktop.ui.progress import CANCELLED, run_with_progress
 
-    source, _ = QFileDialog.getOpenFileName(
-        parent, "Take back a returned Word file", str(workspace.path.parent), WORD_FILTER
-    )
+    source = ask_open(parent, workspace, "Take back a returned Word file", WORD_FILTER)
     if not source:
         return []
     into: str | None = None
@@ -128,13 +123,9 @@ def save_copy_for_partner(parent: QWidget, workspace: Workspace) -> Path | None:
     )
     if not ok:
         return None
-    stem = f"{workspace.path.stem} for {partner.strip() or 'partner'}"
-    target, _ = QFileDialog.getSaveFileName(
-        parent,
-        "Save a copy for a partner",
-        str(workspace.path.with_name(stem + BID_SUFFIX)),
-        BID_FILTER,
-    )
+    whom = _NOT_IN_FILE_NAMES.sub("-", partner.strip() or "partner")
+    name = f"{bid_stem(workspace)} for {whom}{BID_SUFFIX}"
+    target = ask_save(parent, workspace, "Save a copy for a partner", name, BID_FILTER)
     if not target:
         return None
     path = Path(target)
@@ -165,12 +156,10 @@ def merge_copy(parent: QWidget, workspace: Workspace) -> list[str]:
     from crmbid_desktop.ui.exchange.merge_dialog import MergeDialog
     from crmbid_desktop.ui.progress import CANCELLED, run_with_progress
 
-    source, _ = QFileDialog.getOpenFileName(
-        parent, "Merge a partner's copy", str(workspace.path.parent), BID_FILTER
-    )
+    source = ask_open(parent, workspace, "Merge a partner's copy", BID_FILTER)
     if not source:
         return []
-    if resolved(source) == resolved(workspace.path):
+    if not workspace.bid.on_server and resolved(source) == resolved(workspace.path):
         QMessageBox.warning(parent, "Not merged", "That is the bid that is open; choose the copy.")
         return []
     try:

@@ -33,6 +33,7 @@ from crmbid_desktop.services.views.checklist import checklist_for, document_chec
 from crmbid_desktop.services.word import proposal_export as service
 from crmbid_desktop.settings import Settings
 from crmbid_desktop.ui.colours import text_style
+from crmbid_desktop.ui.dialog_folders import remember, start_folder
 from crmbid_desktop.ui.pages.base import BID_TABLES, Page
 from crmbid_desktop.ui.pages.word_counting import words_counted
 from crmbid_desktop.ui.sustainability.heat_map import render_heat_map_png
@@ -203,7 +204,7 @@ class ExportPage(Page):
         return self.workspace.bid_title()
 
     def _default_target(self) -> Path:
-        folder = self.workspace.path.parent
+        folder = start_folder(self.workspace)
         if not os.access(folder, os.W_OK):
             documents = QStandardPaths.writableLocation(
                 QStandardPaths.StandardLocation.DocumentsLocation
@@ -236,7 +237,7 @@ class ExportPage(Page):
             self.target_message.hide()
             return True
         try:
-            path = checked_target(typed, self.workspace.path.parent)
+            path = checked_target(typed, start_folder(self.workspace))
         except ExportTargetError as error:
             self.target_message.setText(str(error))
             self.target_message.show()
@@ -248,6 +249,7 @@ class ExportPage(Page):
     def _choose_target(self) -> None:
         start = str(self.target or self._default_target())
         chosen, _ = QFileDialog.getSaveFileName(self, "Export to Word", start, WORD_FILTER)
+        remember(chosen)
         if chosen:
             path = Path(chosen)
             if path.suffix.lower() != ".docx":
@@ -260,10 +262,11 @@ class ExportPage(Page):
         return bool(getattr(self, "_picked_template", False))
 
     def _choose_template(self) -> None:
-        start = str(self.template.parent if self.template else self.workspace.path.parent)
+        start = str(self.template.parent if self.template else start_folder(self.workspace))
         chosen, _ = QFileDialog.getOpenFileName(
             self, "Choose the council's Word template", start, TEMPLATE_FILTER
         )
+        remember(chosen)
         if not chosen:
             return
         path = Path(chosen)

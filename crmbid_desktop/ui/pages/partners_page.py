@@ -10,7 +10,6 @@ from PySide6.QtCore import QItemSelection, QModelIndex, QPersistentModelIndex, Q
 from PySide6.QtGui import QDesktopServices, QHideEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -461,10 +460,12 @@ class PartnersPage(Page):
     def _attach(self) -> None:
         if self.current_id is None:
             return
-        path, _ = QFileDialog.getOpenFileName(
+        from crmbid_desktop.ui.dialog_folders import ask_open
+
+        path = ask_open(
             self,
+            self.workspace,
             "Attach a letter of support or agreement",
-            "",
             "Letters and agreements (*.pdf *.doc *.docx *.rtf *.odt *.png *.jpg *.jpeg *.tif "
             "*.tiff);;All files (*)",
         )
@@ -540,7 +541,9 @@ class PartnersPage(Page):
             "the bid: a file like this could run a program. Choose a folder to save it in, and "
             "check it there before opening it.",
         )
-        folder = QFileDialog.getExistingDirectory(self, f"Save {name} in")
+        from crmbid_desktop.ui.dialog_folders import ask_folder
+
+        folder = ask_folder(self, self.workspace, f"Save {name} in")
         if not folder:
             return
         target = Path(folder) / Path(name).name
@@ -574,7 +577,9 @@ class PartnersPage(Page):
         except service.PartnerError as error:
             QMessageBox.warning(self, "Cannot save the copy", str(error))
             return
-        target, _ = QFileDialog.getSaveFileName(self, "Save a copy", name)
+        from crmbid_desktop.ui.dialog_folders import ask_save
+
+        target = ask_save(self, self.workspace, "Save a copy", Path(name).name, "All files (*)")
         if not target:
             return
         try:
@@ -604,8 +609,10 @@ class PartnersPage(Page):
         from crmbid_desktop.ui.pages.import_preview_dialog import ImportPreviewDialog
 
         self.flush()
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Import partners", "", "Spreadsheets (*.csv *.xlsx);;All files (*)"
+        from crmbid_desktop.ui.dialog_folders import ask_open
+
+        path = ask_open(
+            self, self.workspace, "Import partners", "Spreadsheets (*.csv *.xlsx);;All files (*)"
         )
         if not path:
             return
@@ -644,9 +651,11 @@ class PartnersPage(Page):
     def _export(self) -> None:
         from crmbid_desktop.services.formats import ExportOptions
         from crmbid_desktop.services.spreadsheets import partner_export
+        from crmbid_desktop.ui.dialog_folders import ask_save
 
-        path, _ = QFileDialog.getSaveFileName(
+        path = ask_save(
             self,
+            self.workspace,
             "Export partners",
             "partners.xlsx",
             "Excel workbook (*.xlsx);;CSV, one row per contact (*.csv)",

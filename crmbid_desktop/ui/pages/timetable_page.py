@@ -9,7 +9,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -355,9 +354,15 @@ class TimetablePage(Page):
     # -- files -------------------------------------------------------------------------------
 
     def ask_export_calendar(self) -> None:
-        start = str(self.workspace.path.with_name(f"{self.workspace.path.stem} timetable.ics"))
-        target, _ = QFileDialog.getSaveFileName(
-            self, "Export the timetable for Outlook", start, "iCalendar files (*.ics)"
+        from crmbid_desktop.ui.dialog_folders import ask_save, bid_stem
+
+        name = f"{bid_stem(self.workspace)} timetable.ics"
+        target = ask_save(
+            self,
+            self.workspace,
+            "Export the timetable for Outlook",
+            name,
+            "iCalendar files (*.ics)",
         )
         if target:
             self.export_calendar(Path(target))
@@ -380,9 +385,11 @@ class TimetablePage(Page):
         )
 
     def ask_save_png(self) -> None:
-        start = str(self.workspace.path.with_name(f"{self.workspace.path.stem} gantt.png"))
-        target, _ = QFileDialog.getSaveFileName(
-            self, "Save the chart as a picture", start, "PNG pictures (*.png)"
+        from crmbid_desktop.ui.dialog_folders import ask_save, bid_stem
+
+        name = f"{bid_stem(self.workspace)} gantt.png"
+        target = ask_save(
+            self, self.workspace, "Save the chart as a picture", name, "PNG pictures (*.png)"
         )
         if target:
             self.save_png(Path(target))

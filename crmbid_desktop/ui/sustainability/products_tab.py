@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
-    QFileDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -261,9 +260,9 @@ class ProductsTab(RegisterTab[ProductFields, ProductRow]):
     # -- files -----------------------------------------------------------------------------------
     def ask_import(self) -> None:
         self.flush()
-        source, _ = QFileDialog.getOpenFileName(
-            self, "Import products", str(self.workspace.path.parent), SPREADSHEET_FILTER
-        )
+        from crmbid_desktop.ui.dialog_folders import ask_open
+
+        source = ask_open(self, self.workspace, "Import products", SPREADSHEET_FILTER)
         if source:
             self.import_from(Path(source))
 
@@ -320,8 +319,11 @@ class ProductsTab(RegisterTab[ProductFields, ProductRow]):
 
     def ask_export(self) -> None:
         self.flush()
-        start = str(self.workspace.path.with_name("products.xlsx"))
-        target, _ = QFileDialog.getSaveFileName(self, "Export products", start, SPREADSHEET_FILTER)
+        from crmbid_desktop.ui.dialog_folders import ask_save
+
+        target = ask_save(
+            self, self.workspace, "Export products", "products.xlsx", SPREADSHEET_FILTER
+        )
         if target:
             self.export_to(Path(target))
 
