@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+#: The execution option `BidFile.transaction` sets on an edit's connection (see `_on_begin`).
+WRITE_OPTION = "crmbid_write"
 
 
 def make_engine(path: Path, *, read_only: bool = False, immutable: bool = False) -> Engine:
@@ -61,7 +63,11 @@ def make_engine(path: Path, *, read_only: bool = False, immutable: bool = False)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # An edit takes the write lock at once (waiting up to the busy timeout): begun as a
+        # reader, it could not become a writer once another window on the file had written,
+        # and a save that checks row versions must read and write one state of the file.
+        writing = connection.get_execution_options().get(WRITE_OPTION)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
     return engine
 
@@ -310,6 +316,9 @@ def start_recording(connection: Any) -> None:
         ]
         for statement in _recording_sql(table, columns):
             connection.exec_driver_sql(statement)
+    from crmbid_desktop.store.row_versions import sqlite_triggers
+
+    sqlite_triggers(connection, tables)
 
 
 def recorded_changes(connection: Any) -> list[RowChange]:
@@ -333,7 +342,9 @@ def recorded_changes(connection: Any) -> list[RowChange]:
                 continue  # an UPDATE that set every column to what it was
         changes.append(RowChange(str(table), str(op), int(row_id), str(uuid or ""), old))
     keeper.kept.clear()
-    return changes
+    from crmbid_desktop.store.row_versions import fold_version_bumps
+
+    return fold_version_bumps(changes)
 
 
 def _plain(value: object) -> object:
