@@ -130,18 +130,30 @@ class BackupEntry:
 
 
 def take_backup(
-    bid_path: Path, backups_dir: Path, *, now: datetime | None = None, thin: bool = True
+    bid_path: Path,
+    backups_dir: Path,
+    *,
+    now: datetime | None = None,
+    thin: bool = True,
+    snapshot: sqlite3.Connection | None = None,
 ) -> Path:
-    """Back the bid up now (consistent even while it is being written) and thin old backups."""
+    """Back the bid up now (consistent even while it is being written) and thin old backups.
+
+    With `snapshot` (`sqlite.hold_snapshot`, closed here) the copy is of the bid as it was then.
+    """
     now = now or datetime.now()
     folder = bid_backup_folder(backups_dir, bid_path)
-    make_private_folder(backups_dir)
-    make_private_folder(folder)
-    attempt = 1
-    while (folder / backup_name(bid_path, now, attempt, backups_dir)).exists():
-        attempt += 1
-    target = folder / backup_name(bid_path, now, attempt, backups_dir)
-    sqlite_store.backup_file(bid_path, target, private=True)
+    try:
+        make_private_folder(backups_dir)
+        make_private_folder(folder)
+        attempt = 1
+        while (folder / backup_name(bid_path, now, attempt, backups_dir)).exists():
+            attempt += 1
+        target = folder / backup_name(bid_path, now, attempt, backups_dir)
+        sqlite_store.backup_file(bid_path, target, private=True, snapshot=snapshot)
+    finally:
+        if snapshot is not None:
+            snapshot.close()  # its read transaction would keep the write-ahead log from folding
     log.info("Backed up %s to %s", bid_path, target)
     if thin:
         thin_backups(bid_path, backups_dir, now=now)

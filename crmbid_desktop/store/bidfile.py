@@ -187,6 +187,7 @@ class BidFile:
         if self.read_only:
             raise ReadOnlyBidError(self.path, "it is open read-only, so it cannot be changed.")
         with self._sessions.begin() as session:
+            session.connection(execution_options={sqlite_store.WRITE_OPTION: True})
             yield session
 
     def start_recording(self, session: Session) -> None:

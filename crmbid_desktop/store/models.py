@@ -49,6 +49,10 @@ class Tracked:
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
     modified_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now, onupdate=utc_now)
+    #: Goes up by one with every change to the row, whoever makes it and however (a form, an
+    #: undo, a raw UPDATE): a save checks it against the version its form loaded, so two people
+    #: on one bid never silently overwrite each other. Bumped by the store (store/row_versions.py).
+    row_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Bid(Tracked, Base):

@@ -227,6 +227,9 @@ def install_server_objects(connection: Connection) -> None:
                 f"{quote_name(table)} FOR EACH ROW EXECUTE FUNCTION crmbid_record_row()"
             )
         )
+    from crmbid_desktop.store.row_versions import install_postgres_triggers
+
+    install_postgres_triggers(connection, tables)
     for table, constraint in connection.execute(
         text(
             "SELECT rel.relname, con.conname FROM pg_constraint con "

@@ -8,7 +8,7 @@ from sqlalchemy import Connection
 
 #: The Alembic revision this version of the program writes. Kept as a constant so opening an
 #: up-to-date file never imports Alembic (start-up time); a test checks it matches the scripts.
-SCHEMA_HEAD = "0004_planning_date"
+SCHEMA_HEAD = "0005_row_version"
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 

@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+#: The execution option `BidFile.transaction` sets on an edit's connection (see `_on_begin`).
+WRITE_OPTION = "crmbid_write"
 
 
 def make_engine(path: Path, *, read_only: bool = False, immutable: bool = False) -> Engine:
@@ -61,7 +63,11 @@ def make_engine(path: Path, *, read_only: bool = False, immutable: bool = False)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # An edit takes the write lock at once (waiting up to the busy timeout): begun as a
+        # reader, it could not become a writer once another window on the file had written,
+        # and a save that checks row versions must read and write one state of the file.
+        writing = connection.get_execution_options().get(WRITE_OPTION)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
     return engine
 
@@ -108,12 +114,46 @@ def table_names(connection: sqlite3.Connection) -> set[str]:
     return {str(row[0]) for row in rows}
 
 
-def backup_file(source: Path, target: Path, *, private: bool = False) -> None:
+def hold_snapshot(source: Path) -> sqlite3.Connection:
+    """A read-only connection holding a read transaction: the bid as it is now, kept.
+
+    In write-ahead-log mode a reader sees the snapshot it started with while the writer goes on,
+    so `backup_file(..., snapshot=...)` later, on any thread, copies the bid as it was when this
+    was called. Hand it to exactly one `backup_file` (which closes it) or close it yourself.
+    """
+    from crmbid_desktop.store.sqlite_trust import no_trace_possible, reading_uri
+
+    connection = sqlite3.connect(
+        reading_uri(source, immutable=no_trace_possible(source)),
+        uri=True,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        isolation_level=None,
+        # Taken on the GUI thread, used by one worker thread after it: never two at once.
+        check_same_thread=False,
+    )
+    try:
+        connection.execute("BEGIN")
+        # BEGIN is deferred: the first read is what fixes the snapshot.
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def backup_file(
+    source: Path,
+    target: Path,
+    *,
+    private: bool = False,
+    snapshot: sqlite3.Connection | None = None,
+) -> None:
     """Copy a live bid with SQLite's backup API under a temporary name, flush, then rename.
 
     The backup API gives a consistent snapshot even while another connection writes; the rename
     means a crash never leaves a half-written file under the final name. A `private` copy (a
-    backup) is readable by this user only on POSIX systems.
+    backup) is readable by this user only on POSIX systems. With `snapshot` (from
+    `hold_snapshot`, closed here) the copy is of the bid as it was when that was taken.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(target.name + ".part")
@@ -124,7 +164,7 @@ def backup_file(source: Path, target: Path, *, private: bool = False) -> None:
         os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     from crmbid_desktop.store.sqlite_trust import no_trace_possible, reading_uri
 
-    source_connection = sqlite3.connect(
+    source_connection = snapshot or sqlite3.connect(
         reading_uri(source, immutable=no_trace_possible(source)), uri=True, timeout=5
     )
     try:
@@ -276,6 +316,9 @@ def start_recording(connection: Any) -> None:
         ]
         for statement in _recording_sql(table, columns):
             connection.exec_driver_sql(statement)
+    from crmbid_desktop.store.row_versions import sqlite_triggers
+
+    sqlite_triggers(connection, tables)
 
 
 def recorded_changes(connection: Any) -> list[RowChange]:
@@ -299,7 +342,9 @@ def recorded_changes(connection: Any) -> list[RowChange]:
                 continue  # an UPDATE that set every column to what it was
         changes.append(RowChange(str(table), str(op), int(row_id), str(uuid or ""), old))
     keeper.kept.clear()
-    return changes
+    from crmbid_desktop.store.row_versions import fold_version_bumps
+
+    return fold_version_bumps(changes)
 
 
 def _plain(value: object) -> object:

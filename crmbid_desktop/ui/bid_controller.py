@@ -1,7 +1,8 @@
 """The bid controller: opens, creates, copies and restores bids for the main window.
 
-It asks the user about locked, damaged, busy or risky files and runs the open bid's timed
-backups off the GUI thread; when a backup is due, and what a failure means, the service
+It asks the user about locked, damaged, busy or risky files and runs the open bid's backups
+(the one on open, from a snapshot taken as the bid opened, and the timed ones) off the GUI
+thread; when a backup is due, and what a failure means, the service
 (`services/bid/bid_files.GuardedBid`) decides.
 """
 
@@ -305,7 +306,11 @@ class BidController:
                 if inspection is not None and not isinstance(inspection, bid_files.FileInspection):
                     return None  # cancelled while checking: nothing was opened or changed
                 return bid_files.open_guarded(
-                    path, self.paths, take_over_suspect=take_over, inspection=inspection
+                    path,
+                    self.paths,
+                    take_over_suspect=take_over,
+                    inspection=inspection,
+                    backup_in_background=True,
                 )
             except SuspectLockError as error:
                 choice = self.ask_suspect_lock(error)
@@ -359,7 +364,9 @@ class BidController:
         except (BidFileError, OSError) as failure:
             self.show_error(self.window, "Cannot make a cleaned copy", str(failure))
             return None
-        guarded = self._try(lambda: bid_files.open_guarded(copy, self.paths))
+        guarded = self._try(
+            lambda: bid_files.open_guarded(copy, self.paths, backup_in_background=True)
+        )
         if guarded is not None:
             self.show_info(
                 self.window,
@@ -412,7 +419,9 @@ class BidController:
         except (BidFileError, OSError) as failure:
             self.show_error(self.window, "Cannot restore the bid", str(failure))
             return None
-        guarded = self._try(lambda: bid_files.open_guarded(recovery.path, self.paths))
+        guarded = self._try(
+            lambda: bid_files.open_guarded(recovery.path, self.paths, backup_in_background=True)
+        )
         if guarded is not None:
             self.show_info(
                 self.window,
@@ -450,6 +459,11 @@ class BidController:
         if previous is not None:
             self.wait_for_backup()
             previous.close()
+        # The backup on open (a snapshot of the bid as opened) is copied on the backup thread:
+        # the window paints at once, and the user may edit while the copy runs.
+        due = guarded.take_open_backup()
+        if due is not None:
+            self._start_backup(guarded, due)
         if guarded.lock is not None and guarded.lock.taken_over is not None:
             # A lock left by a crash is recovered without asking; the log says whose it was.
             log.warning(
@@ -482,7 +496,9 @@ class BidController:
 
     def create(self, template: str, path: Path) -> None:
         try:
-            guarded = bid_files.create_guarded(path, self.paths, template)
+            guarded = bid_files.create_guarded(
+                path, self.paths, template, backup_in_background=True
+            )
         except BidFileError as error:
             self.show_error(self.window, "Cannot create the bid", error.user_message)
             return

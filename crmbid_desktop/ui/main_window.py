@@ -361,17 +361,24 @@ class MainWindow(QMainWindow):
         page = self._built.get(index)
         if page is None:
             page = PAGES[index].load()(self.workspace)
-            if self.workspace.read_only:  # pages are built late, so disable their edits here too
-                _enable_edits(page, False)
+            self._decorate(page)
+            # Tabs a page builds only when first shown get the same treatment then.
+            page.decorate_late = self._decorate
             self._built[index] = page
             self.stack.addWidget(page)
             self.undo_group.addStack(page.undo_stack)
-            icons.decorate_buttons(page)
-            name_helper_buttons(page)
             page.open_item_requested.connect(self.open_item)
             page.show_requested.connect(self._show_page_named)
             page.apply_settings(self.settings)
         return page
+
+    def _decorate(self, widget: QWidget) -> None:
+        """Icons and screen-reader names for a newly built page (or a part of one built later),
+        its edits disabled when the bid is read-only (built late, it missed `_apply_read_only`)."""
+        if self.workspace.read_only:
+            _enable_edits(widget, False)
+        icons.decorate_buttons(widget)
+        name_helper_buttons(widget)
 
     @property
     def pages(self) -> list[Page]:

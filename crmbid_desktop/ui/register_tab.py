@@ -74,6 +74,7 @@ class RegisterTab(QWidget, Generic[F, R]):
         self.current_id: int | None = None
         #: The row as saved, kept for any field still wrong in the form.
         self._saved: F | None = None
+        self._version: Any = None  # the row version and fields the form loaded (Loaded)
         #: Every row as last read; the table may show fewer (risks filtered by heat-map cell).
         self._all_rows: list[R] = []
         #: What this login may edit (on a server; a file: everything), read on each refresh.
@@ -248,6 +249,8 @@ class RegisterTab(QWidget, Generic[F, R]):
     def _show(self, row: R | None) -> None:
         self.current_id = row.id if row else None
         self._saved = row.fields if row else None
+        # The row version the form loaded: its saves merge from it (services/bid/versioned.py).
+        self._version = self.register.load(self.workspace, row.id) if row else None
         with self.saver.loading():
             # No row: an empty form (disabled) with each field's default.
             self.fill_form(row.fields if row else self.register.fields_type(""))
@@ -306,17 +309,50 @@ class RegisterTab(QWidget, Generic[F, R]):
         fields = self.savable(self._saved)
         if fields != self._saved:
             try:
-                self.register.update(self.workspace, self.current_id, fields)
+                now = self._save_fields(self.current_id, fields)
             except (ValueError, LookupError, OSError, RefusedEditError) as error:
                 self.show_error(error)
                 self.saver.mark_saved()  # said why; do not try again on every key
                 return False
-            self._saved = fields.checked()
+            self._saved = now
             self._show_saved_row()
+            if now != fields.checked():
+                # Another user's changes were merged in (or theirs kept): show the row as saved.
+                row = next((r for r in self._all_rows if r.id == self.current_id), None)
+                if row is not None:
+                    self._show(row)
             self.changed.emit()
         self.error.hide()
         self.saver.mark_saved()
         return self.form_valid()
+
+    def _save_fields(self, row_id: int, fields: F) -> F:
+        """Save what the user changed since the row was shown, merged with others' saves since;
+        a field both changed differently asks keep mine or theirs. The fields as saved now."""
+        import dataclasses
+
+        from crmbid_desktop.ui.save_conflicts import settle
+
+        loaded = self._version or self.register.load(self.workspace, row_id)
+        result = self.register.save(self.workspace, row_id, loaded, fields)
+
+        def save_again(base: Any, chosen: dict[str, object]) -> Any:
+            theirs = dataclasses.replace(fields, **base.values)
+            return self.register.save(
+                self.workspace, row_id, base, dataclasses.replace(theirs, **chosen)
+            )
+
+        result = settle(
+            self,
+            result,
+            save_again,
+            labels={name: name.replace("_", " ").capitalize() for name in result.now.values},
+            what=f"this {self.register.entity}",
+            texts=self.register.text_fields,
+        )
+        self._version = result.now
+        now: F = dataclasses.replace(fields, **result.now.values)
+        return now
 
     def _show_saved_row(self) -> None:
         """The table (and summaries) follow the save; the form the user is in is left alone."""

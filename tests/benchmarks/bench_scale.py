@@ -264,8 +264,15 @@ def run_child(command: list[str], env: dict[str, str] | None = None) -> tuple[fl
     return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, printed
 
 
-def first_paint(bid: Path, floor_db: Path, runs: int) -> tuple[float, float]:
-    """Median launch-to-paint of the program on `bid` and of the start-up floor (alternating)."""
+def first_paint(
+    bid: Path, floor_db: Path, runs: int, *, backup_due: bool = False, code: Path = ROOT
+) -> tuple[float, float]:
+    """Median launch-to-paint of the program on `bid` and of the start-up floor (alternating).
+
+    With `backup_due` every start gets an empty backups folder, so the backup on open is due
+    each time (as on the first open of a bid, or after it changed elsewhere); otherwise only the
+    warm-up start takes it. `code` is the tree whose program runs (to compare two branches).
+    """
     sys.path.insert(0, str(HERE))
     from bench_startup import time_once
 
@@ -273,15 +280,22 @@ def first_paint(bid: Path, floor_db: Path, runs: int) -> tuple[float, float]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", CRMBID_HOME=str(home))
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update(
-        PYTHONPYCACHEPREFIX=str(home / "bytecode"), PYTHONPATH=str(ROOT), CRMBID_STARTUP_PROBE="1"
+        PYTHONPYCACHEPREFIX=str(home / "bytecode"), PYTHONPATH=str(code), CRMBID_STARTUP_PROBE="1"
     )
     app = [sys.executable, "-m", "crmbid_desktop", "--no-crash-dialog", str(bid)]
     floor = [sys.executable, str(HERE / "startup_probe.py"), "floor", str(floor_db)]
-    time_once(app, env)
+
+    def app_env() -> dict[str, str]:
+        if not backup_due:
+            return env
+        shutil.rmtree(home / "data" / "backups", ignore_errors=True)
+        return env
+
+    time_once(app, app_env())
     time_once(floor, env)
     apps, floors = [], []
     for _ in range(runs):
-        apps.append(time_once(app, env))
+        apps.append(time_once(app, app_env()))
         floors.append(time_once(floor, env))
     return statistics.median(apps) * 1000, statistics.median(floors) * 1000
 
@@ -313,6 +327,23 @@ def bytecode_cache() -> Path:
         stdout=subprocess.DEVNULL,
     )
     return cache
+
+
+def paint_only(bid: Path, paint_runs: int, *, backup_due: bool, code: Path) -> dict[str, float]:
+    """First paint alone (launch to paint against the floor), on a copy of `bid`."""
+    import sqlite3
+
+    work = Path(tempfile.mkdtemp(prefix="bench-scale-paint-"))
+    copy = work / bid.name
+    shutil.copyfile(bid, copy)
+    floor_db = work / "floor.sqlite"
+    sqlite3.connect(floor_db).close()
+    figures = {}
+    figures["first_paint"], figures["floor_paint"] = first_paint(
+        copy, floor_db, paint_runs, backup_due=backup_due, code=code
+    )
+    shutil.rmtree(work, ignore_errors=True)
+    return figures
 
 
 def bench(bid: Path, paint_runs: int, *, gui_only: bool = False) -> dict[str, float]:
@@ -366,6 +397,20 @@ def main() -> int:
         action="store_true",
         help="time only the pages and actions in the window (no first paint, check or export)",
     )
+    parser.add_argument(
+        "--paint-only", action="store_true", help="time only the first paint against its floor"
+    )
+    parser.add_argument(
+        "--backup-due",
+        action="store_true",
+        help="with --paint-only: every start finds no backup, so the backup on open is due",
+    )
+    parser.add_argument(
+        "--code",
+        type=Path,
+        default=ROOT,
+        help="with --paint-only: the work tree whose program starts (to compare branches)",
+    )
     parser.add_argument("--json", type=Path, help="also write each scale's figures here")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -383,7 +428,12 @@ def main() -> int:
             print(f"making {bid}…", flush=True)
             make(scale, bid, args.letter_kb)
         print(f"measuring {scale}x…", flush=True)
-        results[scale] = bench(bid, args.paint_runs, gui_only=args.gui_only)
+        if args.paint_only:
+            results[scale] = paint_only(
+                bid, args.paint_runs, backup_due=args.backup_due, code=args.code.resolve()
+            )
+        else:
+            results[scale] = bench(bid, args.paint_runs, gui_only=args.gui_only)
         if args.json:
             args.json.write_text(json.dumps(results, indent=1))
     header = "".join(f"{f'{s}x':>10}{'floor':>9}" for s in scales)
@@ -391,6 +441,8 @@ def main() -> int:
     growth = "".join(f"   exponent {low}x->{high}x" for low, high in spans)
     print(f"\n{'GUI-thread CPU ms unless said':42}{header}{growth}")
     for title, key, floor in ROWS:
+        if not any(key in results[s] for s in scales):
+            continue  # not measured in this run (--gui-only, --paint-only)
         cells = "".join(
             f"{results[s].get(key, math.nan):10.1f}{results[s].get(floor, math.nan):9.1f}"
             for s in scales

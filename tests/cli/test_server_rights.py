@@ -16,7 +16,7 @@ from crmbid_desktop.services.bid.bid_files import open_workspace
 from crmbid_desktop.services.bid.errors import RefusedEditError
 from crmbid_desktop.services.bid.rights import edit_rights
 from crmbid_desktop.services.bid.workspace import RecordedEdit, Workspace
-from crmbid_desktop.services.registers import budget, partners, sections
+from crmbid_desktop.services.registers import budget, partners, section_saves, sections
 from crmbid_desktop.store.models import ChangeLogEntry, Contact, Partner, Section, Task
 from tests.helpers.pg_server import TestServer
 from tests.helpers.team_bid import LEAD, LEEDS, NEWHAM, TeamBid, team_bid
@@ -78,7 +78,12 @@ def test_the_lead_edits_every_council_s_section(team: TeamBid, app_paths: AppPat
     try:
         sections.save_body(lead, team.governance_id, "The lead's edit.")
         assert _body(lead, team.governance_id) == "The lead's edit."
-        sections.update_details(lead, team.governance_id, author_partner_id=team.partner_ids[LEEDS])
+        section_saves.save_details(
+            lead,
+            team.governance_id,
+            section_saves.load_details(lead, team.governance_id),
+            author_partner_id=team.partner_ids[LEEDS],
+        )
         assert edit_rights(lead).everything
     finally:
         lead.close()
@@ -311,3 +316,21 @@ def test_a_bid_moved_to_a_server_gets_councils_afterwards(
         pg_server.admin(f'DROP ROLE IF EXISTS "{login}"')
         for who in ("admin", LEEDS, NEWHAM):
             pg_server.admin(f'DROP ROLE IF EXISTS "{role_name(database, who)}"')
+
+
+def test_a_versioned_save_of_another_councils_section_is_refused_in_words(
+    team: TeamBid, app_paths: AppPaths
+) -> None:
+    """FOR UPDATE hides a row this login may not change: the save is refused naming who may
+    make it, never called a deletion."""
+    leeds = _open(team, LEEDS, app_paths, "Alice (Leeds)")
+    try:
+        loaded = section_saves.load_body(leeds, team.governance_id)
+        with pytest.raises(RefusedEditError) as refused:
+            section_saves.save_body(leeds, team.governance_id, loaded, "Leeds writes Newham's.")
+        assert refused.value.reason == (
+            f"Only {NEWHAM} or the lead ({LEAD}) may change 9 'Governance'."
+        )
+        assert _body(leeds, team.governance_id) == ""
+    finally:
+        leeds.close()

@@ -43,11 +43,12 @@ def test_renaming_a_council_names_just_that_row_and_who_did_it(workspace: Worksp
     assert change.kind == "edit" and change.who == "Ruth Bid Officer"
     assert change.changed_in("partner") == {leeds.uuid}
     assert not change.added and not change.removed
-    # Undo keeps only the column that changed (and the time stamp), as plain values.
+    # Undo keeps only the column that changed (and the time stamp and row version), as plain
+    # values: one record for the row, the version's bump folded into it on a file too.
     (row,) = [r for r in recorded[0].rows if r.table == "partner"]
     assert row.op == "update" and row.old is not None
     assert row.old["name"] == "Leeds City Council"
-    assert set(row.old) <= {"name", "modified_at"}
+    assert set(row.old) <= {"name", "modified_at", "row_version"}
 
 
 def test_a_deletion_lists_its_cascade_and_its_undo_lists_them_back(workspace: Workspace) -> None:

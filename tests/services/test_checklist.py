@@ -10,7 +10,7 @@ from pathlib import Path
 from crmbid_desktop.domain.word_meter import meter_level
 from crmbid_desktop.domain.wordcount import SECTION_WORDS
 from crmbid_desktop.services.bid.workspace import Workspace
-from crmbid_desktop.services.registers import clarifications, planning
+from crmbid_desktop.services.registers import clarifications, planning, section_saves
 from crmbid_desktop.services.registers import criteria as criteria_service
 from crmbid_desktop.services.registers import partners as partner_service
 from crmbid_desktop.services.registers import sections as section_service
@@ -57,7 +57,12 @@ def test_every_kind_of_write_leaves_the_checklist_as_a_fresh_read_would(
     ids = _section_ids(workspace)
     added = section_service.add_section(workspace, "Appendix C: letters")
     section_service.save_body(workspace, ids[1], "| a | b |\n|---|---|\n| one | two |\n")
-    section_service.update_details(workspace, ids[2], title="Strategic fit, revised")
+    section_saves.save_details(
+        workspace,
+        ids[2],
+        section_saves.load_details(workspace, ids[2]),
+        title="Strategic fit, revised",
+    )
     section_service.delete_section(workspace, ids[3])
     leeds = partner_service.partner_rows(workspace)[0]
     partner_service.save_partner(
@@ -92,7 +97,9 @@ def test_a_section_text_edit_keeps_the_worked_out_plan(workspace: Workspace) -> 
     first = _section_ids(workspace)[0]
     section_service.save_body(workspace, first, "Some words at last.")
     assert checklist.plan(TODAY) is plan  # the text of a section is not in the plan
-    section_service.update_details(workspace, first, title="Summary")
+    section_saves.save_details(
+        workspace, first, section_saves.load_details(workspace, first), title="Summary"
+    )
     assert checklist.plan(TODAY) is not plan  # a task may name the section by its title
     assert checklist.reads["plan"] == 2
 
@@ -110,7 +117,9 @@ def test_the_word_export_and_the_pages_get_the_same_preflight_facts(
     ids = _section_ids(workspace)
     # A section over its word limit, with a sub-section, counted with its tables.
     child = section_service.add_section(workspace, "Delivery detail", parent_id=ids[1])
-    section_service.update_details(workspace, ids[1], word_limit=3, reviewer="")
+    section_saves.save_details(
+        workspace, ids[1], section_saves.load_details(workspace, ids[1]), word_limit=3, reviewer=""
+    )
     section_service.save_body(workspace, ids[1], "One two three four.\n\n| five | six |\n|--|--|\n")
     section_service.save_body(workspace, child, "Appendix words here.")
     # A criterion nobody addresses, then one addressed by two sections.

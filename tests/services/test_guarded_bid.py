@@ -45,6 +45,46 @@ def test_open_locks_backs_up_and_close_backs_up_changes(
     assert newest.partners == 3
 
 
+def test_backup_in_background_holds_the_bid_as_opened_whatever_is_edited_first(
+    bid_path: Path, app_paths: AppPaths
+) -> None:
+    import threading
+
+    guarded = bid_files.open_guarded(bid_path, app_paths, backup_in_background=True)
+    try:
+        # Opening copied nothing: the copy is the caller's to make, off its own thread.
+        assert backups.list_backups(bid_path, app_paths.backups_dir) == []
+        assert guarded.backup_running and guarded.tick() is None  # no timed one meanwhile
+        with guarded.workspace.edit("Added Sheffield") as session:
+            session.add(Partner(name="Sheffield City Council"))
+        due = guarded.take_open_backup()
+        assert due is not None and guarded.take_open_backup() is None  # handed out once
+        taken: list[Path] = []
+        worker = threading.Thread(target=lambda: taken.append(due.take()))
+        worker.start()
+        worker.join()
+        guarded.backup_done(taken[0])
+        # Copied after the edit, yet it is the bid as it was opened.
+        assert backups.list_backups(bid_path, app_paths.backups_dir)[0].partners == 2
+        assert backups.is_good_backup(taken[0])
+        assert not guarded.backup_running
+    finally:
+        guarded.close()
+    # The edit itself is in the backup on close.
+    assert backups.list_backups(bid_path, app_paths.backups_dir)[0].partners == 3
+
+
+def test_a_held_open_backup_never_handed_out_is_taken_on_close(
+    bid_path: Path, app_paths: AppPaths
+) -> None:
+    guarded = bid_files.open_guarded(bid_path, app_paths, backup_in_background=True)
+    with guarded.workspace.edit("Added Sheffield") as session:
+        session.add(Partner(name="Sheffield City Council"))
+    guarded.close()
+    counts = sorted(b.partners for b in backups.list_backups(bid_path, app_paths.backups_dir))
+    assert counts == [2, 3]  # the bid as opened, and as closed
+
+
 def test_reopening_an_unchanged_bid_takes_no_new_backup(
     bid_path: Path, app_paths: AppPaths
 ) -> None:

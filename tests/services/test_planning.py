@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from crmbid_desktop.domain.critical_path import DependencyCycleError
 from crmbid_desktop.services.bid.workspace import RecordedEdit, Workspace
-from crmbid_desktop.services.registers import planning
+from crmbid_desktop.services.registers import planning, task_saves
 from crmbid_desktop.services.registers.planning import MilestoneInput, PlanningError, TaskInput
 from crmbid_desktop.store.models import ChangeLogEntry, TaskDependency
 
@@ -132,16 +132,24 @@ def test_dependency_cycle_is_refused_naming_the_tasks(workspace: Workspace) -> N
     # The task dialog saves a task's predecessors as a whole: Sign-off before the draft.
     data = planning.load_task_input(workspace, draft)
     with pytest.raises(DependencyCycleError) as caught:
-        planning.update_task(
-            workspace, draft, TaskInput(**{**data.__dict__, "predecessor_ids": (signoff,)})
+        task_saves.save_task_fields(
+            workspace,
+            draft,
+            task_saves.load_task(workspace, draft),
+            TaskInput(**{**data.__dict__, "predecessor_ids": (signoff,)}),
+            predecessors_changed=True,
         )
     message = str(caught.value)
     assert "Full draft of the proposal" in message and "Sign-off by each council" in message
     with workspace.reading() as session:
         assert session.scalar(select(func.count()).select_from(TaskDependency)) == before
     with pytest.raises(DependencyCycleError, match="Full draft of the proposal"):
-        planning.update_task(
-            workspace, draft, TaskInput(**{**data.__dict__, "predecessor_ids": (draft,)})
+        task_saves.save_task_fields(
+            workspace,
+            draft,
+            task_saves.load_task(workspace, draft),
+            TaskInput(**{**data.__dict__, "predecessor_ids": (draft,)}),
+            predecessors_changed=True,
         )
     assert planning.load_task_input(workspace, draft) == data
 
@@ -151,8 +159,12 @@ def test_editing_predecessors_refuses_a_cycle_and_changes_nothing(workspace: Wor
     submit = _task_id(workspace, "Submit the proposal")
     data = planning.load_task_input(workspace, draft)
     with pytest.raises(DependencyCycleError, match="Submit the proposal"):
-        planning.update_task(
-            workspace, draft, TaskInput(**{**data.__dict__, "predecessor_ids": (submit,)})
+        task_saves.save_task_fields(
+            workspace,
+            draft,
+            task_saves.load_task(workspace, draft),
+            TaskInput(**{**data.__dict__, "predecessor_ids": (submit,)}),
+            predecessors_changed=True,
         )
     assert planning.load_task_input(workspace, draft) == data
 

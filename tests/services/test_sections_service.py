@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from crmbid_desktop.domain.section_workflow import APPROVED, WorkflowError
 from crmbid_desktop.services.bid.workspace import RecordedEdit, Workspace
+from crmbid_desktop.services.registers import section_saves
 from crmbid_desktop.services.registers import sections as svc
 from crmbid_desktop.store.models import (
     ChangeLogEntry,
@@ -67,7 +68,9 @@ def test_approval_waits_for_resolved_comments_and_is_logged(workspace: Workspace
     row = _outline(workspace)[3]
     with pytest.raises(WorkflowError, match="Section 4 cannot be approved: it names no reviewer"):
         svc.set_status(workspace, row.id, APPROVED)
-    svc.update_details(workspace, row.id, reviewer="Anne Reader")
+    section_saves.save_details(
+        workspace, row.id, section_saves.load_details(workspace, row.id), reviewer="Anne Reader"
+    )
     with pytest.raises(WorkflowError, match="Section 4 cannot be approved: it has no text yet"):
         svc.set_status(workspace, row.id, APPROVED)
     svc.save_body(workspace, row.id, "word " * 601)

@@ -23,7 +23,7 @@ from crmbid_desktop.services.bid.bid_files import open_workspace
 from crmbid_desktop.services.bid.bid_template import create_bid
 from crmbid_desktop.services.bid.workspace import RecordedEdit, Workspace
 from crmbid_desktop.services.registers import partners as partner_service
-from crmbid_desktop.services.registers import planning, products, risks
+from crmbid_desktop.services.registers import planning, products, risks, section_saves
 from crmbid_desktop.services.registers import sections as section_service
 from crmbid_desktop.store.models import Partner, Product, Risk, Section, Task
 
@@ -37,7 +37,8 @@ picks = st.integers(min_value=0, max_value=10_000)
 
 
 def snapshot(workspace: Workspace) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table but the change log (which records the undo itself)."""
+    """Every row of every table but the change log (which records the undo itself), without
+    row versions."""
     with workspace.reading() as session:
         tables = [
             str(row[0])
@@ -47,9 +48,10 @@ def snapshot(workspace: Workspace) -> dict[str, list[tuple[Any, ...]]]:
                 )
             )
         ]
+        # Row versions are left out: an undo is a change too, so it moves them on, not back.
         return {
             table: [
-                tuple(row)
+                tuple(value for key, value in row._mapping.items() if key != "row_version")
                 for row in session.execute(text(f'SELECT rowid, * FROM "{table}" ORDER BY rowid'))
             ]
             for table in sorted(tables)
@@ -137,7 +139,12 @@ class EditsThenUndo(RuleBasedStateMachine):
         section_id = self._pick(Section, index)
         if section_id is not None:
             with contextlib.suppress(*REFUSED):
-                section_service.update_details(self.workspace, section_id, title=title)
+                section_saves.save_details(
+                    self.workspace,
+                    section_id,
+                    section_saves.load_details(self.workspace, section_id),
+                    title=title,
+                )
 
     @rule(index=picks, step=st.sampled_from([-1, 1]))
     def shift_section(self, index: int, step: int) -> None:

@@ -229,6 +229,7 @@ def test_backups_dialog_lists_and_restores_as_a_new_file(
     backups.take_backup(bid_path, app_paths.backups_dir, now=datetime(2005, 8, 26, 9, 30))
     window = controller.start(bid_path)
     assert window is not None
+    qtbot.waitUntil(lambda: not controller.backing_up)  # type: ignore[attr-defined]
     dialog = controller.backups_dialog()
     assert isinstance(dialog, BackupsDialog)
     qtbot.addWidget(dialog)  # type: ignore[attr-defined]
@@ -285,6 +286,7 @@ def test_timer_ticks_take_a_backup_when_due(
     window = controller.start(bid_path)
     assert window is not None and controller.timer.isActive()
     assert controller.timer.interval() == bid_controller.TICK_INTERVAL_MS
+    qtbot.waitUntil(lambda: not controller.backing_up)  # the backup on open
     with window.workspace.edit("Added Wakefield") as session:
         session.add(Partner(name="Wakefield"))
     assert controller.guarded is not None
@@ -311,6 +313,7 @@ def test_backup_tick_does_not_overlap_and_close_waits(
 
     window = controller.start(bid_path)
     assert window is not None and controller.guarded is not None
+    qtbot.waitUntil(lambda: not controller.backing_up)  # the backup on open
     release = threading.Event()
     started: list[str] = []
     real = backups.take_backup
@@ -346,6 +349,7 @@ def test_timed_backups_are_scheduled_by_the_service_and_a_failure_warns(
 
     window = controller.start(bid_path)
     assert window is not None and controller.guarded is not None
+    qtbot.waitUntil(lambda: not controller.backing_up)  # the backup on open
     asked: list[bid_files.GuardedBid] = []
     real_tick = bid_files.GuardedBid.tick
 
@@ -363,6 +367,85 @@ def test_timed_backups_are_scheduled_by_the_service_and_a_failure_warns(
     controller.guarded.schedule.last_backup_at = datetime(2005, 8, 26, 9, 0)
     controller.tick()
     assert asked == [controller.guarded]  # the service decides; the controller only copies
+    qtbot.waitUntil(lambda: not controller.backing_up)
+    assert "No space left" in controller.guarded.backup_error
+    assert "could not be backed up" in window.statusBar().currentMessage()
+    assert controller.guarded.schedule.due()  # tried again at the next tick
+
+
+def _gated_backups(monkeypatch: pytest.MonkeyPatch, events: list[str]) -> Any:
+    """Backups that wait for the returned event before copying, noting when each ends."""
+    import threading
+
+    release = threading.Event()
+    real = backups.take_backup
+
+    def gated(*args: Any, **kwargs: Any) -> Path:
+        events.append("copy started")
+        release.wait(20)
+        taken = real(*args, **kwargs)
+        events.append("copy ended")
+        return taken
+
+    monkeypatch.setattr(backups, "take_backup", gated)
+    return release
+
+
+def test_backup_on_open_runs_after_opening_and_keeps_the_bid_as_opened(
+    controller: BidController,
+    bid_path: Path,
+    app_paths: AppPaths,
+    monkeypatch: pytest.MonkeyPatch,
+    qtbot: Any,
+) -> None:
+    from crmbid_desktop.store.models import Partner
+
+    events: list[str] = []
+    release = _gated_backups(monkeypatch, events)
+    window = controller.start(bid_path)
+    events.append("opened")
+    assert window is not None and controller.guarded is not None
+    # Opening returned while the copy was still waiting: it runs on the backup thread.
+    assert "copy ended" not in events and controller.backing_up
+    with window.workspace.edit("Added Wakefield") as session:  # an edit at once
+        session.add(Partner(name="Wakefield"))
+    release.set()
+    qtbot.waitUntil(lambda: not controller.backing_up, timeout=20_000)
+    assert events.index("opened") < events.index("copy ended")
+    newest = backups.list_backups(bid_path, app_paths.backups_dir)[0]
+    assert newest.partners == 2, "the backup on open is the bid as it was opened"
+    assert controller.guarded.last_backup == newest.path
+    assert controller.guarded.schedule.changed  # Wakefield goes into the next backup
+
+
+def test_closing_waits_for_the_backup_on_open(
+    controller: BidController,
+    bid_path: Path,
+    app_paths: AppPaths,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    events: list[str] = []
+    release = _gated_backups(monkeypatch, events)
+    window = controller.start(bid_path)
+    assert window is not None and controller.backing_up
+    threading.Timer(0.3, release.set).start()
+    controller.close()
+    events.append("closed")
+    assert events[-2:] == ["copy ended", "closed"]
+    assert [b.partners for b in backups.list_backups(bid_path, app_paths.backups_dir)] == [2]
+
+
+def test_a_failed_backup_on_open_warns_as_a_timed_one_does(
+    controller: BidController, bid_path: Path, monkeypatch: pytest.MonkeyPatch, qtbot: Any
+) -> None:
+    def full_disk(*args: Any, **kwargs: Any) -> Path:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(backups, "take_backup", full_disk)
+    window = controller.start(bid_path)
+    assert window is not None and controller.guarded is not None
     qtbot.waitUntil(lambda: not controller.backing_up)
     assert "No space left" in controller.guarded.backup_error
     assert "could not be backed up" in window.statusBar().currentMessage()

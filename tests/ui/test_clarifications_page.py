@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from crmbid_desktop.domain.section_workflow import APPROVED, DRAFTING, READY_FOR_REVIEW
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import clarifications as svc
+from crmbid_desktop.services.registers import section_saves
 from crmbid_desktop.services.registers import sections as section_service
 from crmbid_desktop.ui.pages.clarifications_page import ClarificationsPage
 from tests.helpers.qt import assert_controls_named
@@ -24,7 +25,12 @@ def _sections(workspace: Workspace) -> list[section_service.SectionInfo]:
 
 def _approve(workspace: Workspace, section_id: int) -> None:
     """Approval needs a named reviewer and some text within the limit."""
-    section_service.update_details(workspace, section_id, reviewer="Anne Reader")
+    section_saves.save_details(
+        workspace,
+        section_id,
+        section_saves.load_details(workspace, section_id),
+        reviewer="Anne Reader",
+    )
     section_service.save_body(workspace, section_id, "Subscriptions cover the running costs.")
     section_service.set_status(workspace, section_id, APPROVED)
 

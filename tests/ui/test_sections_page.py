@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers import section_saves
 from crmbid_desktop.services.registers import sections as svc
 from crmbid_desktop.store.models import ChangeLogEntry, Section, SectionVersion
 from crmbid_desktop.ui.colours import text_colour
@@ -109,7 +110,9 @@ def test_approval_is_refused_with_open_comments(
     # Approval also needs a named reviewer and some text within the limit.
     assert "names no reviewer" in warnings[-1]
     assert page.rows[sid].status == "not started"
-    svc.update_details(workspace, sid, reviewer="Anne Reader")
+    section_saves.save_details(
+        workspace, sid, section_saves.load_details(workspace, sid), reviewer="Anne Reader"
+    )
     svc.save_body(workspace, sid, "Each risk has an owner and a mitigation.")
     page.refresh()
     _select(page, "Risks")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QLineEdit, QPushButton, QTableView
+from PySide6.QtWidgets import QLineEdit, QPushButton, QTableView, QWidget
 
 from crmbid_desktop.domain.money import format_pence
 from crmbid_desktop.services.bid.workspace import Workspace
@@ -41,6 +42,60 @@ def test_page_is_named_and_shows_the_counter(qtbot: object, workspace: Workspace
     for index in range(3):
         page.tabs.setCurrentIndex(index)
         assert_controls_named(page)
+
+
+def test_risks_and_budget_are_built_when_first_shown_and_decorated_like_the_page(
+    qtbot: object, workspace: Workspace, app_paths: Any
+) -> None:
+    from crmbid_desktop.ui.main_window import MainWindow
+    from crmbid_desktop.ui.window_state import WindowState
+
+    window = MainWindow(workspace, WindowState(app_paths.settings_file))
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    window.show()
+    window._show_page_named("sustainabilityPage")
+    page = window.current_page()
+    assert isinstance(page, SustainabilityPage)
+    # The first visit builds the Products tab only.
+    assert page._risks is None and page._budget is None
+    page.tabs.setCurrentIndex(1)
+    assert page._risks is not None and page._budget is None
+    risks_tab = page._risks
+    assert risks_tab.isVisible() and risks_tab.table.view.model().rowCount() > 0
+    # The main window's treatment of a page reaches the tab built later: icons on its buttons
+    # and names for the clear buttons Qt adds to filter fields.
+    new_risk = risks_tab.new_button
+    assert not new_risk.icon().isNull()
+    assert_controls_named(page)
+    page.tabs.setCurrentIndex(2)
+    assert page._budget is not None and page._budget.isVisible()
+    assert_controls_named(page)
+
+
+def test_a_tab_built_late_on_a_read_only_bid_has_its_edits_disabled(
+    qtbot: object, bid_path: Path, app_paths: Any
+) -> None:
+    from crmbid_desktop.services.bid.bid_files import open_workspace
+    from crmbid_desktop.ui.main_window import EDITS_BID_PROPERTY, MainWindow
+    from crmbid_desktop.ui.window_state import WindowState
+
+    read_only = open_workspace(bid_path, app_paths, read_only=True)
+    try:
+        window = MainWindow(read_only, WindowState(app_paths.settings_file))
+        qtbot.addWidget(window)  # type: ignore[attr-defined]
+        window._show_page_named("sustainabilityPage")
+        page = window.current_page()
+        assert isinstance(page, SustainabilityPage) and page._risks is None
+        # What the window does to a page it builds, the page now does to a part built later.
+        built_late = QWidget()
+        marked = QPushButton("Edit", built_late)
+        marked.setProperty(EDITS_BID_PROPERTY, True)
+        page.decorate_late(built_late)
+        assert not marked.isEnabled()
+        page.tabs.setCurrentIndex(1)
+        assert page._risks is not None and not page._risks.new_button.icon().isNull()
+    finally:
+        read_only.close()
 
 
 def _product(workspace: Workspace, product_id: int) -> products.ProductFields:
@@ -100,6 +155,10 @@ def test_bad_yearly_cost_says_why_and_is_not_saved_while_the_name_is(
     qtbot: object, workspace: Workspace
 ) -> None:
     page = _page(qtbot, workspace)
+    # The budget tab is built the first time it is shown; look at it, then go back to products.
+    page.tabs.setCurrentIndex(2)
+    shown_budget = page.budget
+    page.tabs.setCurrentIndex(0)
     tab = page.products
     product_id = tab.current_id
     assert product_id is not None
@@ -118,7 +177,8 @@ def test_bad_yearly_cost_says_why_and_is_not_saved_while_the_name_is(
     # The budget's maintenance line follows the product's cost.
     with workspace.reading() as session:
         maintenance = budget.product_maintenance_pence(session)
-    assert _budget_cell(page.budget.model, "Product maintenance", 1).data() == format_pence(
+    assert page.budget is shown_budget  # the tab already built followed the change set
+    assert _budget_cell(shown_budget.model, "Product maintenance", 1).data() == format_pence(
         maintenance
     )
     # A blank name keeps its message and the saved name.

@@ -14,7 +14,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QMessageBox
 
 from crmbid_desktop.services.bid.workspace import Workspace
-from crmbid_desktop.services.registers import planning
+from crmbid_desktop.services.registers import planning, task_saves
 from crmbid_desktop.ui.pages.timetable_page import TimetablePage
 from crmbid_desktop.ui.table_model import ROW_ROLE
 from crmbid_desktop.ui.timetable.dialogs import MilestoneDialog, TaskDialog
@@ -222,8 +222,11 @@ def test_timed_milestone_and_moving_it_moves_anchored_tasks(
     award = next(m for m in page.plan.milestones if m.title.startswith("Proposals evaluated"))  # type: ignore[union-attr]
     clarify = _task(page, "Answer ODPM")
     data = planning.load_task_input(workspace, clarify.id)
-    planning.update_task(
-        workspace, clarify.id, planning.TaskInput(**{**data.__dict__, "anchor_working_days": 1})
+    task_saves.save_task_fields(
+        workspace,
+        clarify.id,
+        task_saves.load_task(workspace, clarify.id),
+        planning.TaskInput(**{**data.__dict__, "anchor_working_days": 1}),
     )
     page.refresh()
     assert _task(page, "Answer ODPM").due_on == date(2005, 9, 1)

@@ -1,8 +1,9 @@
 """Opening, creating and copying bid files for the GUI and the command line.
 
-The GUI opens bids through `open_guarded`: one writer at a time (a lock file), a backup on open,
-every 10 minutes while the bid changes and on close (`GuardedBid` keeps that schedule; the GUI
-only makes the copy off its thread), and recovery of a damaged file from its newest good backup.
+The GUI opens bids through `open_guarded`: one writer at a time (a lock file), a backup on open
+(for the GUI a snapshot of the bid as opened, copied on its backup thread), every 10 minutes while
+the bid changes and on close (`GuardedBid` keeps that schedule; the GUI only makes the copy off its
+thread), and recovery of a damaged file from its newest good backup.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -199,9 +201,12 @@ class DueBackup:
 
     bid: Path
     folder: Path
+    #: The bid as it was when this was due (the backup on open), copied by `take()`; None
+    #: copies the bid as it is when `take()` runs (timed backups).
+    snapshot: sqlite3.Connection | None = None
 
     def take(self) -> Path:
-        return backups.take_backup(self.bid, self.folder)
+        return backups.take_backup(self.bid, self.folder, snapshot=self.snapshot)
 
 
 @dataclass
@@ -222,6 +227,9 @@ class GuardedBid:
     backup_error: str = ""
     #: A backup handed out by `tick()` has not yet been reported done or failed.
     backup_running: bool = False
+    #: The backup on open, held as a snapshot of the bid as opened, for the caller to copy off
+    #: its thread (`open_guarded(..., backup_in_background=True)`); see `take_open_backup`.
+    open_backup: DueBackup | None = None
     closed: bool = False
 
     @property
@@ -246,6 +254,28 @@ class GuardedBid:
         self.schedule.note_backup()
         self.backup_done(taken)
         return taken
+
+    def hold_open_backup(self) -> None:
+        """Keep the bid as it is now (just opened) to be copied later by `take_open_backup`.
+
+        The snapshot's read transaction keeps this state whatever is written meanwhile, so the
+        backup is of the bid before this session's first edit however late the copy runs.
+        """
+        if self.read_only or self.workspace.bid.on_server:
+            return
+        try:
+            snapshot = sqlite_store.hold_snapshot(self.workspace.path)
+        except Exception as error:  # as a failed backup: log it, tell, go on
+            self._note_failure(error)
+            return
+        self.schedule.note_backup()
+        self.backup_running = True  # no timed backup while this one waits or runs
+        self.open_backup = DueBackup(self.workspace.path, self.paths.backups_dir, snapshot)
+
+    def take_open_backup(self) -> DueBackup | None:
+        """The held backup on open, handed out once; report `backup_done`/`backup_failed`."""
+        due, self.open_backup = self.open_backup, None
+        return due
 
     def tick(self) -> DueBackup | None:
         """Every minute: refresh the lock; the backup to make now, or None if none is due.
@@ -288,6 +318,13 @@ class GuardedBid:
             return
         self.closed = True
         try:
+            due = self.take_open_backup()
+            if due is not None:
+                # Never handed out to a worker: take the copy of the bid as opened here.
+                try:
+                    self.backup_done(due.take())
+                except Exception as error:  # a failed backup must not stop the close
+                    self.backup_failed(error)
             self.workspace.close()
             # After close the write-ahead log is folded in: the backup is of the final file.
             if self.schedule.changed:
@@ -306,8 +343,13 @@ def open_guarded(
     read_only_reason: str = "",
     take_over_suspect: bool = False,
     inspection: FileInspection | None = None,
+    backup_in_background: bool = False,
 ) -> GuardedBid:
     """Open a bid for the GUI: take its lock (or raise `BidLockedError`), back it up, watch edits.
+
+    With `backup_in_background` the backup on open is not copied here but held as a snapshot
+    (`GuardedBid.take_open_backup`) for the caller to copy on a worker thread, so opening a big
+    bid does not wait for a copy of the whole file.
 
     A bid that cannot be changed where it is raises `CannotEditError` before any lock is
     taken (the GUI then opens it read-only, saying why). Read-only opening takes no lock and
@@ -347,7 +389,9 @@ def open_guarded(
         raise
     guarded = GuardedBid(workspace, paths, lock)
     workspace.on_saved(lambda _summary: guarded.schedule.note_change())
-    if needs_backup:
+    if needs_backup and backup_in_background:
+        guarded.hold_open_backup()
+    elif needs_backup:
         guarded.backup_now()
     elif not read_only:
         guarded.schedule.note_backup()
@@ -362,10 +406,16 @@ def inspect(path: Path) -> FileInspection:
     return inspect_file(resolved(path))
 
 
-def create_guarded(path: Path, paths: AppPaths, template: str | None = None) -> GuardedBid:
+def create_guarded(
+    path: Path,
+    paths: AppPaths,
+    template: str | None = None,
+    *,
+    backup_in_background: bool = False,
+) -> GuardedBid:
     """Create a bid from a template (bid_template's default when None) and open it guarded."""
     new_workspace(Path(path), template).close()
-    return open_guarded(path, paths)
+    return open_guarded(path, paths, backup_in_background=backup_in_background)
 
 
 # -- risky places -------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from crmbid_desktop.services.bid.changes import ChangeSet, change_set
 from crmbid_desktop.store import table_clauses
 from crmbid_desktop.store.bidfile import BidFile
+from crmbid_desktop.store.row_versions import without_versions
 from crmbid_desktop.store.sqlite import RowChange
 
 # The ORM models (store/models.py) are imported where an edit needs them, not here: opening a
@@ -37,11 +38,20 @@ class RecordedEdit:
     action: str = "edit"
     entity: str = ""
     entity_uuid: str = ""
+    #: (table, row id, row version) of each row the edit left in the bid: undo refuses when
+    #: someone else has changed one of them since (see `Workspace.take_back`).
+    versions: tuple[tuple[str, int, int], ...] = ()
 
     def then(self, later: RecordedEdit, summary: str) -> RecordedEdit:
         """This edit followed by `later` as one step: undo takes `later` back first."""
+        latest = {(t, i): v for t, i, v in self.versions + later.versions}
         return RecordedEdit(
-            summary, self.rows + later.rows, self.action, self.entity, self.entity_uuid
+            summary,
+            self.rows + later.rows,
+            self.action,
+            self.entity,
+            self.entity_uuid,
+            tuple((t, i, v) for (t, i), v in latest.items()),
         )
 
     def size(self) -> int:
@@ -53,6 +63,10 @@ RecordedListener = Callable[[RecordedEdit], None]
 ChangeListener = Callable[[ChangeSet], None]
 #: Called inside the writing transaction with its change set (a shared server's NOTIFY).
 ChangePublisher = Callable[[Session, ChangeSet], None]
+
+
+class UndoRefusedError(RuntimeError):
+    """Undo or redo would put back a row another user has changed since; nothing was changed."""
 
 
 def default_user_name() -> str:
@@ -77,6 +91,9 @@ class Workspace:
         self._change_listeners: list[ChangeListener] = []
         self._publishers: list[ChangePublisher] = []
         self._closing: list[Callable[[], None]] = []
+        #: The row versions this Workspace's own writes produced, by (table, row id): undo may
+        #: pass over them, never over a version another user (or window) made.
+        self._my_versions: dict[tuple[str, int], set[int]] = {}
 
     @property
     def path(self) -> Path:
@@ -170,6 +187,7 @@ class Workspace:
             self.bid.start_recording(session)
             yield session
             rows = self.bid.recorded_changes(session)
+            versions = self._note_versions(session, rows)
             changes = change_set(rows, summary=summary, who=self.user)
             self._publish(session, changes)
             session.add(
@@ -183,7 +201,7 @@ class Workspace:
             )
         self._tell_saved(summary)
         if rows:
-            recorded = RecordedEdit(summary, tuple(rows), action, entity, entity_uuid)
+            recorded = RecordedEdit(summary, tuple(rows), action, entity, entity_uuid, versions)
             for listener in list(self._recorded_listeners):
                 listener(recorded)
             self._tell_changed(changes)
@@ -199,9 +217,11 @@ class Workspace:
 
         summary = f"{verb} {edit.summary[:1].lower()}{edit.summary[1:]}"
         with self._refusals_in_words(), self.bid.transaction() as session:
+            self._refuse_if_changed_since(session, edit, verb)
             self.bid.start_recording(session)
-            self.bid.take_back_changes(session, edit.rows)
+            self.bid.take_back_changes(session, without_versions(edit.rows))
             rows = self.bid.recorded_changes(session)
+            versions = self._note_versions(session, rows)
             kind = "undo" if verb == "Undid" else "redo"
             changes = change_set(rows, summary=summary, who=self.user, kind=kind)
             self._publish(session, changes)
@@ -216,7 +236,113 @@ class Workspace:
             )
         self._tell_saved(summary)
         self._tell_changed(changes)
-        return RecordedEdit(edit.summary, tuple(rows), edit.action, edit.entity, edit.entity_uuid)
+        return RecordedEdit(
+            edit.summary, tuple(rows), edit.action, edit.entity, edit.entity_uuid, versions
+        )
+
+    # -- row versions: undo never takes back over another user's change -------------------------
+    def _note_versions(
+        self, session: Session, rows: list[RowChange]
+    ) -> tuple[tuple[str, int, int], ...]:
+        """The versions the rows this write touched are now at, noted as this Workspace's own."""
+        from crmbid_desktop.store.models import Base
+
+        before: dict[tuple[str, int], int] = {}
+        for row in rows:
+            key = (row.table, row.row_id)
+            if row.op == "insert":
+                before.setdefault(key, 0)
+            elif row.op == "update":
+                old = (row.old or {}).get("row_version")
+                if isinstance(old, int):
+                    before.setdefault(key, old)
+        wanted: dict[str, list[int]] = {}
+        for name, row_id in before:
+            wanted.setdefault(name, []).append(row_id)
+        found: list[tuple[str, int, int]] = []
+        for table_name, ids in wanted.items():
+            table = Base.metadata.tables.get(table_name)
+            if table is None or "row_version" not in table.c:
+                continue
+            for row_id, version in session.execute(
+                select(table.c.id, table.c.row_version).where(table.c.id.in_(ids))
+            ):
+                found.append((table_name, int(row_id), int(version)))
+                mine = self._my_versions.setdefault((table_name, int(row_id)), set())
+                mine.update(range(before[(table_name, int(row_id))] + 1, int(version) + 1))
+        return tuple(found)
+
+    def _refuse_if_changed_since(self, session: Session, edit: RecordedEdit, verb: str) -> None:
+        """UndoRefusedError naming who changed what, when a row `edit` left has since been
+        changed by anyone but this Workspace (another user, or another window)."""
+        from crmbid_desktop.store.models import Base
+
+        wanted: dict[str, dict[int, int]] = {}
+        for table_name, row_id, version in edit.versions:
+            wanted.setdefault(table_name, {})[row_id] = version
+        for table_name, rows in wanted.items():
+            table = Base.metadata.tables.get(table_name)
+            if table is None or "row_version" not in table.c:
+                continue
+            query = select(table.c.id, table.c.row_version).where(table.c.id.in_(list(rows)))
+            # Locked until the take-back commits, so nobody slips a change in between.
+            now = {int(i): int(v) for i, v in session.execute(query.with_for_update())}
+            if len(now) < len(rows):
+                # Rows this login may read but not change are hidden from FOR UPDATE (councils'
+                # rights on a server): read them plainly; the take-back's write is then refused
+                # in words naming who may make it.
+                now.update({int(i): int(v) for i, v in session.execute(query)})
+            for row_id, left_at in rows.items():
+                current = now.get(row_id)
+                mine = self._my_versions.get((table_name, row_id), set())
+                if current is None:
+                    if any(row.op == "delete" for row in edit.rows if row.row_id == row_id):
+                        continue
+                    raise UndoRefusedError(
+                        self._refusal(session, table_name, row_id, edit, verb, gone=True)
+                    )
+                if any(v not in mine for v in range(left_at + 1, current + 1)):
+                    raise UndoRefusedError(
+                        self._refusal(session, table_name, row_id, edit, verb, gone=False)
+                    )
+
+    def _refusal(
+        self,
+        session: Session,
+        table_name: str,
+        row_id: int,
+        edit: RecordedEdit,
+        verb: str,
+        *,
+        gone: bool,
+    ) -> str:
+        from crmbid_desktop.store.models import Base, ChangeLogEntry
+
+        table = Base.metadata.tables[table_name]
+        what = table_name.replace("_", " ")
+        uuid = ""
+        if not gone:
+            row = session.execute(select(table).where(table.c.id == row_id)).mappings().first()
+            if row is not None:
+                uuid = str(row.get("uuid") or "")
+                for column in ("title", "name", "description", "filename"):
+                    if row.get(column):
+                        what = f"{what} “{str(row[column])[:60]}”"
+                        break
+        log = select(ChangeLogEntry.who).order_by(ChangeLogEntry.id.desc()).limit(1)
+        who = None
+        if uuid:
+            who = session.scalar(
+                log.where(ChangeLogEntry.entity_uuid == uuid, ChangeLogEntry.who != self.user)
+            )
+        who = who or session.scalar(log.where(ChangeLogEntry.who != self.user))
+        who = who or f"{self.user} (in another window)"
+        done = "deleted" if gone else "changed"
+        step = "undo" if verb == "Undid" else "redo"
+        return (
+            f"{who} has {done} {what} since; {step} of “{edit.summary}” would overwrite it, "
+            "so nothing was changed."
+        )
 
     @contextlib.contextmanager
     def _refusals_in_words(self) -> Iterator[None]:

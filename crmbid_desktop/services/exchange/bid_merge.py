@@ -40,8 +40,9 @@ Progress = Callable[[int, int], None]
 #: leaves room for many attachments while keeping a wrong or hostile file from filling memory).
 MAX_COPY_BYTES = 200 * 1024 * 1024
 
-#: Fields that follow from others and never conflict on their own.
-_IGNORED = {"id", "uuid", "created_at", "modified_at"}
+#: Fields that follow from others and never conflict on their own. A row version counts the
+#: changes made to one copy of the bid, so the two copies' versions never compare.
+_IGNORED = {"id", "uuid", "created_at", "modified_at", "row_version"}
 #: Fields each bid keeps for itself: a partner rehearsing on their copy ("plan as if today is")
 #: must not move the lead's planning day, so the lead's bid keeps its own, set or not.
 _KEPT_HERE = {"bid": frozenset({"planning_date"})}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import mimetypes
 import tempfile
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from pathlib import Path
@@ -23,7 +23,7 @@ from crmbid_desktop.domain.dates import optional_date
 from crmbid_desktop.domain.money import format_pence
 from crmbid_desktop.domain.partner_rules import PartnerStanding
 from crmbid_desktop.domain.percentages import format_percent
-from crmbid_desktop.services.bid import queries
+from crmbid_desktop.services.bid import queries, versioned
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.store.models import Attachment, Contact, Partner
 
@@ -338,6 +338,40 @@ def save_partner(
         if tidy_contacts is not None and tidy_contacts != old_contacts:
             _replace_contacts(partner, tidy_contacts)
     return changes
+
+
+def load_partner(workspace: Workspace, partner_id: int) -> versioned.Loaded:
+    """The council's row version and fields, for its form to keep until it saves."""
+    names = [item.name for item in fields(PartnerFields)]
+    return versioned.load(workspace, Partner, partner_id, names)
+
+
+def save_partner_fields(
+    workspace: Workspace, partner_id: int, loaded: versioned.Loaded, values: PartnerFields
+) -> versioned.SaveResult:
+    """Save the council's form over what it `loaded`: only the fields its user changed, merged
+    with what others saved since (notes by paragraph); real conflicts come back, unwritten."""
+    values = validate_fields(values)
+    before = PartnerFields(**{**versioned.as_values(values), **loaded.values})  # type: ignore[arg-type]
+
+    def describe(writes: Mapping[str, object]) -> str:
+        after = replace(before, **writes)  # type: ignore[arg-type]
+        return f"Changed partner {after.name}: " + "; ".join(describe_changes(before, after))
+
+    return versioned.save_fields(
+        workspace,
+        Partner,
+        partner_id,
+        loaded,
+        versioned.as_values(values),
+        describe=describe,
+        entity="partner",
+        texts=("notes",),
+        gone=(
+            f"The council {values.name} was deleted by someone else while you edited it. "
+            "What you typed is still in the form: add it again, or undo the deletion."
+        ),
+    )
 
 
 def _replace_contacts(partner: Partner, contacts: Sequence[ContactFields]) -> None:

@@ -327,17 +327,6 @@ def add_task(workspace: Workspace, data: TaskInput) -> int:
     return task.id
 
 
-def update_task(workspace: Workspace, task_id: int, data: TaskInput) -> None:
-    """Change a task and its predecessors; a dependency cycle is refused and nothing changes."""
-    _check_task(data)
-    with workspace.edit(
-        f"Changed task “{data.title.strip()}”", action="edit", entity="task"
-    ) as session:
-        task = _get(session, Task, task_id, "task")
-        _fill_task(session, task, data)
-        _set_predecessors(session, task, data.predecessor_ids)
-
-
 def delete_task(workspace: Workspace, task_id: int) -> None:
     """Delete a task and its dependencies; Edit > Undo puts them back (the bid's history)."""
     with workspace.edit("Deleted a task", action="delete", entity="task") as session:

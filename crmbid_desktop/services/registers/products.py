@@ -76,6 +76,7 @@ class ProductsRegister(Register[ProductFields, ProductRow]):
     entity = "product"
     title_field = "name"
     new_title = "New product"
+    text_fields = ("description", "current_state", "decision_reason")
 
     def rows_from(self, session: Session, found: Sequence[Any]) -> list[ProductRow]:
         owners = {partner.id: partner.name for partner in session.scalars(select(Partner))}

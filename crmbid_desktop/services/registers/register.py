@@ -8,13 +8,14 @@ that every other edit gives, and callers only ever see frozen dataclasses.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crmbid_desktop.domain.naming import first_free_name
+from crmbid_desktop.services.bid import versioned
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.store.models import Base, new_uuid
 
@@ -52,6 +53,8 @@ class Register(Generic[F, R]):
     title_field: ClassVar[str]
     #: What a new row is called before the user names it ("New product").
     new_title: ClassVar[str]
+    #: Long text fields two people's saves merge paragraph by paragraph (the rest field-wise).
+    text_fields: ClassVar[tuple[str, ...]] = ()
 
     # -- what a register declares ---------------------------------------------------------------
     def title(self, fields: F) -> str:
@@ -125,6 +128,42 @@ class Register(Generic[F, R]):
             for key, value in dataclasses.asdict(fields).items():
                 setattr(found, key, value)
         return summary
+
+    def load(self, workspace: Workspace, row_id: int) -> versioned.Loaded:
+        """The row's version and fields, for a form to keep until it saves (see `save`)."""
+        names = [field.name for field in dataclasses.fields(self.fields_type)]
+        return versioned.load(workspace, self.table, row_id, names)
+
+    def save(
+        self, workspace: Workspace, row_id: int, loaded: versioned.Loaded, fields: F
+    ) -> versioned.SaveResult:
+        """Save the form over what it `loaded`: only the fields its user changed, merged with
+        what others saved since; real conflicts come back unwritten (services/bid/versioned.py)."""
+        fields = fields.checked()
+        wanted = versioned.as_values(fields)
+        before: F = self.fields_type(**{**wanted, **loaded.values})
+
+        def describe(writes: Mapping[str, object]) -> str:
+            with workspace.reading() as session:
+                return (
+                    self.describe_change(session, before, dataclasses.replace(before, **writes))
+                    or f"Changed {self.entity} “{self.title(fields)}”"
+                )
+
+        return versioned.save_fields(
+            workspace,
+            self.table,
+            row_id,
+            loaded,
+            wanted,
+            describe=describe,
+            entity=self.entity,
+            texts=self.text_fields,
+            gone=(
+                f"That {self.entity} was deleted by someone else while you edited it. What you "
+                "typed is still in the form: add it again, or undo the deletion."
+            ),
+        )
 
     def delete(self, workspace: Workspace, row_id: int) -> None:
         """Delete one row; Edit > Undo puts it back whole (uuid included), as for every edit."""

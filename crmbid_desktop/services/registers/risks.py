@@ -108,6 +108,7 @@ class RisksRegister(Register[RiskFields, RiskRow]):
     entity = "risk"
     title_field = "description"
     new_title = "New risk"
+    text_fields = ("description", "cause", "mitigation")
 
     def title(self, fields: RiskFields) -> str:
         return short(fields.description)

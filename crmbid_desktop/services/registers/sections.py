@@ -8,7 +8,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -409,36 +409,6 @@ DETAIL_FIELDS = (
 )
 
 
-def update_details(workspace: Workspace, section_id: int, **changes: Any) -> None:
-    """Change a section's title, guidance, word limit, author, reviewer or due date."""
-    unknown = set(changes) - set(DETAIL_FIELDS)
-    if unknown:
-        raise SectionError(f"Unknown section detail: {', '.join(sorted(unknown))}.")
-    if "title" in changes:
-        changes["title"] = str(changes["title"]).strip()
-        if not changes["title"]:
-            raise SectionError("A section needs a title.")
-    limit = changes.get("word_limit")
-    if limit is not None and (not isinstance(limit, int) or limit <= 0):
-        raise SectionError(f"The word limit must be a whole number above 0, not '{limit}'.")
-    with workspace.reading() as session:
-        info = _info(session, section_id)
-    current = {name: getattr(info, name) for name in changes}
-    if current == changes:
-        return
-    what = ", ".join(name.replace("_", " ") for name in changes if current[name] != changes[name])
-    action = "rename" if set(changes) == {"title"} else "edit"
-    with workspace.edit(
-        f"Changed {what} of section {info.label}",
-        action=action,
-        entity="section",
-        entity_uuid=info.uuid,
-    ) as session:
-        section = _section(session, section_id)
-        for name, value in changes.items():
-            setattr(section, name, value)
-
-
 def set_status(workspace: Workspace, section_id: int, status: str) -> None:
     """Move a section through the review workflow (WorkflowError says why not)."""
     with workspace.reading() as session:
@@ -501,36 +471,44 @@ def save_body(
         section = _section(session, section_id)
         if section.body == body:
             return None
-        label, uuid, old_body = section.title, section.uuid, section.body
-        latest = _latest_version(session, section_id)
-    action = version_action(
-        LatestVersion(latest.body, latest.created_at, latest.note) if latest else None, body, now
-    )
+        label, uuid = section.title, section.uuid
     with workspace.edit(
         f"Saved the text of '{label}'", action="edit text", entity="section", entity_uuid=uuid
     ) as session:
-        section = _section(session, section_id)
-        section.body = body
-        moved = status_after_writing(section.status, body)
-        if moved is not None:
-            section.status = moved  # its first words: the work has started
-        if latest is None and old_body:
-            # The text written before versions were kept is the first version.
-            session.add(SectionVersion(section_id=section_id, body=old_body, note="earlier text"))
-        if action is VersionAction.NEW:
-            session.add(
-                SectionVersion(
-                    section_id=section_id,
-                    body=body,
-                    saved_by=workspace.user,
-                    note=AUTOSAVE_NOTE,
-                    created_at=now,
-                )
+        return write_body(session, _section(session, section_id), body, now, workspace.user)
+
+
+def write_body(
+    session: Session, section: Section, body: str, now: datetime, user: str
+) -> VersionAction:
+    """Put `body` into the section inside an edit, keeping versions at most once a minute."""
+    section_id = section.id
+    latest = _latest_version(session, section_id)
+    old_body = section.body
+    action = version_action(
+        LatestVersion(latest.body, latest.created_at, latest.note) if latest else None, body, now
+    )
+    section.body = body
+    moved = status_after_writing(section.status, body)
+    if moved is not None:
+        section.status = moved  # its first words: the work has started
+    if latest is None and old_body:
+        # The text written before versions were kept is the first version.
+        session.add(SectionVersion(section_id=section_id, body=old_body, note="earlier text"))
+    if action is VersionAction.NEW:
+        session.add(
+            SectionVersion(
+                section_id=section_id,
+                body=body,
+                saved_by=user,
+                note=AUTOSAVE_NOTE,
+                created_at=now,
             )
-        elif action is VersionAction.UPDATE_LATEST and latest is not None:
-            version = session.get(SectionVersion, latest.id)
-            if version is not None:
-                version.body = body
+        )
+    elif action is VersionAction.UPDATE_LATEST and latest is not None:
+        version = session.get(SectionVersion, latest.id)
+        if version is not None:
+            version.body = body
     return action
 
 

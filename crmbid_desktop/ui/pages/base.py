@@ -9,6 +9,8 @@ summaries, which recompute when next shown.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QVBoxLayout, QWidget
@@ -56,6 +58,9 @@ class Page(QWidget):
         # are writes like any other (their change sets update the pages); `applied` only shows
         # the page the edit was made on.
         self.undo_stack: BidUndoStack = history_for(workspace)
+        #: What the main window does to a page it builds (icons, names, edits off when read-only),
+        #: for the parts a page builds later itself (a tab first built when first shown).
+        self.decorate_late: Callable[[QWidget], None] = lambda _widget: None
         self.undo_stack.applied.connect(self._after_undo_or_redo)
         self.undo_stack.failed.connect(self._undo_failed)
         self.undo_stack.changed.connect(self.apply_changes)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, QModelIndex, QPersistentModelIndex, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QHideEvent
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -24,6 +26,7 @@ from crmbid_desktop.domain.percentages import format_percent, format_percent_num
 from crmbid_desktop.services.bid.changes import ChangeSet
 from crmbid_desktop.services.bid.errors import BidFileError
 from crmbid_desktop.services.bid.rights import EVERYTHING, edit_rights
+from crmbid_desktop.services.bid.versioned import Loaded, RowGoneError
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import partners as service
 from crmbid_desktop.services.registers.partners import ContactFields, PartnerFields, PartnerRow
@@ -137,6 +140,9 @@ class PartnersPage(Page):
         self.table.view.setProperty("keyColumns", PARTNER_KEY_COLUMNS)
         self.current_id: int | None = None
         self._loaded: tuple[PartnerFields, list[ContactFields]] | None = None
+        #: The council's row version and fields as the form loaded them: a save writes only
+        #: what was changed since, merged with others' saves (services/bid/versioned.py).
+        self._version: Loaded | None = None
         #: What this login may edit (on a server; a file: everything), read on each refresh.
         self.rights = EVERYTHING
 
@@ -236,6 +242,7 @@ class PartnersPage(Page):
             detail = service.partner_detail(self.workspace, self.current_id)
             if self._loaded != (detail.row.fields, detail.contacts):
                 self._loaded = (detail.row.fields, detail.contacts)
+                self._version = service.load_partner(self.workspace, self.current_id)
                 self.form.load(detail.row.fields, detail.contacts, detail.attachments)
             elif changes.touches("attachment"):
                 self.form.load_attachments(detail.attachments)
@@ -280,6 +287,7 @@ class PartnersPage(Page):
             return
         detail = service.partner_detail(self.workspace, partner_id)
         self._loaded = (detail.row.fields, detail.contacts)
+        self._version = service.load_partner(self.workspace, partner_id)
         self.form.load(detail.row.fields, detail.contacts, detail.attachments)
         # On a server a partner council changes only its own council's details.
         mine = self.rights.may_edit(partner_id)
@@ -339,16 +347,62 @@ class PartnersPage(Page):
             return False
         if (values, contacts) != (saved_fields, saved_contacts):
             try:
-                service.save_partner(self.workspace, self.current_id, values, contacts)
+                values = self._save_fields(values, saved_fields)
+                if contacts != saved_contacts:
+                    service.save_partner(self.workspace, self.current_id, values, contacts)
+            except RowGoneError as error:
+                self.form.show_save_problem(str(error))
+                return False
             except (ValueError, BidFileError) as error:
                 self.form.show_save_problem(str(error))
                 return False
             self._loaded = (values, contacts)
+            self._version = service.load_partner(self.workspace, self.current_id)
             self._reload_rows()
         if complete:
             self.form.show_save_problem(None)
             self.form.mark_saved()
         return complete
+
+    def _save_fields(self, values: PartnerFields, saved: PartnerFields) -> PartnerFields:
+        """Save the council's fields the user changed; the fields as saved now.
+
+        Another user's save since the form loaded is merged in (and shown); a field both
+        changed differently opens the dialog to keep mine or theirs.
+        """
+        assert self.current_id is not None
+        if values == saved:
+            return values
+        loaded = self._version or service.load_partner(self.workspace, self.current_id)
+        result = service.save_partner_fields(self.workspace, self.current_id, loaded, values)
+        while result.conflicts:
+            from crmbid_desktop.ui.save_conflicts import SaveConflictDialog
+
+            dialog = SaveConflictDialog(
+                result.conflicts,
+                {k: v.capitalize() for k, v in service.FIELD_LABELS.items()},
+                what=f"the council {values.name}",
+                texts=("notes",),
+                parent=self,
+            )
+            chosen = dialog.to_save() if dialog.exec() == QDialog.DialogCode.Accepted else {}
+            if not chosen:
+                break  # theirs kept
+            # Theirs everywhere but the fields kept as mine, saved over the version now.
+            base = Loaded(result.now.version, {**result.now.values})
+            theirs = replace(values, **result.now.values)  # type: ignore[arg-type]
+            result = service.save_partner_fields(
+                self.workspace,
+                self.current_id,
+                base,
+                replace(theirs, **chosen),  # type: ignore[arg-type]
+            )
+        now = replace(values, **result.now.values)  # type: ignore[arg-type]
+        if now != values:
+            # Others' changes were merged in, or theirs kept: the form shows the council as saved.
+            detail = service.partner_detail(self.workspace, self.current_id)
+            self.form.load(detail.row.fields, detail.contacts, detail.attachments)
+        return now
 
     def _form_valid(self) -> bool:
         try:

@@ -45,7 +45,9 @@ from crmbid_desktop.domain.word_meter import NEAR, OVER, meter_level, meter_text
 from crmbid_desktop.services.bid.changes import ChangeSet
 from crmbid_desktop.services.bid.errors import BidFileError, RefusedEditError
 from crmbid_desktop.services.bid.rights import EVERYTHING, edit_rights, section_label
+from crmbid_desktop.services.bid.versioned import Loaded, RowGoneError, SaveResult
 from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers import section_saves
 from crmbid_desktop.services.registers import sections as section_service
 from crmbid_desktop.ui import icons
 from crmbid_desktop.ui.colours import text_colour, text_style
@@ -109,6 +111,20 @@ class OutlineTree(QTreeWidget):
         return None
 
 
+#: The section's fields as the conflict dialog names them.
+DETAIL_LABELS = {
+    "body": "Text",
+    "title": "Title",
+    "guidance": "Guidance",
+    "word_limit": "Word limit",
+    "author_partner_id": "Council writing it",
+    "author_person": "Author",
+    "reviewer": "Reviewer",
+    "due_on": "Due date",
+    "is_appendix": "Appendix",
+}
+
+
 class SectionsPage(Page):
     title = "Sections"
     object_name = "sectionsPage"
@@ -129,6 +145,10 @@ class SectionsPage(Page):
         self.include_tables = True
         self._loading = False
         self._saved_text = ""
+        #: What the text editor and the details form loaded, with the row version (see
+        #: `_load_versions`): saves merge from it, so another user's save is never overwritten.
+        self._loaded_body: Loaded | None = None
+        self._loaded_details: Loaded | None = None
         self._dirty_since = QElapsedTimer()
         #: Who else is editing which section (a bid on a shared server only).
         self.presence = SectionPresence(self)
@@ -548,8 +568,29 @@ class SectionsPage(Page):
                 # Changed elsewhere (undo, a partner's returned text, a restore): show it.
                 self.editor.load_markdown(row.body)
                 self._saved_text = row.body
+                self._loaded_body = None
+            self._load_versions()
         finally:
             self._loading = False
+
+    def _load_versions(self) -> None:
+        """What the text editor and the details form now show, with the section's row version:
+        a save writes only what was changed from it, merged with others' saves since."""
+        if self.section_id is None or self.section_id not in self.rows:
+            self._loaded_body = self._loaded_details = None
+            return
+        try:
+            if self._loaded_body is None or not self.editor.document().isModified():
+                self._loaded_body = section_saves.load_body(self.workspace, self.section_id)
+                self._saved_text = str(self._loaded_body.values["body"])
+            editing = any(
+                edit.isModified()
+                for edit in (self.title_edit, self.author_edit, self.reviewer_edit, self.due_edit)
+            )
+            if self._loaded_details is None or not editing:
+                self._loaded_details = section_saves.load_details(self.workspace, self.section_id)
+        except LookupError:
+            self._loaded_body = self._loaded_details = None
 
     def _recount_all(self) -> None:
         self.word_counts = {sid: self._count(row) for sid, row in self.rows.items()}
@@ -617,6 +658,7 @@ class SectionsPage(Page):
             self.guidance_edit.setPlainText(row.guidance if row else "")
             self.editor.load_markdown(row.body if row else "")
             self._saved_text = row.body if row else ""
+            self._load_versions()
         finally:
             self._loading = False
         self.reviews.show_section(section_id)
@@ -694,8 +736,14 @@ class SectionsPage(Page):
             return  # kept in the editor, unsaved (the server's connection is lost meanwhile)
         if self.rights_note.text():
             return  # not this council's: typing kept on screen (to copy), never saved again
+        loaded = self._loaded_body or section_saves.load_body(self.workspace, self.section_id)
         try:
-            section_service.save_body(self.workspace, self.section_id, text)
+            result = section_saves.save_body(self.workspace, self.section_id, loaded, text)
+            if result.conflicts:
+                result = self._settle_conflicts(result, "this section's text", text=True)
+        except RowGoneError as error:
+            self._keep_typing_of_gone_section(str(error), text)
+            return
         except (BidFileError, section_service.SectionError) as error:
             self._tell("The text could not be saved", str(error))
             if isinstance(error, RefusedEditError):
@@ -704,7 +752,16 @@ class SectionsPage(Page):
                 self.rights = edit_rights(self.workspace)
                 self._apply_rights(self.rows.get(self.section_id))
             return
-        self._saved_text = text
+        self._loaded_body = result.now
+        saved = str(result.now.values["body"])
+        if saved != text:
+            # Someone else's paragraphs were merged in (or theirs kept): show the text as saved.
+            self._loading = True
+            try:
+                self.editor.load_markdown(saved)
+            finally:
+                self._loading = False
+        self._saved_text = saved
         self.editor.document().setModified(False)
         row = self.rows[self.section_id]
         if row.status == NOT_STARTED:
@@ -760,11 +817,62 @@ class SectionsPage(Page):
     def _save_detail(self, name: str, value: object) -> None:
         if self._loading or self.section_id is None:
             return
+        loaded = self._loaded_details or section_saves.load_details(self.workspace, self.section_id)
         try:
-            section_service.update_details(self.workspace, self.section_id, **{name: value})
+            result = section_saves.save_details(
+                self.workspace, self.section_id, loaded, **{name: value}
+            )
+            if result.conflicts:
+                result = self._settle_conflicts(result, "this section's details", text=False)
+        except RowGoneError as error:
+            self._tell("The section could not be changed", str(error))
+            return
         except (section_service.SectionError, BidFileError) as error:
             self._tell("The section could not be changed", str(error))
+        self._loaded_details = None
+        for edit in (self.title_edit, self.author_edit, self.reviewer_edit, self.due_edit):
+            edit.setModified(False)
         self._reload_row()
+
+    def _settle_conflicts(self, result: SaveResult, what: str, *, text: bool) -> SaveResult:
+        """Ask the user, per field, to keep theirs or mine; save the fields kept as mine."""
+        from crmbid_desktop.ui.save_conflicts import SaveConflictDialog
+
+        assert self.section_id is not None
+        dialog = SaveConflictDialog(
+            result.conflicts,
+            DETAIL_LABELS,
+            what=what,
+            texts=("body", "guidance"),
+            parent=self,
+        )
+        if dialog.exec() != SaveConflictDialog.DialogCode.Accepted or not dialog.to_save():
+            return result  # theirs kept (my text went to the clipboard on Cancel)
+        chosen = dialog.to_save()
+        base = Loaded(result.now.version, {**result.now.values})
+        if text:
+            settled = section_saves.save_body(
+                self.workspace, self.section_id, base, str(chosen["body"])
+            )
+        else:
+            settled = section_saves.save_details(self.workspace, self.section_id, base, **chosen)
+        if settled.conflicts:  # a third person saved meanwhile: ask again
+            return self._settle_conflicts(settled, what, text=text)
+        return settled
+
+    def _keep_typing_of_gone_section(self, message: str, text: str) -> None:
+        """The section was deleted elsewhere: the typing goes to the clipboard, and is said so."""
+        from PySide6.QtWidgets import QApplication
+
+        clipboard = QApplication.clipboard()
+        if clipboard is not None:
+            clipboard.setText(text)
+        self.editor.document().setModified(False)
+        self._tell(
+            "The section is gone",
+            f"{message}\n\nYour text has been copied to the clipboard: paste it into another "
+            "section or a new one.",
+        )
 
     def _guidance_typed(self) -> None:
         if not self._loading:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -23,8 +24,9 @@ from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.services.bid.changes import ChangeSet
 from crmbid_desktop.services.bid.errors import BidFileError
 from crmbid_desktop.services.bid.rights import edit_rights
+from crmbid_desktop.services.bid.versioned import Loaded, RowGoneError, SaveResult
 from crmbid_desktop.services.bid.workspace import Workspace
-from crmbid_desktop.services.registers import partners, planning
+from crmbid_desktop.services.registers import partners, planning, task_saves
 from crmbid_desktop.services.registers import sections as section_service
 from crmbid_desktop.services.registers.planning import (
     MilestoneInput,
@@ -48,7 +50,7 @@ from crmbid_desktop.ui.timetable.tasks_view import TasksView
 from crmbid_desktop.ui.widgets import name_widget, select_row_by_id
 
 #: What a refused edit can raise; the message is shown to the user as it is.
-EDIT_ERRORS = (PlanningError, DependencyCycleError, BidFileError)
+EDIT_ERRORS = (PlanningError, DependencyCycleError, BidFileError, RowGoneError)
 
 
 class TimetablePage(Page):
@@ -298,12 +300,45 @@ class TimetablePage(Page):
 
     def edit_task(self, task_id: int) -> None:
         old = planning.load_task_input(self.workspace, task_id)
+        # The row version the dialog opened at: its save writes only what the user changed,
+        # merged with anyone's save since; a field both changed asks keep mine or theirs.
+        loaded = [task_saves.load_task(self.workspace, task_id)]
         saved: list[TaskInput] = []
+
+        def save(data: TaskInput) -> None:
+            from crmbid_desktop.ui.save_conflicts import settle
+
+            result = task_saves.save_task_fields(
+                self.workspace,
+                task_id,
+                loaded[0],
+                data,
+                predecessors_changed=data.predecessor_ids != old.predecessor_ids,
+            )
+
+            def save_again(base: Loaded, chosen: dict[str, object]) -> SaveResult:
+                theirs = replace(data, **base.values)  # type: ignore[arg-type]
+                return task_saves.save_task_fields(
+                    self.workspace,
+                    task_id,
+                    base,
+                    replace(theirs, **chosen),  # type: ignore[arg-type]
+                )
+
+            result = settle(
+                self,
+                result,
+                save_again,
+                labels={n: n.replace("_", " ").capitalize() for n in task_saves.TASK_FIELDS},
+                what=f"the task “{data.title}”",
+                texts=("description",),
+            )
+            loaded[0] = result.now
 
         def submit(data: object) -> str | None:
             assert isinstance(data, TaskInput)
             saved.append(data)
-            return self._attempt(lambda: planning.update_task(self.workspace, task_id, data))
+            return self._attempt(lambda: save(data))
 
         dialog = TaskDialog(self, self.calendar, self._choices(task_id), submit, old)
         if dialog.exec() and saved:

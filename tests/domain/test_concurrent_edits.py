@@ -1,0 +1,84 @@
+"""The field-wise merge of two people's saves of one row: properties that must always hold."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from crmbid_desktop.domain.concurrent_edits import merge_fields
+
+FIELDS = ("name", "status", "owner", "days")
+values = st.one_of(st.none(), st.integers(0, 3), st.sampled_from(["", "a", "b", "Leeds"]))
+rows = st.fixed_dictionaries({name: values for name in FIELDS})
+
+
+@given(rows, rows, rows)
+def test_only_real_conflicts_and_every_one_sided_change_kept(loaded, mine, theirs) -> None:
+    merge = merge_fields(loaded, mine, theirs)
+    clashing = {c.field for c in merge.clashes}
+    for name in FIELDS:
+        i_changed = mine[name] != loaded[name]
+        they_changed = theirs[name] != loaded[name]
+        real = i_changed and they_changed and mine[name] != theirs[name]
+        assert (name in clashing) == real, name
+        result = merge.writes.get(name, theirs[name])
+        if real:
+            assert name not in merge.writes  # left for the user: theirs stands meanwhile
+            assert result == theirs[name]
+        elif i_changed:
+            assert result == mine[name]  # my change is not lost
+        else:
+            assert result == theirs[name]  # theirs is not overwritten
+    for clash in merge.clashes:
+        assert (clash.loaded, clash.mine, clash.theirs) == (
+            loaded[clash.field],
+            mine[clash.field],
+            theirs[clash.field],
+        )
+
+
+@given(rows, rows)
+def test_nobody_else_saved_means_my_changes_exactly(loaded, mine) -> None:
+    merge = merge_fields(loaded, mine, loaded)
+    assert not merge.clashes
+    assert dict(merge.writes) == {n: mine[n] for n in FIELDS if mine[n] != loaded[n]}
+
+
+@given(rows, rows)
+def test_a_save_that_changed_nothing_writes_nothing(loaded, theirs) -> None:
+    merge = merge_fields(loaded, loaded, theirs)
+    assert not merge.writes and not merge.clashes
+
+
+paragraph = st.text(alphabet="abcdefgh ", min_size=1, max_size=12).map(str.strip).filter(bool)
+
+
+@given(st.lists(paragraph, min_size=3, max_size=6, unique=True), st.data())
+def test_text_changed_in_different_paragraphs_is_merged(base, data) -> None:
+    first = data.draw(st.integers(0, len(base) - 1))
+    second = data.draw(st.integers(0, len(base) - 1).filter(lambda i: abs(i - first) > 1))
+    mine, theirs = list(base), list(base)
+    mine[first] = base[first] + " (mine)"
+    theirs[second] = base[second] + " (theirs)"
+    loaded = {"body": "\n".join(base)}
+    merge = merge_fields(
+        loaded, {"body": "\n".join(mine)}, {"body": "\n".join(theirs)}, texts=("body",)
+    )
+    assert not merge.clashes
+    text = str(merge.writes["body"])
+    assert mine[first] in text.split("\n") and theirs[second] in text.split("\n")
+
+
+@given(st.lists(paragraph, min_size=1, max_size=5, unique=True), st.data())
+def test_text_changed_differently_in_one_paragraph_is_a_conflict(base, data) -> None:
+    where = data.draw(st.integers(0, len(base) - 1))
+    mine, theirs = list(base), list(base)
+    mine[where] = base[where] + " (mine)"
+    theirs[where] = base[where] + " (theirs)"
+    loaded = {"body": "\n".join(base)}
+    merge = merge_fields(
+        loaded, {"body": "\n".join(mine)}, {"body": "\n".join(theirs)}, texts=("body",)
+    )
+    assert [c.field for c in merge.clashes] == ["body"]
+    assert merge.clashes[0].mine == "\n".join(mine)
+    assert "body" not in merge.writes
