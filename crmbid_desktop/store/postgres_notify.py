@@ -252,7 +252,6 @@ class LiveListener:
         self._stop = threading.Event()
         self._connected_once = threading.Event()
         self._thread = threading.Thread(target=self._run, name="crmbid-live", daemon=True)
-        self._connection: Any = None
 
     def start(self, *, wait: float = 5.0) -> bool:
         """Start listening; True once the first LISTEN is in place (within `wait` seconds)."""

@@ -132,9 +132,10 @@ def _one_save(
         index = chance.randrange(PARAGRAPHS)
         paragraphs[index] = paragraph_text(index, f"{who} {counter}")
         paragraph = (index, paragraphs[index])
-        wanted = {"body": body_of(paragraphs)}
+        new_body = body_of(paragraphs)
+        wanted = {"body": new_body}
         save = lambda: section_saves.save_body(  # noqa: E731
-            workspace, row_id, loaded, wanted["body"], now=datetime(2005, 8, 1, 9, 0)
+            workspace, row_id, loaded, new_body, now=datetime(2005, 8, 1, 9, 0)
         )
     time.sleep(chance.uniform(0, think))  # the user types before saving
     started = time.perf_counter()

@@ -157,7 +157,7 @@ def test_a_lost_connection_is_reported_and_comes_back(two_users, pg_server) -> N
     (alice, _, _), (_, bob_live, bob_heard) = two_users
     states: queue.Queue = queue.Queue()
     bob_live.on_state(states.put)
-    database = alice.bid.backend.location.database  # type: ignore[attr-defined]
+    database = alice.bid.backend.location.database
     doomed = partners.partner_rows(alice)[1].uuid
     # Changed on the server in a way no notification reports (as if sent while Bob was away):
     # a council removed and one added, behind every Workspace's back.

@@ -19,6 +19,7 @@ from crmbid_desktop.paths import AppPaths
 from crmbid_desktop.services.bid.bid_files import open_workspace
 from crmbid_desktop.settings import Settings, UserSettings
 from crmbid_desktop.store.models import Section
+from crmbid_desktop.ui.live_status import LiveStatus
 from crmbid_desktop.ui.main_window import PAGES, MainWindow
 from crmbid_desktop.ui.window_state import WindowState
 
@@ -71,7 +72,7 @@ def test_a_council_renamed_in_one_window_shows_in_the_other_within_a_second(
 ) -> None:
     alice, bob = two_windows
     assert alice.live_status is not None and bob.live_status is not None
-    assert bob.live_status.connection_label.text().startswith("Connected to crmbid_test_")
+    assert _live(bob).connection_label.text().startswith("Connected to crmbid_test_")
     bob_partners = _page(bob, "partnersPage")
     bob_timetable = _page(bob, "timetablePage")
     refreshes = {"partners": 0, "timetable": 0}
@@ -145,6 +146,12 @@ def test_typing_in_a_form_survives_another_users_change_to_the_same_row(
     assert bob_form.dirty
 
 
+def _live(window: MainWindow) -> LiveStatus:
+    """The window's live status: every window on a server bid has one."""
+    assert window.live_status is not None
+    return window.live_status
+
+
 def _section_row(window: MainWindow, number: str) -> Any:
     page = _page(window, "sectionsPage")
     return next(row for row in page.rows.values() if row.number == number)
@@ -161,7 +168,7 @@ def test_presence_shows_who_edits_which_section_and_ends_when_they_leave(
     row = _section_row(alice, "2")
     alice_sections.select_section(row.id)
     expected = "Alice (Leeds) is editing 2"
-    status = bob.live_status.presence_label
+    status = _live(bob).presence_label
     qtbot.waitUntil(lambda: status.isVisible() and status.text() == expected, timeout=3000)
     item = bob_sections.items[row.id]
     assert expected in item.toolTip(0)
@@ -170,7 +177,7 @@ def test_presence_shows_who_edits_which_section_and_ends_when_they_leave(
     bob_sections.select_section(row.id)
     note = bob_sections.presence.note
     assert note.isVisible() and note.text() == "Alice (Leeds) is editing this section too"
-    alice_status = alice.live_status.presence_label
+    alice_status = _live(alice).presence_label
     qtbot.waitUntil(lambda: alice_status.text() == "Bob (Newham) is editing 2", timeout=3000)
     print("presence PNG:", _save(bob, "live-presence.png"))
     # Alice moves to another section, then leaves the page: Bob sees it each time.
@@ -207,7 +214,7 @@ def test_a_lost_connection_makes_the_window_read_only_keeps_typing_and_comes_bac
         qtbot.waitUntil(lambda: banner.isVisible(), timeout=4000)
         assert banner.text().startswith("The connection to the server was lost at ")
         assert "your typing is kept" in banner.text()
-        assert bob.live_status.connection_label.text() == "Reconnecting…"
+        assert _live(bob).connection_label.text() == "Reconnecting…"
         assert bob.workspace.read_only
         assert page.editor.isReadOnly()
         page.flush_text()  # an autosave while the server is away: nothing lost, no error
@@ -217,7 +224,7 @@ def test_a_lost_connection_makes_the_window_read_only_keeps_typing_and_comes_bac
     finally:
         pg_server.admin(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true')
     qtbot.waitUntil(lambda: not bob.read_only_banner.isVisible(), timeout=6000)
-    assert bob.live_status.connection_label.text().startswith("Connected to ")
+    assert _live(bob).connection_label.text().startswith("Connected to ")
     assert not bob.workspace.read_only
     assert not page.editor.isReadOnly()
 
@@ -246,7 +253,12 @@ def test_a_read_failing_for_a_lost_connection_is_logged_not_shown_as_a_crash(
     from crmbid_desktop.ui import crash
 
     shown: list[QMessageBox] = []
-    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box) or 0)
+
+    def shown_instead(box: QMessageBox) -> int:
+        shown.append(box)
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", shown_instead)
     hook = crash.make_excepthook(show_dialog=True, log_file=str(app_paths.log_file))
     url = pg_server.url("no_such_database").replace("postgresql://", "postgresql+psycopg://")
     engine = create_engine(url)
