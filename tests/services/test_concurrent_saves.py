@@ -7,6 +7,7 @@ import dataclasses
 import re
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import select, update
@@ -272,3 +273,41 @@ def test_a_section_deleted_meanwhile_keeps_the_text(pair) -> None:
     with pytest.raises(versioned.RowGoneError, match="Your text is kept") as refused:
         section_saves.save_body(bob, section_id, bob_form, "Bob's paragraph.")
     assert refused.value.mine == {"body": "Bob's paragraph."}
+
+
+def test_a_row_that_keeps_moving_is_merged_under_its_lock_not_refused(pair, monkeypatch) -> None:
+    """Many people saving one row at once: the last attempt merges under the row's lock.
+
+    With one attempt left, Bob saves between Alice's read and her lock: her save is still
+    merged with his and written, and the change log says what she wrote.
+    """
+    alice, bob = pair
+    partner_id = first_partner(alice)
+    alice_form = partners.load_partner(alice, partner_id)
+    bob_form = partners.load_partner(bob, partner_id)
+    fields = partner_fields(alice, partner_id)
+    monkeypatch.setattr(versioned, "ATTEMPTS", 1)
+    real_merged = versioned._merged
+    bob_saved: list[versioned.SaveResult] = []
+    started: list[bool] = []
+
+    def merged_then_bob_saves(*args: Any, **kwargs: Any) -> Any:
+        result = real_merged(*args, **kwargs)
+        if not started:  # once: between Alice's read and her lock
+            started.append(True)
+            bob_saved.append(
+                partners.save_partner_fields(
+                    bob, partner_id, bob_form, dataclasses.replace(fields, signatory="Bob's")
+                )
+            )
+        return result
+
+    monkeypatch.setattr(versioned, "_merged", merged_then_bob_saves)
+    mine = partners.save_partner_fields(
+        alice, partner_id, alice_form, dataclasses.replace(fields, region="Yorkshire")
+    )
+    assert bob_saved and bob_saved[0].clean
+    assert mine.clean and mine.written == ("region",)
+    final = partner_fields(bob, partner_id)
+    assert (final.region, final.signatory) == ("Yorkshire", "Bob's")
+    assert mine.now.version == partners.load_partner(bob, partner_id).version

@@ -17,10 +17,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crmbid_desktop.domain.concurrent_edits import FieldClash, merge_fields
+from crmbid_desktop.domain.concurrent_edits import FieldClash, FieldMerge, merge_fields
 from crmbid_desktop.services.bid.workspace import Workspace
 
-#: How many times a save re-reads and merges when the row keeps moving under it.
+#: How many times a save re-reads and merges when the row keeps moving under it; the last
+#: attempt merges under the row's lock instead, so it cannot be overtaken again.
 ATTEMPTS = 8
 
 
@@ -73,6 +74,14 @@ class RowGoneError(LookupError):
 
 class _Moved(Exception):
     """The row changed between reading it and locking it: read and merge again."""
+
+
+class _NothingLeft(Exception):
+    """Merged under the lock, nothing of this save was left to write: roll the edit back."""
+
+    def __init__(self, result: SaveResult) -> None:
+        super().__init__("nothing left to write")
+        self.result = result
 
 
 Apply = Callable[[Session, Any, Mapping[str, object]], None]
@@ -135,7 +144,10 @@ def save_fields(
     checked, so a save either lands on the state it merged with or is merged again.
     """
     names = list(mine)
-    for _attempt in range(ATTEMPTS):
+    for attempt in range(ATTEMPTS):
+        # The last attempt merges under the row's lock, so a row that keeps moving (many people
+        # saving it at once) still gets this save merged in rather than a "try again".
+        last = attempt == ATTEMPTS - 1
         with workspace.reading() as session:
             row = session.get(model, row_id)
             if row is None:
@@ -144,15 +156,9 @@ def save_fields(
                     mine,
                 )
             version, saved, uuid = int(row.row_version), _values(row, names), str(row.uuid)
-            theirs = loaded.values if version == loaded.version else saved
-            merge = merge_fields(loaded.values, mine, theirs, texts=texts)
-            clashes = merge.clashes
-            who = (
-                last_changed_by(session, uuid, other_than=workspace.user)
-                if clashes or version != loaded.version
-                else ""
+            merge, conflicts = _merged(
+                session, workspace, loaded, mine, version, saved, uuid, texts
             )
-        conflicts = tuple(_conflict(clash, who) for clash in clashes)
         if not merge.writes:
             return SaveResult((), conflicts, Loaded(version, saved), merge.merged)
         summary = describe(merge.writes)
@@ -170,17 +176,49 @@ def save_fields(
                         mine,
                     )
                 if int(row.row_version) != version:
-                    raise _Moved
+                    if not last:
+                        raise _Moved
+                    version, saved = int(row.row_version), _values(row, names)
+                    merge, conflicts = _merged(
+                        session, workspace, loaded, mine, version, saved, uuid, texts
+                    )
+                    if not merge.writes:
+                        raise _NothingLeft(
+                            SaveResult((), conflicts, Loaded(version, saved), merge.merged)
+                        )
+                    summary = describe(merge.writes)
+                    workspace.reword_edit(session, summary)
                 apply(session, row, merge.writes)
                 session.flush()
                 session.refresh(row)
                 now = Loaded(int(row.row_version), _values(row, names))
         except _Moved:
             continue
+        except _NothingLeft as nothing:
+            return nothing.result
         return SaveResult(tuple(merge.writes), conflicts, now, merge.merged, summary)
-    raise RuntimeError(
-        f"The {entity} kept changing while it was being saved; nothing was written. Try again."
+    raise AssertionError("unreachable: the last attempt merges under the lock")
+
+
+def _merged(
+    session: Session,
+    workspace: Workspace,
+    loaded: Loaded,
+    mine: Mapping[str, object],
+    version: int,
+    saved: Mapping[str, object],
+    uuid: str,
+    texts: Collection[str],
+) -> tuple[FieldMerge, tuple[Conflict, ...]]:
+    """This user's changes merged with the row as saved (at `version`), and the conflicts left."""
+    theirs = loaded.values if version == loaded.version else saved
+    merge = merge_fields(loaded.values, mine, theirs, texts=texts)
+    who = (
+        last_changed_by(session, uuid, other_than=workspace.user)
+        if merge.clashes or version != loaded.version
+        else ""
     )
+    return merge, tuple(_conflict(clash, who) for clash in merge.clashes)
 
 
 def _conflict(clash: FieldClash, who: str) -> Conflict:

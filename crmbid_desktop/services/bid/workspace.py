@@ -24,6 +24,10 @@ from crmbid_desktop.store.sqlite import RowChange
 SavedListener = Callable[[str], None]
 
 
+#: Where an edit's body leaves a new wording of its summary (`Workspace.reword_edit`).
+_REWORDED = "crmbid.reworded_summary"
+
+
 @dataclass(frozen=True)
 class RecordedEdit:
     """A committed edit and the rows it touched, with their earlier values (what takes it back).
@@ -186,6 +190,8 @@ class Workspace:
         with self._refusals_in_words(), self.bid.transaction() as session:
             self.bid.start_recording(session)
             yield session
+            # A save that learns what it writes only under its row lock re-words its line.
+            summary = session.info.pop(_REWORDED, summary)
             rows = self.bid.recorded_changes(session)
             versions = self._note_versions(session, rows)
             changes = change_set(rows, summary=summary, who=self.user)
@@ -205,6 +211,11 @@ class Workspace:
             for listener in list(self._recorded_listeners):
                 listener(recorded)
             self._tell_changed(changes)
+
+    @staticmethod
+    def reword_edit(session: Session, summary: str) -> None:
+        """Inside `edit`: the change-log line (and change set) say `summary` instead."""
+        session.info[_REWORDED] = summary
 
     def take_back(self, edit: RecordedEdit, verb: str = "Undid") -> RecordedEdit:
         """Put back the rows `edit` changed, in one transaction logged as "Undid …"/"Redid …".
