@@ -459,6 +459,7 @@ class BidController:
         if previous is not None:
             self.wait_for_backup()
             previous.close()
+            self.backup_job = None  # it was the previous bid's
         # The backup on open (a snapshot of the bid as opened) is copied on the backup thread:
         # the window paints at once, and the user may edit while the copy runs.
         due = guarded.take_open_backup()
@@ -572,7 +573,14 @@ class BidController:
 
     @property
     def backing_up(self) -> bool:
-        return self.backup_job is not None and self.backup_job.running
+        """True from a backup's start until the bid has been told how it ended.
+
+        The worker stops running before its "finished" signal reaches the GUI thread: until then
+        the bid still counts the copy as running and would not start the next one.
+        """
+        if self.backup_job is None:
+            return False
+        return self.backup_job.running or (self.guarded is not None and self.guarded.backup_running)
 
     def tick(self) -> None:
         """Every minute: the service refreshes the lock and says whether a backup is due.

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from crmbid_desktop.paths import AppPaths
@@ -55,13 +56,16 @@ def test_open_from_server_shows_the_bid_and_remembers_the_address(
     controller: BidController,
     server_bid: str,
     bid_path: Path,
-    qtbot: object,
+    qtbot: QtBot,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     window = controller.start(bid_path)
     assert window is not None
-    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    qtbot.addWidget(window)
     monkeypatch.setattr(server_dialog, "ask_server_address", lambda *_args: server_bid)
+    qtbot.waitUntil(
+        lambda: not controller.backing_up
+    )  # the file's backup on open, in the background
     backups_of_the_file = sorted(controller.paths.backups_dir.glob("*"))
     action = window.findChild(QAction, "openFromServerAction")
     assert action is not None

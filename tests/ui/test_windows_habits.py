@@ -119,6 +119,7 @@ def test_empty_tables_say_what_to_do(qtbot: Any, main_window: MainWindow) -> Non
 
 def test_an_empty_budget_does_not_break_even_in_green(main_window: MainWindow) -> None:
     main_window.go_to(6)
+    main_window.current_page().tabs.setCurrentIndex(2)  # type: ignore[attr-defined]
     budget = child(main_window, QTableView, "budgetTable")
     model = budget.model()
     balance = model.rowCount() - 1
