@@ -146,3 +146,29 @@ def test_opening_a_deep_bid_lists_every_section(workspace: Workspace) -> None:
         rows = section_rows(session)
     deep = [row for row in rows if row.title.startswith("Deep ")]
     assert len(deep) == 5_000 and max(row.depth for row in deep) == MAX_DEPTH
+
+
+@pytest.mark.file_only
+def test_an_edit_of_60000_rows_fits_sqlites_smaller_variable_limit(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows Python's SQLite takes at most 32,766 variables in a statement: an edit touching
+    60,000 rows still notes its row versions (asked for in bounded batches)."""
+    import sqlite3
+
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    def windows_limit(connection: object, _record: object) -> None:
+        if isinstance(connection, sqlite3.Connection):
+            connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 32_766)
+
+    event.listen(Engine, "connect", windows_limit)
+    try:
+        workspace.bid.engine.dispose()  # new connections, with the limit
+        with workspace.edit("60,000 sections at once") as session:
+            session.add_all(Section(title=f"Many {n}") for n in range(60_000))
+    finally:
+        event.remove(Engine, "connect", windows_limit)
+    with workspace.reading() as session:
+        assert session.query(Section).filter(Section.title.like("Many %")).count() == 60_000

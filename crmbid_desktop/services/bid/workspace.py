@@ -24,6 +24,16 @@ from crmbid_desktop.store.sqlite import RowChange
 SavedListener = Callable[[str], None]
 
 
+#: Ids asked for in one `IN (…)`: SQLite builds (Windows Python's among them) refuse more than
+#: 32,766 variables in a statement, and a big edit (a deep outline's copy) touches more rows.
+_IDS_PER_QUERY = 500
+
+
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), _IDS_PER_QUERY):
+        yield ids[start : start + _IDS_PER_QUERY]
+
+
 #: Where an edit's body leaves a new wording of its summary (`Workspace.reword_edit`).
 _REWORDED = "crmbid.reworded_summary"
 
@@ -275,12 +285,13 @@ class Workspace:
             table = Base.metadata.tables.get(table_name)
             if table is None or "row_version" not in table.c:
                 continue
-            for row_id, version in session.execute(
-                select(table.c.id, table.c.row_version).where(table.c.id.in_(ids))
-            ):
-                found.append((table_name, int(row_id), int(version)))
-                mine = self._my_versions.setdefault((table_name, int(row_id)), set())
-                mine.update(range(before[(table_name, int(row_id))] + 1, int(version) + 1))
+            for chunk in _chunks(ids):
+                for row_id, version in session.execute(
+                    select(table.c.id, table.c.row_version).where(table.c.id.in_(chunk))
+                ):
+                    found.append((table_name, int(row_id), int(version)))
+                    mine = self._my_versions.setdefault((table_name, int(row_id)), set())
+                    mine.update(range(before[(table_name, int(row_id))] + 1, int(version) + 1))
         return tuple(found)
 
     def _refuse_if_changed_since(self, session: Session, edit: RecordedEdit, verb: str) -> None:
@@ -295,9 +306,11 @@ class Workspace:
             table = Base.metadata.tables.get(table_name)
             if table is None or "row_version" not in table.c:
                 continue
-            query = select(table.c.id, table.c.row_version).where(table.c.id.in_(list(rows)))
-            # Locked until the take-back commits, so nobody slips a change in between.
-            now = {int(i): int(v) for i, v in session.execute(query.with_for_update())}
+            now: dict[int, int] = {}
+            for chunk in _chunks(list(rows)):
+                query = select(table.c.id, table.c.row_version).where(table.c.id.in_(chunk))
+                # Locked until the take-back commits, so nobody slips a change in between.
+                now.update((int(i), int(v)) for i, v in session.execute(query.with_for_update()))
             if len(now) < len(rows):
                 # Rows this login may read but not change are hidden from FOR UPDATE (councils'
                 # rights on a server): read them plainly; the take-back's write is then refused
