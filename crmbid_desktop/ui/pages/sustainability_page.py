@@ -60,10 +60,7 @@ class SustainabilityPage(Page):
             from crmbid_desktop.ui.sustainability.risks_tab import RisksTab
 
             self._risks = RisksTab(self.workspace, self.undo_stack)
-            self._risks_layout.addWidget(self._risks)
-            self._risks.show()  # a child added to a shown tab would otherwise appear a beat later
-            self._risks.refresh()
-            self.decorate_late(self._risks)
+            self._mount(self._risks, self._risks_layout)
         return self._risks
 
     @property
@@ -73,11 +70,15 @@ class SustainabilityPage(Page):
             from crmbid_desktop.ui.sustainability.budget_tab import BudgetTab
 
             self._budget = BudgetTab(self.workspace, self.undo_stack)
-            self._budget_layout.addWidget(self._budget)
-            self._budget.show()  # a child added to a shown tab would otherwise appear a beat later
-            self._budget.refresh()
-            self.decorate_late(self._budget)
+            self._mount(self._budget, self._budget_layout)
         return self._budget
+
+    def _mount(self, tab: RisksTab | BudgetTab, layout: QVBoxLayout) -> None:
+        """Put a tab built late into its holder, filled and dressed like the rest of the page."""
+        layout.addWidget(tab)
+        tab.show()  # a child added to a shown tab would otherwise appear a beat later
+        tab.refresh()
+        self.decorate_late(tab)
 
     def _build_shown_tab(self, index: int) -> None:
         shown = self.tabs.widget(index)
