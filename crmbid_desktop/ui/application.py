@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
@@ -26,6 +27,9 @@ from crmbid_desktop.ui import crash, icons, style
 from crmbid_desktop.ui.bid_controller import BidController
 from crmbid_desktop.ui.main_window import MainWindow
 from crmbid_desktop.ui.window_state import WindowState
+
+if TYPE_CHECKING:
+    from crmbid_desktop.ui.idle_collection import IdleCollector
 
 log = logging.getLogger(__name__)
 
@@ -129,15 +133,19 @@ class AfterFirstPaint(QObject):
             callback()
 
 
-def resume_garbage_collection() -> None:
+def resume_garbage_collection(app: QObject) -> IdleCollector:
     """Switch the collector back on after start-up (app.main switches it off).
 
     What start-up made (modules, classes, the open bid's window) lives as long as the program, so
     it is frozen out of the collector's sight first: later collections, which run while the user
-    types, then walk only what was made since.
+    types, then walk only what was made since. Full collections are run between actions from
+    then on (ui/idle_collection.py), not in the middle of one.
     """
+    from crmbid_desktop.ui.idle_collection import IdleCollector
+
     gc.freeze()
     gc.enable()
+    return IdleCollector(app)
 
 
 def read_only_excepthook(
@@ -210,7 +218,7 @@ def run_gui(
         return 1
     if os.environ.get(STARTUP_PROBE_ENV) == "1":
         FirstPaintProbe(app, window)
-    AfterFirstPaint(app, window, _after_first_paint)
+    AfterFirstPaint(app, window, lambda: _after_first_paint(app))
     window.show()
     if not smoke_test and os.environ.get(STARTUP_PROBE_ENV) != "1":
         # Once the window is up: the first start asks for the user's name and council.
@@ -222,9 +230,9 @@ def run_gui(
     return code
 
 
-def _after_first_paint() -> None:
+def _after_first_paint(app: QApplication) -> None:
     icons.release()
-    resume_garbage_collection()
+    resume_garbage_collection(app)
 
 
 def _visit_pages_and_quit(window: MainWindow) -> None:

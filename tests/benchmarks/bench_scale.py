@@ -133,7 +133,7 @@ def measure(bid: Path) -> dict[str, float]:
     window.resize(1024, 768)
     window.show()
     settle()
-    resume_garbage_collection()
+    resume_garbage_collection(app)
     out["visit:first"] = cpu_ms(counted)  # the first page's figures, once its words are counted
     for index, spec in enumerate(PAGES):
         out[f"visit:{spec.object_name}"] = cpu_ms(lambda i=index: window.go_to(i), counted)

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
+from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QListWidget, QTableView
+from pytestqt.qtbot import QtBot
 
+from crmbid_desktop.services.registers import planning
+from crmbid_desktop.services.views import checklist
 from crmbid_desktop.ui.colours import text_colour
 from crmbid_desktop.ui.main_window import MainWindow
+from crmbid_desktop.ui.pages import word_counting
 from crmbid_desktop.ui.pages.dashboard_page import ITEM_ROLE, DashboardPage
 from crmbid_desktop.ui.table_model import ROW_ROLE
 from tests.helpers.qt import child
@@ -95,3 +102,34 @@ def test_deadline_day_reads_in_the_danger_colour(main_window: MainWindow) -> Non
     assert text_colour("danger", page).name() in page.countdown.styleSheet()
     page = _dashboard(main_window, date(2005, 7, 1))
     assert page.countdown.styleSheet() == ""
+
+
+def test_a_big_bids_figures_are_read_off_the_gui_thread_while_its_words_are_counted(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, main_window: MainWindow
+) -> None:
+    # Counted at once on the GUI thread only up to a little text: never here, so this bid is
+    # as a big one is, its words counted (and its other facts read) on a pool thread.
+    monkeypatch.setattr(word_counting, "COUNT_NOW_CHARACTERS", -1)
+    workspace = main_window.workspace
+    checklist._CHECKLISTS.pop(workspace, None)  # nothing known of the bid yet, as on opening
+    planned_on: list[threading.Thread] = []
+    real_plan_view = planning.plan_view
+
+    def plan_view(*args: Any, **kwargs: Any) -> Any:
+        planned_on.append(threading.current_thread())
+        return real_plan_view(*args, **kwargs)
+
+    monkeypatch.setattr(planning, "plan_view", plan_view)
+    main_window.go_to(0)
+    page = main_window.page(0)
+    assert isinstance(page, DashboardPage)
+    page.today = workspace.today
+    page.refresh()
+    assert page.next_caption.text() == "Counting the words of every section…"
+    qtbot.waitUntil(lambda: page.next_caption.text() != "Counting the words of every section…")
+    # The plan, the dearest of the figures, was worked out once, on the counting thread; the
+    # page only put the figures together.
+    assert planned_on and all(thread is not threading.main_thread() for thread in planned_on)
+    facts = checklist.checklist_for(workspace)
+    assert facts.reads.get("all sections") == 1 and facts.reads.get("plan") == 1
+    assert page.board is not None and page.board.sections

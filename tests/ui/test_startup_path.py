@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+import weakref
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from crmbid_desktop.paths import AppPaths
 from crmbid_desktop.ui.application import AfterFirstPaint, resume_garbage_collection
+from crmbid_desktop.ui.idle_collection import FULL_COLLECTION_DUE, IdleCollector
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -120,11 +122,48 @@ def test_after_first_paint_runs_even_if_the_window_never_paints(qtbot: QtBot) ->
     qtbot.waitUntil(lambda: calls == ["ran"])
 
 
-def test_resume_garbage_collection_switches_the_collector_back_on() -> None:
+def test_resume_garbage_collection_switches_the_collector_back_on(qapp) -> None:
+    thresholds = gc.get_threshold()
     gc.disable()
+    collector = resume_garbage_collection(qapp)
     try:
-        resume_garbage_collection()
         assert gc.isenabled()
+        # The young generations are collected as Python does; the full collection is the
+        # timer's, so Python never starts one in the middle of an action.
+        assert gc.get_threshold()[:2] == thresholds[:2]
+        assert gc.get_threshold()[2] > 1_000_000
     finally:
+        collector.stop()
         gc.unfreeze()
         gc.enable()
+    assert gc.get_threshold() == thresholds
+
+
+class _Ring:
+    """An object that refers to itself: only the cyclic collector frees it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_a_full_collection_runs_between_actions_when_python_would_have_run_one(qapp) -> None:
+    collector = IdleCollector(qapp)
+    try:
+        gc.collect()  # every generation's count starts from nothing
+        assert not collector.collect_if_due()
+        ring = _Ring()
+        gone = weakref.ref(ring)
+        gc.collect(1)  # it survives into the oldest generation...
+        del ring  # ...and becomes garbage there, which only a full collection finds
+        # The program goes on making objects: Python collects the young generations by itself
+        # many times over, but no longer starts the full collection in the middle of that.
+        kept: list[list[object]] = [[] for _ in range(2 * FULL_COLLECTION_DUE * 10 * 700)]
+        assert gc.get_count()[2] >= FULL_COLLECTION_DUE
+        assert gone() is not None
+        assert collector.collect_if_due()  # the timer's turn: due, so it runs
+        assert gone() is None
+        assert gc.get_count()[2] == 0
+        assert collector.full_collections == 1
+        del kept
+    finally:
+        collector.stop()

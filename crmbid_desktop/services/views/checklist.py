@@ -207,6 +207,15 @@ class BidChecklist:
     _read_clarifications = staticmethod(facts.read_clarifications)
 
     # -- what the summaries ask ----------------------------------------------------------------
+    def warm_up(self, today: date) -> None:
+        """Read every fact the whole-bid summaries show and work out the plan for `today`, so
+        that the first summary only puts them together; safe on a worker thread (each read is
+        a session of its own, and a write meanwhile makes what it overtook be read again)."""
+        self.sections()
+        for group in ("bid", "criteria", "partners", "timetable", "clarifications"):
+            self._group(group)
+        self.plan(today)
+
     def preflight(self, today: date) -> list[PreflightItem]:
         """The proposal's preflight problems (domain/preflight.py's rules) from the kept facts."""
         bid = self.bid()
