@@ -73,7 +73,9 @@ def merge_fields(
     return FieldMerge(writes, tuple(clashes), tuple(merged))
 
 
-def merge_sets(loaded: Collection[_T], mine: Collection[_T], theirs: Collection[_T]) -> frozenset[_T]:
+def merge_sets(
+    loaded: Collection[_T], mine: Collection[_T], theirs: Collection[_T]
+) -> frozenset[_T]:
     """A set (a question's ticked sections) both sides changed: mine added and removed over
     theirs. What I added is in, what I removed is out, and what others added or removed since I
     loaded stands; a set never conflicts (adding twice or removing twice agree)."""

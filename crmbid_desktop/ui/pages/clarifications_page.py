@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import Qt
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from crmbid_desktop.domain.dates import optional_date, parse_date
 from crmbid_desktop.services.bid.changes import ChangeSet
+from crmbid_desktop.services.bid.versioned import Loaded, RowGoneError, SaveResult
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import clarifications as clarification_service
 from crmbid_desktop.services.registers import sections as section_service
@@ -44,6 +46,10 @@ CLARIFICATION_COLUMNS: list[Column[Row]] = [
 ]
 
 
+def _row_id(row: Row) -> int:
+    return row.id
+
+
 class ClarificationsPage(Page):
     title = "Clarifications"
     object_name = "clarificationsPage"
@@ -52,6 +58,7 @@ class ClarificationsPage(Page):
     def __init__(self, workspace: Workspace) -> None:
         super().__init__(workspace)
         self.current_id: int | None = None
+        self._loaded: clarification_service.QuestionLoaded | None = None
         self.model: RowTableModel[Row] = RowTableModel(CLARIFICATION_COLUMNS)
         self.table = FilterableTable(self.model, "clarifications", "questions to the department")
         self.table.view.empty_text = (
@@ -175,7 +182,7 @@ class ClarificationsPage(Page):
         if outline is not None:
             self._fill_sections(outline)
         before = {row.id: row for row in self.model.rows}
-        self.model.merge_rows(rows, key=lambda row: row.id)
+        self.model.merge_rows(rows, key=_row_id)
         current = next((row for row in rows if row.id == self.current_id), None)
         if self.current_id is not None and current is None:
             self._show(None)
@@ -212,6 +219,8 @@ class ClarificationsPage(Page):
 
     def _show(self, row: Row | None) -> None:
         self.current_id = row.id if row else None
+        # What the form loaded: its save writes only what the user changed since (issue 22).
+        self._loaded = clarification_service.question_loaded(row) if row else None
         self.question.setPlainText(row.question if row else "")
         self.asked_on.setText(optional_date(row.asked_on) if row else "")
         self.answer.setPlainText(row.answer if row else "")
@@ -259,14 +268,8 @@ class ClarificationsPage(Page):
                     self.workspace, self.question.toPlainText(), asked, self._chosen_sections()
                 )
             else:
-                clarification_service.update_question(
-                    self.workspace,
-                    self.current_id,
-                    self.question.toPlainText(),
-                    asked,
-                    self._chosen_sections(),
-                )
-        except clarification_service.ClarificationError as error:
+                self._save(self._form(asked))
+        except (clarification_service.ClarificationError, RowGoneError) as error:
             self._tell(str(error))
             return
         self.message.setText("Question saved.")
@@ -280,28 +283,63 @@ class ClarificationsPage(Page):
                     "Choose (or save) the question the answer belongs to first."
                 )
             # The ticks and wording on screen are what the answer is recorded against.
-            clarification_service.update_question(
-                self.workspace,
-                self.current_id,
-                self.question.toPlainText(),
-                self._date(self.asked_on, "Asked on"),
-                self._chosen_sections(),
+            form = replace(
+                self._form(self._date(self.asked_on, "Asked on")),
+                answer=self.answer.toPlainText(),
+                answered_on=answered,
             )
-            sent_back = clarification_service.record_answer(
-                self.workspace, self.current_id, self.answer.toPlainText(), answered
-            )
-        except clarification_service.ClarificationError as error:
+            saved = self._save(form)
+        except (clarification_service.ClarificationError, RowGoneError) as error:
             self._tell(str(error))
             return
         self.message.setText(
             "Answer recorded."
             + (
-                f" Sent back to ready for review: section {', '.join(sent_back)}."
-                if sent_back
+                f" Sent back to ready for review: section {', '.join(saved.sent_back)}."
+                if saved.sent_back
                 else " No approved section was affected."
             )
         )
         self._after_own_edit()
+
+    def _form(self, asked: date | None) -> clarification_service.QuestionForm:
+        return clarification_service.QuestionForm(
+            self.question.toPlainText(), asked, frozenset(self._chosen_sections())
+        )
+
+    def _save(
+        self, form: clarification_service.QuestionForm
+    ) -> clarification_service.QuestionSaved:
+        """Save the shown question over what the form loaded, merged with others' saves since;
+        a field both changed asks keep mine or theirs."""
+        from crmbid_desktop.ui.save_conflicts import settle
+
+        assert self.current_id is not None and self._loaded is not None
+        question_id = self.current_id
+        saved = clarification_service.save_question(self.workspace, question_id, self._loaded, form)
+
+        def save_again(base: Loaded, chosen: dict[str, object]) -> SaveResult:
+            # Theirs everywhere but the fields kept as mine; the ticks were merged already.
+            again = replace(form, **{**base.values, **chosen})  # type: ignore[arg-type]
+            loaded = clarification_service.QuestionLoaded(base, form.section_ids)
+            nonlocal saved
+            saved = clarification_service.save_question(self.workspace, question_id, loaded, again)
+            return saved.result
+
+        settle(
+            self,
+            saved.result,
+            save_again,
+            labels=clarification_service.QUESTION_LABELS,
+            what="the question",
+            texts=clarification_service.QUESTION_TEXTS,
+        )
+        # The question as saved now (others' changes merged in, or theirs kept): the table and
+        # the form show it, and the next save starts from it.
+        rows = clarification_service.clarifications(self.workspace)
+        self.model.merge_rows(rows, key=_row_id)
+        self._show(next((row for row in rows if row.id == question_id), None))
+        return saved
 
     def delete_current(self) -> None:
         if self.current_id is None:
