@@ -289,7 +289,7 @@ class TimetablePage(Page):
                     self.workspace, milestone_id, base, mine
                 ),
                 fields=planning.MILESTONE_FIELDS,
-                what=f"the milestone “{data.title.strip()}”",
+                what=f"the milestone “{old.title}”",
                 texts=("notes",),
             ).now
 

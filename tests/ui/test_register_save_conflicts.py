@@ -1,0 +1,230 @@
+"""Two users on one bid, from the real pages (issue 22): a milestone dialog saved after another
+user's save asks keep mine or theirs and does what the user chose; a criteria cell edit keeps
+the other user's change to another cell of the row, and a clash in the same cell asks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
+from pytestqt.qtbot import QtBot
+
+from crmbid_desktop.paths import AppPaths
+from crmbid_desktop.services.bid.bid_files import open_workspace
+from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers import criteria, planning
+from crmbid_desktop.ui.pages.criteria_page import TITLE, WEIGHT, CriteriaPage
+from crmbid_desktop.ui.pages.timetable_page import TimetablePage
+from crmbid_desktop.ui.save_conflicts import SaveConflictDialog
+from crmbid_desktop.ui.timetable.dialogs import MilestoneDialog
+
+ALICE = "Alice Smith (Leeds)"
+BOB = "Bob Jones (Wakefield)"
+TODAY = date(2005, 8, 15)
+
+
+@pytest.fixture
+def bob(workspace: Workspace, app_paths: AppPaths) -> Iterator[Workspace]:
+    """Bob's own Workspace on the bid Alice (`workspace`) has open: file or server."""
+    workspace.user = ALICE
+    other = open_workspace(workspace.place, app_paths, user=BOB)
+    yield other
+    other.close()
+
+
+def _answer_conflicts(
+    monkeypatch: pytest.MonkeyPatch, settle: Callable[[SaveConflictDialog], None]
+) -> list[SaveConflictDialog]:
+    """The conflict dialog, when it opens, is answered by `settle` as the user would."""
+    seen: list[SaveConflictDialog] = []
+
+    def exec_(dialog: SaveConflictDialog) -> int:
+        seen.append(dialog)
+        dialog.show()
+        settle(dialog)
+        return int(dialog.result())
+
+    monkeypatch.setattr(SaveConflictDialog, "exec", exec_)
+    return seen
+
+
+def _edit_milestone(
+    page: TimetablePage,
+    monkeypatch: pytest.MonkeyPatch,
+    milestone_id: int,
+    meanwhile: Callable[[], None],
+    fill: Callable[[MilestoneDialog], None],
+) -> None:
+    """Alice opens the milestone's dialog; `meanwhile` (Bob's save) happens while it is open;
+    she types (`fill`) and presses OK."""
+
+    def exec_(dialog: MilestoneDialog) -> int:
+        meanwhile()
+        fill(dialog)
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+        return int(dialog.result())
+
+    monkeypatch.setattr(MilestoneDialog, "exec", exec_)
+    page.edit_milestone(milestone_id)
+
+
+@pytest.fixture
+def timetable(qtbot: QtBot, workspace: Workspace, bob: Workspace) -> TimetablePage:
+    page = TimetablePage(workspace, today=lambda: TODAY)
+    qtbot.addWidget(page)
+    page.resize(1280, 800)
+    page.show()
+    return page
+
+
+def _bob_renames(bob: Workspace, milestone_id: int, title: str) -> Callable[[], None]:
+    def save() -> None:
+        loaded = planning.load_milestone(bob, milestone_id)
+        data = planning.MilestoneInput(**loaded.values)  # type: ignore[arg-type]
+        planning.save_milestone_fields(
+            bob, milestone_id, loaded, replace(data, title=title, kind="meeting")
+        )
+
+    return save
+
+
+def _alice_types(title: str, notes: str) -> Callable[[MilestoneDialog], None]:
+    def fill(dialog: MilestoneDialog) -> None:
+        dialog.title_edit.setText(title)
+        dialog.notes.setPlainText(notes)
+
+    return fill
+
+
+def _milestone(page: TimetablePage) -> planning.MilestoneRow:
+    assert page.plan is not None
+    return next(m for m in page.plan.milestones if m.title.startswith("Proposal"))
+
+
+def test_a_milestone_saved_after_bob_s_asks_and_keep_mine_lands(
+    timetable: TimetablePage,
+    bob: Workspace,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    row = _milestone(timetable)
+
+    def keep_mine(dialog: SaveConflictDialog) -> None:
+        dialog.resize(1024, 600)
+        dialog.grab().save(str(tmp_path / "milestone_conflict.png"))
+        assert [c.field for c in dialog.conflicts] == ["title"]
+        assert BOB in dialog.panel.header.text()
+        dialog.keep("title", mine=True)
+        dialog.accept()
+
+    seen = _answer_conflicts(monkeypatch, keep_mine)
+    _edit_milestone(
+        timetable,
+        monkeypatch,
+        row.id,
+        _bob_renames(bob, row.id, "Proposal due (Bob)"),
+        _alice_types("Proposal due (Alice)", "Hand in at reception."),
+    )
+    assert len(seen) == 1
+    now = planning.load_milestone(bob, row.id).values
+    # Alice's title, as she chose; her notes; Bob's kind, which she never touched.
+    assert (now["title"], now["notes"], now["kind"]) == (
+        "Proposal due (Alice)",
+        "Hand in at reception.",
+        "meeting",
+    )
+
+
+def test_a_milestone_saved_after_bob_s_keeps_theirs_when_asked(
+    timetable: TimetablePage, bob: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    row = _milestone(timetable)
+
+    def keep_theirs(dialog: SaveConflictDialog) -> None:
+        dialog.keep("title", mine=False)
+        dialog.accept()
+
+    seen = _answer_conflicts(monkeypatch, keep_theirs)
+    _edit_milestone(
+        timetable,
+        monkeypatch,
+        row.id,
+        _bob_renames(bob, row.id, "Proposal due (Bob)"),
+        _alice_types("Proposal due (Alice)", "Hand in at reception."),
+    )
+    assert len(seen) == 1
+    now = planning.load_milestone(bob, row.id).values
+    assert (now["title"], now["notes"], now["kind"]) == (
+        "Proposal due (Bob)",
+        "Hand in at reception.",  # what did not clash was saved
+        "meeting",
+    )
+    timetable.refresh()
+    assert _milestone(timetable).title == "Proposal due (Bob)"  # Alice's page shows his
+
+
+@pytest.fixture
+def criteria_page(qtbot: QtBot, workspace: Workspace, bob: Workspace) -> CriteriaPage:
+    page = CriteriaPage(workspace)
+    qtbot.addWidget(page)
+    page.resize(1024, 768)
+    page.show()
+    return page
+
+
+def _type_in_cell(qtbot: QtBot, page: CriteriaPage, column: int, text: str) -> QLineEdit:
+    """Open the cell's editor as a double-click does; returns it, for the text to be entered."""
+    index = page.model.index(0, column)
+    page.table.setCurrentIndex(index)
+    page.table.edit(index)
+    editor = page.table.indexWidget(index)  # the open editor
+    assert isinstance(editor, QLineEdit)
+    editor.selectAll()
+    qtbot.keyClicks(editor, text)
+    return editor
+
+
+def _enter(qtbot: QtBot, page: CriteriaPage, editor: QLineEdit) -> None:
+    """Press Enter in the cell's editor: the view commits it (queued), as a user's Enter does."""
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.table.indexWidget(page.table.currentIndex()) is None)
+
+
+def test_a_criteria_cell_edit_keeps_bob_s_change_to_another_cell(
+    qtbot: QtBot, criteria_page: CriteriaPage, bob: Workspace
+) -> None:
+    shown = criteria_page.model.rows[0]
+    editor = _type_in_cell(qtbot, criteria_page, WEIGHT, "30")
+    # While Alice types the weight, Bob renames the criterion.
+    criteria.save_criterion_field(bob, shown.id, shown.loaded("title"), "title", "Reach (Bob)")
+    _enter(qtbot, criteria_page, editor)
+    saved = next(c for c in criteria.criteria(bob) if c.id == shown.id)
+    assert (saved.title, saved.weight_bp) == ("Reach (Bob)", 3000)
+    assert criteria_page.model.index(0, TITLE).data() == "Reach (Bob)"  # the row as saved
+
+
+def test_a_criteria_cell_both_changed_asks_and_keep_theirs_lands(
+    qtbot: QtBot,
+    criteria_page: CriteriaPage,
+    bob: Workspace,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    shown = criteria_page.model.rows[0]
+
+    def keep_theirs(dialog: SaveConflictDialog) -> None:
+        assert [(c.field, c.who) for c in dialog.conflicts] == [("title", BOB)]
+        dialog.keep("title", mine=False)
+        dialog.accept()
+
+    seen = _answer_conflicts(monkeypatch, keep_theirs)
+    editor = _type_in_cell(qtbot, criteria_page, TITLE, "Reach (Alice)")
+    criteria.save_criterion_field(bob, shown.id, shown.loaded("title"), "title", "Reach (Bob)")
+    _enter(qtbot, criteria_page, editor)
+    assert len(seen) == 1
+    assert next(c for c in criteria.criteria(bob) if c.id == shown.id).title == "Reach (Bob)"
+    assert criteria_page.model.index(0, TITLE).data() == "Reach (Bob)"
