@@ -314,9 +314,13 @@ class ClarificationsPage(Page):
         a field both changed asks keep mine or theirs."""
         from crmbid_desktop.ui.save_conflicts import settle
 
-        assert self.current_id is not None and self._loaded is not None
+        assert self.current_id is not None
         question_id = self.current_id
-        saved = clarification_service.save_question(self.workspace, question_id, self._loaded, form)
+        # What the form showed; a question just added is as its row in the table says.
+        loaded = self._loaded or clarification_service.question_loaded(
+            next(row for row in self.model.rows if row.id == question_id)
+        )
+        saved = clarification_service.save_question(self.workspace, question_id, loaded, form)
 
         def save_again(base: Loaded, chosen: dict[str, object]) -> SaveResult:
             # Theirs everywhere but the fields kept as mine; the ticks were merged already.
