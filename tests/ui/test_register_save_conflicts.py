@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -228,3 +229,99 @@ def test_a_criteria_cell_both_changed_asks_and_keep_theirs_lands(
     assert len(seen) == 1
     assert next(c for c in criteria.criteria(bob) if c.id == shown.id).title == "Reach (Bob)"
     assert criteria_page.model.index(0, TITLE).data() == "Reach (Bob)"
+
+
+def _ticked_cell(page: CriteriaPage) -> tuple[Any, tuple[int, int]]:
+    """The first ticked cell of the matrix (ticked by the test when the template has none)."""
+    model = page.matrix_model
+    assert model.matrix is not None
+    if not model.matrix.links:
+        first = model.index(0, 0)
+        model.setData(first, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    section_id, criterion_id = next(iter(model.matrix.links))
+    row = next(i for i, s in enumerate(model.matrix.sections) if s.id == section_id)
+    column = next(i for i, c in enumerate(model.matrix.criteria) if c.id == criterion_id)
+    return model.index(row, column), (section_id, criterion_id)
+
+
+def test_unticking_a_cell_bob_wrote_a_note_on_asks_and_keep_theirs_stays_ticked(
+    criteria_page: CriteriaPage, bob: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index, cell = _ticked_cell(criteria_page)
+    criteria.save_link(bob, *cell, criteria.matrix(bob).shown(*cell), True, "Bob's paragraph")
+
+    def keep_theirs(dialog: SaveConflictDialog) -> None:
+        assert [(c.field, c.mine, c.theirs, c.who) for c in dialog.conflicts] == [
+            ("linked", False, True, BOB)
+        ]
+        dialog.keep("linked", mine=False)
+        dialog.accept()
+
+    seen = _answer_conflicts(monkeypatch, keep_theirs)
+    model = criteria_page.matrix_model
+    assert model.setData(index, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
+    assert len(seen) == 1
+    # Still ticked, with Bob's note, and the matrix shows it so.
+    assert criteria.matrix(bob).links[cell] == "Bob's paragraph"
+    assert model.data(index, Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    assert model.data(index) == "Bob's paragraph"
+
+
+def test_a_note_typed_keeps_bob_s_other_paragraph(
+    criteria_page: CriteriaPage, bob: Workspace
+) -> None:
+    index, cell = _ticked_cell(criteria_page)
+    start = criteria.matrix(bob).shown(*cell)
+    criteria.save_link(bob, *cell, start, True, "Intro.\n\nTable 1.")
+    criteria_page.matrix_model.reload()
+    criteria_page.matrix_view.setCurrentIndex(index)  # Alice's note box shows Bob's note now
+    criteria.save_link(bob, *cell, criteria.matrix(bob).shown(*cell), True, "Intro.\n\nTable 2.")
+    criteria_page.note_edit.setText("Opening.\n\nTable 1.")
+    criteria_page.note_edit.editingFinished.emit()
+    assert criteria.matrix(bob).links[cell] == "Opening.\n\nTable 2."
+
+
+def test_an_answer_recorded_over_bob_s_asks_and_keep_mine_lands(
+    qtbot: QtBot, workspace: Workspace, bob: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crmbid_desktop.services.registers import clarifications
+    from crmbid_desktop.ui.pages.clarifications_page import ClarificationsPage
+
+    question_id = clarifications.add_question(workspace, "Page limit?", date(2005, 8, 30), set())
+    page = ClarificationsPage(workspace)
+    qtbot.addWidget(page)
+    page.show()
+    page.table.view.selectRow(0)
+    assert page.current_id == question_id
+    row = next(r for r in clarifications.clarifications(bob) if r.id == question_id)
+    loaded = clarifications.question_loaded(row)
+    form = clarifications.QuestionForm(row.question, row.asked_on, loaded.section_ids)
+    # While Alice's form is open, Bob records the answer and rewords the question.
+    clarifications.save_question(
+        bob,
+        question_id,
+        loaded,
+        replace(
+            form,
+            question="Is there a page limit?",
+            answer="20 pages.",
+            answered_on=date(2005, 9, 1),
+        ),
+    )
+
+    def keep_mine(dialog: SaveConflictDialog) -> None:
+        assert [(c.field, c.theirs, c.who) for c in dialog.conflicts] == [
+            ("answer", "20 pages.", BOB)
+        ]
+        dialog.keep("answer", mine=True)
+        dialog.accept()
+
+    seen = _answer_conflicts(monkeypatch, keep_mine)
+    page.answer.setPlainText("25 pages.")
+    page.answered_on.setText("1/9/2005")
+    page.record_answer()
+    assert len(seen) == 1
+    now = next(r for r in clarifications.clarifications(bob) if r.id == question_id)
+    # Alice's answer, as she chose; Bob's wording of the question, which she never touched.
+    assert (now.answer, now.question) == ("25 pages.", "Is there a page limit?")
+    assert page.question.toPlainText() == "Is there a page limit?"  # her form shows it
