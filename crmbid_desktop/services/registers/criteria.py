@@ -249,11 +249,8 @@ LINK_LABELS = {"linked": "Ticked (the section addresses the criterion)", "note":
 
 
 class _Unchanged(Exception):
-    """Merged under the lock, nothing of this save was left to write: roll the edit back."""
-
-    def __init__(self, result: versioned.SaveResult) -> None:
-        super().__init__("nothing left to write")
-        self.result = result
+    """Merged under the lock, nothing of this save was left to write: roll the edit back
+    (its one argument is the save's result)."""
 
 
 def save_link(
@@ -304,7 +301,9 @@ def save_link(
                 )
             workspace.reword_edit(session, summary)
     except _Unchanged as unchanged:
-        return unchanged.result
+        result = unchanged.args[0]
+        assert isinstance(result, versioned.SaveResult)
+        return result
     return dataclasses.replace(result, summary=summary)
 
 
@@ -329,7 +328,7 @@ def _merge_link(
         saved = {"linked": row is not None, "note": row.note if row is not None else ""}
         merge = merge_link(loaded.values, mine, saved)
         who = ""
-        if merge.clashes or saved != loaded.values:
+        if merge.clashes:
             section = session.get(Section, section_id)
             uuid = section.uuid if section is not None else ""
             who = versioned.last_changed_by(session, uuid, other_than=workspace.user)
