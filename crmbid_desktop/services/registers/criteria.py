@@ -245,7 +245,7 @@ def delete_criterion(workspace: Workspace, criterion_id: int) -> None:
 
 
 #: The words for a tick's parts, for the dialog that settles a conflict.
-LINK_LABELS = {"linked": "Ticked (the section addresses the criterion)", "note": "Note"}
+LINK_LABELS = {"linked": "Ticked", "note": "Note"}
 
 
 class _Unchanged(Exception):
