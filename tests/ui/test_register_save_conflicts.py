@@ -325,3 +325,45 @@ def test_an_answer_recorded_over_bob_s_asks_and_keep_mine_lands(
     # Alice's answer, as she chose; Bob's wording of the question, which she never touched.
     assert (now.answer, now.question) == ("25 pages.", "Is there a page limit?")
     assert page.question.toPlainText() == "Is there a page limit?"  # her form shows it
+
+
+def test_another_user_s_save_does_not_wipe_the_question_being_typed(
+    qtbot: QtBot, workspace: Workspace, bob: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crmbid_desktop.services.bid.changes import ChangeSet
+    from crmbid_desktop.services.registers import clarifications
+    from crmbid_desktop.ui.pages.clarifications_page import ClarificationsPage
+
+    question_id = clarifications.add_question(workspace, "Page limit?", date(2005, 8, 30), set())
+    page = ClarificationsPage(workspace)
+    qtbot.addWidget(page)
+    page.show()
+    page.table.view.selectRow(0)
+    page.answer.setPlainText("25 pages.")  # Alice is typing the answer
+    told: list[ChangeSet] = []
+    bob.on_changed(told.append)  # Bob's change set, as the server's live updates bring it
+    row = next(r for r in clarifications.clarifications(bob) if r.id == question_id)
+    loaded = clarifications.question_loaded(row)
+    form = clarifications.QuestionForm("Is there a page limit?", row.asked_on, loaded.section_ids)
+    clarifications.save_question(bob, question_id, loaded, form)
+    page.update_rows(told[-1])
+    assert page.model.row_at(0).question == "Is there a page limit?"  # the table shows his
+    assert page.answer.toPlainText() == "25 pages."  # her typing is still there
+    assert page.question.toPlainText() == "Page limit?"
+    page.answered_on.setText("1/9/2005")
+    page.record_answer()  # merged from what her form loaded: his wording stays
+    now = next(r for r in clarifications.clarifications(bob) if r.id == question_id)
+    assert (now.question, now.answer) == ("Is there a page limit?", "25 pages.")
+    # Deleted by Bob while she types: the typing stays, and Save question adds it again.
+    page.answer.setPlainText("30 pages.")
+    clarifications.delete_question(bob, question_id)
+    page.update_rows(told[-1])
+    assert page.current_id is None and page.answer.toPlainText() == "30 pages."
+    assert "deleted this question" in page.message.text()
+    monkeypatch.setattr(page, "_tell", lambda text: pytest.fail(text))
+    page.save_question()
+    again = clarifications.clarifications(bob)
+    assert [r.question for r in again] == ["Is there a page limit?"]
+    assert page.current_id == again[0].id and page.answer.toPlainText() == "30 pages."
+    page.record_answer()  # and her answer is recorded on it
+    assert clarifications.clarifications(bob)[0].answer == "30 pages."

@@ -50,6 +50,11 @@ def _row_id(row: Row) -> int:
     return row.id
 
 
+def _day(value: object) -> str:
+    """A date as the form's date boxes show it ("" for none)."""
+    return optional_date(value) if isinstance(value, date) else ""
+
+
 class ClarificationsPage(Page):
     title = "Clarifications"
     object_name = "clarificationsPage"
@@ -59,6 +64,8 @@ class ClarificationsPage(Page):
         super().__init__(workspace)
         self.current_id: int | None = None
         self._loaded: clarification_service.QuestionLoaded | None = None
+        #: True while the table changes under a form with unsaved typing (kept as typed).
+        self._keeping_form = False
         self.model: RowTableModel[Row] = RowTableModel(CLARIFICATION_COLUMNS)
         self.table = FilterableTable(self.model, "clarifications", "questions to the department")
         self.table.view.empty_text = (
@@ -179,15 +186,60 @@ class ClarificationsPage(Page):
         self._heads = heads
         outline = section_service.outline_rows(self.workspace, text=False) if renamed else None
         rows = clarification_service.clarifications(self.workspace)
+        # Someone else's save must not wipe what this user is typing: the table shows theirs,
+        # the form keeps the typing, and its save merges from what the form loaded.
+        typing, ticked = self._typing(), self._chosen_sections()
         if outline is not None:
             self._fill_sections(outline)
         before = {row.id: row for row in self.model.rows}
-        self.model.merge_rows(rows, key=_row_id)
+        # The row being typed in may leave the table: the form stays as typed meanwhile.
+        self._keeping_form = typing
+        try:
+            self.model.merge_rows(rows, key=_row_id)
+        finally:
+            self._keeping_form = False
         current = next((row for row in rows if row.id == self.current_id), None)
-        if self.current_id is not None and current is None:
+        if typing:
+            self._tick(ticked)
+            if current is None:
+                self._gone()
+        elif self.current_id is not None and current is None:
             self._show(None)
         elif current is not None and (outline is not None or before.get(current.id) != current):
             self._show(current)
+
+    def _typing(self) -> bool:
+        """The form differs from the question it loaded: the user is typing (or ticking)."""
+        if self._loaded is None:
+            return False
+        values = self._loaded.fields.values
+        shown = (
+            self.question.toPlainText(),
+            self.asked_on.text(),
+            self.answer.toPlainText(),
+            self.answered_on.text(),
+        )
+        loaded = (
+            values["question"],
+            _day(values["asked_on"]),
+            values["answer"],
+            _day(values["answered_on"]),
+        )
+        return shown != loaded or self._chosen_sections() != self._loaded.section_ids
+
+    def _gone(self) -> None:
+        """The question in the form was deleted by someone else: the typing stays, and saving
+        adds it as a new question."""
+        self.current_id, self._loaded = None, None
+        self._keeping_form = True
+        try:
+            self.table.view.clearSelection()  # no row: the form is a new question now
+        finally:
+            self._keeping_form = False
+        self.message.setText(
+            "Someone else deleted this question while you edited it. What you typed is kept: "
+            "Save question adds it again."
+        )
 
     def _after_own_edit(self) -> None:
         """The change set has updated the table; keep the question worked on selected."""
@@ -214,6 +266,8 @@ class ClarificationsPage(Page):
         from PySide6.QtCore import QModelIndex
 
         assert isinstance(current, QModelIndex)
+        if self._keeping_form:
+            return
         row = current.data(ROW_ROLE) if current.isValid() else None
         self._show(row if isinstance(row, clarification_service.ClarificationRow) else None)
 
@@ -225,7 +279,9 @@ class ClarificationsPage(Page):
         self.asked_on.setText(optional_date(row.asked_on) if row else "")
         self.answer.setPlainText(row.answer if row else "")
         self.answered_on.setText(optional_date(row.answered_on) if row else "")
-        chosen = set(row.section_ids) if row else set()
+        self._tick(set(row.section_ids) if row else set())
+
+    def _tick(self, chosen: set[int]) -> None:
         for i in range(self.sections.count()):
             item = self.sections.item(i)
             ticked = int(item.data(Qt.ItemDataRole.UserRole)) in chosen
@@ -269,11 +325,21 @@ class ClarificationsPage(Page):
                 )
             else:
                 self._save(self._form(asked))
-        except (clarification_service.ClarificationError, RowGoneError) as error:
+        except RowGoneError as error:
+            self._gone()
             self._tell(str(error))
             return
+        except clarification_service.ClarificationError as error:
+            self._tell(str(error))
+            return
+        # A new question's row has no answer yet: an answer typed already stays in the form
+        # (one kept from a question deleted meanwhile), for Record answer.
+        answer, answered = self.answer.toPlainText(), self.answered_on.text()
         self.message.setText("Question saved.")
         self._after_own_edit()
+        if answer and not self.answer.toPlainText():
+            self.answer.setPlainText(answer)
+            self.answered_on.setText(answered)
 
     def record_answer(self) -> None:
         try:
@@ -289,7 +355,11 @@ class ClarificationsPage(Page):
                 answered_on=answered,
             )
             saved = self._save(form)
-        except (clarification_service.ClarificationError, RowGoneError) as error:
+        except RowGoneError as error:
+            self._gone()
+            self._tell(str(error))
+            return
+        except clarification_service.ClarificationError as error:
             self._tell(str(error))
             return
         self.message.setText(
