@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from crmbid_desktop.domain.text_merge import merge_texts
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -68,3 +71,35 @@ def merge_fields(
                 continue
         clashes.append(FieldClash(name, base, wanted, saved))
     return FieldMerge(writes, tuple(clashes), tuple(merged))
+
+
+def merge_sets(
+    loaded: Collection[_T], mine: Collection[_T], theirs: Collection[_T]
+) -> frozenset[_T]:
+    """A set (a question's ticked sections) both sides changed: mine added and removed over
+    theirs. What I added is in, what I removed is out, and what others added or removed since I
+    loaded stands; a set never conflicts (adding twice or removing twice agree)."""
+    base, wanted = set(loaded), set(mine)
+    return frozenset((set(theirs) - (base - wanted)) | (wanted - base))
+
+
+def merge_link(
+    loaded: Mapping[str, object], mine: Mapping[str, object], theirs: Mapping[str, object]
+) -> FieldMerge:
+    """A tick in the criteria matrix with its note (`linked`, `note`), saved by two people.
+
+    Ticks and notes merge as fields (the note by paragraph), with two conflicts of their own:
+    my untick against their change to the note, and my change to the note against their
+    untick. Either way one of us wanted the link gone and the other worked on it, so the
+    user chooses; a field "linked" clash then stands for the whole link.
+    """
+    was, wanted, now = bool(loaded["linked"]), bool(mine["linked"]), bool(theirs["linked"])
+    note_loaded = loaded["note"]
+    if was and now and not wanted and theirs["note"] != note_loaded:
+        return FieldMerge(clashes=(FieldClash("linked", True, False, True),))
+    if was and wanted and not now and mine["note"] != note_loaded:
+        return FieldMerge(clashes=(FieldClash("linked", True, True, False),))
+    if not wanted:
+        return FieldMerge({"linked": False} if now and was else {})
+    # An unticked link's note is "": ticking it leaves a note someone else saved as it is.
+    return merge_fields(loaded, mine, theirs, texts=("note",))

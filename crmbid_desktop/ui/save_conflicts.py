@@ -37,6 +37,8 @@ SETTLED_WORDS = {
 
 
 def _shown(value: object) -> str:
+    if isinstance(value, bool):  # a tick
+        return "yes" if value else "no"
     return "(empty)" if value in (None, "") else str(value)
 
 
@@ -164,7 +166,7 @@ class SaveConflictDialog(QDialog):
 
 
 def settle(
-    parent: QWidget,
+    parent: QWidget | None,
     result: SaveResult,
     save_again: Callable[[Loaded, dict[str, object]], SaveResult],
     *,

@@ -35,11 +35,15 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from crmbid_desktop.services.bid.bid_template import create_bid
+from crmbid_desktop.services.bid.versioned import Loaded
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import criteria as criteria_service
 from crmbid_desktop.services.registers import partners as partner_service
 from crmbid_desktop.services.registers import planning, products, risks
 from crmbid_desktop.services.registers import sections as section_service
+
+#: What an unticked cell of the criteria matrix shows, for a tick saved over it.
+UNTICKED = Loaded(0, {"linked": False, "note": ""})
 
 WORDS = [
     "the",
@@ -241,7 +245,7 @@ def _fill(workspace: Workspace, scale: int, letter_kb: int, home: Path) -> dict[
         section_service.save_body(workspace, section_id, text_of(limit, n), now=later)
         section_service.add_comment(workspace, section_id, "Check the figures with finance.")
         for criterion in criteria[n % len(criteria) : n % len(criteria) + 2]:
-            criteria_service.set_link(workspace, section_id, criterion.id, True, "")
+            criteria_service.save_link(workspace, section_id, criterion.id, UNTICKED, True)
 
     # Tasks: the template's, then chains of 13 per copy, owned by councils, tied to sections.
     start = date(2005, 8, 1)

@@ -68,9 +68,10 @@ def test_timed_milestone_in_london_time_and_edits_raise_the_sequence(workspace: 
     assert start.utcoffset() == timedelta(hours=1)  # British Summer Time
     assert b"BEGIN:VTIMEZONE" in build_calendar(workspace)
 
-    planning.update_milestone(
+    planning.save_milestone_fields(
         workspace,
         milestone_id,
+        planning.load_milestone(workspace, milestone_id),
         MilestoneInput("Meet ODPM in London", date(2005, 8, 11), time(14, 30), "meeting"),
     )
     second = _events(build_calendar(workspace))[event_uid(uuid)]

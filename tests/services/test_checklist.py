@@ -9,6 +9,7 @@ from pathlib import Path
 
 from crmbid_desktop.domain.word_meter import meter_level
 from crmbid_desktop.domain.wordcount import SECTION_WORDS
+from crmbid_desktop.services.bid.versioned import Loaded
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import clarifications, planning, section_saves
 from crmbid_desktop.services.registers import criteria as criteria_service
@@ -18,6 +19,8 @@ from crmbid_desktop.services.views import dashboard
 from crmbid_desktop.services.views.checklist import BidChecklist, checklist_for
 
 TODAY = date(2005, 8, 15)
+#: What an unticked cell of the criteria matrix shows, for a tick saved over it.
+UNTICKED = Loaded(0, {"linked": False, "note": ""})
 
 
 def _afresh(workspace: Workspace) -> BidChecklist:
@@ -69,8 +72,10 @@ def test_every_kind_of_write_leaves_the_checklist_as_a_fresh_read_would(
         workspace, leeds.id, partner_service.PartnerFields("Leeds City Council (lead)"), []
     )
     criterion = criteria_service.criteria(workspace)[0]
-    criteria_service.set_link(workspace, added, criterion.id, True, "")
-    criteria_service.update_criterion(workspace, criterion.id, description="What ODPM wants")
+    criteria_service.save_link(workspace, added, criterion.id, UNTICKED, True)
+    criteria_service.save_criterion_field(
+        workspace, criterion.id, criterion.loaded("description"), "description", "What ODPM wants"
+    )
     fresh = _afresh(workspace)
     assert checklist.preflight(TODAY) == fresh.preflight(TODAY)
     assert checklist.sections() == fresh.sections()
@@ -125,8 +130,8 @@ def test_the_word_export_and_the_pages_get_the_same_preflight_facts(
     # A criterion nobody addresses, then one addressed by two sections.
     lone = criteria_service.add_criterion(workspace, "Value for money", 1000)
     criterion = criteria_service.criteria(workspace)[0]
-    criteria_service.set_link(workspace, ids[1], criterion.id, True, "")
-    criteria_service.set_link(workspace, child, criterion.id, True, "")
+    criteria_service.save_link(workspace, ids[1], criterion.id, UNTICKED, True)
+    criteria_service.save_link(workspace, child, criterion.id, UNTICKED, True)
     # A council with a letter of support, one withdrawn; an unanswered clarification.
     councils = partner_service.partner_rows(workspace)
     letter = tmp_path / "letter.pdf"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -46,8 +47,16 @@ def test_answer_sends_approved_sections_back_with_a_note(workspace: Workspace) -
         date(2005, 8, 30),
         {funding.id, governance.id},
     )
-    sent = svc.record_answer(workspace, qid, "Yes, if the core stays free.", date(2005, 9, 1))
-    assert sent == ["8"]
+    answer = svc.QuestionForm(
+        "May the owner charge councils for premium products?",
+        date(2005, 8, 30),
+        frozenset({funding.id, governance.id}),
+        "Yes, if the core stays free.",
+        date(2005, 9, 1),
+    )
+    loaded = svc.question_loaded(svc.clarifications(workspace)[0])
+    sent = svc.save_question(workspace, qid, loaded, answer)
+    assert sent.sent_back == ("8",) and sent.result.written == ("answer", "answered_on")
     after = {row.id: row for row in _sections(workspace)}
     assert after[funding.id].status == READY_FOR_REVIEW
     assert after[governance.id].status == DRAFTING  # only approved sections go back
@@ -57,7 +66,7 @@ def test_answer_sends_approved_sections_back_with_a_note(workspace: Workspace) -
     assert "Thu 1 Sep 2005" in notes[-1].text and "premium products" in notes[-1].text
     assert logged.answer == "Yes, if the core stays free." and logged.section_labels == "8, 9"
     with pytest.raises(svc.ClarificationError, match="Write the department's answer"):
-        svc.record_answer(workspace, qid, " ", date(2005, 9, 1))
+        svc.save_question(workspace, qid, loaded, replace(answer, answer=" "))
 
 
 def test_page_logs_a_question_and_records_its_answer(

@@ -296,3 +296,51 @@ def test_the_budget_is_the_lead_s_and_a_partner_s_typing_is_refused_with_the_wor
         f"Only the lead ({LEAD}) may change the budget.\n\nNothing of this change was saved."
     )
     assert budget.read_budget(leeds).table == before
+
+
+def test_milestones_criteria_and_questions_are_the_lead_s_and_their_saves_say_so(
+    qtbot: QtBot, team: TeamBid, leeds: Workspace, app_paths: AppPaths
+) -> None:
+    """The versioned saves of issue 22 are refused with the words, not taken for a row that
+    was deleted (the server hides a row this login may not change from FOR UPDATE)."""
+    from datetime import date
+
+    from PySide6.QtCore import Qt
+
+    from crmbid_desktop.services.bid.errors import RefusedEditError
+    from crmbid_desktop.services.registers import clarifications, criteria, planning
+    from crmbid_desktop.ui.pages.criteria_page import TITLE, CriteriaPage
+
+    it = open_workspace(team.it_url, app_paths, user="IT")
+    try:
+        question_id = clarifications.add_question(it, "Page limit?", date(2005, 8, 30), set())
+    finally:
+        it.close()
+    refusal = "Only the lead ({}) may change {}.\n\nNothing of this change was saved."
+    milestone = planning.plan_view(leeds, date(2005, 8, 15)).milestones[0]
+    with pytest.raises(RefusedEditError) as refused:
+        planning.save_milestone_fields(
+            leeds,
+            milestone.id,
+            planning.load_milestone(leeds, milestone.id),
+            planning.MilestoneInput("Moved by Leeds", milestone.due_on),
+        )
+    assert str(refused.value) == refusal.format(LEAD, "the milestones")
+    row = next(r for r in clarifications.clarifications(leeds) if r.id == question_id)
+    loaded = clarifications.question_loaded(row)
+    with pytest.raises(RefusedEditError) as refused:
+        clarifications.save_question(
+            leeds,
+            question_id,
+            loaded,
+            clarifications.QuestionForm("Word limit?", row.asked_on, loaded.section_ids),
+        )
+    assert str(refused.value) == refusal.format(LEAD, "the clarification questions")
+    # From the Criteria page: the refusal is not swallowed as a bad value, so the window's
+    # handler shows it in the "Not yours to change" box (test above).
+    page = CriteriaPage(leeds)
+    qtbot.addWidget(page)
+    with pytest.raises(RefusedEditError) as refused:
+        page.model.setData(page.model.index(0, TITLE), "Renamed by Leeds", Qt.ItemDataRole.EditRole)
+    assert str(refused.value) == refusal.format(LEAD, "the evaluation criteria")
+    assert criteria.criteria(leeds)[0].title != "Renamed by Leeds"

@@ -228,3 +228,20 @@ def _conflict(clash: FieldClash, who: str) -> Conflict:
 def as_values(fields: Any) -> dict[str, object]:
     """A frozen fields dataclass as the field → value mapping saves compare."""
     return dict(dataclasses.asdict(fields))
+
+
+def add_unless_added(session: Session, row: Any) -> bool:
+    """Add `row` (a link: a pair of ids the schema holds once) under a savepoint, inside an edit.
+
+    False, with nothing added and the edit still usable, when someone else added the same link
+    at the same moment: on a server their transaction commits first and the unique index then
+    refuses ours. The caller reads their row and merges with it.
+    """
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return False
+    return True

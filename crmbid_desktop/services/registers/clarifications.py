@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from crmbid_desktop.domain.concurrent_edits import merge_sets
 from crmbid_desktop.domain.dates import format_date
 from crmbid_desktop.domain.section_workflow import status_after_clarification
+from crmbid_desktop.services.bid import versioned
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import sections as section_service
 from crmbid_desktop.store.models import Clarification, ClarificationSection, Comment, Section
@@ -32,6 +36,8 @@ class ClarificationRow:
     answered_on: date | None
     section_ids: tuple[int, ...]
     section_labels: str
+    #: The row's version when read: a form showing the row saves over it (`question_loaded`).
+    version: int = 0
 
 
 def clarifications(workspace: Workspace) -> list[ClarificationRow]:
@@ -84,6 +90,7 @@ def _clarifications(
                 c.answered_on,
                 ids,
                 ", ".join(labels.get(s, "?") for s in ids),
+                int(c.row_version),
             )
         )
     return rows
@@ -126,79 +133,185 @@ def add_question(
         return row.id
 
 
-def update_question(
-    workspace: Workspace,
-    clarification_id: int,
-    question: str,
-    asked_on: date | None,
-    section_ids: set[int],
-) -> None:
-    question = question.strip()
+#: The question's own columns its form edits (its sections are rows of their own).
+QUESTION_FIELDS = ("question", "asked_on", "answer", "answered_on")
+#: The form's words for them, for the dialog that settles a conflict.
+QUESTION_LABELS = {
+    "question": "Question",
+    "asked_on": "Asked on",
+    "answer": "Answer",
+    "answered_on": "Answered on",
+}
+#: Long texts, merged by paragraph when two people changed them.
+QUESTION_TEXTS = ("question", "answer")
+
+
+@dataclass(frozen=True)
+class QuestionLoaded:
+    """What the question's form loaded: its row's version and fields, and the sections ticked."""
+
+    fields: versioned.Loaded
+    section_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
+class QuestionForm:
+    """What the user wants saved; `answer` None when only the question is saved."""
+
+    question: str
+    asked_on: date | None
+    section_ids: frozenset[int]
+    answer: str | None = None
+    answered_on: date | None = None
+
+
+@dataclass(frozen=True)
+class QuestionSaved:
+    """A question's save: fields written and conflicts, and the sections sent back to review."""
+
+    result: versioned.SaveResult
+    sent_back: tuple[str, ...] = ()
+
+
+def question_loaded(row: ClarificationRow) -> QuestionLoaded:
+    """What a form showing `row` has loaded (the row was read with its version)."""
+    values = {name: getattr(row, name) for name in QUESTION_FIELDS}
+    return QuestionLoaded(versioned.Loaded(row.version, values), frozenset(row.section_ids))
+
+
+def save_question(
+    workspace: Workspace, clarification_id: int, loaded: QuestionLoaded, form: QuestionForm
+) -> QuestionSaved:
+    """Save the question's form over what it `loaded`, merged with others' saves since.
+
+    Only the fields the user changed are written (question and answer merged by paragraph);
+    the ticked sections merge as a set: mine added and removed, others' additions and removals
+    kept. With an answer, approved sections it affects go back to review with a note saying
+    why. Real conflicts come back unwritten, naming who made the other change.
+    """
+    question = form.question.strip()
     if not question:
         raise ClarificationError("Write the question put to the department.")
-    with workspace.reading() as session:
-        uuid = _get(session, clarification_id).uuid
-    with workspace.edit(
-        f"Changed the question: {question[:60]}",
-        action="edit",
-        entity="clarification",
-        entity_uuid=uuid,
-    ) as session:
-        row = _get(session, clarification_id)
-        row.question = question
-        row.asked_on = asked_on
-        _set_sections(session, clarification_id, section_ids)
+    mine: dict[str, object] = {"question": question, "asked_on": form.asked_on}
+    if form.answer is not None:
+        answer = form.answer.strip()
+        if not answer:
+            raise ClarificationError("Write the department's answer before recording it.")
+        mine.update(answer=answer, answered_on=form.answered_on)
+    sent_back: list[str] = []
 
-
-def record_answer(
-    workspace: Workspace, clarification_id: int, answer: str, answered_on: date
-) -> list[str]:
-    """Store the answer; approved sections it affects go back to review with a note saying why.
-
-    Returns the labels of the sections sent back.
-    """
-    answer = answer.strip()
-    if not answer:
-        raise ClarificationError("Write the department's answer before recording it.")
-    with workspace.reading() as session:
-        row = next((r for r in _clarifications(session) if r.id == clarification_id), None)
-        if row is None:
-            raise ClarificationError("That question no longer exists (it may have been deleted).")
-        infos = {info.id: info for info in section_service.outline(session, text=False)}
-    sent_back = [
-        infos[sid]
-        for sid in row.section_ids
-        if sid in infos and status_after_clarification(infos[sid].status)
-    ]
-    summary = f"Recorded the department's answer of {format_date(answered_on)}: {row.question[:50]}"
-    if sent_back:
-        summary += "; back to review: " + ", ".join(info.label for info in sent_back)
-    with workspace.edit(
-        summary, action="answer", entity="clarification", entity_uuid=row.uuid
-    ) as session:
-        clarification = _get(session, clarification_id)
-        clarification.answer = answer
-        clarification.answered_on = answered_on
-        for info in sent_back:
-            section = session.get(Section, info.id)
-            assert section is not None
-            new_status = status_after_clarification(section.status)
-            if new_status is None:
-                continue
-            section.status = new_status
-            # An open comment: the section cannot be approved again until someone reads it.
-            session.add(
-                Comment(
-                    section_id=section.id,
-                    author=CLARIFICATION_AUTHOR,
-                    text=(
-                        f"Sent back from approved to {new_status}: the department's answer of "
-                        f"{format_date(answered_on)} to the question '{row.question}' affects "
-                        f"this section. Answer: {answer}"
-                    ),
+    def apply(session: Session, row: Any, writes: Mapping[str, object]) -> None:
+        for name, value in writes.items():
+            setattr(row, name, value)
+        _merge_sections(session, clarification_id, loaded.section_ids, form.section_ids)
+        if "answer" in writes or "answered_on" in writes:
+            sent_back.extend(_send_back(session, row))
+            if sent_back:
+                workspace.reword_edit(
+                    session, describe(writes) + "; back to review: " + ", ".join(sent_back)
                 )
+
+    def describe(writes: Mapping[str, object]) -> str:
+        if "answer" in writes or "answered_on" in writes:
+            answered = writes.get("answered_on", form.answered_on)
+            on = f" of {format_date(answered)}" if isinstance(answered, date) else ""
+            return f"Recorded the department's answer{on}: {question[:50]}"
+        return f"Changed the question: {question[:60]}"
+
+    result = versioned.save_fields(
+        workspace,
+        Clarification,
+        clarification_id,
+        loaded.fields,
+        mine,
+        describe=describe,
+        entity="clarification",
+        texts=QUESTION_TEXTS,
+        apply=apply,
+        gone=(
+            "That question was deleted by someone else while you edited it. What you typed is "
+            "still in the form: save it as a new question, or undo the deletion."
+        ),
+    )
+    if not result.written and form.section_ids != loaded.section_ids:
+        # Only the ticks changed: they are rows of their own, merged as one edit.
+        with workspace.reading() as session:
+            uuid = _get(session, clarification_id).uuid
+        with workspace.edit(
+            f"Changed the sections the question affects: {question[:50]}",
+            action="edit",
+            entity="clarification",
+            entity_uuid=uuid,
+        ) as session:
+            _merge_sections(session, clarification_id, loaded.section_ids, form.section_ids)
+    return QuestionSaved(result, tuple(sent_back))
+
+
+def _merge_sections(
+    session: Session, clarification_id: int, loaded: frozenset[int], mine: frozenset[int]
+) -> None:
+    """Tick and untick what this user did since `loaded`; others' ticks since then stand."""
+    if loaded == mine:
+        return
+    current = set(
+        session.scalars(
+            select(ClarificationSection.section_id).where(
+                ClarificationSection.clarification_id == clarification_id
             )
-    return [info.label for info in sent_back]
+        )
+    )
+    wanted = merge_sets(loaded, mine, current)
+    if current - wanted:
+        session.execute(
+            delete(ClarificationSection).where(
+                ClarificationSection.clarification_id == clarification_id,
+                ClarificationSection.section_id.in_(current - wanted),
+            )
+        )
+    for section_id in sorted(wanted - current):
+        if session.get(Section, section_id) is None:
+            raise ClarificationError(
+                "One of the sections you ticked was deleted by someone else meanwhile: untick "
+                "it (or undo the deletion) and save again."
+            )
+        # Someone ticking the same section at the same moment is no error: it is ticked.
+        versioned.add_unless_added(
+            session, ClarificationSection(clarification_id=clarification_id, section_id=section_id)
+        )
+
+
+def _send_back(session: Session, row: Clarification) -> list[str]:
+    """Approved sections the answer affects go back to review, each with an open comment saying
+    why; their labels."""
+    linked = set(
+        session.scalars(
+            select(ClarificationSection.section_id).where(
+                ClarificationSection.clarification_id == row.id
+            )
+        )
+    )
+    labels = []
+    for info in section_service.outline(session, text=False):
+        new_status = status_after_clarification(info.status) if info.id in linked else None
+        section = session.get(Section, info.id) if new_status is not None else None
+        if section is None or new_status is None:
+            continue
+        section.status = new_status
+        answered = format_date(row.answered_on) if row.answered_on else "(no date)"
+        # An open comment: the section cannot be approved again until someone reads it.
+        session.add(
+            Comment(
+                section_id=section.id,
+                author=CLARIFICATION_AUTHOR,
+                text=(
+                    f"Sent back from approved to {new_status}: the department's answer of "
+                    f"{answered} to the question '{row.question}' affects "
+                    f"this section. Answer: {row.answer}"
+                ),
+            )
+        )
+        labels.append(info.label)
+    return labels
 
 
 def delete_question(workspace: Workspace, clarification_id: int) -> None:

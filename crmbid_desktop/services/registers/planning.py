@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, time
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,6 +26,7 @@ from crmbid_desktop.domain.task_rules import MILESTONE_KINDS as MILESTONE_KINDS
 from crmbid_desktop.domain.task_rules import TASK_PRIORITIES as TASK_PRIORITIES
 from crmbid_desktop.domain.task_rules import TASK_STATUSES as TASK_STATUSES
 from crmbid_desktop.domain.working_days import WorkingCalendar
+from crmbid_desktop.services.bid import versioned
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.store.models import Bid, Milestone, Partner, Section, Task, TaskDependency
 
@@ -191,20 +193,49 @@ def add_milestone(workspace: Workspace, data: MilestoneInput) -> int:
     return milestone.id
 
 
-def update_milestone(workspace: Workspace, milestone_id: int, data: MilestoneInput) -> int:
-    """Change a milestone; anchored tasks follow a new date. Returns how many tasks moved."""
+#: The milestone's columns its dialog edits, in the order of `MilestoneInput`.
+MILESTONE_FIELDS = tuple(f.name for f in fields(MilestoneInput))
+
+
+def load_milestone(workspace: Workspace, milestone_id: int) -> versioned.Loaded:
+    """The milestone's row version and fields, for its dialog to keep until it saves."""
+    return versioned.load(workspace, Milestone, milestone_id, MILESTONE_FIELDS)
+
+
+def save_milestone_fields(
+    workspace: Workspace, milestone_id: int, loaded: versioned.Loaded, data: MilestoneInput
+) -> versioned.SaveResult:
+    """Save the milestone's dialog over what it `loaded`: only the fields its user changed,
+    merged with others' saves since (notes by paragraph); real conflicts come back unwritten.
+    Tasks anchored to the milestone follow a new date in the same edit."""
     _check_milestone(data)
-    moved = 0
-    with workspace.edit(
-        f"Changed milestone “{data.title.strip()}”", action="edit", entity="milestone"
-    ) as session:
-        milestone = _get(session, Milestone, milestone_id, "milestone")
-        _fill_milestone(milestone, data)
-        for task in session.scalars(select(Task).where(Task.milestone_id == milestone_id)):
-            before = (task.start_on, task.due_on)
-            _apply_anchor(session, task)
-            moved += (task.start_on, task.due_on) != before
-    return moved
+    data = replace(data, title=data.title.strip())
+
+    def apply(session: Session, row: Any, writes: Mapping[str, object]) -> None:
+        current = {name: getattr(row, name) for name in MILESTONE_FIELDS}
+        _fill_milestone(row, MilestoneInput(**{**current, **writes}))
+        if "due_on" in writes:
+            for task in session.scalars(select(Task).where(Task.milestone_id == milestone_id)):
+                _apply_anchor(session, task)
+
+    def describe(writes: Mapping[str, object]) -> str:
+        return f"Changed milestone “{writes.get('title', loaded.values.get('title', data.title))}”"
+
+    return versioned.save_fields(
+        workspace,
+        Milestone,
+        milestone_id,
+        loaded,
+        versioned.as_values(data),
+        describe=describe,
+        entity="milestone",
+        texts=("notes",),
+        apply=apply,
+        gone=(
+            f"The milestone “{data.title}” was deleted by someone else while you edited it. "
+            "What you typed is still in the dialog: add it again, or undo the deletion."
+        ),
+    )
 
 
 def delete_milestone(workspace: Workspace, milestone_id: int) -> None:

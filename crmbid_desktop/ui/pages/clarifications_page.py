@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import Qt
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from crmbid_desktop.domain.dates import optional_date, parse_date
 from crmbid_desktop.services.bid.changes import ChangeSet
+from crmbid_desktop.services.bid.versioned import Loaded, RowGoneError, SaveResult
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import clarifications as clarification_service
 from crmbid_desktop.services.registers import sections as section_service
@@ -44,6 +46,15 @@ CLARIFICATION_COLUMNS: list[Column[Row]] = [
 ]
 
 
+def _row_id(row: Row) -> int:
+    return row.id
+
+
+def _day(value: object) -> str:
+    """A date as the form's date boxes show it ("" for none)."""
+    return optional_date(value) if isinstance(value, date) else ""
+
+
 class ClarificationsPage(Page):
     title = "Clarifications"
     object_name = "clarificationsPage"
@@ -52,6 +63,9 @@ class ClarificationsPage(Page):
     def __init__(self, workspace: Workspace) -> None:
         super().__init__(workspace)
         self.current_id: int | None = None
+        self._loaded: clarification_service.QuestionLoaded | None = None
+        #: True while the table changes under a form with unsaved typing (kept as typed).
+        self._keeping_form = False
         self.model: RowTableModel[Row] = RowTableModel(CLARIFICATION_COLUMNS)
         self.table = FilterableTable(self.model, "clarifications", "questions to the department")
         self.table.view.empty_text = (
@@ -172,15 +186,60 @@ class ClarificationsPage(Page):
         self._heads = heads
         outline = section_service.outline_rows(self.workspace, text=False) if renamed else None
         rows = clarification_service.clarifications(self.workspace)
+        # Someone else's save must not wipe what this user is typing: the table shows theirs,
+        # the form keeps the typing, and its save merges from what the form loaded.
+        typing, ticked = self._typing(), self._chosen_sections()
         if outline is not None:
             self._fill_sections(outline)
         before = {row.id: row for row in self.model.rows}
-        self.model.merge_rows(rows, key=lambda row: row.id)
+        # The row being typed in may leave the table: the form stays as typed meanwhile.
+        self._keeping_form = typing
+        try:
+            self.model.merge_rows(rows, key=_row_id)
+        finally:
+            self._keeping_form = False
         current = next((row for row in rows if row.id == self.current_id), None)
-        if self.current_id is not None and current is None:
+        if typing:
+            self._tick(ticked)
+            if current is None:
+                self._gone()
+        elif self.current_id is not None and current is None:
             self._show(None)
         elif current is not None and (outline is not None or before.get(current.id) != current):
             self._show(current)
+
+    def _typing(self) -> bool:
+        """The form differs from the question it loaded: the user is typing (or ticking)."""
+        if self._loaded is None:
+            return False
+        values = self._loaded.fields.values
+        shown = (
+            self.question.toPlainText(),
+            self.asked_on.text(),
+            self.answer.toPlainText(),
+            self.answered_on.text(),
+        )
+        loaded = (
+            values["question"],
+            _day(values["asked_on"]),
+            values["answer"],
+            _day(values["answered_on"]),
+        )
+        return shown != loaded or self._chosen_sections() != self._loaded.section_ids
+
+    def _gone(self) -> None:
+        """The question in the form was deleted by someone else: the typing stays, and saving
+        adds it as a new question."""
+        self.current_id, self._loaded = None, None
+        self._keeping_form = True
+        try:
+            self.table.view.clearSelection()  # no row: the form is a new question now
+        finally:
+            self._keeping_form = False
+        self.message.setText(
+            "Someone else deleted this question while you edited it. What you typed is kept: "
+            "Save question adds it again."
+        )
 
     def _after_own_edit(self) -> None:
         """The change set has updated the table; keep the question worked on selected."""
@@ -207,16 +266,22 @@ class ClarificationsPage(Page):
         from PySide6.QtCore import QModelIndex
 
         assert isinstance(current, QModelIndex)
+        if self._keeping_form:
+            return
         row = current.data(ROW_ROLE) if current.isValid() else None
         self._show(row if isinstance(row, clarification_service.ClarificationRow) else None)
 
     def _show(self, row: Row | None) -> None:
         self.current_id = row.id if row else None
+        # What the form loaded: its save writes only what the user changed since (issue 22).
+        self._loaded = clarification_service.question_loaded(row) if row else None
         self.question.setPlainText(row.question if row else "")
         self.asked_on.setText(optional_date(row.asked_on) if row else "")
         self.answer.setPlainText(row.answer if row else "")
         self.answered_on.setText(optional_date(row.answered_on) if row else "")
-        chosen = set(row.section_ids) if row else set()
+        self._tick(set(row.section_ids) if row else set())
+
+    def _tick(self, chosen: set[int]) -> None:
         for i in range(self.sections.count()):
             item = self.sections.item(i)
             ticked = int(item.data(Qt.ItemDataRole.UserRole)) in chosen
@@ -259,18 +324,22 @@ class ClarificationsPage(Page):
                     self.workspace, self.question.toPlainText(), asked, self._chosen_sections()
                 )
             else:
-                clarification_service.update_question(
-                    self.workspace,
-                    self.current_id,
-                    self.question.toPlainText(),
-                    asked,
-                    self._chosen_sections(),
-                )
+                self._save(self._form(asked))
+        except RowGoneError as error:
+            self._gone()
+            self._tell(str(error))
+            return
         except clarification_service.ClarificationError as error:
             self._tell(str(error))
             return
+        # A new question's row has no answer yet: an answer typed already stays in the form
+        # (one kept from a question deleted meanwhile), for Record answer.
+        answer, answered = self.answer.toPlainText(), self.answered_on.text()
         self.message.setText("Question saved.")
         self._after_own_edit()
+        if answer and not self.answer.toPlainText():
+            self.answer.setPlainText(answer)
+            self.answered_on.setText(answered)
 
     def record_answer(self) -> None:
         try:
@@ -280,28 +349,71 @@ class ClarificationsPage(Page):
                     "Choose (or save) the question the answer belongs to first."
                 )
             # The ticks and wording on screen are what the answer is recorded against.
-            clarification_service.update_question(
-                self.workspace,
-                self.current_id,
-                self.question.toPlainText(),
-                self._date(self.asked_on, "Asked on"),
-                self._chosen_sections(),
+            form = replace(
+                self._form(self._date(self.asked_on, "Asked on")),
+                answer=self.answer.toPlainText(),
+                answered_on=answered,
             )
-            sent_back = clarification_service.record_answer(
-                self.workspace, self.current_id, self.answer.toPlainText(), answered
-            )
+            saved = self._save(form)
+        except RowGoneError as error:
+            self._gone()
+            self._tell(str(error))
+            return
         except clarification_service.ClarificationError as error:
             self._tell(str(error))
             return
         self.message.setText(
             "Answer recorded."
             + (
-                f" Sent back to ready for review: section {', '.join(sent_back)}."
-                if sent_back
+                f" Sent back to ready for review: section {', '.join(saved.sent_back)}."
+                if saved.sent_back
                 else " No approved section was affected."
             )
         )
         self._after_own_edit()
+
+    def _form(self, asked: date | None) -> clarification_service.QuestionForm:
+        return clarification_service.QuestionForm(
+            self.question.toPlainText(), asked, frozenset(self._chosen_sections())
+        )
+
+    def _save(
+        self, form: clarification_service.QuestionForm
+    ) -> clarification_service.QuestionSaved:
+        """Save the shown question over what the form loaded, merged with others' saves since;
+        a field both changed asks keep mine or theirs."""
+        from crmbid_desktop.ui.save_conflicts import settle
+
+        assert self.current_id is not None
+        question_id = self.current_id
+        # What the form showed; a question just added is as its row in the table says.
+        loaded = self._loaded or clarification_service.question_loaded(
+            next(row for row in self.model.rows if row.id == question_id)
+        )
+        saved = clarification_service.save_question(self.workspace, question_id, loaded, form)
+
+        def save_again(base: Loaded, chosen: dict[str, object]) -> SaveResult:
+            # Theirs everywhere but the fields kept as mine; the ticks were merged already.
+            again = replace(form, **{**base.values, **chosen})  # type: ignore[arg-type]
+            loaded = clarification_service.QuestionLoaded(base, form.section_ids)
+            nonlocal saved
+            saved = clarification_service.save_question(self.workspace, question_id, loaded, again)
+            return saved.result
+
+        settle(
+            self,
+            saved.result,
+            save_again,
+            labels=clarification_service.QUESTION_LABELS,
+            what="the question",
+            texts=clarification_service.QUESTION_TEXTS,
+        )
+        # The question as saved now (others' changes merged in, or theirs kept): the table and
+        # the form show it, and the next save starts from it.
+        rows = clarification_service.clarifications(self.workspace)
+        self.model.merge_rows(rows, key=_row_id)
+        self._show(next((row for row in rows if row.id == question_id), None))
+        return saved
 
     def delete_current(self) -> None:
         if self.current_id is None:

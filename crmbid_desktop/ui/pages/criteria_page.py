@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -31,12 +33,14 @@ from PySide6.QtWidgets import (
 from crmbid_desktop.domain.coverage import FULL_WEIGHT_BP, parse_weight
 from crmbid_desktop.domain.percentages import format_percent
 from crmbid_desktop.services.bid.changes import ChangeSet
+from crmbid_desktop.services.bid.versioned import Loaded, RowGoneError, SaveResult
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import criteria as criteria_service
 from crmbid_desktop.services.views.checklist import checklist_for, written_sections
 from crmbid_desktop.ui.colours import background_colour, text_colour, text_style
 from crmbid_desktop.ui.pages.base import Page
 from crmbid_desktop.ui.pages.word_counting import words_counted
+from crmbid_desktop.ui.save_conflicts import settle
 from crmbid_desktop.ui.widgets import name_widget
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -44,6 +48,8 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 GAP_BACKGROUND = "danger"
 GAP_TEXT = "danger"
 TITLE, WEIGHT, DESCRIPTION = range(3)
+#: The criterion's field each column of the table edits.
+COLUMN_FIELDS = ("title", "weight_bp", "description")
 
 
 class CriteriaModel(QAbstractTableModel):
@@ -56,6 +62,10 @@ class CriteriaModel(QAbstractTableModel):
         super().__init__()
         self.workspace = workspace
         self.rows: list[criteria_service.CriterionInfo] = []
+        #: (criterion id, column) -> what the cell showed when its editor opened.
+        self._began: dict[tuple[int, int], Loaded] = {}
+        #: The window a conflict's dialog opens over (the page).
+        self.dialog_parent: QWidget | None = None
 
     def set_rows(self, rows: list[criteria_service.CriterionInfo]) -> None:
         self.beginResetModel()
@@ -123,36 +133,75 @@ class CriteriaModel(QAbstractTableModel):
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
+    def begin_edit(self, index: AnyIndex) -> None:
+        """A cell's editor opens: note what it shows (and the row's version) for its save."""
+        row = self.rows[index.row()]
+        self._began[(row.id, index.column())] = row.loaded(COLUMN_FIELDS[index.column()])
+
     def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid() or role != Qt.ItemDataRole.EditRole:
             return False
         row = self.rows[index.row()]
-        text = str(value)
+        column = COLUMN_FIELDS[index.column()]
+        # Saved over what the cell showed when editing began: another user's save since to
+        # another cell of the row stands; to this one, the user chooses whose to keep.
+        loaded = self._began.pop((row.id, index.column()), None) or row.loaded(column)
         try:
-            if index.column() == TITLE:
-                saved = criteria_service.update_criterion(self.workspace, row.id, title=text)
-            elif index.column() == WEIGHT:
-                saved = criteria_service.update_criterion(
-                    self.workspace, row.id, weight_bp=parse_weight(text)
+            wanted = parse_weight(str(value)) if index.column() == WEIGHT else str(value)
+            saved = [
+                criteria_service.save_criterion_field(
+                    self.workspace, row.id, loaded, column, wanted
                 )
-            else:
-                saved = criteria_service.update_criterion(self.workspace, row.id, description=text)
-        except ValueError as error:
+            ]
+
+            def save_again(base: Loaded, chosen: dict[str, object]) -> SaveResult:
+                saved.append(
+                    criteria_service.save_criterion_field(
+                        self.workspace, row.id, base, column, chosen[column]
+                    )
+                )
+                return saved[-1].result
+
+            settle(
+                self.dialog_parent,
+                saved[0].result,
+                save_again,
+                labels=criteria_service.CRITERION_LABELS,
+                what=f"the criterion '{row.title}'",
+                texts=("description",),
+            )
+        except (ValueError, RowGoneError) as error:
             self.problem.emit(f"Criterion '{row.title}': {error}")
             return False
         # The one criterion saved, as saved: no other row is read or redrawn.
-        self.rows[index.row()] = saved
+        self.rows[index.row()] = saved[-1].row
         self.dataChanged.emit(self.index(index.row(), TITLE), self.index(index.row(), DESCRIPTION))
         return True
+
+
+class CellEditStart(QStyledItemDelegate):
+    """Tells the criteria table when a cell's editor opens, so its save merges from there."""
+
+    def createEditor(
+        self, parent: QWidget, option: QStyleOptionViewItem, index: AnyIndex
+    ) -> QWidget:
+        model = index.model()
+        if isinstance(model, CriteriaModel):
+            model.begin_edit(index)
+        return super().createEditor(parent, option, index)
 
 
 class MatrixModel(QAbstractTableModel):
     """Sections (rows) against criteria (columns); ticked where a section addresses a criterion."""
 
+    problem = Signal(str)
+
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.workspace = workspace
         self.matrix: criteria_service.Matrix | None = None
+        #: The window a conflict's dialog opens over (the page).
+        self.dialog_parent: QWidget | None = None
 
     def set_matrix(self, matrix: criteria_service.Matrix) -> None:
         self.beginResetModel()
@@ -243,18 +292,49 @@ class MatrixModel(QAbstractTableModel):
     def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if self.matrix is None or not index.isValid() or role != Qt.ItemDataRole.CheckStateRole:
             return False
-        section_id, criterion_id = self._key(index)
         linked = Qt.CheckState(value) == Qt.CheckState.Checked
-        note = self.matrix.links.get((section_id, criterion_id), "")
-        criteria_service.set_link(self.workspace, section_id, criterion_id, linked, note)
-        self.reload()
+        shown = self.shown(index)
+        self._save_link(index, shown, linked, str(shown.values["note"]))
         return True
 
-    def set_note(self, index: AnyIndex, note: str) -> None:
+    def shown(self, index: AnyIndex) -> Loaded:
+        """What the cell shows (tick, note, the tick's version), for a save over it."""
+        assert self.matrix is not None
+        return self.matrix.shown(*self._key(index))
+
+    def set_note(self, index: AnyIndex, note: str, shown: Loaded) -> None:
+        """Save the note typed for the cell over the note it showed when the typing began."""
         if self.matrix is None or not index.isValid():
             return
+        self._save_link(index, shown, True, note)
+
+    def _save_link(self, index: AnyIndex, shown: Loaded, linked: bool, note: str) -> None:
+        assert self.matrix is not None
         section_id, criterion_id = self._key(index)
-        criteria_service.set_link(self.workspace, section_id, criterion_id, True, note.strip())
+        section = self.matrix.sections[index.row()]
+        criterion = self.matrix.criteria[index.column()]
+
+        def save(base: Loaded, linked: bool, note: str) -> SaveResult:
+            return criteria_service.save_link(
+                self.workspace, section_id, criterion_id, base, linked, note
+            )
+
+        def save_again(base: Loaded, chosen: dict[str, object]) -> SaveResult:
+            # Kept as mine: my tick (with my note) or my untick, or the note as settled.
+            keep = bool(chosen.get("linked", base.values["linked"]))
+            return save(base, keep, str(chosen.get("note", note if keep else "")))
+
+        try:
+            settle(
+                self.dialog_parent,
+                save(shown, linked, note),
+                save_again,
+                labels=criteria_service.LINK_LABELS,
+                what=f"the tick of {section.number} {section.title} against '{criterion.title}'",
+                texts=("note",),
+            )
+        except (ValueError, RowGoneError) as error:
+            self.problem.emit(str(error))
         self.reload()
 
     def reload(self, matrix: criteria_service.Matrix | None = None) -> None:
@@ -288,11 +368,13 @@ class CriteriaPage(Page):
         super().__init__(workspace)
         self.model = CriteriaModel(workspace)
         self.model.problem.connect(lambda text: self._tell(text))
+        self.model.dialog_parent = self
         self.model.dataChanged.connect(self._criteria_edited)
         self.table = QTableView()
         name_widget(self.table, "criteriaTable", "Evaluation criteria and their weights")
         self.table.setTabKeyNavigation(False)  # arrows move between cells; Tab leaves
         self.table.setModel(self.model)
+        self.table.setItemDelegate(CellEditStart(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
@@ -326,6 +408,10 @@ class CriteriaPage(Page):
         upper_layout.addLayout(row)
 
         self.matrix_model = MatrixModel(workspace)
+        self.matrix_model.dialog_parent = self
+        self.matrix_model.problem.connect(lambda text: self._tell_matrix(text))
+        #: What the note's cell showed when it was chosen: the note's save merges from it.
+        self._note_shown: Loaded | None = None
         self.matrix_view = QTableView()
         name_widget(self.matrix_view, "criteriaMatrix", "Matrix of sections against criteria")
         self.matrix_view.setTabKeyNavigation(False)  # arrows move between cells; Tab leaves
@@ -485,15 +571,21 @@ class CriteriaPage(Page):
         )
         self.note_edit.setEnabled(bool(ticked) and not self.workspace.read_only)
         self.note_edit.setText(self.matrix_model.data(current) or "" if ticked else "")
+        self._note_shown = self.matrix_model.shown(current) if ticked else None
 
     def _note_edited(self) -> None:
         current = self.matrix_view.currentIndex()
         changed = (self.matrix_model.data(current) or "") != self.note_edit.text().strip()
         if current.isValid() and self.note_edit.isEnabled() and changed:
-            self.matrix_model.set_note(current, self.note_edit.text())
+            shown = self._note_shown or self.matrix_model.shown(current)
+            self.matrix_model.set_note(current, self.note_edit.text(), shown)
+            self._note_shown = self.matrix_model.shown(current)
 
     def _tell(self, text: str) -> None:
         QMessageBox.warning(self, "Criterion not changed", text)
+
+    def _tell_matrix(self, text: str) -> None:
+        QMessageBox.warning(self, "Matrix not changed", text)
 
     def _confirm(self, title: str, text: str) -> bool:
         answer = QMessageBox.question(self, title, text)

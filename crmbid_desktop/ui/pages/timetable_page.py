@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -48,6 +49,9 @@ from crmbid_desktop.ui.timetable.gantt import (
 from crmbid_desktop.ui.timetable.milestones_view import MilestonesView
 from crmbid_desktop.ui.timetable.tasks_view import TasksView
 from crmbid_desktop.ui.widgets import name_widget, select_row_by_id
+
+#: A dialog's values (MilestoneInput, TaskInput): a frozen dataclass of the row's fields.
+Form = TypeVar("Form")
 
 #: What a refused edit can raise; the message is shown to the user as it is.
 EDIT_ERRORS = (PlanningError, DependencyCycleError, BidFileError, RowGoneError)
@@ -272,17 +276,56 @@ class TimetablePage(Page):
         assert self.plan is not None
         row = next(m for m in self.plan.milestones if m.id == milestone_id)
         old = planning.milestone_input(row)
-        saved: list[MilestoneInput] = []
+        # The row version the dialog opened at: its save writes only what the user changed,
+        # merged with anyone's save since; a field both changed asks keep mine or theirs.
+        loaded = [planning.load_milestone(self.workspace, milestone_id)]
+
+        def save(data: MilestoneInput) -> None:
+            result = planning.save_milestone_fields(self.workspace, milestone_id, loaded[0], data)
+            loaded[0] = self._settled(
+                result,
+                data,
+                lambda base, mine: planning.save_milestone_fields(
+                    self.workspace, milestone_id, base, mine
+                ),
+                fields=planning.MILESTONE_FIELDS,
+                what=f"the milestone “{old.title}”",
+                texts=("notes",),
+            ).now
 
         def submit(data: object) -> str | None:
             assert isinstance(data, MilestoneInput)
-            saved.append(data)
-            return self._attempt(
-                lambda: planning.update_milestone(self.workspace, milestone_id, data)
-            )
+            return self._attempt(lambda: save(data))
 
         dialog = MilestoneDialog(self, self.calendar, submit, old)
         dialog.exec()
+
+    def _settled(
+        self,
+        result: SaveResult,
+        data: Form,
+        save: Callable[[Loaded, Form], SaveResult],
+        *,
+        fields: Sequence[str],
+        what: str,
+        texts: Sequence[str],
+    ) -> SaveResult:
+        """A dialog's save with conflicts: ask keep mine or theirs per field, and save the
+        fields kept as mine over the version the conflict was seen at (theirs elsewhere)."""
+        from crmbid_desktop.ui.save_conflicts import settle
+
+        def save_again(base: Loaded, chosen: dict[str, object]) -> SaveResult:
+            theirs = replace(data, **base.values)  # type: ignore[type-var]
+            return save(base, replace(theirs, **chosen))  # type: ignore[type-var]
+
+        return settle(
+            self,
+            result,
+            save_again,
+            labels={name: name.replace("_", " ").capitalize() for name in fields},
+            what=what,
+            texts=texts,
+        )
 
     def delete_milestone(self, milestone_id: int) -> None:
         self.run_edit(lambda: planning.delete_milestone(self.workspace, milestone_id))
@@ -306,8 +349,6 @@ class TimetablePage(Page):
         saved: list[TaskInput] = []
 
         def save(data: TaskInput) -> None:
-            from crmbid_desktop.ui.save_conflicts import settle
-
             result = task_saves.save_task_fields(
                 self.workspace,
                 task_id,
@@ -315,25 +356,14 @@ class TimetablePage(Page):
                 data,
                 predecessors_changed=data.predecessor_ids != old.predecessor_ids,
             )
-
-            def save_again(base: Loaded, chosen: dict[str, object]) -> SaveResult:
-                theirs = replace(data, **base.values)  # type: ignore[arg-type]
-                return task_saves.save_task_fields(
-                    self.workspace,
-                    task_id,
-                    base,
-                    replace(theirs, **chosen),  # type: ignore[arg-type]
-                )
-
-            result = settle(
-                self,
+            loaded[0] = self._settled(
                 result,
-                save_again,
-                labels={n: n.replace("_", " ").capitalize() for n in task_saves.TASK_FIELDS},
+                data,
+                lambda base, mine: task_saves.save_task_fields(self.workspace, task_id, base, mine),
+                fields=task_saves.TASK_FIELDS,
                 what=f"the task “{data.title}”",
                 texts=("description",),
-            )
-            loaded[0] = result.now
+            ).now
 
         def submit(data: object) -> str | None:
             assert isinstance(data, TaskInput)
