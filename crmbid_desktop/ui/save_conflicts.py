@@ -52,6 +52,7 @@ class SaveConflictDialog(QDialog):
         *,
         what: str,
         texts: Sequence[str] = (),
+        shown: Mapping[str, Callable[[object], str]] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -61,6 +62,9 @@ class SaveConflictDialog(QDialog):
         self.conflicts = list(conflicts)
         self.labels = dict(labels)
         self.texts = set(texts)
+        #: How a field's stored value reads (a weight stored in hundredths of a percent as
+        #: "12.5%"); any other field as it is.
+        self.shown = dict(shown or {})
         #: field -> (choice, value to save); a field settled "theirs" is left as saved.
         self.settled: dict[str, tuple[str, object]] = {}
         people = sorted({c.who for c in self.conflicts})
@@ -126,7 +130,8 @@ class SaveConflictDialog(QDialog):
                 str(conflict.mine or ""), str(conflict.theirs or ""), merged, header=header
             )
         else:
-            self.panel.show_values(_shown(conflict.mine), _shown(conflict.theirs), header=header)
+            show = self.shown.get(conflict.field, _shown)
+            self.panel.show_values(show(conflict.mine), show(conflict.theirs), header=header)
 
     def _settle(self, choice: str, text: str) -> None:
         conflict = self._conflict()
@@ -173,11 +178,14 @@ def settle(
     labels: Mapping[str, str],
     what: str,
     texts: Sequence[str] = (),
+    shown: Mapping[str, Callable[[object], str]] | None = None,
 ) -> SaveResult:
     """Ask about `result`'s conflicts until none is left; `save_again(loaded, chosen)` writes the
     fields kept as mine over the version the conflict was seen at. Theirs kept: `result` as is."""
     while result.conflicts:
-        dialog = SaveConflictDialog(result.conflicts, labels, what=what, texts=texts, parent=parent)
+        dialog = SaveConflictDialog(
+            result.conflicts, labels, what=what, texts=texts, shown=shown, parent=parent
+        )
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         chosen = dialog.to_save() if accepted else {}
         if not chosen:

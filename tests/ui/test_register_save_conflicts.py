@@ -231,6 +231,30 @@ def test_a_criteria_cell_both_changed_asks_and_keep_theirs_lands(
     assert criteria_page.model.index(0, TITLE).data() == "Reach (Bob)"
 
 
+def test_a_weight_both_changed_reads_as_percentages_in_the_dialog(
+    qtbot: QtBot,
+    criteria_page: CriteriaPage,
+    bob: Workspace,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    shown = criteria_page.model.rows[0]
+    read: list[tuple[str, str]] = []
+
+    def keep_mine(dialog: SaveConflictDialog) -> None:
+        read.append((dialog.panel.ours.toPlainText(), dialog.panel.theirs.toPlainText()))
+        dialog.keep("weight_bp", mine=True)
+        dialog.accept()
+
+    seen = _answer_conflicts(monkeypatch, keep_mine)
+    editor = _type_in_cell(qtbot, criteria_page, WEIGHT, "30")
+    criteria.save_criterion_field(bob, shown.id, shown.loaded("weight_bp"), "weight_bp", 1250)
+    _enter(qtbot, criteria_page, editor)
+    assert len(seen) == 1
+    # Stored in hundredths of a percent, shown as the page shows a weight.
+    assert read == [("30%", "12.5%")]
+    assert next(c for c in criteria.criteria(bob) if c.id == shown.id).weight_bp == 3000
+
+
 def _ticked_cell(page: CriteriaPage) -> tuple[Any, tuple[int, int]]:
     """The first ticked cell of the matrix (ticked by the test when the template has none)."""
     model = page.matrix_model

@@ -170,7 +170,7 @@ def add_criterion(workspace: Workspace, title: str, weight_bp: int = 0) -> int:
 #: The words for a criterion's fields, for the dialog that settles a conflict.
 CRITERION_LABELS = {
     "title": "Title",
-    "weight_bp": "Weight (hundredths of a percent)",
+    "weight_bp": "Weight",
     "description": "Description",
 }
 

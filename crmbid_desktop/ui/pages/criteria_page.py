@@ -169,6 +169,7 @@ class CriteriaModel(QAbstractTableModel):
                 labels=criteria_service.CRITERION_LABELS,
                 what=f"the criterion '{row.title}'",
                 texts=("description",),
+                shown={"weight_bp": lambda value: format_percent(int(str(value)))},
             )
         except (ValueError, RowGoneError) as error:
             self.problem.emit(f"Criterion '{row.title}': {error}")
