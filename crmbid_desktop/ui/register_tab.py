@@ -156,6 +156,11 @@ class RegisterTab(QWidget, Generic[F, R]):
         shows something of another table, or a bid setting)."""
         return changes.touches("bid")
 
+    def rows_showing(self, changes: ChangeSet) -> frozenset[str]:
+        """The uuids of this register's rows that show something of another table's rows that
+        `changes` names (a product's owner renamed): read again with the rows it names."""
+        return frozenset()
+
     def show_saved_row(self, row: R) -> None:
         """The saved row is shown in place, without reloading the form."""
         self.model.replace_row(row)
@@ -190,16 +195,18 @@ class RegisterTab(QWidget, Generic[F, R]):
         (an undo, an import), never while the user is typing in it."""
         self.follow_changes(changes)
         entity = self.register.entity
-        if not changes.touches(entity) and not self.reads_every_row(changes):
+        every = self.reads_every_row(changes)
+        showing = frozenset() if every else self.rows_showing(changes)
+        if not changes.touches(entity) and not every and not showing:
             return
-        if self.reads_every_row(changes):
+        if every:
             self._all_rows = self.register.rows(self.workspace)
             self.rows_read()
             rows = self.shown(self._all_rows)
             self.model.merge_rows(rows, key=lambda row: row.id)
         else:
             # Only the rows the change set names are read: a large register stays quick.
-            fresh = self.register.rows(self.workspace, changes.rows(entity))
+            fresh = self.register.rows(self.workspace, changes.rows(entity) | showing)
             gone = changes.removed_from(entity)
             removed = {row.id for row in self._all_rows if row.uuid in gone}
             by_id = {row.id: row for row in self._all_rows if row.id not in removed}

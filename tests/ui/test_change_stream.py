@@ -21,7 +21,8 @@ from sqlalchemy import select
 
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import partners as partner_service
-from crmbid_desktop.services.registers import planning
+from crmbid_desktop.services.registers import planning, products
+from crmbid_desktop.services.registers.products import ProductFields
 from crmbid_desktop.store.models import Partner, Task
 from crmbid_desktop.ui.main_window import PAGES, MainWindow
 from crmbid_desktop.ui.pages.base import Page
@@ -153,6 +154,40 @@ def test_renaming_a_council_shows_on_every_page_without_a_reload(
     assert "Leeds City Council (lead authority)" not in owners
     assert partners.form.name_edit.text() == "Leeds City Council"
     assert "Leeds City Council (lead authority)" not in shown_text(_page(window, "sectionsPage"))
+    _no_reloads(counted)
+
+
+def test_a_council_renamed_reads_again_only_the_products_it_owns(
+    main_window: MainWindow,
+    workspace: Workspace,
+    counted: dict[str, int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    leeds, wakefield = (row.id for row in partner_service.partner_rows(workspace)[:2])
+    owned = products.PRODUCTS.add(workspace, ProductFields("Leeds's form", owner_partner_id=leeds))
+    products.PRODUCTS.add(workspace, ProductFields("Wakefield's form", owner_partner_id=wakefield))
+    _go(main_window, "sustainabilityPage")
+    _go(main_window, "partnersPage")
+    read: list[Any] = []
+    real_rows = products.PRODUCTS.rows
+
+    def rows(workspace: Workspace, uuids: Any = None) -> Any:
+        read.append(None if uuids is None else set(uuids))
+        return real_rows(workspace, uuids)
+
+    monkeypatch.setattr(products.PRODUCTS, "rows", rows)
+    partners = _page(main_window, "partnersPage")
+    partners.form.name_edit.setText("Leeds City Council (lead authority)")
+    partners.form.name_edit.textEdited.emit("Leeds City Council (lead authority)")
+    partners.form.name_edit.editingFinished.emit()
+    # Only the product Leeds owns was read again (not the whole register), and it shows the
+    # new name.
+    owned_uuid = next(r.uuid for r in real_rows(workspace) if r.id == owned)
+    assert read == [{owned_uuid}]
+    tab = _page(main_window, "sustainabilityPage").products
+    shown = {row.name: row.owner_name for row in tab.model.rows}
+    assert shown["Leeds's form"] == "Leeds City Council (lead authority)"
+    assert shown["Wakefield's form"] != "Leeds City Council (lead authority)"
     _no_reloads(counted)
 
 

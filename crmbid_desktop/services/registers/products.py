@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any
@@ -93,6 +93,16 @@ class ProductsRegister(Register[ProductFields, ProductRow]):
     def describe_change(self, session: Session, old: ProductFields, new: ProductFields) -> str:
         owners = {partner.id: partner.name for partner in session.scalars(select(Partner))}
         return describe_change(old, new, owners)
+
+    def owned_by(self, workspace: Workspace, partner_uuids: Collection[str]) -> frozenset[str]:
+        """The uuids of the products these councils own (whose rows show their names)."""
+        with workspace.reading() as session:
+            found = session.scalars(
+                select(Product.uuid)
+                .join(Partner, Product.owner_partner_id == Partner.id)
+                .where(Partner.uuid.in_(list(partner_uuids)))
+            )
+            return frozenset(str(uuid) for uuid in found)
 
 
 PRODUCTS = ProductsRegister()

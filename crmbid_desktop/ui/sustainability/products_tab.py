@@ -182,8 +182,14 @@ class ProductsTab(RegisterTab[ProductFields, ProductRow]):
             forms.select_data(self.owner_box, current_owner)
 
     def reads_every_row(self, changes: ChangeSet) -> bool:
-        # A council renamed or removed changes the owner shown on any product.
-        return changes.touches("bid", "partner")
+        # A council removed takes its products' owner with it (rare: read them all).
+        return changes.touches("bid") or bool(changes.removed_from("partner"))
+
+    def rows_showing(self, changes: ChangeSet) -> frozenset[str]:
+        # A council renamed changes the owner shown on its own products, and no others.
+        if not changes.changed_in("partner"):
+            return frozenset()
+        return products.PRODUCTS.owned_by(self.workspace, changes.changed_in("partner"))
 
     def why_not(self, row: ProductRow) -> str:
         owner = row.fields.owner_partner_id
