@@ -51,6 +51,7 @@ class SaveConflictDialog(QDialog):
         what: str,
         texts: Sequence[str] = (),
         parent: QWidget | None = None,
+        shown: Callable[[object], str] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("saveConflictDialog")
@@ -59,6 +60,8 @@ class SaveConflictDialog(QDialog):
         self.conflicts = list(conflicts)
         self.labels = dict(labels)
         self.texts = set(texts)
+        #: How a value that is not text reads (money in pounds, not pence).
+        self.shown = shown or _shown
         #: field -> (choice, value to save); a field settled "theirs" is left as saved.
         self.settled: dict[str, tuple[str, object]] = {}
         people = sorted({c.who for c in self.conflicts})
@@ -124,7 +127,9 @@ class SaveConflictDialog(QDialog):
                 str(conflict.mine or ""), str(conflict.theirs or ""), merged, header=header
             )
         else:
-            self.panel.show_values(_shown(conflict.mine), _shown(conflict.theirs), header=header)
+            self.panel.show_values(
+                self.shown(conflict.mine), self.shown(conflict.theirs), header=header
+            )
 
     def _settle(self, choice: str, text: str) -> None:
         conflict = self._conflict()
@@ -156,7 +161,7 @@ class SaveConflictDialog(QDialog):
 
     def reject(self) -> None:
         # Keeping theirs everywhere: my text goes to the clipboard, so nothing typed is lost.
-        mine = "\n\n".join(_shown(c.mine) for c in self.conflicts)
+        mine = "\n\n".join(self.shown(c.mine) for c in self.conflicts)
         clipboard = QApplication.clipboard()
         if clipboard is not None:
             clipboard.setText(mine)
@@ -171,11 +176,14 @@ def settle(
     labels: Mapping[str, str],
     what: str,
     texts: Sequence[str] = (),
+    shown: Callable[[object], str] | None = None,
 ) -> SaveResult:
     """Ask about `result`'s conflicts until none is left; `save_again(loaded, chosen)` writes the
     fields kept as mine over the version the conflict was seen at. Theirs kept: `result` as is."""
     while result.conflicts:
-        dialog = SaveConflictDialog(result.conflicts, labels, what=what, texts=texts, parent=parent)
+        dialog = SaveConflictDialog(
+            result.conflicts, labels, what=what, texts=texts, parent=parent, shown=shown
+        )
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         chosen = dialog.to_save() if accepted else {}
         if not chosen:

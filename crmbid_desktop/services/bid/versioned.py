@@ -228,3 +228,12 @@ def _conflict(clash: FieldClash, who: str) -> Conflict:
 def as_values(fields: Any) -> dict[str, object]:
     """A frozen fields dataclass as the field → value mapping saves compare."""
     return dict(dataclasses.asdict(fields))
+
+
+class Unwritten(Exception):
+    """Raised inside an edit to roll it back: nothing of the save is written, `result` says why
+    (the conflicts left for the user, or the value already saved)."""
+
+    def __init__(self, result: SaveResult) -> None:
+        super().__init__("nothing written")
+        self.result = result
