@@ -181,12 +181,25 @@ def settle(
     """Ask about `result`'s conflicts until none is left; `save_again(loaded, chosen)` writes the
     fields kept as mine over the version the conflict was seen at. Theirs kept: `result` as is."""
     while result.conflicts:
-        dialog = SaveConflictDialog(
-            result.conflicts, labels, what=what, texts=texts, parent=parent, shown=shown
-        )
-        accepted = dialog.exec() == QDialog.DialogCode.Accepted
-        chosen = dialog.to_save() if accepted else {}
+        chosen = ask(parent, result.conflicts, labels, what=what, texts=texts, shown=shown)
         if not chosen:
             return result
         result = save_again(Loaded(result.now.version, {**result.now.values}), chosen)
     return result
+
+
+def ask(
+    parent: QWidget,
+    conflicts: Sequence[Conflict],
+    labels: Mapping[str, str],
+    *,
+    what: str,
+    texts: Sequence[str] = (),
+    shown: Callable[[object], str] | None = None,
+) -> dict[str, object]:
+    """Show the dialog once: the fields kept as mine and their values (empty: theirs kept)."""
+    dialog = SaveConflictDialog(
+        conflicts, labels, what=what, texts=texts, parent=parent, shown=shown
+    )
+    accepted = dialog.exec() == QDialog.DialogCode.Accepted
+    return dialog.to_save() if accepted else {}

@@ -18,6 +18,7 @@ from crmbid_desktop.services.bid.rights import edit_rights
 from crmbid_desktop.services.bid.workspace import RecordedEdit, Workspace
 from crmbid_desktop.services.registers import budget, partners, section_saves, sections
 from crmbid_desktop.store.models import ChangeLogEntry, Contact, Partner, Section, Task
+from tests.helpers import partner_saves
 from tests.helpers.pg_server import TestServer
 from tests.helpers.team_bid import LEAD, LEEDS, NEWHAM, TeamBid, team_bid
 
@@ -113,7 +114,7 @@ def test_the_register_rows_and_the_lead_only_tables(team: TeamBid, app_paths: Ap
         )
         # Its own council's details and contacts: yes; another council's: no.
         own = partners.partner_detail(leeds, team.partner_ids[LEEDS])
-        partners.save_partner(
+        partner_saves.save_partner(
             leeds,
             team.partner_ids[LEEDS],
             replace(own.row.fields, notes="Leeds's own notes"),
@@ -123,7 +124,7 @@ def test_the_register_rows_and_the_lead_only_tables(team: TeamBid, app_paths: Ap
             assert session.scalar(select(Contact.name)) == "Alice Smith"
         newham = partners.partner_detail(leeds, team.partner_ids[NEWHAM])
         with pytest.raises(RefusedEditError) as refused:
-            partners.save_partner(
+            partner_saves.save_partner(
                 leeds, team.partner_ids[NEWHAM], replace(newham.row.fields, notes="Leeds was here")
             )
         assert refused.value.reason == (
@@ -307,7 +308,9 @@ def test_a_bid_moved_to_a_server_gets_councils_afterwards(
                 leeds_id = session.scalar(select(Partner.id).where(Partner.name == LEEDS))
             detail = partners.partner_detail(newham, leeds_id or 0)
             with pytest.raises(RefusedEditError) as refused:
-                partners.save_partner(newham, leeds_id or 0, replace(detail.row.fields, notes="x"))
+                partner_saves.save_partner(
+                    newham, leeds_id or 0, replace(detail.row.fields, notes="x")
+                )
             assert refused.value.reason == f"Only the lead ({LEEDS}) may change {LEEDS}'s details."
         finally:
             newham.close()

@@ -16,8 +16,11 @@ from crmbid_desktop.services.bid import bid_details
 from crmbid_desktop.services.bid.bid_files import open_workspace
 from crmbid_desktop.services.bid.versioned import SaveResult
 from crmbid_desktop.services.bid.workspace import Workspace
-from crmbid_desktop.services.registers import budget
+from crmbid_desktop.services.registers import budget, partners
+from crmbid_desktop.services.registers import partner_contacts as contacts
+from crmbid_desktop.services.registers.partners import ContactFields
 from crmbid_desktop.store.models import BudgetAmount, BudgetLine, new_uuid
+from tests.helpers import partner_saves
 
 ALICE = "Alice Smith (Leeds)"
 BOB = "Bob Jones (Wakefield)"
@@ -223,3 +226,147 @@ def test_the_bids_details_merge_field_by_field(pair) -> None:
         ALICE,
     )
     assert bid_details.read(bob).reference == "CRM/2005/1"
+
+
+# -- a council's contacts ----------------------------------------------------------------------
+
+
+def _council_with_two_contacts(workspace: Workspace) -> int:
+    leeds = partners.partner_rows(workspace)[0]
+    partner_saves.save_partner(
+        workspace,
+        leeds.id,
+        leeds.fields,
+        [
+            ContactFields("Jane Doe", "Head of CRM", "jane@leeds.gov.uk"),
+            ContactFields("Raj Patel", "Finance", "raj@leeds.gov.uk"),
+        ],
+    )
+    return leeds.id
+
+
+def _contacts(workspace: Workspace, partner_id: int) -> dict[str, ContactFields]:
+    return {c.name: c for c in partners.partner_detail(workspace, partner_id).contacts}
+
+
+def _edited(form: contacts.LoadedContacts, name: str, **change: str) -> list[ContactFields]:
+    """The form's contacts with the one called `name` changed as typed."""
+    return [replace(c, **change) if c.name == name else c for c in form.contacts()]
+
+
+def test_a_contact_added_and_another_edited_meanwhile_are_both_kept(pair) -> None:
+    alice, bob = pair
+    leeds = _council_with_two_contacts(alice)
+    alice_form = contacts.load_contacts(alice, leeds)
+    bob_form = contacts.load_contacts(bob, leeds)
+    added = contacts.save_contacts(
+        alice, leeds, alice_form, [*alice_form.contacts(), ContactFields("Ann Lee", "Comms")]
+    )
+    assert added.clean and added.written == ("added Ann Lee",)
+    edited = contacts.save_contacts(
+        bob, leeds, bob_form, _edited(bob_form, "Raj Patel", phone="0113 222 4444")
+    )
+    assert edited.clean and edited.written == ("changed Raj Patel's phone",)
+    assert (
+        edited.summary == "Changed partner Leeds City Council's contacts: changed Raj Patel's phone"
+    )
+    saved = _contacts(alice, leeds)
+    assert set(saved) == {"Jane Doe", "Raj Patel", "Ann Lee"}  # Ann, added by Alice, stays
+    assert saved["Raj Patel"].phone == "0113 222 4444"
+    assert [c.name for c in edited.now.contacts()] == ["Jane Doe", "Raj Patel", "Ann Lee"]
+
+
+def test_the_same_email_changed_by_both_is_a_conflict_naming_who(pair) -> None:
+    alice, bob = pair
+    leeds = _council_with_two_contacts(alice)
+    alice_form = contacts.load_contacts(alice, leeds)
+    bob_form = contacts.load_contacts(bob, leeds)
+    contacts.save_contacts(bob, leeds, bob_form, _edited(bob_form, "Jane Doe", email="jd@bob.uk"))
+    mine = _edited(alice_form, "Jane Doe", email="jane.doe@leeds.gov.uk", phone="0113 222 4441")
+    clash = contacts.save_contacts(alice, leeds, alice_form, mine)
+    [conflict] = clash.conflicts
+    assert (conflict.mine, conflict.theirs, conflict.who) == (
+        "jane.doe@leeds.gov.uk",
+        "jd@bob.uk",
+        BOB,
+    )
+    assert clash.labels[conflict.field] == "Contact Jane Doe: email"
+    assert clash.written == ("changed Jane Doe's phone",)  # her other change went in
+    saved = _contacts(bob, leeds)["Jane Doe"]
+    assert (saved.email, saved.phone) == ("jd@bob.uk", "0113 222 4441")
+
+
+def test_keep_mine_is_merged_again_when_a_third_save_came_meanwhile(pair) -> None:
+    alice, bob = pair
+    leeds = _council_with_two_contacts(alice)
+    alice_form = contacts.load_contacts(alice, leeds)
+    bob_form = contacts.load_contacts(bob, leeds)
+    contacts.save_contacts(bob, leeds, bob_form, _edited(bob_form, "Jane Doe", email="jd@bob.uk"))
+    clash = contacts.save_contacts(
+        alice, leeds, alice_form, _edited(alice_form, "Jane Doe", email="jane@alice.uk")
+    )
+    [conflict] = clash.conflicts
+    # While Alice's dialog is open Bob saves the email again, and Jane's job title.
+    bob_now = contacts.load_contacts(bob, leeds)
+    contacts.save_contacts(
+        bob, leeds, bob_now, _edited(bob_now, "Jane Doe", email="jd2@bob.uk", job_title="Director")
+    )
+    keep_mine = contacts.kept_contacts(clash, {conflict.field: conflict.mine})
+    again = contacts.save_contacts(alice, leeds, clash.now, keep_mine)
+    [second] = again.conflicts  # not written over Bob's newer email unseen
+    assert (second.mine, second.theirs) == ("jane@alice.uk", "jd2@bob.uk")
+    assert _contacts(alice, leeds)["Jane Doe"].email == "jd2@bob.uk"
+    final = contacts.save_contacts(
+        alice, leeds, again.now, contacts.kept_contacts(again, {second.field: second.mine})
+    )
+    assert final.clean
+    jane = _contacts(alice, leeds)["Jane Doe"]
+    assert (jane.email, jane.job_title) == ("jane@alice.uk", "Director")  # Bob's title stands
+
+
+def test_a_contact_deleted_by_one_and_edited_by_the_other_is_a_conflict(pair) -> None:
+    alice, bob = pair
+    leeds = _council_with_two_contacts(alice)
+    alice_form = contacts.load_contacts(alice, leeds)
+    bob_form = contacts.load_contacts(bob, leeds)
+    removed = contacts.save_contacts(
+        bob, leeds, bob_form, [c for c in bob_form.contacts() if c.name != "Raj Patel"]
+    )
+    assert removed.written == ("removed Raj Patel",)
+    clash = contacts.save_contacts(
+        alice, leeds, alice_form, _edited(alice_form, "Raj Patel", phone="0113 222 4449")
+    )
+    [conflict] = clash.conflicts
+    assert conflict.who == BOB and conflict.theirs is None
+    assert clash.labels[conflict.field] == f"Contact Raj Patel: deleted by {BOB}"
+    assert "Raj Patel" not in _contacts(alice, leeds)  # Bob's deletion stands until settled
+    # Keep mine puts Raj back, with Alice's phone.
+    back = contacts.save_contacts(
+        alice, leeds, clash.now, contacts.kept_contacts(clash, {conflict.field: conflict.mine})
+    )
+    assert back.clean and back.written == ("added Raj Patel",)
+    assert _contacts(alice, leeds)["Raj Patel"].phone == "0113 222 4449"
+
+
+def test_removing_a_contact_someone_changed_since_is_a_conflict(pair) -> None:
+    alice, bob = pair
+    leeds = _council_with_two_contacts(alice)
+    alice_form = contacts.load_contacts(alice, leeds)
+    bob_form = contacts.load_contacts(bob, leeds)
+    contacts.save_contacts(
+        bob, leeds, bob_form, _edited(bob_form, "Jane Doe", phone="0113 222 4445")
+    )
+    clash = contacts.save_contacts(
+        alice, leeds, alice_form, [c for c in alice_form.contacts() if c.name != "Jane Doe"]
+    )
+    [conflict] = clash.conflicts
+    assert conflict.mine is None and conflict.who == BOB
+    assert "Jane Doe" in _contacts(alice, leeds)  # not removed over Bob's change unseen
+    gone = contacts.save_contacts(
+        alice, leeds, clash.now, contacts.kept_contacts(clash, {conflict.field: None})
+    )
+    assert gone.written == ("removed Jane Doe",)
+    assert set(_contacts(bob, leeds)) == {"Raj Patel"}
+    # A contact nobody changed is simply removed.
+    raj_gone = contacts.save_contacts(alice, leeds, gone.now, [])
+    assert raj_gone.clean and _contacts(bob, leeds) == {}
