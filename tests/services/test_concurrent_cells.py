@@ -5,15 +5,13 @@ and a council's contacts. Nothing either saves is lost; only a real conflict com
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
 from sqlalchemy import func, select
 
-from crmbid_desktop.paths import AppPaths
 from crmbid_desktop.services.bid import bid_details
-from crmbid_desktop.services.bid.bid_files import open_workspace
 from crmbid_desktop.services.bid.versioned import SaveResult
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import budget, partners
@@ -21,21 +19,10 @@ from crmbid_desktop.services.registers import partner_contacts as contacts
 from crmbid_desktop.services.registers.partners import ContactFields
 from crmbid_desktop.store.models import BudgetAmount, BudgetLine, new_uuid
 from tests.helpers import partner_saves
+from tests.services.test_concurrent_saves import ALICE, BOB
+from tests.services.test_concurrent_saves import pair as pair  # Alice and Bob: the fixture
 
-ALICE = "Alice Smith (Leeds)"
-BOB = "Bob Jones (Wakefield)"
 AMOUNT = budget.AMOUNT
-
-
-@pytest.fixture
-def pair(workspace: Workspace, app_paths: AppPaths) -> Iterator[tuple[Workspace, Workspace]]:
-    """Alice and Bob, each with a Workspace of their own on the same bid (file or server)."""
-    workspace.user = ALICE
-    bob = open_workspace(workspace.place, app_paths, user=BOB)
-    try:
-        yield workspace, bob
-    finally:
-        bob.close()
 
 
 def _amount(workspace: Workspace, source: str, year: int) -> int:
