@@ -29,8 +29,16 @@ from crmbid_desktop.ui.colours import text_style
 from crmbid_desktop.ui.save_conflicts import settle
 from crmbid_desktop.ui.widgets import name_widget, show_dates_as_the_bid_does, tidy_form
 
-#: The details as the conflict dialog names them (the rest read well from their field names).
+#: The details as the conflict dialog names them, in the form's words.
 LABELS = {
+    "title": "Title",
+    "funding_body": "Funding body",
+    "reference": "Reference",
+    "protective_marking": "Protective marking",
+    "contact_name": "Contact name",
+    "contact_title": "Contact job title",
+    "contact_email": "Contact email",
+    "contact_phone": "Contact phone",
     "version_label": "Version",
     "count_table_words": "Words in tables count",
     "expected_products": "Products expected",

@@ -1,28 +1,48 @@
-"""Two windows on one bid, each its own user, on the budget grid and a council's contacts: a save
+"""Two windows on one bid, each its own user, on the budget grid, a council's contacts and the
+bid's details: a save
 over someone else's meanwhile brings up the conflict dialog, Keep mine / Keep theirs land, and
 the other user's change to anything else is kept."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex
 from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from crmbid_desktop.paths import AppPaths
+from crmbid_desktop.services.bid import bid_details
 from crmbid_desktop.services.bid.bid_files import open_workspace
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import budget, partners
 from crmbid_desktop.services.registers.partners import ContactFields
+from crmbid_desktop.ui.bid_details_dialog import BidDetailsDialog
 from crmbid_desktop.ui.pages.partners_page import PartnersPage
 from crmbid_desktop.ui.save_conflicts import SaveConflictDialog
 from crmbid_desktop.ui.sustainability.budget_tab import BudgetTab
 from tests.helpers import partner_saves
 from tests.ui.test_save_conflicts import ALICE, BOB, _answer
 from tests.ui.test_save_conflicts import partner_windows as partner_windows  # the fixture
+
+
+def _answer_or_close(
+    choose: Callable[[SaveConflictDialog], None], seen: list[SaveConflictDialog]
+) -> None:
+    """`_answer` the dialog; one whose check fails is closed (reported), not left open to hang."""
+
+    def settle(dialog: SaveConflictDialog) -> None:
+        try:
+            choose(dialog)
+        except BaseException:
+            dialog.done(QDialog.DialogCode.Rejected)
+            raise
+
+    _answer(settle, seen)
 
 
 @pytest.fixture
@@ -80,7 +100,7 @@ def test_a_budget_cell_saved_meanwhile_asks_and_the_choice_lands(
         dialog.keep(budget.AMOUNT, mine=mine)
         dialog.accept()
 
-    _answer(choose, seen)
+    _answer_or_close(choose, seen)
     assert alice.model.setData(_cell(alice, "Staff", 1), "2,500")  # the same cell: a conflict
     qtbot.waitUntil(lambda: len(seen) == 1)
     wanted = "£2,500.00" if mine else "£2,000.00"
@@ -146,7 +166,7 @@ def test_a_contact_saved_meanwhile_asks_and_the_other_change_is_kept(
         dialog.keep(field, mine=mine)
         dialog.accept()
 
-    _answer(choose, seen)
+    _answer_or_close(choose, seen)
     _type_contact(alice, 0, 2, "jane.doe@leeds.gov.uk")
     qtbot.waitUntil(lambda: len(seen) == 1)
     saved = {c.name: c for c in partners.partner_detail(bob.workspace, alice.current_id).contacts}  # type: ignore[arg-type]
@@ -174,3 +194,37 @@ def test_a_contact_added_in_one_window_stays_when_the_other_saves(
         ("Raj Patel", "Finance Director"),
         ("Ann Lee", "Communications"),
     ]
+
+
+def test_the_bid_details_dialog_merges_and_asks_about_a_clash(
+    qtbot: QtBot, workspace: Workspace, app_paths: AppPaths
+) -> None:
+    workspace.user = ALICE
+    dialog = BidDetailsDialog(workspace)
+    qtbot.addWidget(dialog)
+    bob = open_workspace(workspace.place, app_paths, user=BOB)
+    try:
+        # Bob saves while Alice's dialog is open: a new reference and a phone number.
+        shown = bid_details.read(bob)
+        bid_details.save(bob, replace(shown, reference="BOB/1", contact_phone="0113 222 4444"))
+    finally:
+        bob.close()
+    dialog.reference.setText("ALICE/1")
+    dialog.contact_name.setText("Alice Smith")
+    seen: list[SaveConflictDialog] = []
+
+    def keep_theirs(conflicts: SaveConflictDialog) -> None:
+        assert conflicts.fields.item(0).text() == "Reference: to settle"
+        conflicts.keep("reference", mine=False)
+        conflicts.accept()
+
+    _answer_or_close(keep_theirs, seen)
+    dialog.accept()
+    assert len(seen) == 1 and dialog.result() == QDialog.DialogCode.Accepted
+    saved = bid_details.read(workspace)
+    assert (saved.reference, saved.contact_name, saved.contact_phone) == (
+        "BOB/1",
+        "Alice Smith",
+        "0113 222 4444",  # Bob's phone: Alice's dialog still showed none, and it stands
+    )
+    assert dialog.changed == ["contact_name"]
