@@ -23,9 +23,32 @@ from PySide6.QtWidgets import (
 
 from crmbid_desktop.services.bid import bid_details
 from crmbid_desktop.services.bid.bid_details import BidDetails, BidDetailsError
+from crmbid_desktop.services.bid.errors import RefusedEditError
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.ui.colours import text_style
+from crmbid_desktop.ui.save_conflicts import settle
 from crmbid_desktop.ui.widgets import name_widget, show_dates_as_the_bid_does, tidy_form
+
+#: The details as the conflict dialog names them, in the form's words.
+LABELS = {
+    "title": "Title",
+    "funding_body": "Funding body",
+    "reference": "Reference",
+    "protective_marking": "Protective marking",
+    "contact_name": "Contact name",
+    "contact_title": "Contact job title",
+    "contact_email": "Contact email",
+    "contact_phone": "Contact phone",
+    "version_label": "Version",
+    "count_table_words": "Words in tables count",
+    "expected_products": "Products expected",
+    "letter_recipient_name": "Letter's recipient",
+    "letter_recipient_title": "Recipient's title",
+    "letter_recipient_address": "Letter's address",
+    "letter_date": "Letter's date",
+    "money_whole_pounds": "Money in whole pounds",
+    "use_template_header_footer": "Our header and footer in council templates",
+}
 
 
 class BidDetailsDialog(QDialog):
@@ -37,7 +60,10 @@ class BidDetailsDialog(QDialog):
         self.setWindowTitle("Bid details")
         self.workspace = workspace
         self.changed: list[str] = []
-        details = bid_details.read(workspace)
+        #: The details as the dialog showed them: OK saves only what the user changed from these,
+        #: merged with anyone else's save since.
+        self.loaded = bid_details.load(workspace)
+        details = bid_details.details_of(self.loaded.values)
 
         def line(name: str, label: str, value: str, hint: str = "") -> QLineEdit:
             edit = QLineEdit(value)
@@ -177,8 +203,24 @@ class BidDetailsDialog(QDialog):
 
     def accept(self) -> None:
         try:
-            self.changed = bid_details.save(self.workspace, self.details())
-        except BidDetailsError as error:
-            self.message.setText(str(error))  # the dialog stays open with what was typed
+            result = bid_details.save(self.workspace, self.details(), self.loaded)
+            written = list(result.written)
+            if result.conflicts:
+                result = settle(
+                    self,
+                    result,
+                    # Only the kept fields over the details as saved now: the rest stand.
+                    lambda now, chosen: bid_details.save(
+                        self.workspace, bid_details.details_of({**now.values, **chosen}), now
+                    ),
+                    labels=LABELS,
+                    what="the bid's details",
+                    texts=("letter_recipient_address",),
+                )
+                written += [name for name in result.written if name not in written]
+        except (BidDetailsError, RefusedEditError) as error:
+            # The dialog stays open with what was typed (a refusal: "not yours to change").
+            self.message.setText(str(error))
             return
+        self.changed = written
         super().accept()

@@ -42,6 +42,10 @@ def _shown(value: object) -> str:
     return "(empty)" if value in (None, "") else str(value)
 
 
+#: How stored values read: one function for every field, or one per field (by name).
+Shown = Callable[[object], str] | Mapping[str, Callable[[object], str]]
+
+
 class SaveConflictDialog(QDialog):
     """One row per conflicting field; each settled by Keep mine / Keep theirs (text: also both)."""
 
@@ -52,8 +56,8 @@ class SaveConflictDialog(QDialog):
         *,
         what: str,
         texts: Sequence[str] = (),
-        shown: Mapping[str, Callable[[object], str]] | None = None,
         parent: QWidget | None = None,
+        shown: Shown | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("saveConflictDialog")
@@ -62,9 +66,9 @@ class SaveConflictDialog(QDialog):
         self.conflicts = list(conflicts)
         self.labels = dict(labels)
         self.texts = set(texts)
-        #: How a field's stored value reads (a weight stored in hundredths of a percent as
-        #: "12.5%"); any other field as it is.
-        self.shown = dict(shown or {})
+        #: How a value that is not text reads (money in pounds, not pence; a weight stored in
+        #: hundredths of a percent as "12.5%"): one way for every field, or one per field.
+        self._shown = shown if shown is not None else _shown
         #: field -> (choice, value to save); a field settled "theirs" is left as saved.
         self.settled: dict[str, tuple[str, object]] = {}
         people = sorted({c.who for c in self.conflicts})
@@ -130,7 +134,7 @@ class SaveConflictDialog(QDialog):
                 str(conflict.mine or ""), str(conflict.theirs or ""), merged, header=header
             )
         else:
-            show = self.shown.get(conflict.field, _shown)
+            show = self.shown_for(conflict.field)
             self.panel.show_values(show(conflict.mine), show(conflict.theirs), header=header)
 
     def _settle(self, choice: str, text: str) -> None:
@@ -161,9 +165,15 @@ class SaveConflictDialog(QDialog):
             field: value for field, (choice, value) in self.settled.items() if choice != "theirs"
         }
 
+    def shown_for(self, field: str) -> Callable[[object], str]:
+        """How `field`'s values read in the dialog."""
+        if isinstance(self._shown, Mapping):
+            return self._shown.get(field, _shown)
+        return self._shown
+
     def reject(self) -> None:
         # Keeping theirs everywhere: my text goes to the clipboard, so nothing typed is lost.
-        mine = "\n\n".join(_shown(c.mine) for c in self.conflicts)
+        mine = "\n\n".join(self.shown_for(c.field)(c.mine) for c in self.conflicts)
         clipboard = QApplication.clipboard()
         if clipboard is not None:
             clipboard.setText(mine)
@@ -178,17 +188,30 @@ def settle(
     labels: Mapping[str, str],
     what: str,
     texts: Sequence[str] = (),
-    shown: Mapping[str, Callable[[object], str]] | None = None,
+    shown: Shown | None = None,
 ) -> SaveResult:
     """Ask about `result`'s conflicts until none is left; `save_again(loaded, chosen)` writes the
     fields kept as mine over the version the conflict was seen at. Theirs kept: `result` as is."""
     while result.conflicts:
-        dialog = SaveConflictDialog(
-            result.conflicts, labels, what=what, texts=texts, shown=shown, parent=parent
-        )
-        accepted = dialog.exec() == QDialog.DialogCode.Accepted
-        chosen = dialog.to_save() if accepted else {}
+        chosen = ask(parent, result.conflicts, labels, what=what, texts=texts, shown=shown)
         if not chosen:
             return result
         result = save_again(Loaded(result.now.version, {**result.now.values}), chosen)
     return result
+
+
+def ask(
+    parent: QWidget | None,
+    conflicts: Sequence[Conflict],
+    labels: Mapping[str, str],
+    *,
+    what: str,
+    texts: Sequence[str] = (),
+    shown: Shown | None = None,
+) -> dict[str, object]:
+    """Show the dialog once: the fields kept as mine and their values (empty: theirs kept)."""
+    dialog = SaveConflictDialog(
+        conflicts, labels, what=what, texts=texts, parent=parent, shown=shown
+    )
+    accepted = dialog.exec() == QDialog.DialogCode.Accepted
+    return dialog.to_save() if accepted else {}

@@ -30,6 +30,7 @@ from crmbid_desktop.services.bid.bid_template import create_bid
 from crmbid_desktop.services.bid.changes import ChangeSet
 from crmbid_desktop.services.bid.live import LiveBid
 from crmbid_desktop.services.registers import partners
+from tests.helpers import partner_saves
 from tests.helpers.pg_server import running_server
 
 
@@ -88,7 +89,7 @@ def main() -> None:
         to_page: list[float] = []
         for number in range(args.edits):
             name = f"Leeds City Council {number}"
-            partners.save_partner(alice, row.id, dataclasses.replace(fields, name=name))
+            partner_saves.save_partner(alice, row.id, dataclasses.replace(fields, name=name))
             deadline = time.perf_counter() + 5
             while not any(r.fields.name == name for r in page.model.rows):
                 app.processEvents()

@@ -41,6 +41,7 @@ from crmbid_desktop.services.registers import criteria as criteria_service
 from crmbid_desktop.services.registers import partners as partner_service
 from crmbid_desktop.services.registers import planning, products, risks
 from crmbid_desktop.services.registers import sections as section_service
+from tests.helpers import partner_saves
 
 #: What an unticked cell of the criteria matrix shows, for a tick saved over it.
 UNTICKED = Loaded(0, {"linked": False, "note": ""})
@@ -225,7 +226,7 @@ def _fill(workspace: Workspace, scale: int, letter_kb: int, home: Path) -> dict[
             partner_service.ContactFields(f"Officer {n}-{k}", "Head of customer services")
             for k in range(2)
         ]
-        partner_service.save_partner(workspace, partner_id, detail.row.fields, contacts)
+        partner_saves.save_partner(workspace, partner_id, detail.row.fields, contacts)
         partner_service.add_attachment(workspace, partner_id, letter, received_on=date(2005, 8, 10))
 
     # Sections: the template's, then copies, each filled to its limit with a version and a comment.

@@ -12,12 +12,20 @@ from sqlalchemy import select, text
 
 from crmbid_desktop.cli import run
 from crmbid_desktop.paths import AppPaths
+from crmbid_desktop.services.bid import bid_details
 from crmbid_desktop.services.bid.bid_files import open_workspace
 from crmbid_desktop.services.bid.errors import RefusedEditError
 from crmbid_desktop.services.bid.rights import edit_rights
 from crmbid_desktop.services.bid.workspace import RecordedEdit, Workspace
-from crmbid_desktop.services.registers import budget, partners, section_saves, sections
+from crmbid_desktop.services.registers import (
+    budget,
+    partner_contacts,
+    partners,
+    section_saves,
+    sections,
+)
 from crmbid_desktop.store.models import ChangeLogEntry, Contact, Partner, Section, Task
+from tests.helpers import partner_saves
 from tests.helpers.pg_server import TestServer
 from tests.helpers.team_bid import LEAD, LEEDS, NEWHAM, TeamBid, team_bid
 
@@ -113,7 +121,7 @@ def test_the_register_rows_and_the_lead_only_tables(team: TeamBid, app_paths: Ap
         )
         # Its own council's details and contacts: yes; another council's: no.
         own = partners.partner_detail(leeds, team.partner_ids[LEEDS])
-        partners.save_partner(
+        partner_saves.save_partner(
             leeds,
             team.partner_ids[LEEDS],
             replace(own.row.fields, notes="Leeds's own notes"),
@@ -123,7 +131,7 @@ def test_the_register_rows_and_the_lead_only_tables(team: TeamBid, app_paths: Ap
             assert session.scalar(select(Contact.name)) == "Alice Smith"
         newham = partners.partner_detail(leeds, team.partner_ids[NEWHAM])
         with pytest.raises(RefusedEditError) as refused:
-            partners.save_partner(
+            partner_saves.save_partner(
                 leeds, team.partner_ids[NEWHAM], replace(newham.row.fields, notes="Leeds was here")
             )
         assert refused.value.reason == (
@@ -135,6 +143,29 @@ def test_the_register_rows_and_the_lead_only_tables(team: TeamBid, app_paths: Ap
         with pytest.raises(RefusedEditError) as refused:
             budget.set_amount(leeds, "cost", "staff", 2005, 1_000_00)
         assert refused.value.reason == f"Only the lead ({LEAD}) may change the budget."
+        # The versioned saves the pages make are refused alike, naming who may.
+        own_contacts = partner_contacts.load_contacts(leeds, team.partner_ids[LEEDS])
+        added = partner_contacts.save_contacts(
+            leeds,
+            team.partner_ids[LEEDS],
+            own_contacts,
+            [*own_contacts.contacts(), partners.ContactFields("Bob Lee", "Finance")],
+        )
+        assert added.written == ("added Bob Lee",)
+        theirs = partner_contacts.load_contacts(leeds, team.partner_ids[NEWHAM])
+        with pytest.raises(RefusedEditError) as refused:
+            partner_contacts.save_contacts(
+                leeds, team.partner_ids[NEWHAM], theirs, [partners.ContactFields("Leeds was here")]
+            )
+        assert refused.value.reason == (
+            f"Only {NEWHAM} or the lead ({LEAD}) may add the contacts of {NEWHAM}."
+        )
+        with pytest.raises(RefusedEditError) as refused:
+            budget.set_budget_years(leeds, 2006, 3)
+        assert refused.value.reason == f"Only the lead ({LEAD}) may change the bid's details."
+        with pytest.raises(RefusedEditError) as refused:
+            bid_details.save(leeds, replace(bid_details.read(leeds), reference="LEEDS/1"))
+        assert refused.value.reason == f"Only the lead ({LEAD}) may change the bid's details."
         with leeds.reading() as session:
             assert session.get(Partner, team.partner_ids[LEEDS]) is not None
     finally:
@@ -307,7 +338,9 @@ def test_a_bid_moved_to_a_server_gets_councils_afterwards(
                 leeds_id = session.scalar(select(Partner.id).where(Partner.name == LEEDS))
             detail = partners.partner_detail(newham, leeds_id or 0)
             with pytest.raises(RefusedEditError) as refused:
-                partners.save_partner(newham, leeds_id or 0, replace(detail.row.fields, notes="x"))
+                partner_saves.save_partner(
+                    newham, leeds_id or 0, replace(detail.row.fields, notes="x")
+                )
             assert refused.value.reason == f"Only the lead ({LEEDS}) may change {LEEDS}'s details."
         finally:
             newham.close()

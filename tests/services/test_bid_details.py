@@ -26,10 +26,11 @@ def test_saving_changes_only_what_changed_with_one_change_log_line(workspace: Wo
         count_table_words=False,
     )
     changed = bid_details.save(workspace, details)
-    assert changed == ["contact_name", "contact_email", "count_table_words"]
+    assert changed.written == ("contact_name", "contact_email", "count_table_words")
+    assert changed.summary == "Changed the bid's contact name, contact email, count table words"
     again = bid_details.read(workspace)
     assert (again.contact_name, again.count_table_words) == ("Jane Smith", False)
-    assert bid_details.save(workspace, again) == []
+    assert bid_details.save(workspace, again).written == ()
 
 
 @pytest.mark.parametrize(

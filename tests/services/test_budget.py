@@ -76,16 +76,23 @@ def test_drawn_lines_cannot_be_typed_into(workspace: Workspace) -> None:
         budget.set_amount(workspace, "cost", "products", 2005, 1)
 
 
-def test_set_amount_returns_the_previous_value_for_undo(workspace: Workspace) -> None:
-    assert budget.set_amount(workspace, "cost", "staff", 2005, 5) == 0
-    assert budget.set_amount(workspace, "cost", "staff", 2005, 7) == 5
+def test_set_amount_says_what_is_saved_now(workspace: Workspace) -> None:
+    first = budget.set_amount(workspace, "cost", "staff", 2005, 5, shown=0)
+    assert first.clean and first.written == ("amount_pence",)
+    assert first.now.values == {"amount_pence": 5}
+    again = budget.set_amount(workspace, "cost", "staff", 2005, 7, shown=5)
+    assert again.now.values == {"amount_pence": 7} and again.now.version > first.now.version
+    same = budget.set_amount(workspace, "cost", "staff", 2005, 7, shown=5)
+    assert same.clean and same.written == ()  # already saved: nothing to write
     with pytest.raises(ValueError, match="2012/13 is outside"):
         budget.set_amount(workspace, "cost", "staff", 2012, 1)
 
 
 def test_years_are_adjustable(workspace: Workspace) -> None:
     budget.set_amount(workspace, "cost", "staff", 2005, 5)
-    assert budget.set_budget_years(workspace, 2006, 3) == (2005, 5)
+    saved = budget.set_budget_years(workspace, 2006, 3)
+    assert saved.written == ("budget_first_year", "budget_year_count")
+    assert saved.summary == "Budget covers 2006/07 to 2008/09"
     with workspace.reading() as session:
         table = budget.budget_table(session)
     assert table.year_labels == ["2006/07", "2007/08", "2008/09"]

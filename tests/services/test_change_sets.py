@@ -12,6 +12,7 @@ from crmbid_desktop.services.registers import partners as partner_service
 from crmbid_desktop.services.registers import sections as section_service
 from crmbid_desktop.store.models import Attachment, Contact, Partner, Section, Task
 from crmbid_desktop.store.sqlite import KeptBlob, RowChange
+from tests.helpers import partner_saves
 
 
 def _listen(workspace: Workspace) -> tuple[list[ChangeSet], list[RecordedEdit]]:
@@ -36,7 +37,7 @@ def test_renaming_a_council_names_just_that_row_and_who_did_it(workspace: Worksp
     renamed = partner_service.PartnerFields(
         **{**detail.row.fields.__dict__, "name": "Leeds City Council (lead)"}
     )
-    partner_service.save_partner(workspace, leeds.id, renamed, detail.contacts)
+    partner_saves.save_partner(workspace, leeds.id, renamed, detail.contacts)
 
     assert len(changes) == 1
     change = changes[0]

@@ -17,6 +17,7 @@ from crmbid_desktop.services.registers import partners as partner_service
 from crmbid_desktop.services.registers import sections as section_service
 from crmbid_desktop.services.views import dashboard
 from crmbid_desktop.services.views.checklist import BidChecklist, checklist_for
+from tests.helpers import partner_saves
 
 TODAY = date(2005, 8, 15)
 #: What an unticked cell of the criteria matrix shows, for a tick saved over it.
@@ -68,7 +69,7 @@ def test_every_kind_of_write_leaves_the_checklist_as_a_fresh_read_would(
     )
     section_service.delete_section(workspace, ids[3])
     leeds = partner_service.partner_rows(workspace)[0]
-    partner_service.save_partner(
+    partner_saves.save_partner(
         workspace, leeds.id, partner_service.PartnerFields("Leeds City Council (lead)"), []
     )
     criterion = criteria_service.criteria(workspace)[0]
@@ -137,7 +138,7 @@ def test_the_word_export_and_the_pages_get_the_same_preflight_facts(
     letter = tmp_path / "letter.pdf"
     letter.write_bytes(b"%PDF-1.4\n% letter of support\n")
     partner_service.add_attachment(workspace, councils[0].id, letter)
-    partner_service.save_partner(
+    partner_saves.save_partner(
         workspace,
         councils[1].id,
         dataclasses.replace(councils[1].fields, status="withdrawn"),

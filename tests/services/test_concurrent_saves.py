@@ -21,6 +21,7 @@ from crmbid_desktop.services.registers.planning import TaskInput, add_task
 from crmbid_desktop.services.registers.products import PRODUCTS, ProductFields
 from crmbid_desktop.services.registers.sections import delete_section, outline_rows
 from crmbid_desktop.store.models import Partner, Section
+from tests.helpers import partner_saves
 
 ALICE = "Alice Smith (Leeds)"
 BOB = "Bob Jones (Wakefield)"
@@ -60,7 +61,7 @@ def test_a_save_bumps_the_row_version_however_it_is_made(pair) -> None:
     partner_id = first_partner(alice)
     start = partners.load_partner(alice, partner_id).version
     fields = partner_fields(alice, partner_id)
-    partners.save_partner(alice, partner_id, dataclasses.replace(fields, region="North"))
+    partner_saves.save_partner(alice, partner_id, dataclasses.replace(fields, region="North"))
     assert partners.load_partner(bob, partner_id).version == start + 1
     with bob.edit("A raw statement") as session:  # not through the ORM
         session.execute(update(Partner).where(Partner.id == partner_id).values(signatory="X"))
@@ -223,8 +224,10 @@ def test_undo_refuses_after_another_users_change(pair) -> None:
     edits: list[RecordedEdit] = []
     alice.on_recorded(edits.append)
     fields = partner_fields(alice, partner_id)
-    partners.save_partner(alice, partner_id, dataclasses.replace(fields, region="North"))
-    partners.save_partner(bob, partner_id, dataclasses.replace(fields, region="North", notes="x"))
+    partner_saves.save_partner(alice, partner_id, dataclasses.replace(fields, region="North"))
+    partner_saves.save_partner(
+        bob, partner_id, dataclasses.replace(fields, region="North", notes="x")
+    )
     with pytest.raises(UndoRefusedError, match=f"{re.escape(BOB)} has changed partner .* since"):
         alice.take_back(edits[-1])
     saved = partner_fields(bob, partner_id)
@@ -239,14 +242,14 @@ def test_undo_passes_over_the_users_own_later_edits_only(pair) -> None:
     bob_edits: list[RecordedEdit] = []
     bob.on_recorded(bob_edits.append)
     fields = partner_fields(alice, partner_id)
-    partners.save_partner(alice, partner_id, dataclasses.replace(fields, region="North"))
-    partners.save_partner(alice, partner_id, dataclasses.replace(fields, region="South"))
+    partner_saves.save_partner(alice, partner_id, dataclasses.replace(fields, region="North"))
+    partner_saves.save_partner(alice, partner_id, dataclasses.replace(fields, region="South"))
     alice.take_back(edits[-1])  # her own newest first
     alice.take_back(edits[-2])  # then the older one: only her versions lie in between
     assert partner_fields(bob, partner_id).region == fields.region
     # Bob's history holds nothing of Alice's: undo in his window takes back only his own edits.
     assert bob_edits == []
-    partners.save_partner(bob, partner_id, dataclasses.replace(fields, region="East"))
+    partner_saves.save_partner(bob, partner_id, dataclasses.replace(fields, region="East"))
     bob.take_back(bob_edits[-1])
     assert partner_fields(alice, partner_id).region == fields.region
 

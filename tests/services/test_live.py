@@ -20,6 +20,7 @@ from crmbid_desktop.services.bid.live import LiveBid, remote_change_set
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import partners
 from crmbid_desktop.store import postgres_notify
+from tests.helpers import partner_saves
 
 
 def _open(place: str, paths: AppPaths, user: str) -> tuple[Workspace, LiveBid, queue.Queue]:
@@ -44,7 +45,7 @@ def two_users(server_bid: str, app_paths: AppPaths):
 def _rename_first_council(workspace: Workspace, name: str) -> str:
     row = partners.partner_rows(workspace)[0]
     detail = partners.partner_detail(workspace, row.id)
-    partners.save_partner(workspace, row.id, dataclasses.replace(detail.row.fields, name=name))
+    partner_saves.save_partner(workspace, row.id, dataclasses.replace(detail.row.fields, name=name))
     return row.uuid
 
 

@@ -13,6 +13,7 @@ from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.formats import ExportOptions
 from crmbid_desktop.services.registers import partners as service
 from crmbid_desktop.services.spreadsheets import partner_export, partner_import
+from tests.helpers import partner_saves
 
 MESSY = (
     "\ufeffAuthority;Type;Role;Share;E-mail;Contact name;Favourite colour\r\n"
@@ -126,7 +127,7 @@ def test_export_csv_one_row_per_contact_neutralised_and_reimports(
     workspace: Workspace, tmp_path: Path
 ) -> None:
     leeds = next(r for r in service.partner_rows(workspace) if r.fields.name.startswith("Leeds"))
-    service.save_partner(
+    partner_saves.save_partner(
         workspace,
         leeds.id,
         leeds.fields.__class__(**{**vars(leeds.fields), "notes": '=HYPERLINK("x")'}),

@@ -13,6 +13,7 @@ from crmbid_desktop.domain.partner_rules import check_partnership
 from crmbid_desktop.services.bid.workspace import RecordedEdit, Workspace
 from crmbid_desktop.services.registers import partners as service
 from crmbid_desktop.store.models import ChangeLogEntry, Task
+from tests.helpers import partner_saves
 
 
 def _leeds(workspace: Workspace) -> service.PartnerRow:
@@ -38,7 +39,7 @@ def test_save_changes_fields_and_contacts_and_logs_what_changed(workspace: Works
     contacts = [
         service.ContactFields("Ann Smith", "Head of CRM", "ann@leeds.gov.uk", "0113 222 4444")
     ]
-    changes = service.save_partner(workspace, leeds.id, new, contacts)
+    changes = partner_saves.save_partner(workspace, leeds.id, new, contacts)
     assert changes == [
         "status interested → signed off",
         "contribution £0.00 → £12,500.50",
@@ -47,24 +48,24 @@ def test_save_changes_fields_and_contacts_and_logs_what_changed(workspace: Works
     detail = service.partner_detail(workspace, leeds.id)
     assert detail.row.fields.status == "signed off" and detail.contacts == contacts
     assert _log(workspace)[-1].startswith("Changed partner Leeds City Council: status")
-    assert service.save_partner(workspace, leeds.id, new, contacts) == []  # nothing to log
+    assert partner_saves.save_partner(workspace, leeds.id, new, contacts) == []  # nothing to log
 
 
 def test_bad_contact_or_blank_name_is_refused(workspace: Workspace) -> None:
     leeds = _leeds(workspace)
     with pytest.raises(service.PartnerError, match="Contact Ann: An email address needs an @"):
-        service.save_partner(
+        partner_saves.save_partner(
             workspace, leeds.id, leeds.fields, [service.ContactFields("Ann", email="ann.leeds")]
         )
     with pytest.raises(service.PartnerError, match="needs a name"):
-        service.save_partner(workspace, leeds.id, replace(leeds.fields, name="  "))
+        partner_saves.save_partner(workspace, leeds.id, replace(leeds.fields, name="  "))
 
 
 def test_delete_and_restore_keeps_uuid_contacts_attachments_and_task_links(
     workspace: Workspace, tmp_path: Path
 ) -> None:
     leeds = _leeds(workspace)
-    service.save_partner(
+    partner_saves.save_partner(
         workspace, leeds.id, leeds.fields, [service.ContactFields("Ann", email="a@leeds.gov.uk")]
     )
     letter = tmp_path / "letter.pdf"

@@ -26,6 +26,7 @@ from crmbid_desktop.services.registers import partners as partner_service
 from crmbid_desktop.services.registers import planning, products, risks, section_saves
 from crmbid_desktop.services.registers import sections as section_service
 from crmbid_desktop.store.models import Partner, Product, Risk, Section, Task
+from tests.helpers import partner_saves
 
 #: What a refused edit raises (a service saying no is fine: nothing was written).
 REFUSED = (ValueError, LookupError)
@@ -88,7 +89,7 @@ class EditsThenUndo(RuleBasedStateMachine):
         detail = partner_service.partner_detail(self.workspace, partner_id)
         fields = partner_service.PartnerFields(**{**detail.row.fields.__dict__, "name": name})
         with contextlib.suppress(*REFUSED):
-            partner_service.save_partner(self.workspace, partner_id, fields, detail.contacts)
+            partner_saves.save_partner(self.workspace, partner_id, fields, detail.contacts)
 
     @rule(name=names)
     def add_partner(self, name: str) -> None:

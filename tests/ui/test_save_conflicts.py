@@ -21,6 +21,7 @@ from crmbid_desktop.store.models import Section
 from crmbid_desktop.ui.pages.partners_page import PartnersPage
 from crmbid_desktop.ui.pages.sections_page import SectionsPage
 from crmbid_desktop.ui.save_conflicts import SaveConflictDialog
+from tests.helpers import partner_saves
 
 ALICE = "Alice Smith (Leeds)"
 BOB = "Bob Jones (Wakefield)"
@@ -229,9 +230,9 @@ def test_edit_undo_refuses_over_another_users_change_and_says_who(
     bob = open_workspace(workspace.place, app_paths, user=BOB)
     try:
         first = partners.partner_rows(workspace)[0]
-        partners.save_partner(workspace, first.id, replace(first.fields, region="North"))
+        partner_saves.save_partner(workspace, first.id, replace(first.fields, region="North"))
         assert history.canUndo()
-        partners.save_partner(bob, first.id, replace(first.fields, region="South"))
+        partner_saves.save_partner(bob, first.id, replace(first.fields, region="South"))
         with qtbot.waitSignal(history.failed, timeout=3000) as said:
             history.undo()
         message = str(said.args[0])

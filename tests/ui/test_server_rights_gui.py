@@ -296,6 +296,13 @@ def test_the_budget_is_the_lead_s_and_a_partner_s_typing_is_refused_with_the_wor
         f"Only the lead ({LEAD}) may change the budget.\n\nNothing of this change was saved."
     )
     assert budget.read_budget(leeds).table == before
+    # The budget's years are the bid's settings: the lead's too, said the same way.
+    tab.error.clear()
+    tab.year_count_spin.setValue(3)
+    assert tab.error.text() == (
+        f"Only the lead ({LEAD}) may change the bid's details.\n\nNothing of this change was saved."
+    )
+    assert tab.year_count_spin.value() == 5  # the years as saved, not as chosen
 
 
 def test_milestones_criteria_and_questions_are_the_lead_s_and_their_saves_say_so(

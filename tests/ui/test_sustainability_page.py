@@ -23,6 +23,7 @@ from crmbid_desktop.ui.sustainability.heat_map import (
     render_heat_map_png,
 )
 from crmbid_desktop.ui.table_model import ROW_ROLE
+from tests.helpers import partner_saves
 from tests.helpers.qt import assert_controls_named, child
 
 
@@ -530,7 +531,7 @@ def test_a_council_renamed_elsewhere_renames_the_owner_of_its_products(
     first = tab.model.rows[0]
     products.PRODUCTS.update(workspace, first.id, replace(first.fields, owner_partner_id=leeds.id))
     assert tab.model.rows[0].owner_name == leeds.fields.name
-    partners.save_partner(workspace, leeds.id, replace(leeds.fields, name="Leeds CC"))
+    partner_saves.save_partner(workspace, leeds.id, replace(leeds.fields, name="Leeds CC"))
     assert tab.model.rows[0].owner_name == "Leeds CC"
     assert tab.owner_box.findText("Leeds CC") > 0
     assert tab.owner_box.currentText() == "Leeds CC"  # the product shown keeps its owner

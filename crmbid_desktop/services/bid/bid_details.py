@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import date
 
 from sqlalchemy import select
 
+from crmbid_desktop.services.bid import versioned
+from crmbid_desktop.services.bid.versioned import Loaded, SaveResult
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.store.models import Bid
 
@@ -79,20 +82,42 @@ def read(workspace: Workspace) -> BidDetails:
         return BidDetails(**{field.name: getattr(bid, field.name) for field in fields(BidDetails)})
 
 
-def save(workspace: Workspace, details: BidDetails) -> list[str]:
-    """Save what changed as one edit; returns the names of the changed details (empty: nothing)."""
+def bid_id(workspace: Workspace) -> int:
+    """The id of the bid's one row (its settings are saved versioned, by id)."""
+    with workspace.reading() as session:
+        return int(session.scalars(select(Bid.id)).one())
+
+
+def load(workspace: Workspace) -> Loaded:
+    """The details as a form shows them, with the bid row's version, for a later `save`."""
+    names = [field.name for field in fields(BidDetails)]
+    return versioned.load(workspace, Bid, bid_id(workspace), names)
+
+
+def details_of(values: Mapping[str, object]) -> BidDetails:
+    """The details a `Loaded` (or a merge of one) holds, by field name."""
+    return BidDetails(**values)  # type: ignore[arg-type]  # the names and types of BidDetails
+
+
+def save(workspace: Workspace, details: BidDetails, loaded: Loaded | None = None) -> SaveResult:
+    """Save the details changed from `loaded` (what the form showed; None: as saved now) as one
+    edit, merged with anyone else's save since; their different change to a detail I changed
+    too comes back as a conflict, unwritten."""
     details = details.checked()
-    before = read(workspace)
-    changed = [
-        field.name
-        for field in fields(BidDetails)
-        if getattr(before, field.name) != getattr(details, field.name)
-    ]
-    if not changed:
-        return []
-    labels = ", ".join(name.replace("_", " ") for name in changed)
-    with workspace.edit(f"Changed the bid's {labels}", action="edit", entity="bid") as session:
-        bid = session.scalars(select(Bid)).one()
-        for name in changed:
-            setattr(bid, name, getattr(details, name))
-    return changed
+    if loaded is None:
+        loaded = load(workspace)
+    mine = {field.name: getattr(details, field.name) for field in fields(BidDetails)}
+
+    def describe(writes: Mapping[str, object]) -> str:
+        return f"Changed the bid's {', '.join(name.replace('_', ' ') for name in writes)}"
+
+    return versioned.save_fields(
+        workspace,
+        Bid,
+        bid_id(workspace),
+        loaded,
+        mine,
+        describe=describe,
+        entity="bid",
+        texts=("letter_recipient_address",),
+    )

@@ -245,3 +245,12 @@ def add_unless_added(session: Session, row: Any) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+class Unwritten(Exception):
+    """Raised inside an edit to roll it back: nothing of the save is written, `result` says why
+    (the conflicts left for the user, or the value already saved)."""
+
+    def __init__(self, result: SaveResult) -> None:
+        super().__init__("nothing written")
+        self.result = result

@@ -3,7 +3,9 @@ registers, per-year amounts, totals and surplus or gap, and rows for print."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -19,9 +21,19 @@ from crmbid_desktop.domain.budget_rules import (
     financial_year_label,
     year_totals,
 )
+from crmbid_desktop.domain.concurrent_edits import merge_fields
 from crmbid_desktop.domain.money import format_pence
+from crmbid_desktop.services.bid import versioned
+from crmbid_desktop.services.bid.bid_details import bid_id
+from crmbid_desktop.services.bid.versioned import (
+    Conflict,
+    Loaded,
+    SaveResult,
+    Unwritten,
+    last_changed_by,
+)
 from crmbid_desktop.services.bid.workspace import Workspace
-from crmbid_desktop.store.models import Bid, BudgetAmount, BudgetLine, Partner, Product
+from crmbid_desktop.store.models import Bid, BudgetAmount, BudgetLine, Partner, Product, new_uuid
 
 #: Sources whose amounts are computed from another register, never typed in.
 PARTNERS_SOURCE = "partners"
@@ -178,32 +190,96 @@ def read_drawn_inputs(workspace: Workspace) -> tuple[int, int, tuple[int, int]]:
         return drawn_inputs(session)
 
 
-def read_budget_years(workspace: Workspace) -> tuple[int, int]:
-    """(first year, how many years) the budget covers."""
-    with workspace.reading() as session:
-        return budget_settings(session)
-
-
 def _standard(kind: str, source: str) -> StandardLine | None:
     return next((s for s in STANDARD_LINES if (s.kind, s.source) == (kind, source)), None)
 
 
-def set_amount(workspace: Workspace, kind: str, source: str, year: int, pence: int) -> int:
-    """Store one line's amount for one year; returns the amount it replaced (for undo)."""
+#: The one field a budget cell saves, as its conflicts name it.
+AMOUNT = "amount_pence"
+
+
+def _amount_row(session: Session, kind: str, source: str, year: int) -> BudgetAmount | None:
+    return session.scalars(
+        select(BudgetAmount)
+        .join(BudgetLine, BudgetAmount.line_id == BudgetLine.id)
+        .where(BudgetLine.kind == kind, BudgetLine.source == source, BudgetAmount.year == year)
+        .order_by(BudgetLine.id)
+        .execution_options(populate_existing=True)
+    ).first()
+
+
+class _Overtaken(Exception):
+    """The cell's first amount was stored by someone else between reading and locking."""
+
+
+def set_amount(
+    workspace: Workspace, kind: str, source: str, year: int, pence: int, *, shown: int | None = None
+) -> SaveResult:
+    """Store one line's amount for one year, if nobody else changed the cell since it showed `shown`.
+
+    `shown` is the amount the cell showed when editing began (None: whatever is saved, for a
+    script filling a budget). Someone else's different amount saved since comes back as a
+    conflict naming them, and nothing is written; the user settles it (`shown` = theirs, to keep
+    mine). `now` holds the amount as saved after the call.
+    """
     if source in DRAWN_FROM:
         raise ReadOnlyLineError(
             f"This line is drawn from the {DRAWN_FROM[source]}: change the amounts there."
         )
     with workspace.reading() as session:
         first_year, count = budget_settings(session)
+        found = _amount_row(session, kind, source, year)
+        uuid = found.uuid if found else new_uuid()
     if year not in budget_years(first_year, count):
         raise ValueError(f"{financial_year_label(year)} is outside the budget's years.")
-    with workspace.edit(
-        f"Budget: {source} {financial_year_label(year)} set to {format_pence(pence)}",
-        entity="budget_line",
-    ) as session:
+    summary = f"Budget: {source} {financial_year_label(year)} set to {format_pence(pence)}"
+    for _attempt in range(2):  # the second runs on a cell that exists: it cannot be overtaken
+        try:
+            with workspace.edit(summary, entity="budget_amount", entity_uuid=uuid) as session:
+                now = _store_amount(session, workspace, kind, source, year, uuid, shown, pence)
+        except _Overtaken as overtaken:
+            uuid = str(overtaken.args[0])
+            continue
+        except Unwritten as unwritten:
+            return unwritten.result
+        return SaveResult((AMOUNT,), (), now, summary=summary)
+    raise AssertionError("unreachable: the second attempt finds the cell's row under the lock")
+
+
+def _store_amount(
+    session: Session,
+    workspace: Workspace,
+    kind: str,
+    source: str,
+    year: int,
+    uuid: str,
+    shown: int | None,
+    pence: int,
+) -> Loaded:
+    """Inside the edit: write the amount over what is saved, or raise `Unwritten` (conflict or
+    nothing to do) or `_Overtaken` (the row appeared under another uuid: log against that)."""
+    # The bid's row is the budget's lock: a first amount on a never-used line inserts the line
+    # and the amount, and two people doing it at once must make one of each, not two lines or a
+    # unique-index failure. The second waits here, then reads the first's rows and merges. (With
+    # councils' rights the row is hidden from a council's FOR UPDATE; its write is then refused.)
+    session.scalars(select(Bid).with_for_update()).first()
+    amount = _amount_row(session, kind, source, year)
+    if amount is not None and amount.uuid != uuid:
+        raise _Overtaken(amount.uuid)
+    saved = amount.amount_pence if amount else 0
+    merge = merge_fields(
+        {AMOUNT: saved if shown is None else shown}, {AMOUNT: pence}, {AMOUNT: saved}
+    )
+    if not merge.writes:
+        version = int(amount.row_version) if amount else 0
+        who = last_changed_by(session, uuid, other_than=workspace.user) if merge.clashes else ""
+        conflicts = tuple(Conflict(c.field, c.loaded, c.mine, c.theirs, who) for c in merge.clashes)
+        raise Unwritten(SaveResult((), conflicts, Loaded(version, {AMOUNT: saved})))
+    if amount is None:
         line = session.scalars(
-            select(BudgetLine).where(BudgetLine.kind == kind, BudgetLine.source == source)
+            select(BudgetLine)
+            .where(BudgetLine.kind == kind, BudgetLine.source == source)
+            .order_by(BudgetLine.id)
         ).first()
         if line is None:
             standard = _standard(kind, source)
@@ -217,29 +293,50 @@ def set_amount(workspace: Workspace, kind: str, source: str, year: int, pence: i
             )
             session.add(line)
             session.flush()
-        amount = session.scalars(
-            select(BudgetAmount).where(BudgetAmount.line_id == line.id, BudgetAmount.year == year)
-        ).first()
-        previous = amount.amount_pence if amount else 0
-        if amount is None:
-            session.add(BudgetAmount(line_id=line.id, year=year, amount_pence=pence))
-        else:
-            amount.amount_pence = pence
-        return previous
+        amount = BudgetAmount(uuid=uuid, line_id=line.id, year=year, amount_pence=pence)
+        session.add(amount)
+    else:
+        amount.amount_pence = pence
+    session.flush()
+    session.refresh(amount)
+    return Loaded(int(amount.row_version), {AMOUNT: pence})
 
 
-def set_budget_years(workspace: Workspace, first_year: int, count: int) -> tuple[int, int]:
-    """Change which financial years the budget covers; stored amounts outside them are kept."""
+#: The bid's settings the budget's years are saved in.
+YEAR_FIELDS = ("budget_first_year", "budget_year_count")
+
+
+def load_budget_years(workspace: Workspace) -> Loaded:
+    """The bid's budget years as the tab shows them, with the row's version, for a later save."""
+    return versioned.load(workspace, Bid, bid_id(workspace), YEAR_FIELDS)
+
+
+def set_budget_years(
+    workspace: Workspace, first_year: int, count: int, loaded: Loaded | None = None
+) -> SaveResult:
+    """Change which financial years the budget covers; stored amounts outside them are kept.
+
+    `loaded` is what the tab showed (None: as saved now); someone else's different years saved
+    since come back as conflicts.
+    """
     budget_years(first_year, count)  # validates
-    with workspace.edit(
-        f"Budget covers {financial_year_label(first_year)} to "
-        f"{financial_year_label(first_year + count - 1)}",
+    if loaded is None:
+        loaded = load_budget_years(workspace)
+
+    def describe(writes: Mapping[str, object]) -> str:
+        first = cast(int, writes.get("budget_first_year", first_year))
+        last = first + cast(int, writes.get("budget_year_count", count)) - 1
+        return f"Budget covers {financial_year_label(first)} to {financial_year_label(last)}"
+
+    return versioned.save_fields(
+        workspace,
+        Bid,
+        bid_id(workspace),
+        loaded,
+        {"budget_first_year": first_year, "budget_year_count": count},
+        describe=describe,
         entity="bid",
-    ) as session:
-        bid = session.scalars(select(Bid)).one()
-        previous = bid.budget_first_year, bid.budget_year_count
-        bid.budget_first_year, bid.budget_year_count = first_year, count
-        return previous
+    )
 
 
 # -- print rows for the Word proposal --------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import mimetypes
 import tempfile
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -76,6 +76,9 @@ class ContactFields:
     job_title: str = ""
     email: str = ""
     phone: str = ""
+    #: Which saved contact this is ("" for one typed in but not saved yet): a save merges by it.
+    #: Not compared: two lists of contacts are the same when they read the same.
+    uuid: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -212,7 +215,11 @@ def validate_contacts(contacts: Sequence[ContactFields]) -> list[ContactFields]:
                 raise PartnerError(f"Contact {name}: {problem}")
         tidy.append(
             ContactFields(
-                name, contact.job_title.strip(), contact.email.strip(), contact.phone.strip()
+                name,
+                contact.job_title.strip(),
+                contact.email.strip(),
+                contact.phone.strip(),
+                contact.uuid,
             )
         )
     return tidy
@@ -280,12 +287,18 @@ def _attachment_row(attachment: Attachment) -> AttachmentRow:
 def partner_detail(workspace: Workspace, partner_id: int) -> PartnerDetail:
     with workspace.reading() as session:
         partner = _get(session, partner_id)
-        contacts = [ContactFields(c.name, c.job_title, c.email, c.phone) for c in partner.contacts]
+        contacts = [contact_fields(c) for c in partner.contacts]
         attachments = [_attachment_row(a) for a in partner.attachments]
         row = PartnerRow(
             partner.id, partner.uuid, _fields_of(partner), len(contacts), len(attachments)
         )
     return PartnerDetail(row, contacts, attachments)
+
+
+def contact_fields(contact: Contact) -> ContactFields:
+    return ContactFields(
+        contact.name, contact.job_title, contact.email, contact.phone, contact.uuid
+    )
 
 
 def _get(session: Session, partner_id: int) -> Partner:
@@ -308,36 +321,6 @@ def add_partner(workspace: Workspace, values: PartnerFields) -> int:
         session.flush()
         new_id = partner.id
     return new_id
-
-
-def save_partner(
-    workspace: Workspace,
-    partner_id: int,
-    values: PartnerFields,
-    contacts: Sequence[ContactFields] | None = None,
-) -> list[str]:
-    """Save the form: the council's fields and (when given) its contacts. Returns what changed."""
-    values = validate_fields(values)
-    tidy_contacts = validate_contacts(contacts) if contacts is not None else None
-    with workspace.reading() as session:
-        partner = _get(session, partner_id)
-        old = _fields_of(partner)
-        old_contacts = [
-            ContactFields(c.name, c.job_title, c.email, c.phone) for c in partner.contacts
-        ]
-        uuid = partner.uuid
-    changes = describe_changes(old, values)
-    if tidy_contacts is not None and tidy_contacts != old_contacts:
-        changes.append(f"contacts: {len(old_contacts)} → {len(tidy_contacts)}")
-    if not changes:
-        return []
-    summary = f"Changed partner {values.name}: " + "; ".join(changes)
-    with workspace.edit(summary, action="edit", entity="partner", entity_uuid=uuid) as session:
-        partner = _get(session, partner_id)
-        _apply_fields(partner, values)
-        if tidy_contacts is not None and tidy_contacts != old_contacts:
-            _replace_contacts(partner, tidy_contacts)
-    return changes
 
 
 def load_partner(workspace: Workspace, partner_id: int) -> versioned.Loaded:
@@ -372,21 +355,6 @@ def save_partner_fields(
             "What you typed is still in the form: add it again, or undo the deletion."
         ),
     )
-
-
-def _replace_contacts(partner: Partner, contacts: Sequence[ContactFields]) -> None:
-    """Update contacts in place by position so their UUIDs survive an ordinary edit."""
-    existing = list(partner.contacts)
-    for index, values in enumerate(contacts):
-        if index < len(existing):
-            contact = existing[index]
-        else:
-            contact = Contact(name=values.name)
-            partner.contacts.append(contact)
-        contact.name, contact.job_title = values.name, values.job_title
-        contact.email, contact.phone = values.email, values.phone
-    for contact in existing[len(contacts) :]:
-        partner.contacts.remove(contact)
 
 
 def delete_partner(workspace: Workspace, partner_id: int) -> None:

@@ -355,10 +355,40 @@ class PartnerForm(QWidget):
     def _append_contact(self, contact: ContactFields) -> None:
         row = self.contacts_table.rowCount()
         self.contacts_table.insertRow(row)
+        self._show_contact(row, contact)
+
+    def _show_contact(self, row: int, contact: ContactFields) -> None:
         for column, text in enumerate(
             (contact.name, contact.job_title, contact.email, contact.phone)
         ):
-            self.contacts_table.setItem(row, column, QTableWidgetItem(text))
+            item = self.contacts_table.item(row, column)
+            if item is None:
+                self.contacts_table.setItem(row, column, QTableWidgetItem(text))
+            elif item.text() != text:
+                item.setText(text)
+        # The name's cell carries which saved contact the row is: saves merge contact by contact.
+        name = self.contacts_table.item(row, 0)
+        if name is not None:
+            name.setData(Qt.ItemDataRole.UserRole, contact.uuid)
+
+    def show_contacts(self, contacts: list[ContactFields]) -> None:
+        """Show the contacts as saved now (others' merged in, new ones with their uuids).
+
+        Updated in place, not rebuilt: this runs inside the signal of the cell just edited, so
+        that cell must not be deleted; blank rows the user added at the end stay for typing in.
+        """
+        table = self.contacts_table
+        self._loading = True
+        try:
+            for row, contact in enumerate(contacts):
+                if row >= table.rowCount():
+                    table.insertRow(row)
+                self._show_contact(row, contact)
+            for row in reversed(range(len(contacts), table.rowCount())):
+                if any(self._cell(row, column) for column in range(table.columnCount())):
+                    table.removeRow(row)
+        finally:
+            self._loading = False
 
     def _add_contact_row(self) -> None:
         self._append_contact(ContactFields(""))
@@ -377,15 +407,22 @@ class PartnerForm(QWidget):
             self.commit()
 
     # -- reading what the user typed ----------------------------------------------------------
-    def contacts(self) -> list[ContactFields]:
-        def text(row: int, column: int) -> str:
-            item = self.contacts_table.item(row, column)
-            return item.text().strip() if item else ""
+    def _cell(self, row: int, column: int) -> str:
+        item = self.contacts_table.item(row, column)
+        return item.text().strip() if item else ""
 
+    def contacts(self) -> list[ContactFields]:
+        """The contacts typed, each with the uuid of the saved contact it is ("" for a new one)."""
+        text = self._cell
         return [
-            ContactFields(text(row, 0), text(row, 1), text(row, 2), text(row, 3))
+            ContactFields(text(row, 0), text(row, 1), text(row, 2), text(row, 3), self._uuid(row))
             for row in range(self.contacts_table.rowCount())
         ]
+
+    def _uuid(self, row: int) -> str:
+        item = self.contacts_table.item(row, 0)
+        uuid = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        return str(uuid) if uuid else ""
 
     def values(self) -> PartnerFields:
         """What the form holds; raises rules.RuleError (ValueError) naming the bad field."""

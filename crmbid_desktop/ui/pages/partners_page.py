@@ -28,11 +28,14 @@ from crmbid_desktop.services.bid.errors import BidFileError
 from crmbid_desktop.services.bid.rights import EVERYTHING, edit_rights
 from crmbid_desktop.services.bid.versioned import Loaded, RowGoneError
 from crmbid_desktop.services.bid.workspace import Workspace
+from crmbid_desktop.services.registers import partner_contacts as contact_saves
 from crmbid_desktop.services.registers import partners as service
+from crmbid_desktop.services.registers.partner_contacts import LoadedContacts
 from crmbid_desktop.services.registers.partners import ContactFields, PartnerFields, PartnerRow
 from crmbid_desktop.ui.colours import text_colour, text_style
 from crmbid_desktop.ui.pages.base import Page
 from crmbid_desktop.ui.pages.partner_form import PartnerForm
+from crmbid_desktop.ui.save_conflicts import ask
 from crmbid_desktop.ui.table_model import ROW_ROLE, Column, RowTableModel
 from crmbid_desktop.ui.widgets import FilterableTable, FormScrollArea, name_widget, select_row_by_id
 
@@ -143,6 +146,8 @@ class PartnersPage(Page):
         #: The council's row version and fields as the form loaded them: a save writes only
         #: what was changed since, merged with others' saves (services/bid/versioned.py).
         self._version: Loaded | None = None
+        #: The council's contacts as the form loaded them (versions by uuid), for saving.
+        self._contacts: LoadedContacts | None = None
         #: What this login may edit (on a server; a file: everything), read on each refresh.
         self.rights = EVERYTHING
 
@@ -243,6 +248,7 @@ class PartnersPage(Page):
             if self._loaded != (detail.row.fields, detail.contacts):
                 self._loaded = (detail.row.fields, detail.contacts)
                 self._version = service.load_partner(self.workspace, self.current_id)
+                self._contacts = contact_saves.load_contacts(self.workspace, self.current_id)
                 self.form.load(detail.row.fields, detail.contacts, detail.attachments)
             elif changes.touches("attachment"):
                 self.form.load_attachments(detail.attachments)
@@ -288,6 +294,7 @@ class PartnersPage(Page):
         detail = service.partner_detail(self.workspace, partner_id)
         self._loaded = (detail.row.fields, detail.contacts)
         self._version = service.load_partner(self.workspace, partner_id)
+        self._contacts = contact_saves.load_contacts(self.workspace, partner_id)
         self.form.load(detail.row.fields, detail.contacts, detail.attachments)
         # On a server a partner council changes only its own council's details.
         mine = self.rights.may_edit(partner_id)
@@ -349,7 +356,7 @@ class PartnersPage(Page):
             try:
                 values = self._save_fields(values, saved_fields)
                 if contacts != saved_contacts:
-                    service.save_partner(self.workspace, self.current_id, values, contacts)
+                    contacts = self._save_contacts(values.name, contacts)
             except RowGoneError as error:
                 self.form.show_save_problem(str(error))
                 return False
@@ -402,6 +409,34 @@ class PartnersPage(Page):
             # Others' changes were merged in, or theirs kept: the form shows the council as saved.
             detail = service.partner_detail(self.workspace, self.current_id)
             self.form.load(detail.row.fields, detail.contacts, detail.attachments)
+        return now
+
+    def _save_contacts(self, council: str, contacts: list[ContactFields]) -> list[ContactFields]:
+        """Save the contacts merged contact by contact with others' saves; the contacts now.
+
+        A contact both changed differently (or one removed here and changed there) opens the
+        dialog; "Keep mine" saves again over the contacts as they were then, so a third save
+        made while the dialog was open is merged again, never overwritten.
+        """
+        assert self.current_id is not None
+        loaded = self._contacts or contact_saves.load_contacts(self.workspace, self.current_id)
+        result = contact_saves.save_contacts(self.workspace, self.current_id, loaded, contacts)
+        while result.conflicts:
+            chosen = ask(
+                self,
+                result.conflicts,
+                result.labels,
+                what=f"the contacts at {council}",
+                shown=contact_saves.contact_words,
+            )
+            if not chosen:
+                break  # theirs kept
+            kept = contact_saves.kept_contacts(result, chosen)
+            result = contact_saves.save_contacts(self.workspace, self.current_id, result.now, kept)
+        self._contacts = result.now
+        now = result.now.contacts()
+        if [(c, c.uuid) for c in now] != [(c, c.uuid) for c in contacts]:
+            self.form.show_contacts(now)  # others' merged in; new ones now carry their uuids
         return now
 
     def _form_valid(self) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -34,12 +34,24 @@ from PySide6.QtWidgets import (
 from crmbid_desktop.domain.budget_rules import MAX_YEARS, balance_words, financial_year_label
 from crmbid_desktop.domain.money import format_pence, format_pence_plain, parse_money
 from crmbid_desktop.services.bid.errors import RefusedEditError
+from crmbid_desktop.services.bid.versioned import Loaded, SaveResult
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers import budget
 from crmbid_desktop.services.registers.budget import BudgetRow, BudgetTable
 from crmbid_desktop.ui.colours import background_colour, text_colour
+from crmbid_desktop.ui.save_conflicts import settle
 from crmbid_desktop.ui.sustainability import forms
 from crmbid_desktop.ui.widgets import name_widget
+
+#: The bid settings the years choice saves, as the conflict dialog names them.
+YEAR_LABELS = {"budget_first_year": "First financial year", "budget_year_count": "Number of years"}
+
+
+def _year_words(value: object) -> str:
+    """A first year as its financial year ("2005/06"); a count of years as it is."""
+    number = cast(int, value)
+    return financial_year_label(number) if number > MAX_YEARS else f"{number} years"
+
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 # colours.background_colour roles; the balance row's words ("surplus", "gap") say it too.
@@ -48,8 +60,9 @@ GAP = "danger"
 HEADING = "heading"
 DRAWN = "drawn"
 
-#: (kind, source, year, pence) -> None; raises ValueError with a message for the user.
-AmountSetter = Callable[[str, str, int, int], None]
+#: (line, year, amount the cell showed, pence typed) -> None; raises ValueError with a message
+#: for the user.
+AmountSetter = Callable[[BudgetRow, int, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -180,9 +193,10 @@ class BudgetModel(QAbstractTableModel):
         what = f"{row.line.label} {financial_year_label(year)}"
         try:
             pence = parse_money(str(value), what)
-            if pence == row.values[index.column() - 1]:
+            shown = row.values[index.column() - 1]
+            if pence == shown:
                 return True
-            self._set_amount(row.line.kind, row.line.source, year, pence)
+            self._set_amount(row.line, year, shown, pence)
         except (ValueError, RefusedEditError) as error:  # refused: the server's rights
             self.edit_refused.emit(str(error))
             return False
@@ -208,6 +222,8 @@ class BudgetTab(QWidget):
         self.setObjectName("budgetTab")
         self.workspace = workspace
         self._inputs: tuple[int, int, tuple[int, int]] | None = None
+        #: The budget's years as the tab showed them (with the bid row's version), for saving.
+        self._years_loaded: Loaded | None = None
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(0)
@@ -269,6 +285,7 @@ class BudgetTab(QWidget):
     def refresh(self) -> None:
         view = budget.read_budget(self.workspace)
         table = view.table
+        self._years_loaded = budget.load_budget_years(self.workspace)
         self._inputs = view.inputs
         self._loading = True
         forms.select_data(self.first_year_box, table.years[0])
@@ -298,13 +315,42 @@ class BudgetTab(QWidget):
         self.error.setText(message)
         self.error.show()
 
-    def _set_amount(self, kind: str, source: str, year: int, pence: int) -> None:
-        # One saved edit; the bid's history makes it undoable like every other.
-        budget.set_amount(self.workspace, kind, source, year, pence)
+    def _set_amount(self, line: BudgetRow, year: int, shown: int, pence: int) -> None:
+        # One saved edit; the bid's history makes it undoable like every other. Written only if
+        # the cell still holds what it showed: someone else's amount since is a conflict.
+        result = budget.set_amount(self.workspace, line.kind, line.source, year, pence, shown=shown)
         self.error.hide()
+        if result.conflicts:
+            # Asked once Qt has finished the edit: a modal dialog inside setData would let the
+            # grid be reset under the editor.
+            QTimer.singleShot(0, lambda: self._settle_amount(line, year, result))
         # The grid is worked out again from the edit's change set (`schedule_refresh`), after Qt
         # finishes the edit: resetting the model inside setData confuses the view.
         self.changed.emit()
+
+    def _settle_amount(self, line: BudgetRow, year: int, result: SaveResult) -> None:
+        """Someone else saved a different amount in the cell: keep mine or theirs."""
+        where = f"{line.label} {financial_year_label(year)}"
+
+        def save_again(loaded: Loaded, chosen: dict[str, object]) -> SaveResult:
+            shown = cast(int, loaded.values[budget.AMOUNT])
+            pence = cast(int, chosen[budget.AMOUNT])
+            return budget.set_amount(
+                self.workspace, line.kind, line.source, year, pence, shown=shown
+            )
+
+        try:
+            settle(
+                self,
+                result,
+                save_again,
+                labels={budget.AMOUNT: where},
+                what=f"the budget's {where}",
+                shown=lambda pence: format_pence(cast(int, pence)),
+            )
+        except (ValueError, RefusedEditError) as error:
+            self.show_error(str(error))
+        self.refresh()
 
     def follow_sources(self) -> None:
         """Partners, products or the bid changed: work the grid out again only if what it draws
@@ -322,10 +368,25 @@ class BudgetTab(QWidget):
             return
         first = self.first_year_box.currentData()
         count = self.year_count_spin.value()
-        if (first, count) == budget.read_budget_years(self.workspace):
+        loaded = self._years_loaded
+        if loaded is None or (first, count) == tuple(loaded.values[f] for f in budget.YEAR_FIELDS):
             return
         try:
-            budget.set_budget_years(self.workspace, first, count)
+            result = budget.set_budget_years(self.workspace, first, count, loaded)
+            if result.conflicts:
+                settle(
+                    self,
+                    result,
+                    lambda now, chosen: budget.set_budget_years(
+                        self.workspace,
+                        cast(int, chosen.get("budget_first_year", first)),
+                        cast(int, chosen.get("budget_year_count", count)),
+                        now,
+                    ),
+                    labels=YEAR_LABELS,
+                    what="the budget's years",
+                    shown=_year_words,
+                )
         except (ValueError, RefusedEditError) as error:
             self.show_error(str(error))
             self.refresh()  # the years as saved, not as chosen
