@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 
 from crmbid_desktop.domain.text_merge import merge_texts
 from crmbid_desktop.services.bid.versioned import Conflict, Loaded, SaveResult
-from crmbid_desktop.ui.exchange.conflict_panel import ConflictPanel
 from crmbid_desktop.ui.widgets import name_widget
 
 #: The user's words for each choice, shown in the list beside the field.
@@ -80,6 +79,10 @@ class SaveConflictDialog(QDialog):
         name_widget(intro, "conflictIntro", "What happened")
         self.fields = QListWidget()
         name_widget(self.fields, "conflictFields", "Fields both of you changed")
+        # Imported here: the panel draws on the partner-exchange code (word diffs), which the
+        # forms that may open this dialog should not load with their page.
+        from crmbid_desktop.ui.exchange.conflict_panel import ConflictPanel
+
         self.panel = ConflictPanel("Mine (not saved yet)", "Saved now")
         self.panel.keep_ours.setText("&Keep mine")
         self.panel.take_theirs.setText("Keep &theirs")

@@ -167,3 +167,41 @@ def test_a_full_collection_runs_between_actions_when_python_would_have_run_one(q
         del kept
     finally:
         collector.stop()
+
+
+# Imports each page a form-filling user visits first, in a fresh interpreter, and prints which
+# of the program's modules for exchanging sections with partners and writing Word came with it.
+PAGE_IMPORTS = """
+import importlib, json, sys
+
+for name in sys.argv[1:]:
+    importlib.import_module(name)
+heavy = ("crmbid_desktop.services.exchange", "crmbid_desktop.services.word.docx")
+print(json.dumps(sorted(m for m in sys.modules if m.startswith(heavy))))
+"""
+
+
+def test_the_form_pages_load_without_the_exchange_and_word_code() -> None:
+    # Each page is built on its first visit, so what it imports is paid then, on the GUI thread:
+    # the dialog for others' saves draws on the exchange code (word diffs), which loaded with
+    # the Partners page cost its first visit ~90 ms. That code loads when a dialog first needs it.
+    pages = [
+        f"crmbid_desktop.ui.pages.{name}"
+        for name in (
+            "partners_page",
+            "timetable_page",
+            "criteria_page",
+            "clarifications_page",
+            "sustainability_page",
+        )
+    ]
+    result = subprocess.run(
+        [sys.executable, "-c", PAGE_IMPORTS, *pages],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        timeout=120,
+        check=True,
+    )
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == []
