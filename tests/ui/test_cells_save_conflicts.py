@@ -5,7 +5,7 @@ the other user's change to anything else is kept."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -28,21 +28,6 @@ from crmbid_desktop.ui.sustainability.budget_tab import BudgetTab
 from tests.helpers import partner_saves
 from tests.ui.test_save_conflicts import ALICE, BOB, _answer
 from tests.ui.test_save_conflicts import partner_windows as partner_windows  # the fixture
-
-
-def _answer_or_close(
-    choose: Callable[[SaveConflictDialog], None], seen: list[SaveConflictDialog]
-) -> None:
-    """`_answer` the dialog; one whose check fails is closed (reported), not left open to hang."""
-
-    def settle(dialog: SaveConflictDialog) -> None:
-        try:
-            choose(dialog)
-        except BaseException:
-            dialog.done(QDialog.DialogCode.Rejected)
-            raise
-
-    _answer(settle, seen)
 
 
 @pytest.fixture
@@ -100,7 +85,7 @@ def test_a_budget_cell_saved_meanwhile_asks_and_the_choice_lands(
         dialog.keep(budget.AMOUNT, mine=mine)
         dialog.accept()
 
-    _answer_or_close(choose, seen)
+    _answer(choose, seen)
     assert alice.model.setData(_cell(alice, "Staff", 1), "2,500")  # the same cell: a conflict
     qtbot.waitUntil(lambda: len(seen) == 1)
     wanted = "£2,500.00" if mine else "£2,000.00"
@@ -166,7 +151,7 @@ def test_a_contact_saved_meanwhile_asks_and_the_other_change_is_kept(
         dialog.keep(field, mine=mine)
         dialog.accept()
 
-    _answer_or_close(choose, seen)
+    _answer(choose, seen)
     _type_contact(alice, 0, 2, "jane.doe@leeds.gov.uk")
     qtbot.waitUntil(lambda: len(seen) == 1)
     saved = {c.name: c for c in partners.partner_detail(bob.workspace, alice.current_id).contacts}  # type: ignore[arg-type]
@@ -218,7 +203,7 @@ def test_the_bid_details_dialog_merges_and_asks_about_a_clash(
         conflicts.keep("reference", mine=False)
         conflicts.accept()
 
-    _answer_or_close(keep_theirs, seen)
+    _answer(keep_theirs, seen)
     dialog.accept()
     assert len(seen) == 1 and dialog.result() == QDialog.DialogCode.Accepted
     saved = bid_details.read(workspace)

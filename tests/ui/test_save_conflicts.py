@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -77,7 +77,13 @@ def _answer(settle: Callable[[SaveConflictDialog], None], seen: list[SaveConflic
                 QTimer.singleShot(20, look)
             return
         seen.append(dialog)
-        settle(dialog)
+        try:
+            settle(dialog)
+        except BaseException:
+            # A check that fails inside must not leave the modal dialog open: the test would
+            # hang in its event loop instead of failing.
+            dialog.done(QDialog.DialogCode.Rejected)
+            raise
 
     QTimer.singleShot(0, look)
 
