@@ -9,9 +9,10 @@ paragraph of a section's text), waits up to --think seconds, and saves through t
 services. Prints edits per second, save latency (median, p95; target p95 ≤ 50 ms), lost edits
 (must be 0), conflicts (all checked true), and how long until another user sees a save.
 
-"Another user sees it": until LISTEN/NOTIFY lands (helper "live"), a sixth connection polls the
-rows' versions every 50 ms (`PollingWatcher`); a watcher with the same three methods fed by
-NOTIFY can be passed to `run` instead (`--watcher` names which one ran in the output).
+"Another user sees it" is measured here by a sixth connection polling the rows' versions every
+50 ms (`PollingWatcher`), an upper bound that needs no window; a watcher with the same three
+methods can be passed to `run` instead. How soon another user's page shows a change through
+LISTEN/NOTIFY, as the program does, is bench_live.py's figure.
 """
 
 from __future__ import annotations
