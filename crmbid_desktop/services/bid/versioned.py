@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,6 +23,8 @@ from crmbid_desktop.services.bid.workspace import Workspace
 #: How many times a save re-reads and merges when the row keeps moving under it; the last
 #: attempt merges under the row's lock instead, so it cannot be overtaken again.
 ATTEMPTS = 8
+
+_Result = TypeVar("_Result")
 
 
 @dataclass(frozen=True)
@@ -74,14 +76,6 @@ class RowGoneError(LookupError):
 
 class _Moved(Exception):
     """The row changed between reading it and locking it: read and merge again."""
-
-
-class _NothingLeft(Exception):
-    """Merged under the lock, nothing of this save was left to write: roll the edit back."""
-
-    def __init__(self, result: SaveResult) -> None:
-        super().__init__("nothing left to write")
-        self.result = result
 
 
 Apply = Callable[[Session, Any, Mapping[str, object]], None]
@@ -183,7 +177,7 @@ def save_fields(
                         session, workspace, loaded, mine, version, saved, uuid, texts
                     )
                     if not merge.writes:
-                        raise _NothingLeft(
+                        raise Unwritten(
                             SaveResult((), conflicts, Loaded(version, saved), merge.merged)
                         )
                     summary = describe(merge.writes)
@@ -194,8 +188,8 @@ def save_fields(
                 now = Loaded(int(row.row_version), _values(row, names))
         except _Moved:
             continue
-        except _NothingLeft as nothing:
-            return nothing.result
+        except Unwritten as nothing:
+            return nothing.result_as(SaveResult)
         return SaveResult(tuple(merge.writes), conflicts, now, merge.merged, summary)
     raise AssertionError("unreachable: the last attempt merges under the lock")
 
@@ -248,9 +242,15 @@ def add_unless_added(session: Session, row: Any) -> bool:
 
 
 class Unwritten(Exception):
-    """Raised inside an edit to roll it back: nothing of the save is written, `result` says why
-    (the conflicts left for the user, or the value already saved)."""
+    """Raised inside an edit to roll it back: merged under the lock, nothing of the save was left
+    to write. `result` says why (the conflicts left for the user, or the values already saved);
+    the save returns it as its own result."""
 
-    def __init__(self, result: SaveResult) -> None:
+    def __init__(self, result: object) -> None:
         super().__init__("nothing written")
         self.result = result
+
+    def result_as(self, kind: type[_Result]) -> _Result:
+        """`result`, as the save that raised this returns it."""
+        assert isinstance(self.result, kind)
+        return self.result

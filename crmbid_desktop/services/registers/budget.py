@@ -241,7 +241,7 @@ def set_amount(
             uuid = str(overtaken.args[0])
             continue
         except Unwritten as unwritten:
-            return unwritten.result
+            return unwritten.result_as(SaveResult)
         return SaveResult((AMOUNT,), (), now, summary=summary)
     raise AssertionError("unreachable: the second attempt finds the cell's row under the lock")
 

@@ -248,11 +248,6 @@ def delete_criterion(workspace: Workspace, criterion_id: int) -> None:
 LINK_LABELS = {"linked": "Ticked", "note": "Note"}
 
 
-class _Unchanged(Exception):
-    """Merged under the lock, nothing of this save was left to write: roll the edit back
-    (its one argument is the save's result)."""
-
-
 def save_link(
     workspace: Workspace,
     section_id: int,
@@ -291,7 +286,7 @@ def save_link(
         ) as session:
             result = _merge_link(session, workspace, section_id, criterion_id, loaded, mine)
             if not result.written:
-                raise _Unchanged(result)
+                raise versioned.Unwritten(result)
             if not mine["linked"]:
                 summary = f"Section {info.label} no longer marked against criterion '{name}'"
             else:
@@ -300,10 +295,8 @@ def save_link(
                     f": {written}" if written else ""
                 )
             workspace.reword_edit(session, summary)
-    except _Unchanged as unchanged:
-        result = unchanged.args[0]
-        assert isinstance(result, versioned.SaveResult)
-        return result
+    except versioned.Unwritten as unchanged:
+        return unchanged.result_as(versioned.SaveResult)
     return dataclasses.replace(result, summary=summary)
 
 

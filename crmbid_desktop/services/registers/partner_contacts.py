@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields, replace
 from sqlalchemy.orm import Session
 
 from crmbid_desktop.domain.concurrent_edits import merge_fields
-from crmbid_desktop.services.bid.versioned import Conflict, Loaded, last_changed_by
+from crmbid_desktop.services.bid.versioned import Conflict, Loaded, Unwritten, last_changed_by
 from crmbid_desktop.services.bid.workspace import Workspace
 from crmbid_desktop.services.registers.partners import (
     ContactFields,
@@ -60,14 +60,6 @@ class ContactsSave:
     @property
     def clean(self) -> bool:
         return not self.conflicts
-
-
-class _NothingWritten(Exception):
-    """Everything left of the save conflicts (or was saved already): roll the edit back."""
-
-    def __init__(self, result: ContactsSave) -> None:
-        super().__init__("nothing written")
-        self.result = result
 
 
 def _values(contact: ContactFields | Contact) -> dict[str, object]:
@@ -118,10 +110,10 @@ def save_contacts(
         ) as session:
             result = _merge_in(session, workspace, partner_id, loaded, mine)
             if not result.written:
-                raise _NothingWritten(result)  # rolls the empty edit back
+                raise Unwritten(result)  # rolls the empty edit back
             workspace.reword_edit(session, result.summary)
-    except _NothingWritten as nothing:
-        return nothing.result
+    except Unwritten as nothing:
+        return nothing.result_as(ContactsSave)
     return result
 
 
